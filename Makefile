@@ -1,0 +1,21 @@
+# The two commands of the quick start. Both install what is missing first.
+BUILD_DIR ?= build
+JOBS ?= 2
+
+.PHONY: run test build deps clean
+
+deps:
+	scripts/install-deps.sh $(BUILD_DIR)
+
+build: deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/tools/escalator demo --config escalator.json
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,135 @@
+// Commands: what someone asks the engine to do to a case. The lifecycle table
+// decides each one against the case's state and yields events or a refusal.
+//
+// Every command carries an idempotency key: submitting the same key twice to
+// the same case yields the first decision again, without deciding anew. For
+// Open the key is the external id (hotline order number, WeChat MsgId, ...)
+// and is unique across the engine. expected_version, when set, must equal the
+// case's version (its number of events) or the command is refused as aborted.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "escalator/case.hpp"
+#include "escalator/time.hpp"
+
+namespace escalator {
+namespace cmd {
+
+// A new case (受理). The engine allocates its id.
+struct Open {
+  RequestType request_type = RequestType::kConsultation;
+  Channel channel = Channel::kHotline;
+  std::string category;
+  Location location;  // district_code and compound are required
+  bool collective = false;
+  bool urgent = false;
+  Reporter reporter;
+  std::string content;
+  Party first_contact;  // who received it; owns it until HandOver (首问负责)
+};
+// Send to the holder of the current step (派单). Empty lead_unit: the org
+// directory names the holder; otherwise the dispatcher's choice stands.
+struct Dispatch {
+  std::string lead_unit;
+  std::vector<std::string> co_handlers;
+};
+struct Accept {};  // 签收
+// Answered at once (现场解决现场答复), before or without signing for it.
+struct ReplyOnSpot {
+  Outcome outcome = Outcome::kResolved;
+  std::string answer;
+};
+struct Reply {  // 回复
+  Outcome outcome = Outcome::kResolved;
+  std::string answer;
+};
+struct Return {  // 退回: not ours (wrong jurisdiction); back to routing
+  std::string reason;
+};
+struct SendBack {  // 发回重办 to a chosen step the case has already been at
+  std::string to_step;  // a step id of the case's workflow
+  std::string reason;
+};
+struct Escalate {  // up one step of the workflow
+  std::string reason;
+};
+struct Urge {  // 催办 / 督办
+  std::string note;
+};
+struct HandOver {  // first-contact ownership passes explicitly
+  Party to;
+  std::string note;
+};
+struct Suspend {
+  std::string reason;
+};
+struct Resume {};
+struct RequestExtension {  // 延期申请, before the deadline passes
+  Duration extra;
+  std::string reason;
+};
+struct DecideExtension {
+  bool approved = false;
+  std::string note;
+};
+struct FollowUp {};  // 回访: the resident is asked; the rating deadline starts
+struct Rate {
+  Rating rating = Rating::kSatisfied;
+  std::string reason;  // 不满意原因
+};
+struct Reopen {  // 重启
+  std::string reason;
+};
+struct Withdraw {  // 撤单, at the resident's wish
+  std::string reason;
+};
+struct Merge {  // a duplicate of another case
+  std::string into;
+};
+struct Close {  // 办结
+  std::string note;
+};
+// Timeouts, one per deadline kind. `due` is the deadline the timer was set for:
+// a timer for a deadline that has since moved is refused, so firing is idempotent.
+struct AcceptTimeout {
+  Timestamp due;
+};
+struct ResolveTimeout {
+  Timestamp due;
+};
+struct ReplyTimeout {
+  Timestamp due;
+};
+struct RatingTimeout {
+  Timestamp due;
+};
+
+}  // namespace cmd
+
+using CommandPayload =
+    std::variant<cmd::Open, cmd::Dispatch, cmd::Accept, cmd::ReplyOnSpot, cmd::Reply, cmd::Return,
+                 cmd::SendBack, cmd::Escalate, cmd::Urge, cmd::HandOver, cmd::Suspend, cmd::Resume,
+                 cmd::RequestExtension, cmd::DecideExtension, cmd::FollowUp, cmd::Rate, cmd::Reopen,
+                 cmd::Withdraw, cmd::Merge, cmd::Close, cmd::AcceptTimeout, cmd::ResolveTimeout,
+                 cmd::ReplyTimeout, cmd::RatingTimeout>;
+
+inline constexpr int kCommandKindCount = std::variant_size_v<CommandPayload>;
+
+struct Command {
+  std::string case_id;  // empty for Open
+  std::string idempotency_key;
+  std::optional<std::uint64_t> expected_version;
+  std::string actor;  // who asks: a staff, unit or system id, never personal data
+  CommandPayload payload;
+};
+
+// "open", "dispatch", "reply_on_spot", ..., "rating_timeout".
+std::string_view command_name(const CommandPayload& payload);
+std::string_view command_name(int kind_index);
+
+}  // namespace escalator

@@ -1,0 +1,46 @@
+// The one configuration file the CLI and embedders share. Its format is JSON,
+// checked against schemas/config.schema.json (compiled into the library);
+// docs/configuration.md describes every key.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "escalator/logger.hpp"
+#include "escalator/result.hpp"
+
+namespace escalator {
+
+struct Limits {
+  int worker_threads = 2;  // 0: decide on the caller's thread (one core, no hand-off)
+  int shards = 16;         // cases are spread over shards by a hash of their id
+  int max_text_bytes = 4000;   // content, answers, reasons, notes
+  int max_co_handlers = 8;
+
+  friend bool operator==(const Limits&, const Limits&) = default;
+};
+
+struct Config {
+  std::filesystem::path data_dir = "./data";
+  LogLevel log_level = LogLevel::kInfo;
+  Limits limits;
+  // Secrets are never in the file itself, only where to read them: name -> path.
+  std::map<std::string, std::filesystem::path> secret_files;
+
+  friend bool operator==(const Config&, const Config&) = default;
+};
+
+// Parses and validates a configuration document. On failure, kInvalidArgument
+// whose message names the key by its JSON pointer ("/limits/shards") and why.
+// Relative paths are kept as written.
+[[nodiscard]] Result<Config> parse_config(std::string_view json_text);
+// Reads the file and parses it; relative paths in it are resolved against the
+// file's directory. kNotFound when the file cannot be read.
+[[nodiscard]] Result<Config> load_config(const std::filesystem::path& file);
+
+// The schema the configuration is checked against, as JSON text.
+std::string_view config_schema();
+
+}  // namespace escalator

@@ -1,0 +1,29 @@
+// The org directory as the engine asks it: given where a matter is and the role
+// a workflow step names, which unit holds the case. A role missing at one unit
+// falls back to a named other role, never to nobody (domain rule 7).
+// Implementations must be thread-safe for concurrent readers.
+#pragma once
+
+#include <string>
+
+#include "escalator/case.hpp"
+#include "escalator/result.hpp"
+#include "escalator/workflow.hpp"
+
+namespace escalator {
+
+class OrgDirectory {
+ public:
+  virtual ~OrgDirectory() = default;
+  // The location with the units above its compound filled in (grid, community,
+  // street). kNotFound naming the compound when the directory does not know it.
+  [[nodiscard]] virtual Result<Location> complete(const Location& partial) const = 0;
+  // The unit id holding `step` for a case at `where`. kNotFound naming the role
+  // and place when neither the role nor its fallbacks is held there.
+  [[nodiscard]] virtual Result<std::string> holder(const Location& where,
+                                                   const WorkflowStep& step) const = 0;
+  // Whether the unit id exists.
+  virtual bool has_unit(const std::string& unit) const = 0;
+};
+
+}  // namespace escalator

@@ -1,0 +1,95 @@
+// The engine a city platform embeds: it takes commands about cases, decides
+// each by the lifecycle table and the case's workflow, and keeps every case's
+// events and state.
+//
+// Ownership: the Engine owns its worker threads and cases; collaborators are
+// shared and must outlive nothing in particular (the engine holds them).
+// Thread safety: every member function may be called from any thread at once.
+// Commands for one case are decided one at a time, in the order submitted;
+// commands for different cases run in parallel on the worker threads.
+//
+// Cases are kept in memory in this version: they do not survive the process.
+#pragma once
+
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "escalator/calendar.hpp"
+#include "escalator/case.hpp"
+#include "escalator/command.hpp"
+#include "escalator/config.hpp"
+#include "escalator/directory.hpp"
+#include "escalator/event.hpp"
+#include "escalator/logger.hpp"
+#include "escalator/result.hpp"
+#include "escalator/time.hpp"
+#include "escalator/workflow.hpp"
+
+namespace escalator {
+
+// What a command did.
+struct Decision {
+  std::string case_id;
+  std::uint64_t version = 0;  // the case's version after the command
+  LifecycleState state = LifecycleState::kNew;
+  std::vector<Event> events;  // the events this command added, in order
+  bool duplicate = false;     // the idempotency key was seen: these are the first decision's events
+};
+
+struct EngineOptions {
+  Config config;
+  std::shared_ptr<const Clock> clock;             // required
+  std::shared_ptr<Logger> logger;                 // null: log nothing
+  std::shared_ptr<const WorkflowCatalog> workflows;  // null: builtin_workflows()
+  std::shared_ptr<const Calendar> calendar;          // null: weekday_calendar()
+  std::shared_ptr<const OrgDirectory> directory;     // null: sample_directory()
+};
+
+class Engine {
+ public:
+  // kInvalidArgument when the options are inconsistent (no clock, no shards).
+  [[nodiscard]] static Result<std::unique_ptr<Engine>> open(EngineOptions options);
+
+  // Stops the workers after the commands already submitted are decided.
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Decides the command. The future is fulfilled once the command is decided
+  // and its events applied; it never holds an exception. Errors:
+  //   kInvalidArgument     a field is missing or malformed (the message names it);
+  //   kNotFound            no case with that id, or no workflow or unit it needs;
+  //   kFailedPrecondition  the lifecycle table refuses the command in this state;
+  //   kAborted             expected_version differs from the case's version;
+  //   kUnavailable         the engine is shutting down.
+  std::future<Result<Decision>> submit(Command command);
+
+  // A copy of the case's current state; kNotFound when there is no such case.
+  [[nodiscard]] Result<CaseState> get(const std::string& case_id) const;
+  // The case's events in order; kNotFound when there is no such case.
+  [[nodiscard]] Result<std::vector<Event>> history(const std::string& case_id) const;
+  // Ids of every case, in the order opened.
+  std::vector<std::string> case_ids() const;
+
+  // The earliest running deadline of any case, if any.
+  std::optional<Timestamp> next_deadline() const;
+  // Submits a timeout command for every running deadline at or before the
+  // clock's now and waits for their decisions. Returns them, earliest first.
+  std::vector<Result<Decision>> fire_due_timers();
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Replays events through the same appliers as live processing, never
+// re-deciding. kDataLoss naming the sequence number when an event cannot be
+// applied (an unknown or reserved type, or one out of order).
+[[nodiscard]] Result<CaseState> replay(const std::vector<Event>& events);
+
+}  // namespace escalator

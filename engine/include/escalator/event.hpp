@@ -1,0 +1,212 @@
+// Events: what happened to a case, in order. A case's events are its history
+// of record; its CaseState is what the appliers make of them.
+//
+// Each event records what the decider's guards saw (the step, the holder, the
+// deadline computed on the calendar), so applying it needs nothing else: replay
+// and audit never re-decide.
+//
+// Event type ids are permanent. Never renumber or reuse one; when a meaning
+// changes, add a new type. The ids of events that later versions of the engine
+// emit are reserved here so that no one takes them by mistake.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "escalator/case.hpp"
+#include "escalator/time.hpp"
+
+namespace escalator {
+
+enum class EventType : std::uint16_t {
+  kCaseOpened = 1,
+  kCaseDispatched = 2,
+  kCaseAccepted = 3,
+  kCaseReplied = 4,
+  kCaseReturned = 5,
+  kCaseSentBack = 6,
+  kCaseEscalated = 7,
+  kCaseUrged = 8,
+  kCaseHandedOver = 9,
+  kCaseSuspended = 10,
+  kCaseResumed = 11,
+  kExtensionRequested = 12,
+  kExtensionDecided = 13,
+  kFollowUpStarted = 14,
+  kCaseRated = 15,
+  kCaseReopened = 16,
+  kCaseWithdrawn = 17,
+  kCaseMerged = 18,
+  kCaseClosed = 19,
+  kOverdueMarked = 20,
+  // Reserved for later versions; no applier yet, so finding one is data loss.
+  kWarningRaised = 21,        // 预逾期: a deadline is near (yellow)
+  kMessageAdded = 22,         // a message between resident and handler
+  kParkedForDispatcher = 23,  // routing found no holder; a dispatcher must choose
+  kCoHandlerReplied = 24,     // one co-handling unit's part of a joint reply (会签)
+  kPersonalDataErased = 25,   // retention ended; reporter and content erased
+};
+
+namespace ev {
+
+// The step a case is at after dispatch, escalation, send-back or reopening.
+struct StepAssignment {
+  int step = 0;
+  std::string step_id;
+  Level level = Level::kCompound;
+  std::string lead_unit;
+  std::vector<std::string> co_handlers;
+  Timestamp accept_by{};
+
+  friend bool operator==(const StepAssignment&, const StepAssignment&) = default;
+};
+
+struct CaseOpened {
+  static constexpr EventType kType = EventType::kCaseOpened;
+  std::string case_id;
+  RequestType request_type = RequestType::kConsultation;
+  Channel channel = Channel::kHotline;
+  std::string category;
+  Location location;
+  bool collective = false;
+  bool urgent = false;
+  Reporter reporter;
+  std::string content;
+  std::string external_id;
+  Party owner;
+  Timestamp reply_by{};
+};
+struct CaseDispatched {
+  static constexpr EventType kType = EventType::kCaseDispatched;
+  StepAssignment to;
+};
+struct CaseAccepted {
+  static constexpr EventType kType = EventType::kCaseAccepted;
+  std::string unit;
+  Timestamp resolve_by{};
+};
+struct CaseReplied {
+  static constexpr EventType kType = EventType::kCaseReplied;
+  Outcome outcome = Outcome::kResolved;
+  std::string answer;
+  bool on_spot = false;
+};
+struct CaseReturned {
+  static constexpr EventType kType = EventType::kCaseReturned;
+  std::string from_unit;
+  std::string reason;
+};
+struct CaseSentBack {
+  static constexpr EventType kType = EventType::kCaseSentBack;
+  StepAssignment to;
+  std::string reason;
+};
+struct CaseEscalated {
+  static constexpr EventType kType = EventType::kCaseEscalated;
+  StepAssignment to;
+  // Why: "manual", or the deadline that ran out ("accept", "resolve").
+  std::string reason;
+};
+struct CaseUrged {
+  static constexpr EventType kType = EventType::kCaseUrged;
+  std::string note;
+};
+struct CaseHandedOver {
+  static constexpr EventType kType = EventType::kCaseHandedOver;
+  Party from;
+  Party to;
+  std::string note;
+};
+struct CaseSuspended {
+  static constexpr EventType kType = EventType::kCaseSuspended;
+  std::string reason;
+};
+// Deadlines that ran before the suspension start again, moved later by the
+// time spent suspended.
+struct CaseResumed {
+  static constexpr EventType kType = EventType::kCaseResumed;
+  std::optional<Timestamp> accept_by;
+  std::optional<Timestamp> resolve_by;
+  std::optional<Timestamp> reply_by;
+};
+struct ExtensionRequested {
+  static constexpr EventType kType = EventType::kExtensionRequested;
+  Duration extra;
+  std::string reason;
+};
+struct ExtensionDecided {
+  static constexpr EventType kType = EventType::kExtensionDecided;
+  bool approved = false;
+  std::string note;
+  // The deadlines after the decision (unchanged when refused).
+  std::optional<Timestamp> resolve_by;
+  std::optional<Timestamp> reply_by;
+};
+struct FollowUpStarted {
+  static constexpr EventType kType = EventType::kFollowUpStarted;
+  Timestamp rating_by{};
+};
+struct CaseRated {
+  static constexpr EventType kType = EventType::kCaseRated;
+  Rating rating = Rating::kSatisfied;
+  std::string reason;
+};
+struct CaseReopened {
+  static constexpr EventType kType = EventType::kCaseReopened;
+  StepAssignment to;
+  std::string reason;
+};
+struct CaseWithdrawn {
+  static constexpr EventType kType = EventType::kCaseWithdrawn;
+  std::string reason;
+};
+struct CaseMerged {
+  static constexpr EventType kType = EventType::kCaseMerged;
+  std::string into;
+};
+struct CaseClosed {
+  static constexpr EventType kType = EventType::kCaseClosed;
+  std::string note;
+};
+// A deadline ran out and there was no step above to escalate to, or the
+// deadline (reply) is not one that escalates: the case is marked overdue (逾期).
+struct OverdueMarked {
+  static constexpr EventType kType = EventType::kOverdueMarked;
+  DeadlineKind kind = DeadlineKind::kAccept;
+  Timestamp due{};
+};
+
+}  // namespace ev
+
+using EventPayload =
+    std::variant<ev::CaseOpened, ev::CaseDispatched, ev::CaseAccepted, ev::CaseReplied,
+                 ev::CaseReturned, ev::CaseSentBack, ev::CaseEscalated, ev::CaseUrged,
+                 ev::CaseHandedOver, ev::CaseSuspended, ev::CaseResumed, ev::ExtensionRequested,
+                 ev::ExtensionDecided, ev::FollowUpStarted, ev::CaseRated, ev::CaseReopened,
+                 ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked>;
+
+struct Event {
+  std::uint64_t seq = 0;  // 1-based position in the case's history
+  Timestamp time{};
+  std::string actor;
+  std::string idempotency_key;  // of the command that produced it
+  WorkflowRef workflow;
+  EventPayload payload;
+};
+
+EventType event_type(const EventPayload& payload);
+// "CaseOpened", ..., also for reserved ids; "Unknown" for ids never assigned.
+std::string_view event_type_name(EventType type);
+
+// The event as one JSON object:
+// {"seq":1,"time":"...","type":"CaseOpened","actor":"...","key":"...",
+//  "workflow":{"id":"...","version":1},"data":{...}}
+std::string to_json(const Event& event);
+// Only the "data" part, as JSON.
+std::string payload_json(const EventPayload& payload);
+
+}  // namespace escalator

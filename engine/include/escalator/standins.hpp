@@ -1,0 +1,22 @@
+// Small in-memory collaborators the engine runs on until the workflow language,
+// the official calendar and the org directory land: a built-in workflow, a
+// Monday-Friday calendar and a fixed sample directory (one district, 370811
+// 任城区). docs/embedding.md describes what each holds.
+#pragma once
+
+#include <memory>
+
+#include "escalator/calendar.hpp"
+#include "escalator/directory.hpp"
+#include "escalator/workflow.hpp"
+
+namespace escalator {
+
+// One workflow, "property-first" v1: 物业公司 → 小区党支部 → 网格 → 社区 → 街道 → 区.
+std::shared_ptr<const WorkflowCatalog> builtin_workflows();
+// Every Monday to Friday is a working day; no holidays.
+std::shared_ptr<const Calendar> weekday_calendar();
+// 任城区 → 济阳街道 → 阳光社区 → two grids → three compounds.
+std::shared_ptr<const OrgDirectory> sample_directory();
+
+}  // namespace escalator

@@ -1,0 +1,56 @@
+// The escalation rules a case follows, as data: which steps, who holds each,
+// within what time. The lifecycle is fixed in code (docs/lifecycle.md); a
+// workflow only answers the questions the lifecycle's guards ask ("is there a
+// next step?", "reopens left?", "what is the accept deadline here?").
+//
+// Workflows are immutable once published: a case keeps the version it started
+// on, so a catalog must keep every version a live case may still name.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "escalator/case.hpp"
+#include "escalator/result.hpp"
+#include "escalator/time.hpp"
+
+namespace escalator {
+
+// One rung of the ladder: "the property company of the compound", "the grid
+// worker", "the street office".
+struct WorkflowStep {
+  std::string id;    // "property", "branch", "grid", ... unique in the workflow
+  std::string name;  // "物业公司"
+  Level level = Level::kCompound;
+  std::string role;  // a role of the org directory at that level
+  Duration accept_within;
+  Duration resolve_within;
+};
+
+struct Workflow {
+  std::string id;
+  int version = 1;
+  std::string name;
+  std::vector<WorkflowStep> steps;  // in escalation order; never empty
+  Duration reply_within;            // from receipt to the answer owed to the resident
+  Duration rating_within;           // from the follow-up to the rating
+  int max_reopens = 2;
+  bool follow_up_required = true;  // false: a case may close once answered
+
+  // -1 when the workflow has no step of that id.
+  int step_index(std::string_view step_id) const;
+};
+
+// Finds the workflow a new case follows, and any published version by id.
+// Implementations must be thread-safe for concurrent readers; the returned
+// pointers stay valid for the catalog's lifetime.
+class WorkflowCatalog {
+ public:
+  virtual ~WorkflowCatalog() = default;
+  // kNotFound when no workflow takes cases like this one.
+  [[nodiscard]] virtual Result<const Workflow*> select(const CaseState& opened) const = 0;
+  // kNotFound when that id and version were never published.
+  [[nodiscard]] virtual Result<const Workflow*> find(const WorkflowRef& ref) const = 0;
+};
+
+}  // namespace escalator

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what escalator needs to build and test, from Debian 12 packages only.
+# Idempotent: a package already present is not fetched again, so `make run` and
+# `make test` call this every time at no cost.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost1.81-dev        # Asio, Beast, MSM
+  librocksdb-dev          # the case store
+  nlohmann-json3-dev      # JSON everywhere
+  doctest-dev             # unit tests
+  libssl-dev              # SHA-256, signatures, WeChat crypto
+  libexpected-dev         # tl::expected for Result<T>
+  libpugixml-dev          # XML (hotline and WeChat messages)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# valijson is header-only, but its Debian package depends on Qt, Poco and MariaDB.
+# Take just its headers from the .deb into the build tree.
+valijson_root="${1:-build}/_deps/valijson"
+if [ ! -f "$valijson_root/usr/include/valijson/validator.hpp" ]; then
+  echo "install-deps: unpacking valijson headers into $valijson_root"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq libvalijson-dev)
+  mkdir -p "$valijson_root"
+  dpkg -x "$tmp"/libvalijson-dev_*.deb "$valijson_root"
+  rm -rf "$tmp"
+fi
