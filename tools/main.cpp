@@ -1,1 +1,134 @@
-int main() { return 0; }
+// escalator: one CLI, one subcommand per job. Each subcommand answers --help.
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "bench.hpp"
+#include "demo.hpp"
+#include "escalator/config.hpp"
+#include "lifecycle_doc.hpp"
+#include "scenario.hpp"
+
+namespace fs = std::filesystem;
+using namespace escalator;
+
+namespace {
+
+constexpr const char* kUsage = R"(escalator carries residents' cases up the ladder of city governance until someone closes them.
+
+Usage: escalator COMMAND [OPTIONS]
+
+Commands:
+  demo        run a month of sample cases through the engine and print their timelines
+  simulate    run scenario files (docs/scenarios.md) and report each one
+  bench       measure complete lifecycles per second and CPU time per command
+  lifecycle   print the lifecycle table that docs/lifecycle.md holds
+  config      check a configuration file (docs/configuration.md)
+
+Run 'escalator COMMAND --help' for what a command takes.
+)";
+
+bool wants_help(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") return true;
+  }
+  return false;
+}
+
+// The configuration named by --config FILE, or the defaults.
+bool read_config(std::vector<std::string>& args, Config& config) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != "--config") continue;
+    if (i + 1 >= args.size()) {
+      std::cerr << "--config: expected a file\n";
+      return false;
+    }
+    auto loaded = load_config(args[i + 1]);
+    if (!loaded) {
+      std::cerr << loaded.error().message << "\n";
+      return false;
+    }
+    config = *loaded;
+    args.erase(args.begin() + i, args.begin() + i + 2);
+    return true;
+  }
+  return true;
+}
+
+int simulate(std::vector<std::string> args) {
+  if (wants_help(args) || args.empty()) {
+    std::cout << "Usage: escalator simulate [--quiet] FILE_OR_DIR...\n\n"
+                 "Runs each scenario (a .scn file, or every .scn file under a directory) on a fresh\n"
+                 "in-memory engine with a manual clock, prints its timeline unless --quiet, and\n"
+                 "reports every expectation that failed. Exits 1 if any scenario failed.\n";
+    return args.empty() ? 2 : 0;
+  }
+  bool quiet = false;
+  std::vector<fs::path> files;
+  for (const auto& a : args) {
+    if (a == "--quiet") {
+      quiet = true;
+    } else if (fs::is_directory(a)) {
+      for (const auto& entry : fs::recursive_directory_iterator(a)) {
+        if (entry.path().extension() == ".scn") files.push_back(entry.path());
+      }
+    } else {
+      files.emplace_back(a);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  int failed = 0;
+  for (const auto& file : files) {
+    auto s = scenario::load(file);
+    if (!s) {
+      std::cout << "ERROR " << s.error().message << "\n";
+      ++failed;
+      continue;
+    }
+    if (!quiet) std::cout << "== " << s->name << " (" << file.string() << ")\n";
+    const auto outcome = scenario::run(*s, quiet ? nullptr : &std::cout);
+    std::cout << (outcome.passed ? "PASS " : "FAIL ") << file.string() << "  " << s->name << "\n";
+    for (const auto& f : outcome.failures) std::cout << "  " << f << "\n";
+    if (!outcome.passed) ++failed;
+  }
+  std::cout << files.size() - failed << " of " << files.size() << " scenarios passed\n";
+  return failed == 0 ? 0 : 1;
+}
+
+int config_check(std::vector<std::string> args) {
+  if (wants_help(args) || args.size() != 2 || args[0] != "check") {
+    std::cout << "Usage: escalator config check FILE\n\n"
+                 "Checks FILE against the configuration schema and prints every error, naming the key.\n";
+    return wants_help(args) ? 0 : 2;
+  }
+  auto loaded = load_config(args[1]);
+  if (!loaded) {
+    std::cerr << loaded.error().message << "\n";
+    return 1;
+  }
+  std::cout << args[1] << ": valid\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args.front();
+  args.erase(args.begin());
+  Config config;
+  if (!read_config(args, config)) return 2;
+  if (command == "simulate") return simulate(args);
+  if (command == "config") return config_check(args);
+  if (command == "demo") return tools::demo(args, config, std::cout);
+  if (command == "bench") return tools::bench(args, std::cout);
+  if (command == "lifecycle") return tools::lifecycle_command(args, std::cout);
+  std::cerr << "escalator: unknown command '" << command << "'\n\n" << kUsage;
+  return 2;
+}

@@ -1,1 +1,166 @@
-// (being written)
+#include "appliers.hpp"
+
+#include <string>
+
+namespace escalator {
+namespace {
+
+using S = LifecycleState;
+
+// Where a case is after dispatch, escalation, send-back or reopening: at a step,
+// waiting to be signed for, no handling deadline yet.
+void assign(CaseState& k, const ev::StepAssignment& to) {
+  k.state = S::kDispatched;
+  k.step = to.step;
+  k.step_id = to.step_id;
+  k.level = to.level;
+  k.lead_unit = to.lead_unit;
+  k.co_handlers = to.co_handlers;
+  k.steps_visited.push_back(to.step);
+  k.accept_by = to.accept_by;
+  k.resolve_by.reset();
+  k.extension_requested.reset();
+}
+
+void on(CaseState& k, const Event&, const ev::CaseOpened& e) {
+  k.id = e.case_id;
+  k.state = S::kNew;
+  k.request_type = e.request_type;
+  k.channel = e.channel;
+  k.category = e.category;
+  k.location = e.location;
+  k.collective = e.collective;
+  k.urgent = e.urgent;
+  k.reporter = e.reporter;
+  k.content = e.content;
+  k.external_id = e.external_id;
+  k.owner = e.owner;
+  k.reply_by = e.reply_by;
+}
+void on(CaseState& k, const Event&, const ev::CaseDispatched& e) {
+  assign(k, e.to);
+}
+void on(CaseState& k, const Event&, const ev::CaseAccepted& e) {
+  k.state = S::kAccepted;
+  k.accept_by.reset();
+  k.resolve_by = e.resolve_by;
+}
+void on(CaseState& k, const Event&, const ev::CaseReplied& e) {
+  k.state = S::kReplied;
+  k.outcome = e.outcome;
+  k.answer = e.answer;
+  k.answered_on_spot = e.on_spot;
+  k.accept_by.reset();
+  k.resolve_by.reset();
+  k.reply_by.reset();
+  k.extension_requested.reset();
+}
+void on(CaseState& k, const Event&, const ev::CaseReturned&) {
+  k.state = S::kNew;
+  k.lead_unit.clear();
+  k.co_handlers.clear();
+  k.accept_by.reset();
+  k.resolve_by.reset();
+  k.extension_requested.reset();
+  ++k.returns;
+}
+void on(CaseState& k, const Event&, const ev::CaseSentBack& e) {
+  assign(k, e.to);
+  k.outcome.reset();
+  k.answer.clear();
+  ++k.send_backs;
+}
+void on(CaseState& k, const Event&, const ev::CaseEscalated& e) {
+  assign(k, e.to);
+  ++k.escalations;
+}
+void on(CaseState& k, const Event&, const ev::CaseUrged&) { ++k.urges; }
+void on(CaseState& k, const Event&, const ev::CaseHandedOver& e) { k.owner = e.to; }
+void on(CaseState& k, const Event& meta, const ev::CaseSuspended&) {
+  k.suspended_from = k.state;
+  k.suspended_at = meta.time;
+  k.state = S::kSuspended;
+}
+void on(CaseState& k, const Event&, const ev::CaseResumed& e) {
+  k.state = k.suspended_from;
+  k.suspended_at.reset();
+  k.accept_by = e.accept_by;
+  k.resolve_by = e.resolve_by;
+  k.reply_by = e.reply_by;
+}
+void on(CaseState& k, const Event&, const ev::ExtensionRequested& e) {
+  k.extension_requested = e.extra;
+}
+void on(CaseState& k, const Event&, const ev::ExtensionDecided& e) {
+  k.extension_requested.reset();
+  k.resolve_by = e.resolve_by;
+  k.reply_by = e.reply_by;
+  if (e.approved) ++k.extensions_granted;
+}
+void on(CaseState& k, const Event&, const ev::FollowUpStarted& e) {
+  k.state = S::kAwaitingRating;
+  k.rating_by = e.rating_by;
+}
+void on(CaseState& k, const Event&, const ev::CaseRated& e) {
+  k.state = S::kRated;
+  k.rating = e.rating;
+  k.rating_by.reset();
+}
+void on(CaseState& k, const Event&, const ev::CaseReopened& e) {
+  assign(k, e.to);
+  k.outcome.reset();
+  k.answer.clear();
+  k.answered_on_spot = false;
+  k.rating.reset();
+  k.closed_at.reset();
+  ++k.reopens;
+}
+void on(CaseState& k, const Event& meta, const ev::CaseWithdrawn&) {
+  k.state = S::kWithdrawn;
+  k.accept_by.reset();
+  k.resolve_by.reset();
+  k.reply_by.reset();
+  k.closed_at = meta.time;
+}
+void on(CaseState& k, const Event& meta, const ev::CaseMerged& e) {
+  k.state = S::kMerged;
+  k.merged_into = e.into;
+  k.accept_by.reset();
+  k.resolve_by.reset();
+  k.reply_by.reset();
+  k.closed_at = meta.time;
+}
+void on(CaseState& k, const Event& meta, const ev::CaseClosed&) {
+  k.state = S::kClosed;
+  k.closed_at = meta.time;
+}
+// The deadline stops running: it is recorded as missed, not fired again.
+void on(CaseState& k, const Event&, const ev::OverdueMarked& e) {
+  k.overdue.push_back(e.kind);
+  switch (e.kind) {
+    case DeadlineKind::kAccept: k.accept_by.reset(); break;
+    case DeadlineKind::kResolve: k.resolve_by.reset(); break;
+    case DeadlineKind::kReply: k.reply_by.reset(); break;
+    case DeadlineKind::kRating: k.rating_by.reset(); break;
+  }
+}
+
+}  // namespace
+
+Result<void> apply(CaseState& state, const Event& event) {
+  if (event.seq != state.version + 1) {
+    return fail(ErrorCode::kDataLoss,
+                "Expected event " + std::to_string(state.version + 1) + " of case " + state.id +
+                    ", but got event " + std::to_string(event.seq));
+  }
+  std::visit([&](const auto& payload) { on(state, event, payload); }, event.payload);
+  state.version = event.seq;
+  state.updated_at = event.time;
+  if (event.seq == 1) {
+    state.workflow = event.workflow;
+    state.opened_at = event.time;
+  }
+  return {};
+}
+
+}  // namespace escalator

@@ -1,1 +1,50 @@
-// (being written)
+#include "case_id.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace escalator {
+namespace {
+
+bool all_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+}  // namespace
+
+bool is_district_code(std::string_view text) { return text.size() == 6 && all_digits(text); }
+
+bool is_case_id(std::string_view text) {
+  return text.size() == 22 && text[6] == '-' && text[15] == '-' &&
+         is_district_code(text.substr(0, 6)) && all_digits(text.substr(7, 8)) &&
+         all_digits(text.substr(16, 6));
+}
+
+Result<std::string> CaseIdAllocator::next(std::string_view district_code, Timestamp now) {
+  if (!is_district_code(district_code)) {
+    return fail(ErrorCode::kInvalidArgument,
+                "location.district_code: expected a 6-digit administrative division code, but got '" +
+                    std::string(district_code) + "'");
+  }
+  const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(now + kChinaOffset)};
+  char prefix[32];
+  std::snprintf(prefix, sizeof prefix, "%.*s-%04d%02u%02u", 6, district_code.data(),
+                static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                static_cast<unsigned>(day.day()));
+  std::uint32_t sequence = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto& last = last_[prefix];
+    if (last >= 999999) {
+      return fail(ErrorCode::kUnavailable, std::string("No case numbers left for ") + prefix +
+                                               ": all 999999 of the day are used");
+    }
+    sequence = ++last;
+  }
+  char id[40];
+  std::snprintf(id, sizeof id, "%s-%06u", prefix, sequence);
+  return std::string(id);
+}
+
+}  // namespace escalator

@@ -1,1 +1,398 @@
-// (being written)
+// Events to JSON and back (format: event_json.hpp).
+//
+// Each payload's fields are listed once, in a fields() overload, and both the
+// Writer and the Reader walk that one list: a field cannot be written and then
+// forgotten on the way back, and the two directions cannot disagree on a name.
+#include "event_json.hpp"
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace escalator {
+namespace {
+
+using Json = EventJson;
+
+// T is U, const or not: one fields() overload serves the writer (which sees
+// const values) and the reader (which fills mutable ones).
+template <typename T, typename U>
+concept Is = std::same_as<std::remove_const_t<T>, U>;
+
+// Types written as nested JSON objects through their own fields() list.
+template <typename T>
+concept Nested = Is<T, WorkflowRef> || Is<T, Location> || Is<T, Party> || Is<T, Reporter> ||
+                 Is<T, ev::StepAssignment>;
+
+void fields(auto& io, Is<WorkflowRef> auto& w) {
+  io("id", w.id);
+  io("version", w.version);
+}
+void fields(auto& io, Is<Location> auto& l) {
+  io("district_code", l.district_code);
+  io("street", l.street);
+  io("community", l.community);
+  io("grid", l.grid);
+  io("compound", l.compound);
+  io("building", l.building);
+  io("address", l.address);
+}
+void fields(auto& io, Is<Party> auto& p) {
+  io("unit", p.unit);
+  io("person", p.person);
+}
+void fields(auto& io, Is<Reporter> auto& r) {
+  io("name", r.name);
+  io("phone", r.phone);
+}
+void fields(auto& io, Is<ev::StepAssignment> auto& s) {
+  io("step", s.step);
+  io("step_id", s.step_id);
+  io("level", s.level);
+  io("lead_unit", s.lead_unit);
+  io("co_handlers", s.co_handlers);
+  io("accept_by", s.accept_by);
+}
+
+void fields(auto& io, Is<ev::CaseOpened> auto& e) {
+  io("case_id", e.case_id);
+  io("request_type", e.request_type);
+  io("channel", e.channel);
+  io("category", e.category);
+  io("location", e.location);
+  io("collective", e.collective);
+  io("urgent", e.urgent);
+  io("reporter", e.reporter);
+  io("content", e.content);
+  io("external_id", e.external_id);
+  io("owner", e.owner);
+  io("reply_by", e.reply_by);
+}
+void fields(auto& io, Is<ev::CaseDispatched> auto& e) { io("to", e.to); }
+void fields(auto& io, Is<ev::CaseAccepted> auto& e) {
+  io("unit", e.unit);
+  io("resolve_by", e.resolve_by);
+}
+void fields(auto& io, Is<ev::CaseReplied> auto& e) {
+  io("outcome", e.outcome);
+  io("answer", e.answer);
+  io("on_spot", e.on_spot);
+}
+void fields(auto& io, Is<ev::CaseReturned> auto& e) {
+  io("from_unit", e.from_unit);
+  io("reason", e.reason);
+}
+void fields(auto& io, Is<ev::CaseSentBack> auto& e) {
+  io("to", e.to);
+  io("reason", e.reason);
+}
+void fields(auto& io, Is<ev::CaseEscalated> auto& e) {
+  io("to", e.to);
+  io("reason", e.reason);
+}
+void fields(auto& io, Is<ev::CaseUrged> auto& e) { io("note", e.note); }
+void fields(auto& io, Is<ev::CaseHandedOver> auto& e) {
+  io("from", e.from);
+  io("to", e.to);
+  io("note", e.note);
+}
+void fields(auto& io, Is<ev::CaseSuspended> auto& e) { io("reason", e.reason); }
+void fields(auto& io, Is<ev::CaseResumed> auto& e) {
+  io("accept_by", e.accept_by);
+  io("resolve_by", e.resolve_by);
+  io("reply_by", e.reply_by);
+}
+void fields(auto& io, Is<ev::ExtensionRequested> auto& e) {
+  io("extra", e.extra);
+  io("reason", e.reason);
+}
+void fields(auto& io, Is<ev::ExtensionDecided> auto& e) {
+  io("approved", e.approved);
+  io("note", e.note);
+  io("resolve_by", e.resolve_by);
+  io("reply_by", e.reply_by);
+}
+void fields(auto& io, Is<ev::FollowUpStarted> auto& e) { io("rating_by", e.rating_by); }
+void fields(auto& io, Is<ev::CaseRated> auto& e) {
+  io("rating", e.rating);
+  io("reason", e.reason);
+}
+void fields(auto& io, Is<ev::CaseReopened> auto& e) {
+  io("to", e.to);
+  io("reason", e.reason);
+}
+void fields(auto& io, Is<ev::CaseWithdrawn> auto& e) { io("reason", e.reason); }
+void fields(auto& io, Is<ev::CaseMerged> auto& e) { io("into", e.into); }
+void fields(auto& io, Is<ev::CaseClosed> auto& e) { io("note", e.note); }
+void fields(auto& io, Is<ev::OverdueMarked> auto& e) {
+  io("kind", e.kind);
+  io("due", e.due);
+}
+
+class Writer {
+ public:
+  explicit Writer(Json& object) : object_(object) {}
+
+  void operator()(const char* key, const std::string& v) { object_[key] = v; }
+  void operator()(const char* key, bool v) { object_[key] = v; }
+  void operator()(const char* key, int v) { object_[key] = v; }
+  void operator()(const char* key, std::uint64_t v) { object_[key] = v; }
+  void operator()(const char* key, const std::vector<std::string>& v) { object_[key] = v; }
+  void operator()(const char* key, Timestamp v) { object_[key] = format_time(v); }
+  void operator()(const char* key, const Duration& v) { object_[key] = format_duration(v); }
+  template <typename E>
+    requires std::is_enum_v<E>
+  void operator()(const char* key, E v) {
+    object_[key] = std::string(to_string(v));
+  }
+  template <typename T>
+  void operator()(const char* key, const std::optional<T>& v) {
+    if (v) (*this)(key, *v);
+  }
+  template <Nested T>
+  void operator()(const char* key, const T& v) {
+    Json inner = Json::object();
+    Writer writer(inner);
+    fields(writer, v);
+    object_[key] = std::move(inner);
+  }
+
+ private:
+  Json& object_;
+};
+
+// The stored names of the two enums case.hpp has no parse_* for; the stored
+// form is only ever the to_string() name, so that is all this accepts.
+template <typename E>
+Result<E> parse_by_name(std::string_view text, E first, E last, std::string_view what) {
+  for (auto i = static_cast<int>(first); i <= static_cast<int>(last); ++i) {
+    if (to_string(static_cast<E>(i)) == text) return static_cast<E>(i);
+  }
+  return fail(ErrorCode::kInvalidArgument,
+              "Expected " + std::string(what) + ", found '" + std::string(text) + "'");
+}
+
+Result<RequestType> parse_enum(std::string_view s, RequestType*) { return parse_request_type(s); }
+Result<Channel> parse_enum(std::string_view s, Channel*) { return parse_channel(s); }
+Result<Outcome> parse_enum(std::string_view s, Outcome*) { return parse_outcome(s); }
+Result<Rating> parse_enum(std::string_view s, Rating*) { return parse_rating(s); }
+Result<Level> parse_enum(std::string_view s, Level*) {
+  return parse_by_name(s, Level::kBuilding, Level::kDistrict, "a level");
+}
+Result<DeadlineKind> parse_enum(std::string_view s, DeadlineKind*) {
+  return parse_by_name(s, DeadlineKind::kAccept, DeadlineKind::kRating, "a deadline kind");
+}
+
+// Reads the fields of one JSON object. The first problem found is kept in
+// `error`, shared with the readers of nested objects; after it, reading stops.
+class Reader {
+ public:
+  Reader(const Json& object, std::string path, std::optional<Error>& error)
+      : object_(object), path_(std::move(path)), error_(error) {}
+
+  void operator()(const char* key, std::string& out) {
+    if (const Json* v = find<&Json::is_string>(key, "a string")) out = v->get<std::string>();
+  }
+  void operator()(const char* key, bool& out) {
+    if (const Json* v = find<&Json::is_boolean>(key, "a boolean")) out = v->get<bool>();
+  }
+  template <std::integral I>
+    requires(!std::same_as<I, bool>)
+  void operator()(const char* key, I& out) {
+    const Json* v = find<&Json::is_number_integer>(key, "an integer");
+    if (v == nullptr) return;
+    const bool fits = v->is_number_unsigned() ? std::in_range<I>(v->get<std::uint64_t>())
+                                              : std::in_range<I>(v->get<std::int64_t>());
+    if (!fits) return broken("field '" + path_ + key + "' is out of range: " + v->dump());
+    out = v->is_number_unsigned() ? static_cast<I>(v->get<std::uint64_t>())
+                                  : static_cast<I>(v->get<std::int64_t>());
+  }
+  void operator()(const char* key, std::vector<std::string>& out) {
+    const Json* v = find<&Json::is_array>(key, "an array");
+    if (v == nullptr) return;
+    out.clear();
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      const Json& item = (*v)[i];
+      if (!item.is_string()) {
+        return broken("field '" + path_ + key + "[" + std::to_string(i) +
+                      "]' should be a string, found " + item.type_name());
+      }
+      out.push_back(item.get<std::string>());
+    }
+  }
+  void operator()(const char* key, Timestamp& out) { parsed(key, out, parse_time); }
+  void operator()(const char* key, Duration& out) { parsed(key, out, parse_duration); }
+  template <typename E>
+    requires std::is_enum_v<E>
+  void operator()(const char* key, E& out) {
+    parsed(key, out, [](std::string_view s) { return parse_enum(s, static_cast<E*>(nullptr)); });
+  }
+  // Absent means empty: the writer leaves out what is not there.
+  template <typename T>
+  void operator()(const char* key, std::optional<T>& out) {
+    out.reset();
+    if (!object_.contains(key)) return;
+    T value{};
+    (*this)(key, value);
+    if (!error_) out = std::move(value);
+  }
+  template <Nested T>
+  void operator()(const char* key, T& out) {
+    if (const Json* v = find<&Json::is_object>(key, "an object")) {
+      Reader reader(*v, path_ + key + ".", error_);
+      fields(reader, out);
+    }
+  }
+
+  // The object under `key`, or null (with the error recorded) when there is none.
+  const Json* object(const char* key) { return find<&Json::is_object>(key, "an object"); }
+
+ private:
+  // The value under `key` when it is of the kind `IsKind` tests for.
+  template <auto IsKind>
+  const Json* find(const char* key, const char* kind) {
+    if (error_) return nullptr;
+    auto it = object_.find(key);
+    if (it == object_.end()) {
+      broken("missing field '" + path_ + key + "'");
+      return nullptr;
+    }
+    if (!((*it).*IsKind)()) {
+      broken("field '" + path_ + key + "' should be " + kind + ", found " + it->type_name());
+      return nullptr;
+    }
+    return &*it;
+  }
+  // A string field whose text `parse` turns into the value.
+  template <typename T, typename Parse>
+  void parsed(const char* key, T& out, Parse parse) {
+    const Json* v = find<&Json::is_string>(key, "a string");
+    if (v == nullptr) return;
+    auto value = parse(v->get_ref<const std::string&>());
+    if (!value) return broken("field '" + path_ + key + "': " + value.error().message);
+    out = *value;
+  }
+  void broken(std::string message) {
+    if (!error_) error_ = Error{ErrorCode::kDataLoss, std::move(message)};
+  }
+
+  const Json& object_;
+  std::string path_;
+  std::optional<Error>& error_;
+};
+
+// Type names resolve through event_type_name(), so names.cpp stays their one
+// source. Scanning every possible id once costs well under a millisecond and
+// does not assume the ids are dense.
+const std::map<std::string, EventType, std::less<>>& types_by_name() {
+  static const auto types = [] {
+    std::map<std::string, EventType, std::less<>> map;
+    for (std::uint32_t id = 1; id <= std::numeric_limits<std::uint16_t>::max(); ++id) {
+      const auto type = static_cast<EventType>(id);
+      if (const std::string_view name = event_type_name(type); name != "Unknown") {
+        map.emplace(name, type);
+      }
+    }
+    return map;
+  }();
+  return types;
+}
+
+// A default payload of the alternative whose kType is `type`; none for
+// reserved types, which have no alternative yet.
+template <std::size_t... I>
+std::optional<EventPayload> blank_payload(EventType type, std::index_sequence<I...>) {
+  std::optional<EventPayload> payload;
+  (void)((std::variant_alternative_t<I, EventPayload>::kType == type &&
+          (payload.emplace(std::in_place_index<I>), true)) ||
+         ...);
+  return payload;
+}
+
+Result<EventPayload> blank_payload(std::string_view type_name) {
+  const auto& types = types_by_name();
+  const auto it = types.find(type_name);
+  if (it == types.end()) {
+    return fail(ErrorCode::kDataLoss, "event type '" + std::string(type_name) + "' is unknown");
+  }
+  auto payload =
+      blank_payload(it->second, std::make_index_sequence<std::variant_size_v<EventPayload>>{});
+  if (!payload) {
+    return fail(ErrorCode::kDataLoss,
+                "event type " + std::to_string(static_cast<int>(it->second)) + " (" + it->first +
+                    ") has no reader in this version");
+  }
+  return std::move(*payload);
+}
+
+}  // namespace
+
+EventJson payload_to_json(const EventPayload& payload) {
+  Json data = Json::object();
+  Writer writer(data);
+  std::visit([&](const auto& p) { fields(writer, p); }, payload);
+  return data;
+}
+
+EventJson event_to_json(const Event& event) {
+  Json json = Json::object();
+  Writer writer(json);
+  writer("seq", event.seq);
+  writer("time", event.time);
+  json["type"] = std::string(event_type_name(event_type(event.payload)));
+  writer("actor", event.actor);
+  writer("key", event.idempotency_key);
+  writer("workflow", event.workflow);
+  json["data"] = payload_to_json(event.payload);
+  return json;
+}
+
+Result<Event> event_from_json(const EventJson& json) {
+  if (!json.is_object()) {
+    return fail(ErrorCode::kDataLoss,
+                std::string("an event should be a JSON object, found ") + json.type_name());
+  }
+  std::optional<Error> error;
+  Reader reader(json, "", error);
+  Event event;
+  std::string type_name;
+  reader("seq", event.seq);
+  reader("time", event.time);
+  reader("type", type_name);
+  reader("actor", event.actor);
+  reader("key", event.idempotency_key);
+  reader("workflow", event.workflow);
+  if (error) return tl::unexpected(std::move(*error));
+
+  auto payload = blank_payload(type_name);
+  if (!payload) return tl::unexpected(std::move(payload.error()));
+  const Json* data = reader.object("data");
+  if (data == nullptr) return tl::unexpected(std::move(*error));
+  Reader data_reader(*data, "data.", error);
+  std::visit([&](auto& p) { fields(data_reader, p); }, *payload);
+  if (error) return tl::unexpected(std::move(*error));
+  event.payload = std::move(*payload);
+  return event;
+}
+
+// Invalid UTF-8 would make dump() throw across the public API; text is checked
+// where commands enter, so replacing a stray byte here is the lesser harm.
+std::string to_json(const Event& event) {
+  return event_to_json(event).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string payload_json(const EventPayload& payload) {
+  return payload_to_json(payload).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace escalator

@@ -1,1 +1,249 @@
-// (being written)
+// The stand-in collaborators of standins.hpp. Their contents are tables that
+// read like the data they will later be loaded from; the code below the tables
+// only looks things up in them.
+#include "escalator/standins.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace escalator {
+
+int Workflow::step_index(std::string_view step_id) const {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].id == step_id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+namespace {
+
+constexpr Duration working_days(std::int64_t n) { return {n, Duration::Unit::kWorkingDays}; }
+constexpr Duration days(std::int64_t n) { return {n, Duration::Unit::kDays}; }
+
+// ---- The built-in workflow --------------------------------------------------
+
+// Property first, then the party branch (domain rule 2), then the four levels
+// of rule 1 from the grid up.
+Workflow property_first() {
+  using enum Level;
+  // Every step's deadlines here are in working days.
+  const auto step = [](const char* id, const char* name, Level level, const char* role,
+                       std::int64_t accept, std::int64_t resolve) {
+    return WorkflowStep{id, name, level, role, working_days(accept), working_days(resolve)};
+  };
+  // clang-format off
+  return Workflow{
+      .id = "property-first",
+      .version = 1,
+      .name = "物业先办，逐级上报",
+      .steps = {
+          //   id           name          level       role                accept  resolve
+          step("property",  "物业公司",   kCompound,  "property_company", 1,      3),
+          step("branch",    "小区党支部", kCompound,  "party_branch",     1,      3),
+          step("grid",      "网格",       kGrid,      "grid_worker",      1,      3),
+          step("community", "社区",       kCommunity, "community_office", 1,      5),
+          step("street",    "街道",       kStreet,    "street_office",    1,      5),
+          step("district",  "区",         kDistrict,  "district_office",  1,      10),
+      },
+      .reply_within = working_days(15),
+      .rating_within = days(3),
+      .max_reopens = 2,
+      .follow_up_required = true,
+  };
+  // clang-format on
+}
+
+class BuiltinCatalog final : public WorkflowCatalog {
+ public:
+  Result<const Workflow*> select(const CaseState&) const override { return &workflow_; }
+
+  Result<const Workflow*> find(const WorkflowRef& ref) const override {
+    if (ref.id == workflow_.id && ref.version == workflow_.version) return &workflow_;
+    return fail(ErrorCode::kNotFound,
+                "No workflow " + ref.id + " version " + std::to_string(ref.version));
+  }
+
+ private:
+  const Workflow workflow_ = property_first();
+};
+
+// ---- The weekday calendar ---------------------------------------------------
+
+class WeekdayCalendar final : public Calendar {
+ public:
+  bool is_working_day(std::chrono::sys_days day) const override {
+    const std::chrono::weekday wd{day};
+    return wd != std::chrono::Saturday && wd != std::chrono::Sunday;
+  }
+  std::string version() const override { return "weekdays"; }
+};
+
+// ---- The sample directory ---------------------------------------------------
+
+// The ladder of places: each with the place directly above it.
+struct Place {
+  std::string_view id;
+  std::string_view name;
+  Level level;
+  std::string_view parent;
+};
+
+// clang-format off
+constexpr Place kPlaces[] = {
+    // id                  name                level              parent
+    {"370811",           "任城区",           Level::kDistrict,  ""},
+    {"jiyang",           "济阳街道",         Level::kStreet,    "370811"},
+    {"yangguang",        "阳光社区",         Level::kCommunity, "jiyang"},
+    {"yangguang-1",      "阳光社区第一网格", Level::kGrid,      "yangguang"},
+    {"yangguang-2",      "阳光社区第二网格", Level::kGrid,      "yangguang"},
+    {"yangguang-garden", "阳光花园",         Level::kCompound,  "yangguang-1"},
+    {"heping-li",        "和平里",           Level::kCompound,  "yangguang-1"},
+    {"xingfu-court",     "幸福苑",           Level::kCompound,  "yangguang-2"},
+};
+
+// Which unit holds which role at which place.
+struct Post {
+  std::string_view place;
+  std::string_view role;
+  std::string_view unit;
+};
+
+constexpr Post kPosts[] = {
+    // place               role                unit
+    {"yangguang-garden", "property_company", "yangguang-garden.property"},
+    {"yangguang-garden", "party_branch",     "yangguang-garden.branch"},
+    {"heping-li",        "property_company", "heping-li.property"},
+    // 和平里 has no party branch of its own: see kFallbacks.
+    {"xingfu-court",     "property_company", "xingfu-court.property"},
+    {"xingfu-court",     "party_branch",     "xingfu-court.branch"},
+    {"yangguang-1",      "grid_worker",      "yangguang-1.station"},
+    {"yangguang-2",      "grid_worker",      "yangguang-2.station"},
+    {"yangguang",        "community_office", "yangguang.office"},
+    {"yangguang",        "party_committee",  "yangguang.party-committee"},
+    {"jiyang",           "street_office",    "jiyang.office"},
+    {"370811",           "district_office",  "370811.office"},
+};
+
+// A role nobody holds at its place passes to the nearest place above that holds
+// the named other role (domain rule 7: never to nobody).
+struct Fallback {
+  std::string_view role;
+  std::string_view instead;
+};
+
+constexpr Fallback kFallbacks[] = {
+    // role            held instead by
+    {"party_branch", "party_committee"},  // 小区党支部 → 社区党委
+};
+// clang-format on
+
+const Place* find_place(std::string_view id) {
+  for (const Place& p : kPlaces) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+std::optional<std::string_view> post_holder(std::string_view place, std::string_view role) {
+  for (const Post& p : kPosts) {
+    if (p.place == place && p.role == role) return p.unit;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> fallback_of(std::string_view role) {
+  for (const Fallback& f : kFallbacks) {
+    if (f.role == role) return f.instead;
+  }
+  return std::nullopt;
+}
+
+class SampleDirectory final : public OrgDirectory {
+ public:
+  Result<Location> complete(const Location& partial) const override {
+    auto path = path_of(partial);
+    if (!path) return tl::unexpected(std::move(path.error()));
+    // The directory is the authority on the units above a compound: what a
+    // hotline order says about street or community may be a name or stale.
+    Location full = partial;
+    for (const Place* p : *path) {
+      if (p->level == Level::kGrid) full.grid = p->id;
+      if (p->level == Level::kCommunity) full.community = p->id;
+      if (p->level == Level::kStreet) full.street = p->id;
+    }
+    return full;
+  }
+
+  Result<std::string> holder(const Location& where, const WorkflowStep& step) const override {
+    auto path = path_of(where);
+    if (!path) return tl::unexpected(std::move(path.error()));
+    // The step's own role, at the place of the step's level...
+    std::size_t at = 0;
+    while (at < path->size() && (*path)[at]->level != step.level) ++at;
+    if (at < path->size()) {
+      if (auto unit = post_holder((*path)[at]->id, step.role)) return std::string(*unit);
+      // ...else its fallbacks, each at the nearest place from there up.
+      for (auto role = fallback_of(step.role); role; role = fallback_of(*role)) {
+        for (std::size_t i = at; i < path->size(); ++i) {
+          if (auto unit = post_holder((*path)[i]->id, *role)) return std::string(*unit);
+        }
+      }
+    }
+    return fail(ErrorCode::kNotFound, "No unit holds role '" + step.role + "' for compound '" +
+                                          where.compound + "', nor any fallback");
+  }
+
+  bool has_unit(const std::string& unit) const override {
+    for (const Post& p : kPosts) {
+      if (p.unit == unit) return true;
+    }
+    return false;
+  }
+
+ private:
+  // The places from the location's compound up to its district.
+  static Result<std::vector<const Place*>> path_of(const Location& where) {
+    if (where.district_code.empty()) {
+      return fail(ErrorCode::kInvalidArgument, "location.district_code: required");
+    }
+    if (where.compound.empty()) {
+      return fail(ErrorCode::kInvalidArgument, "location.compound: required");
+    }
+    const Place* district = find_place(where.district_code);
+    if (district == nullptr || district->level != Level::kDistrict) {
+      return fail(ErrorCode::kNotFound, "No district " + where.district_code + " in the directory");
+    }
+    std::vector<const Place*> path;
+    const Place* p = find_place(where.compound);
+    if (p != nullptr && p->level == Level::kCompound) {
+      for (; p != nullptr; p = find_place(p->parent)) path.push_back(p);
+    }
+    if (path.empty() || path.back() != district) {
+      return fail(ErrorCode::kNotFound, "No compound '" + where.compound + "' in district " +
+                                            where.district_code + " of the directory");
+    }
+    return path;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const WorkflowCatalog> builtin_workflows() {
+  return std::make_shared<const BuiltinCatalog>();
+}
+
+std::shared_ptr<const Calendar> weekday_calendar() {
+  return std::make_shared<const WeekdayCalendar>();
+}
+
+std::shared_ptr<const OrgDirectory> sample_directory() {
+  return std::make_shared<const SampleDirectory>();
+}
+
+}  // namespace escalator

@@ -1,1 +1,159 @@
 #include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "escalator/calendar.hpp"
+#include "escalator/time.hpp"
+
+using namespace escalator;
+using namespace std::chrono;
+
+namespace {
+
+// Monday to Friday, less any holidays given. Real calendars also move
+// weekend days to working days (调休); deadline() only asks is_working_day, so a
+// plain week is enough to test the counting.
+class WeekdayCalendar final : public Calendar {
+ public:
+  explicit WeekdayCalendar(std::set<sys_days> holidays = {}) : holidays_(std::move(holidays)) {}
+  bool is_working_day(sys_days day) const override {
+    const weekday wd{day};
+    return wd != Saturday && wd != Sunday && !holidays_.contains(day);
+  }
+  std::string version() const override { return "test-weekdays"; }
+
+ private:
+  std::set<sys_days> holidays_;
+};
+
+class NoWorkCalendar final : public Calendar {
+ public:
+  bool is_working_day(sys_days) const override { return false; }
+  std::string version() const override { return "test-no-work"; }
+};
+
+// An instant written in China Standard Time.
+Timestamp cst(int y, unsigned m, unsigned d, int h, int mi = 0) {
+  return Timestamp{sys_days{year{y} / month{m} / day{d}}} + hours{h} + minutes{mi} - kChinaOffset;
+}
+
+std::string deadline(const Calendar& calendar, Timestamp from, std::int64_t amount,
+                     Duration::Unit unit) {
+  return format_time(calendar.deadline(from, Duration{amount, unit}));
+}
+
+constexpr auto kHours = Duration::Unit::kHours;
+constexpr auto kWorkingHours = Duration::Unit::kWorkingHours;
+constexpr auto kDays = Duration::Unit::kDays;
+constexpr auto kWorkingDays = Duration::Unit::kWorkingDays;
+
+// 2025-09-30 is a Tuesday.
+const Timestamp kTuesdayAfternoon = cst(2025, 9, 30, 15);
+
+}  // namespace
+
+TEST_CASE("HoursArePlainHoursThroughNightsAndWeekends") {
+  const WeekdayCalendar calendar;
+  CHECK(deadline(calendar, kTuesdayAfternoon, 2, kHours) == "2025-09-30T17:00:00+08:00");
+  CHECK(deadline(calendar, kTuesdayAfternoon, 24, kHours) == "2025-10-01T15:00:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 10, 3, 20), 48, kHours) == "2025-10-05T20:00:00+08:00");
+}
+
+TEST_CASE("DaysCountFromTheNextDayAndEndAtMidnight") {
+  const WeekdayCalendar calendar;
+  CHECK(deadline(calendar, kTuesdayAfternoon, 1, kDays) == "2025-10-02T00:00:00+08:00");
+  CHECK(deadline(calendar, kTuesdayAfternoon, 3, kDays) == "2025-10-04T00:00:00+08:00");
+  // Calendar days include the weekend.
+  CHECK(deadline(calendar, kTuesdayAfternoon, 7, kDays) == "2025-10-08T00:00:00+08:00");
+  // Even from the first second of a day, that day is not counted.
+  CHECK(deadline(calendar, cst(2025, 9, 30, 0), 1, kDays) == "2025-10-02T00:00:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 9, 30, 23, 59), 1, kDays) == "2025-10-02T00:00:00+08:00");
+}
+
+TEST_CASE("DaysAreCountedInChinaNotUtc") {
+  const WeekdayCalendar calendar;
+  // 00:30 on 1 October in China is still 30 September in UTC.
+  CHECK(deadline(calendar, cst(2025, 10, 1, 0, 30), 1, kDays) == "2025-10-03T00:00:00+08:00");
+}
+
+TEST_CASE("WorkingDaysCountOnlyWorkingDaysFromTheNextDay") {
+  const WeekdayCalendar calendar;
+  CHECK(deadline(calendar, kTuesdayAfternoon, 1, kWorkingDays) == "2025-10-02T00:00:00+08:00");
+  // Wednesday, Thursday, Friday.
+  CHECK(deadline(calendar, kTuesdayAfternoon, 3, kWorkingDays) == "2025-10-04T00:00:00+08:00");
+  // Three weeks of five days, less Tuesday itself: ends after Tuesday 21 October.
+  CHECK(deadline(calendar, kTuesdayAfternoon, 15, kWorkingDays) == "2025-10-22T00:00:00+08:00");
+}
+
+TEST_CASE("WorkingDaysFromFridaySkipTheWeekend") {
+  const WeekdayCalendar calendar;
+  // Friday 3 October: Monday is the day counted, so the deadline is Tuesday 00:00.
+  CHECK(deadline(calendar, cst(2025, 10, 3, 10), 1, kWorkingDays) == "2025-10-07T00:00:00+08:00");
+  // From Saturday or Sunday the same Monday is the first day counted.
+  CHECK(deadline(calendar, cst(2025, 10, 4, 10), 1, kWorkingDays) == "2025-10-07T00:00:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 10, 5, 23), 1, kWorkingDays) == "2025-10-07T00:00:00+08:00");
+}
+
+TEST_CASE("HolidaysAreNotCountedAsWorkingDays") {
+  const WeekdayCalendar calendar({sys_days{2025y / October / 1}, sys_days{2025y / October / 2}});
+  // Wednesday and Thursday are holidays, so Friday is the first working day.
+  CHECK(deadline(calendar, kTuesdayAfternoon, 1, kWorkingDays) == "2025-10-04T00:00:00+08:00");
+  // Calendar days ignore holidays.
+  CHECK(deadline(calendar, kTuesdayAfternoon, 1, kDays) == "2025-10-02T00:00:00+08:00");
+}
+
+TEST_CASE("WorkingHoursCountOnlyOfficeHours") {
+  const WeekdayCalendar calendar;
+  const Timestamp ten = cst(2025, 9, 30, 10);
+  // A morning used up exactly ends at noon, not after lunch.
+  CHECK(deadline(calendar, ten, 2, kWorkingHours) == "2025-09-30T12:00:00+08:00");
+  CHECK(deadline(calendar, ten, 3, kWorkingHours) == "2025-09-30T14:00:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 9, 30, 9), 7, kWorkingHours) == "2025-09-30T17:00:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 9, 30, 9), 8, kWorkingHours) == "2025-10-01T10:00:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 9, 30, 10, 30), 1, kWorkingHours) ==
+        "2025-09-30T11:30:00+08:00");
+}
+
+TEST_CASE("WorkingHoursStartingOutsideOfficeHoursWaitForTheNextWindow") {
+  const WeekdayCalendar calendar;
+  CHECK(deadline(calendar, cst(2025, 9, 30, 7), 1, kWorkingHours) == "2025-09-30T10:00:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 9, 30, 12, 30), 1, kWorkingHours) ==
+        "2025-09-30T14:00:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 9, 30, 17), 1, kWorkingHours) == "2025-10-01T10:00:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 9, 30, 22), 1, kWorkingHours) == "2025-10-01T10:00:00+08:00");
+}
+
+TEST_CASE("WorkingHoursSkipWeekends") {
+  const WeekdayCalendar calendar;
+  // Friday 16:00: one hour on Friday, one on Monday morning.
+  CHECK(deadline(calendar, cst(2025, 10, 3, 16), 2, kWorkingHours) == "2025-10-06T10:00:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 10, 4, 10), 4, kWorkingHours) == "2025-10-06T14:00:00+08:00");
+}
+
+TEST_CASE("ZeroDurationIsDueAtOnce") {
+  const WeekdayCalendar calendar;
+  const Timestamp saturday_night = cst(2025, 10, 4, 22);
+  for (const auto unit : {kHours, kWorkingHours, kDays, kWorkingDays}) {
+    CHECK(calendar.deadline(saturday_night, Duration{0, unit}) == saturday_night);
+    CHECK(calendar.deadline(saturday_night, Duration{-3, unit}) == saturday_night);
+  }
+}
+
+TEST_CASE("CalendarWithoutWorkingDaysNeverFallsDue") {
+  const NoWorkCalendar calendar;
+  CHECK(calendar.deadline(kTuesdayAfternoon, Duration{1, kWorkingDays}) == Timestamp::max());
+  CHECK(calendar.deadline(kTuesdayAfternoon, Duration{1, kWorkingHours}) == Timestamp::max());
+  // Units that ignore the calendar still work.
+  CHECK(deadline(calendar, kTuesdayAfternoon, 1, kDays) == "2025-10-02T00:00:00+08:00");
+}
+
+TEST_CASE("AmountsBeyondAnyParsableDurationNeverFallDue") {
+  const WeekdayCalendar calendar;
+  CHECK(calendar.deadline(kTuesdayAfternoon, Duration{INT64_MAX, kHours}) == Timestamp::max());
+  CHECK(calendar.deadline(kTuesdayAfternoon, Duration{INT64_MAX, kWorkingDays}) ==
+        Timestamp::max());
+}

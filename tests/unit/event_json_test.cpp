@@ -1,1 +1,259 @@
+// event_json.cpp: events to JSON and back.
+#include "event_json.hpp"
+
 #include <doctest/doctest.h>
+
+#include <boost/pfr.hpp>
+#include <chrono>
+#include <cstddef>
+#include <set>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "escalator/event.hpp"
+
+namespace escalator {
+namespace {
+
+using namespace std::chrono_literals;
+
+// 2025-09-30 09:00 China Standard Time.
+constexpr Timestamp kT0{std::chrono::sys_days{std::chrono::September / 30 / 2025} + 1h};
+
+ev::StepAssignment sample_step() {
+  return {.step = 2,
+          .step_id = "grid",
+          .level = Level::kGrid,
+          .lead_unit = "yangguang-1.station",
+          .co_handlers = {"yangguang.office", "yangguang-garden.property"},
+          .accept_by = kT0 + 24h};
+}
+
+// One of each payload type, every field different from its default, so that a
+// field the reader forgot would come back changed.
+std::vector<EventPayload> every_payload() {
+  return {
+      ev::CaseOpened{.case_id = "370811-20250930-000017",
+                     .request_type = RequestType::kComplaint,
+                     .channel = Channel::kWeChat,
+                     .category = "物业/漏水",
+                     .location = {"370811", "jiyang", "yangguang", "yangguang-1", "heping-li",
+                                  "3号楼", "3号楼2单元501"},
+                     .collective = true,
+                     .urgent = true,
+                     .reporter = {"张三", "13800000000"},
+                     .content = "楼上漏水，\"急\"\n请处理",
+                     .external_id = "GD-20250930-0017",
+                     .owner = {"yangguang-garden.branch", "staff-9"},
+                     .reply_by = kT0 + 21 * 24h},
+      ev::CaseDispatched{.to = sample_step()},
+      ev::CaseAccepted{.unit = "heping-li.property", .resolve_by = kT0 + 72h},
+      ev::CaseReplied{.outcome = Outcome::kPartlyResolved, .answer = "已修复一半", .on_spot = true},
+      ev::CaseReturned{.from_unit = "heping-li.property", .reason = "不属本辖区"},
+      ev::CaseSentBack{.to = sample_step(), .reason = "未处理到位"},
+      ev::CaseEscalated{.to = sample_step(), .reason = "accept"},
+      ev::CaseUrged{.note = "请尽快"},
+      ev::CaseHandedOver{.from = {"a.unit", "p1"}, .to = {"b.unit", "p2"}, .note = "换人"},
+      ev::CaseSuspended{.reason = "等待配件"},
+      ev::CaseResumed{.accept_by = kT0 + 1h, .resolve_by = kT0 + 2h, .reply_by = kT0 + 3h},
+      ev::ExtensionRequested{.extra = {5, Duration::Unit::kWorkingDays}, .reason = "需要协调"},
+      ev::ExtensionDecided{
+          .approved = true, .note = "同意", .resolve_by = kT0 + 4h, .reply_by = kT0 + 5h},
+      ev::FollowUpStarted{.rating_by = kT0 + 72h},
+      ev::CaseRated{.rating = Rating::kUnsatisfied, .reason = "没修好"},
+      ev::CaseReopened{.to = sample_step(), .reason = "居民不满意"},
+      ev::CaseWithdrawn{.reason = "自行解决"},
+      ev::CaseMerged{.into = "370811-20250930-000001"},
+      ev::CaseClosed{.note = "办结"},
+      ev::OverdueMarked{.kind = DeadlineKind::kReply, .due = kT0 + 6h},
+  };
+}
+
+template <typename T>
+bool every_field_set(const T& value) {
+  const T blank{};
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return ((boost::pfr::get<I>(value) != boost::pfr::get<I>(blank)) && ...);
+  }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+}
+
+Event event_with(EventPayload payload) {
+  return Event{.seq = 7,
+               .time = kT0,
+               .actor = "staff-9",
+               .idempotency_key = "key-7",
+               .workflow = {"property-first", 1},
+               .payload = std::move(payload)};
+}
+
+Result<Event> read_text(const std::string& text) {
+  return event_from_json(EventJson::parse(text));
+}
+
+TEST_CASE("EveryPayloadRoundTrips") {
+  std::set<std::size_t> covered;
+  for (const EventPayload& payload : every_payload()) {
+    const Event event = event_with(payload);
+    const std::string text = to_json(event);
+    CAPTURE(text);
+    covered.insert(payload.index());
+    CHECK(std::visit([](const auto& p) { return every_field_set(p); }, payload));
+
+    const Result<Event> back = read_text(text);
+    REQUIRE_MESSAGE(back.has_value(), back.error().message);
+    CHECK(back->seq == event.seq);
+    CHECK(back->time == event.time);
+    CHECK(back->actor == event.actor);
+    CHECK(back->idempotency_key == event.idempotency_key);
+    CHECK(back->workflow == event.workflow);
+    REQUIRE(back->payload.index() == payload.index());
+    CHECK(std::visit(
+        [&](const auto& p) {
+          return boost::pfr::eq(p, std::get<std::decay_t<decltype(p)>>(payload));
+        },
+        back->payload));
+    CHECK(to_json(*back) == text);
+  }
+  CHECK(covered.size() == std::variant_size_v<EventPayload>);
+}
+
+TEST_CASE("CaseOpenedIsWrittenInTheDocumentedFormat") {
+  const Event event{.seq = 1,
+                    .time = kT0,
+                    .actor = "hotline",
+                    .idempotency_key = "GD-1",
+                    .workflow = {"property-first", 1},
+                    .payload = ev::CaseOpened{.case_id = "370811-20250930-000001",
+                                              .request_type = RequestType::kComplaint,
+                                              .channel = Channel::kHotline,
+                                              .category = "物业/漏水",
+                                              .location = {"370811", "jiyang", "yangguang",
+                                                           "yangguang-1", "heping-li", "3号楼", ""},
+                                              .reporter = {"张三", "13800000000"},
+                                              .content = "漏水",
+                                              .external_id = "GD-1",
+                                              .owner = {"hotline.office", ""},
+                                              .reply_by = kT0 + 24h}};
+  CHECK(to_json(event) ==
+        R"({"seq":1,"time":"2025-09-30T09:00:00+08:00","type":"CaseOpened","actor":"hotline",)"
+        R"("key":"GD-1","workflow":{"id":"property-first","version":1},)"
+        R"("data":{"case_id":"370811-20250930-000001","request_type":"complaint",)"
+        R"("channel":"hotline","category":"物业/漏水",)"
+        R"("location":{"district_code":"370811","street":"jiyang","community":"yangguang",)"
+        R"("grid":"yangguang-1","compound":"heping-li","building":"3号楼","address":""},)"
+        R"("collective":false,"urgent":false,"reporter":{"name":"张三","phone":"13800000000"},)"
+        R"("content":"漏水","external_id":"GD-1","owner":{"unit":"hotline.office","person":""},)"
+        R"("reply_by":"2025-10-01T09:00:00+08:00"}})");
+}
+
+TEST_CASE("StepAssignmentIsAnObject") {
+  CHECK(payload_json(ev::CaseDispatched{.to = {.step = 0,
+                                               .step_id = "property",
+                                               .level = Level::kCompound,
+                                               .lead_unit = "heping-li.property",
+                                               .co_handlers = {"heping-li.branch"},
+                                               .accept_by = kT0}}) ==
+        R"({"to":{"step":0,"step_id":"property","level":"compound",)"
+        R"("lead_unit":"heping-li.property",)"
+        R"("co_handlers":["heping-li.branch"],"accept_by":"2025-09-30T09:00:00+08:00"}})");
+}
+
+TEST_CASE("AbsentDeadlinesAreLeftOut") {
+  const ev::CaseResumed resumed{
+      .accept_by = std::nullopt, .resolve_by = kT0, .reply_by = std::nullopt};
+  CHECK(payload_json(resumed) == R"({"resolve_by":"2025-09-30T09:00:00+08:00"})");
+
+  const Result<Event> back = read_text(to_json(event_with(resumed)));
+  REQUIRE(back.has_value());
+  const auto& got = std::get<ev::CaseResumed>(back->payload);
+  CHECK_FALSE(got.accept_by.has_value());
+  CHECK(got.resolve_by == kT0);
+  CHECK_FALSE(got.reply_by.has_value());
+}
+
+TEST_CASE("DurationsAreWrittenInWorkflowUnits") {
+  CHECK(payload_json(ev::ExtensionRequested{.extra = {5, Duration::Unit::kWorkingDays},
+                                            .reason = "x"}) ==
+        R"({"extra":"5 working-days","reason":"x"})");
+}
+
+TEST_CASE("ReadsEventsParsedAsPlainJson") {
+  const std::string text = to_json(event_with(ev::CaseUrged{.note = "催办"}));
+  const nlohmann::json plain = nlohmann::json::parse(text);  // keys sorted, not in written order
+  const Result<Event> back = event_from_json(plain);
+  REQUIRE(back.has_value());
+  CHECK(to_json(*back) == text);
+}
+
+void check_data_loss(const Result<Event>& result, const std::string& message) {
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().code == ErrorCode::kDataLoss);
+  CHECK(result.error().message == message);
+}
+
+TEST_CASE("ReservedTypeHasNoReader") {
+  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x"}));
+  json["type"] = "WarningRaised";
+  check_data_loss(event_from_json(json),
+                  "event type 21 (WarningRaised) has no reader in this version");
+}
+
+TEST_CASE("UnknownTypeIsDataLoss") {
+  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x"}));
+  json["type"] = "CaseTeleported";
+  check_data_loss(event_from_json(json), "event type 'CaseTeleported' is unknown");
+}
+
+TEST_CASE("MissingFieldIsNamedByItsPath") {
+  EventJson json = event_to_json(event_with(ev::CaseDispatched{.to = sample_step()}));
+  json["data"]["to"].erase("lead_unit");
+  check_data_loss(event_from_json(json), "missing field 'data.to.lead_unit'");
+
+  json = event_to_json(event_with(ev::CaseDispatched{.to = sample_step()}));
+  json.erase("seq");
+  check_data_loss(event_from_json(json), "missing field 'seq'");
+
+  json = event_to_json(event_with(ev::CaseDispatched{.to = sample_step()}));
+  json.erase("data");
+  check_data_loss(event_from_json(json), "missing field 'data'");
+}
+
+TEST_CASE("FieldOfTheWrongKindIsDataLoss") {
+  EventJson json = event_to_json(event_with(every_payload()[0]));
+  json["data"]["urgent"] = "yes";
+  check_data_loss(event_from_json(json), "field 'data.urgent' should be a boolean, found string");
+
+  json = event_to_json(event_with(ev::CaseDispatched{.to = sample_step()}));
+  json["data"]["to"]["co_handlers"][1] = 3;
+  check_data_loss(event_from_json(json),
+                  "field 'data.to.co_handlers[1]' should be a string, found number");
+
+  check_data_loss(event_from_json(EventJson::array()),
+                  "an event should be a JSON object, found array");
+}
+
+TEST_CASE("ValueOutsideItsTypeIsDataLoss") {
+  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x"}));
+  json["seq"] = -1;
+  check_data_loss(event_from_json(json), "field 'seq' is out of range: -1");
+
+  json = event_to_json(event_with(ev::OverdueMarked{.kind = DeadlineKind::kReply, .due = kT0}));
+  json["data"]["kind"] = "lunch";
+  check_data_loss(event_from_json(json),
+                  "field 'data.kind': Expected a deadline kind, found 'lunch'");
+}
+
+TEST_CASE("UnreadableTimeIsDataLoss") {
+  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x"}));
+  json["time"] = "yesterday";
+  const Result<Event> back = event_from_json(json);
+  REQUIRE_FALSE(back.has_value());
+  CHECK(back.error().code == ErrorCode::kDataLoss);
+  // The rest of the message is parse_time's.
+  CHECK(back.error().message.starts_with("field 'time': "));
+}
+
+}  // namespace
+}  // namespace escalator

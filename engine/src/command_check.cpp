@@ -1,0 +1,103 @@
+#include "command_check.hpp"
+
+#include <string>
+
+#include "case_id.hpp"
+
+namespace escalator {
+namespace {
+
+struct Checker {
+  const Limits& limits;
+  std::string_view command;
+  Result<void> result{};
+
+  bool ok() const { return result.has_value(); }
+  void invalid(std::string_view field, const std::string& why) {
+    if (ok()) result = fail(ErrorCode::kInvalidArgument, std::string(field) + ": " + why);
+  }
+  void required(std::string_view field, const std::string& value) {
+    if (value.empty()) invalid(field, "required for " + std::string(command));
+  }
+  void text(std::string_view field, const std::string& value) {
+    if (static_cast<int>(value.size()) > limits.max_text_bytes) {
+      invalid(field, std::to_string(value.size()) + " bytes, more than the limit of " +
+                         std::to_string(limits.max_text_bytes));
+    }
+  }
+  void required_text(std::string_view field, const std::string& value) {
+    required(field, value);
+    text(field, value);
+  }
+
+  void operator()(const cmd::Open& c) {
+    required("category", c.category);
+    if (!is_district_code(c.location.district_code)) {
+      invalid("location.district_code",
+              "expected a 6-digit administrative division code, but got '" +
+                  c.location.district_code + "'");
+    }
+    required("location.compound", c.location.compound);
+    required_text("content", c.content);
+    text("location.address", c.location.address);
+  }
+  void operator()(const cmd::Dispatch& c) {
+    if (static_cast<int>(c.co_handlers.size()) > limits.max_co_handlers) {
+      invalid("co_handlers", std::to_string(c.co_handlers.size()) +
+                                 " units, more than the limit of " +
+                                 std::to_string(limits.max_co_handlers));
+    }
+  }
+  void operator()(const cmd::ReplyOnSpot& c) { required_text("answer", c.answer); }
+  void operator()(const cmd::Reply& c) { required_text("answer", c.answer); }
+  void operator()(const cmd::Return& c) { required_text("reason", c.reason); }
+  void operator()(const cmd::SendBack& c) {
+    required("to_step", c.to_step);
+    required_text("reason", c.reason);
+  }
+  void operator()(const cmd::Escalate& c) { required_text("reason", c.reason); }
+  void operator()(const cmd::Urge& c) { text("note", c.note); }
+  void operator()(const cmd::HandOver& c) {
+    required("to.unit", c.to.unit);
+    text("note", c.note);
+  }
+  void operator()(const cmd::Suspend& c) { required_text("reason", c.reason); }
+  void operator()(const cmd::RequestExtension& c) {
+    if (c.extra.amount <= 0) invalid("extra", "must be longer than zero");
+    required_text("reason", c.reason);
+  }
+  void operator()(const cmd::DecideExtension& c) { text("note", c.note); }
+  void operator()(const cmd::Rate& c) { text("reason", c.reason); }
+  void operator()(const cmd::Reopen& c) { required_text("reason", c.reason); }
+  void operator()(const cmd::Withdraw& c) { required_text("reason", c.reason); }
+  void operator()(const cmd::Merge& c) {
+    if (!is_case_id(c.into)) {
+      invalid("into", "expected a case id like 370811-20250930-000017, but got '" + c.into + "'");
+    }
+  }
+  void operator()(const cmd::Close& c) { text("note", c.note); }
+  template <class Other>
+  void operator()(const Other&) {}
+};
+
+}  // namespace
+
+Result<void> check_command(const Command& command, const Limits& limits) {
+  Checker check{limits, command_name(command.payload)};
+  if (command.idempotency_key.empty()) {
+    check.invalid("idempotency_key", "required: every command carries one");
+  } else if (command.idempotency_key.size() > 200) {
+    check.invalid("idempotency_key", "longer than 200 bytes");
+  }
+  const bool opens = std::holds_alternative<cmd::Open>(command.payload);
+  if (opens && !command.case_id.empty()) {
+    check.invalid("case_id", "must be empty for open: the engine allocates case ids");
+  } else if (!opens && !is_case_id(command.case_id)) {
+    check.invalid("case_id", "expected a case id like 370811-20250930-000017, but got '" +
+                                 command.case_id + "'");
+  }
+  if (check.ok()) std::visit(check, command.payload);
+  return check.result;
+}
+
+}  // namespace escalator

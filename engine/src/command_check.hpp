@@ -1,0 +1,15 @@
+// Checks a command's fields before it reaches the lifecycle table: what is
+// malformed whatever the case's state. Errors are kInvalidArgument and name the
+// field: "reason: required for return", "content: 5012 bytes, more than the
+// limit of 4000".
+#pragma once
+
+#include "escalator/command.hpp"
+#include "escalator/config.hpp"
+#include "escalator/result.hpp"
+
+namespace escalator {
+
+[[nodiscard]] Result<void> check_command(const Command& command, const Limits& limits);
+
+}  // namespace escalator

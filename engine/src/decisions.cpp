@@ -1,0 +1,404 @@
+#include "decisions.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+namespace escalator::lifecycle::decisions {
+namespace {
+
+// How a refusal names a state: the names of docs/lifecycle.md.
+constexpr std::array<const char*, kLifecycleStateCount> kStateTitles = {
+    "New",   "Dispatched", "Accepted",  "Replied",   "AwaitingRating",
+    "Rated", "Closed",     "Suspended", "Withdrawn", "Merged"};
+
+// "Expected to <verb> case ...", in CommandPayload order.
+constexpr std::array<const char*, kCommandKindCount> kVerbs = {
+    "open",
+    "dispatch",
+    "accept",
+    "reply on the spot to",
+    "reply to",
+    "return",
+    "send back",
+    "escalate",
+    "urge",
+    "hand over",
+    "suspend",
+    "resume",
+    "request an extension for",
+    "decide the extension of",
+    "follow up",
+    "rate",
+    "reopen",
+    "withdraw",
+    "merge",
+    "close",
+    "time out the acceptance of",
+    "time out the handling of",
+    "time out the reply to",
+    "time out the rating of",
+};
+
+std::string title(LifecycleState s) { return kStateTitles[static_cast<int>(s)]; }
+
+// "New", "New or Dispatched", "New, Dispatched or Accepted".
+std::string one_of(const std::vector<LifecycleState>& states) {
+  std::string text;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (i > 0) text += (i + 1 == states.size()) ? " or " : ", ";
+    text += title(states[i]);
+  }
+  return text;
+}
+
+const std::string& case_id(const Scratch& s) { return s.in.current.id; }
+
+bool refuse(Scratch& s, std::string message) {
+  s.refusal = Error{ErrorCode::kFailedPrecondition, std::move(message)};
+  return false;
+}
+
+template <class Payload>
+void emit(Scratch& s, Payload payload) {
+  s.events.emplace_back(std::move(payload));
+}
+
+// The step a case moves to, with its holder from the directory unless the
+// dispatcher named one, and its accept deadline from now.
+std::optional<ev::StepAssignment> assign(Scratch& s, int step, const std::string& chosen_lead = {},
+                                         std::vector<std::string> co_handlers = {}) {
+  const auto& wf_step = s.in.workflow.steps.at(step);
+  std::string lead = chosen_lead;
+  if (lead.empty()) {
+    auto held = s.in.directory.holder(s.in.current.location, wf_step);
+    if (!held) {
+      s.failure = held.error();
+      return std::nullopt;
+    }
+    lead = std::move(*held);
+  }
+  return ev::StepAssignment{step,
+                            wf_step.id,
+                            wf_step.level,
+                            std::move(lead),
+                            std::move(co_handlers),
+                            s.in.calendar.deadline(s.in.now, wf_step.accept_within)};
+}
+
+int current_step(const Scratch& s) { return std::max(s.in.current.step, 0); }
+
+bool is_last_step(const Scratch& s) {
+  return current_step(s) + 1 >= static_cast<int>(s.in.workflow.steps.size());
+}
+
+bool no_next_step_refusal(Scratch& s) {
+  const auto& step = s.in.workflow.steps.at(current_step(s));
+  return refuse(s, "Expected a step above " + step.id + " (" + step.name + ") in workflow " +
+                       s.in.workflow.id + " to escalate case " + case_id(s) +
+                       " to, but it is the last step");
+}
+
+// Whether the timer's deadline is the one running, and has passed.
+bool timer_matches(Scratch& s, DeadlineKind kind, const std::optional<Timestamp>& running,
+                   Timestamp due) {
+  const std::string what = std::string(to_string(kind)) + " deadline of case " + case_id(s);
+  if (!running || *running != due) {
+    return refuse(s, "Expected the " + what + " to be " + format_time(due) + ", but it is " +
+                         (running ? format_time(*running) : std::string("not running")));
+  }
+  if (s.in.now < due) {
+    return refuse(s, "Expected the " + what + " (" + format_time(due) + ") to have passed, but it is " +
+                         format_time(s.in.now));
+  }
+  return true;
+}
+
+// A working-day deadline ends at midnight, which belongs to the next day: count
+// an extension from the last second of the day it ends, not from the next day.
+Timestamp extend(const Calendar& calendar, Timestamp deadline, const Duration& extra) {
+  const bool by_day =
+      extra.unit == Duration::Unit::kDays || extra.unit == Duration::Unit::kWorkingDays;
+  return calendar.deadline(by_day ? deadline - std::chrono::seconds{1} : deadline, extra);
+}
+
+std::optional<Timestamp> shifted(const std::optional<Timestamp>& t, std::chrono::seconds by) {
+  if (!t) return std::nullopt;
+  return *t + by;
+}
+
+}  // namespace
+
+Error no_row_refusal(const DecisionContext& context, int command_kind,
+                     const std::vector<LifecycleState>& accepting) {
+  std::string expected = std::string("Expected to ") + kVerbs[command_kind] + " case " +
+                         context.current.id;
+  if (command_kind == static_cast<int>(CommandPayload(cmd::Open{}).index())) {
+    return Error{ErrorCode::kAlreadyExists,
+                 "Expected to open a new case, but case " + context.current.id + " already exists"};
+  }
+  if (command_kind == static_cast<int>(CommandPayload(cmd::Close{}).index()) &&
+      !context.current.outcome && context.exists) {
+    // Rule 5 (事事有答复): say why, not only which state.
+    return Error{ErrorCode::kFailedPrecondition,
+                 expected + " after a reply to the resident, but it is " +
+                     title(context.current.state) + " and has not been answered"};
+  }
+  if (!context.exists) {
+    return Error{ErrorCode::kNotFound, expected + ", but there is no such case"};
+  }
+  return Error{ErrorCode::kFailedPrecondition,
+               expected + " in state " + one_of(accepting) + ", but it is " +
+                   title(context.current.state)};
+}
+
+// ---- Actions --------------------------------------------------------------------
+
+void open_case(Scratch& s, const cmd::Open& c) {
+  auto where = s.in.directory.complete(c.location);
+  if (!where) {
+    s.failure = where.error();
+    return;
+  }
+  emit(s, ev::CaseOpened{case_id(s), c.request_type, c.channel, c.category, std::move(*where),
+                         c.collective, c.urgent, c.reporter, c.content, s.in.idempotency_key,
+                         c.first_contact,
+                         s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within)});
+}
+
+void dispatch_to_current_step(Scratch& s, const cmd::Dispatch& c) {
+  if (auto to = assign(s, current_step(s), c.lead_unit, c.co_handlers)) {
+    emit(s, ev::CaseDispatched{std::move(*to)});
+  }
+}
+
+void accept_case(Scratch& s, const cmd::Accept&) {
+  const auto& step = s.in.workflow.steps.at(current_step(s));
+  emit(s, ev::CaseAccepted{s.in.current.lead_unit,
+                           s.in.calendar.deadline(s.in.now, step.resolve_within)});
+}
+
+void record_reply(Scratch& s, const cmd::ReplyOnSpot& c) {
+  emit(s, ev::CaseReplied{c.outcome, c.answer, true});
+}
+void record_reply(Scratch& s, const cmd::Reply& c) {
+  emit(s, ev::CaseReplied{c.outcome, c.answer, false});
+}
+
+void return_to_routing(Scratch& s, const cmd::Return& c) {
+  emit(s, ev::CaseReturned{s.in.current.lead_unit, c.reason});
+}
+
+void send_back_to_step(Scratch& s, const cmd::SendBack& c) {
+  if (auto to = assign(s, s.in.workflow.step_index(c.to_step))) {
+    emit(s, ev::CaseSentBack{std::move(*to), c.reason});
+  }
+}
+
+void escalate_to_next_step(Scratch& s, const cmd::Escalate& c) {
+  if (auto to = assign(s, current_step(s) + 1)) {
+    emit(s, ev::CaseEscalated{std::move(*to), c.reason});
+  }
+}
+void escalate_to_next_step(Scratch& s, const cmd::ResolveTimeout&) {
+  if (auto to = assign(s, current_step(s) + 1)) {
+    emit(s, ev::CaseEscalated{std::move(*to), "resolve_timeout"});
+  }
+}
+
+void record_urge(Scratch& s, const cmd::Urge& c) { emit(s, ev::CaseUrged{c.note}); }
+
+void hand_over_ownership(Scratch& s, const cmd::HandOver& c) {
+  emit(s, ev::CaseHandedOver{s.in.current.owner, c.to, c.note});
+}
+
+void suspend_case(Scratch& s, const cmd::Suspend& c) { emit(s, ev::CaseSuspended{c.reason}); }
+
+void resume_case(Scratch& s, const cmd::Resume&) {
+  const auto& k = s.in.current;
+  const auto paused = s.in.now - k.suspended_at.value_or(s.in.now);
+  emit(s, ev::CaseResumed{shifted(k.accept_by, paused), shifted(k.resolve_by, paused),
+                          shifted(k.reply_by, paused)});
+}
+
+void record_extension_request(Scratch& s, const cmd::RequestExtension& c) {
+  emit(s, ev::ExtensionRequested{c.extra, c.reason});
+}
+
+void decide_extension(Scratch& s, const cmd::DecideExtension& c) {
+  const auto& k = s.in.current;
+  auto resolve_by = k.resolve_by;
+  auto reply_by = k.reply_by;
+  if (c.approved) {
+    const Duration extra = k.extension_requested.value();
+    if (resolve_by) resolve_by = extend(s.in.calendar, *resolve_by, extra);
+    if (reply_by) reply_by = extend(s.in.calendar, *reply_by, extra);
+  }
+  emit(s, ev::ExtensionDecided{c.approved, c.note, resolve_by, reply_by});
+}
+
+void start_follow_up(Scratch& s, const cmd::FollowUp&) {
+  emit(s, ev::FollowUpStarted{s.in.calendar.deadline(s.in.now, s.in.workflow.rating_within)});
+}
+
+void record_rating(Scratch& s, const cmd::Rate& c) { emit(s, ev::CaseRated{c.rating, c.reason}); }
+
+void record_rating_and_reopen(Scratch& s, const cmd::Rate& c) {
+  record_rating(s, c);
+  if (auto to = assign(s, current_step(s))) {
+    emit(s, ev::CaseReopened{std::move(*to), "unsatisfied: " + c.reason});
+  }
+}
+
+void reopen_at_current_step(Scratch& s, const cmd::Reopen& c) {
+  if (auto to = assign(s, current_step(s))) {
+    emit(s, ev::CaseReopened{std::move(*to), c.reason});
+  }
+}
+
+void withdraw_case(Scratch& s, const cmd::Withdraw& c) { emit(s, ev::CaseWithdrawn{c.reason}); }
+
+void merge_case(Scratch& s, const cmd::Merge& c) { emit(s, ev::CaseMerged{c.into}); }
+
+void close_case(Scratch& s, const cmd::Close& c) { emit(s, ev::CaseClosed{c.note}); }
+
+void escalate_or_mark_overdue(Scratch& s, const cmd::AcceptTimeout& c) {
+  if (is_last_step(s)) {
+    emit(s, ev::OverdueMarked{DeadlineKind::kAccept, c.due});
+  } else if (auto to = assign(s, current_step(s) + 1)) {
+    emit(s, ev::CaseEscalated{std::move(*to), "accept_timeout"});
+  }
+}
+
+void mark_overdue(Scratch& s, const cmd::ResolveTimeout& c) {
+  emit(s, ev::OverdueMarked{DeadlineKind::kResolve, c.due});
+}
+void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c) {
+  emit(s, ev::OverdueMarked{DeadlineKind::kReply, c.due});
+}
+
+void rate_no_answer(Scratch& s, const cmd::RatingTimeout&) {
+  emit(s, ev::CaseRated{Rating::kNoAnswer, "rating deadline passed"});
+}
+
+// ---- Guards ---------------------------------------------------------------------
+
+bool holder_is_known(Scratch& s, const cmd::Dispatch& c) {
+  for (const auto& unit : c.co_handlers) {
+    if (!s.in.directory.has_unit(unit)) {
+      return refuse(s, "Expected co-handling unit '" + unit + "' of case " + case_id(s) +
+                           " in the org directory, but there is no such unit");
+    }
+    if (unit == c.lead_unit) {
+      return refuse(s, "Expected co-handling units of case " + case_id(s) +
+                           " other than its lead unit, but '" + unit + "' is both");
+    }
+  }
+  if (!c.lead_unit.empty() && !s.in.directory.has_unit(c.lead_unit)) {
+    return refuse(s, "Expected lead unit '" + c.lead_unit + "' of case " + case_id(s) +
+                         " in the org directory, but there is no such unit");
+  }
+  return true;
+}
+
+bool is_step_visited(Scratch& s, const cmd::SendBack& c) {
+  const int target = s.in.workflow.step_index(c.to_step);
+  const auto& visited = s.in.current.steps_visited;
+  if (target < 0 || std::find(visited.begin(), visited.end(), target) == visited.end()) {
+    std::string steps;
+    for (int v : visited) steps += (steps.empty() ? "" : ", ") + s.in.workflow.steps.at(v).id;
+    return refuse(s, "Expected to send case " + case_id(s) + " back to a step it has been at (" +
+                         steps + "), but got '" + c.to_step + "'");
+  }
+  return true;
+}
+
+bool has_next_step(Scratch& s, const cmd::Escalate&) {
+  return !is_last_step(s) || no_next_step_refusal(s);
+}
+
+bool is_new_owner(Scratch& s, const cmd::HandOver& c) {
+  if (c.to == s.in.current.owner) {
+    return refuse(s, "Expected to hand case " + case_id(s) + " over to a new owner, but " +
+                         c.to.unit + " already owns it");
+  }
+  return true;
+}
+
+bool was_dispatched(Scratch& s, const cmd::Resume&) {
+  return s.in.current.suspended_from == LifecycleState::kDispatched;
+}
+bool was_accepted(Scratch& s, const cmd::Resume&) {
+  return s.in.current.suspended_from == LifecycleState::kAccepted;
+}
+
+bool can_request_extension(Scratch& s, const cmd::RequestExtension&) {
+  const auto& k = s.in.current;
+  if (k.extension_requested) {
+    return refuse(s, "Expected no pending extension request on case " + case_id(s) +
+                         ", but one for " + format_duration(*k.extension_requested) +
+                         " awaits a decision");
+  }
+  if (k.resolve_by && s.in.now >= *k.resolve_by) {
+    return refuse(s, "Expected an extension of case " + case_id(s) + " to be asked before " +
+                         format_time(*k.resolve_by) + ", but it is " + format_time(s.in.now));
+  }
+  return true;
+}
+
+bool has_extension_pending(Scratch& s, const cmd::DecideExtension&) {
+  if (!s.in.current.extension_requested) {
+    return refuse(s, "Expected an extension request on case " + case_id(s) +
+                         " to decide, but none is pending");
+  }
+  return true;
+}
+
+bool reopens_on_rating(Scratch& s, const cmd::Rate& c) {
+  return c.rating == Rating::kUnsatisfied && s.in.current.reopens < s.in.workflow.max_reopens;
+}
+bool keeps_rating(Scratch& s, const cmd::Rate& c) { return !reopens_on_rating(s, c); }
+
+bool can_reopen(Scratch& s, const cmd::Reopen&) {
+  if (s.in.current.reopens >= s.in.workflow.max_reopens) {
+    return refuse(s, "Expected case " + case_id(s) + " to have reopens left, but it has been reopened " +
+                         std::to_string(s.in.current.reopens) + " times, the limit of workflow " +
+                         s.in.workflow.id);
+  }
+  return true;
+}
+
+bool is_other_case(Scratch& s, const cmd::Merge& c) {
+  if (c.into == case_id(s)) {
+    return refuse(s, "Expected to merge case " + case_id(s) + " into another case, but got itself");
+  }
+  return true;
+}
+
+bool may_close_unrated(Scratch& s, const cmd::Close&) {
+  if (s.in.workflow.follow_up_required) {
+    return refuse(s, "Expected a rating before closing case " + case_id(s) + ", but workflow " +
+                         s.in.workflow.id + " requires a follow-up (回访) and none has been rated");
+  }
+  return true;
+}
+
+bool timer_is_current(Scratch& s, const cmd::AcceptTimeout& c) {
+  return timer_matches(s, DeadlineKind::kAccept, s.in.current.accept_by, c.due);
+}
+bool timer_is_current(Scratch& s, const cmd::ReplyTimeout& c) {
+  return timer_matches(s, DeadlineKind::kReply, s.in.current.reply_by, c.due);
+}
+bool timer_is_current(Scratch& s, const cmd::RatingTimeout& c) {
+  return timer_matches(s, DeadlineKind::kRating, s.in.current.rating_by, c.due);
+}
+bool timer_is_current_and_has_next_step(Scratch& s, const cmd::ResolveTimeout& c) {
+  return timer_matches(s, DeadlineKind::kResolve, s.in.current.resolve_by, c.due) &&
+         !is_last_step(s);
+}
+bool timer_is_current_and_last_step(Scratch& s, const cmd::ResolveTimeout& c) {
+  return timer_matches(s, DeadlineKind::kResolve, s.in.current.resolve_by, c.due) &&
+         is_last_step(s);
+}
+
+}  // namespace escalator::lifecycle::decisions

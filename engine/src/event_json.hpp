@@ -1,0 +1,41 @@
+// Events as JSON objects, both ways: the writer behind to_json() in event.hpp
+// and the reader the store uses to load a case's history back. Private: nlohmann
+// stays out of the public headers.
+//
+// The format, one object per event, keys in this order:
+//   {"seq":1,"time":"2025-09-30T09:00:00+08:00","type":"CaseOpened","actor":"...",
+//    "key":"...","workflow":{"id":"property-first","version":1},"data":{...}}
+// "data" holds the payload's fields under their snake_case names, in declaration
+// order: enums by their to_string() names, instants by format_time(), durations
+// by format_duration(), Location/Party/Reporter/StepAssignment as nested objects.
+// A std::optional field is left out when empty; every other field is always
+// written, even when empty, so that a missing one means the data is damaged.
+//
+// ordered_json keeps keys in the order written, so the text reads like the
+// format above rather than alphabetically; a nlohmann::json converts to it
+// implicitly, so readers holding either kind can call event_from_json.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "escalator/event.hpp"
+#include "escalator/result.hpp"
+
+namespace escalator {
+
+using EventJson = nlohmann::ordered_json;
+
+EventJson event_to_json(const Event& event);
+// The "data" object alone.
+EventJson payload_to_json(const EventPayload& payload);
+
+// Reads an object written by event_to_json. Reading what was written gives back
+// an equal event, field for field. Unknown extra keys are ignored. Errors, all
+// kDataLoss because the input is stored history:
+//   a missing field, named by its path ("missing field 'data.to.lead_unit'");
+//   a field of the wrong JSON type or with a value its type cannot take;
+//   an unknown type name, or a reserved one this version has no reader for
+//   ("event type 21 (WarningRaised) has no reader in this version").
+[[nodiscard]] Result<Event> event_from_json(const EventJson& json);
+
+}  // namespace escalator

@@ -1,0 +1,18 @@
+// The lifecycle table as documentation. Every cell (state x command) is
+// computed by deciding the command on a case in that state, so the table shows
+// what the engine does, and a test checks docs/lifecycle.md holds it verbatim.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace escalator::tools {
+
+// The markdown between the generated-table markers of docs/lifecycle.md.
+std::string lifecycle_markdown();
+
+// `escalator lifecycle [--markdown]`.
+int lifecycle_command(const std::vector<std::string>& args, std::ostream& out);
+
+}  // namespace escalator::tools

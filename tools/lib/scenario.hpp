@@ -1,0 +1,48 @@
+// Scenarios: a case's life as data. A scenario file has a short header
+// (name, description, group, start), then one step per line: commands, clock
+// moves and exact expectations. docs/scenarios.md is the format's reference.
+// `escalator simulate` and the test suite both run scenarios through here.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "escalator/result.hpp"
+#include "escalator/time.hpp"
+
+namespace escalator::scenario {
+
+struct Step {
+  int line = 0;
+  std::string verb;                          // "open", "advance", "expect", ...
+  std::vector<std::string> words;            // positional words after the verb
+  std::map<std::string, std::string> args;   // key=value pairs, in any order
+  std::vector<std::pair<std::string, std::string>> ordered_args;  // the same, as written
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::string group;
+  Timestamp start{};
+  std::vector<Step> steps;
+};
+
+// kInvalidArgument naming the file and line for a malformed header or step.
+[[nodiscard]] Result<Scenario> parse(std::string_view text, std::string file);
+[[nodiscard]] Result<Scenario> load(const std::filesystem::path& file);
+
+struct Verdict {
+  bool passed = true;
+  std::vector<std::string> failures;  // "file:line: what was expected, what happened"
+};
+
+// Runs the scenario on a fresh in-memory engine with a manual clock. When
+// `timeline` is given, writes each event as it happens.
+Verdict run(const Scenario& scenario, std::ostream* timeline = nullptr);
+
+}  // namespace escalator::scenario

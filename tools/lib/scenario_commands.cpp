@@ -1,0 +1,185 @@
+#include "scenario_commands.hpp"
+
+#include <charconv>
+#include <set>
+#include <sstream>
+
+namespace escalator::scenario {
+namespace {
+
+// Reads a step's arguments, remembering which were used so that any left over
+// is reported as unknown.
+class Args {
+ public:
+  Args(const Step& step, std::string file) : step_(step), file_(std::move(file)) {}
+
+  std::string text(const std::string& key, std::string fallback = "") {
+    used_.insert(key);
+    auto it = step_.args.find(key);
+    return it == step_.args.end() ? fallback : it->second;
+  }
+  bool flag(const std::string& key) {
+    const auto v = text(key, "false");
+    if (v != "true" && v != "false") fail_with(key + ": expected true or false, but got '" + v + "'");
+    return v == "true";
+  }
+  template <class T>
+  T parsed(const std::string& key, const std::string& fallback, Result<T> (*parser)(std::string_view)) {
+    auto value = parser(text(key, fallback));
+    if (!value) {
+      fail_with(key + ": " + value.error().message);
+      return T{};
+    }
+    return *value;
+  }
+  std::vector<std::string> list(const std::string& key) {
+    std::vector<std::string> items;
+    std::istringstream in(text(key));
+    for (std::string item; std::getline(in, item, ',');) {
+      if (!item.empty()) items.push_back(item);
+    }
+    return items;
+  }
+  void fail_with(const std::string& why) {
+    if (!error_) error_ = Error{ErrorCode::kInvalidArgument, file_ + ":" + std::to_string(step_.line) + ": " + why};
+  }
+  Result<void> finish() {
+    for (const auto& [key, value] : step_.args) {
+      if (!used_.count(key)) fail_with("unknown argument '" + key + "' for " + step_.verb);
+    }
+    if (error_) return tl::unexpected(*error_);
+    return {};
+  }
+
+ private:
+  const Step& step_;
+  std::string file_;
+  std::set<std::string> used_;
+  std::optional<Error> error_;
+};
+
+Result<Timestamp> due_of(const CommandSite& site, DeadlineKind kind, Args& args) {
+  if (auto given = args.text("due"); !given.empty()) return parse_time(given);
+  const std::optional<Timestamp>* running = nullptr;
+  if (site.state) {
+    switch (kind) {
+      case DeadlineKind::kAccept: running = &site.state->accept_by; break;
+      case DeadlineKind::kResolve: running = &site.state->resolve_by; break;
+      case DeadlineKind::kReply: running = &site.state->reply_by; break;
+      case DeadlineKind::kRating: running = &site.state->rating_by; break;
+    }
+  }
+  if (running && *running) return **running;
+  return Timestamp{};  // no deadline running: the engine will say so
+}
+
+const std::set<std::string> kVerbs = {
+    "open", "dispatch", "accept", "reply_on_spot", "reply", "return", "send_back", "escalate",
+    "urge", "hand_over", "suspend", "resume", "request_extension", "decide_extension",
+    "follow_up", "rate", "reopen", "withdraw", "merge", "close", "accept_timeout",
+    "resolve_timeout", "reply_timeout", "rating_timeout"};
+
+}  // namespace
+
+bool is_command(const std::string& verb) { return kVerbs.count(verb) > 0; }
+
+Result<Command> build_command(const Step& step, const CommandSite& site, const std::string& file) {
+  Args a(step, file);
+  Command c;
+  c.case_id = site.case_id;
+  c.actor = a.text("actor", "scenario");
+  c.idempotency_key = a.text("key", "step-" + std::to_string(site.sequence));
+  if (auto v = a.text("version"); !v.empty()) {
+    std::uint64_t version = 0;
+    const auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), version);
+    if (error != std::errc() || end != v.data() + v.size()) a.fail_with("version: expected a number, but got '" + v + "'");
+    c.expected_version = version;
+  }
+  const std::string& verb = step.verb;
+
+  if (verb == "open") {
+    cmd::Open o;
+    o.request_type = a.parsed<RequestType>("type", "complaint", parse_request_type);
+    o.channel = a.parsed<Channel>("channel", "hotline", parse_channel);
+    o.category = a.text("category", "物业/漏水");
+    o.location.district_code = a.text("district", "370811");
+    o.location.compound = a.text("compound", "yangguang-garden");
+    o.location.building = a.text("building");
+    o.location.address = a.text("address");
+    o.collective = a.flag("collective");
+    o.urgent = a.flag("urgent");
+    o.reporter = Reporter{a.text("reporter"), a.text("phone")};
+    o.content = a.text("content", "楼上卫生间漏水，天花板渗水");
+    o.first_contact = Party{a.text("owner", "hotline.12345"), a.text("owner_person")};
+    c.case_id.clear();
+    c.payload = std::move(o);
+  } else if (verb == "dispatch") {
+    c.payload = cmd::Dispatch{a.text("lead"), a.list("co")};
+  } else if (verb == "accept") {
+    c.payload = cmd::Accept{};
+  } else if (verb == "reply_on_spot") {
+    c.payload = cmd::ReplyOnSpot{a.parsed<Outcome>("outcome", "resolved", parse_outcome),
+                                 a.text("answer", "已现场处理")};
+  } else if (verb == "reply") {
+    c.payload = cmd::Reply{a.parsed<Outcome>("outcome", "resolved", parse_outcome),
+                           a.text("answer", "已维修完毕")};
+  } else if (verb == "return") {
+    c.payload = cmd::Return{a.text("reason", "不属于本单位管辖")};
+  } else if (verb == "send_back") {
+    c.payload = cmd::SendBack{a.text("to"), a.text("reason", "答复不充分，发回重办")};
+  } else if (verb == "escalate") {
+    c.payload = cmd::Escalate{a.text("reason", "本级无法解决")};
+  } else if (verb == "urge") {
+    c.payload = cmd::Urge{a.text("note")};
+  } else if (verb == "hand_over") {
+    c.payload = cmd::HandOver{Party{a.text("to"), a.text("person")}, a.text("note")};
+  } else if (verb == "suspend") {
+    c.payload = cmd::Suspend{a.text("reason", "等待业主配合入户")};
+  } else if (verb == "resume") {
+    c.payload = cmd::Resume{};
+  } else if (verb == "request_extension") {
+    c.payload = cmd::RequestExtension{a.parsed<Duration>("extra", "2 working-days", parse_duration),
+                                      a.text("reason", "需要采购配件")};
+  } else if (verb == "decide_extension") {
+    c.payload = cmd::DecideExtension{a.flag("approved"), a.text("note")};
+  } else if (verb == "follow_up") {
+    c.payload = cmd::FollowUp{};
+  } else if (verb == "rate") {
+    c.payload = cmd::Rate{a.parsed<Rating>("rating", "satisfied", parse_rating), a.text("reason")};
+  } else if (verb == "reopen") {
+    c.payload = cmd::Reopen{a.text("reason", "问题复发")};
+  } else if (verb == "withdraw") {
+    c.payload = cmd::Withdraw{a.text("reason", "居民自行解决")};
+  } else if (verb == "merge") {
+    std::string into = a.text("into");
+    if (into.starts_with("@")) {
+      auto aliased = site.case_of_alias(into);
+      if (!aliased) return tl::unexpected(aliased.error());
+      into = *aliased;
+    }
+    c.payload = cmd::Merge{into};
+  } else if (verb == "close") {
+    c.payload = cmd::Close{a.text("note")};
+  } else if (verb == "accept_timeout" || verb == "resolve_timeout" || verb == "reply_timeout" ||
+             verb == "rating_timeout") {
+    const DeadlineKind kind = verb == "accept_timeout"    ? DeadlineKind::kAccept
+                              : verb == "resolve_timeout" ? DeadlineKind::kResolve
+                              : verb == "reply_timeout"   ? DeadlineKind::kReply
+                                                          : DeadlineKind::kRating;
+    auto due = due_of(site, kind, a);
+    if (!due) return tl::unexpected(due.error());
+    switch (kind) {
+      case DeadlineKind::kAccept: c.payload = cmd::AcceptTimeout{*due}; break;
+      case DeadlineKind::kResolve: c.payload = cmd::ResolveTimeout{*due}; break;
+      case DeadlineKind::kReply: c.payload = cmd::ReplyTimeout{*due}; break;
+      case DeadlineKind::kRating: c.payload = cmd::RatingTimeout{*due}; break;
+    }
+  } else {
+    return fail(ErrorCode::kInvalidArgument,
+                file + ":" + std::to_string(step.line) + ": unknown step '" + verb + "'");
+  }
+  if (auto done = a.finish(); !done) return tl::unexpected(done.error());
+  return c;
+}
+
+}  // namespace escalator::scenario

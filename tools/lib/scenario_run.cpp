@@ -1,0 +1,276 @@
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "escalator/engine.hpp"
+#include "escalator/standins.hpp"
+#include "scenario.hpp"
+#include "scenario_commands.hpp"
+#include "state_fields.hpp"
+
+namespace escalator::scenario {
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : " ") + item;
+  return text.empty() ? "(none)" : text;
+}
+
+class Runner {
+ public:
+  Runner(const Scenario& s, std::ostream* timeline)
+      : s_(s), timeline_(timeline), clock_(std::make_shared<ManualClock>(s.start)) {
+    EngineOptions options;
+    options.config.limits.worker_threads = 0;  // deterministic: decide on this thread
+    options.clock = clock_;
+    calendar_ = weekday_calendar();
+    options.calendar = calendar_;
+    engine_ = std::move(*Engine::open(std::move(options)));
+  }
+
+  Verdict run() {
+    for (const auto& step : s_.steps) {
+      if (step.verb != "expect" && unexpected_refusal_) report_unexpected_refusal();
+      line_ = step.line;
+      if (is_command(step.verb)) {
+        command(step);
+      } else if (step.verb == "advance" || step.verb == "at") {
+        move_clock(step);
+      } else if (step.verb == "expect") {
+        expect(step);
+      } else {
+        failed("unknown step '" + step.verb + "'");
+      }
+    }
+    if (unexpected_refusal_) report_unexpected_refusal();
+    return outcome_;
+  }
+
+ private:
+  void failed(const std::string& why) {
+    outcome_.passed = false;
+    outcome_.failures.push_back(s_.file + ":" + std::to_string(line_) + ": " + why);
+  }
+
+  void report_unexpected_refusal() {
+    const int saved = line_;
+    line_ = unexpected_refusal_->first;
+    failed("refused (" + std::string(to_string(unexpected_refusal_->second.code)) +
+           "): " + unexpected_refusal_->second.message);
+    unexpected_refusal_.reset();
+    line_ = saved;
+  }
+
+  // "@b" names a case opened as `open @b`; no alias is the case opened last.
+  Result<std::string> case_of(const std::string& alias) {
+    if (alias.empty() || alias == "@") {
+      if (current_.empty()) return fail(ErrorCode::kInvalidArgument, "no case opened yet");
+      return current_;
+    }
+    auto it = aliases_.find(alias);
+    if (it == aliases_.end()) return fail(ErrorCode::kInvalidArgument, "unknown case alias " + alias);
+    return it->second;
+  }
+
+  std::string alias_word(const Step& step) {
+    for (const auto& w : step.words) {
+      if (!w.empty() && w[0] == '@') return w;
+    }
+    return "";
+  }
+
+  void record(const Result<Decision>& decided) {
+    last_ = decided;
+    if (!decided) return;
+    for (const auto& e : decided->events) {
+      pending_.push_back(std::string(event_type_name(event_type(e.payload))));
+      if (timeline_) {
+        *timeline_ << "  " << format_time(e.time) << "  " << decided->case_id << "  #" << e.seq << " "
+                   << event_type_name(event_type(e.payload)) << "  " << payload_json(e.payload)
+                   << "\n";
+      }
+    }
+  }
+
+  void command(const Step& step) {
+    const std::string alias = alias_word(step);
+    CommandSite site;
+    site.sequence = ++sequence_;
+    site.case_of_alias = [this](const std::string& a) { return case_of(a); };
+    if (step.verb != "open") {
+      auto id = case_of(alias);
+      if (!id) return failed(id.error().message);
+      site.case_id = *id;
+      if (auto state = engine_->get(*id)) site.state = *state;
+    }
+    auto command = build_command(step, site, s_.file);
+    if (!command) {
+      outcome_.passed = false;
+      outcome_.failures.push_back(command.error().message);
+      return;
+    }
+    auto decided = engine_->submit(std::move(*command)).get();
+    record(decided);
+    if (!decided) {
+      unexpected_refusal_ = std::make_pair(step.line, decided.error());
+      if (timeline_) *timeline_ << "  refused: " << decided.error().message << "\n";
+      return;
+    }
+    if (step.verb == "open") {
+      current_ = decided->case_id;
+      if (!alias.empty()) aliases_[alias] = decided->case_id;
+    }
+  }
+
+  void move_clock(const Step& step) {
+    Timestamp target;
+    if (step.verb == "at") {
+      auto t = parse_time(joined(step.words));
+      if (!t) return failed(t.error().message);
+      target = *t;
+    } else {
+      std::string text = joined(step.words);
+      auto d = parse_duration(text);
+      if (!d) return failed(d.error().message);
+      target = advanced(clock_->now(), *d);
+    }
+    if (target < clock_->now()) return failed("the clock does not go back");
+    // Deadlines fire in order, each at its own time, as they would live.
+    while (auto next = engine_->next_deadline()) {
+      if (*next > target) break;
+      clock_->set(std::max(*next, clock_->now()));
+      for (const auto& decided : engine_->fire_due_timers()) {
+        record(decided);
+        if (!decided) failed("a timer was refused: " + decided.error().message);
+      }
+    }
+    clock_->set(target);
+  }
+
+  // Where `advance` lands: the same time of day n days or n working days on
+  // (unlike a deadline, which ends at midnight); working hours as the calendar counts them.
+  Timestamp advanced(Timestamp from, const Duration& d) const {
+    using namespace std::chrono;
+    switch (d.unit) {
+      case Duration::Unit::kHours: return from + hours{d.amount};
+      case Duration::Unit::kDays: return from + days{d.amount};
+      case Duration::Unit::kWorkingHours: return calendar_->deadline(from, d);
+      case Duration::Unit::kWorkingDays: break;
+    }
+    Timestamp t = from;
+    for (auto left = d.amount; left > 0;) {
+      t += days{1};
+      if (calendar_->is_working_day(floor<days>(t + kChinaOffset))) --left;
+    }
+    return t;
+  }
+
+  std::string substituted(std::string text) {
+    for (std::size_t at; (at = text.find("{case}")) != std::string::npos;) {
+      text.replace(at, 6, current_);
+    }
+    for (const auto& [alias, id] : aliases_) {
+      const std::string token = "{" + alias + "}";
+      for (std::size_t at; (at = text.find(token)) != std::string::npos;) text.replace(at, token.size(), id);
+    }
+    return text;
+  }
+
+  void expect(const Step& step) {
+    const std::string what = step.words.empty() ? "" : step.words.front();
+    if (what == "events") {
+      std::vector<std::string> wanted(step.words.begin() + 1, step.words.end());
+      if (wanted != pending_) failed("expected events " + joined(wanted) + ", got " + joined(pending_));
+      pending_.clear();
+    } else if (what == "refusal") {
+      expect_refusal(step);
+    } else if (what == "duplicate") {
+      if (!last_ || !*last_ || !(*last_)->duplicate) failed("expected a repeated command's first decision");
+    } else if (what == "event") {
+      expect_event(step);
+    } else if (step.words.empty() || step.words.front()[0] == '@') {
+      expect_fields(step);
+    } else {
+      failed("unknown expectation '" + what + "'");
+    }
+  }
+
+  void expect_refusal(const Step& step) {
+    if (!unexpected_refusal_) return failed("expected a refusal, but the last command was decided");
+    const Error got = unexpected_refusal_->second;
+    unexpected_refusal_.reset();
+    if (step.words.size() < 2) return failed("expect refusal CODE \"message\"");
+    if (to_string(got.code) != step.words[1]) {
+      failed("expected refusal " + step.words[1] + ", got " + std::string(to_string(got.code)) + ": " + got.message);
+    }
+    if (step.words.size() > 2 && substituted(step.words[2]) != got.message) {
+      failed("expected refusal message\n    " + substituted(step.words[2]) + "\n  got\n    " + got.message);
+    }
+  }
+
+  void expect_event(const Step& step) {
+    std::vector<std::string> types;
+    for (std::size_t i = 1; i < step.words.size(); ++i) {
+      if (step.words[i][0] != '@') types.push_back(step.words[i]);
+    }
+    if (types.size() != 1) return failed("expect event [@case] TYPE field=value ...");
+    const std::string& type = types.front();
+    auto id = case_of(alias_word(step));
+    if (!id) return failed(id.error().message);
+    auto history = engine_->history(*id);
+    if (!history) return failed(history.error().message);
+    auto found = std::find_if(history->rbegin(), history->rend(), [&](const Event& e) {
+      return event_type_name(event_type(e.payload)) == type;
+    });
+    if (found == history->rend()) return failed("no " + type + " event in the history of " + *id);
+    const auto data = nlohmann::json::parse(payload_json(found->payload));
+    for (const auto& [path, wanted] : step.ordered_args) {
+      const nlohmann::json* node = &data;
+      std::istringstream parts(path);
+      for (std::string part; node && std::getline(parts, part, '.');) {
+        node = node->contains(part) ? &(*node)[part] : nullptr;
+      }
+      const std::string got = !node ? "(absent)" : node->is_string() ? node->get<std::string>() : node->dump();
+      if (got != substituted(wanted)) failed(type + " " + path + ": expected " + substituted(wanted) + ", got " + got);
+    }
+  }
+
+  void expect_fields(const Step& step) {
+    auto id = case_of(alias_word(step));
+    if (!id) return failed(id.error().message);
+    auto state = engine_->get(*id);
+    if (!state) return failed(state.error().message);
+    for (const auto& [field, wanted] : step.ordered_args) {
+      auto got = state_field(*state, field);
+      if (!got) {
+        failed(got.error().message);
+      } else if (*got != substituted(wanted)) {
+        failed(field + ": expected " + substituted(wanted) + ", got " + *got);
+      }
+    }
+  }
+
+  const Scenario& s_;
+  std::ostream* timeline_;
+  std::shared_ptr<ManualClock> clock_;
+  std::shared_ptr<const Calendar> calendar_;
+  std::unique_ptr<Engine> engine_;
+  Verdict outcome_;
+  int line_ = 0;
+  int sequence_ = 0;
+  std::string current_;
+  std::map<std::string, std::string> aliases_;
+  std::vector<std::string> pending_;
+  std::optional<Result<Decision>> last_;
+  std::optional<std::pair<int, Error>> unexpected_refusal_;
+};
+
+}  // namespace
+
+Verdict run(const Scenario& scenario, std::ostream* timeline) {
+  return Runner(scenario, timeline).run();
+}
+
+}  // namespace escalator::scenario
