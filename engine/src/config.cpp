@@ -167,7 +167,9 @@ std::size_t code_points(const std::string& s) {
 std::string reason(const OrderedJson& schema, const Json& value) {
   if (schema.contains("type") && schema["type"].is_string()) {
     const std::string type = schema["type"].get<std::string>();
-    if (!has_type(value, type)) return "must be " + with_article(type) + ", but is " + describe(value);
+    if (!has_type(value, type)) {
+      return "must be " + with_article(type) + ", but is " + describe(value);
+    }
   }
   if (schema.contains("enum") && schema["enum"].is_array()) {
     std::vector<std::string> allowed;
@@ -271,7 +273,8 @@ Result<Config> to_config(const Json& doc) {
 Result<Config> parse_and_validate(std::string_view json_text) {
   const CompiledSchema& compiled = compiled_schema();
   if (!compiled.error.empty()) {
-    return fail(ErrorCode::kInternal, "config: the compiled-in schema is broken: " + compiled.error);
+    return fail(ErrorCode::kInternal,
+                "config: the compiled-in schema is broken: " + compiled.error);
   }
   Json doc;
   try {
@@ -337,7 +340,10 @@ Result<Config> load_config(const std::filesystem::path& file) {
     const Result<std::string> text = read_file(file);
     if (!text) return tl::unexpected(text.error());
     Result<Config> config = parse_config(*text);
-    if (!config) return config;
+    if (!config) {
+      // Name the file: an operator may be juggling several.
+      return fail(config.error().code, file.string() + ": " + config.error().message);
+    }
     // Paths in the file mean where the file is, not where the process started.
     const std::filesystem::path dir = file.parent_path();
     const auto resolve = [&](std::filesystem::path& p) {

@@ -30,8 +30,8 @@ class TempDir {
  public:
   TempDir() {
     static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("escalator-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    path_ = fs::temp_directory_path() / ("escalator-config-test-" + std::to_string(::getpid()) +
+                                         "-" + std::to_string(++counter));
     fs::create_directories(path_);
   }
   ~TempDir() {
@@ -66,7 +66,8 @@ TEST_CASE("EveryKeyIsRead") {
     "data_dir": "/var/lib/escalator",
     "log_level": "debug",
     "limits": {"worker_threads": 0, "shards": 4096, "max_text_bytes": 64, "max_co_handlers": 64},
-    "secret_files": {"wechat_token": "secrets/wechat.token", "hotline_key": "/etc/escalator/hotline.key"}
+    "secret_files": {"wechat_token": "secrets/wechat.token",
+                     "hotline_key": "/etc/escalator/hotline.key"}
   })");
   REQUIRE(config.has_value());
   CHECK(config->data_dir == "/var/lib/escalator");
@@ -113,7 +114,8 @@ TEST_CASE("WrongTypeSaysWhatWasExpectedAndWhatWasFound") {
   CHECK(refusal(R"({"limits": 16})") == "/limits: must be an object, but is 16");
   CHECK(refusal(R"({"data_dir": ["a"]})") == "/data_dir: must be a string, but is an array");
   CHECK(refusal(R"({"log_level": null})") == "/log_level: must be a string, but is null");
-  CHECK(refusal(R"({"secret_files": {"db": 5}})") == "/secret_files/db: must be a string, but is 5");
+  CHECK(refusal(R"({"secret_files": {"db": 5}})") ==
+        "/secret_files/db: must be a string, but is 5");
   CHECK(refusal(R"({"secret_files": "db.key"})") ==
         R"(/secret_files: must be an object, but is "db.key")");
 }
@@ -213,12 +215,13 @@ TEST_CASE("LoadConfigOfAMissingFileIsNotFound") {
               "Cannot read configuration file " + dir.path().string() + ": it is a directory"});
 }
 
-TEST_CASE("LoadConfigPassesOnValidationErrors") {
+TEST_CASE("LoadConfigNamesTheFileBeforeEachValidationError") {
   const TempDir dir;
-  const auto config = load_config(dir.write("bad.json", R"({"limits": {"shards": 0}})"));
+  const fs::path file = dir.write("bad.json", R"({"limits": {"shards": 0}})");
+  const auto config = load_config(file);
   REQUIRE_FALSE(config.has_value());
-  CHECK(config.error() ==
-        Error{ErrorCode::kInvalidArgument, "/limits/shards: must be at least 1, but is 0"});
+  CHECK(config.error() == Error{ErrorCode::kInvalidArgument,
+                                file.string() + ": /limits/shards: must be at least 1, but is 0"});
 }
 
 TEST_CASE("ShippedDefaultConfigIsValid") {

@@ -1,1 +1,168 @@
 #include <doctest/doctest.h>
+
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "escalator/engine.hpp"
+
+using namespace escalator;
+
+namespace {
+
+Timestamp at(const char* text) { return *parse_time(text); }
+
+struct Harness {
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
+  std::unique_ptr<Engine> engine;
+
+  explicit Harness(int worker_threads = 2, std::shared_ptr<Logger> logger = nullptr) {
+    EngineOptions options;
+    options.config.limits.worker_threads = worker_threads;
+    options.clock = clock;
+    options.logger = std::move(logger);
+    engine = std::move(*Engine::open(std::move(options)));
+  }
+
+  static cmd::Open leak() {
+    cmd::Open o;
+    o.request_type = RequestType::kComplaint;
+    o.category = "物业/漏水";
+    o.location = Location{"370811", "", "", "", "yangguang-garden", "3号楼", "3号楼2单元401"};
+    o.reporter = Reporter{"张三", "13800000000"};
+    o.content = "楼上卫生间漏水";
+    o.first_contact = Party{"hotline.12345", "operator-07"};
+    return o;
+  }
+
+  std::future<Result<Decision>> send(const std::string& id, const std::string& key, CommandPayload p) {
+    return engine->submit(Command{id, key, std::nullopt, "test", std::move(p)});
+  }
+};
+
+const std::vector<CommandPayload>& happy_path() {
+  static const std::vector<CommandPayload> steps = {
+      cmd::Dispatch{}, cmd::Accept{}, cmd::Reply{Outcome::kResolved, "已修复"},
+      cmd::Rate{Rating::kSatisfied, ""}, cmd::Close{""}};
+  return steps;
+}
+
+}  // namespace
+
+TEST_CASE("ManyThreadsTakeManyCasesToClosedWithoutLosingOrMixingAny") {
+  Harness h(2);
+  constexpr int kThreads = 6, kCasesEach = 40;
+  std::vector<std::vector<std::string>> opened(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kCasesEach; ++i) {
+        const std::string key = "GD-" + std::to_string(t) + "-" + std::to_string(i);
+        auto open = h.send("", key, Harness::leak()).get();
+        REQUIRE(open.has_value());
+        // The rest of the path without waiting: one case's commands keep their order.
+        std::vector<std::future<Result<Decision>>> pending;
+        int n = 0;
+        for (const auto& step : happy_path()) pending.push_back(h.send(open->case_id, key + "/" + std::to_string(++n), step));
+        for (auto& f : pending) REQUIRE(f.get().has_value());
+        opened[t].push_back(open->case_id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  std::set<std::string> ids;
+  for (const auto& list : opened) ids.insert(list.begin(), list.end());
+  CHECK(ids.size() == kThreads * kCasesEach);
+  CHECK(h.engine->case_ids().size() == ids.size());
+  for (const auto& id : ids) {
+    auto k = h.engine->get(id);
+    REQUIRE(k.has_value());
+    CHECK(k->state == LifecycleState::kClosed);
+    CHECK(k->version == 6);
+  }
+}
+
+TEST_CASE("OneExternalIdOpensOneCaseHoweverManyTimesItArrives") {
+  Harness h(2);
+  std::vector<std::future<Result<Decision>>> pending;
+  for (int i = 0; i < 16; ++i) pending.push_back(h.send("", "GD-20251111-0001", Harness::leak()));
+  std::set<std::string> ids;
+  int first_decisions = 0;
+  for (auto& f : pending) {
+    auto d = f.get();
+    REQUIRE(d.has_value());
+    ids.insert(d->case_id);
+    if (!d->duplicate) ++first_decisions;
+    CHECK(d->events.size() == 1);
+  }
+  CHECK(ids.size() == 1);
+  CHECK(first_decisions == 1);
+  CHECK(h.engine->case_ids().size() == 1);
+}
+
+TEST_CASE("ARefusedCommandLeavesTheCaseAsItWas") {
+  Harness h(0);
+  const auto id = h.send("", "GD-1", Harness::leak()).get()->case_id;
+  const auto before = *h.engine->get(id);
+  auto refused = h.send(id, "a-1", cmd::Accept{}).get();
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kFailedPrecondition);
+  CHECK(*h.engine->get(id) == before);
+  // The refused key was not used up: the same key can carry the command once it is allowed.
+  REQUIRE(h.send(id, "d-1", cmd::Dispatch{}).get().has_value());
+  CHECK(h.send(id, "a-1", cmd::Accept{}).get().has_value());
+}
+
+TEST_CASE("ReplayingAHistoryGivesTheLiveState") {
+  Harness h(0);
+  const auto id = h.send("", "GD-1", Harness::leak()).get()->case_id;
+  int n = 0;
+  for (const auto& step : happy_path()) {
+    h.clock->advance(std::chrono::hours{5});
+    REQUIRE(h.send(id, "k" + std::to_string(++n), step).get().has_value());
+  }
+  auto replayed = replay(*h.engine->history(id));
+  REQUIRE(replayed.has_value());
+  CHECK(*replayed == *h.engine->get(id));
+}
+
+TEST_CASE("DueTimersFireInDeadlineOrderAndOnlyWhenDue") {
+  Harness h(0);
+  const auto a = h.send("", "GD-A", Harness::leak()).get()->case_id;
+  REQUIRE(h.send(a, "d", cmd::Dispatch{}).get().has_value());
+  h.clock->advance(std::chrono::hours{24});
+  const auto b = h.send("", "GD-B", Harness::leak()).get()->case_id;
+  REQUIRE(h.send(b, "d", cmd::Dispatch{}).get().has_value());
+
+  CHECK(h.engine->next_deadline() == at("2025-11-13T00:00:00+08:00"));
+  CHECK(h.engine->fire_due_timers().empty());
+  h.clock->set(at("2025-11-15T00:00:00+08:00"));
+  // a's property step (due the 13th) and b's (the 14th); a's branch step is due the 15th.
+  auto fired = h.engine->fire_due_timers();
+  REQUIRE(fired.size() == 2);
+  CHECK(fired[0]->case_id == a);
+  CHECK(fired[1]->case_id == b);
+  CHECK(h.engine->get(a)->step_id == "branch");
+  CHECK(h.engine->get(b)->step_id == "branch");
+}
+
+TEST_CASE("LogLinesNameTheCaseButNeverTheResident") {
+  std::ostringstream lines;
+  auto logger = std::make_shared<JsonLinesLogger>(lines, LogLevel::kDebug);
+  Harness h(0, logger);
+  const auto id = h.send("", "GD-1", Harness::leak()).get()->case_id;
+  (void)h.send(id, "x", cmd::Accept{}).get();
+  const std::string log = lines.str();
+  CHECK(log.find("\"case\":\"" + id + "\"") != std::string::npos);
+  CHECK(log.find("command refused") != std::string::npos);
+  for (const char* personal : {"张三", "13800000000", "楼上卫生间漏水", "3号楼2单元401"}) {
+    CHECK_MESSAGE(log.find(personal) == std::string::npos, "personal data in the log: " << personal);
+  }
+}
+
+TEST_CASE("AnEngineNeedsAClock") {
+  auto engine = Engine::open(EngineOptions{});
+  REQUIRE_FALSE(engine.has_value());
+  CHECK(engine.error().message == "clock: required");
+}

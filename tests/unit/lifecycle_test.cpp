@@ -1,1 +1,163 @@
+// The decider, one transition at a time: the machine is placed in the state
+// under test by handing it a CaseState in that state, never by replaying.
 #include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+
+#include "escalator/standins.hpp"
+#include "lifecycle.hpp"
+
+using namespace escalator;
+
+namespace {
+
+Timestamp at(const char* text) { return *parse_time(text); }
+
+struct Fixture {
+  std::shared_ptr<const WorkflowCatalog> catalog = builtin_workflows();
+  const Workflow& workflow = **catalog->find(WorkflowRef{"property-first", 1});
+  std::shared_ptr<const Calendar> calendar = weekday_calendar();
+  std::shared_ptr<const OrgDirectory> directory = sample_directory();
+
+  CaseState case_in(LifecycleState state, int step = 0) const {
+    CaseState k;
+    k.id = "370811-20251111-000001";
+    k.state = state;
+    k.version = 3;
+    k.workflow = WorkflowRef{"property-first", 1};
+    k.location = *directory->complete(Location{"370811", "", "", "", "yangguang-garden", "", ""});
+    k.owner = Party{"hotline.12345", ""};
+    k.step = step;
+    k.step_id = workflow.steps.at(step).id;
+    k.lead_unit = "yangguang-garden.property";
+    k.steps_visited = {0};
+    return k;
+  }
+
+  Result<std::vector<EventPayload>> decide(const CaseState& k, CommandPayload c,
+                                           const char* now = "2025-11-11T09:00:00+08:00") const {
+    return lifecycle::decide(
+        lifecycle::DecisionContext{k, true, workflow, *calendar, *directory, at(now), "key"}, c);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("AcceptIsDecidedOnlyInDispatched") {
+  Fixture f;
+  for (int s = 0; s < kLifecycleStateCount; ++s) {
+    const auto state = LifecycleState(s);
+    auto decided = f.decide(f.case_in(state), cmd::Accept{});
+    if (state == LifecycleState::kDispatched) {
+      REQUIRE(decided.has_value());
+      REQUIRE(decided->size() == 1);
+      const auto& accepted = std::get<ev::CaseAccepted>(decided->front());
+      CHECK(accepted.unit == "yangguang-garden.property");
+      CHECK(accepted.resolve_by == at("2025-11-15T00:00:00+08:00"));
+    } else {
+      REQUIRE_FALSE(decided.has_value());
+      CHECK(decided.error().code == ErrorCode::kFailedPrecondition);
+      CHECK(decided.error().message.starts_with(
+          "Expected to accept case 370811-20251111-000001 in state Dispatched, but it is "));
+    }
+  }
+}
+
+TEST_CASE("DecidingLeavesTheCaseUntouched") {
+  Fixture f;
+  const CaseState before = f.case_in(LifecycleState::kAccepted);
+  CaseState k = before;
+  REQUIRE(f.decide(k, cmd::Escalate{"本级无法解决"}).has_value());
+  CHECK(k == before);
+}
+
+TEST_CASE("EscalationRecordsTheNextStepItsHolderAndDeadline") {
+  Fixture f;
+  auto decided = f.decide(f.case_in(LifecycleState::kAccepted), cmd::Escalate{"物业无法解决"});
+  REQUIRE(decided.has_value());
+  const auto& e = std::get<ev::CaseEscalated>(decided->at(0));
+  CHECK(e.to.step == 1);
+  CHECK(e.to.step_id == "branch");
+  CHECK(e.to.level == Level::kCompound);
+  CHECK(e.to.lead_unit == "yangguang-garden.branch");
+  CHECK(e.to.accept_by == at("2025-11-13T00:00:00+08:00"));
+  CHECK(e.reason == "物业无法解决");
+}
+
+TEST_CASE("ExtensionAskedAfterTheDeadlineIsRefused") {
+  Fixture f;
+  CaseState k = f.case_in(LifecycleState::kAccepted);
+  k.resolve_by = at("2025-11-15T00:00:00+08:00");
+  auto late = f.decide(k, cmd::RequestExtension{{1, Duration::Unit::kWorkingDays}, "x"},
+                       "2025-11-15T00:00:00+08:00");
+  REQUIRE_FALSE(late.has_value());
+  CHECK(late.error().message ==
+        "Expected an extension of case 370811-20251111-000001 to be asked before "
+        "2025-11-15T00:00:00+08:00, but it is 2025-11-15T00:00:00+08:00");
+  CHECK(f.decide(k, cmd::RequestExtension{{1, Duration::Unit::kWorkingDays}, "x"},
+                 "2025-11-14T23:59:59+08:00")
+            .has_value());
+}
+
+TEST_CASE("ResolveTimeoutEscalatesBelowTheLastStepAndMarksOverdueAtIt") {
+  Fixture f;
+  CaseState k = f.case_in(LifecycleState::kAccepted, 4);
+  k.resolve_by = at("2025-11-15T00:00:00+08:00");
+  auto below = f.decide(k, cmd::ResolveTimeout{*k.resolve_by}, "2025-11-15T00:00:00+08:00");
+  REQUIRE(below.has_value());
+  CHECK(std::get<ev::CaseEscalated>(below->at(0)).to.step_id == "district");
+
+  CaseState last = f.case_in(LifecycleState::kAccepted, 5);
+  last.resolve_by = k.resolve_by;
+  auto at_last = f.decide(last, cmd::ResolveTimeout{*k.resolve_by}, "2025-11-15T00:00:00+08:00");
+  REQUIRE(at_last.has_value());
+  const auto& overdue = std::get<ev::OverdueMarked>(at_last->at(0));
+  CHECK(overdue.kind == DeadlineKind::kResolve);
+  CHECK(overdue.due == *k.resolve_by);
+}
+
+TEST_CASE("UnsatisfiedRatingReopensOnlyWhileReopensAreLeft") {
+  Fixture f;
+  CaseState k = f.case_in(LifecycleState::kAwaitingRating);
+  auto reopened = f.decide(k, cmd::Rate{Rating::kUnsatisfied, "没修好"});
+  REQUIRE(reopened.has_value());
+  REQUIRE(reopened->size() == 2);
+  CHECK(std::holds_alternative<ev::CaseRated>(reopened->at(0)));
+  CHECK(std::get<ev::CaseReopened>(reopened->at(1)).to.lead_unit == "yangguang-garden.property");
+
+  k.reopens = f.workflow.max_reopens;
+  auto kept = f.decide(k, cmd::Rate{Rating::kUnsatisfied, "没修好"});
+  REQUIRE(kept.has_value());
+  REQUIRE(kept->size() == 1);
+  CHECK(std::get<ev::CaseRated>(kept->at(0)).rating == Rating::kUnsatisfied);
+}
+
+TEST_CASE("NoHolderInTheDirectoryIsNotFound") {
+  Fixture f;
+  CaseState k = f.case_in(LifecycleState::kNew);
+  k.location.compound = "gone-compound";
+  auto decided = f.decide(k, cmd::Dispatch{});
+  REQUIRE_FALSE(decided.has_value());
+  CHECK(decided.error().code == ErrorCode::kNotFound);
+}
+
+TEST_CASE("TableStaysWithinTheMplLimitAndItsGuardsExcludeEachOther") {
+  const auto& rows = lifecycle::table();
+  CHECK(rows.size() <= 50);
+  // Rows sharing a start state and a command must be told apart by their guards.
+  std::map<std::pair<int, int>, std::set<std::string>> guards;
+  for (const auto& r : rows) {
+    const int from = r.from ? static_cast<int>(*r.from) : -1;
+    auto [it, fresh] = guards[{from, r.command_kind}].insert(r.guard);
+    CHECK_MESSAGE(fresh, "two rows with the same start, command and guard: " << r.action);
+    if (guards[{from, r.command_kind}].size() > 1) CHECK_FALSE(r.guard.empty());
+  }
+}
+
+TEST_CASE("StatesAcceptingListsStatesInOrder") {
+  const auto withdraw = static_cast<int>(CommandPayload(cmd::Withdraw{}).index());
+  CHECK(lifecycle::states_accepting(withdraw) ==
+        std::vector<LifecycleState>{LifecycleState::kNew, LifecycleState::kDispatched,
+                                    LifecycleState::kAccepted, LifecycleState::kSuspended});
+}

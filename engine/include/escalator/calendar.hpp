@@ -21,7 +21,9 @@ class Calendar {
   // Identifies the calendar's data, recorded beside deadlines it produced.
   virtual std::string version() const = 0;
 
-  // The instant `d` after `from` on this calendar.
+  // The instant `d` after `from` on this calendar; `from` itself for an amount
+  // of zero or less. Timestamp::max() ("never due") for more than 1,000,000
+  // units, or when no working day comes within ten years.
   Timestamp deadline(Timestamp from, const Duration& d) const;
 };
 

@@ -33,11 +33,13 @@ struct Config {
 };
 
 // Parses and validates a configuration document. On failure, kInvalidArgument
-// whose message names the key by its JSON pointer ("/limits/shards") and why.
+// whose message names each bad key by its JSON pointer ("/limits/shards") and
+// why, one problem per line.
 // Relative paths are kept as written.
 [[nodiscard]] Result<Config> parse_config(std::string_view json_text);
 // Reads the file and parses it; relative paths in it are resolved against the
-// file's directory. kNotFound when the file cannot be read.
+// file's directory. kNotFound when the file cannot be read; parse errors as
+// above, prefixed with the file's path.
 [[nodiscard]] Result<Config> load_config(const std::filesystem::path& file);
 
 // The schema the configuration is checked against, as JSON text.
