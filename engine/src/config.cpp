@@ -341,8 +341,13 @@ Result<Config> load_config(const std::filesystem::path& file) {
     if (!text) return tl::unexpected(text.error());
     Result<Config> config = parse_config(*text);
     if (!config) {
-      // Name the file: an operator may be juggling several.
-      return fail(config.error().code, file.string() + ": " + config.error().message);
+      // Name the file on every line: an operator may be juggling several.
+      std::string message;
+      std::istringstream lines(config.error().message);
+      for (std::string line; std::getline(lines, line);) {
+        message += (message.empty() ? "" : "\n") + file.string() + ": " + line;
+      }
+      return fail(config.error().code, message);
     }
     // Paths in the file mean where the file is, not where the process started.
     const std::filesystem::path dir = file.parent_path();

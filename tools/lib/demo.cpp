@@ -1,4 +1,223 @@
+// `escalator demo`: a month of sample cases through one engine on a manual
+// clock. Time moves from event to event: the next action someone has planned,
+// or the engine's next deadline, whichever comes first; due deadlines are fired
+// through the engine, so escalation by timeout is the engine's own.
 #include "demo.hpp"
+
+#include <iostream>
+#include <map>
+#include <unordered_map>
+
+#include "demo_plan.hpp"
+#include "escalator/standins.hpp"
+
 namespace escalator::tools {
-int demo(const std::vector<std::string>&, const Config&, std::ostream&) { return 1; }
+namespace {
+
+using namespace demo_parts;
+
+constexpr const char* kHelp = R"(Usage: escalator demo [--config FILE] [--seed N] [--cases N] [--quiet]
+
+Runs a month of sample cases (2025-10-08 to 2025-11-07) through one engine on a manual
+clock, with the built-in stand-ins: workflow "property-first", a Monday-Friday calendar
+and the sample directory of district 370811 (compounds yangguang-garden, heping-li,
+xingfu-court). Cases are opened at working hours through the hotline, WeChat, walk-ins
+and other channels; some are answered on the spot, some escalate when a holder lets a
+deadline pass, some are reopened, withdrawn, merged, returned, suspended, extended or
+urged. Deadlines fire through the engine's own timers.
+
+Prints each case's timeline (unless --quiet) and a summary: received, closed, resolved
+on the spot and at each level, escalated by timeout, overdue, reopened, withdrawn,
+merged, satisfaction. The same seed gives the same month.
+
+  --seed N    the month's random seed (default 1)
+  --cases N   how many cases to open (default 60)
+  --quiet     print only the summary
+Exits 1 if the engine refused any command the demo submitted (a bug in one or the other).
+)";
+
+// The month the demo runs: the clock stops at the end of 2025-11-07.
+constexpr const char* kStart = "2025-10-08T08:00:00+08:00";
+constexpr const char* kEnd = "2025-11-08T00:00:00+08:00";
+
+struct Options {
+  std::uint32_t seed = 1;
+  int cases = 60;
+  bool quiet = false;
+};
+
+// Parses the arguments; nothing when they are wrong (the error is printed).
+std::optional<Options> parse(const std::vector<std::string>& args) {
+  Options o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--quiet") {
+      o.quiet = true;
+      continue;
+    }
+    if ((a == "--seed" || a == "--cases") && i + 1 < args.size()) {
+      try {
+        std::size_t used = 0;
+        const long n = std::stol(args[i + 1], &used);
+        if (used == args[i + 1].size() && n >= 0 && n <= (a == "--seed" ? 0xFFFFFFFFL : 5000L)) {
+          if (a == "--seed") o.seed = static_cast<std::uint32_t>(n);
+          else o.cases = static_cast<int>(n);
+          ++i;
+          continue;
+        }
+      } catch (const std::exception&) {
+      }
+    }
+    std::cerr << "escalator demo: unexpected '" << a << "'\n\n" << kHelp;
+    return std::nullopt;
+  }
+  return o;
 }
+
+class Month {
+ public:
+  Month(const Config& config, const Options& o)
+      : clock_(std::make_shared<ManualClock>(*parse_time(kStart))), calendar_(weekday_calendar()) {
+    EngineOptions options;
+    options.config = config;
+    options.clock = clock_;
+    options.calendar = calendar_;
+    auto opened = Engine::open(std::move(options));
+    if (!opened) {
+      error_ = opened.error().message;
+      return;
+    }
+    engine_ = std::move(*opened);
+    plans_ = sample_cases(o.seed, o.cases, *calendar_);
+    runs_.resize(plans_.size());
+    for (auto& p : plans_) {
+      runs_[p.index].rng.seed(o.seed * 7919u + static_cast<std::uint32_t>(p.index));
+      schedule(p.index, Action{p.open_at, p.open.first_contact.unit, p.open});
+    }
+  }
+
+  const std::string& error() const { return error_; }
+
+  void run() {
+    const Timestamp end = *parse_time(kEnd);
+    while (!queue_.empty() || engine_->next_deadline()) {
+      const auto timer = engine_->next_deadline();
+      const bool timer_first = timer && (queue_.empty() || *timer <= queue_.begin()->first.first);
+      const Timestamp t = timer_first ? *timer : queue_.begin()->first.first;
+      if (t >= end) break;
+      clock_->set(std::max(t, clock_->now()));
+      if (timer_first) {
+        if (!fire_timers()) break;
+        continue;
+      }
+      auto [index, token, action] = std::move(queue_.begin()->second);
+      queue_.erase(queue_.begin());
+      if (token == runs_[index].token) submit(index, std::move(action));
+    }
+  }
+
+  void print(bool quiet, std::ostream& out) const {
+    if (!quiet) {
+      for (const auto& p : plans_) {
+        if (!runs_[p.index].id.empty()) print_timeline(*engine_, p, runs_[p.index].id, out);
+      }
+    }
+    print_summary(*engine_, plans_, runs_, refusals_, out);
+  }
+
+  bool clean() const { return refusals_.empty(); }
+
+ private:
+  struct Scheduled {
+    int index;
+    std::uint64_t token;
+    Action action;
+  };
+
+  // A case has one planned action at a time: planning anew makes older ones stale.
+  void schedule(int index, Action action) {
+    const Timestamp at = std::max(action.at, clock_->now());
+    queue_.emplace(std::pair{at, ++sequence_}, Scheduled{index, ++runs_[index].token, std::move(action)});
+  }
+
+  void replan(int index) {
+    ++runs_[index].token;
+    auto state = engine_->get(runs_[index].id);
+    if (!state) return;
+    if (auto next = next_action(plans_[index], runs_[index], *state, runs_, clock_->now(), *calendar_)) {
+      schedule(index, std::move(*next));
+    }
+  }
+
+  void submit(int index, Action action) {
+    CaseRun& run = runs_[index];
+    const CasePlan& plan = plans_[index];
+    Command c;
+    c.case_id = run.id;
+    c.actor = action.actor;
+    c.payload = std::move(action.payload);
+    const std::string name(command_name(c.payload));
+    c.idempotency_key = run.id.empty() ? plan.external_id
+                                       : plan.external_id + "/" + name + "/" + std::to_string(++commands_);
+    auto decided = engine_->submit(std::move(c)).get();
+    if (!decided) {
+      refusals_.push_back({run.id.empty() ? plan.external_id : run.id, name, clock_->now(), decided.error().message});
+      return;
+    }
+    if (run.id.empty()) {
+      run.id = decided->case_id;
+      index_of_[run.id] = index;
+    }
+    replan(index);
+  }
+
+  // False when a timer was refused: its deadline would stay due for ever.
+  bool fire_timers() {
+    bool ok = true;
+    for (const auto& decided : engine_->fire_due_timers()) {
+      if (!decided) {
+        refusals_.push_back({"", "timeout", clock_->now(), decided.error().message});
+        ok = false;
+      } else if (auto found = index_of_.find(decided->case_id); found != index_of_.end()) {
+        replan(found->second);
+      }
+    }
+    return ok;
+  }
+
+  std::shared_ptr<ManualClock> clock_;
+  std::shared_ptr<const Calendar> calendar_;
+  std::unique_ptr<Engine> engine_;
+  std::string error_;
+  std::vector<CasePlan> plans_;
+  std::vector<CaseRun> runs_;
+  std::unordered_map<std::string, int> index_of_;
+  // Ordered by time, then by when it was planned: ties go first come, first served.
+  std::map<std::pair<Timestamp, std::uint64_t>, Scheduled> queue_;
+  std::uint64_t sequence_ = 0;
+  std::uint64_t commands_ = 0;
+  std::vector<Refusal> refusals_;
+};
+
+}  // namespace
+
+int demo(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") {
+      out << kHelp;
+      return 0;
+    }
+  }
+  const auto options = parse(args);
+  if (!options) return 2;
+  Month month(config, *options);
+  if (!month.error().empty()) {
+    std::cerr << "escalator demo: " << month.error() << "\n";
+    return 1;
+  }
+  month.run();
+  month.print(options->quiet, out);
+  return month.clean() ? 0 : 1;
+}
+
+}  // namespace escalator::tools
