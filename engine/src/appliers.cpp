@@ -68,6 +68,8 @@ void on(CaseState& k, const Event&, const ev::CaseSentBack& e) {
   assign(k, e.to);
   k.outcome.reset();
   k.answer.clear();
+  k.answered_on_spot = false;
+  k.reply_by = e.reply_by;
   ++k.send_backs;
 }
 void on(CaseState& k, const Event&, const ev::CaseEscalated& e) {
@@ -113,6 +115,7 @@ void on(CaseState& k, const Event&, const ev::CaseReopened& e) {
   k.answered_on_spot = false;
   k.rating.reset();
   k.closed_at.reset();
+  k.reply_by = e.reply_by;
   ++k.reopens;
 }
 void on(CaseState& k, const Event& meta, const ev::CaseWithdrawn&) {

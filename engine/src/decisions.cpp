@@ -122,9 +122,41 @@ Timestamp extend(const Calendar& calendar, Timestamp deadline, const Duration& e
   return calendar.deadline(by_day ? deadline - std::chrono::seconds{1} : deadline, extra);
 }
 
-std::optional<Timestamp> shifted(const std::optional<Timestamp>& t, std::chrono::seconds by) {
-  if (!t) return std::nullopt;
-  return *t + by;
+// The reply owed to the resident: the deadline still running, or a new one
+// counted from now when the last one was met or missed.
+Timestamp reply_deadline(const Scratch& s) {
+  return s.in.current.reply_by.value_or(s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within));
+}
+
+using std::chrono::days;
+using std::chrono::floor;
+
+std::chrono::sys_days day_of(Timestamp t) { return floor<days>(t + kChinaOffset); }
+
+// Suspension stops the clock for the working days it spans: from the day it
+// began up to, not including, the day it ended. A deadline at midnight (a
+// day-based one) moves by that many working days and still ends at midnight;
+// one at another time of day keeps its time of day. A suspension within one day
+// moves deadlines by the time it lasted.
+std::optional<Timestamp> paused(const Calendar& calendar, const std::optional<Timestamp>& deadline,
+                                Timestamp suspended_at, Timestamp resumed_at) {
+  if (!deadline) return std::nullopt;
+  int working_days = 0;
+  for (auto d = day_of(suspended_at); d < day_of(resumed_at); d += days{1}) {
+    if (calendar.is_working_day(d)) ++working_days;
+  }
+  if (day_of(suspended_at) == day_of(resumed_at)) return *deadline + (resumed_at - suspended_at);
+  if (working_days == 0) return deadline;
+  const Timestamp t = *deadline;
+  if (t == Timestamp{day_of(t)} - kChinaOffset) {
+    return calendar.deadline(t - std::chrono::seconds{1}, Duration{working_days, Duration::Unit::kWorkingDays});
+  }
+  Timestamp moved = t;
+  for (int left = working_days; left > 0;) {
+    moved += days{1};
+    if (calendar.is_working_day(day_of(moved))) --left;
+  }
+  return moved;
 }
 
 }  // namespace
@@ -191,7 +223,7 @@ void return_to_routing(Scratch& s, const cmd::Return& c) {
 
 void send_back_to_step(Scratch& s, const cmd::SendBack& c) {
   if (auto to = assign(s, s.in.workflow.step_index(c.to_step))) {
-    emit(s, ev::CaseSentBack{std::move(*to), c.reason});
+    emit(s, ev::CaseSentBack{std::move(*to), c.reason, reply_deadline(s)});
   }
 }
 
@@ -216,9 +248,11 @@ void suspend_case(Scratch& s, const cmd::Suspend& c) { emit(s, ev::CaseSuspended
 
 void resume_case(Scratch& s, const cmd::Resume&) {
   const auto& k = s.in.current;
-  const auto paused = s.in.now - k.suspended_at.value_or(s.in.now);
-  emit(s, ev::CaseResumed{shifted(k.accept_by, paused), shifted(k.resolve_by, paused),
-                          shifted(k.reply_by, paused)});
+  const Timestamp since = k.suspended_at.value_or(s.in.now);
+  const auto& cal = s.in.calendar;
+  emit(s, ev::CaseResumed{paused(cal, k.accept_by, since, s.in.now),
+                          paused(cal, k.resolve_by, since, s.in.now),
+                          paused(cal, k.reply_by, since, s.in.now)});
 }
 
 void record_extension_request(Scratch& s, const cmd::RequestExtension& c) {
@@ -246,13 +280,13 @@ void record_rating(Scratch& s, const cmd::Rate& c) { emit(s, ev::CaseRated{c.rat
 void record_rating_and_reopen(Scratch& s, const cmd::Rate& c) {
   record_rating(s, c);
   if (auto to = assign(s, current_step(s))) {
-    emit(s, ev::CaseReopened{std::move(*to), "unsatisfied: " + c.reason});
+    emit(s, ev::CaseReopened{std::move(*to), "不满意：" + c.reason, reply_deadline(s)});
   }
 }
 
 void reopen_at_current_step(Scratch& s, const cmd::Reopen& c) {
   if (auto to = assign(s, current_step(s))) {
-    emit(s, ev::CaseReopened{std::move(*to), c.reason});
+    emit(s, ev::CaseReopened{std::move(*to), c.reason, reply_deadline(s)});
   }
 }
 
@@ -278,7 +312,7 @@ void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c) {
 }
 
 void rate_no_answer(Scratch& s, const cmd::RatingTimeout&) {
-  emit(s, ev::CaseRated{Rating::kNoAnswer, "rating deadline passed"});
+  emit(s, ev::CaseRated{Rating::kNoAnswer, "回访超时未评价"});
 }
 
 // ---- Guards ---------------------------------------------------------------------

@@ -77,10 +77,20 @@ struct Engine::Impl {
     options.logger->log(LogRecord{level, message, case_id, {{"command", command}, {detail_key, detail}}});
   }
 
-  bool case_exists(const std::string& case_id) {
-    Shard& shard = shard_of(case_id);
+  // A merge needs a target that exists and is not itself merged away or
+  // withdrawn: a duplicate must end up where the matter is still answered.
+  Result<void> check_merge_target(const std::string& case_id, const std::string& into) {
+    Shard& shard = shard_of(into);
     std::lock_guard lock(shard.mutex);
-    return shard.cases.count(case_id) > 0;
+    auto found = shard.cases.find(into);
+    if (found == shard.cases.end()) return fail(ErrorCode::kNotFound, "into: no case " + into);
+    const auto state = found->second.state.state;
+    if (state == LifecycleState::kMerged || state == LifecycleState::kWithdrawn) {
+      return fail(ErrorCode::kFailedPrecondition,
+                  "Expected to merge case " + case_id + " into a case still being answered, but " +
+                      into + " is " + std::string(to_string(state)));
+    }
+    return {};
   }
 
   Result<Decision> decide_in_shard(Shard& shard, const Command& command, bool opening) {
@@ -252,9 +262,11 @@ std::future<Result<Decision>> Engine::submit(Command command) {
   } else if (const auto* merge = std::get_if<cmd::Merge>(&command.payload)) {
     // Cases are never deleted, so a target that exists now still exists when
     // the merge is decided.
-    if (merge->into != command.case_id && !impl_->case_exists(merge->into)) {
-      promise.set_value(fail(ErrorCode::kNotFound, "into: no case " + merge->into));
-      return future;
+    if (merge->into != command.case_id) {
+      if (auto target = impl_->check_merge_target(command.case_id, merge->into); !target) {
+        promise.set_value(tl::unexpected(target.error()));
+        return future;
+      }
     }
   }
   Shard& shard = impl_->shard_of(command.case_id);

@@ -95,6 +95,7 @@ void fields(auto& io, Is<ev::CaseReturned> auto& e) {
 void fields(auto& io, Is<ev::CaseSentBack> auto& e) {
   io("to", e.to);
   io("reason", e.reason);
+  io("reply_by", e.reply_by);
 }
 void fields(auto& io, Is<ev::CaseEscalated> auto& e) {
   io("to", e.to);
@@ -130,6 +131,7 @@ void fields(auto& io, Is<ev::CaseRated> auto& e) {
 void fields(auto& io, Is<ev::CaseReopened> auto& e) {
   io("to", e.to);
   io("reason", e.reason);
+  io("reply_by", e.reply_by);
 }
 void fields(auto& io, Is<ev::CaseWithdrawn> auto& e) { io("reason", e.reason); }
 void fields(auto& io, Is<ev::CaseMerged> auto& e) { io("into", e.into); }

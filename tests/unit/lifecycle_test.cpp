@@ -161,3 +161,34 @@ TEST_CASE("StatesAcceptingListsStatesInOrder") {
         std::vector<LifecycleState>{LifecycleState::kNew, LifecycleState::kDispatched,
                                     LifecycleState::kAccepted, LifecycleState::kSuspended});
 }
+
+TEST_CASE("ResumeMovesDeadlinesByTheWorkingDaysSuspended") {
+  Fixture f;
+  CaseState k = f.case_in(LifecycleState::kSuspended);
+  k.suspended_from = LifecycleState::kAccepted;
+  k.resolve_by = at("2025-11-15T00:00:00+08:00");  // end of Friday: a day-based deadline
+  k.reply_by = at("2025-11-14T15:00:00+08:00");    // an hour-based one keeps its time of day
+
+  SUBCASE("across a weekend only the working days count") {
+    k.suspended_at = at("2025-11-14T10:00:00+08:00");  // Friday
+    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-17T10:00:00+08:00");  // Monday
+    REQUIRE(resumed.has_value());
+    const auto& e = std::get<ev::CaseResumed>(resumed->at(0));
+    CHECK(e.resolve_by == at("2025-11-18T00:00:00+08:00"));  // one working day: Monday
+    CHECK(e.reply_by == at("2025-11-17T15:00:00+08:00"));
+  }
+  SUBCASE("within one day by the time it lasted") {
+    k.suspended_at = at("2025-11-14T10:00:00+08:00");
+    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-14T12:30:00+08:00");
+    REQUIRE(resumed.has_value());
+    const auto& e = std::get<ev::CaseResumed>(resumed->at(0));
+    CHECK(e.resolve_by == at("2025-11-15T02:30:00+08:00"));
+    CHECK(e.reply_by == at("2025-11-14T17:30:00+08:00"));
+  }
+  SUBCASE("over a weekend alone nothing moves") {
+    k.suspended_at = at("2025-11-15T10:00:00+08:00");  // Saturday
+    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-17T08:00:00+08:00");
+    REQUIRE(resumed.has_value());
+    CHECK(std::get<ev::CaseResumed>(resumed->at(0)).resolve_by == k.resolve_by);
+  }
+}

@@ -1,28 +1,24 @@
 // `escalator bench`: complete lifecycles per second on one core, and what the
-// engine costs over deciding and applying by hand. docs/performance.md records
-// the figures; the targets below are the ones it states.
+// engine costs over deciding and applying by hand. Figures are medians over
+// runs, so one run disturbed by another process does not set them.
 #include "bench.hpp"
 
-#include <time.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "appliers.hpp"
-#include "escalator/engine.hpp"
-#include "escalator/standins.hpp"
-#include "lifecycle.hpp"
+#include "bench_runs.hpp"
 
 namespace escalator::tools {
 namespace {
 
+using namespace bench_parts;
+
+// The project's targets for the in-memory engine on one core.
 constexpr double kTargetLifecyclesPerSecond = 20000;
 constexpr double kTargetCpuMicrosPerCommand = 20;
-constexpr int kCommandsPerLifecycle = 6;
 
 constexpr const char* kHelp = R"(Usage: escalator bench [--json] [--cases N] [--runs N]
 
@@ -40,136 +36,6 @@ Targets: >= 20,000 lifecycles/s on one core; < 20 us CPU per command.
 Exits 1 if any command was refused or any lifecycle did not end Closed.
 --json prints the figures as one JSON object.
 )";
-
-double cpu_seconds() {
-  timespec ts{};
-  // The process clock, not the thread's: were the engine to hand work to
-  // another thread, that CPU would count too and show as cpu > wall.
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double wall_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-const char* const kCompounds[] = {"yangguang-garden", "heping-li", "xingfu-court"};
-const char* const kKeys[] = {"", "dispatch", "accept", "reply", "rate", "close"};
-
-// Step `step` of lifecycle `i`. Built inside the timed loop on both sides: a
-// caller pays for its commands too.
-CommandPayload lifecycle_step(int i, int step) {
-  switch (step) {
-    case 0: {
-      cmd::Open o;
-      o.request_type = RequestType::kComplaint;
-      o.category = "物业/公共设施/楼道灯";
-      o.location.district_code = "370811";
-      o.location.compound = kCompounds[i % 3];
-      o.location.address = "3号楼2单元";
-      o.content = "3号楼2单元楼道灯不亮，老人夜间上下楼不便";
-      o.first_contact = Party{"hotline.12345", ""};
-      return o;
-    }
-    case 1: return cmd::Dispatch{};
-    case 2: return cmd::Accept{};
-    case 3: return cmd::Reply{Outcome::kResolved, "已更换楼道灯具，恢复照明"};
-    case 4: return cmd::Rate{Rating::kSatisfied, ""};
-    default: return cmd::Close{"已回访，办结"};
-  }
-}
-
-std::string order_number(int run, int i) { return "GD-" + std::to_string(run) + "-" + std::to_string(i); }
-
-struct Sample {
-  double wall = 0;
-  double cpu = 0;
-};
-
-struct Tally {
-  long refused = 0;
-  long not_closed = 0;
-  std::string first_refusal;
-  void refuse(const Error& e) {
-    if (refused++ == 0) first_refusal = e.message;
-  }
-};
-
-// `cases` lifecycles through a fresh engine. Only the submissions are timed;
-// checking the cases and tearing the engine down are not.
-Sample engine_run(int run, int cases, Tally& tally) {
-  EngineOptions options;
-  options.config.limits.worker_threads = 0;
-  options.clock = std::make_shared<ManualClock>(*parse_time("2025-10-08T09:00:00+08:00"));
-  auto engine = std::move(*Engine::open(std::move(options)));
-
-  const double wall0 = wall_seconds(), cpu0 = cpu_seconds();
-  for (int i = 0; i < cases; ++i) {
-    std::string id;
-    for (int step = 0; step < kCommandsPerLifecycle; ++step) {
-      Command c{id, step == 0 ? order_number(run, i) : kKeys[step], std::nullopt, "bench",
-                lifecycle_step(i, step)};
-      auto decided = engine->submit(std::move(c)).get();
-      if (!decided) {
-        tally.refuse(decided.error());
-        break;
-      }
-      if (step == 0) id = decided->case_id;
-    }
-  }
-  const Sample s{wall_seconds() - wall0, cpu_seconds() - cpu0};
-
-  const auto ids = engine->case_ids();
-  tally.not_closed += cases - static_cast<long>(ids.size());
-  for (const auto& id : ids) {
-    auto state = engine->get(id);
-    if (!state || state->state != LifecycleState::kClosed) ++tally.not_closed;
-  }
-  return s;
-}
-
-// The same lifecycles decided and applied by hand. Cases and their events are
-// kept, as the engine keeps them, so the two differ only in the engine's machinery.
-Sample baseline_run(int cases, Tally& tally) {
-  const auto workflows = builtin_workflows();
-  const auto calendar = weekday_calendar();
-  const auto directory = sample_directory();
-  const Timestamp now = *parse_time("2025-10-08T09:00:00+08:00");
-  std::vector<std::pair<CaseState, std::vector<Event>>> kept;
-  kept.reserve(cases);
-
-  const double wall0 = wall_seconds(), cpu0 = cpu_seconds();
-  for (int i = 0; i < cases; ++i) {
-    auto& [state, events] = kept.emplace_back();
-    char id[32];
-    std::snprintf(id, sizeof id, "370811-20251008-%06d", i % 1000000);
-    state.id = id;
-    const Workflow* workflow = nullptr;
-    for (int step = 0; step < kCommandsPerLifecycle; ++step) {
-      const CommandPayload command = lifecycle_step(i, step);
-      if (step == 0) workflow = *workflows->select(state);
-      const std::string key = step == 0 ? order_number(0, i) : kKeys[step];
-      const lifecycle::DecisionContext context{state, step > 0, *workflow, *calendar,
-                                               *directory, now, key};
-      auto payloads = lifecycle::decide(context, command);
-      if (!payloads) {
-        tally.refuse(payloads.error());
-        break;
-      }
-      for (auto& payload : *payloads) {
-        Event event{state.version + 1, now, "bench", key, {workflow->id, workflow->version},
-                    std::move(payload)};
-        if (auto applied = apply(state, event); !applied) tally.refuse(applied.error());
-        events.push_back(std::move(event));
-      }
-    }
-  }
-  const Sample s{wall_seconds() - wall0, cpu_seconds() - cpu0};
-  for (const auto& [state, events] : kept) {
-    if (state.state != LifecycleState::kClosed) ++tally.not_closed;
-  }
-  return s;
-}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -249,22 +115,20 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
         {"all_runs", all_runs}};
     out << doc.dump() << "\n";
   } else {
-    char line[160];
+    const auto line = [&out](const char* what, const char* format, double value, const char* target,
+                             const char* verdict) {
+      char number[32], text[160];
+      std::snprintf(number, sizeof number, format, value);
+      std::snprintf(text, sizeof text, "  %-30s %12s   %-12s %s\n", what, number, target, verdict);
+      out << text;
+    };
     out << "escalator bench: " << runs << " runs x " << cases
-        << " lifecycles (open, dispatch, accept, reply, rate, close), one core, in memory\n\n";
-    std::snprintf(line, sizeof line, "  %-30s %12s   %-12s %s\n", "", "median", "target", "");
-    out << line;
-    std::snprintf(line, sizeof line, "  %-30s %12.0f   %-12s %s\n", "lifecycles/s (wall)", rate,
-                  ">= 20000", rate_ok ? "PASS" : "MISS");
-    out << line;
-    std::snprintf(line, sizeof line, "  %-30s %12.2f   %-12s %s\n", "CPU us per command (engine)", cpu,
-                  "< 20", cpu_ok ? "PASS" : "MISS");
-    out << line;
-    std::snprintf(line, sizeof line, "  %-30s %12.2f   (decide + apply, no engine)\n",
-                  "CPU us per command (baseline)", base);
-    out << line;
-    std::snprintf(line, sizeof line, "  %-30s %12.2fx\n", "engine / baseline", cpu / base);
-    out << line;
+        << " lifecycles (open, dispatch, accept, reply, rate, close), one core, in memory\n\n"
+        << "                                        median   target\n";
+    line("lifecycles/s (wall)", "%.0f", rate, ">= 20000", rate_ok ? "PASS" : "MISS");
+    line("CPU us per command (engine)", "%.2f", cpu, "< 20", cpu_ok ? "PASS" : "MISS");
+    line("CPU us per command (baseline)", "%.2f", base, "", "(decide + apply, no engine)");
+    line("engine / baseline", "%.2fx", cpu / base, "", "");
     out << "\n  lifecycles/s per run:";
     for (double r : rates) out << " " << static_cast<long>(r);
     out << "\n";

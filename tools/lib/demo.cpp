@@ -18,7 +18,7 @@ using namespace demo_parts;
 
 constexpr const char* kHelp = R"(Usage: escalator demo [--config FILE] [--seed N] [--cases N] [--quiet]
 
-Runs a month of sample cases (2025-10-08 to 2025-11-07) through one engine on a manual
+Runs a month of sample cases (2025-11-03 to 2025-12-02) through one engine on a manual
 clock, with the built-in stand-ins: workflow "property-first", a Monday-Friday calendar
 and the sample directory of district 370811 (compounds yangguang-garden, heping-li,
 xingfu-court). Cases are opened at working hours through the hotline, WeChat, walk-ins
@@ -36,9 +36,9 @@ merged, satisfaction. The same seed gives the same month.
 Exits 1 if the engine refused any command the demo submitted (a bug in one or the other).
 )";
 
-// The month the demo runs: the clock stops at the end of 2025-11-07.
-constexpr const char* kStart = "2025-10-08T08:00:00+08:00";
-constexpr const char* kEnd = "2025-11-08T00:00:00+08:00";
+// The month the demo runs: the clock stops at the end of 2025-12-02.
+constexpr const char* kStart = "2025-11-03T08:00:00+08:00";
+constexpr const char* kEnd = "2025-12-03T00:00:00+08:00";
 
 struct Options {
   std::uint32_t seed = 1;
@@ -68,7 +68,9 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
       } catch (const std::exception&) {
       }
     }
-    std::cerr << "escalator demo: unexpected '" << a << "'\n\n" << kHelp;
+    const bool numeric = a == "--seed" || a == "--cases";
+    std::cerr << "escalator demo: " << (numeric ? a + " expects a number (--cases at most 5000)" : "unexpected '" + a + "'")
+              << "\n\n" << kHelp;
     return std::nullopt;
   }
   return o;

@@ -126,7 +126,7 @@ std::optional<Action> next_action(const CasePlan& p, CaseRun& r, const CaseState
     case kAccepted:
       if (p.fate == Fate::kManualEscalate && first_round && k.step == 0) {
         return Action{in_time(staff(120, 360), k.resolve_by, now), holder,
-                      cmd::Escalate{"涉及公共维修资金使用，物业无法单独解决，报小区党支部协调"}};
+                      cmd::Escalate{"需协调多方住户和单位，物业无法单独解决，报小区党支部统筹"}};
       }
       if (p.fate == Fate::kSuspended && !r.suspended_once) {
         return Action{in_time(staff(60, 240), k.resolve_by, now), holder,

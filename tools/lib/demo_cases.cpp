@@ -122,7 +122,7 @@ std::vector<CasePlan> sample_cases(std::uint32_t seed, int count, const Calendar
   std::mt19937 rng(seed);
   Draw draw{rng};
   std::vector<sys_days> days_open;
-  for (sys_days d = 2025y / October / 8; d <= 2025y / November / 5; d += days{1}) {
+  for (sys_days d = 2025y / November / 3; d <= 2025y / November / 28; d += days{1}) {
     if (calendar.is_working_day(d)) days_open.push_back(d);
   }
 

@@ -57,7 +57,7 @@ struct CaseRun {
   std::mt19937 rng;  // this case's own, so its delays do not depend on others
 };
 
-// `count` cases opened at working hours from 2025-10-08 to 2025-11-05, in the
+// `count` cases opened at working hours from 2025-11-03 to 2025-11-28, in the
 // order opened; every fate appears at least once when count allows.
 std::vector<CasePlan> sample_cases(std::uint32_t seed, int count, const Calendar& calendar);
 

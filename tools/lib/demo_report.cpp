@@ -50,8 +50,13 @@ std::string when(Timestamp t, bool with_weekday = true) {
   return text;
 }
 
-// Deadlines end at midnight: "10-10 00:00" is the start of that day.
-std::string deadline(Timestamp t) { return when(t, false); }
+// Working-day deadlines end at the midnight closing their last day, which
+// 12345 staff write as that day's 24:00 ("10-09 24:00"), not the next day's 00:00.
+std::string deadline(Timestamp t) {
+  const auto local = t + kChinaOffset;
+  if (local != floor<days>(local)) return when(t, false);
+  return when(t - seconds{1}, false).substr(0, 6) + "24:00";
+}
 
 std::string duration_zh(const Duration& d) {
   static constexpr const char* kUnitNames[] = {"小时", "个工作小时", "天", "个工作日"};
@@ -156,7 +161,7 @@ bool timeout_escalation(const Event& e) {
 }
 
 void row(std::ostream& out, const std::string& label, const std::string& value) {
-  out << "  " << pad(label, 26) << value << "\n";
+  out << "  " << pad(label, 30) << value << "\n";
 }
 
 std::string share(int part, int whole) {
@@ -234,7 +239,7 @@ void print_summary(const Engine& engine, const std::vector<CasePlan>& plans,
     }
   }
 
-  out << "== 汇总 2025-10-08 至 2025-11-07（" << plans.size() << " 件样例诉求）\n";
+  out << "== 汇总 2025-11-03 至 2025-12-02（" << plans.size() << " 件样例诉求）\n";
   row(out, "受理 received", std::to_string(received));
   row(out, "办结 closed", share(closed, received));
   row(out, "  现场解决 on the spot", share(on_spot, closed));

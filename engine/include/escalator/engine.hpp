@@ -60,12 +60,16 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Decides the command. The future is fulfilled once the command is decided
-  // and its events applied; it never holds an exception. Errors:
+  // and its events applied (cases are in memory in this version; with the
+  // durable store, once they are committed); it never holds an exception. Errors:
   //   kInvalidArgument     a field is missing or malformed (the message names it);
   //   kNotFound            no case with that id, or no workflow or unit it needs;
   //   kFailedPrecondition  the lifecycle table refuses the command in this state;
   //   kAborted             expected_version differs from the case's version;
-  //   kUnavailable         the engine is shutting down.
+  //   kUnavailable         the engine is shutting down, or the district has used
+  //                        all of the day's case numbers.
+  // A repeated idempotency key is not an error: the future holds the first
+  // decision again, with duplicate = true.
   std::future<Result<Decision>> submit(Command command);
 
   // A copy of the case's current state; kNotFound when there is no such case.

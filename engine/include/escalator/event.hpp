@@ -100,10 +100,13 @@ struct CaseReturned {
   std::string from_unit;
   std::string reason;
 };
+// A case sent back or reopened owes the resident a reply again: reply_by is the
+// deadline running after the event (the old one if it still runs, else a new one).
 struct CaseSentBack {
   static constexpr EventType kType = EventType::kCaseSentBack;
   StepAssignment to;
   std::string reason;
+  Timestamp reply_by{};
 };
 struct CaseEscalated {
   static constexpr EventType kType = EventType::kCaseEscalated;
@@ -159,6 +162,7 @@ struct CaseReopened {
   static constexpr EventType kType = EventType::kCaseReopened;
   StepAssignment to;
   std::string reason;
+  Timestamp reply_by{};
 };
 struct CaseWithdrawn {
   static constexpr EventType kType = EventType::kCaseWithdrawn;

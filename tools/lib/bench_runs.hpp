@@ -1,0 +1,35 @@
+// The measurements behind `escalator bench` (bench.hpp). Internal to the tools.
+#pragma once
+
+#include <string>
+
+#include "escalator/result.hpp"
+
+namespace escalator::tools::bench_parts {
+
+// open, dispatch, accept, reply, rate (satisfied), close.
+inline constexpr int kCommandsPerLifecycle = 6;
+
+struct Sample {
+  double wall = 0;  // seconds, steady clock
+  double cpu = 0;   // seconds of the process's CPU time
+};
+
+// What went wrong across runs: a bench that measures refusals measures nothing.
+struct Tally {
+  long refused = 0;
+  long not_closed = 0;
+  std::string first_refusal;
+  void refuse(const Error& e) {
+    if (refused++ == 0) first_refusal = e.message;
+  }
+};
+
+// `cases` lifecycles submitted to a fresh engine (worker_threads = 0, manual
+// clock, no logger); `run` makes the order numbers unique. Only the
+// submissions are timed; afterwards every case is checked to be Closed.
+Sample engine_run(int run, int cases, Tally& tally);
+// The same lifecycles through lifecycle::decide and apply on a CaseState.
+Sample baseline_run(int cases, Tally& tally);
+
+}  // namespace escalator::tools::bench_parts
