@@ -161,10 +161,21 @@ struct Engine::Impl {
     return decision;
   }
 
+  // No exception crosses the API: one thrown by a collaborator (an
+  // embedder's directory or calendar) or by an allocation becomes kInternal.
+  Result<Decision> decide_guarded(Shard& shard, const Command& command, bool opening) {
+    try {
+      return decide_in_shard(shard, command, opening);
+    } catch (const std::exception& e) {
+      return fail(ErrorCode::kInternal, std::string("Deciding ") + std::string(command_name(command.payload)) +
+                                            " for case " + command.case_id + " threw: " + e.what());
+    }
+  }
+
   Result<Decision> run(Command command) {
     const bool opening = std::holds_alternative<cmd::Open>(command.payload);
     Shard& shard = shard_of(command.case_id);
-    auto decided = decide_in_shard(shard, command, opening);
+    auto decided = decide_guarded(shard, command, opening);
     if (opening && !decided) {
       std::lock_guard lock(intake_mutex);
       case_by_external_id.erase(command.idempotency_key);

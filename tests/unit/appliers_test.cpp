@@ -82,7 +82,7 @@ TEST_CASE("ReopeningClearsTheAnswerAndCounts") {
   REQUIRE(apply(k, event(3, "2025-11-11T10:00:00+08:00", ev::CaseReplied{Outcome::kResolved, "好了", true})).has_value());
   REQUIRE(apply(k, event(4, "2025-11-11T11:00:00+08:00", ev::CaseRated{Rating::kUnsatisfied, ""})).has_value());
   REQUIRE(apply(k, event(5, "2025-11-11T11:00:00+08:00",
-                         ev::CaseReopened{step(0, "property", "p", "2025-11-13T00:00:00+08:00"), "x"}))
+                         ev::CaseReopened{step(0, "property", "p", "2025-11-13T00:00:00+08:00"), "x", at("2025-12-04T00:00:00+08:00")}))
               .has_value());
   CHECK(k.state == LifecycleState::kDispatched);
   CHECK(k.outcome == std::nullopt);
@@ -90,4 +90,111 @@ TEST_CASE("ReopeningClearsTheAnswerAndCounts") {
   CHECK(k.answer.empty());
   CHECK(k.reopens == 1);
   CHECK(k.steps_visited == std::vector<int>{0, 0});
+}
+
+namespace {
+
+// The case after one more event at 2025-11-12 10:00.
+CaseState after(CaseState k, EventPayload payload) {
+  REQUIRE(apply(k, event(k.version + 1, "2025-11-12T10:00:00+08:00", std::move(payload))).has_value());
+  return k;
+}
+
+}  // namespace
+
+TEST_CASE("EachApplierSetsWhatItsEventSays") {
+  const CaseState dispatched = opened_and_dispatched();
+
+  SUBCASE("accepted: the handling deadline replaces the accept deadline") {
+    const auto k = after(dispatched, ev::CaseAccepted{"p", at("2025-11-15T00:00:00+08:00")});
+    CHECK(k.state == LifecycleState::kAccepted);
+    CHECK(k.accept_by == std::nullopt);
+    CHECK(k.resolve_by == at("2025-11-15T00:00:00+08:00"));
+    CHECK(k.updated_at == at("2025-11-12T10:00:00+08:00"));
+  }
+  SUBCASE("replied: the answer is kept and no deadline runs") {
+    const auto k = after(dispatched, ev::CaseReplied{Outcome::kPartlyResolved, "部分修复", false});
+    CHECK(k.state == LifecycleState::kReplied);
+    CHECK(k.outcome == Outcome::kPartlyResolved);
+    CHECK(k.answer == "部分修复");
+    CHECK(k.accept_by == std::nullopt);
+    CHECK(k.reply_by == std::nullopt);
+  }
+  SUBCASE("returned: back to routing without a holder") {
+    const auto k = after(dispatched, ev::CaseReturned{"p", "非本单位"});
+    CHECK(k.state == LifecycleState::kNew);
+    CHECK(k.lead_unit.empty());
+    CHECK(k.accept_by == std::nullopt);
+    CHECK(k.returns == 1);
+    CHECK(k.reply_by == dispatched.reply_by);
+  }
+  SUBCASE("sent back: at the chosen step, owing a reply") {
+    auto replied = after(dispatched, ev::CaseReplied{Outcome::kResolved, "好了", false});
+    const auto k = after(replied, ev::CaseSentBack{step(0, "property", "p", "2025-11-14T00:00:00+08:00"),
+                                                   "不充分", at("2025-12-04T00:00:00+08:00")});
+    CHECK(k.state == LifecycleState::kDispatched);
+    CHECK(k.outcome == std::nullopt);
+    CHECK(k.reply_by == at("2025-12-04T00:00:00+08:00"));
+    CHECK(k.send_backs == 1);
+  }
+  SUBCASE("escalated: the next step and its holder") {
+    ev::StepAssignment to{2, "grid", Level::kGrid, "yangguang-1.station", {"x.office"},
+                          at("2025-11-14T00:00:00+08:00")};
+    const auto k = after(dispatched, ev::CaseEscalated{to, "accept_timeout"});
+    CHECK(k.step == 2);
+    CHECK(k.step_id == "grid");
+    CHECK(k.level == Level::kGrid);
+    CHECK(k.lead_unit == "yangguang-1.station");
+    CHECK(k.co_handlers == std::vector<std::string>{"x.office"});
+    CHECK(k.accept_by == at("2025-11-14T00:00:00+08:00"));
+    CHECK(k.steps_visited == std::vector<int>{0, 2});
+    CHECK(k.escalations == 1);
+  }
+  SUBCASE("urged and handed over change only their own fields") {
+    const auto urged = after(dispatched, ev::CaseUrged{"快"});
+    CHECK(urged.urges == 1);
+    CHECK(urged.state == dispatched.state);
+    const auto handed = after(dispatched, ev::CaseHandedOver{{"hotline.12345", ""}, {"b", "p2"}, ""});
+    CHECK(handed.owner == Party{"b", "p2"});
+    CHECK(handed.lead_unit == dispatched.lead_unit);
+  }
+  SUBCASE("extension requested, then decided") {
+    auto accepted = after(dispatched, ev::CaseAccepted{"p", at("2025-11-15T00:00:00+08:00")});
+    const Duration two{2, Duration::Unit::kWorkingDays};
+    auto asked = after(accepted, ev::ExtensionRequested{two, "采购"});
+    CHECK(asked.extension_requested == two);
+    const auto granted = after(asked, ev::ExtensionDecided{true, "", at("2025-11-19T00:00:00+08:00"),
+                                                            at("2025-12-05T00:00:00+08:00")});
+    CHECK(granted.extension_requested == std::nullopt);
+    CHECK(granted.resolve_by == at("2025-11-19T00:00:00+08:00"));
+    CHECK(granted.reply_by == at("2025-12-05T00:00:00+08:00"));
+    CHECK(granted.extensions_granted == 1);
+    const auto refused = after(asked, ev::ExtensionDecided{false, "", accepted.resolve_by, accepted.reply_by});
+    CHECK(refused.extensions_granted == 0);
+    CHECK(refused.resolve_by == accepted.resolve_by);
+  }
+  SUBCASE("follow-up, rating and closing") {
+    auto replied = after(dispatched, ev::CaseReplied{Outcome::kResolved, "好了", false});
+    auto asked = after(replied, ev::FollowUpStarted{at("2025-11-16T00:00:00+08:00")});
+    CHECK(asked.state == LifecycleState::kAwaitingRating);
+    CHECK(asked.rating_by == at("2025-11-16T00:00:00+08:00"));
+    auto rated = after(asked, ev::CaseRated{Rating::kBasicallySatisfied, ""});
+    CHECK(rated.state == LifecycleState::kRated);
+    CHECK(rated.rating == Rating::kBasicallySatisfied);
+    CHECK(rated.rating_by == std::nullopt);
+    const auto closed = after(rated, ev::CaseClosed{""});
+    CHECK(closed.state == LifecycleState::kClosed);
+    CHECK(closed.closed_at == at("2025-11-12T10:00:00+08:00"));
+  }
+  SUBCASE("withdrawn and merged end the case and its deadlines") {
+    const auto withdrawn = after(dispatched, ev::CaseWithdrawn{"自行解决"});
+    CHECK(withdrawn.state == LifecycleState::kWithdrawn);
+    CHECK(withdrawn.reply_by == std::nullopt);
+    CHECK(withdrawn.accept_by == std::nullopt);
+    CHECK(withdrawn.closed_at == at("2025-11-12T10:00:00+08:00"));
+    const auto merged = after(dispatched, ev::CaseMerged{"370811-20251111-000009"});
+    CHECK(merged.state == LifecycleState::kMerged);
+    CHECK(merged.merged_into == "370811-20251111-000009");
+    CHECK(merged.reply_by == std::nullopt);
+  }
 }

@@ -229,7 +229,7 @@ TEST_CASE("ShippedDefaultConfigIsValid") {
   const auto config = load_config(file);
   REQUIRE(config.has_value());
   CHECK(config->data_dir == fs::path(ESCALATOR_SOURCE_DIR) / "data");
-  CHECK(config->log_level == LogLevel::kInfo);
+  CHECK(config->log_level == LogLevel::kWarn);
   CHECK(config->limits == Limits{});
 }
 

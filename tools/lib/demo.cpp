@@ -83,6 +83,8 @@ class Month {
     EngineOptions options;
     options.config = config;
     options.clock = clock_;
+    // The engine's own log, at the configured level, beside the timelines.
+    options.logger = std::make_shared<JsonLinesLogger>(std::cerr, config.log_level);
     options.calendar = calendar_;
     auto opened = Engine::open(std::move(options));
     if (!opened) {
