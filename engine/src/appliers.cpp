@@ -17,6 +17,7 @@ void assign(CaseState& k, const ev::StepAssignment& to) {
   k.lead_unit = to.lead_unit;
   k.co_handlers = to.co_handlers;
   k.steps_visited.push_back(to.step);
+  k.returned_by.clear();
   k.accept_by = to.accept_by;
   k.resolve_by.reset();
   k.extension_requested.reset();
@@ -55,8 +56,9 @@ void on(CaseState& k, const Event&, const ev::CaseReplied& e) {
   k.reply_by.reset();
   k.extension_requested.reset();
 }
-void on(CaseState& k, const Event&, const ev::CaseReturned&) {
+void on(CaseState& k, const Event&, const ev::CaseReturned& e) {
   k.state = S::kNew;
+  k.returned_by = e.from_unit;
   k.lead_unit.clear();
   k.co_handlers.clear();
   k.accept_by.reset();

@@ -198,8 +198,12 @@ void open_case(Scratch& s, const cmd::Open& c) {
                          s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within)});
 }
 
-void dispatch_to_current_step(Scratch& s, const cmd::Dispatch& c) {
-  if (auto to = assign(s, current_step(s), c.lead_unit, c.co_handlers)) {
+int dispatch_step(const Scratch& s, const cmd::Dispatch& c) {
+  return c.step.empty() ? current_step(s) : s.in.workflow.step_index(c.step);
+}
+
+void dispatch_to_step(Scratch& s, const cmd::Dispatch& c) {
+  if (auto to = assign(s, dispatch_step(s, c), c.lead_unit, c.co_handlers)) {
     emit(s, ev::CaseDispatched{std::move(*to)});
   }
 }
@@ -317,20 +321,46 @@ void rate_no_answer(Scratch& s, const cmd::RatingTimeout&) {
 
 // ---- Guards ---------------------------------------------------------------------
 
-bool holder_is_known(Scratch& s, const cmd::Dispatch& c) {
-  for (const auto& unit : c.co_handlers) {
-    if (!s.in.directory.has_unit(unit)) {
+bool routing_is_valid(Scratch& s, const cmd::Dispatch& c) {
+  const int step = dispatch_step(s, c);
+  if (step < 0) {
+    return refuse(s, "Expected a step of workflow " + s.in.workflow.id + " to dispatch case " +
+                         case_id(s) + " to, but got '" + c.step + "'");
+  }
+  const WorkflowStep& wf_step = s.in.workflow.steps.at(step);
+  std::string lead = c.lead_unit;
+  if (!lead.empty()) {
+    const auto level = s.in.directory.unit_level(lead);
+    if (!level) {
+      return refuse(s, "Expected lead unit '" + lead + "' of case " + case_id(s) +
+                           " in the org directory, but there is no such unit");
+    }
+    if (*level != wf_step.level) {
+      return refuse(s, "Expected a lead unit at level " + std::string(to_string(wf_step.level)) +
+                           " for step " + wf_step.id + " of case " + case_id(s) + ", but '" + lead +
+                           "' is at level " + std::string(to_string(*level)));
+    }
+  } else if (auto held = s.in.directory.holder(s.in.current.location, wf_step)) {
+    lead = *held;
+  }
+  if (!lead.empty() && lead == s.in.current.returned_by) {
+    return refuse(s, "Expected case " + case_id(s) + " to go to a unit other than '" + lead +
+                         "', which returned it as not its own: name a lead unit or a step");
+  }
+  for (std::size_t i = 0; i < c.co_handlers.size(); ++i) {
+    const std::string& unit = c.co_handlers[i];
+    if (!s.in.directory.unit_level(unit)) {
       return refuse(s, "Expected co-handling unit '" + unit + "' of case " + case_id(s) +
                            " in the org directory, but there is no such unit");
     }
-    if (unit == c.lead_unit) {
+    if (unit == lead) {
       return refuse(s, "Expected co-handling units of case " + case_id(s) +
                            " other than its lead unit, but '" + unit + "' is both");
     }
-  }
-  if (!c.lead_unit.empty() && !s.in.directory.has_unit(c.lead_unit)) {
-    return refuse(s, "Expected lead unit '" + c.lead_unit + "' of case " + case_id(s) +
-                         " in the org directory, but there is no such unit");
+    if (std::find(c.co_handlers.begin(), c.co_handlers.begin() + i, unit) != c.co_handlers.begin() + i) {
+      return refuse(s, "Expected each co-handling unit of case " + case_id(s) +
+                           " once, but '" + unit + "' is named twice");
+    }
   }
   return true;
 }

@@ -29,7 +29,7 @@ Error no_row_refusal(const DecisionContext& context, int command_kind,
 
 // Actions.
 void open_case(Scratch& s, const cmd::Open& c);
-void dispatch_to_current_step(Scratch& s, const cmd::Dispatch& c);
+void dispatch_to_step(Scratch& s, const cmd::Dispatch& c);
 void accept_case(Scratch& s, const cmd::Accept& c);
 void record_reply(Scratch& s, const cmd::ReplyOnSpot& c);
 void record_reply(Scratch& s, const cmd::Reply& c);
@@ -56,7 +56,7 @@ void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c);
 void rate_no_answer(Scratch& s, const cmd::RatingTimeout& c);
 
 // Guards.
-bool holder_is_known(Scratch& s, const cmd::Dispatch& c);
+bool routing_is_valid(Scratch& s, const cmd::Dispatch& c);
 bool is_step_visited(Scratch& s, const cmd::SendBack& c);
 bool has_next_step(Scratch& s, const cmd::Escalate& c);
 bool is_new_owner(Scratch& s, const cmd::HandOver& c);

@@ -7,10 +7,10 @@
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <mutex>
-#include <unordered_map>
 
 #include "appliers.hpp"
 #include "case_id.hpp"
+#include "case_record.hpp"
 #include "command_check.hpp"
 #include "escalator/standins.hpp"
 #include "lifecycle.hpp"
@@ -20,38 +20,26 @@ namespace escalator {
 namespace {
 
 namespace asio = boost::asio;
-
-// What the engine keeps of one case.
-struct CaseRecord {
-  CaseState state;
-  std::vector<Event> events;
-  // Idempotency: key -> the events its command produced (seq range) and its kind.
-  struct Seen {
-    std::uint64_t first_seq;
-    std::uint64_t last_seq;
-    std::size_t kind;
-  };
-  std::unordered_map<std::string, Seen> keys;
-};
+using Strand = asio::strand<asio::thread_pool::executor_type>;
 
 // Cases are spread over shards by a hash of their id. One shard's commands run
-// one at a time (on its strand, or under its mutex when deciding inline); the
-// mutex also lets readers on other threads see a consistent case.
+// one at a time (on its strand, or on the caller's thread under its mutex);
+// the mutex also lets readers on other threads see a consistent case.
 struct Shard {
-  explicit Shard(std::optional<asio::strand<asio::thread_pool::executor_type>> s)
-      : strand(std::move(s)) {}
+  explicit Shard(std::optional<Strand> s) : strand(std::move(s)) {}
   std::mutex mutex;
-  std::unordered_map<std::string, CaseRecord> cases;
-  std::optional<asio::strand<asio::thread_pool::executor_type>> strand;
+  std::unordered_map<std::string, CaseRecord> cases;  // a cache of the store
+  std::optional<Strand> strand;
 };
 
-Decision decision_of(const CaseRecord& record, std::uint64_t first_seq, std::uint64_t last_seq,
-                     bool duplicate) {
-  Decision d{record.state.id, record.state.version, record.state.state, {}, duplicate};
-  for (auto seq = first_seq; seq <= last_seq && seq > 0; ++seq) {
-    d.events.push_back(record.events.at(seq - 1));
+std::string what_of(const std::exception_ptr& thrown) {
+  try {
+    std::rethrow_exception(thrown);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
   }
-  return d;
 }
 
 }  // namespace
@@ -61,31 +49,44 @@ struct Engine::Impl {
   std::unique_ptr<asio::thread_pool> pool;  // null: decide on the caller's thread
   std::vector<std::unique_ptr<Shard>> shards;
   CaseIdAllocator ids;
-  std::atomic<bool> stopping{false};
 
-  std::mutex intake_mutex;  // guards the two below
+  std::mutex intake_mutex;  // guards case_by_external_id
   std::unordered_map<std::string, std::string> case_by_external_id;
-  std::vector<std::string> opened_order;
 
   Shard& shard_of(const std::string& case_id) {
     return *shards[std::hash<std::string>{}(case_id) % shards.size()];
   }
 
+  // A logger that throws must not take a decided command down with it.
   void log(LogLevel level, std::string_view message, std::string_view case_id,
-           std::string_view command, std::string_view detail_key, std::string_view detail) {
+           std::string_view command, std::string_view detail_key, std::string_view detail) noexcept {
     if (!options.logger) return;
-    options.logger->log(LogRecord{level, message, case_id, {{"command", command}, {detail_key, detail}}});
+    try {
+      options.logger->log(LogRecord{level, message, case_id, {{"command", command}, {detail_key, detail}}});
+    } catch (...) {
+    }
   }
 
-  // A merge needs a target that exists and is not itself merged away or
-  // withdrawn: a duplicate must end up where the matter is still answered.
+  // The case from the shard's cache, else from the store; null when neither has it.
+  // The shard's mutex must be held.
+  Result<CaseRecord*> find(Shard& shard, const std::string& case_id) {
+    if (auto cached = shard.cases.find(case_id); cached != shard.cases.end()) return &cached->second;
+    auto stored = options.store->load(case_id);
+    if (!stored) return tl::unexpected(stored.error());
+    if (!*stored) return nullptr;
+    auto [it, _] = shard.cases.emplace(case_id, CaseRecord::from_stored(std::move(**stored)));
+    return &it->second;
+  }
+
+  // A merge may only go into a case still being answered. Checked while the
+  // target's shard is locked, so the target cannot change under the decision.
   Result<void> check_merge_target(const std::string& case_id, const std::string& into) {
-    Shard& shard = shard_of(into);
-    std::lock_guard lock(shard.mutex);
-    auto found = shard.cases.find(into);
-    if (found == shard.cases.end()) return fail(ErrorCode::kNotFound, "into: no case " + into);
-    const auto state = found->second.state.state;
-    if (state == LifecycleState::kMerged || state == LifecycleState::kWithdrawn) {
+    auto target = find(shard_of(into), into);
+    if (!target) return tl::unexpected(target.error());
+    if (!*target) return fail(ErrorCode::kNotFound, "into: no case " + into);
+    const auto state = (*target)->state.state;
+    if (state == LifecycleState::kMerged || state == LifecycleState::kWithdrawn ||
+        state == LifecycleState::kClosed) {
       return fail(ErrorCode::kFailedPrecondition,
                   "Expected to merge case " + case_id + " into a case still being answered, but " +
                       into + " is " + std::string(to_string(state)));
@@ -93,100 +94,118 @@ struct Engine::Impl {
     return {};
   }
 
-  Result<Decision> decide_in_shard(Shard& shard, const Command& command, bool opening) {
-    std::lock_guard lock(shard.mutex);
-    auto found = shard.cases.find(command.case_id);
-    if (!opening && found == shard.cases.end()) {
-      return fail(ErrorCode::kNotFound, "No case " + command.case_id);
-    }
-    if (opening && found != shard.cases.end()) {
-      // The external id was opened before: the first decision stands.
-      const auto& seen = found->second.keys.at(command.idempotency_key);
-      return decision_of(found->second, seen.first_seq, seen.last_seq, true);
-    }
-    CaseRecord scratch_record;
-    CaseRecord& record = opening ? scratch_record : found->second;
-    if (opening) {
-      // What a workflow selects by is what the case will record when opened.
-      const auto& open = std::get<cmd::Open>(command.payload);
-      record.state.id = command.case_id;
-      record.state.request_type = open.request_type;
-      record.state.channel = open.channel;
-      record.state.category = open.category;
-      record.state.location = open.location;
-      record.state.collective = open.collective;
-      record.state.urgent = open.urgent;
-    }
+  // What a workflow selects by is what the case will record when opened.
+  static CaseState provisional(const Command& command) {
+    const auto& open = std::get<cmd::Open>(command.payload);
+    CaseState k;
+    k.id = command.case_id;
+    k.request_type = open.request_type;
+    k.channel = open.channel;
+    k.category = open.category;
+    k.location = open.location;
+    k.collective = open.collective;
+    k.urgent = open.urgent;
+    return k;
+  }
 
-    if (auto seen = record.keys.find(command.idempotency_key); seen != record.keys.end()) {
-      if (seen->second.kind != command.payload.index()) {
-        return fail(ErrorCode::kInvalidArgument,
-                    "idempotency_key: '" + command.idempotency_key + "' was used by " +
-                        std::string(command_name(int(seen->second.kind))) + " on case " +
-                        command.case_id + ", not " + std::string(command_name(command.payload)));
+  // Decides the command on the case in `shard`, whose mutex (and, for a merge,
+  // the target's) the caller holds; applies the events to a copy of the case,
+  // writes them to the store and only then replaces the cached case.
+  Result<Decision> decide_locked(Shard& shard, const Command& command, bool opening) {
+    auto found = find(shard, command.case_id);
+    if (!found) return tl::unexpected(found.error());
+    CaseRecord* record = *found;
+    if (!opening && record == nullptr) return fail(ErrorCode::kNotFound, "No case " + command.case_id);
+
+    if (record != nullptr) {
+      if (auto seen = record->keys.find(command.idempotency_key); seen != record->keys.end()) {
+        const auto kind = seen->second.kind;
+        if (kind != CaseRecord::kAnyKind && kind != command.payload.index()) {
+          return fail(ErrorCode::kInvalidArgument,
+                      "idempotency_key: '" + command.idempotency_key + "' was used by " +
+                          std::string(command_name(int(kind))) + " on case " + command.case_id +
+                          ", not " + std::string(command_name(command.payload)));
+        }
+        return record->decision(seen->second, true);
       }
-      return decision_of(record, seen->second.first_seq, seen->second.last_seq, true);
+      if (opening) {
+        return fail(ErrorCode::kInternal, "Case " + command.case_id + " exists but not under external id " +
+                                              command.idempotency_key);
+      }
     }
-    if (command.expected_version && *command.expected_version != record.state.version) {
+    const CaseState current = record ? record->state : provisional(command);
+    if (command.expected_version && *command.expected_version != current.version) {
       return fail(ErrorCode::kAborted, "Expected case " + command.case_id + " at version " +
                                            std::to_string(*command.expected_version) +
-                                           ", but it is at version " +
-                                           std::to_string(record.state.version));
+                                           ", but it is at version " + std::to_string(current.version));
+    }
+    if (const auto* merge = std::get_if<cmd::Merge>(&command.payload); merge && merge->into != command.case_id) {
+      if (auto target = check_merge_target(command.case_id, merge->into); !target) {
+        return tl::unexpected(target.error());
+      }
     }
 
-    auto workflow = opening ? options.workflows->select(record.state)
-                            : options.workflows->find(record.state.workflow);
+    auto workflow = opening ? options.workflows->select(current) : options.workflows->find(current.workflow);
     if (!workflow) return tl::unexpected(workflow.error());
     const Timestamp now = options.clock->now();
-    const lifecycle::DecisionContext context{record.state, !opening, **workflow,
-                                             *options.calendar, *options.directory, now,
-                                             command.idempotency_key};
+    const lifecycle::DecisionContext context{current, !opening, **workflow, *options.calendar,
+                                             *options.directory, now, command.idempotency_key};
     auto payloads = lifecycle::decide(context, command.payload);
     if (!payloads) return tl::unexpected(payloads.error());
 
+    CaseState next = current;
+    std::vector<Event> events;
     const WorkflowRef ref{(*workflow)->id, (*workflow)->version};
-    const std::uint64_t first_seq = record.state.version + 1;
     for (auto& payload : *payloads) {
-      Event event{record.state.version + 1, now, command.actor, command.idempotency_key, ref,
-                  std::move(payload)};
-      if (auto applied = apply(record.state, event); !applied) {
+      events.push_back(Event{next.version + 1, now, command.actor, command.idempotency_key, ref,
+                             std::move(payload)});
+      if (auto applied = apply(next, events.back()); !applied) {
         return fail(ErrorCode::kInternal, "Applying a decided event failed: " + applied.error().message);
       }
-      record.events.push_back(std::move(event));
     }
-    record.keys.emplace(command.idempotency_key,
-                        CaseRecord::Seen{first_seq, record.state.version, command.payload.index()});
-    Decision decision = decision_of(record, first_seq, record.state.version, false);
-    if (opening) shard.cases.emplace(command.case_id, std::move(scratch_record));
-    return decision;
+    if (auto stored = options.store->append(command.case_id, events, next); !stored) {
+      return tl::unexpected(stored.error());
+    }
+    if (record == nullptr) record = &shard.cases[command.case_id];
+    const CaseRecord::Seen seen{current.version + 1, next.version, command.payload.index(), next.state};
+    record->state = std::move(next);
+    for (auto& e : events) record->events.push_back(std::move(e));
+    record->keys.emplace(command.idempotency_key, seen);
+    return record->decision(seen, false);
   }
 
-  // No exception crosses the API: one thrown by a collaborator (an
-  // embedder's directory or calendar) or by an allocation becomes kInternal.
-  Result<Decision> decide_guarded(Shard& shard, const Command& command, bool opening) {
-    try {
-      return decide_in_shard(shard, command, opening);
-    } catch (const std::exception& e) {
-      return fail(ErrorCode::kInternal, std::string("Deciding ") + std::string(command_name(command.payload)) +
-                                            " for case " + command.case_id + " threw: " + e.what());
+  Result<Decision> decide_in_shard(Shard& shard, const Command& command, bool opening) {
+    const auto* merge = std::get_if<cmd::Merge>(&command.payload);
+    Shard* other = merge ? &shard_of(merge->into) : nullptr;
+    if (other != nullptr && other != &shard) {
+      std::scoped_lock both(shard.mutex, other->mutex);  // in either order, without deadlock
+      return decide_locked(shard, command, opening);
     }
+    std::lock_guard lock(shard.mutex);
+    return decide_locked(shard, command, opening);
   }
 
-  Result<Decision> run(Command command) {
+  Result<Decision> run(const Command& command) noexcept {
     const bool opening = std::holds_alternative<cmd::Open>(command.payload);
-    Shard& shard = shard_of(command.case_id);
-    auto decided = decide_guarded(shard, command, opening);
-    if (opening && !decided) {
-      std::lock_guard lock(intake_mutex);
-      case_by_external_id.erase(command.idempotency_key);
-    } else if (opening && !decided->duplicate) {
-      std::lock_guard lock(intake_mutex);
-      opened_order.push_back(command.case_id);
+    Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
+    try {
+      decided = decide_in_shard(shard_of(command.case_id), command, opening);
+      if (opening && !decided && !case_exists(command.case_id)) {
+        // The number stays used, but the external id may open a case again.
+        std::lock_guard lock(intake_mutex);
+        case_by_external_id.erase(command.idempotency_key);
+      }
+    } catch (...) {
+      // Thrown by a collaborator (an embedder's directory, calendar or store)
+      // or by an allocation: an error value, never an exception, for the caller.
+      decided = fail(ErrorCode::kInternal, "Deciding " + std::string(command_name(command.payload)) +
+                                               " for case " + command.case_id + " threw: " +
+                                               what_of(std::current_exception()));
     }
     const auto name = command_name(command.payload);
     if (decided) {
-      log(LogLevel::kInfo, decided->duplicate ? "command repeated" : "command decided",
-          command.case_id, name, "state", to_string(decided->state));
+      log(LogLevel::kInfo, decided->duplicate ? "command repeated" : "command decided", command.case_id,
+          name, "state", to_string(decided->state));
     } else {
       log(LogLevel::kInfo, "command refused", command.case_id, name, "code",
           to_string(decided.error().code));
@@ -194,31 +213,52 @@ struct Engine::Impl {
     return decided;
   }
 
+  bool case_exists(const std::string& case_id) {
+    Shard& shard = shard_of(case_id);
+    std::lock_guard lock(shard.mutex);
+    auto found = find(shard, case_id);
+    return found && *found != nullptr;
+  }
+
   // Open: the external id names the case once; a repeat goes to the same case.
   // The location and workflow are checked before a number is handed out, so a
   // malformed case does not use one up.
   Result<void> prepare_open(Command& command) {
-    const auto& open = std::get<cmd::Open>(command.payload);
+    auto known = [&]() -> std::optional<std::string> {
+      if (auto it = case_by_external_id.find(command.idempotency_key); it != case_by_external_id.end()) {
+        return it->second;
+      }
+      return options.store->case_of_external_id(command.idempotency_key);
+    };
     {
       std::lock_guard lock(intake_mutex);
-      if (auto known = case_by_external_id.find(command.idempotency_key);
-          known != case_by_external_id.end()) {
-        command.case_id = known->second;
+      if (auto id = known()) {
+        command.case_id = *id;
         return {};
       }
     }
+    const auto& open = std::get<cmd::Open>(command.payload);
     auto where = options.directory->complete(open.location);
     if (!where) return tl::unexpected(where.error());
+    if (auto workflow = options.workflows->select(provisional(command)); !workflow) {
+      return tl::unexpected(workflow.error());
+    }
     std::lock_guard lock(intake_mutex);
-    if (auto known = case_by_external_id.find(command.idempotency_key);
-        known != case_by_external_id.end()) {
-      command.case_id = known->second;
+    if (auto id = known()) {
+      command.case_id = *id;
       return {};
     }
     auto id = ids.next(open.location.district_code, options.clock->now());
     if (!id) return tl::unexpected(id.error());
     command.case_id = *id;
     case_by_external_id.emplace(command.idempotency_key, *id);
+    return {};
+  }
+
+  // Everything submit() checks before a command goes to its shard.
+  Result<void> admit(Command& command) {
+    if (auto checked = check_command(command, options.config.limits); !checked) return checked;
+    if (std::holds_alternative<cmd::Open>(command.payload)) return prepare_open(command);
     return {};
   }
 };
@@ -233,6 +273,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   if (!options.workflows) options.workflows = builtin_workflows();
   if (!options.calendar) options.calendar = weekday_calendar();
   if (!options.directory) options.directory = sample_directory();
+  if (!options.store) options.store = memory_store();
 
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
@@ -240,7 +281,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     impl->pool = std::make_unique<asio::thread_pool>(limits.worker_threads);
   }
   for (int i = 0; i < limits.shards; ++i) {
-    std::optional<asio::strand<asio::thread_pool::executor_type>> strand;
+    std::optional<Strand> strand;
     if (impl->pool) strand.emplace(asio::make_strand(impl->pool->get_executor()));
     impl->shards.push_back(std::make_unique<Shard>(std::move(strand)));
   }
@@ -250,68 +291,53 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Engine::~Engine() {
-  impl_->stopping = true;
   if (impl_->pool) impl_->pool->join();
 }
 
 std::future<Result<Decision>> Engine::submit(Command command) {
   std::promise<Result<Decision>> promise;
   auto future = promise.get_future();
-  if (impl_->stopping) {
-    promise.set_value(fail(ErrorCode::kUnavailable, "The engine is shutting down"));
-    return future;
-  }
-  if (auto checked = check_command(command, impl_->options.config.limits); !checked) {
-    promise.set_value(tl::unexpected(checked.error()));
-    return future;
-  }
-  if (std::holds_alternative<cmd::Open>(command.payload)) {
-    if (auto prepared = impl_->prepare_open(command); !prepared) {
-      promise.set_value(tl::unexpected(prepared.error()));
+  try {
+    if (auto admitted = impl_->admit(command); !admitted) {
+      promise.set_value(tl::unexpected(admitted.error()));
       return future;
     }
-  } else if (const auto* merge = std::get_if<cmd::Merge>(&command.payload)) {
-    // Cases are never deleted, so a target that exists now still exists when
-    // the merge is decided.
-    if (merge->into != command.case_id) {
-      if (auto target = impl_->check_merge_target(command.case_id, merge->into); !target) {
-        promise.set_value(tl::unexpected(target.error()));
-        return future;
-      }
+    Shard& shard = impl_->shard_of(command.case_id);
+    if (!shard.strand) {
+      promise.set_value(impl_->run(command));
+      return future;
     }
+    asio::post(*shard.strand, [this, command = std::move(command), promise = std::move(promise)]() mutable {
+      promise.set_value(impl_->run(command));
+    });
+  } catch (...) {
+    promise = {};
+    future = promise.get_future();
+    promise.set_value(fail(ErrorCode::kInternal, "Submitting " + std::string(command_name(command.payload)) +
+                                                     " threw: " + what_of(std::current_exception())));
   }
-  Shard& shard = impl_->shard_of(command.case_id);
-  if (!shard.strand) {
-    promise.set_value(impl_->run(std::move(command)));
-    return future;
-  }
-  asio::post(*shard.strand, [this, command = std::move(command),
-                             promise = std::move(promise)]() mutable {
-    promise.set_value(impl_->run(std::move(command)));
-  });
   return future;
 }
 
 Result<CaseState> Engine::get(const std::string& case_id) const {
   Shard& shard = impl_->shard_of(case_id);
   std::lock_guard lock(shard.mutex);
-  auto found = shard.cases.find(case_id);
-  if (found == shard.cases.end()) return fail(ErrorCode::kNotFound, "No case " + case_id);
-  return found->second.state;
+  auto found = impl_->find(shard, case_id);
+  if (!found) return tl::unexpected(found.error());
+  if (!*found) return fail(ErrorCode::kNotFound, "No case " + case_id);
+  return (*found)->state;
 }
 
 Result<std::vector<Event>> Engine::history(const std::string& case_id) const {
   Shard& shard = impl_->shard_of(case_id);
   std::lock_guard lock(shard.mutex);
-  auto found = shard.cases.find(case_id);
-  if (found == shard.cases.end()) return fail(ErrorCode::kNotFound, "No case " + case_id);
-  return found->second.events;
+  auto found = impl_->find(shard, case_id);
+  if (!found) return tl::unexpected(found.error());
+  if (!*found) return fail(ErrorCode::kNotFound, "No case " + case_id);
+  return (*found)->events;
 }
 
-std::vector<std::string> Engine::case_ids() const {
-  std::lock_guard lock(impl_->intake_mutex);
-  return impl_->opened_order;
-}
+std::vector<std::string> Engine::case_ids() const { return impl_->options.store->case_ids(); }
 
 namespace {
 std::vector<RunningDeadline> all_running(const std::vector<std::unique_ptr<Shard>>& shards) {

@@ -73,7 +73,7 @@ using Merged = StateOf<LifecycleState::kMerged>;
   }
 
 ESCALATOR_ACTION(open_case);
-ESCALATOR_ACTION(dispatch_to_current_step);
+ESCALATOR_ACTION(dispatch_to_step);
 ESCALATOR_ACTION(accept_case);
 ESCALATOR_ACTION(record_reply);
 ESCALATOR_ACTION(return_to_routing);
@@ -96,7 +96,7 @@ ESCALATOR_ACTION(escalate_or_mark_overdue);
 ESCALATOR_ACTION(mark_overdue);
 ESCALATOR_ACTION(rate_no_answer);
 
-ESCALATOR_GUARD(holder_is_known);
+ESCALATOR_GUARD(routing_is_valid);
 ESCALATOR_GUARD(is_step_visited);
 ESCALATOR_GUARD(has_next_step);
 ESCALATOR_GUARD(is_new_owner);
@@ -157,7 +157,7 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
   struct transition_table : boost::mpl::vector<
     //  Start           Command            Next            Action                       Guard
     Row<Absent,         Open,              New,            open_case,                   none>,
-    Row<New,            Dispatch,          Dispatched,     dispatch_to_current_step,    holder_is_known>,
+    Row<New,            Dispatch,          Dispatched,     dispatch_to_step,            routing_is_valid>,
     Row<Dispatched,     Accept,            Accepted,       accept_case,                 none>,
     Row<New,            ReplyOnSpot,       Replied,        record_reply,                none>,
     Row<Dispatched,     ReplyOnSpot,       Replied,        record_reply,                none>,

@@ -199,11 +199,11 @@ class SampleDirectory final : public OrgDirectory {
                                           where.compound + "', nor any fallback");
   }
 
-  bool has_unit(const std::string& unit) const override {
+  std::optional<Level> unit_level(const std::string& unit) const override {
     for (const Post& p : kPosts) {
-      if (p.unit == unit) return true;
+      if (p.unit == unit) return find_place(p.place)->level;
     }
-    return false;
+    return std::nullopt;
   }
 
  private:

@@ -11,18 +11,18 @@
 
 namespace {
 
-constexpr const char* kBegin = "<!-- BEGIN GENERATED: escalator lifecycle -->\n";
-constexpr const char* kEnd = "<!-- END GENERATED -->";
+using escalator::tools::kBeginMarker;
+using escalator::tools::kEndMarker;
 
 std::string documented_table() {
   std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) + "/docs/lifecycle.md");
   std::stringstream text;
   text << in.rdbuf();
   const std::string doc = text.str();
-  const auto begin = doc.find(kBegin);
-  const auto end = doc.find(kEnd);
+  const auto begin = doc.find(kBeginMarker);
+  const auto end = doc.find(kEndMarker);
   if (begin == std::string::npos || end == std::string::npos) return "(markers not found)";
-  return doc.substr(begin + std::strlen(kBegin), end - begin - std::strlen(kBegin));
+  return doc.substr(begin + std::strlen(kBeginMarker), end - begin - std::strlen(kBeginMarker));
 }
 
 }  // namespace
@@ -38,7 +38,7 @@ TEST_CASE("DocumentedLifecycleTableIsWhatTheEngineDecides") {
     while (std::getline(g, gl) && std::getline(d, dl) && gl == dl) ++line;
     FAIL_CHECK("docs/lifecycle.md differs from `escalator lifecycle` at table line " << line
                << "\n  documented: " << dl << "\n  engine:     " << gl
-               << "\nRegenerate with: build/tools/escalator lifecycle");
+               << "\nRegenerate with: build/tools/escalator lifecycle --update docs/lifecycle.md");
   }
 }
 

@@ -199,7 +199,7 @@ TEST_CASE("EveryStepHasAHolderAtEveryCompound") {
       const Result<std::string> holder = directory->holder(at(row.compound), steps[i]);
       REQUIRE_MESSAGE(holder.has_value(), holder.error().message);
       CHECK(*holder == row.holders[i]);
-      CHECK(directory->has_unit(*holder));
+      CHECK(directory->unit_level(*holder).has_value());
     }
   }
 }
@@ -236,11 +236,12 @@ TEST_CASE("HolderOfUnknownCompoundIsNotFound") {
 
 TEST_CASE("HasUnitKnowsOnlyUnits") {
   const auto directory = sample_directory();
-  CHECK(directory->has_unit("yangguang.party-committee"));
-  CHECK(directory->has_unit("370811.office"));
-  CHECK_FALSE(directory->has_unit("heping-li.branch"));
-  CHECK_FALSE(directory->has_unit("yangguang"));  // a place, not a unit
-  CHECK_FALSE(directory->has_unit(""));
+  CHECK(directory->unit_level("yangguang.party-committee") == Level::kCommunity);
+  CHECK(directory->unit_level("370811.office") == Level::kDistrict);
+  CHECK(directory->unit_level("yangguang-garden.property") == Level::kCompound);
+  CHECK_FALSE(directory->unit_level("heping-li.branch").has_value());
+  CHECK_FALSE(directory->unit_level("yangguang").has_value());  // a place, not a unit
+  CHECK_FALSE(directory->unit_level("").has_value());
 }
 
 }  // namespace

@@ -104,7 +104,7 @@ std::optional<Action> next_action(const CasePlan& p, CaseRun& r, const CaseState
         return Action{resident_time(now, pick(30, 180)), owner, cmd::Withdraw{"问题已自行解决，申请撤单"}};
       }
       if (p.fate == Fate::kReturned && k.returns == 0) {
-        return Action{staff(15, 90), dispatcher, cmd::Dispatch{p.wrong_unit, {}}};
+        return Action{staff(15, 90), dispatcher, cmd::Dispatch{p.wrong_unit, {}, ""}};
       }
       return Action{staff(15, 90), dispatcher, cmd::Dispatch{}};
 

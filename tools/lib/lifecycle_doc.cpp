@@ -1,6 +1,7 @@
 #include "lifecycle_doc.hpp"
 
 #include <array>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -193,15 +194,36 @@ std::string lifecycle_markdown() {
   return md.str();
 }
 
+// Replaces the text between the markers of a markdown file with the table.
+int update_file(const std::string& path, std::ostream& out) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string doc = text.str();
+  const auto begin = doc.find(kBeginMarker);
+  const auto end = doc.find(kEndMarker);
+  if (!in || begin == std::string::npos || end == std::string::npos || end < begin) {
+    out << path << ": no generated-table markers to replace between\n";
+    return 1;
+  }
+  const auto from = begin + std::string_view(kBeginMarker).size();
+  doc.replace(from, end - from, lifecycle_markdown());
+  std::ofstream(path) << doc;
+  out << path << ": table updated\n";
+  return 0;
+}
+
 int lifecycle_command(const std::vector<std::string>& args, std::ostream& out) {
-  for (const auto& a : args) {
-    if (a == "--help" || a == "-h") {
-      out << "Usage: escalator lifecycle\n\n"
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      out << "Usage: escalator lifecycle [--update FILE]\n\n"
              "Prints the lifecycle table as markdown: the transition table as written, which state\n"
              "takes which command, and every state x command cell decided on a sample case.\n"
-             "docs/lifecycle.md holds this text between its generated-table markers.\n";
+             "docs/lifecycle.md holds this text between its generated-table markers;\n"
+             "--update FILE replaces the text between those markers in FILE.\n";
       return 0;
     }
+    if (args[i] == "--update" && i + 1 < args.size()) return update_file(args[i + 1], out);
   }
   out << lifecycle_markdown();
   return 0;

@@ -9,6 +9,9 @@
 
 namespace escalator::tools {
 
+inline constexpr const char* kBeginMarker = "<!-- BEGIN GENERATED: escalator lifecycle -->\n";
+inline constexpr const char* kEndMarker = "<!-- END GENERATED -->";
+
 // The markdown between the generated-table markers of docs/lifecycle.md.
 std::string lifecycle_markdown();
 

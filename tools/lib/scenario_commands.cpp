@@ -114,7 +114,7 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
     c.case_id.clear();
     c.payload = std::move(o);
   } else if (verb == "dispatch") {
-    c.payload = cmd::Dispatch{a.text("lead"), a.list("co")};
+    c.payload = cmd::Dispatch{a.text("lead"), a.list("co"), a.text("step")};
   } else if (verb == "accept") {
     c.payload = cmd::Accept{};
   } else if (verb == "reply_on_spot") {

@@ -132,6 +132,7 @@ struct CaseState {
   std::string lead_unit;
   std::vector<std::string> co_handlers;
   std::vector<int> steps_visited;  // in order; SendBack may go to any of them
+  std::string returned_by;  // the unit that last returned it as not its own; cleared on dispatch
 
   // Deadlines that are running; absent when not running.
   std::optional<Timestamp> accept_by;

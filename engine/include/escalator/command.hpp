@@ -32,11 +32,15 @@ struct Open {
   std::string content;
   Party first_contact;  // who received it; owns it until HandOver (首问负责)
 };
-// Send to the holder of the current step (派单). Empty lead_unit: the org
-// directory names the holder; otherwise the dispatcher's choice stands.
+// Send to the holder of a workflow step (派单). Empty step: the case's current
+// step (the first, for a new case). Empty lead_unit: the org directory names
+// the step's holder; otherwise the dispatcher's choice stands, if it sits at
+// the step's level. A case returned for wrong jurisdiction is not sent back to
+// the unit that returned it.
 struct Dispatch {
   std::string lead_unit;
   std::vector<std::string> co_handlers;
+  std::string step;
 };
 struct Accept {};  // 签收
 // Answered at once (现场解决现场答复), before or without signing for it.

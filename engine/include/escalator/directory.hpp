@@ -4,6 +4,7 @@
 // Implementations must be thread-safe for concurrent readers.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "escalator/case.hpp"
@@ -22,8 +23,9 @@ class OrgDirectory {
   // and place when neither the role nor its fallbacks is held there.
   [[nodiscard]] virtual Result<std::string> holder(const Location& where,
                                                    const WorkflowStep& step) const = 0;
-  // Whether the unit id exists.
-  virtual bool has_unit(const std::string& unit) const = 0;
+  // The level of the place where the unit sits (a property company: compound;
+  // a street office: street); nullopt when there is no such unit.
+  virtual std::optional<Level> unit_level(const std::string& unit) const = 0;
 };
 
 }  // namespace escalator

@@ -8,7 +8,9 @@
 // Commands for one case are decided one at a time, in the order submitted;
 // commands for different cases run in parallel on the worker threads.
 //
-// Cases are kept in memory in this version: they do not survive the process.
+// Cases are kept in a CaseStore (store.hpp): memory_store() unless the embedder
+// supplies another. Every decided command is written to the store before its
+// future is fulfilled; the engine caches the cases it has touched.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +28,7 @@
 #include "escalator/event.hpp"
 #include "escalator/logger.hpp"
 #include "escalator/result.hpp"
+#include "escalator/store.hpp"
 #include "escalator/time.hpp"
 #include "escalator/workflow.hpp"
 
@@ -37,7 +40,9 @@ struct Decision {
   std::uint64_t version = 0;  // the case's version after the command
   LifecycleState state = LifecycleState::kNew;
   std::vector<Event> events;  // the events this command added, in order
-  bool duplicate = false;     // the idempotency key was seen: these are the first decision's events
+  // The idempotency key was seen: this is the first decision again, with the
+  // version and state the case had right after it, not the case's current ones.
+  bool duplicate = false;
 };
 
 struct EngineOptions {
@@ -47,27 +52,32 @@ struct EngineOptions {
   std::shared_ptr<const WorkflowCatalog> workflows;  // null: builtin_workflows()
   std::shared_ptr<const Calendar> calendar;          // null: weekday_calendar()
   std::shared_ptr<const OrgDirectory> directory;     // null: sample_directory()
+  std::shared_ptr<CaseStore> store;                  // null: memory_store()
 };
+// Collaborators and the logger should not throw; if one does, the command it
+// was serving fails with kInternal and the exception goes no further.
 
 class Engine {
  public:
   // kInvalidArgument when the options are inconsistent (no clock, no shards).
   [[nodiscard]] static Result<std::unique_ptr<Engine>> open(EngineOptions options);
 
-  // Stops the workers after the commands already submitted are decided.
+  // Waits for the commands already submitted to be decided, then stops the
+  // workers. No other member may be running or called meanwhile.
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   // Decides the command. The future is fulfilled once the command is decided
-  // and its events applied (cases are in memory in this version; with the
-  // durable store, once they are committed); it never holds an exception. Errors:
+  // and its events are in the store; it never holds an exception. Errors:
   //   kInvalidArgument     a field is missing or malformed (the message names it);
   //   kNotFound            no case with that id, or no workflow or unit it needs;
   //   kFailedPrecondition  the lifecycle table refuses the command in this state;
   //   kAborted             expected_version differs from the case's version;
-  //   kUnavailable         the engine is shutting down, or the district has used
-  //                        all of the day's case numbers.
+  //   kUnavailable         the district has used all of the day's case numbers,
+  //                        or the store cannot write;
+  //   kDataLoss            the store holds the case but cannot read it;
+  //   kInternal            a collaborator threw, or an invariant broke.
   // A repeated idempotency key is not an error: the future holds the first
   // decision again, with duplicate = true.
   std::future<Result<Decision>> submit(Command command);
@@ -83,6 +93,9 @@ class Engine {
   std::optional<Timestamp> next_deadline() const;
   // Submits a timeout command for every running deadline at or before the
   // clock's now and waits for their decisions. Returns them, earliest first.
+  // Must not be called from a worker thread (a logger, a collaborator): it
+  // waits for work those threads would have to do. Deadlines are found among
+  // the cases the engine has touched since it opened.
   std::vector<Result<Decision>> fire_due_timers();
 
  private:

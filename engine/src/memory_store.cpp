@@ -1,0 +1,63 @@
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "escalator/store.hpp"
+
+namespace escalator {
+namespace {
+
+class MemoryStore final : public CaseStore {
+ public:
+  Result<std::optional<StoredCase>> load(const std::string& case_id) const override {
+    std::shared_lock lock(mutex_);
+    auto found = cases_.find(case_id);
+    if (found == cases_.end()) return std::optional<StoredCase>{};
+    return std::optional<StoredCase>{found->second};
+  }
+
+  Result<void> append(const std::string& case_id, const std::vector<Event>& events,
+                      const CaseState& snapshot) override {
+    std::unique_lock lock(mutex_);
+    auto [it, created] = cases_.try_emplace(case_id);
+    StoredCase& stored = it->second;
+    const std::uint64_t next = stored.events.size() + 1;
+    if (!events.empty() && events.front().seq != next) {
+      if (created) cases_.erase(it);
+      return fail(ErrorCode::kFailedPrecondition,
+                  "Expected event " + std::to_string(next) + " of case " + case_id +
+                      " to be appended next, but got event " + std::to_string(events.front().seq));
+    }
+    stored.events.insert(stored.events.end(), events.begin(), events.end());
+    stored.snapshot = snapshot;
+    if (created) {
+      order_.push_back(case_id);
+      if (!snapshot.external_id.empty()) by_external_id_.emplace(snapshot.external_id, case_id);
+    }
+    return {};
+  }
+
+  std::optional<std::string> case_of_external_id(const std::string& external_id) const override {
+    std::shared_lock lock(mutex_);
+    auto found = by_external_id_.find(external_id);
+    if (found == by_external_id_.end()) return std::nullopt;
+    return found->second;
+  }
+
+  std::vector<std::string> case_ids() const override {
+    std::shared_lock lock(mutex_);
+    return order_;
+  }
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, StoredCase> cases_;
+  std::unordered_map<std::string, std::string> by_external_id_;
+  std::vector<std::string> order_;
+};
+
+}  // namespace
+
+std::shared_ptr<CaseStore> memory_store() { return std::make_shared<MemoryStore>(); }
+
+}  // namespace escalator
