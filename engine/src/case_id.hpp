@@ -19,8 +19,9 @@ bool is_case_id(std::string_view text);
 // Whether `text` is six digits.
 bool is_district_code(std::string_view text);
 
-// Hands out case ids. Thread-safe. Ids are never reused within one allocator;
-// a store that outlives the process must persist the counters.
+// Hands out case ids. Thread-safe. Ids are never repeated by one allocator; the
+// engine also skips any id its store already holds, so a store that outlives the
+// process keeps ids unique across runs.
 class CaseIdAllocator {
  public:
   // kInvalidArgument for a malformed district code; kUnavailable when the

@@ -32,6 +32,8 @@ struct Checker {
 
   void operator()(const cmd::Open& c) {
     required("category", c.category);
+    // 首问负责: whoever received the case owns it, so someone must have.
+    required("first_contact.unit", c.first_contact.unit);
     if (!is_district_code(c.location.district_code)) {
       invalid("location.district_code",
               "expected a 6-digit administrative division code, but got '" +
@@ -57,13 +59,21 @@ struct Checker {
   }
   void operator()(const cmd::Escalate& c) { required_text("reason", c.reason); }
   void operator()(const cmd::Urge& c) { text("note", c.note); }
-  void operator()(const cmd::HandOver& c) {
+  void operator()(const cmd::HandOver& c) {  // the unit is checked against the directory by the decider
     required("to.unit", c.to.unit);
     text("note", c.note);
   }
   void operator()(const cmd::Suspend& c) { required_text("reason", c.reason); }
   void operator()(const cmd::RequestExtension& c) {
-    if (c.extra.amount <= 0) invalid("extra", "must be longer than zero");
+    // An extension is days or hours, not years: beyond these it is a new case.
+    const bool by_day = c.extra.unit == Duration::Unit::kDays || c.extra.unit == Duration::Unit::kWorkingDays;
+    const std::int64_t most = by_day ? 30 : 240;
+    if (c.extra.amount <= 0) {
+      invalid("extra", "must be longer than zero");
+    } else if (c.extra.amount > most) {
+      invalid("extra", "at most " + std::to_string(most) + (by_day ? " days" : " hours") + ", but got " +
+                           format_duration(c.extra));
+    }
     required_text("reason", c.reason);
   }
   void operator()(const cmd::DecideExtension& c) { text("note", c.note); }

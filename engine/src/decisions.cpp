@@ -65,9 +65,11 @@ void emit(Scratch& s, Payload payload) {
 }
 
 // The step a case moves to, with its holder from the directory unless the
-// dispatcher named one, and its accept deadline from now.
+// dispatcher named one, and its accept deadline counted from `from` (now,
+// unless a timer says otherwise).
 std::optional<ev::StepAssignment> assign(Scratch& s, int step, const std::string& chosen_lead = {},
-                                         std::vector<std::string> co_handlers = {}) {
+                                         std::vector<std::string> co_handlers = {},
+                                         std::optional<Timestamp> from = std::nullopt) {
   const auto& wf_step = s.in.workflow.steps.at(step);
   std::string lead = chosen_lead;
   if (lead.empty()) {
@@ -83,10 +85,23 @@ std::optional<ev::StepAssignment> assign(Scratch& s, int step, const std::string
                             wf_step.level,
                             std::move(lead),
                             std::move(co_handlers),
-                            s.in.calendar.deadline(s.in.now, wf_step.accept_within)};
+                            s.in.calendar.deadline(from.value_or(s.in.now), wf_step.accept_within)};
 }
 
 int current_step(const Scratch& s) { return std::max(s.in.current.step, 0); }
+
+// Back to the step the case is at: the same lead and co-handling units the
+// dispatcher chose, not the directory's default.
+std::optional<ev::StepAssignment> assign_again(Scratch& s, int step) {
+  const auto& k = s.in.current;
+  if (step == k.step && !k.lead_unit.empty()) return assign(s, step, k.lead_unit, k.co_handlers);
+  return assign(s, step);
+}
+
+// A timer fires at the midnight that ends the missed day. The next step's time
+// is counted from that missed day, as if the case had been passed up before
+// midnight: one working day to sign for it means the next working day, not two.
+Timestamp escalated_at(Timestamp due) { return due - std::chrono::seconds{1}; }
 
 bool is_last_step(const Scratch& s) {
   return current_step(s) + 1 >= static_cast<int>(s.in.workflow.steps.size());
@@ -117,6 +132,7 @@ bool timer_matches(Scratch& s, DeadlineKind kind, const std::optional<Timestamp>
 // A working-day deadline ends at midnight, which belongs to the next day: count
 // an extension from the last second of the day it ends, not from the next day.
 Timestamp extend(const Calendar& calendar, Timestamp deadline, const Duration& extra) {
+  if (deadline == Timestamp::max()) return deadline;  // never due stays never due
   const bool by_day =
       extra.unit == Duration::Unit::kDays || extra.unit == Duration::Unit::kWorkingDays;
   return calendar.deadline(by_day ? deadline - std::chrono::seconds{1} : deadline, extra);
@@ -133,19 +149,23 @@ using std::chrono::floor;
 
 std::chrono::sys_days day_of(Timestamp t) { return floor<days>(t + kChinaOffset); }
 
-// Suspension stops the clock for the working days it spans: from the day it
-// began up to, not including, the day it ended. A deadline at midnight (a
-// day-based one) moves by that many working days and still ends at midnight;
-// one at another time of day keeps its time of day. A suspension within one day
-// moves deadlines by the time it lasted.
+// Suspension stops the clock in whole working days: the time suspended that
+// fell on working days, rounded down to days. A day-based deadline (at
+// midnight) moves by that many working days and still ends at midnight; one at
+// another time of day keeps its time of day. Short suspensions move nothing, so
+// suspending is no way to buy hours, and a longer one never moves less.
 std::optional<Timestamp> paused(const Calendar& calendar, const std::optional<Timestamp>& deadline,
                                 Timestamp suspended_at, Timestamp resumed_at) {
-  if (!deadline) return std::nullopt;
-  int working_days = 0;
-  for (auto d = day_of(suspended_at); d < day_of(resumed_at); d += days{1}) {
-    if (calendar.is_working_day(d)) ++working_days;
+  if (!deadline || *deadline == Timestamp::max()) return deadline;
+  std::chrono::seconds working{0};
+  for (auto d = day_of(suspended_at); d <= day_of(resumed_at); d += days{1}) {
+    if (!calendar.is_working_day(d)) continue;
+    const Timestamp day_start = Timestamp{d} - kChinaOffset;
+    const Timestamp from = std::max(suspended_at, day_start);
+    const Timestamp to = std::min(resumed_at, day_start + days{1});
+    if (to > from) working += to - from;
   }
-  if (day_of(suspended_at) == day_of(resumed_at)) return *deadline + (resumed_at - suspended_at);
+  const auto working_days = static_cast<int>(working / days{1});
   if (working_days == 0) return deadline;
   const Timestamp t = *deadline;
   if (t == Timestamp{day_of(t)} - kChinaOffset) {
@@ -226,7 +246,7 @@ void return_to_routing(Scratch& s, const cmd::Return& c) {
 }
 
 void send_back_to_step(Scratch& s, const cmd::SendBack& c) {
-  if (auto to = assign(s, s.in.workflow.step_index(c.to_step))) {
+  if (auto to = assign_again(s, s.in.workflow.step_index(c.to_step))) {
     emit(s, ev::CaseSentBack{std::move(*to), c.reason, reply_deadline(s)});
   }
 }
@@ -236,8 +256,8 @@ void escalate_to_next_step(Scratch& s, const cmd::Escalate& c) {
     emit(s, ev::CaseEscalated{std::move(*to), c.reason});
   }
 }
-void escalate_to_next_step(Scratch& s, const cmd::ResolveTimeout&) {
-  if (auto to = assign(s, current_step(s) + 1)) {
+void escalate_to_next_step(Scratch& s, const cmd::ResolveTimeout& c) {
+  if (auto to = assign(s, current_step(s) + 1, {}, {}, escalated_at(c.due))) {
     emit(s, ev::CaseEscalated{std::move(*to), "resolve_timeout"});
   }
 }
@@ -283,13 +303,13 @@ void record_rating(Scratch& s, const cmd::Rate& c) { emit(s, ev::CaseRated{c.rat
 
 void record_rating_and_reopen(Scratch& s, const cmd::Rate& c) {
   record_rating(s, c);
-  if (auto to = assign(s, current_step(s))) {
+  if (auto to = assign_again(s, current_step(s))) {
     emit(s, ev::CaseReopened{std::move(*to), "不满意：" + c.reason, reply_deadline(s)});
   }
 }
 
 void reopen_at_current_step(Scratch& s, const cmd::Reopen& c) {
-  if (auto to = assign(s, current_step(s))) {
+  if (auto to = assign_again(s, current_step(s))) {
     emit(s, ev::CaseReopened{std::move(*to), c.reason, reply_deadline(s)});
   }
 }
@@ -303,7 +323,7 @@ void close_case(Scratch& s, const cmd::Close& c) { emit(s, ev::CaseClosed{c.note
 void escalate_or_mark_overdue(Scratch& s, const cmd::AcceptTimeout& c) {
   if (is_last_step(s)) {
     emit(s, ev::OverdueMarked{DeadlineKind::kAccept, c.due});
-  } else if (auto to = assign(s, current_step(s) + 1)) {
+  } else if (auto to = assign(s, current_step(s) + 1, {}, {}, escalated_at(c.due))) {
     emit(s, ev::CaseEscalated{std::move(*to), "accept_timeout"});
   }
 }
@@ -382,6 +402,10 @@ bool has_next_step(Scratch& s, const cmd::Escalate&) {
 }
 
 bool is_new_owner(Scratch& s, const cmd::HandOver& c) {
+  if (!s.in.directory.unit_level(c.to.unit)) {
+    return refuse(s, "Expected to hand case " + case_id(s) + " over to a unit of the org directory, but '" +
+                         c.to.unit + "' is none");
+  }
   if (c.to == s.in.current.owner) {
     return refuse(s, "Expected to hand case " + case_id(s) + " over to a new owner, but " +
                          c.to.unit + " already owns it");
@@ -403,7 +427,11 @@ bool can_request_extension(Scratch& s, const cmd::RequestExtension&) {
                          ", but one for " + format_duration(*k.extension_requested) +
                          " awaits a decision");
   }
-  if (k.resolve_by && s.in.now >= *k.resolve_by) {
+  if (!k.resolve_by) {
+    return refuse(s, "Expected a running handling deadline to extend on case " + case_id(s) +
+                         ", but it has passed and the case is marked overdue");
+  }
+  if (s.in.now >= *k.resolve_by) {
     return refuse(s, "Expected an extension of case " + case_id(s) + " to be asked before " +
                          format_time(*k.resolve_by) + ", but it is " + format_time(s.in.now));
   }

@@ -248,7 +248,13 @@ struct Engine::Impl {
       command.case_id = *id;
       return {};
     }
+    // The counters live in memory: skip numbers a store kept from an earlier run.
     auto id = ids.next(open.location.district_code, options.clock->now());
+    for (; id; id = ids.next(open.location.district_code, options.clock->now())) {
+      auto stored = options.store->load(*id);
+      if (!stored) return tl::unexpected(stored.error());
+      if (!*stored) break;
+    }
     if (!id) return tl::unexpected(id.error());
     command.case_id = *id;
     case_by_external_id.emplace(command.idempotency_key, *id);

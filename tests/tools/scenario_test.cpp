@@ -50,13 +50,13 @@ TEST_CASE("WrongEventListFails") {
 }
 
 TEST_CASE("WrongFieldFails") {
-  const auto v = run_text("open\nexpect state=closed\n");
+  const auto v = run_text("open\nexpect state=closed\nexpect events CaseOpened\n");
   REQUIRE(v.failures.size() == 1);
   CHECK(v.failures[0] == "t.scn:4: state: expected closed, got new");
 }
 
 TEST_CASE("RefusalNobodyExpectedFails") {
-  const auto v = run_text("open\naccept\nexpect state=new\n");
+  const auto v = run_text("open\naccept\nexpect state=new\nexpect events CaseOpened\n");
   CHECK_FALSE(v.passed);
   REQUIRE(v.failures.size() == 1);
   CHECK(v.failures[0] ==
@@ -69,6 +69,12 @@ TEST_CASE("ExpectedRefusalWithOtherMessageFails") {
   CHECK_FALSE(v.passed);
 }
 
+TEST_CASE("EventsLeftUncheckedFail") {
+  const auto v = run_text("open\ndispatch\nexpect events CaseOpened CaseDispatched\nurge\n");
+  REQUIRE(v.failures.size() == 1);
+  CHECK(v.failures[0] == "t.scn:6: events nobody expected at the end: CaseUrged");
+}
+
 TEST_CASE("UnknownArgumentIsAnError") {
   const auto v = run_text("open compund=yangguang-garden\n");
   REQUIRE(v.failures.size() == 1);
@@ -78,9 +84,9 @@ TEST_CASE("UnknownArgumentIsAnError") {
 TEST_CASE("AdvanceFiresDeadlinesInOrderAtTheirOwnTime") {
   const auto v = run_text(
       "open\ndispatch\nadvance 5 days\n"
-      "expect events CaseOpened CaseDispatched CaseEscalated CaseEscalated\n"
-      "expect event CaseEscalated to.step_id=grid\n"
-      "expect step=grid accept_by=2025-11-18T00:00:00+08:00\n");
+      "expect events CaseOpened CaseDispatched CaseEscalated CaseEscalated CaseEscalated\n"
+      "expect event CaseEscalated to.step_id=community\n"
+      "expect step=community accept_by=2025-11-18T00:00:00+08:00\n");
   CHECK(v.passed);
   for (const auto& f : v.failures) MESSAGE(f);
 }

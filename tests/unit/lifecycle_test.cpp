@@ -170,20 +170,35 @@ TEST_CASE("ResumeMovesDeadlinesByTheWorkingDaysSuspended") {
   k.reply_by = at("2025-11-14T15:00:00+08:00");    // an hour-based one keeps its time of day
 
   SUBCASE("across a weekend only the working days count") {
-    k.suspended_at = at("2025-11-14T10:00:00+08:00");  // Friday
-    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-17T10:00:00+08:00");  // Monday
+    k.suspended_at = at("2025-11-14T10:00:00+08:00");  // Friday: 14 hours
+    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-17T10:00:00+08:00");  // Monday: 10 hours
     REQUIRE(resumed.has_value());
     const auto& e = std::get<ev::CaseResumed>(resumed->at(0));
     CHECK(e.resolve_by == at("2025-11-18T00:00:00+08:00"));  // one working day: Monday
     CHECK(e.reply_by == at("2025-11-17T15:00:00+08:00"));
   }
-  SUBCASE("within one day by the time it lasted") {
-    k.suspended_at = at("2025-11-14T10:00:00+08:00");
-    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-14T12:30:00+08:00");
+  SUBCASE("less than a working day suspended moves nothing, even across midnight") {
+    k.suspended_at = at("2025-11-13T23:59:00+08:00");
+    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-14T00:01:00+08:00");
     REQUIRE(resumed.has_value());
     const auto& e = std::get<ev::CaseResumed>(resumed->at(0));
-    CHECK(e.resolve_by == at("2025-11-15T02:30:00+08:00"));
-    CHECK(e.reply_by == at("2025-11-14T17:30:00+08:00"));
+    CHECK(e.resolve_by == k.resolve_by);
+    CHECK(e.reply_by == k.reply_by);
+  }
+  SUBCASE("a longer suspension never moves deadlines less") {
+    k.suspended_at = at("2025-11-11T09:00:00+08:00");  // Tuesday
+    std::optional<Timestamp> last = k.resolve_by;
+    for (const char* resumed_at : {"2025-11-12T08:59:59+08:00", "2025-11-12T09:00:00+08:00",
+                                   "2025-11-13T12:00:00+08:00", "2025-11-14T09:00:00+08:00",
+                                   "2025-11-17T09:00:00+08:00"}) {
+      auto resumed = f.decide(k, cmd::Resume{}, resumed_at);
+      REQUIRE(resumed.has_value());
+      const auto moved = std::get<ev::CaseResumed>(resumed->at(0)).resolve_by;
+      CHECK(*moved >= *last);
+      last = moved;
+    }
+    // 96 working hours (Tuesday 09:00 to Monday 09:00): four days after Friday.
+    CHECK(*last == at("2025-11-21T00:00:00+08:00"));
   }
   SUBCASE("over a weekend alone nothing moves") {
     k.suspended_at = at("2025-11-15T10:00:00+08:00");  // Saturday

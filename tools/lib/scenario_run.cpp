@@ -45,6 +45,8 @@ class Runner {
       }
     }
     if (unexpected_refusal_) report_unexpected_refusal();
+    // Whatever happened must have been expected: events left unchecked fail.
+    if (!pending_.empty()) failed("events nobody expected at the end: " + joined(pending_));
     return outcome_;
   }
 
@@ -141,10 +143,15 @@ class Runner {
     while (auto next = engine_->next_deadline()) {
       if (*next > target) break;
       clock_->set(std::max(*next, clock_->now()));
+      bool any_decided = false;
       for (const auto& decided : engine_->fire_due_timers()) {
         record(decided);
+        any_decided = any_decided || decided.has_value();
         if (!decided) failed("a timer was refused: " + decided.error().message);
       }
+      // A deadline whose timeout is refused keeps running; firing it again
+      // would refuse again, for ever.
+      if (!any_decided) break;
     }
     clock_->set(target);
   }
