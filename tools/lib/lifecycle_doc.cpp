@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "appliers.hpp"
+#include "cell_scenarios.hpp"
 #include "escalator/engine.hpp"
 #include "escalator/standins.hpp"
 #include "lifecycle.hpp"
@@ -216,14 +217,19 @@ int update_file(const std::string& path, std::ostream& out) {
 int lifecycle_command(const std::vector<std::string>& args, std::ostream& out) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
-      out << "Usage: escalator lifecycle [--update FILE]\n\n"
+      out << "Usage: escalator lifecycle [--update FILE] [--scenarios DIR]\n\n"
              "Prints the lifecycle table as markdown: the transition table as written, which state\n"
              "takes which command, and every state x command cell decided on a sample case.\n"
              "docs/lifecycle.md holds this text between its generated-table markers;\n"
-             "--update FILE replaces the text between those markers in FILE.\n";
+             "--update FILE replaces the text between those markers in FILE.\n"
+             "--scenarios DIR writes one scenario per state into DIR, trying every command on a\n"
+             "case in that state and expecting what the engine answers now.\n";
       return 0;
     }
     if (args[i] == "--update" && i + 1 < args.size()) return update_file(args[i + 1], out);
+    if (args[i] == "--scenarios" && i + 1 < args.size()) {
+      return write_cell_scenarios(args[i + 1], out) > 0 ? 0 : 1;
+    }
   }
   out << lifecycle_markdown();
   return 0;
