@@ -1,11 +1,22 @@
 #include "command_check.hpp"
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "case_id.hpp"
 
 namespace escalator {
 namespace {
+
+// nlohmann's strict serializer is the UTF-8 validator: it throws on a bad sequence.
+bool is_utf8(const std::string& text) {
+  try {
+    (void)nlohmann::json(text).dump();
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
 
 struct Checker {
   const Limits& limits;
@@ -20,6 +31,7 @@ struct Checker {
     if (value.empty()) invalid(field, "required for " + std::string(command));
   }
   void text(std::string_view field, const std::string& value) {
+    if (!is_utf8(value)) invalid(field, "not valid UTF-8");
     if (static_cast<int>(value.size()) > limits.max_text_bytes) {
       invalid(field, std::to_string(value.size()) + " bytes, more than the limit of " +
                          std::to_string(limits.max_text_bytes));
@@ -32,6 +44,7 @@ struct Checker {
 
   void operator()(const cmd::Open& c) {
     required("category", c.category);
+    text("category", c.category);
     // 首问负责: whoever received the case owns it, so someone must have.
     required("first_contact.unit", c.first_contact.unit);
     if (!is_district_code(c.location.district_code)) {

@@ -387,8 +387,9 @@ Result<Event> event_from_json(const EventJson& json) {
   return event;
 }
 
-// Invalid UTF-8 would make dump() throw across the public API; text is checked
-// where commands enter, so replacing a stray byte here is the lesser harm.
+// Invalid UTF-8 would make dump() throw across the public API. Commands with
+// invalid UTF-8 are refused where they enter (command_check.cpp), so a stray byte
+// here came from elsewhere, and replacing it is the lesser harm.
 std::string to_json(const Event& event) {
   return event_to_json(event).dump(-1, ' ', false, Json::error_handler_t::replace);
 }

@@ -298,3 +298,22 @@ TEST_CASE("EveryDecisionIsInTheStoreAndAnotherEngineCarriesOnFromIt") {
   REQUIRE(next.has_value());
   CHECK(next->case_id == "370811-20251111-000002");
 }
+
+TEST_CASE("TextThatIsNotUtf8IsRefusedByField") {
+  Harness h(0);
+  auto open = Harness::leak();
+  open.content = std::string("漏水\xff\xfe");
+  auto refused = h.send("", "GD-1", open).get();
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error() == Error{ErrorCode::kInvalidArgument, "content: not valid UTF-8"});
+  CHECK(h.engine->case_ids().empty());
+}
+
+TEST_CASE("AnOpenWithoutAFirstContactIsRefused") {
+  Harness h(0);
+  auto open = Harness::leak();
+  open.first_contact = Party{};
+  auto refused = h.send("", "GD-1", open).get();
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "first_contact.unit: required for open");
+}

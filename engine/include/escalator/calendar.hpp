@@ -18,7 +18,7 @@ class Calendar {
   virtual ~Calendar() = default;
   // Whether the day (a date in China Standard Time) is a working day.
   virtual bool is_working_day(std::chrono::sys_days day) const = 0;
-  // Identifies the calendar's data, recorded beside deadlines it produced.
+  // Identifies the calendar's data ("weekdays", a notice's year): for logs and tools.
   virtual std::string version() const = 0;
 
   // The instant `d` after `from` on this calendar; `from` itself for an amount

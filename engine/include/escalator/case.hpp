@@ -48,7 +48,9 @@ enum class DeadlineKind : std::uint8_t { kAccept, kResolve, kReply, kRating };
 
 // Stable English names ("awaiting_rating", "complaint", "hotline", ...) used in
 // events, scenarios, configuration and APIs; parse_* accept them and, where users
-// are Chinese, the Chinese label too ("投诉", "12345热线").
+// are Chinese, the Chinese label too ("投诉", "12345热线"), and return
+// kInvalidArgument listing what they accept for anything else. All are pure
+// functions, safe from any thread.
 std::string_view to_string(LifecycleState s);
 std::string_view to_string(RequestType t);
 std::string_view to_string(Channel c);

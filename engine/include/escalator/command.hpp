@@ -6,6 +6,8 @@
 // Open the key is the external id (hotline order number, WeChat MsgId, ...)
 // and is unique across the engine. expected_version, when set, must equal the
 // case's version (its number of events) or the command is refused as aborted.
+// Commands are plain values: the engine takes them by value and keeps nothing
+// that refers back to the caller's copy. Text must be UTF-8.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// The one configuration file the CLI and embedders share. Its format is JSON,
+// The one configuration file the CLI and embedders share. The functions are
+// pure (load_config reads the file) and safe from any thread. Its format is JSON,
 // checked against schemas/config.schema.json (compiled into the library);
 // docs/configuration.md describes every key.
 #pragma once

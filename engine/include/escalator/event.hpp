@@ -5,6 +5,9 @@
 // deadline computed on the calendar), so applying it needs nothing else: replay
 // and audit never re-decide.
 //
+// Events are plain values; copies are independent. to_json replaces invalid
+// UTF-8 rather than throw (commands with invalid UTF-8 are refused on entry).
+//
 // Event type ids are permanent. Never renumber or reuse one; when a meaning
 // changes, add a new type. The ids of events that later versions of the engine
 // emit are reserved here so that no one takes them by mistake.

@@ -29,6 +29,8 @@ struct LogRecord {
 };
 
 // Implementations must be thread-safe: the engine logs from its worker threads.
+// They should not throw; the engine drops a record whose logging throws rather
+// than fail the command it describes.
 class Logger {
  public:
   virtual ~Logger() = default;
@@ -37,7 +39,9 @@ class Logger {
 
 // Writes each record at or above `threshold` as one JSON line:
 // {"time":"...","level":"info","msg":"command decided","case":"370811-...","command":"accept"}
-// The time is the system clock's: a log line says when it was written.
+// The time is the system clock's: a log line says when it was written. The
+// stream is borrowed and must outlive the logger; writes are serialized by a
+// mutex. Invalid UTF-8 in a field is replaced, never thrown.
 class JsonLinesLogger final : public Logger {
  public:
   JsonLinesLogger(std::ostream& out, LogLevel threshold) : out_(out), threshold_(threshold) {}

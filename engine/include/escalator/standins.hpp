@@ -1,4 +1,4 @@
-// Small in-memory collaborators the engine runs on until the workflow language,
+// Small in-memory, immutable collaborators, safe from any thread: the engine runs on until the workflow language,
 // the official calendar and the org directory land: a built-in workflow, a
 // Monday-Friday calendar and a fixed sample directory (one district, 370811
 // 任城区). docs/embedding.md describes what each holds.
