@@ -1,11 +1,12 @@
-#include "decisions.hpp"
+// The lifecycle table's actions, what each yields, and the refusal for a command
+// no row takes. The guards are in guards.cpp.
+#include "decision_support.hpp"
 
 #include <algorithm>
 #include <array>
 #include <string>
 
 namespace escalator::lifecycle::decisions {
-namespace {
 
 // How a refusal names a state: the names of docs/lifecycle.md.
 constexpr std::array<const char*, kLifecycleStateCount> kStateTitles = {
@@ -179,8 +180,6 @@ std::optional<Timestamp> paused(const Calendar& calendar, const std::optional<Ti
   return moved;
 }
 
-}  // namespace
-
 Error no_row_refusal(const DecisionContext& context, int command_kind,
                      const std::vector<LifecycleState>& accepting) {
   std::string expected = std::string("Expected to ") + kVerbs[command_kind] + " case " +
@@ -337,160 +336,6 @@ void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c) {
 
 void rate_no_answer(Scratch& s, const cmd::RatingTimeout&) {
   emit(s, ev::CaseRated{Rating::kNoAnswer, "回访超时未评价"});
-}
-
-// ---- Guards ---------------------------------------------------------------------
-
-bool routing_is_valid(Scratch& s, const cmd::Dispatch& c) {
-  const int step = dispatch_step(s, c);
-  if (step < 0) {
-    return refuse(s, "Expected a step of workflow " + s.in.workflow.id + " to dispatch case " +
-                         case_id(s) + " to, but got '" + c.step + "'");
-  }
-  const WorkflowStep& wf_step = s.in.workflow.steps.at(step);
-  std::string lead = c.lead_unit;
-  if (!lead.empty()) {
-    const auto level = s.in.directory.unit_level(lead);
-    if (!level) {
-      return refuse(s, "Expected lead unit '" + lead + "' of case " + case_id(s) +
-                           " in the org directory, but there is no such unit");
-    }
-    if (*level != wf_step.level) {
-      return refuse(s, "Expected a lead unit at level " + std::string(to_string(wf_step.level)) +
-                           " for step " + wf_step.id + " of case " + case_id(s) + ", but '" + lead +
-                           "' is at level " + std::string(to_string(*level)));
-    }
-  } else if (auto held = s.in.directory.holder(s.in.current.location, wf_step)) {
-    lead = *held;
-  }
-  if (!lead.empty() && lead == s.in.current.returned_by) {
-    return refuse(s, "Expected case " + case_id(s) + " to go to a unit other than '" + lead +
-                         "', which returned it as not its own: name a lead unit or a step");
-  }
-  for (std::size_t i = 0; i < c.co_handlers.size(); ++i) {
-    const std::string& unit = c.co_handlers[i];
-    if (!s.in.directory.unit_level(unit)) {
-      return refuse(s, "Expected co-handling unit '" + unit + "' of case " + case_id(s) +
-                           " in the org directory, but there is no such unit");
-    }
-    if (unit == lead) {
-      return refuse(s, "Expected co-handling units of case " + case_id(s) +
-                           " other than its lead unit, but '" + unit + "' is both");
-    }
-    if (std::find(c.co_handlers.begin(), c.co_handlers.begin() + i, unit) != c.co_handlers.begin() + i) {
-      return refuse(s, "Expected each co-handling unit of case " + case_id(s) +
-                           " once, but '" + unit + "' is named twice");
-    }
-  }
-  return true;
-}
-
-bool is_step_visited(Scratch& s, const cmd::SendBack& c) {
-  const int target = s.in.workflow.step_index(c.to_step);
-  const auto& visited = s.in.current.steps_visited;
-  if (target < 0 || std::find(visited.begin(), visited.end(), target) == visited.end()) {
-    std::string steps;
-    for (int v : visited) steps += (steps.empty() ? "" : ", ") + s.in.workflow.steps.at(v).id;
-    return refuse(s, "Expected to send case " + case_id(s) + " back to a step it has been at (" +
-                         steps + "), but got '" + c.to_step + "'");
-  }
-  return true;
-}
-
-bool has_next_step(Scratch& s, const cmd::Escalate&) {
-  return !is_last_step(s) || no_next_step_refusal(s);
-}
-
-bool is_new_owner(Scratch& s, const cmd::HandOver& c) {
-  if (!s.in.directory.unit_level(c.to.unit)) {
-    return refuse(s, "Expected to hand case " + case_id(s) + " over to a unit of the org directory, but '" +
-                         c.to.unit + "' is none");
-  }
-  if (c.to == s.in.current.owner) {
-    return refuse(s, "Expected to hand case " + case_id(s) + " over to a new owner, but " +
-                         c.to.unit + " already owns it");
-  }
-  return true;
-}
-
-bool was_dispatched(Scratch& s, const cmd::Resume&) {
-  return s.in.current.suspended_from == LifecycleState::kDispatched;
-}
-bool was_accepted(Scratch& s, const cmd::Resume&) {
-  return s.in.current.suspended_from == LifecycleState::kAccepted;
-}
-
-bool can_request_extension(Scratch& s, const cmd::RequestExtension&) {
-  const auto& k = s.in.current;
-  if (k.extension_requested) {
-    return refuse(s, "Expected no pending extension request on case " + case_id(s) +
-                         ", but one for " + format_duration(*k.extension_requested) +
-                         " awaits a decision");
-  }
-  if (!k.resolve_by) {
-    return refuse(s, "Expected a running handling deadline to extend on case " + case_id(s) +
-                         ", but it has passed and the case is marked overdue");
-  }
-  if (s.in.now >= *k.resolve_by) {
-    return refuse(s, "Expected an extension of case " + case_id(s) + " to be asked before " +
-                         format_time(*k.resolve_by) + ", but it is " + format_time(s.in.now));
-  }
-  return true;
-}
-
-bool has_extension_pending(Scratch& s, const cmd::DecideExtension&) {
-  if (!s.in.current.extension_requested) {
-    return refuse(s, "Expected an extension request on case " + case_id(s) +
-                         " to decide, but none is pending");
-  }
-  return true;
-}
-
-bool reopens_on_rating(Scratch& s, const cmd::Rate& c) {
-  return c.rating == Rating::kUnsatisfied && s.in.current.reopens < s.in.workflow.max_reopens;
-}
-bool keeps_rating(Scratch& s, const cmd::Rate& c) { return !reopens_on_rating(s, c); }
-
-bool can_reopen(Scratch& s, const cmd::Reopen&) {
-  if (s.in.current.reopens >= s.in.workflow.max_reopens) {
-    return refuse(s, "Expected case " + case_id(s) + " to have reopens left, but it has been reopened " +
-                         std::to_string(s.in.current.reopens) + " times, the limit of workflow " +
-                         s.in.workflow.id);
-  }
-  return true;
-}
-
-bool is_other_case(Scratch& s, const cmd::Merge& c) {
-  if (c.into == case_id(s)) {
-    return refuse(s, "Expected to merge case " + case_id(s) + " into another case, but got itself");
-  }
-  return true;
-}
-
-bool may_close_unrated(Scratch& s, const cmd::Close&) {
-  if (s.in.workflow.follow_up_required) {
-    return refuse(s, "Expected a rating before closing case " + case_id(s) + ", but workflow " +
-                         s.in.workflow.id + " requires a follow-up (回访) and none has been rated");
-  }
-  return true;
-}
-
-bool timer_is_current(Scratch& s, const cmd::AcceptTimeout& c) {
-  return timer_matches(s, DeadlineKind::kAccept, s.in.current.accept_by, c.due);
-}
-bool timer_is_current(Scratch& s, const cmd::ReplyTimeout& c) {
-  return timer_matches(s, DeadlineKind::kReply, s.in.current.reply_by, c.due);
-}
-bool timer_is_current(Scratch& s, const cmd::RatingTimeout& c) {
-  return timer_matches(s, DeadlineKind::kRating, s.in.current.rating_by, c.due);
-}
-bool timer_is_current_and_has_next_step(Scratch& s, const cmd::ResolveTimeout& c) {
-  return timer_matches(s, DeadlineKind::kResolve, s.in.current.resolve_by, c.due) &&
-         !is_last_step(s);
-}
-bool timer_is_current_and_last_step(Scratch& s, const cmd::ResolveTimeout& c) {
-  return timer_matches(s, DeadlineKind::kResolve, s.in.current.resolve_by, c.due) &&
-         is_last_step(s);
 }
 
 }  // namespace escalator::lifecycle::decisions
