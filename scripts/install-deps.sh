@@ -13,6 +13,7 @@ packages=(
   libssl-dev              # SHA-256, signatures, WeChat crypto
   libexpected-dev         # tl::expected for Result<T>
   libpugixml-dev          # XML (hotline and WeChat messages)
+  rapidjson-dev           # byte offsets of JSON keys, so workflow errors can name the line
 )
 
 missing=()
