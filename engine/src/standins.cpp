@@ -3,6 +3,9 @@
 // only looks things up in them.
 #include "escalator/standins.hpp"
 
+#include "embedded.hpp"
+#include "escalator/workflow_registry.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -14,64 +17,8 @@
 
 namespace escalator {
 
-int Workflow::step_index(std::string_view step_id) const {
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    if (steps[i].id == step_id) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 namespace {
 
-constexpr Duration working_days(std::int64_t n) { return {n, Duration::Unit::kWorkingDays}; }
-constexpr Duration days(std::int64_t n) { return {n, Duration::Unit::kDays}; }
-
-// ---- The built-in workflow --------------------------------------------------
-
-// Property first, then the party branch (domain rule 2), then the four levels
-// of rule 1 from the grid up.
-Workflow property_first() {
-  using enum Level;
-  // Every step's deadlines here are in working days.
-  const auto step = [](const char* id, const char* name, Level level, const char* role,
-                       std::int64_t accept, std::int64_t resolve) {
-    return WorkflowStep{id, name, level, role, working_days(accept), working_days(resolve)};
-  };
-  // clang-format off
-  return Workflow{
-      .id = "property-first",
-      .version = 1,
-      .name = "物业先办，逐级上报",
-      .steps = {
-          //   id           name          level       role                accept  resolve
-          step("property",  "物业公司",   kCompound,  "property_company", 1,      3),
-          step("branch",    "小区党支部", kCompound,  "party_branch",     1,      3),
-          step("grid",      "网格",       kGrid,      "grid_worker",      1,      3),
-          step("community", "社区",       kCommunity, "community_office", 1,      5),
-          step("street",    "街道",       kStreet,    "street_office",    1,      5),
-          step("district",  "区",         kDistrict,  "district_office",  1,      10),
-      },
-      .reply_within = working_days(15),
-      .rating_within = days(3),
-      .max_reopens = 2,
-      .follow_up_required = true,
-  };
-  // clang-format on
-}
-
-class BuiltinCatalog final : public WorkflowCatalog {
- public:
-  Result<const Workflow*> select(const CaseState&) const override { return &workflow_; }
-
-  Result<const Workflow*> find(const WorkflowRef& ref) const override {
-    if (ref.id == workflow_.id && ref.version == workflow_.version) return &workflow_;
-    return fail(ErrorCode::kNotFound,
-                "No workflow " + ref.id + " version " + std::to_string(ref.version));
-  }
-
- private:
-  const Workflow workflow_ = property_first();
-};
 
 // ---- The weekday calendar ---------------------------------------------------
 
@@ -199,6 +146,19 @@ class SampleDirectory final : public OrgDirectory {
                                           where.compound + "', nor any fallback");
   }
 
+  bool has_role(Level level, const std::string& role) const override {
+    for (const Post& p : kPosts) {
+      if (p.role == role && find_place(p.place)->level == level) return true;
+    }
+    // A fallback held at that level or above serves (和平里's branch step).
+    if (auto instead = fallback_of(role)) {
+      for (const Post& p : kPosts) {
+        if (p.role == *instead && find_place(p.place)->level >= level) return true;
+      }
+    }
+    return false;
+  }
+
   std::optional<Level> unit_level(const std::string& unit) const override {
     for (const Post& p : kPosts) {
       if (p.unit == unit) return find_place(p.place)->level;
@@ -235,7 +195,12 @@ class SampleDirectory final : public OrgDirectory {
 }  // namespace
 
 std::shared_ptr<const WorkflowCatalog> builtin_workflows() {
-  return std::make_shared<const BuiltinCatalog>();
+  // workflows/property-first.json, compiled in: the file is the one source.
+  auto registry = std::make_shared<WorkflowRegistry>();
+  auto read = read_workflow(embedded::property_first_workflow(), "workflows/property-first.json",
+                            *sample_directory());
+  if (read.workflow) (void)registry->publish(std::move(*read.workflow));
+  return registry;
 }
 
 std::shared_ptr<const Calendar> weekday_calendar() {

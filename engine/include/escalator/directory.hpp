@@ -23,6 +23,9 @@ class OrgDirectory {
   // and place when neither the role nor its fallbacks is held there.
   [[nodiscard]] virtual Result<std::string> holder(const Location& where,
                                                    const WorkflowStep& step) const = 0;
+  // Whether some unit at that level holds the role, or the role has a fallback
+  // held there or above: what a workflow step may name.
+  virtual bool has_role(Level level, const std::string& role) const = 0;
   // The level of the place where the unit sits (a property company: compound;
   // a street office: street); nullopt when there is no such unit.
   virtual std::optional<Level> unit_level(const std::string& unit) const = 0;

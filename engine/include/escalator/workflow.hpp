@@ -7,6 +7,7 @@
 // on, so a catalog must keep every version a live case may still name.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,10 +28,28 @@ struct WorkflowStep {
   Duration resolve_within;
 };
 
+// Which cases a workflow takes. An empty list takes any; categories match by
+// prefix at '/' boundaries ("物业" takes "物业/漏水").
+struct WorkflowTakes {
+  std::vector<std::string> categories;
+  std::vector<RequestType> request_types;
+  std::vector<Channel> channels;
+  std::optional<bool> collective;
+
+  bool takes(const CaseState& opened) const;
+  // Whether some case could be taken by both.
+  bool overlaps(const WorkflowTakes& other) const;
+};
+
 struct Workflow {
   std::string id;
   int version = 1;
   std::string name;
+  std::string description;
+  int priority = 0;  // among workflows that take a case, the highest wins
+  WorkflowTakes takes;
+  std::string content_hash;  // SHA-256 of the file's canonical JSON: what makes a version
+  std::string source;        // the file it was read from
   std::vector<WorkflowStep> steps;  // in escalation order; never empty
   Duration reply_within;            // from receipt to the answer owed to the resident
   Duration rating_within;           // from the follow-up to the rating

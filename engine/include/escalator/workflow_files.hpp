@@ -1,0 +1,45 @@
+// Workflows as administrators write them: JSON files under workflows/, checked
+// against schemas/workflow.schema.json (compiled in) and then for meaning.
+// docs/workflows.md is the format's reference. All functions are pure apart
+// from reading files, and safe from any thread.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "escalator/directory.hpp"
+#include "escalator/workflow.hpp"
+
+namespace escalator {
+
+// One thing wrong with a workflow file, located for the person who wrote it.
+struct WorkflowProblem {
+  std::string file;
+  int line = 1;
+  std::string pointer;  // JSON pointer of the value at fault; empty for the whole file
+  std::string reason;
+
+  // "workflows/x.json:12: /steps/1/level: must be one of ..., but is \"roof\""
+  std::string text() const;
+};
+
+struct WorkflowFile {
+  std::optional<Workflow> workflow;  // present only when there are no problems
+  std::vector<WorkflowProblem> problems;
+};
+
+// Checks the text against the schema, then its meaning: step ids unique,
+// steps climbing the ladder, each step's role held at its level in the
+// directory, durations that parse. Version 1 and the content hash are set; a
+// registry assigns the real version.
+WorkflowFile read_workflow(std::string_view text, const std::string& file, const OrgDirectory& directory);
+WorkflowFile load_workflow_file(const std::filesystem::path& file, const OrgDirectory& directory);
+
+// What is wrong between workflows loaded together: two with one id, or two
+// that could take the same case at the same priority.
+std::vector<WorkflowProblem> check_workflow_set(const std::vector<Workflow>& workflows);
+
+}  // namespace escalator

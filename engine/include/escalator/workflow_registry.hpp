@@ -1,0 +1,43 @@
+// The workflows an engine runs on, with every version a case may still name.
+// Publishing a workflow whose content differs from its latest version makes a
+// new version; a case keeps the version it was opened with (its events name
+// it). Thread-safe: publish may run while cases are decided; pointers handed
+// out stay valid for the registry's lifetime.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <vector>
+
+#include "escalator/workflow.hpp"
+#include "escalator/workflow_files.hpp"
+
+namespace escalator {
+
+class WorkflowRegistry final : public WorkflowCatalog {
+ public:
+  // Adds the workflow as the next version of its id, or returns the latest
+  // version's ref unchanged when the content hash is the same. kInvalidArgument
+  // when, as published, it would take the same cases as another workflow at
+  // the same priority (the message names both).
+  [[nodiscard]] Result<WorkflowRef> publish(Workflow workflow);
+
+  // Reads and publishes every *.json file in `dir`, in name order. Returns
+  // every problem found; workflows without problems are published.
+  std::vector<WorkflowProblem> load_directory(const std::filesystem::path& dir, const OrgDirectory& directory);
+
+  // The latest version of the highest-priority workflow that takes the case.
+  // kNotFound naming the case's category, type and channel when none does.
+  [[nodiscard]] Result<const Workflow*> select(const CaseState& opened) const override;
+  [[nodiscard]] Result<const Workflow*> find(const WorkflowRef& ref) const override;
+  // The latest version of each workflow, by id.
+  std::vector<const Workflow*> latest() const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, std::vector<std::unique_ptr<const Workflow>>> versions_;
+};
+
+}  // namespace escalator

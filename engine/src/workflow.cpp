@@ -1,0 +1,52 @@
+#include "escalator/workflow.hpp"
+
+#include <algorithm>
+
+namespace escalator {
+namespace {
+
+// "物业" takes "物业" and "物业/漏水", not "物业费".
+bool within(std::string_view category, std::string_view prefix) {
+  return category.size() >= prefix.size() && category.substr(0, prefix.size()) == prefix &&
+         (category.size() == prefix.size() || category[prefix.size()] == '/');
+}
+
+template <class T>
+bool listed(const std::vector<T>& list, const T& value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+template <class T>
+bool share(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.empty() || b.empty()) return true;
+  return std::any_of(a.begin(), a.end(), [&](const T& x) { return listed(b, x); });
+}
+
+}  // namespace
+
+int Workflow::step_index(std::string_view step_id) const {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].id == step_id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool WorkflowTakes::takes(const CaseState& k) const {
+  const bool category = categories.empty() || std::any_of(categories.begin(), categories.end(), [&](const auto& c) {
+                          return within(k.category, c);
+                        });
+  return category && listed(request_types, k.request_type) && listed(channels, k.channel) &&
+         (!collective || *collective == k.collective);
+}
+
+bool WorkflowTakes::overlaps(const WorkflowTakes& other) const {
+  bool category = categories.empty() || other.categories.empty();
+  for (const auto& a : categories) {
+    for (const auto& b : other.categories) category = category || within(a, b) || within(b, a);
+  }
+  const bool collective_too = !collective || !other.collective || *collective == *other.collective;
+  return category && share(request_types, other.request_types) && share(channels, other.channels) &&
+         collective_too;
+}
+
+}  // namespace escalator

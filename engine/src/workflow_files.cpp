@@ -1,0 +1,184 @@
+// Reading a workflow file: the schema first (schema_check.hpp), then what the
+// schema cannot say. Every problem carries the file, line and JSON pointer.
+#include "escalator/workflow_files.hpp"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <openssl/evp.h>
+
+#include "embedded.hpp"
+#include "json_lines.hpp"
+#include "schema_check.hpp"
+
+namespace escalator {
+namespace {
+
+using Json = nlohmann::json;
+
+const JsonSchema& schema() {
+  static const JsonSchema compiled(embedded::workflow_schema());
+  return compiled;
+}
+
+// The ladder from the bottom; a workflow's steps may only climb it.
+const std::map<std::string, Level> kLevels = {{"compound", Level::kCompound},
+                                              {"grid", Level::kGrid},
+                                              {"community", Level::kCommunity},
+                                              {"street", Level::kStreet},
+                                              {"district", Level::kDistrict}};
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+// Collects problems with their lines, and reads values the schema has vouched for.
+class Reader {
+ public:
+  Reader(std::string_view text, std::string file) : lines_(json_pointer_lines(text)), file_(std::move(file)) {}
+
+  void problem(const std::string& pointer, const std::string& reason) {
+    problems_.push_back({file_, line_of(lines_, pointer), pointer, reason});
+  }
+
+  Duration duration(const Json& doc, const std::string& pointer, const Duration& fallback) {
+    const Json::json_pointer at(pointer);
+    if (!doc.contains(at)) return fallback;
+    auto d = parse_duration(doc.at(at).get<std::string>());
+    if (!d) {
+      problem(pointer, d.error().message);
+      return fallback;
+    }
+    return *d;
+  }
+
+  std::vector<WorkflowProblem> problems_;
+
+ private:
+  std::map<std::string, int> lines_;
+  std::string file_;
+};
+
+WorkflowTakes read_takes(const Json& doc) {
+  WorkflowTakes takes;
+  if (!doc.contains("takes")) return takes;
+  const Json& t = doc["takes"];
+  if (t.contains("categories")) takes.categories = t["categories"].get<std::vector<std::string>>();
+  // The schema lists the allowed names, so these parse.
+  if (t.contains("request_types")) {
+    for (const auto& r : t["request_types"]) takes.request_types.push_back(*parse_request_type(r.get<std::string>()));
+  }
+  if (t.contains("channels")) {
+    for (const auto& c : t["channels"]) takes.channels.push_back(*parse_channel(c.get<std::string>()));
+  }
+  if (t.contains("collective")) takes.collective = t["collective"].get<bool>();
+  return takes;
+}
+
+void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workflow& w) {
+  const Json& steps = doc["steps"];
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Json& s = steps[i];
+    const std::string at = "/steps/" + std::to_string(i);
+    WorkflowStep step;
+    step.id = s["id"].get<std::string>();
+    step.name = s["name"].get<std::string>();
+    step.level = kLevels.at(s["level"].get<std::string>());
+    step.role = s["role"].get<std::string>();
+    step.accept_within = r.duration(doc, at + "/accept_within", {});
+    step.resolve_within = r.duration(doc, at + "/resolve_within", {});
+    if (const int before = w.step_index(step.id); before >= 0) {
+      r.problem(at + "/id", "step id '" + step.id + "' is already used by /steps/" + std::to_string(before));
+    }
+    if (!w.steps.empty() && step.level < w.steps.back().level) {
+      const auto& prev = w.steps.back();
+      r.problem(at + "/level", "step '" + step.id + "' (" + std::string(to_string(step.level)) + ") comes after '" +
+                                   prev.id + "' (" + std::string(to_string(prev.level)) +
+                                   "): escalation climbs the ladder, from the compound to the district");
+    }
+    if (!directory.has_role(step.level, step.role)) {
+      r.problem(at + "/role", "no unit at level " + std::string(to_string(step.level)) + " holds role '" + step.role +
+                                  "' in the org directory, nor a fallback for it");
+    }
+    w.steps.push_back(std::move(step));
+  }
+}
+
+}  // namespace
+
+std::string WorkflowProblem::text() const {
+  return file + ":" + std::to_string(line) + ": " + (pointer.empty() ? std::string("") : pointer + ": ") + reason;
+}
+
+WorkflowFile read_workflow(std::string_view text, const std::string& file, const OrgDirectory& directory) {
+  WorkflowFile result;
+  Reader r(text, file);
+  auto doc = parse_json_text(text);
+  if (!doc) {
+    // "invalid JSON at byte 53: line 3, column 27: ..." names its own line.
+    const std::string& m = doc.error().message;
+    const auto at = m.find(": line ");
+    const int line = at == std::string::npos ? 1 : std::atoi(m.c_str() + at + 7);
+    result.problems.push_back({file, line, "", m});
+    return result;
+  }
+  for (const auto& p : schema().check(*doc)) r.problem(p.pointer, p.reason);
+  if (!r.problems_.empty()) {
+    result.problems = std::move(r.problems_);
+    return result;
+  }
+  Workflow w;
+  w.id = (*doc)["id"].get<std::string>();
+  w.name = (*doc)["name"].get<std::string>();
+  w.description = doc->value("description", "");
+  w.priority = doc->value("priority", 0);
+  w.takes = read_takes(*doc);
+  read_steps(*doc, r, directory, w);
+  w.reply_within = r.duration(*doc, "/reply_within", {});
+  w.rating_within = r.duration(*doc, "/follow_up/rating_within", Duration{3, Duration::Unit::kDays});
+  w.follow_up_required = doc->contains("follow_up") ? (*doc)["follow_up"].value("required", true) : true;
+  w.max_reopens = doc->contains("reopen") ? (*doc)["reopen"].value("limit", 2) : 2;
+  w.content_hash = sha256_hex(doc->dump());
+  w.source = file;
+  result.problems = std::move(r.problems_);
+  if (result.problems.empty()) result.workflow = std::move(w);
+  return result;
+}
+
+WorkflowFile load_workflow_file(const std::filesystem::path& file, const OrgDirectory& directory) {
+  std::ifstream in(file);
+  if (!in) return WorkflowFile{std::nullopt, {{file.string(), 1, "", "cannot be read"}}};
+  std::stringstream text;
+  text << in.rdbuf();
+  return read_workflow(text.str(), file.string(), directory);
+}
+
+std::vector<WorkflowProblem> check_workflow_set(const std::vector<Workflow>& workflows) {
+  std::vector<WorkflowProblem> problems;
+  for (std::size_t i = 0; i < workflows.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      const Workflow& a = workflows[j];
+      const Workflow& b = workflows[i];
+      if (a.id == b.id) {
+        problems.push_back({b.source, 1, "/id", "workflow id '" + b.id + "' is also the id of " + a.source});
+      } else if (a.priority == b.priority && a.takes.overlaps(b.takes)) {
+        problems.push_back({b.source, 1, "/takes",
+                            "takes cases that " + a.source + " (workflow " + a.id + ") takes too, at the same priority " +
+                                std::to_string(a.priority) + ": give one of them a higher priority"});
+      }
+    }
+  }
+  return problems;
+}
+
+}  // namespace escalator
