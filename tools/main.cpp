@@ -1,4 +1,5 @@
 // escalator: one CLI, one subcommand per job. Each subcommand answers --help.
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include "bench.hpp"
 #include "demo.hpp"
 #include "escalator/config.hpp"
+#include "validate.hpp"
 #include "lifecycle_doc.hpp"
 #include "scenario.hpp"
 
@@ -25,6 +27,7 @@ Commands:
   simulate    run scenario files (docs/scenarios.md) and report each one
   bench       measure complete lifecycles per second and CPU time per command
   lifecycle   print the lifecycle table that docs/lifecycle.md holds
+  validate    check workflow files (docs/workflows.md)
   config      check a configuration file (docs/configuration.md)
 
 Run 'escalator COMMAND --help' for what a command takes.
@@ -97,6 +100,22 @@ int simulate(std::vector<std::string> args) {
   return failed == 0 ? 0 : 1;
 }
 
+int validate(std::vector<std::string> args) {
+  if (wants_help(args) || args.empty()) {
+    std::cout << "Usage: escalator validate FILE_OR_DIR...\n\n"
+                 "Checks workflow files (a .json file, or every .json file in a directory) against\n"
+                 "schemas/workflow.schema.json and then for meaning: step ids, the ladder, roles the org\n"
+                 "directory holds, durations, and workflows that claim the same cases at one priority.\n"
+                 "Prints every problem as FILE:LINE: POINTER: reason. Exits 1 if there is any.\n";
+    return args.empty() ? 2 : 0;
+  }
+  const std::vector<fs::path> paths(args.begin(), args.end());
+  const auto problems = tools::validate_workflows(paths);
+  for (const auto& p : problems) std::cout << p.text() << "\n";
+  std::cout << problems.size() << (problems.size() == 1 ? " problem\n" : " problems\n");
+  return problems.empty() ? 0 : 1;
+}
+
 int config_check(std::vector<std::string> args) {
   if (wants_help(args) || args.size() != 2 || args[0] != "check") {
     std::cout << "Usage: escalator config check FILE\n\n"
@@ -126,6 +145,7 @@ int main(int argc, char** argv) {
   if (!read_config(args, config)) return 2;
   if (command == "simulate") return simulate(args);
   if (command == "config") return config_check(args);
+  if (command == "validate") return validate(args);
   if (command == "demo") return tools::demo(args, config, std::cout);
   if (command == "bench") return tools::bench(args, std::cout);
   if (command == "lifecycle") return tools::lifecycle_command(args, std::cout);

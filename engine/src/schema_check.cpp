@@ -56,10 +56,16 @@ std::string pointer_of(const Segments& segments) {
 }
 
 // The subschema describing the value at `segments`, or nullptr.
+bool is_index(const std::string& key) {
+  return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 const OrderedJson* schema_at(const OrderedJson& root, const Segments& segments) {
   const OrderedJson* s = &root;
   for (const std::string& key : segments) {
-    if (s->contains("properties") && (*s)["properties"].contains(key)) {
+    if (is_index(key) && s->contains("items") && (*s)["items"].is_object()) {
+      s = &(*s)["items"];
+    } else if (s->contains("properties") && (*s)["properties"].contains(key)) {
       s = &(*s)["properties"][key];
     } else if (s->contains("additionalProperties") && (*s)["additionalProperties"].is_object()) {
       s = &(*s)["additionalProperties"];
@@ -73,6 +79,10 @@ const OrderedJson* schema_at(const OrderedJson& root, const Segments& segments) 
 const Json* value_at(const Json& root, const Segments& segments) {
   const Json* v = &root;
   for (const std::string& key : segments) {
+    if (v->is_array() && is_index(key) && std::stoul(key) < v->size()) {
+      v = &(*v)[std::stoul(key)];
+      continue;
+    }
     if (!v->is_object() || !v->contains(key)) return nullptr;
     v = &(*v)[key];
   }
@@ -193,7 +203,8 @@ std::set<Problem> problems_of(const valijson::ValidationResults& results, const 
   for (const auto& error : results) {
     const std::string& what = error.description;
     if (what.rfind("Failed to validate against schema associated with property", 0) == 0 ||
-        what.rfind("Failed to validate against additional properties schema", 0) == 0) {
+        what.rfind("Failed to validate against additional properties schema", 0) == 0 ||
+        what.rfind("Failed to validate item #", 0) == 0) {
       continue;
     }
     const Segments at = segments_of(error.context);

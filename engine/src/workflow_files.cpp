@@ -163,6 +163,17 @@ WorkflowFile load_workflow_file(const std::filesystem::path& file, const OrgDire
   return read_workflow(text.str(), file.string(), directory);
 }
 
+namespace {
+// The line of `pointer` in the file a workflow came from; 1 when it cannot be read.
+int line_in(const std::string& file, const std::string& pointer) {
+  std::ifstream in(file);
+  if (!in) return 1;
+  std::stringstream text;
+  text << in.rdbuf();
+  return line_of(json_pointer_lines(text.str()), pointer);
+}
+}  // namespace
+
 std::vector<WorkflowProblem> check_workflow_set(const std::vector<Workflow>& workflows) {
   std::vector<WorkflowProblem> problems;
   for (std::size_t i = 0; i < workflows.size(); ++i) {
@@ -170,9 +181,10 @@ std::vector<WorkflowProblem> check_workflow_set(const std::vector<Workflow>& wor
       const Workflow& a = workflows[j];
       const Workflow& b = workflows[i];
       if (a.id == b.id) {
-        problems.push_back({b.source, 1, "/id", "workflow id '" + b.id + "' is also the id of " + a.source});
+        problems.push_back({b.source, line_in(b.source, "/id"), "/id",
+                            "workflow id '" + b.id + "' is also the id of " + a.source});
       } else if (a.priority == b.priority && a.takes.overlaps(b.takes)) {
-        problems.push_back({b.source, 1, "/takes",
+        problems.push_back({b.source, line_in(b.source, "/takes"), "/takes",
                             "takes cases that " + a.source + " (workflow " + a.id + ") takes too, at the same priority " +
                                 std::to_string(a.priority) + ": give one of them a higher priority"});
       }

@@ -1,0 +1,137 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "escalator/engine.hpp"
+#include "escalator/standins.hpp"
+#include "escalator/workflow_registry.hpp"
+#include "json_lines.hpp"
+
+using namespace escalator;
+
+namespace {
+
+const char* kLeak = R"({
+  "id": "leaks",
+  "name": "漏水",
+  "takes": {"categories": ["物业/漏水"]},
+  "priority": 5,
+  "steps": [
+    {"id": "property", "name": "物业公司", "level": "compound", "role": "property_company",
+     "accept_within": "2h", "resolve_within": "1 working-day"}
+  ],
+  "reply_within": "3 working-days"
+})";
+
+Workflow read(const std::string& text) {
+  auto file = read_workflow(text, "leaks.json", *sample_directory());
+  REQUIRE(file.problems.empty());
+  return *file.workflow;
+}
+
+}  // namespace
+
+TEST_CASE("PointersFindTheLinesTheyAreWrittenOn") {
+  const auto lines = json_pointer_lines(kLeak);
+  CHECK(lines.at("/id") == 2);
+  CHECK(lines.at("/takes/categories") == 4);
+  CHECK(lines.at("/takes/categories/0") == 4);
+  CHECK(lines.at("/steps/0") == 7);
+  CHECK(lines.at("/steps/0/accept_within") == 8);
+  CHECK(lines.at("/reply_within") == 10);
+  CHECK(line_of(lines, "/steps/0/missing") == 7);
+}
+
+TEST_CASE("AFileIsReadIntoTheWorkflowItSays") {
+  const Workflow w = read(kLeak);
+  CHECK(w.id == "leaks");
+  CHECK(w.priority == 5);
+  REQUIRE(w.steps.size() == 1);
+  CHECK(w.steps[0].accept_within == Duration{2, Duration::Unit::kHours});
+  CHECK(w.reply_within == Duration{3, Duration::Unit::kWorkingDays});
+  CHECK(w.rating_within == Duration{3, Duration::Unit::kDays});  // the default
+  CHECK(w.follow_up_required);
+  CHECK(w.max_reopens == 2);
+  CHECK(w.content_hash.size() == 64);
+  // Layout does not make a new version; content does.
+  std::string reflowed = kLeak;
+  reflowed.erase(std::remove(reflowed.begin(), reflowed.end(), '\n'), reflowed.end());
+  CHECK(read(reflowed).content_hash == w.content_hash);
+}
+
+TEST_CASE("CategoriesMatchByPrefixAtSlashes") {
+  WorkflowTakes takes;
+  takes.categories = {"物业"};
+  CaseState k;
+  k.category = "物业/漏水";
+  CHECK(takes.takes(k));
+  k.category = "物业费";
+  CHECK_FALSE(takes.takes(k));
+  WorkflowTakes other;
+  other.categories = {"物业/漏水"};
+  CHECK(takes.overlaps(other));
+  other.collective = true;
+  takes.collective = false;
+  CHECK_FALSE(takes.overlaps(other));
+}
+
+TEST_CASE("ACaseKeepsItsWorkflowVersionWhenANewOneIsPublished") {
+  auto registry = std::make_shared<WorkflowRegistry>();
+  REQUIRE(registry->publish(read(kLeak)) == WorkflowRef{"leaks", 1});
+  // The same content again is not a new version.
+  REQUIRE(registry->publish(read(kLeak)) == WorkflowRef{"leaks", 1});
+
+  auto clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
+  EngineOptions options;
+  options.config.limits.worker_threads = 0;
+  options.clock = clock;
+  options.workflows = registry;
+  auto engine = std::move(*Engine::open(std::move(options)));
+  cmd::Open open;
+  open.category = "物业/漏水";
+  open.location = Location{"370811", "", "", "", "yangguang-garden", "", ""};
+  open.content = "漏水";
+  open.first_contact = Party{"hotline.12345", ""};
+  const auto first = engine->submit(Command{"", "GD-1", std::nullopt, "t", open}).get();
+  REQUIRE(first.has_value());
+  REQUIRE(engine->submit(Command{first->case_id, "d", std::nullopt, "t", cmd::Dispatch{}}).get().has_value());
+  CHECK(engine->get(first->case_id)->accept_by == *parse_time("2025-11-11T11:00:00+08:00"));  // 2h
+
+  std::string slower = kLeak;
+  slower.replace(slower.find("\"2h\""), 4, "\"1 working-day\"");
+  REQUIRE(registry->publish(read(slower)) == WorkflowRef{"leaks", 2});
+
+  // The old case runs on version 1 to its end; a new case gets version 2.
+  REQUIRE(engine->submit(Command{first->case_id, "e", std::nullopt, "t", cmd::Accept{}}).get().has_value());
+  CHECK(engine->get(first->case_id)->workflow == WorkflowRef{"leaks", 1});
+  const auto history = engine->history(first->case_id);
+  for (const auto& e : *history) CHECK(e.workflow == WorkflowRef{"leaks", 1});
+  const auto second = engine->submit(Command{"", "GD-2", std::nullopt, "t", open}).get();
+  REQUIRE(second.has_value());
+  REQUIRE(engine->submit(Command{second->case_id, "d", std::nullopt, "t", cmd::Dispatch{}}).get().has_value());
+  CHECK(engine->get(second->case_id)->workflow == WorkflowRef{"leaks", 2});
+  CHECK(engine->get(second->case_id)->accept_by == *parse_time("2025-11-13T00:00:00+08:00"));
+}
+
+TEST_CASE("PublishingRefusesAWorkflowThatWouldTakeAnothersCases") {
+  WorkflowRegistry registry;
+  REQUIRE(registry.publish(read(kLeak)).has_value());
+  std::string twin = kLeak;
+  twin.replace(twin.find("\"leaks\""), 7, "\"twin\"");
+  auto refused = registry.publish(read(twin));
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message ==
+        "Expected workflow twin to take cases no other workflow takes at priority 5, but leaks (leaks.json) "
+        "takes some of the same");
+  CHECK_FALSE(registry.find(WorkflowRef{"twin", 1}).has_value());
+}
+
+TEST_CASE("NoWorkflowForACaseIsNotFound") {
+  WorkflowRegistry registry;
+  REQUIRE(registry.publish(read(kLeak)).has_value());
+  CaseState k;
+  k.category = "环境/噪音";
+  auto none = registry.select(k);
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().message == "No workflow takes cases of category '环境/噪音', type consultation, channel hotline");
+}

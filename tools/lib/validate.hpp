@@ -1,0 +1,15 @@
+// `escalator validate`: workflow files checked one by one, then together.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "escalator/workflow_files.hpp"
+
+namespace escalator::tools {
+
+// Every problem of the files (a directory stands for its *.json files), in
+// file order, then the problems between them.
+std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesystem::path>& paths);
+
+}  // namespace escalator::tools
