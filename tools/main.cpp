@@ -9,6 +9,8 @@
 #include "bench.hpp"
 #include "demo.hpp"
 #include "escalator/config.hpp"
+#include "escalator/standins.hpp"
+#include "escalator/workflow_registry.hpp"
 #include "validate.hpp"
 #include "lifecycle_doc.hpp"
 #include "scenario.hpp"
@@ -62,17 +64,32 @@ bool read_config(std::vector<std::string>& args, Config& config) {
 
 int simulate(std::vector<std::string> args) {
   if (wants_help(args) || args.empty()) {
-    std::cout << "Usage: escalator simulate [--quiet] FILE_OR_DIR...\n\n"
+    std::cout << "Usage: escalator simulate [--quiet] FILE_OR_DIR...\n"
+                 "       escalator simulate [--quiet] WORKFLOW.json --scenario FILE...\n\n"
                  "Runs each scenario (a .scn file, or every .scn file under a directory) on a fresh\n"
-                 "in-memory engine with a manual clock, prints its timeline unless --quiet, and\n"
-                 "reports every expectation that failed. Exits 1 if any scenario failed.\n";
+                 "in-memory engine with a manual clock, prints its timeline unless --quiet (time,\n"
+                 "case, event, state, step, level, holder and running deadlines), and reports every\n"
+                 "expectation that failed. With a workflow file, the scenarios run on that workflow\n"
+                 "alone; otherwise on the one their `workflow:` header names, or the built-in one.\n"
+                 "Exits 1 if any scenario failed or the workflow has a problem.\n";
     return args.empty() ? 2 : 0;
   }
   bool quiet = false;
   std::vector<fs::path> files;
-  for (const auto& a : args) {
+  std::shared_ptr<const WorkflowCatalog> workflows;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (a == "--quiet") {
       quiet = true;
+    } else if (a == "--scenario" && i + 1 < args.size()) {
+      files.emplace_back(args[++i]);
+    } else if (fs::path(a).extension() == ".json") {
+      auto registry = std::make_shared<WorkflowRegistry>();
+      auto read = load_workflow_file(a, *sample_directory());
+      for (const auto& p : read.problems) std::cout << p.text() << "\n";
+      if (!read.workflow) return 1;
+      if (auto published = registry->publish(std::move(*read.workflow)); !published) return 1;
+      workflows = registry;
     } else if (fs::is_directory(a)) {
       for (const auto& entry : fs::recursive_directory_iterator(a)) {
         if (entry.path().extension() == ".scn") files.push_back(entry.path());
@@ -91,7 +108,7 @@ int simulate(std::vector<std::string> args) {
       continue;
     }
     if (!quiet) std::cout << "== " << s->name << " (" << file.string() << ")\n";
-    const auto outcome = scenario::run(*s, quiet ? nullptr : &std::cout);
+    const auto outcome = scenario::run(*s, quiet ? nullptr : &std::cout, workflows);
     std::cout << (outcome.passed ? "PASS " : "FAIL ") << file.string() << "  " << s->name << "\n";
     for (const auto& f : outcome.failures) std::cout << "  " << f << "\n";
     if (!outcome.passed) ++failed;

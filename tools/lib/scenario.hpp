@@ -6,12 +6,14 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "escalator/result.hpp"
 #include "escalator/time.hpp"
+#include "escalator/workflow.hpp"
 
 namespace escalator::scenario {
 
@@ -28,6 +30,7 @@ struct Scenario {
   std::string name;
   std::string description;
   std::string group;
+  std::string workflow;  // a workflow file, relative to the scenario's folder; empty: the built-in
   Timestamp start{};
   std::vector<Step> steps;
 };
@@ -41,8 +44,11 @@ struct Verdict {
   std::vector<std::string> failures;  // "file:line: what was expected, what happened"
 };
 
-// Runs the scenario on a fresh in-memory engine with a manual clock. When
-// `timeline` is given, writes each event as it happens.
-Verdict run(const Scenario& scenario, std::ostream* timeline = nullptr);
+// Runs the scenario on a fresh in-memory engine with a manual clock, with the
+// given workflows, else the scenario's `workflow:` file, else the built-in
+// one. When `timeline` is given, writes each event as it happens: time, case,
+// event, and the case's state, step, level, holder and next deadline after it.
+Verdict run(const Scenario& scenario, std::ostream* timeline = nullptr,
+            std::shared_ptr<const WorkflowCatalog> workflows = nullptr);
 
 }  // namespace escalator::scenario

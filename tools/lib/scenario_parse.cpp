@@ -69,6 +69,8 @@ Result<Scenario> parse(std::string_view text, std::string file) {
         s.description = trimmed(line.substr(12));
       } else if (header_key(line, "group")) {
         s.group = trimmed(line.substr(6));
+      } else if (header_key(line, "workflow")) {
+        s.workflow = trimmed(line.substr(9));
       } else if (header_key(line, "start")) {
         auto start = parse_time(trimmed(line.substr(6)));
         if (!start) return tl::unexpected(at(s.file, n, "start: " + start.error().message));

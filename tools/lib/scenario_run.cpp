@@ -1,10 +1,13 @@
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "escalator/engine.hpp"
 #include "escalator/standins.hpp"
+#include "escalator/workflow_registry.hpp"
+#include "timers.hpp"
 #include "scenario.hpp"
 #include "scenario_commands.hpp"
 #include "state_fields.hpp"
@@ -20,17 +23,19 @@ std::string joined(const std::vector<std::string>& items) {
 
 class Runner {
  public:
-  Runner(const Scenario& s, std::ostream* timeline)
+  Runner(const Scenario& s, std::ostream* timeline, std::shared_ptr<const WorkflowCatalog> workflows)
       : s_(s), timeline_(timeline), clock_(std::make_shared<ManualClock>(s.start)) {
     EngineOptions options;
     options.config.limits.worker_threads = 0;  // deterministic: decide on this thread
     options.clock = clock_;
     calendar_ = weekday_calendar();
     options.calendar = calendar_;
+    options.workflows = workflows ? std::move(workflows) : scenario_workflow();
     engine_ = std::move(*Engine::open(std::move(options)));
   }
 
   Verdict run() {
+    if (!outcome_.passed) return outcome_;
     for (const auto& step : s_.steps) {
       if (step.verb != "expect" && unexpected_refusal_) report_unexpected_refusal();
       line_ = step.line;
@@ -51,6 +56,18 @@ class Runner {
   }
 
  private:
+  // The workflow the header names, read from beside the scenario; null (the
+  // engine's built-in) when it names none.
+  std::shared_ptr<const WorkflowCatalog> scenario_workflow() {
+    if (s_.workflow.empty()) return nullptr;
+    auto registry = std::make_shared<WorkflowRegistry>();
+    const auto file = std::filesystem::path(s_.file).parent_path() / s_.workflow;
+    auto read = load_workflow_file(file, *sample_directory());
+    for (const auto& p : read.problems) failed("workflow: " + p.text());
+    if (read.workflow && !registry->publish(std::move(*read.workflow))) failed("workflow: cannot be published");
+    return registry;
+  }
+
   void failed(const std::string& why) {
     outcome_.passed = false;
     outcome_.failures.push_back(s_.file + ":" + std::to_string(line_) + ": " + why);
@@ -88,11 +105,24 @@ class Runner {
     if (!decided) return;
     for (const auto& e : decided->events) {
       pending_.push_back(std::string(event_type_name(event_type(e.payload))));
-      if (timeline_) {
-        *timeline_ << "  " << format_time(e.time) << "  " << decided->case_id << "  #" << e.seq << " "
-                   << event_type_name(event_type(e.payload)) << "  " << payload_json(e.payload)
-                   << "\n";
-      }
+    }
+    if (timeline_ && !decided->duplicate) write_timeline(*decided);
+  }
+
+  // One line per event: the case as the event left it, replayed from its history.
+  void write_timeline(const Decision& decided) {
+    const auto history = engine_->history(decided.case_id);
+    if (!history) return;
+    for (const auto& e : decided.events) {
+      const std::vector<Event> upto(history->begin(), history->begin() + static_cast<long>(e.seq));
+      const auto k = replay(upto);
+      if (!k) continue;
+      auto& out = *timeline_;
+      out << "  " << format_time(e.time) << "  " << decided.case_id << " #" << e.seq << "  "
+          << event_type_name(event_type(e.payload)) << "  " << to_string(k->state);
+      if (k->step >= 0) out << "  step=" << k->step_id << " level=" << to_string(k->level) << " holder=" << k->lead_unit;
+      for (const auto& d : running_deadlines(*k)) out << "  " << to_string(d.kind) << "_by=" << format_time(d.due);
+      out << "\n";
     }
   }
 
@@ -276,8 +306,8 @@ class Runner {
 
 }  // namespace
 
-Verdict run(const Scenario& scenario, std::ostream* timeline) {
-  return Runner(scenario, timeline).run();
+Verdict run(const Scenario& scenario, std::ostream* timeline, std::shared_ptr<const WorkflowCatalog> workflows) {
+  return Runner(scenario, timeline, std::move(workflows)).run();
 }
 
 }  // namespace escalator::scenario
