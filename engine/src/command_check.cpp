@@ -21,6 +21,7 @@ bool is_utf8(const std::string& text) {
 struct Checker {
   const Limits& limits;
   std::string_view command;
+  Timestamp now_;
   Result<void> result{};
 
   bool ok() const { return result.has_value(); }
@@ -53,6 +54,7 @@ struct Checker {
                   c.location.district_code + "'");
     }
     required("location.compound", c.location.compound);
+    if (c.reply_by && *c.reply_by <= now_) invalid("reply_by", "must be later than now, but is " + format_time(*c.reply_by));
     required_text("content", c.content);
     text("location.address", c.location.address);
   }
@@ -105,8 +107,8 @@ struct Checker {
 
 }  // namespace
 
-Result<void> check_command(const Command& command, const Limits& limits) {
-  Checker check{limits, command_name(command.payload)};
+Result<void> check_command(const Command& command, const Limits& limits, Timestamp now) {
+  Checker check{limits, command_name(command.payload), now};
   if (command.idempotency_key.empty()) {
     check.invalid("idempotency_key", "required: every command carries one");
   } else if (command.idempotency_key.size() > 200) {

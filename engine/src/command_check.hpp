@@ -10,6 +10,6 @@
 
 namespace escalator {
 
-[[nodiscard]] Result<void> check_command(const Command& command, const Limits& limits);
+[[nodiscard]] Result<void> check_command(const Command& command, const Limits& limits, Timestamp now);
 
 }  // namespace escalator

@@ -99,10 +99,17 @@ std::optional<ev::StepAssignment> assign_again(Scratch& s, int step) {
   return assign(s, step);
 }
 
-// A timer fires at the midnight that ends the missed day. The next step's time
-// is counted from that missed day, as if the case had been passed up before
-// midnight: one working day to sign for it means the next working day, not two.
-Timestamp escalated_at(Timestamp due) { return due - std::chrono::seconds{1}; }
+// A day-based timer fires at the midnight that ends the missed day. A next step
+// counting in days counts from that missed day, as if the case had been passed
+// up before midnight: one working day to sign for it means the next working
+// day, not two. A step counting in hours counts from the moment itself.
+Timestamp escalated_at(const Scratch& s, Timestamp due) {
+  const int next = current_step(s) + 1;
+  if (next >= static_cast<int>(s.in.workflow.steps.size())) return due;
+  const auto unit = s.in.workflow.steps[next].accept_within.unit;
+  const bool by_day = unit == Duration::Unit::kDays || unit == Duration::Unit::kWorkingDays;
+  return by_day ? due - std::chrono::seconds{1} : due;
+}
 
 bool is_last_step(const Scratch& s) {
   return current_step(s) + 1 >= static_cast<int>(s.in.workflow.steps.size());
@@ -214,7 +221,7 @@ void open_case(Scratch& s, const cmd::Open& c) {
   emit(s, ev::CaseOpened{case_id(s), c.request_type, c.channel, c.category, std::move(*where),
                          c.collective, c.urgent, c.reporter, c.content, s.in.idempotency_key,
                          c.first_contact,
-                         s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within)});
+                         c.reply_by.value_or(s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within))});
 }
 
 int dispatch_step(const Scratch& s, const cmd::Dispatch& c) {
@@ -256,7 +263,7 @@ void escalate_to_next_step(Scratch& s, const cmd::Escalate& c) {
   }
 }
 void escalate_to_next_step(Scratch& s, const cmd::ResolveTimeout& c) {
-  if (auto to = assign(s, current_step(s) + 1, {}, {}, escalated_at(c.due))) {
+  if (auto to = assign(s, current_step(s) + 1, {}, {}, escalated_at(s, c.due))) {
     emit(s, ev::CaseEscalated{std::move(*to), "resolve_timeout"});
   }
 }
@@ -322,7 +329,7 @@ void close_case(Scratch& s, const cmd::Close& c) { emit(s, ev::CaseClosed{c.note
 void escalate_or_mark_overdue(Scratch& s, const cmd::AcceptTimeout& c) {
   if (is_last_step(s)) {
     emit(s, ev::OverdueMarked{DeadlineKind::kAccept, c.due});
-  } else if (auto to = assign(s, current_step(s) + 1, {}, {}, escalated_at(c.due))) {
+  } else if (auto to = assign(s, current_step(s) + 1, {}, {}, escalated_at(s, c.due))) {
     emit(s, ev::CaseEscalated{std::move(*to), "accept_timeout"});
   }
 }

@@ -263,7 +263,7 @@ struct Engine::Impl {
 
   // Everything submit() checks before a command goes to its shard.
   Result<void> admit(Command& command) {
-    if (auto checked = check_command(command, options.config.limits); !checked) return checked;
+    if (auto checked = check_command(command, options.config.limits, options.clock->now()); !checked) return checked;
     if (std::holds_alternative<cmd::Open>(command.payload)) return prepare_open(command);
     return {};
   }

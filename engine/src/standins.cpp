@@ -65,14 +65,17 @@ constexpr Post kPosts[] = {
     // place               role                unit
     {"yangguang-garden", "property_company", "yangguang-garden.property"},
     {"yangguang-garden", "party_branch",     "yangguang-garden.branch"},
+    {"yangguang-garden", "four_party_council", "yangguang-garden.council"},
     {"heping-li",        "property_company", "heping-li.property"},
     // 和平里 has no party branch of its own: see kFallbacks.
     {"xingfu-court",     "property_company", "xingfu-court.property"},
     {"xingfu-court",     "party_branch",     "xingfu-court.branch"},
+    {"xingfu-court",     "four_party_council", "xingfu-court.council"},
     {"yangguang-1",      "grid_worker",      "yangguang-1.station"},
     {"yangguang-2",      "grid_worker",      "yangguang-2.station"},
     {"yangguang",        "community_office", "yangguang.office"},
     {"yangguang",        "party_committee",  "yangguang.party-committee"},
+    {"yangguang",        "environment_property_committee", "yangguang.huanwuwei"},
     {"jiyang",           "street_office",    "jiyang.office"},
     {"370811",           "district_office",  "370811.office"},
 };
@@ -87,6 +90,9 @@ struct Fallback {
 constexpr Fallback kFallbacks[] = {
     // role            held instead by
     {"party_branch", "party_committee"},  // 小区党支部 → 社区党委
+    // Without an owners' committee there is no council; the community's
+    // environment-and-property committee (环物委) sits in its place.
+    {"four_party_council", "environment_property_committee"},
 };
 // clang-format on
 

@@ -33,6 +33,9 @@ struct Open {
   Reporter reporter;
   std::string content;
   Party first_contact;  // who received it; owns it until HandOver (首问负责)
+  // The deadline the order itself carries (a 12345 order's 办理时限); when
+  // absent, the workflow's reply_within from now.
+  std::optional<Timestamp> reply_by;
 };
 // Send to the holder of a workflow step (派单). Empty step: the case's current
 // step (the first, for a new case). Empty lead_unit: the org directory names
