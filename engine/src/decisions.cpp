@@ -103,10 +103,8 @@ std::optional<ev::StepAssignment> assign_again(Scratch& s, int step) {
 // counting in days counts from that missed day, as if the case had been passed
 // up before midnight: one working day to sign for it means the next working
 // day, not two. A step counting in hours counts from the moment itself.
-Timestamp escalated_at(const Scratch& s, Timestamp due) {
-  const int next = current_step(s) + 1;
-  if (next >= static_cast<int>(s.in.workflow.steps.size())) return due;
-  const auto unit = s.in.workflow.steps[next].accept_within.unit;
+Timestamp escalated_at(const Scratch& s, Timestamp due, int next) {
+  const auto unit = s.in.workflow.steps.at(next).accept_within.unit;
   const bool by_day = unit == Duration::Unit::kDays || unit == Duration::Unit::kWorkingDays;
   return by_day ? due - std::chrono::seconds{1} : due;
 }
@@ -262,10 +260,18 @@ void escalate_to_next_step(Scratch& s, const cmd::Escalate& c) {
     emit(s, ev::CaseEscalated{std::move(*to), c.reason});
   }
 }
-void escalate_to_next_step(Scratch& s, const cmd::ResolveTimeout& c) {
-  if (auto to = assign(s, current_step(s) + 1, {}, {}, escalated_at(s, c.due))) {
+void route_onward(Scratch& s, const cmd::ResolveTimeout& c) {
+  const int target = *s.in.workflow.route(current_step(s), RouteTrigger::kResolveTimeout, s.in.current);
+  if (auto to = assign(s, target, {}, {}, escalated_at(s, c.due, target))) {
     emit(s, ev::CaseEscalated{std::move(*to), "resolve_timeout"});
   }
+}
+
+// An unresolved answer the workflow does not let stand: the case moves on
+// unanswered, and the answer is kept in the reason for the next holder.
+void route_unresolved(Scratch& s, const cmd::Reply& c) {
+  const int target = *s.in.workflow.route(current_step(s), RouteTrigger::kUnresolved, s.in.current);
+  if (auto to = assign(s, target)) emit(s, ev::CaseEscalated{std::move(*to), "unresolved: " + c.answer});
 }
 
 void record_urge(Scratch& s, const cmd::Urge& c) { emit(s, ev::CaseUrged{c.note}); }
@@ -326,10 +332,11 @@ void merge_case(Scratch& s, const cmd::Merge& c) { emit(s, ev::CaseMerged{c.into
 
 void close_case(Scratch& s, const cmd::Close& c) { emit(s, ev::CaseClosed{c.note}); }
 
-void escalate_or_mark_overdue(Scratch& s, const cmd::AcceptTimeout& c) {
-  if (is_last_step(s)) {
+void route_or_mark_overdue(Scratch& s, const cmd::AcceptTimeout& c) {
+  const auto target = s.in.workflow.route(current_step(s), RouteTrigger::kAcceptTimeout, s.in.current);
+  if (!target) {
     emit(s, ev::OverdueMarked{DeadlineKind::kAccept, c.due});
-  } else if (auto to = assign(s, current_step(s) + 1, {}, {}, escalated_at(s, c.due))) {
+  } else if (auto to = assign(s, *target, {}, {}, escalated_at(s, c.due, *target))) {
     emit(s, ev::CaseEscalated{std::move(*to), "accept_timeout"});
   }
 }

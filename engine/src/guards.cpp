@@ -150,13 +150,19 @@ bool timer_is_current(Scratch& s, const cmd::ReplyTimeout& c) {
 bool timer_is_current(Scratch& s, const cmd::RatingTimeout& c) {
   return timer_matches(s, DeadlineKind::kRating, s.in.current.rating_by, c.due);
 }
-bool timer_is_current_and_has_next_step(Scratch& s, const cmd::ResolveTimeout& c) {
+bool timer_is_current_and_moves_on(Scratch& s, const cmd::ResolveTimeout& c) {
   return timer_matches(s, DeadlineKind::kResolve, s.in.current.resolve_by, c.due) &&
-         !is_last_step(s);
+         s.in.workflow.route(current_step(s), RouteTrigger::kResolveTimeout, s.in.current).has_value();
 }
-bool timer_is_current_and_last_step(Scratch& s, const cmd::ResolveTimeout& c) {
+bool timer_is_current_and_stays(Scratch& s, const cmd::ResolveTimeout& c) {
   return timer_matches(s, DeadlineKind::kResolve, s.in.current.resolve_by, c.due) &&
-         is_last_step(s);
+         !s.in.workflow.route(current_step(s), RouteTrigger::kResolveTimeout, s.in.current).has_value();
 }
+
+bool unresolved_moves_on(Scratch& s, const cmd::Reply& c) {
+  return c.outcome == Outcome::kUnresolved &&
+         s.in.workflow.route(current_step(s), RouteTrigger::kUnresolved, s.in.current).has_value();
+}
+bool reply_stands(Scratch& s, const cmd::Reply& c) { return !unresolved_moves_on(s, c); }
 
 }  // namespace escalator::lifecycle::decisions

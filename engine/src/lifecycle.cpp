@@ -7,7 +7,7 @@
 //
 // The table must stay within MSM's 50-row limit under Boost 1.81 (the MPL
 // vector limit raised below). Rows that would only differ in the action are
-// merged (escalate_or_mark_overdue); see docs/decisions.md for how to grow.
+// merged (route_or_mark_overdue); see docs/decisions.md for how to grow.
 
 #define BOOST_MPL_CFG_NO_PREPROCESSED_HEADERS
 #define BOOST_MPL_LIMIT_VECTOR_SIZE 50
@@ -92,7 +92,9 @@ ESCALATOR_ACTION(reopen_at_current_step);
 ESCALATOR_ACTION(withdraw_case);
 ESCALATOR_ACTION(merge_case);
 ESCALATOR_ACTION(close_case);
-ESCALATOR_ACTION(escalate_or_mark_overdue);
+ESCALATOR_ACTION(route_or_mark_overdue);
+ESCALATOR_ACTION(route_onward);
+ESCALATOR_ACTION(route_unresolved);
 ESCALATOR_ACTION(mark_overdue);
 ESCALATOR_ACTION(rate_no_answer);
 
@@ -110,8 +112,10 @@ ESCALATOR_GUARD(can_reopen);
 ESCALATOR_GUARD(is_other_case);
 ESCALATOR_GUARD(may_close_unrated);
 ESCALATOR_GUARD(timer_is_current);
-ESCALATOR_GUARD(timer_is_current_and_has_next_step);
-ESCALATOR_GUARD(timer_is_current_and_last_step);
+ESCALATOR_GUARD(timer_is_current_and_moves_on);
+ESCALATOR_GUARD(timer_is_current_and_stays);
+ESCALATOR_GUARD(reply_stands);
+ESCALATOR_GUARD(unresolved_moves_on);
 
 #undef ESCALATOR_ACTION
 #undef ESCALATOR_GUARD
@@ -161,7 +165,8 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<Dispatched,     Accept,            Accepted,       accept_case,                 none>,
     Row<New,            ReplyOnSpot,       Replied,        record_reply,                none>,
     Row<Dispatched,     ReplyOnSpot,       Replied,        record_reply,                none>,
-    Row<Accepted,       Reply,             Replied,        record_reply,                none>,
+    Row<Accepted,       Reply,             Replied,        record_reply,                reply_stands>,
+    Row<Accepted,       Reply,             Dispatched,     route_unresolved,            unresolved_moves_on>,
     Row<Dispatched,     Return,            New,            return_to_routing,           none>,
     Row<Accepted,       Return,            New,            return_to_routing,           none>,
     Row<Accepted,       SendBack,          Dispatched,     send_back_to_step,           is_step_visited>,
@@ -197,9 +202,9 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<Dispatched,     Merge,             Merged,         merge_case,                  is_other_case>,
     Row<Replied,        Close,             Closed,         close_case,                  may_close_unrated>,
     Row<Rated,          Close,             Closed,         close_case,                  none>,
-    Row<Dispatched,     AcceptTimeout,     Dispatched,     escalate_or_mark_overdue,    timer_is_current>,
-    Row<Accepted,       ResolveTimeout,    Dispatched,     escalate_to_next_step,       timer_is_current_and_has_next_step>,
-    Row<Accepted,       ResolveTimeout,    none,           mark_overdue,                timer_is_current_and_last_step>,
+    Row<Dispatched,     AcceptTimeout,     Dispatched,     route_or_mark_overdue,       timer_is_current>,
+    Row<Accepted,       ResolveTimeout,    Dispatched,     route_onward,                timer_is_current_and_moves_on>,
+    Row<Accepted,       ResolveTimeout,    none,           mark_overdue,                timer_is_current_and_stays>,
     Row<New,            ReplyTimeout,      none,           mark_overdue,                timer_is_current>,
     Row<Dispatched,     ReplyTimeout,      none,           mark_overdue,                timer_is_current>,
     Row<Accepted,       ReplyTimeout,      none,           mark_overdue,                timer_is_current>,

@@ -31,6 +31,28 @@ int Workflow::step_index(std::string_view step_id) const {
   return -1;
 }
 
+std::optional<int> Workflow::route(int step, RouteTrigger trigger, const CaseState& k) const {
+  const WorkflowStep& at = steps.at(static_cast<std::size_t>(step));
+  const WorkflowRoute& r = trigger == RouteTrigger::kAcceptTimeout    ? at.on_accept_timeout
+                           : trigger == RouteTrigger::kResolveTimeout ? at.on_resolve_timeout
+                                                                      : at.on_unresolved;
+  std::string then = trigger == RouteTrigger::kUnresolved ? "stay" : "next";
+  for (const auto& branch : r) {
+    if (branch.when.takes(k)) {
+      then = branch.then;
+      break;
+    }
+  }
+  if (then == "stay") return std::nullopt;
+  if (then == "next") {
+    if (step + 1 >= static_cast<int>(steps.size())) return std::nullopt;
+    return step + 1;
+  }
+  const int target = step_index(then);
+  if (target < 0) return std::nullopt;  // validation refuses such a workflow
+  return target;
+}
+
 bool WorkflowTakes::takes(const CaseState& k) const {
   const bool category = categories.empty() || std::any_of(categories.begin(), categories.end(), [&](const auto& c) {
                           return within(k.category, c);

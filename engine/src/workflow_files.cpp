@@ -2,6 +2,7 @@
 // schema cannot say. Every problem carries the file, line and JSON pointer.
 #include "escalator/workflow_files.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -69,10 +70,8 @@ class Reader {
   std::string file_;
 };
 
-WorkflowTakes read_takes(const Json& doc) {
+WorkflowTakes read_takes_object(const Json& t) {
   WorkflowTakes takes;
-  if (!doc.contains("takes")) return takes;
-  const Json& t = doc["takes"];
   if (t.contains("categories")) takes.categories = t["categories"].get<std::vector<std::string>>();
   // The schema lists the allowed names, so these parse.
   if (t.contains("request_types")) {
@@ -83,6 +82,85 @@ WorkflowTakes read_takes(const Json& doc) {
   }
   if (t.contains("collective")) takes.collective = t["collective"].get<bool>();
   return takes;
+}
+
+WorkflowTakes read_takes(const Json& doc) {
+  return doc.contains("takes") ? read_takes_object(doc["takes"]) : WorkflowTakes{};
+}
+
+// "next", or branches with conditions; the schema has vouched for the shape.
+WorkflowRoute read_route(const Json& step, const char* key) {
+  WorkflowRoute route;
+  if (!step.contains(key)) return route;
+  const Json& r = step[key];
+  if (r.is_string()) return {WorkflowBranch{{}, r.get<std::string>()}};
+  for (const Json& branch : r) {
+    route.push_back({branch.contains("when") ? read_takes_object(branch["when"]) : WorkflowTakes{},
+                     branch["then"].get<std::string>()});
+  }
+  return route;
+}
+
+constexpr const char* kRouteKeys[] = {"on_accept_timeout", "on_resolve_timeout", "on_unresolved"};
+
+WorkflowRoute& route_of(WorkflowStep& step, int which) {
+  return which == 0 ? step.on_accept_timeout : which == 1 ? step.on_resolve_timeout : step.on_unresolved;
+}
+
+// Every route names "next", "stay" or a step; no route goes back to a step at
+// or before its own (a loop nothing would end); every step after the first is
+// reached by some route from a step that is.
+void check_routes(const Json& doc, Reader& r, const Workflow& w) {
+  const int n = static_cast<int>(w.steps.size());
+  std::vector<bool> reached(static_cast<std::size_t>(n), false);
+  reached[0] = true;
+  for (int i = 0; i < n; ++i) {
+    WorkflowStep step = w.steps[static_cast<std::size_t>(i)];
+    for (int which = 0; which < 3; ++which) {
+      const WorkflowRoute& route = route_of(step, which);
+      const bool has_default = std::any_of(route.begin(), route.end(), [](const WorkflowBranch& b) {
+        return b.when.categories.empty() && b.when.request_types.empty() && b.when.channels.empty() &&
+               !b.when.collective;
+      });
+      // A route without an unconditional branch falls back to its default.
+      const std::string fallback = which == 2 ? "stay" : "next";
+      std::vector<std::string> targets;
+      for (const auto& b : route) targets.push_back(b.then);
+      if (!has_default) targets.push_back(fallback);
+      for (std::size_t b = 0; b < targets.size(); ++b) {
+        const std::string& then = targets[b];
+        const bool written = b < route.size();
+        const std::string at = "/steps/" + std::to_string(i) + "/" + kRouteKeys[which] +
+                               (doc["steps"][static_cast<std::size_t>(i)][kRouteKeys[which]].is_array()
+                                    ? "/" + std::to_string(b) + "/then"
+                                    : "");
+        if (then == "stay") continue;
+        if (then == "next") {
+          if (i + 1 < n && reached[static_cast<std::size_t>(i)]) reached[static_cast<std::size_t>(i + 1)] = true;
+          continue;
+        }
+        const int target = w.step_index(then);
+        if (target < 0) {
+          std::string ids;
+          for (const auto& s : w.steps) ids += (ids.empty() ? "" : ", ") + s.id;
+          if (written) r.problem(at, "no step '" + then + "' in this workflow (expected next, stay or one of " + ids + ")");
+          continue;
+        }
+        if (target <= i) {
+          r.problem(at, "goes back to step '" + then + "' from '" + step.id +
+                            "': a loop without a limit (routes may only go to later steps)");
+          continue;
+        }
+        if (reached[static_cast<std::size_t>(i)]) reached[static_cast<std::size_t>(target)] = true;
+      }
+    }
+  }
+  for (int i = 1; i < n; ++i) {
+    if (!reached[static_cast<std::size_t>(i)]) {
+      r.problem("/steps/" + std::to_string(i), "step '" + w.steps[static_cast<std::size_t>(i)].id +
+                                                  "' is reached by no route: every step before it sends cases elsewhere");
+    }
+  }
 }
 
 void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workflow& w) {
@@ -97,6 +175,9 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
     step.role = s["role"].get<std::string>();
     step.accept_within = r.duration(doc, at + "/accept_within", {});
     step.resolve_within = r.duration(doc, at + "/resolve_within", {});
+    step.on_accept_timeout = read_route(s, "on_accept_timeout");
+    step.on_resolve_timeout = read_route(s, "on_resolve_timeout");
+    step.on_unresolved = read_route(s, "on_unresolved");
     if (const int before = w.step_index(step.id); before >= 0) {
       r.problem(at + "/id", "step id '" + step.id + "' is already used by /steps/" + std::to_string(before));
     }
@@ -144,6 +225,7 @@ WorkflowFile read_workflow(std::string_view text, const std::string& file, const
   w.priority = doc->value("priority", 0);
   w.takes = read_takes(*doc);
   read_steps(*doc, r, directory, w);
+  if (r.problems_.empty()) check_routes(*doc, r, w);
   w.reply_within = r.duration(*doc, "/reply_within", {});
   w.rating_within = r.duration(*doc, "/follow_up/rating_within", Duration{3, Duration::Unit::kDays});
   w.follow_up_required = doc->contains("follow_up") ? (*doc)["follow_up"].value("required", true) : true;

@@ -7,6 +7,7 @@
 // on, so a catalog must keep every version a live case may still name.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,17 +17,6 @@
 #include "escalator/time.hpp"
 
 namespace escalator {
-
-// One rung of the ladder: "the property company of the compound", "the grid
-// worker", "the street office".
-struct WorkflowStep {
-  std::string id;    // "property", "branch", "grid", ... unique in the workflow
-  std::string name;  // "物业公司"
-  Level level = Level::kCompound;
-  std::string role;  // a role of the org directory at that level
-  Duration accept_within;
-  Duration resolve_within;
-};
 
 // Which cases a workflow takes. An empty list takes any; categories match by
 // prefix at '/' boundaries ("物业" takes "物业/漏水").
@@ -39,6 +29,34 @@ struct WorkflowTakes {
   bool takes(const CaseState& opened) const;
   // Whether some case could be taken by both.
   bool overlaps(const WorkflowTakes& other) const;
+};
+
+// Where a case goes when something happens at a step: the first branch whose
+// `when` takes the case decides. `then` is "next" (the step above; at the last
+// step, nowhere), "stay" (nowhere: a timeout marks the case overdue, an
+// unresolved reply stands as the answer) or a step id of the workflow.
+struct WorkflowBranch {
+  WorkflowTakes when;
+  std::string then;
+};
+using WorkflowRoute = std::vector<WorkflowBranch>;
+
+// What a route is about.
+enum class RouteTrigger : std::uint8_t { kAcceptTimeout, kResolveTimeout, kUnresolved };
+
+// One rung of the ladder: "the property company of the compound", "the grid
+// worker", "the street office".
+struct WorkflowStep {
+  std::string id;    // "property", "branch", "grid", ... unique in the workflow
+  std::string name;  // "物业公司"
+  Level level = Level::kCompound;
+  std::string role;  // a role of the org directory at that level
+  Duration accept_within;
+  Duration resolve_within;
+  // Empty routes take their defaults: timeouts go "next", an unresolved reply "stay"s.
+  WorkflowRoute on_accept_timeout;
+  WorkflowRoute on_resolve_timeout;
+  WorkflowRoute on_unresolved;
 };
 
 struct Workflow {
@@ -58,6 +76,8 @@ struct Workflow {
 
   // -1 when the workflow has no step of that id.
   int step_index(std::string_view step_id) const;
+  // The step a case at `step` moves to on `trigger`; nullopt when it stays.
+  std::optional<int> route(int step, RouteTrigger trigger, const CaseState& k) const;
 };
 
 // Finds the workflow a new case follows, and any published version by id.
