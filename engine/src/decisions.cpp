@@ -313,10 +313,19 @@ void start_follow_up(Scratch& s, const cmd::FollowUp&) {
 
 void record_rating(Scratch& s, const cmd::Rate& c) { emit(s, ev::CaseRated{c.rating, c.reason}); }
 
-void record_rating_and_reopen(Scratch& s, const cmd::Rate& c) {
+void record_rating_and_move_on(Scratch& s, const cmd::Rate& c) {
   record_rating(s, c);
-  if (auto to = assign_again(s, current_step(s))) {
-    emit(s, ev::CaseReopened{std::move(*to), "不满意：" + c.reason, reply_deadline(s)});
+  if (s.in.current.reopens < s.in.workflow.max_reopens) {
+    if (auto to = assign_again(s, current_step(s))) {
+      emit(s, ev::CaseReopened{std::move(*to), "不满意：" + c.reason, reply_deadline(s)});
+    }
+    return;
+  }
+  // The reopens are used up: once more, at the step the workflow names for that.
+  const int target = s.in.workflow.step_index(s.in.workflow.when_reopens_exhausted);
+  if (auto to = assign(s, target)) {
+    emit(s, ev::CaseReopened{std::move(*to), "重启次数已满，转" + s.in.workflow.steps.at(target).name + "：" + c.reason,
+                             reply_deadline(s)});
   }
 }
 
@@ -349,7 +358,7 @@ void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c) {
 }
 
 void rate_no_answer(Scratch& s, const cmd::RatingTimeout&) {
-  emit(s, ev::CaseRated{Rating::kNoAnswer, "回访超时未评价"});
+  emit(s, ev::CaseRated{s.in.workflow.no_answer_counts_as, "回访超时未评价"});
 }
 
 }  // namespace escalator::lifecycle::decisions

@@ -112,10 +112,15 @@ bool has_extension_pending(Scratch& s, const cmd::DecideExtension&) {
   return true;
 }
 
-bool reopens_on_rating(Scratch& s, const cmd::Rate& c) {
-  return c.rating == Rating::kUnsatisfied && s.in.current.reopens < s.in.workflow.max_reopens;
+// Unsatisfied: reopened while reopens are left; once they are used up, moved
+// on once to the step the workflow names, if it names one.
+bool moves_on_rating(Scratch& s, const cmd::Rate& c) {
+  if (c.rating != Rating::kUnsatisfied) return false;
+  const auto& w = s.in.workflow;
+  const int reopens = s.in.current.reopens;
+  return reopens < w.max_reopens || (reopens == w.max_reopens && w.step_index(w.when_reopens_exhausted) >= 0);
 }
-bool keeps_rating(Scratch& s, const cmd::Rate& c) { return !reopens_on_rating(s, c); }
+bool keeps_rating(Scratch& s, const cmd::Rate& c) { return !moves_on_rating(s, c); }
 
 bool can_reopen(Scratch& s, const cmd::Reopen&) {
   if (s.in.current.reopens >= s.in.workflow.max_reopens) {

@@ -87,7 +87,7 @@ ESCALATOR_ACTION(record_extension_request);
 ESCALATOR_ACTION(decide_extension);
 ESCALATOR_ACTION(start_follow_up);
 ESCALATOR_ACTION(record_rating);
-ESCALATOR_ACTION(record_rating_and_reopen);
+ESCALATOR_ACTION(record_rating_and_move_on);
 ESCALATOR_ACTION(reopen_at_current_step);
 ESCALATOR_ACTION(withdraw_case);
 ESCALATOR_ACTION(merge_case);
@@ -106,7 +106,7 @@ ESCALATOR_GUARD(was_dispatched);
 ESCALATOR_GUARD(was_accepted);
 ESCALATOR_GUARD(can_request_extension);
 ESCALATOR_GUARD(has_extension_pending);
-ESCALATOR_GUARD(reopens_on_rating);
+ESCALATOR_GUARD(moves_on_rating);
 ESCALATOR_GUARD(keeps_rating);
 ESCALATOR_GUARD(can_reopen);
 ESCALATOR_GUARD(is_other_case);
@@ -189,9 +189,9 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<Accepted,       DecideExtension,   none,           decide_extension,            has_extension_pending>,
     Row<Replied,        FollowUp,          AwaitingRating, start_follow_up,             none>,
     Row<Replied,        Rate,              Rated,          record_rating,               keeps_rating>,
-    Row<Replied,        Rate,              Dispatched,     record_rating_and_reopen,    reopens_on_rating>,
+    Row<Replied,        Rate,              Dispatched,     record_rating_and_move_on,   moves_on_rating>,
     Row<AwaitingRating, Rate,              Rated,          record_rating,               keeps_rating>,
-    Row<AwaitingRating, Rate,              Dispatched,     record_rating_and_reopen,    reopens_on_rating>,
+    Row<AwaitingRating, Rate,              Dispatched,     record_rating_and_move_on,   moves_on_rating>,
     Row<Rated,          Reopen,            Dispatched,     reopen_at_current_step,      can_reopen>,
     Row<Closed,         Reopen,            Dispatched,     reopen_at_current_step,      can_reopen>,
     Row<New,            Withdraw,          Withdrawn,      withdraw_case,               none>,

@@ -230,6 +230,14 @@ WorkflowFile read_workflow(std::string_view text, const std::string& file, const
   w.rating_within = r.duration(*doc, "/follow_up/rating_within", Duration{3, Duration::Unit::kDays});
   w.follow_up_required = doc->contains("follow_up") ? (*doc)["follow_up"].value("required", true) : true;
   w.max_reopens = doc->contains("reopen") ? (*doc)["reopen"].value("limit", 2) : 2;
+  w.when_reopens_exhausted = doc->contains("reopen") ? (*doc)["reopen"].value("when_exhausted", "stay") : "stay";
+  if (w.when_reopens_exhausted != "stay" && w.step_index(w.when_reopens_exhausted) < 0) {
+    r.problem("/reopen/when_exhausted", "no step '" + w.when_reopens_exhausted +
+                                            "' in this workflow (expected stay or a step id)");
+  }
+  if (doc->contains("follow_up") && (*doc)["follow_up"].contains("no_answer")) {
+    w.no_answer_counts_as = *parse_rating((*doc)["follow_up"]["no_answer"].get<std::string>());
+  }
   w.content_hash = sha256_hex(doc->dump());
   w.source = file;
   result.problems = std::move(r.problems_);

@@ -72,7 +72,13 @@ struct Workflow {
   Duration reply_within;            // from receipt to the answer owed to the resident
   Duration rating_within;           // from the follow-up to the rating
   int max_reopens = 2;
+  // An unsatisfied rating once the reopens are used up: "stay" (the case
+  // stays rated, for the dispatcher to close) or a step id it is reopened at,
+  // once more, beyond the limit.
+  std::string when_reopens_exhausted = "stay";
   bool follow_up_required = true;  // false: a case may close once answered
+  // What a follow-up nobody answered is recorded as.
+  Rating no_answer_counts_as = Rating::kNoAnswer;
 
   // -1 when the workflow has no step of that id.
   int step_index(std::string_view step_id) const;
