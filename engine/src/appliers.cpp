@@ -78,7 +78,11 @@ void on(CaseState& k, const Event&, const ev::CaseEscalated& e) {
   assign(k, e.to);
   ++k.escalations;
 }
-void on(CaseState& k, const Event&, const ev::CaseUrged&) { ++k.urges; }
+void on(CaseState& k, const Event&, const ev::CaseUrged& e) {
+  ++k.urges;
+  if (e.accept_by) k.accept_by = e.accept_by;
+  if (e.resolve_by) k.resolve_by = e.resolve_by;
+}
 void on(CaseState& k, const Event&, const ev::CaseHandedOver& e) { k.owner = e.to; }
 void on(CaseState& k, const Event& meta, const ev::CaseSuspended&) {
   k.suspended_from = k.state;

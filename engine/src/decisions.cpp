@@ -274,7 +274,21 @@ void route_unresolved(Scratch& s, const cmd::Reply& c) {
   if (auto to = assign(s, target)) emit(s, ev::CaseEscalated{std::move(*to), "unresolved: " + c.answer});
 }
 
-void record_urge(Scratch& s, const cmd::Urge& c) { emit(s, ev::CaseUrged{c.note}); }
+// 催办 with teeth: where the step says so, the running deadline of the step
+// comes forward to at most that long from now; it never moves later.
+void record_urge(Scratch& s, const cmd::Urge& c) {
+  ev::CaseUrged urged{c.note, std::nullopt, std::nullopt};
+  const auto& k = s.in.current;
+  if (k.step >= 0 && (k.state == LifecycleState::kDispatched || k.state == LifecycleState::kAccepted)) {
+    if (const auto& shortened = s.in.workflow.steps.at(k.step).urge_shortens_to) {
+      const Timestamp by = s.in.calendar.deadline(s.in.now, *shortened);
+      auto& running = k.state == LifecycleState::kDispatched ? urged.accept_by : urged.resolve_by;
+      const auto& current = k.state == LifecycleState::kDispatched ? k.accept_by : k.resolve_by;
+      if (current && by < *current) running = by;
+    }
+  }
+  emit(s, std::move(urged));
+}
 
 void hand_over_ownership(Scratch& s, const cmd::HandOver& c) {
   emit(s, ev::CaseHandedOver{s.in.current.owner, c.to, c.note});

@@ -101,7 +101,11 @@ void fields(auto& io, Is<ev::CaseEscalated> auto& e) {
   io("to", e.to);
   io("reason", e.reason);
 }
-void fields(auto& io, Is<ev::CaseUrged> auto& e) { io("note", e.note); }
+void fields(auto& io, Is<ev::CaseUrged> auto& e) {
+  io("note", e.note);
+  io("accept_by", e.accept_by);
+  io("resolve_by", e.resolve_by);
+}
 void fields(auto& io, Is<ev::CaseHandedOver> auto& e) {
   io("from", e.from);
   io("to", e.to);

@@ -178,6 +178,7 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
     step.on_accept_timeout = read_route(s, "on_accept_timeout");
     step.on_resolve_timeout = read_route(s, "on_resolve_timeout");
     step.on_unresolved = read_route(s, "on_unresolved");
+    if (s.contains("urge_shortens_to")) step.urge_shortens_to = r.duration(doc, at + "/urge_shortens_to", {});
     if (const int before = w.step_index(step.id); before >= 0) {
       r.problem(at + "/id", "step id '" + step.id + "' is already used by /steps/" + std::to_string(before));
     }

@@ -151,7 +151,7 @@ TEST_CASE("EachApplierSetsWhatItsEventSays") {
     CHECK(k.escalations == 1);
   }
   SUBCASE("urged and handed over change only their own fields") {
-    const auto urged = after(dispatched, ev::CaseUrged{"快"});
+    const auto urged = after(dispatched, ev::CaseUrged{"快", std::nullopt, std::nullopt});
     CHECK(urged.urges == 1);
     CHECK(urged.state == dispatched.state);
     const auto handed = after(dispatched, ev::CaseHandedOver{{"hotline.12345", ""}, {"b", "p2"}, ""});

@@ -54,7 +54,7 @@ std::vector<EventPayload> every_payload() {
       ev::CaseReturned{.from_unit = "heping-li.property", .reason = "不属本辖区"},
       ev::CaseSentBack{.to = sample_step(), .reason = "未处理到位", .reply_by = kT0 + 30 * 24h},
       ev::CaseEscalated{.to = sample_step(), .reason = "accept"},
-      ev::CaseUrged{.note = "请尽快"},
+      ev::CaseUrged{.note = "请尽快", .accept_by = kT0 + 2h, .resolve_by = kT0 + 5h},
       ev::CaseHandedOver{.from = {"a.unit", "p1"}, .to = {"b.unit", "p2"}, .note = "换人"},
       ev::CaseSuspended{.reason = "等待配件"},
       ev::CaseResumed{.accept_by = kT0 + 1h, .resolve_by = kT0 + 2h, .reply_by = kT0 + 3h},
@@ -180,7 +180,7 @@ TEST_CASE("DurationsAreWrittenInWorkflowUnits") {
 }
 
 TEST_CASE("ReadsEventsParsedAsPlainJson") {
-  const std::string text = to_json(event_with(ev::CaseUrged{.note = "催办"}));
+  const std::string text = to_json(event_with(ev::CaseUrged{.note = "催办", .accept_by = {}, .resolve_by = {}}));
   const nlohmann::json plain = nlohmann::json::parse(text);  // keys sorted, not in written order
   const Result<Event> back = event_from_json(plain);
   REQUIRE(back.has_value());
@@ -194,14 +194,14 @@ void check_data_loss(const Result<Event>& result, const std::string& message) {
 }
 
 TEST_CASE("ReservedTypeHasNoReader") {
-  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x"}));
+  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x", .accept_by = {}, .resolve_by = {}}));
   json["type"] = "WarningRaised";
   check_data_loss(event_from_json(json),
                   "event type 21 (WarningRaised) has no reader in this version");
 }
 
 TEST_CASE("UnknownTypeIsDataLoss") {
-  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x"}));
+  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x", .accept_by = {}, .resolve_by = {}}));
   json["type"] = "CaseTeleported";
   check_data_loss(event_from_json(json), "event type 'CaseTeleported' is unknown");
 }
@@ -235,7 +235,7 @@ TEST_CASE("FieldOfTheWrongKindIsDataLoss") {
 }
 
 TEST_CASE("ValueOutsideItsTypeIsDataLoss") {
-  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x"}));
+  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x", .accept_by = {}, .resolve_by = {}}));
   json["seq"] = -1;
   check_data_loss(event_from_json(json), "field 'seq' is out of range: -1");
 
@@ -246,7 +246,7 @@ TEST_CASE("ValueOutsideItsTypeIsDataLoss") {
 }
 
 TEST_CASE("UnreadableTimeIsDataLoss") {
-  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x"}));
+  EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x", .accept_by = {}, .resolve_by = {}}));
   json["time"] = "yesterday";
   const Result<Event> back = event_from_json(json);
   REQUIRE_FALSE(back.has_value());

@@ -117,9 +117,13 @@ struct CaseEscalated {
   // Why: "manual", or the deadline that ran out ("accept", "resolve").
   std::string reason;
 };
+// An urge may shorten the step's running deadline, when the workflow says so:
+// the deadlines after it are recorded (absent when unchanged).
 struct CaseUrged {
   static constexpr EventType kType = EventType::kCaseUrged;
   std::string note;
+  std::optional<Timestamp> accept_by;
+  std::optional<Timestamp> resolve_by;
 };
 struct CaseHandedOver {
   static constexpr EventType kType = EventType::kCaseHandedOver;

@@ -57,6 +57,9 @@ struct WorkflowStep {
   WorkflowRoute on_accept_timeout;
   WorkflowRoute on_resolve_timeout;
   WorkflowRoute on_unresolved;
+  // An urge (催办) brings the step's running deadline forward to at most this
+  // long from the urge; absent, urging changes no deadline.
+  std::optional<Duration> urge_shortens_to;
 };
 
 struct Workflow {
