@@ -16,6 +16,7 @@ void assign(CaseState& k, const ev::StepAssignment& to) {
   k.level = to.level;
   k.lead_unit = to.lead_unit;
   k.co_handlers = to.co_handlers;
+  k.co_replied.clear();
   k.steps_visited.push_back(to.step);
   k.returned_by.clear();
   k.accept_by = to.accept_by;
@@ -78,6 +79,7 @@ void on(CaseState& k, const Event&, const ev::CaseEscalated& e) {
   assign(k, e.to);
   ++k.escalations;
 }
+void on(CaseState& k, const Event&, const ev::CoHandlerReplied& e) { k.co_replied.push_back(e.unit); }
 void on(CaseState& k, const Event&, const ev::CaseUrged& e) {
   ++k.urges;
   if (e.accept_by) k.accept_by = e.accept_by;

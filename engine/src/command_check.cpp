@@ -101,6 +101,10 @@ struct Checker {
     }
   }
   void operator()(const cmd::Close& c) { text("note", c.note); }
+  void operator()(const cmd::CoHandlerReply& c) {
+    required("unit", c.unit);
+    required_text("answer", c.answer);
+  }
   template <class Other>
   void operator()(const Other&) {}
 };

@@ -39,6 +39,7 @@ constexpr std::array<const char*, kCommandKindCount> kVerbs = {
     "time out the handling of",
     "time out the reply to",
     "time out the rating of",
+    "take a co-handler's reply to",
 };
 
 std::string title(LifecycleState s) { return kStateTitles[static_cast<int>(s)]; }
@@ -80,6 +81,18 @@ std::optional<ev::StepAssignment> assign(Scratch& s, int step, const std::string
       return std::nullopt;
     }
     lead = std::move(*held);
+  }
+  if (co_handlers.empty()) {
+    // The step's own co-handling roles (协办), as held for the case's place.
+    for (const auto& [level, role] : wf_step.co_handler_roles) {
+      WorkflowStep asked;
+      asked.level = level;
+      asked.role = role;
+      auto unit = s.in.directory.holder(s.in.current.location, asked);
+      if (unit && *unit != lead && std::find(co_handlers.begin(), co_handlers.end(), *unit) == co_handlers.end()) {
+        co_handlers.push_back(std::move(*unit));
+      }
+    }
   }
   return ev::StepAssignment{step,
                             wf_step.id,
@@ -276,6 +289,10 @@ void route_unresolved(Scratch& s, const cmd::Reply& c) {
 
 // 催办 with teeth: where the step says so, the running deadline of the step
 // comes forward to at most that long from now; it never moves later.
+void record_co_handler_reply(Scratch& s, const cmd::CoHandlerReply& c) {
+  emit(s, ev::CoHandlerReplied{c.unit, c.outcome, c.answer});
+}
+
 void record_urge(Scratch& s, const cmd::Urge& c) {
   ev::CaseUrged urged{c.note, std::nullopt, std::nullopt};
   const auto& k = s.in.current;

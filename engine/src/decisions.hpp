@@ -39,6 +39,7 @@ void escalate_to_next_step(Scratch& s, const cmd::Escalate& c);
 void route_onward(Scratch& s, const cmd::ResolveTimeout& c);
 void route_unresolved(Scratch& s, const cmd::Reply& c);
 void record_urge(Scratch& s, const cmd::Urge& c);
+void record_co_handler_reply(Scratch& s, const cmd::CoHandlerReply& c);
 void hand_over_ownership(Scratch& s, const cmd::HandOver& c);
 void suspend_case(Scratch& s, const cmd::Suspend& c);
 void resume_case(Scratch& s, const cmd::Resume& c);
@@ -76,6 +77,7 @@ bool timer_is_current(Scratch& s, const cmd::RatingTimeout& c);
 bool timer_is_current_and_moves_on(Scratch& s, const cmd::ResolveTimeout& c);
 bool timer_is_current_and_stays(Scratch& s, const cmd::ResolveTimeout& c);
 bool reply_stands(Scratch& s, const cmd::Reply& c);
+bool is_pending_co_handler(Scratch& s, const cmd::CoHandlerReply& c);
 bool unresolved_moves_on(Scratch& s, const cmd::Reply& c);
 
 }  // namespace escalator::lifecycle::decisions

@@ -101,6 +101,11 @@ void fields(auto& io, Is<ev::CaseEscalated> auto& e) {
   io("to", e.to);
   io("reason", e.reason);
 }
+void fields(auto& io, Is<ev::CoHandlerReplied> auto& e) {
+  io("unit", e.unit);
+  io("outcome", e.outcome);
+  io("answer", e.answer);
+}
 void fields(auto& io, Is<ev::CaseUrged> auto& e) {
   io("note", e.note);
   io("accept_by", e.accept_by);

@@ -164,10 +164,47 @@ bool timer_is_current_and_stays(Scratch& s, const cmd::ResolveTimeout& c) {
          !s.in.workflow.route(current_step(s), RouteTrigger::kResolveTimeout, s.in.current).has_value();
 }
 
-bool unresolved_moves_on(Scratch& s, const cmd::Reply& c) {
+namespace {
+// 会签: where the step requires it, the lead replies only after every
+// co-handling unit has.
+bool co_replies_complete(Scratch& s) {
+  const auto& k = s.in.current;
+  if (k.step < 0 || !s.in.workflow.steps.at(k.step).co_replies_required) return true;
+  std::string missing;
+  for (const auto& unit : k.co_handlers) {
+    if (std::find(k.co_replied.begin(), k.co_replied.end(), unit) == k.co_replied.end()) {
+      missing += (missing.empty() ? "" : ", ") + unit;
+    }
+  }
+  if (missing.empty()) return true;
+  return refuse(s, "Expected every co-handling unit of case " + case_id(s) +
+                       " to reply before the lead (会签), but " + missing + " has not");
+}
+
+bool unresolved_routes_on(const Scratch& s, const cmd::Reply& c) {
   return c.outcome == Outcome::kUnresolved &&
          s.in.workflow.route(current_step(s), RouteTrigger::kUnresolved, s.in.current).has_value();
 }
-bool reply_stands(Scratch& s, const cmd::Reply& c) { return !unresolved_moves_on(s, c); }
+}  // namespace
+
+bool unresolved_moves_on(Scratch& s, const cmd::Reply& c) {
+  return unresolved_routes_on(s, c) && co_replies_complete(s);
+}
+bool reply_stands(Scratch& s, const cmd::Reply& c) { return !unresolved_routes_on(s, c) && co_replies_complete(s); }
+
+bool is_pending_co_handler(Scratch& s, const cmd::CoHandlerReply& c) {
+  const auto& k = s.in.current;
+  if (std::find(k.co_handlers.begin(), k.co_handlers.end(), c.unit) == k.co_handlers.end()) {
+    std::string units;
+    for (const auto& u : k.co_handlers) units += (units.empty() ? "" : ", ") + u;
+    return refuse(s, "Expected a co-handling unit of case " + case_id(s) + " (" + (units.empty() ? "none" : units) +
+                         "), but got '" + c.unit + "'");
+  }
+  if (std::find(k.co_replied.begin(), k.co_replied.end(), c.unit) != k.co_replied.end()) {
+    return refuse(s, "Expected one reply from co-handling unit '" + c.unit + "' of case " + case_id(s) +
+                         ", but it has replied already");
+  }
+  return true;
+}
 
 }  // namespace escalator::lifecycle::decisions

@@ -80,6 +80,7 @@ ESCALATOR_ACTION(return_to_routing);
 ESCALATOR_ACTION(send_back_to_step);
 ESCALATOR_ACTION(escalate_to_next_step);
 ESCALATOR_ACTION(record_urge);
+ESCALATOR_ACTION(record_co_handler_reply);
 ESCALATOR_ACTION(hand_over_ownership);
 ESCALATOR_ACTION(suspend_case);
 ESCALATOR_ACTION(resume_case);
@@ -115,6 +116,7 @@ ESCALATOR_GUARD(timer_is_current);
 ESCALATOR_GUARD(timer_is_current_and_moves_on);
 ESCALATOR_GUARD(timer_is_current_and_stays);
 ESCALATOR_GUARD(reply_stands);
+ESCALATOR_GUARD(is_pending_co_handler);
 ESCALATOR_GUARD(unresolved_moves_on);
 
 #undef ESCALATOR_ACTION
@@ -156,6 +158,7 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
   using ResolveTimeout = cmd::ResolveTimeout;
   using ReplyTimeout = cmd::ReplyTimeout;
   using RatingTimeout = cmd::RatingTimeout;
+  using CoHandlerReply = cmd::CoHandlerReply;
 
   // clang-format off
   struct transition_table : boost::mpl::vector<
@@ -167,6 +170,7 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<Dispatched,     ReplyOnSpot,       Replied,        record_reply,                none>,
     Row<Accepted,       Reply,             Replied,        record_reply,                reply_stands>,
     Row<Accepted,       Reply,             Dispatched,     route_unresolved,            unresolved_moves_on>,
+    Row<Accepted,       CoHandlerReply,    none,           record_co_handler_reply,     is_pending_co_handler>,
     Row<Dispatched,     Return,            New,            return_to_routing,           none>,
     Row<Accepted,       Return,            New,            return_to_routing,           none>,
     Row<Accepted,       SendBack,          Dispatched,     send_back_to_step,           is_step_visited>,

@@ -142,6 +142,7 @@ constexpr std::string_view name_of(std::type_identity<cmd::ReplyTimeout>) {
 constexpr std::string_view name_of(std::type_identity<cmd::RatingTimeout>) {
   return "rating_timeout";
 }
+constexpr std::string_view name_of(std::type_identity<cmd::CoHandlerReply>) { return "co_handler_reply"; }
 
 template <std::size_t... I>
 constexpr std::array<std::string_view, sizeof...(I)> command_names(std::index_sequence<I...>) {

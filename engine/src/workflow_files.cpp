@@ -179,6 +179,23 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
     step.on_resolve_timeout = read_route(s, "on_resolve_timeout");
     step.on_unresolved = read_route(s, "on_unresolved");
     if (s.contains("urge_shortens_to")) step.urge_shortens_to = r.duration(doc, at + "/urge_shortens_to", {});
+    if (s.contains("co_handling")) {
+      const Json& co = s["co_handling"];
+      step.co_replies_required = co.value("replies", "lead") == "all";
+      if (co.contains("roles")) {
+        for (std::size_t j = 0; j < co["roles"].size(); ++j) {
+          const Json& role = co["roles"][j];
+          const Level level = kLevels.at(role["level"].get<std::string>());
+          const std::string name = role["role"].get<std::string>();
+          if (!directory.has_role(level, name)) {
+            r.problem(at + "/co_handling/roles/" + std::to_string(j) + "/role",
+                      "no unit at level " + std::string(to_string(level)) + " holds role '" + name +
+                          "' in the org directory, nor a fallback for it");
+          }
+          step.co_handler_roles.emplace_back(level, name);
+        }
+      }
+    }
     if (const int before = w.step_index(step.id); before >= 0) {
       r.problem(at + "/id", "step id '" + step.id + "' is already used by /steps/" + std::to_string(before));
     }

@@ -68,6 +68,7 @@ std::vector<EventPayload> every_payload() {
       ev::CaseMerged{.into = "370811-20250930-000001"},
       ev::CaseClosed{.note = "办结"},
       ev::OverdueMarked{.kind = DeadlineKind::kReply, .due = kT0 + 6h},
+      ev::CoHandlerReplied{.unit = "yangguang.office", .outcome = Outcome::kPartlyResolved, .answer = "社区已协调"},
   };
 }
 

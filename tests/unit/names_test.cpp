@@ -128,7 +128,7 @@ TEST_CASE("CommandNamesFollowTheVariantOrder") {
       "return",       "send_back",         "escalate",         "urge",          "hand_over",
       "suspend",      "resume",            "request_extension", "decide_extension", "follow_up",
       "rate",         "reopen",            "withdraw",         "merge",         "close",
-      "accept_timeout", "resolve_timeout", "reply_timeout",    "rating_timeout"};
+      "accept_timeout", "resolve_timeout", "reply_timeout",    "rating_timeout", "co_handler_reply"};
   REQUIRE(std::size(expected) == static_cast<std::size_t>(kCommandKindCount));
   for (int i = 0; i < kCommandKindCount; ++i) {
     CHECK(command_name(i) == expected[i]);

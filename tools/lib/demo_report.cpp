@@ -148,6 +148,8 @@ std::pair<std::string, std::string> describe(const Event& e) {
           return {"合并", "并入 " + d.into};
         } else if constexpr (std::is_same_v<T, ev::CaseClosed>) {
           return {"办结", d.note};
+        } else if constexpr (std::is_same_v<T, ev::CoHandlerReplied>) {
+          return {"会签", d.unit + "：" + d.answer};
         } else {
           return {"逾期", std::string(kDeadlines[int(d.kind)]) + "超期（时限 " + deadline(d.due) + "）"};
         }

@@ -58,7 +58,8 @@ CommandPayload sample_command(int kind, const std::string& other_case) {
     case 20: return cmd::AcceptTimeout{};
     case 21: return cmd::ResolveTimeout{};
     case 22: return cmd::ReplyTimeout{};
-    default: return cmd::RatingTimeout{};
+    case 23: return cmd::RatingTimeout{};
+    default: return cmd::CoHandlerReply{"yangguang.office", Outcome::kResolved, "社区已协调"};
   }
 }
 

@@ -77,7 +77,7 @@ const std::set<std::string> kVerbs = {
     "open", "dispatch", "accept", "reply_on_spot", "reply", "return", "send_back", "escalate",
     "urge", "hand_over", "suspend", "resume", "request_extension", "decide_extension",
     "follow_up", "rate", "reopen", "withdraw", "merge", "close", "accept_timeout",
-    "resolve_timeout", "reply_timeout", "rating_timeout"};
+    "resolve_timeout", "reply_timeout", "rating_timeout", "co_handler_reply"};
 
 }  // namespace
 
@@ -159,6 +159,9 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
       into = *aliased;
     }
     c.payload = cmd::Merge{into};
+  } else if (verb == "co_handler_reply") {
+    c.payload = cmd::CoHandlerReply{a.text("unit"), a.parsed<Outcome>("outcome", "resolved", parse_outcome),
+                                    a.text("answer", "已协助处理")};
   } else if (verb == "close") {
     c.payload = cmd::Close{a.text("note")};
   } else if (verb == "accept_timeout" || verb == "resolve_timeout" || verb == "reply_timeout" ||

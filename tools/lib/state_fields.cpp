@@ -38,6 +38,7 @@ const std::map<std::string, Reader>& readers() {
       {"level", [](const CaseState& k) { return std::string(to_string(k.level)); }},
       {"holder", [](const CaseState& k) { return k.lead_unit.empty() ? "none" : k.lead_unit; }},
       {"co_handlers", [](const CaseState& k) { return list_or_none(k.co_handlers); }},
+      {"co_replied", [](const CaseState& k) { return list_or_none(k.co_replied); }},
       {"accept_by", [](const CaseState& k) { return time_or_none(k.accept_by); }},
       {"resolve_by", [](const CaseState& k) { return time_or_none(k.resolve_by); }},
       {"reply_by", [](const CaseState& k) { return time_or_none(k.reply_by); }},

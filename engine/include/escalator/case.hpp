@@ -133,6 +133,7 @@ struct CaseState {
   Level level = Level::kCompound;
   std::string lead_unit;
   std::vector<std::string> co_handlers;
+  std::vector<std::string> co_replied;  // co-handling units that have replied at this step
   std::vector<int> steps_visited;  // in order; SendBack may go to any of them
   std::string returned_by;  // the unit that last returned it as not its own; cleared on dispatch
 

@@ -118,6 +118,13 @@ struct RatingTimeout {
   Timestamp due;
 };
 
+// One co-handling unit's part of a joint reply (会签).
+struct CoHandlerReply {
+  std::string unit;
+  Outcome outcome = Outcome::kResolved;
+  std::string answer;
+};
+
 }  // namespace cmd
 
 using CommandPayload =
@@ -125,7 +132,7 @@ using CommandPayload =
                  cmd::SendBack, cmd::Escalate, cmd::Urge, cmd::HandOver, cmd::Suspend, cmd::Resume,
                  cmd::RequestExtension, cmd::DecideExtension, cmd::FollowUp, cmd::Rate, cmd::Reopen,
                  cmd::Withdraw, cmd::Merge, cmd::Close, cmd::AcceptTimeout, cmd::ResolveTimeout,
-                 cmd::ReplyTimeout, cmd::RatingTimeout>;
+                 cmd::ReplyTimeout, cmd::RatingTimeout, cmd::CoHandlerReply>;
 
 inline constexpr int kCommandKindCount = std::variant_size_v<CommandPayload>;
 

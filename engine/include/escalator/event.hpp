@@ -50,8 +50,9 @@ enum class EventType : std::uint16_t {
   kWarningRaised = 21,        // 预逾期: a deadline is near (yellow)
   kMessageAdded = 22,         // a message between resident and handler
   kParkedForDispatcher = 23,  // routing found no holder; a dispatcher must choose
-  kCoHandlerReplied = 24,     // one co-handling unit's part of a joint reply (会签)
   kPersonalDataErased = 25,   // retention ended; reporter and content erased
+  // In use.
+  kCoHandlerReplied = 24,     // one co-handling unit's part of a joint reply (会签)
 };
 
 namespace ev {
@@ -191,6 +192,14 @@ struct OverdueMarked {
   Timestamp due{};
 };
 
+// One co-handling unit's part of a joint reply; the lead's reply may wait for all.
+struct CoHandlerReplied {
+  static constexpr EventType kType = EventType::kCoHandlerReplied;
+  std::string unit;
+  Outcome outcome = Outcome::kResolved;
+  std::string answer;
+};
+
 }  // namespace ev
 
 using EventPayload =
@@ -198,7 +207,8 @@ using EventPayload =
                  ev::CaseReturned, ev::CaseSentBack, ev::CaseEscalated, ev::CaseUrged,
                  ev::CaseHandedOver, ev::CaseSuspended, ev::CaseResumed, ev::ExtensionRequested,
                  ev::ExtensionDecided, ev::FollowUpStarted, ev::CaseRated, ev::CaseReopened,
-                 ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked>;
+                 ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked,
+                 ev::CoHandlerReplied>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "escalator/case.hpp"
@@ -60,6 +61,11 @@ struct WorkflowStep {
   // An urge (催办) brings the step's running deadline forward to at most this
   // long from the urge; absent, urging changes no deadline.
   std::optional<Duration> urge_shortens_to;
+  // Co-handling units (协办) the step brings in when the dispatcher names none:
+  // the holders of these roles at these levels for the case's place.
+  std::vector<std::pair<Level, std::string>> co_handler_roles;
+  // Whether the lead may reply only once every co-handling unit has (会签).
+  bool co_replies_required = false;
 };
 
 struct Workflow {
