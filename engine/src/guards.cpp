@@ -125,8 +125,8 @@ bool keeps_rating(Scratch& s, const cmd::Rate& c) { return !moves_on_rating(s, c
 bool can_reopen(Scratch& s, const cmd::Reopen&) {
   if (s.in.current.reopens >= s.in.workflow.max_reopens) {
     return refuse(s, "Expected case " + case_id(s) + " to have reopens left, but it has been reopened " +
-                         std::to_string(s.in.current.reopens) + " times, the limit of workflow " +
-                         s.in.workflow.id);
+                         std::to_string(s.in.current.reopens) + " times and workflow " + s.in.workflow.id +
+                         " allows " + std::to_string(s.in.workflow.max_reopens));
   }
   return true;
 }

@@ -27,7 +27,7 @@ class Locator : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Locator> 
 
   bool Key(const char* str, rapidjson::SizeType length, bool) {
     frames_.back().key = escaped(std::string_view(str, length));
-    offsets_.emplace(pointer(), stream_.Tell());
+    if (shallow()) offsets_.emplace(pointer(), stream_.Tell());
     return true;
   }
   bool StartObject() { return open(false); }
@@ -57,8 +57,12 @@ class Locator : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Locator> 
   }
   // An array element is located where its value is read.
   void at_value() {
-    if (frames_.back().in_array) offsets_.emplace(pointer(), stream_.Tell());
+    if (frames_.back().in_array && shallow()) offsets_.emplace(pointer(), stream_.Tell());
   }
+  // Deeper values get their nearest located ancestor's line: no workflow is
+  // that deep, and a pointer per value of a pathological file would take
+  // memory quadratic in its depth.
+  bool shallow() const { return frames_.size() <= 32; }
   void next_element() {
     if (frames_.back().in_array) ++frames_.back().index;
   }
@@ -86,7 +90,8 @@ std::map<std::string, int> json_pointer_lines(std::string_view text) {
   rapidjson::StringStream stream(copy.c_str());
   Locator locator(stream, offsets);
   rapidjson::Reader reader;
-  reader.Parse(stream, locator);
+  // Iterative: a file nested a million deep must not exhaust the stack.
+  reader.Parse<rapidjson::kParseIterativeFlag>(stream, locator);
   std::map<std::string, int> lines{{"", 1}};
   for (const auto& [pointer, offset] : offsets) {
     const auto end = copy.begin() + static_cast<std::ptrdiff_t>(std::min(offset, copy.size()));

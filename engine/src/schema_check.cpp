@@ -140,6 +140,10 @@ std::size_t code_points(const std::string& s) {
 // Why `value` breaks `schema`, in plain words; empty when none of the keywords
 // the configuration schema uses explains it.
 std::string reason(const OrderedJson& schema, const Json& value) {
+  // A choice of shapes (oneOf) says in its own words what it takes.
+  if (schema.contains("oneOf") && schema.contains("x-expected")) {
+    return "must be " + schema["x-expected"].get<std::string>() + ", but is " + describe(value);
+  }
   if (schema.contains("type") && schema["type"].is_string()) {
     const std::string type = schema["type"].get<std::string>();
     if (!has_type(value, type)) {
@@ -204,7 +208,8 @@ std::set<Problem> problems_of(const valijson::ValidationResults& results, const 
     const std::string& what = error.description;
     if (what.rfind("Failed to validate against schema associated with property", 0) == 0 ||
         what.rfind("Failed to validate against additional properties schema", 0) == 0 ||
-        what.rfind("Failed to validate item #", 0) == 0) {
+        what.rfind("Failed to validate item #", 0) == 0 ||
+        what.rfind("Failed to validate against child schema #", 0) == 0) {
       continue;
     }
     const Segments at = segments_of(error.context);

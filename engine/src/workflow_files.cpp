@@ -131,7 +131,7 @@ void check_routes(const Json& doc, Reader& r, const Workflow& w) {
         const std::string& then = targets[b];
         const bool written = b < route.size();
         const std::string at = "/steps/" + std::to_string(i) + "/" + kRouteKeys[which] +
-                               (doc["steps"][static_cast<std::size_t>(i)][kRouteKeys[which]].is_array()
+                               (doc["steps"][static_cast<std::size_t>(i)].value(kRouteKeys[which], Json()).is_array()
                                     ? "/" + std::to_string(b) + "/then"
                                     : "");
         if (then == "stay") continue;
@@ -220,6 +220,8 @@ std::string WorkflowProblem::text() const {
 }
 
 WorkflowFile read_workflow(std::string_view text, const std::string& file, const OrgDirectory& directory) {
+  // A UTF-8 byte-order mark: nlohmann skips it, RapidJSON would not, and lines would disagree.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   WorkflowFile result;
   Reader r(text, file);
   auto doc = parse_json_text(text);
