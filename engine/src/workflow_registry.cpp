@@ -6,25 +6,49 @@
 namespace escalator {
 
 Result<WorkflowRef> WorkflowRegistry::publish(Workflow workflow) {
+  std::vector<Workflow> one;
+  one.push_back(std::move(workflow));
+  auto refs = publish_all(std::move(one));
+  if (!refs) return tl::unexpected(refs.error());
+  return refs->front();
+}
+
+Result<std::vector<WorkflowRef>> WorkflowRegistry::publish_all(std::vector<Workflow> workflows) {
   std::unique_lock lock(mutex_);
-  auto& versions = versions_[workflow.id];
-  if (!versions.empty() && versions.back()->content_hash == workflow.content_hash) {
-    return WorkflowRef{workflow.id, versions.back()->version};
+  // What the catalog would take cases by: the new set, and the latest version
+  // of every workflow it does not replace.
+  std::vector<const Workflow*> after;
+  for (const auto& w : workflows) after.push_back(&w);
+  for (const auto& [id, versions] : versions_) {
+    const bool replaced = std::any_of(workflows.begin(), workflows.end(), [&](const Workflow& w) { return w.id == id; });
+    if (!replaced && !versions.empty()) after.push_back(versions.back().get());
   }
-  for (const auto& [id, others] : versions_) {
-    if (id == workflow.id || others.empty()) continue;
-    const Workflow& other = *others.back();
-    if (other.priority == workflow.priority && other.takes.overlaps(workflow.takes)) {
-      if (versions.empty()) versions_.erase(workflow.id);
-      return fail(ErrorCode::kInvalidArgument,
-                  "Expected workflow " + workflow.id + " to take cases no other workflow takes at priority " +
-                      std::to_string(workflow.priority) + ", but " + other.id + " (" + other.source +
-                      ") takes some of the same");
+  for (std::size_t i = 0; i < workflows.size(); ++i) {
+    for (const Workflow* other : after) {
+      const Workflow& w = workflows[i];
+      if (other == &w) continue;
+      if (other->id == w.id) {
+        return fail(ErrorCode::kInvalidArgument, "Expected one workflow with id " + w.id + ", but " + w.source +
+                                                     " and " + other->source + " both have it");
+      }
+      if (other->priority == w.priority && other->takes.overlaps(w.takes)) {
+        return fail(ErrorCode::kInvalidArgument,
+                    "Expected workflow " + w.id + " to take cases no other workflow takes at priority " +
+                        std::to_string(w.priority) + ", but " + other->id + " (" + other->source +
+                        ") takes some of the same");
+      }
     }
   }
-  workflow.version = versions.empty() ? 1 : versions.back()->version + 1;
-  versions.push_back(std::make_unique<const Workflow>(std::move(workflow)));
-  return WorkflowRef{versions.back()->id, versions.back()->version};
+  std::vector<WorkflowRef> refs;
+  for (auto& w : workflows) {
+    auto& versions = versions_[w.id];
+    if (versions.empty() || versions.back()->content_hash != w.content_hash || w.content_hash.empty()) {
+      w.version = versions.empty() ? 1 : versions.back()->version + 1;
+      versions.push_back(std::make_unique<const Workflow>(std::move(w)));
+    }
+    refs.push_back(WorkflowRef{versions.back()->id, versions.back()->version});
+  }
+  return refs;
 }
 
 std::vector<WorkflowProblem> WorkflowRegistry::load_directory(const std::filesystem::path& dir,
@@ -45,12 +69,9 @@ std::vector<WorkflowProblem> WorkflowRegistry::load_directory(const std::filesys
   }
   const auto between = check_workflow_set(read);
   problems.insert(problems.end(), between.begin(), between.end());
-  if (!between.empty()) return problems;
-  for (auto& w : read) {
-    const std::string source = w.source;
-    if (auto published = publish(std::move(w)); !published) {
-      problems.push_back({source, 1, "/takes", published.error().message});
-    }
+  if (!problems.empty()) return problems;
+  if (auto published = publish_all(std::move(read)); !published) {
+    problems.push_back({dir.string(), 1, "", published.error().message});
   }
   return problems;
 }

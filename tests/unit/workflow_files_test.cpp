@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "escalator/engine.hpp"
 #include "escalator/standins.hpp"
@@ -134,4 +136,31 @@ TEST_CASE("NoWorkflowForACaseIsNotFound") {
   auto none = registry.select(k);
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().message == "No workflow takes cases of category '环境/噪音', type consultation, channel hotline");
+}
+
+TEST_CASE("ADirectoryReloadMaySwapPrioritiesAllAtOnce") {
+  const auto dir = std::filesystem::temp_directory_path() / "escalator-reload-test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto write = [&](const char* name, const char* id, int priority) {
+    std::string text = kLeak;
+    text.replace(text.find("\"leaks\""), 7, std::string("\"") + id + "\"");
+    text.replace(text.find("\"priority\": 5"), 13, "\"priority\": " + std::to_string(priority));
+    std::ofstream(dir / name) << text;
+  };
+  write("a.json", "a", 10);
+  write("b.json", "b", 20);
+  WorkflowRegistry registry;
+  REQUIRE(registry.load_directory(dir, *sample_directory()).empty());
+  CaseState leak;
+  leak.category = "物业/漏水";
+  CHECK((*registry.select(leak))->id == "b");
+  write("a.json", "a", 20);
+  write("b.json", "b", 10);
+  const auto problems = registry.load_directory(dir, *sample_directory());
+  CHECK(problems.empty());
+  CHECK((*registry.select(leak))->id == "a");
+  CHECK(registry.find(WorkflowRef{"a", 2}).has_value());
+  CHECK(registry.find(WorkflowRef{"b", 1}).has_value());  // the old versions stay for their cases
+  std::filesystem::remove_all(dir);
 }

@@ -23,9 +23,14 @@ class WorkflowRegistry final : public WorkflowCatalog {
   // when, as published, it would take the same cases as another workflow at
   // the same priority (the message names both).
   [[nodiscard]] Result<WorkflowRef> publish(Workflow workflow);
+  // Publishes a set at once, all or none, judging overlaps against the set
+  // itself and the workflows it does not replace: two workflows may swap
+  // priorities in one reload. Readers see the catalog before or after, never
+  // half of it.
+  [[nodiscard]] Result<std::vector<WorkflowRef>> publish_all(std::vector<Workflow> workflows);
 
-  // Reads and publishes every *.json file in `dir`, in name order. Returns
-  // every problem found; workflows without problems are published.
+  // Reads every *.json file in `dir` and, when none has a problem, publishes
+  // them as one set (publish_all). Returns every problem found.
   std::vector<WorkflowProblem> load_directory(const std::filesystem::path& dir, const OrgDirectory& directory);
 
   // The latest version of the highest-priority workflow that takes the case.
