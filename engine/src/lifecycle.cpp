@@ -5,9 +5,10 @@
 // the machine itself is thrown away. Guards are questions about the case and
 // its workflow; a guard that says no leaves the reason for the refusal.
 //
-// The table must stay within MSM's 50-row limit under Boost 1.81 (the MPL
-// vector limit raised below). Rows that would only differ in the action are
-// merged (route_or_mark_overdue); see docs/decisions.md for how to grow.
+// Moves between states are rows of the machine's table; commands a state
+// answers without leaving it are rows of that state's internal table. The main
+// table must stay within MSM's 50-row limit under Boost 1.81 (the MPL vector
+// limit raised below); the internal tables each have their own.
 
 #define BOOST_MPL_CFG_NO_PREPROCESSED_HEADERS
 #define BOOST_MPL_LIMIT_VECTOR_SIZE 50
@@ -31,26 +32,6 @@ namespace {
 namespace msmf = boost::msm::front;
 using msmf::none;
 using msmf::Row;
-
-// ---- States -------------------------------------------------------------------
-// Absent is the machine's start: no case yet. Every other state is a LifecycleState.
-struct Absent : msmf::state<> {
-  static constexpr std::optional<LifecycleState> kState{};
-};
-template <LifecycleState S>
-struct StateOf : msmf::state<> {
-  static constexpr std::optional<LifecycleState> kState{S};
-};
-using New = StateOf<LifecycleState::kNew>;
-using Dispatched = StateOf<LifecycleState::kDispatched>;
-using Accepted = StateOf<LifecycleState::kAccepted>;
-using Replied = StateOf<LifecycleState::kReplied>;
-using AwaitingRating = StateOf<LifecycleState::kAwaitingRating>;
-using Rated = StateOf<LifecycleState::kRated>;
-using Closed = StateOf<LifecycleState::kClosed>;
-using Suspended = StateOf<LifecycleState::kSuspended>;
-using Withdrawn = StateOf<LifecycleState::kWithdrawn>;
-using Merged = StateOf<LifecycleState::kMerged>;
 
 // ---- Actions and guards ---------------------------------------------------------
 // Each forwards to a function of decisions.hpp, which holds the domain logic
@@ -122,6 +103,52 @@ ESCALATOR_GUARD(unresolved_moves_on);
 #undef ESCALATOR_ACTION
 #undef ESCALATOR_GUARD
 
+// ---- States -------------------------------------------------------------------
+// Absent is the machine's start: no case yet. Every other state is a LifecycleState.
+// Commands a state answers without leaving it (urging, hand-over, overdue marks)
+// are the state's own internal transitions: MSM appends them to the machine's
+// table, so the main table below holds only the moves between states.
+struct Absent : msmf::state<> {
+  static constexpr std::optional<LifecycleState> kState{};
+};
+template <LifecycleState S, class StaysWith = boost::mpl::vector0<>>
+struct StateOf : msmf::state<> {
+  static constexpr std::optional<LifecycleState> kState{S};
+  using internal_transition_table = StaysWith;
+};
+using msmf::Internal;
+using cmd::CoHandlerReply, cmd::DecideExtension, cmd::HandOver, cmd::ReplyTimeout,
+    cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
+
+// clang-format off
+using New = StateOf<LifecycleState::kNew, boost::mpl::vector<
+    //       Command            Action                       Guard
+    Internal<Urge,              record_urge,                 none>,
+    Internal<HandOver,          hand_over_ownership,         is_new_owner>,
+    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>>>;
+using Dispatched = StateOf<LifecycleState::kDispatched, boost::mpl::vector<
+    Internal<Urge,              record_urge,                 none>,
+    Internal<HandOver,          hand_over_ownership,         is_new_owner>,
+    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>>>;
+using Accepted = StateOf<LifecycleState::kAccepted, boost::mpl::vector<
+    Internal<CoHandlerReply,    record_co_handler_reply,     is_pending_co_handler>,
+    Internal<Urge,              record_urge,                 none>,
+    Internal<HandOver,          hand_over_ownership,         is_new_owner>,
+    Internal<RequestExtension,  record_extension_request,    can_request_extension>,
+    Internal<DecideExtension,   decide_extension,            has_extension_pending>,
+    Internal<ResolveTimeout,    mark_overdue,                timer_is_current_and_stays>,
+    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>>>;
+using Suspended = StateOf<LifecycleState::kSuspended, boost::mpl::vector<
+    Internal<Urge,              record_urge,                 none>,
+    Internal<HandOver,          hand_over_ownership,         is_new_owner>>>;
+// clang-format on
+using Replied = StateOf<LifecycleState::kReplied>;
+using AwaitingRating = StateOf<LifecycleState::kAwaitingRating>;
+using Rated = StateOf<LifecycleState::kRated>;
+using Closed = StateOf<LifecycleState::kClosed>;
+using Withdrawn = StateOf<LifecycleState::kWithdrawn>;
+using Merged = StateOf<LifecycleState::kMerged>;
+
 // ---- The machine -----------------------------------------------------------------
 struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
   using no_exception_thrown = int;
@@ -170,27 +197,16 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<Dispatched,     ReplyOnSpot,       Replied,        record_reply,                none>,
     Row<Accepted,       Reply,             Replied,        record_reply,                reply_stands>,
     Row<Accepted,       Reply,             Dispatched,     route_unresolved,            unresolved_moves_on>,
-    Row<Accepted,       CoHandlerReply,    none,           record_co_handler_reply,     is_pending_co_handler>,
     Row<Dispatched,     Return,            New,            return_to_routing,           none>,
     Row<Accepted,       Return,            New,            return_to_routing,           none>,
     Row<Accepted,       SendBack,          Dispatched,     send_back_to_step,           is_step_visited>,
     Row<Replied,        SendBack,          Dispatched,     send_back_to_step,           is_step_visited>,
     Row<Dispatched,     Escalate,          Dispatched,     escalate_to_next_step,       has_next_step>,
     Row<Accepted,       Escalate,          Dispatched,     escalate_to_next_step,       has_next_step>,
-    Row<New,            Urge,              none,           record_urge,                 none>,
-    Row<Dispatched,     Urge,              none,           record_urge,                 none>,
-    Row<Accepted,       Urge,              none,           record_urge,                 none>,
-    Row<Suspended,      Urge,              none,           record_urge,                 none>,
-    Row<New,            HandOver,          none,           hand_over_ownership,         is_new_owner>,
-    Row<Dispatched,     HandOver,          none,           hand_over_ownership,         is_new_owner>,
-    Row<Accepted,       HandOver,          none,           hand_over_ownership,         is_new_owner>,
-    Row<Suspended,      HandOver,          none,           hand_over_ownership,         is_new_owner>,
     Row<Dispatched,     Suspend,           Suspended,      suspend_case,                none>,
     Row<Accepted,       Suspend,           Suspended,      suspend_case,                none>,
     Row<Suspended,      Resume,            Dispatched,     resume_case,                 was_dispatched>,
     Row<Suspended,      Resume,            Accepted,       resume_case,                 was_accepted>,
-    Row<Accepted,       RequestExtension,  none,           record_extension_request,    can_request_extension>,
-    Row<Accepted,       DecideExtension,   none,           decide_extension,            has_extension_pending>,
     Row<Replied,        FollowUp,          AwaitingRating, start_follow_up,             none>,
     Row<Replied,        Rate,              Rated,          record_rating,               keeps_rating>,
     Row<Replied,        Rate,              Dispatched,     record_rating_and_move_on,   moves_on_rating>,
@@ -208,10 +224,6 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<Rated,          Close,             Closed,         close_case,                  none>,
     Row<Dispatched,     AcceptTimeout,     Dispatched,     route_or_mark_overdue,       timer_is_current>,
     Row<Accepted,       ResolveTimeout,    Dispatched,     route_onward,                timer_is_current_and_moves_on>,
-    Row<Accepted,       ResolveTimeout,    none,           mark_overdue,                timer_is_current_and_stays>,
-    Row<New,            ReplyTimeout,      none,           mark_overdue,                timer_is_current>,
-    Row<Dispatched,     ReplyTimeout,      none,           mark_overdue,                timer_is_current>,
-    Row<Accepted,       ReplyTimeout,      none,           mark_overdue,                timer_is_current>,
     Row<AwaitingRating, RatingTimeout,     Rated,          rate_no_answer,              timer_is_current>
   > {};
   // clang-format on
@@ -309,15 +321,30 @@ std::string guard_name() {
   }
 }
 
+template <class R>
+TableRow row_of(std::optional<LifecycleState> from, std::optional<LifecycleState> to) {
+  return TableRow{from, command_kind_of<typename R::Evt>(), to, R::Action::kName,
+                  guard_name<typename R::Guard>()};
+}
+
 std::vector<TableRow> read_table() {
   std::vector<TableRow> rows;
   boost::mpl::for_each<LifecycleDef::transition_table,
                        std::add_pointer<boost::mpl::placeholders::_1>>([&rows](auto* row) {
     using R = std::remove_pointer_t<decltype(row)>;
-    rows.push_back(TableRow{R::Source::kState, command_kind_of<typename R::Evt>(),
-                            target_of<R>(), R::Action::kName,
-                            guard_name<typename R::Guard>()});
+    rows.push_back(row_of<R>(R::Source::kState, target_of<R>()));
   });
+  boost::mpl::for_each<AllStates, std::add_pointer<boost::mpl::placeholders::_1>>(
+      [&rows](auto* state) {
+        using S = std::remove_pointer_t<decltype(state)>;
+        if constexpr (S::kState.has_value()) {
+          boost::mpl::for_each<typename S::internal_transition_table,
+                               std::add_pointer<boost::mpl::placeholders::_1>>([&rows](auto* row) {
+            using R = std::remove_pointer_t<decltype(row)>;
+            rows.push_back(row_of<R>(S::kState, std::nullopt));
+          });
+        }
+      });
   return rows;
 }
 

@@ -152,7 +152,8 @@ std::string lifecycle_markdown() {
   std::ostringstream md;
   const auto& rows = lifecycle::table();
   md << "### The transition table\n\n"
-     << "As written in `engine/src/lifecycle.cpp`, top to bottom (" << rows.size() << " rows).\n\n"
+     << "As written in `engine/src/lifecycle.cpp` (" << rows.size() << " rows): the machine's table of\n"
+     << "moves between states, then each state's internal table of commands it answers in place.\n\n"
      << "| Start | Command | Next | Action | Guard |\n|---|---|---|---|---|\n";
   for (const auto& r : rows) {
     md << "| " << title(r.from) << " | " << command_name(r.command_kind) << " | "
