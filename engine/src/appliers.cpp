@@ -146,6 +146,11 @@ void on(CaseState& k, const Event& meta, const ev::CaseClosed&) {
   k.closed_at = meta.time;
 }
 // The deadline stops running: it is recorded as missed, not fired again.
+void on(CaseState& k, const Event&, const ev::WarningRaised& e) {
+  k.warned.push_back(DeadlineWarning{e.kind, e.due});
+  ++k.warnings;
+}
+
 void on(CaseState& k, const Event&, const ev::OverdueMarked& e) {
   k.overdue.push_back(e.kind);
   switch (e.kind) {
@@ -165,6 +170,10 @@ Result<void> apply(CaseState& state, const Event& event) {
                     ", but got event " + std::to_string(event.seq));
   }
   std::visit([&](const auto& payload) { on(state, event, payload); }, event.payload);
+  // A warning stands while its deadline runs unchanged: a supervisor's yellow
+  // mark means "this deadline, now", not "was once near".
+  std::erase_if(state.warned,
+                [&](const DeadlineWarning& w) { return running_deadline(state, w.kind) != w.due; });
   state.version = event.seq;
   state.updated_at = event.time;
   if (event.seq == 1) {

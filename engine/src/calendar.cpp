@@ -73,7 +73,56 @@ Timestamp end_of_working_hours(const Calendar& calendar, Timestamp from, std::in
   return Timestamp::max();
 }
 
+// The start of the `amount`-th working day counted back from the day in which
+// the instant just before `due` falls.
+Timestamp start_of_working_days_before(const Calendar& calendar, Timestamp due, std::int64_t amount) {
+  sys_days day = china_day(due - seconds{1});
+  for (int idle = 0; idle <= kMaxDaysWithoutWork; day -= days{1}) {
+    if (!calendar.is_working_day(day)) {
+      ++idle;
+      continue;
+    }
+    idle = 0;
+    if (--amount == 0) return china_midnight(day);
+  }
+  return Timestamp::min();
+}
+
+Timestamp start_of_working_hours_before(const Calendar& calendar, Timestamp due, std::int64_t amount) {
+  seconds left = hours{amount};
+  sys_days day = china_day(due);
+  for (int idle = 0; idle <= kMaxDaysWithoutWork; day -= days{1}) {
+    if (!calendar.is_working_day(day)) {
+      ++idle;
+      continue;
+    }
+    idle = 0;
+    for (auto w = kWorkingHours.rbegin(); w != kWorkingHours.rend(); ++w) {
+      const Timestamp begin = china_midnight(day) + w->begin;
+      const Timestamp end = std::min(due, china_midnight(day) + w->end);
+      if (end <= begin) continue;
+      // `<=`: walking back exactly a window's length lands on its start (13:00),
+      // not on the end of the one before (12:00).
+      if (left <= end - begin) return end - left;
+      left -= end - begin;
+    }
+  }
+  return Timestamp::min();
+}
+
 }  // namespace
+
+Timestamp Calendar::before(Timestamp due, const Duration& d) const {
+  if (d.amount <= 0 || due == Timestamp::max()) return due;
+  if (d.amount > kMaxAmount) return Timestamp::min();
+  switch (d.unit) {
+    case Duration::Unit::kHours: return due - hours{d.amount};
+    case Duration::Unit::kWorkingHours: return start_of_working_hours_before(*this, due, d.amount);
+    case Duration::Unit::kDays: return due - days{d.amount};
+    case Duration::Unit::kWorkingDays: return start_of_working_days_before(*this, due, d.amount);
+  }
+  return due;
+}
 
 Timestamp Calendar::deadline(Timestamp from, const Duration& d) const {
   // A zero (or, from corrupt data, negative) duration is already due.

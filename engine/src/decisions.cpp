@@ -14,7 +14,7 @@ constexpr std::array<const char*, kLifecycleStateCount> kStateTitles = {
     "Rated", "Closed",     "Suspended", "Withdrawn", "Merged"};
 
 // "Expected to <verb> case ...", in CommandPayload order.
-constexpr std::array<const char*, kCommandKindCount> kVerbs = {
+constexpr const char* kVerbs[] = {
     "open",
     "dispatch",
     "accept",
@@ -40,7 +40,9 @@ constexpr std::array<const char*, kCommandKindCount> kVerbs = {
     "time out the reply to",
     "time out the rating of",
     "take a co-handler's reply to",
+    "raise a warning on",
 };
+static_assert(std::size(kVerbs) == kCommandKindCount, "a verb for every command");
 
 std::string title(LifecycleState s) { return kStateTitles[static_cast<int>(s)]; }
 
@@ -387,6 +389,8 @@ void mark_overdue(Scratch& s, const cmd::ResolveTimeout& c) {
 void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c) {
   emit(s, ev::OverdueMarked{DeadlineKind::kReply, c.due});
 }
+
+void raise_warning(Scratch& s, const cmd::RaiseWarning& c) { emit(s, ev::WarningRaised{c.kind, c.due}); }
 
 void rate_no_answer(Scratch& s, const cmd::RatingTimeout&) {
   emit(s, ev::CaseRated{s.in.workflow.no_answer_counts_as, "回访超时未评价"});

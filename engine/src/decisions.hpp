@@ -56,6 +56,7 @@ void route_or_mark_overdue(Scratch& s, const cmd::AcceptTimeout& c);
 void mark_overdue(Scratch& s, const cmd::ResolveTimeout& c);
 void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c);
 void rate_no_answer(Scratch& s, const cmd::RatingTimeout& c);
+void raise_warning(Scratch& s, const cmd::RaiseWarning& c);
 
 // Guards.
 bool routing_is_valid(Scratch& s, const cmd::Dispatch& c);
@@ -79,5 +80,6 @@ bool timer_is_current_and_stays(Scratch& s, const cmd::ResolveTimeout& c);
 bool reply_stands(Scratch& s, const cmd::Reply& c);
 bool is_pending_co_handler(Scratch& s, const cmd::CoHandlerReply& c);
 bool unresolved_moves_on(Scratch& s, const cmd::Reply& c);
+bool warning_is_due(Scratch& s, const cmd::RaiseWarning& c);
 
 }  // namespace escalator::lifecycle::decisions

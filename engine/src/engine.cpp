@@ -346,12 +346,19 @@ Result<std::vector<Event>> Engine::history(const std::string& case_id) const {
 std::vector<std::string> Engine::case_ids() const { return impl_->options.store->case_ids(); }
 
 namespace {
-std::vector<RunningDeadline> all_running(const std::vector<std::unique_ptr<Shard>>& shards) {
-  std::vector<RunningDeadline> all;
+// Warnings whose deadline has come too are left out: the timeout says more.
+std::vector<PendingTimer> all_pending(const std::vector<std::unique_ptr<Shard>>& shards,
+                                      const WorkflowCatalog& workflows, const Calendar& calendar,
+                                      std::optional<Timestamp> now = std::nullopt) {
+  std::vector<PendingTimer> all;
   for (const auto& shard : shards) {
     std::lock_guard lock(shard->mutex);
     for (const auto& [id, record] : shard->cases) {
-      for (const auto& d : running_deadlines(record.state)) all.push_back(d);
+      const auto workflow = workflows.find(record.state.workflow);
+      for (auto& timer : pending_timers(record.state, workflow ? *workflow : nullptr, calendar)) {
+        if (timer.warning && now && timer.deadline.due <= *now) continue;
+        all.push_back(std::move(timer));
+      }
     }
   }
   std::sort(all.begin(), all.end());
@@ -359,18 +366,18 @@ std::vector<RunningDeadline> all_running(const std::vector<std::unique_ptr<Shard
 }
 }  // namespace
 
-std::optional<Timestamp> Engine::next_deadline() const {
-  auto all = all_running(impl_->shards);
+std::optional<Timestamp> Engine::next_timer() const {
+  const auto all = all_pending(impl_->shards, *impl_->options.workflows, *impl_->options.calendar);
   if (all.empty()) return std::nullopt;
-  return all.front().due;
+  return all.front().at;
 }
 
 std::vector<Result<Decision>> Engine::fire_due_timers() {
   const Timestamp now = impl_->options.clock->now();
   std::vector<std::future<Result<Decision>>> pending;
-  for (const auto& due : all_running(impl_->shards)) {
-    if (due.due > now) break;
-    pending.push_back(submit(timeout_command(due)));
+  for (const auto& timer : all_pending(impl_->shards, *impl_->options.workflows, *impl_->options.calendar, now)) {
+    if (timer.at > now) break;
+    pending.push_back(submit(timer_command(timer)));
   }
   std::vector<Result<Decision>> decided;
   for (auto& f : pending) decided.push_back(f.get());

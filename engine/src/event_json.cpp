@@ -149,6 +149,10 @@ void fields(auto& io, Is<ev::OverdueMarked> auto& e) {
   io("kind", e.kind);
   io("due", e.due);
 }
+void fields(auto& io, Is<ev::WarningRaised> auto& e) {
+  io("kind", e.kind);
+  io("due", e.due);
+}
 
 class Writer {
  public:

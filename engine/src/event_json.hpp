@@ -35,7 +35,7 @@ EventJson payload_to_json(const EventPayload& payload);
 //   a missing field, named by its path ("missing field 'data.to.lead_unit'");
 //   a field of the wrong JSON type or with a value its type cannot take;
 //   an unknown type name, or a reserved one this version has no reader for
-//   ("event type 21 (WarningRaised) has no reader in this version").
+//   ("event type 22 (MessageAdded) has no reader in this version").
 [[nodiscard]] Result<Event> event_from_json(const EventJson& json);
 
 }  // namespace escalator

@@ -164,6 +164,34 @@ bool timer_is_current_and_stays(Scratch& s, const cmd::ResolveTimeout& c) {
          !s.in.workflow.route(current_step(s), RouteTrigger::kResolveTimeout, s.in.current).has_value();
 }
 
+bool warning_is_due(Scratch& s, const cmd::RaiseWarning& c) {
+  const auto& k = s.in.current;
+  const std::string what = std::string(to_string(c.kind)) + " deadline of case " + case_id(s);
+  const auto running = running_deadline(k, c.kind);
+  if (!running || *running != c.due) {
+    return refuse(s, "Expected the " + what + " to be " + format_time(c.due) + ", but it is " +
+                         (running ? format_time(*running) : std::string("not running")));
+  }
+  const auto before = s.in.workflow.warning_before(k.step, c.kind);
+  if (!before) {
+    return refuse(s, "Expected workflow " + s.in.workflow.id + " to warn before the " + what +
+                         ", but it sets no warn_before for it");
+  }
+  const Timestamp warn_at = s.in.calendar.before(c.due, *before);
+  if (s.in.now >= c.due) {
+    return refuse(s, "Expected the warning before the " + what + " (" + format_time(c.due) +
+                         "), but that deadline has passed");
+  }
+  if (s.in.now < warn_at) {
+    return refuse(s, "Expected the warning for the " + what + " to be due (" + format_time(warn_at) +
+                         "), but it is " + format_time(s.in.now));
+  }
+  if (std::find(k.warned.begin(), k.warned.end(), DeadlineWarning{c.kind, c.due}) != k.warned.end()) {
+    return refuse(s, "Expected the " + what + " (" + format_time(c.due) + ") not to have been warned of, but it was");
+  }
+  return true;
+}
+
 namespace {
 // 会签: where the step requires it, the lead replies only after every
 // co-handling unit has.

@@ -79,6 +79,7 @@ ESCALATOR_ACTION(route_onward);
 ESCALATOR_ACTION(route_unresolved);
 ESCALATOR_ACTION(mark_overdue);
 ESCALATOR_ACTION(rate_no_answer);
+ESCALATOR_ACTION(raise_warning);
 
 ESCALATOR_GUARD(routing_is_valid);
 ESCALATOR_GUARD(is_step_visited);
@@ -99,6 +100,7 @@ ESCALATOR_GUARD(timer_is_current_and_stays);
 ESCALATOR_GUARD(reply_stands);
 ESCALATOR_GUARD(is_pending_co_handler);
 ESCALATOR_GUARD(unresolved_moves_on);
+ESCALATOR_GUARD(warning_is_due);
 
 #undef ESCALATOR_ACTION
 #undef ESCALATOR_GUARD
@@ -117,7 +119,7 @@ struct StateOf : msmf::state<> {
   using internal_transition_table = StaysWith;
 };
 using msmf::Internal;
-using cmd::CoHandlerReply, cmd::DecideExtension, cmd::HandOver, cmd::ReplyTimeout,
+using cmd::CoHandlerReply, cmd::DecideExtension, cmd::HandOver, cmd::RaiseWarning, cmd::ReplyTimeout,
     cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
 
 // clang-format off
@@ -125,11 +127,13 @@ using New = StateOf<LifecycleState::kNew, boost::mpl::vector<
     //       Command            Action                       Guard
     Internal<Urge,              record_urge,                 none>,
     Internal<HandOver,          hand_over_ownership,         is_new_owner>,
-    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>>>;
+    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>,
+    Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
 using Dispatched = StateOf<LifecycleState::kDispatched, boost::mpl::vector<
     Internal<Urge,              record_urge,                 none>,
     Internal<HandOver,          hand_over_ownership,         is_new_owner>,
-    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>>>;
+    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>,
+    Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
 using Accepted = StateOf<LifecycleState::kAccepted, boost::mpl::vector<
     Internal<CoHandlerReply,    record_co_handler_reply,     is_pending_co_handler>,
     Internal<Urge,              record_urge,                 none>,
@@ -137,13 +141,15 @@ using Accepted = StateOf<LifecycleState::kAccepted, boost::mpl::vector<
     Internal<RequestExtension,  record_extension_request,    can_request_extension>,
     Internal<DecideExtension,   decide_extension,            has_extension_pending>,
     Internal<ResolveTimeout,    mark_overdue,                timer_is_current_and_stays>,
-    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>>>;
+    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>,
+    Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
 using Suspended = StateOf<LifecycleState::kSuspended, boost::mpl::vector<
     Internal<Urge,              record_urge,                 none>,
     Internal<HandOver,          hand_over_ownership,         is_new_owner>>>;
 // clang-format on
 using Replied = StateOf<LifecycleState::kReplied>;
-using AwaitingRating = StateOf<LifecycleState::kAwaitingRating>;
+using AwaitingRating = StateOf<LifecycleState::kAwaitingRating, boost::mpl::vector<
+    Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
 using Rated = StateOf<LifecycleState::kRated>;
 using Closed = StateOf<LifecycleState::kClosed>;
 using Withdrawn = StateOf<LifecycleState::kWithdrawn>;

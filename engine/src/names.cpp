@@ -73,10 +73,10 @@ constexpr std::array<Name, 6> kLevels{{
     {"district", "区县"},
 }};
 constexpr std::array<Name, 4> kDeadlineKinds{{
-    {"accept", ""},
-    {"resolve", ""},
-    {"reply", ""},
-    {"rating", ""},
+    {"accept", "签收时限"},
+    {"resolve", "办理时限"},
+    {"reply", "答复时限"},
+    {"rating", "评价时限"},
 }};
 
 // A value outside the enumeration can only come from a cast of corrupt data;
@@ -143,6 +143,7 @@ constexpr std::string_view name_of(std::type_identity<cmd::RatingTimeout>) {
   return "rating_timeout";
 }
 constexpr std::string_view name_of(std::type_identity<cmd::CoHandlerReply>) { return "co_handler_reply"; }
+constexpr std::string_view name_of(std::type_identity<cmd::RaiseWarning>) { return "raise_warning"; }
 
 template <std::size_t... I>
 constexpr std::array<std::string_view, sizeof...(I)> command_names(std::index_sequence<I...>) {
@@ -179,6 +180,7 @@ std::string_view label_zh(RequestType t) { return row(kRequestTypes, t).zh; }
 std::string_view label_zh(Outcome o) { return row(kOutcomes, o).zh; }
 std::string_view label_zh(Rating r) { return row(kRatings, r).zh; }
 std::string_view label_zh(Level l) { return row(kLevels, l).zh; }
+std::string_view label_zh(DeadlineKind k) { return row(kDeadlineKinds, k).zh; }
 
 Result<LifecycleState> parse_lifecycle_state(std::string_view text) {
   return parse<LifecycleState>(kLifecycleStates, "a lifecycle state", text);
@@ -194,6 +196,9 @@ Result<Outcome> parse_outcome(std::string_view text) {
 }
 Result<Rating> parse_rating(std::string_view text) {
   return parse<Rating>(kRatings, "a rating", text);
+}
+Result<DeadlineKind> parse_deadline_kind(std::string_view text) {
+  return parse<DeadlineKind>(kDeadlineKinds, "a deadline kind", text);
 }
 
 std::string_view command_name(const CommandPayload& payload) {

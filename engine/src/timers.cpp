@@ -1,39 +1,77 @@
 #include "timers.hpp"
 
+#include <algorithm>
+
 namespace escalator {
+namespace {
+
+constexpr DeadlineKind kDeadlineKinds[] = {DeadlineKind::kAccept, DeadlineKind::kResolve,
+                                           DeadlineKind::kReply, DeadlineKind::kRating};
+
+const std::optional<Timestamp>& stored_deadline(const CaseState& k, DeadlineKind kind) {
+  switch (kind) {
+    case DeadlineKind::kAccept: return k.accept_by;
+    case DeadlineKind::kResolve: return k.resolve_by;
+    case DeadlineKind::kReply: return k.reply_by;
+    case DeadlineKind::kRating: return k.rating_by;
+  }
+  return k.accept_by;
+}
+
+bool runs_in(LifecycleState state, DeadlineKind kind) {
+  switch (kind) {
+    case DeadlineKind::kAccept: return state == LifecycleState::kDispatched;
+    case DeadlineKind::kResolve: return state == LifecycleState::kAccepted;
+    case DeadlineKind::kReply:
+      return state == LifecycleState::kNew || state == LifecycleState::kDispatched ||
+             state == LifecycleState::kAccepted;
+    case DeadlineKind::kRating: return state == LifecycleState::kAwaitingRating;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Timestamp> running_deadline(const CaseState& k, DeadlineKind kind) {
+  if (!runs_in(k.state, kind)) return std::nullopt;
+  return stored_deadline(k, kind);
+}
 
 std::vector<RunningDeadline> running_deadlines(const CaseState& k) {
   std::vector<RunningDeadline> running;
-  auto add = [&](DeadlineKind kind, const std::optional<Timestamp>& due) {
-    if (due) running.push_back(RunningDeadline{*due, k.id, kind, k.version});
-  };
-  switch (k.state) {
-    case LifecycleState::kNew:
-      add(DeadlineKind::kReply, k.reply_by);
-      break;
-    case LifecycleState::kDispatched:
-      add(DeadlineKind::kAccept, k.accept_by);
-      add(DeadlineKind::kReply, k.reply_by);
-      break;
-    case LifecycleState::kAccepted:
-      add(DeadlineKind::kResolve, k.resolve_by);
-      add(DeadlineKind::kReply, k.reply_by);
-      break;
-    case LifecycleState::kAwaitingRating:
-      add(DeadlineKind::kRating, k.rating_by);
-      break;
-    default:
-      break;
+  for (const DeadlineKind kind : kDeadlineKinds) {
+    if (const auto due = running_deadline(k, kind)) running.push_back(RunningDeadline{*due, k.id, kind, k.version});
   }
   return running;
 }
 
-Command timeout_command(const RunningDeadline& d) {
+std::vector<PendingTimer> pending_timers(const CaseState& k, const Workflow* workflow, const Calendar& calendar) {
+  std::vector<PendingTimer> timers;
+  for (const auto& deadline : running_deadlines(k)) {
+    timers.push_back(PendingTimer{deadline.due, false, deadline});
+    if (workflow == nullptr) continue;
+    const auto before = workflow->warning_before(k.step, deadline.kind);
+    if (!before) continue;
+    const DeadlineWarning warning{deadline.kind, deadline.due};
+    if (std::find(k.warned.begin(), k.warned.end(), warning) != k.warned.end()) continue;
+    // A warning that would come only at the deadline itself says nothing the timeout does not.
+    const Timestamp at = calendar.before(deadline.due, *before);
+    if (at < deadline.due) timers.push_back(PendingTimer{at, true, deadline});
+  }
+  return timers;
+}
+
+Command timer_command(const PendingTimer& timer) {
+  const RunningDeadline& d = timer.deadline;
   Command c;
   c.case_id = d.case_id;
   c.actor = "timer";
-  c.idempotency_key = "timer/" + std::string(to_string(d.kind)) + "/" + format_time(d.due) + "/v" +
-                      std::to_string(d.case_version);
+  c.idempotency_key = std::string(timer.warning ? "warning/" : "timer/") + std::string(to_string(d.kind)) + "/" +
+                      format_time(d.due) + "/v" + std::to_string(d.case_version);
+  if (timer.warning) {
+    c.payload = cmd::RaiseWarning{d.kind, d.due};
+    return c;
+  }
   switch (d.kind) {
     case DeadlineKind::kAccept: c.payload = cmd::AcceptTimeout{d.due}; break;
     case DeadlineKind::kResolve: c.payload = cmd::ResolveTimeout{d.due}; break;

@@ -31,6 +31,24 @@ int Workflow::step_index(std::string_view step_id) const {
   return -1;
 }
 
+const std::optional<Duration>& DeadlineWarnings::of(DeadlineKind kind) const {
+  switch (kind) {
+    case DeadlineKind::kAccept: return accept;
+    case DeadlineKind::kResolve: return resolve;
+    case DeadlineKind::kReply: return reply;
+    case DeadlineKind::kRating: return rating;
+  }
+  return accept;
+}
+
+std::optional<Duration> Workflow::warning_before(int step, DeadlineKind kind) const {
+  const bool step_deadline = kind == DeadlineKind::kAccept || kind == DeadlineKind::kResolve;
+  if (step_deadline && step >= 0 && static_cast<std::size_t>(step) < steps.size()) {
+    if (const auto& own = steps[static_cast<std::size_t>(step)].warn_before.of(kind)) return own;
+  }
+  return warn_before.of(kind);
+}
+
 std::optional<int> Workflow::route(int step, RouteTrigger trigger, const CaseState& k) const {
   const WorkflowStep& at = steps.at(static_cast<std::size_t>(step));
   const WorkflowRoute& r = trigger == RouteTrigger::kAcceptTimeout    ? at.on_accept_timeout

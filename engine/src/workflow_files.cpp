@@ -163,6 +163,48 @@ void check_routes(const Json& doc, Reader& r, const Workflow& w) {
   }
 }
 
+// The warnings under `pointer` ("/warn_before", "/steps/0/warn_before").
+DeadlineWarnings read_warnings(const Json& doc, Reader& r, const std::string& pointer) {
+  DeadlineWarnings warnings;
+  if (!doc.contains(Json::json_pointer(pointer))) return warnings;
+  auto read = [&](const char* key, std::optional<Duration>& into) {
+    if (doc.contains(Json::json_pointer(pointer + "/" + key))) into = r.duration(doc, pointer + "/" + key, {});
+  };
+  read("accept", warnings.accept);
+  read("resolve", warnings.resolve);
+  read("reply", warnings.reply);
+  read("rating", warnings.rating);
+  return warnings;
+}
+
+// A warning as long as its deadline, or longer, would be raised the moment the
+// deadline starts. Only durations in one unit compare: a working day is not a
+// fixed number of hours.
+void check_warning(Reader& r, const std::string& pointer, const std::optional<Duration>& warning,
+                   const Duration& deadline, const std::string& deadline_name) {
+  if (!warning || warning->unit != deadline.unit || warning->amount < deadline.amount) return;
+  r.problem(pointer, "warns " + format_duration(*warning) + " ahead of " + deadline_name + ", which is itself " +
+                         format_duration(deadline) + ": the warning would come as soon as the deadline starts; it must be shorter");
+}
+
+void check_warnings(Reader& r, const Workflow& w) {
+  for (std::size_t i = 0; i < w.steps.size(); ++i) {
+    const WorkflowStep& step = w.steps[i];
+    const std::string at = "/steps/" + std::to_string(i);
+    const int index = static_cast<int>(i);
+    for (const DeadlineKind kind : {DeadlineKind::kAccept, DeadlineKind::kResolve}) {
+      const bool own = step.warn_before.of(kind).has_value();
+      const std::string pointer = own ? at + "/warn_before/" + std::string(to_string(kind))
+                                      : "/warn_before/" + std::string(to_string(kind));
+      const Duration& deadline = kind == DeadlineKind::kAccept ? step.accept_within : step.resolve_within;
+      check_warning(r, pointer, w.warning_before(index, kind), deadline,
+                    "the " + std::string(to_string(kind)) + " deadline (step '" + step.id + "')");
+    }
+  }
+  check_warning(r, "/warn_before/reply", w.warn_before.reply, w.reply_within, "the reply deadline");
+  check_warning(r, "/warn_before/rating", w.warn_before.rating, w.rating_within, "the rating deadline");
+}
+
 void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workflow& w) {
   const Json& steps = doc["steps"];
   for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -179,6 +221,7 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
     step.on_resolve_timeout = read_route(s, "on_resolve_timeout");
     step.on_unresolved = read_route(s, "on_unresolved");
     if (s.contains("urge_shortens_to")) step.urge_shortens_to = r.duration(doc, at + "/urge_shortens_to", {});
+    step.warn_before = read_warnings(doc, r, at + "/warn_before");
     if (s.contains("co_handling")) {
       const Json& co = s["co_handling"];
       step.co_replies_required = co.value("replies", "lead") == "all";
@@ -258,6 +301,8 @@ WorkflowFile read_workflow(std::string_view text, const std::string& file, const
   if (doc->contains("follow_up") && (*doc)["follow_up"].contains("no_answer")) {
     w.no_answer_counts_as = *parse_rating((*doc)["follow_up"]["no_answer"].get<std::string>());
   }
+  w.warn_before = read_warnings(*doc, r, "/warn_before");
+  check_warnings(r, w);
   w.content_hash = sha256_hex(doc->dump());
   w.source = file;
   result.problems = std::move(r.problems_);

@@ -157,3 +157,54 @@ TEST_CASE("AmountsBeyondAnyParsableDurationNeverFallDue") {
   CHECK(calendar.deadline(kTuesdayAfternoon, Duration{INT64_MAX, kWorkingDays}) ==
         Timestamp::max());
 }
+
+namespace {
+std::string before(const Calendar& calendar, Timestamp due, std::int64_t amount, Duration::Unit unit) {
+  return format_time(calendar.before(due, Duration{amount, unit}));
+}
+// The midnight closing Friday 2025-10-03: where a working-day deadline from that week ends.
+const Timestamp kEndOfFriday = cst(2025, 10, 4, 0);
+}  // namespace
+
+TEST_CASE("WarningsHoursAndDaysBeforeAreSubtracted") {
+  const WeekdayCalendar calendar;
+  CHECK(before(calendar, kEndOfFriday, 4, kHours) == "2025-10-03T20:00:00+08:00");
+  CHECK(before(calendar, kEndOfFriday, 2, kDays) == "2025-10-02T00:00:00+08:00");
+}
+
+TEST_CASE("WarningWorkingDaysBeforeStartAtMidnightOfTheLastWorkingDays") {
+  const WeekdayCalendar calendar;
+  CHECK(before(calendar, kEndOfFriday, 1, kWorkingDays) == "2025-10-03T00:00:00+08:00");
+  CHECK(before(calendar, kEndOfFriday, 2, kWorkingDays) == "2025-10-02T00:00:00+08:00");
+  // Ending at the midnight closing Monday, two working days back skips the weekend.
+  CHECK(before(calendar, cst(2025, 10, 7, 0), 2, kWorkingDays) == "2025-10-03T00:00:00+08:00");
+  // A holiday is not counted: Thursday off, so the second working day back is Wednesday.
+  const WeekdayCalendar thursday_off({sys_days{2025y / October / 2}});
+  CHECK(before(thursday_off, kEndOfFriday, 2, kWorkingDays) == "2025-10-01T00:00:00+08:00");
+}
+
+TEST_CASE("WarningWorkingHoursBeforeWalkBackThroughOfficeHours") {
+  const WeekdayCalendar calendar;
+  // Friday afternoon holds four working hours, so four before the end of Friday is 13:00,
+  CHECK(before(calendar, kEndOfFriday, 4, kWorkingHours) == "2025-10-03T13:00:00+08:00");
+  // and a fifth reaches back over lunch into the morning.
+  CHECK(before(calendar, kEndOfFriday, 5, kWorkingHours) == "2025-10-03T11:00:00+08:00");
+  CHECK(before(calendar, cst(2025, 10, 3, 15, 30), 1, kWorkingHours) == "2025-10-03T14:30:00+08:00");
+  // From Monday 10:00 two working hours back: one on Monday, one on Friday afternoon.
+  CHECK(before(calendar, cst(2025, 10, 6, 10), 2, kWorkingHours) == "2025-10-03T16:00:00+08:00");
+  // Each is the inverse of deadline() where the start lies in office hours.
+  const Timestamp start = cst(2025, 9, 30, 10);
+  for (std::int64_t h = 1; h <= 20; ++h) {
+    const Timestamp due = calendar.deadline(start, Duration{h, kWorkingHours});
+    CHECK(calendar.before(due, Duration{h, kWorkingHours}) == start);
+  }
+}
+
+TEST_CASE("WarningBeforeANeverDueDeadlineNeverComes") {
+  const WeekdayCalendar calendar;
+  CHECK(calendar.before(Timestamp::max(), Duration{1, kWorkingDays}) == Timestamp::max());
+  CHECK(calendar.before(kEndOfFriday, Duration{0, kWorkingDays}) == kEndOfFriday);
+  const NoWorkCalendar no_work;
+  CHECK(no_work.before(kEndOfFriday, Duration{1, kWorkingHours}) == Timestamp::min());
+  CHECK(no_work.before(kEndOfFriday, Duration{1, kWorkingDays}) == Timestamp::min());
+}

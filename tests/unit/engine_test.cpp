@@ -142,10 +142,12 @@ TEST_CASE("DueTimersFireInDeadlineOrderAndOnlyWhenDue") {
   const auto b = h.send("", "GD-B", Harness::leak()).get()->case_id;
   REQUIRE(h.send(b, "d", cmd::Dispatch{}).get().has_value());
 
-  CHECK(h.engine->next_deadline() == at("2025-11-13T00:00:00+08:00"));
+  // a's warning, four working hours before its accept deadline at the end of the 12th.
+  CHECK(h.engine->next_timer() == at("2025-11-12T13:00:00+08:00"));
   CHECK(h.engine->fire_due_timers().empty());
   h.clock->set(at("2025-11-15T00:00:00+08:00"));
   // a's property step (due the 13th) and b's (the 14th); a's branch step is due the 15th.
+  // The warnings before them are not raised: their deadlines have come.
   auto fired = h.engine->fire_due_timers();
   REQUIRE(fired.size() == 2);
   CHECK(fired[0]->case_id == a);
@@ -311,4 +313,56 @@ TEST_CASE("AnOpenWithoutAFirstContactIsRefused") {
   auto refused = h.send("", "GD-1", open).get();
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().message == "first_contact.unit: required for open");
+}
+
+TEST_CASE("AWarningIsRaisedOnceAheadOfItsDeadlineAndNotForAMovedOne") {
+  Harness h(0);
+  const auto id = h.send("", "GD-W", Harness::leak()).get()->case_id;
+  REQUIRE(h.send(id, "d", cmd::Dispatch{}).get().has_value());
+  // Accept by the end of Wednesday the 12th; the built-in workflow warns four working hours ahead.
+  REQUIRE(h.engine->get(id)->accept_by == at("2025-11-13T00:00:00+08:00"));
+  h.clock->set(at("2025-11-12T12:59:59+08:00"));
+  CHECK(h.engine->fire_due_timers().empty());
+  h.clock->set(at("2025-11-12T13:00:00+08:00"));
+  auto fired = h.engine->fire_due_timers();
+  REQUIRE(fired.size() == 1);
+  REQUIRE(fired[0].has_value());
+  REQUIRE(fired[0]->events.size() == 1);
+  const auto* warning = std::get_if<ev::WarningRaised>(&fired[0]->events[0].payload);
+  REQUIRE(warning != nullptr);
+  CHECK(warning->kind == DeadlineKind::kAccept);
+  CHECK(warning->due == at("2025-11-13T00:00:00+08:00"));
+  CHECK(h.engine->get(id)->warned == std::vector<DeadlineWarning>{{DeadlineKind::kAccept, warning->due}});
+  // Once raised, the next timer is the deadline itself, and firing again raises nothing.
+  CHECK(h.engine->next_timer() == at("2025-11-13T00:00:00+08:00"));
+  CHECK(h.engine->fire_due_timers().empty());
+  // The same warning sent again, as a timer that fired twice would, is refused.
+  Command again{id, "again", std::nullopt, "timer", cmd::RaiseWarning{DeadlineKind::kAccept, warning->due}};
+  auto refused = h.engine->submit(std::move(again)).get();
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.find("not to have been warned of") != std::string::npos);
+  // Escalated at the deadline, the branch's own deadline gets its own warning.
+  h.clock->set(at("2025-11-13T00:00:00+08:00"));
+  REQUIRE(h.engine->fire_due_timers().size() == 1);
+  CHECK(h.engine->get(id)->warned.empty());
+  CHECK(h.engine->get(id)->warnings == 1);
+  CHECK(h.engine->next_timer() == at("2025-11-13T13:00:00+08:00"));
+}
+
+TEST_CASE("AWarningIsRefusedBeforeItsTimeAndWhereTheWorkflowSetsNone") {
+  Harness h(0);
+  const auto id = h.send("", "GD-E", Harness::leak()).get()->case_id;
+  REQUIRE(h.send(id, "d", cmd::Dispatch{}).get().has_value());
+  const Timestamp due = *h.engine->get(id)->accept_by;
+  Command early{id, "early", std::nullopt, "timer", cmd::RaiseWarning{DeadlineKind::kAccept, due}};
+  auto refused = h.engine->submit(std::move(early)).get();
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message ==
+        "Expected the warning for the accept deadline of case " + id +
+            " to be due (2025-11-12T13:00:00+08:00), but it is 2025-11-11T09:00:00+08:00");
+  // The built-in workflow warns of no rating deadline.
+  Command rating{id, "rating", std::nullopt, "timer", cmd::RaiseWarning{DeadlineKind::kRating, due}};
+  auto none = h.engine->submit(std::move(rating)).get();
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().message.find("not running") != std::string::npos);
 }

@@ -69,6 +69,7 @@ std::vector<EventPayload> every_payload() {
       ev::CaseClosed{.note = "办结"},
       ev::OverdueMarked{.kind = DeadlineKind::kReply, .due = kT0 + 6h},
       ev::CoHandlerReplied{.unit = "yangguang.office", .outcome = Outcome::kPartlyResolved, .answer = "社区已协调"},
+      ev::WarningRaised{.kind = DeadlineKind::kResolve, .due = kT0 + 7h},
   };
 }
 
@@ -196,9 +197,9 @@ void check_data_loss(const Result<Event>& result, const std::string& message) {
 
 TEST_CASE("ReservedTypeHasNoReader") {
   EventJson json = event_to_json(event_with(ev::CaseUrged{.note = "x", .accept_by = {}, .resolve_by = {}}));
-  json["type"] = "WarningRaised";
+  json["type"] = "MessageAdded";
   check_data_loss(event_from_json(json),
-                  "event type 21 (WarningRaised) has no reader in this version");
+                  "event type 22 (MessageAdded) has no reader in this version");
 }
 
 TEST_CASE("UnknownTypeIsDataLoss") {

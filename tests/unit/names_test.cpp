@@ -128,7 +128,8 @@ TEST_CASE("CommandNamesFollowTheVariantOrder") {
       "return",       "send_back",         "escalate",         "urge",          "hand_over",
       "suspend",      "resume",            "request_extension", "decide_extension", "follow_up",
       "rate",         "reopen",            "withdraw",         "merge",         "close",
-      "accept_timeout", "resolve_timeout", "reply_timeout",    "rating_timeout", "co_handler_reply"};
+      "accept_timeout", "resolve_timeout", "reply_timeout",    "rating_timeout", "co_handler_reply",
+      "raise_warning"};
   REQUIRE(std::size(expected) == static_cast<std::size_t>(kCommandKindCount));
   for (int i = 0; i < kCommandKindCount; ++i) {
     CHECK(command_name(i) == expected[i]);
@@ -188,4 +189,15 @@ TEST_CASE("EventTypeOfAPayloadIsItsDeclaredType") {
   CHECK(event_type(EventPayload{ev::CaseRated{}}) == EventType::kCaseRated);
   CHECK(event_type(EventPayload{ev::OverdueMarked{}}) == EventType::kOverdueMarked);
   check_every_payload(std::make_index_sequence<std::variant_size_v<EventPayload>>{});
+}
+
+TEST_CASE("DeadlineKindsParseFromEnglishAndChinese") {
+  for (const auto kind : {DeadlineKind::kAccept, DeadlineKind::kResolve, DeadlineKind::kReply, DeadlineKind::kRating}) {
+    CHECK(parse_deadline_kind(to_string(kind)) == kind);
+    CHECK(parse_deadline_kind(label_zh(kind)) == kind);
+  }
+  CHECK(label_zh(DeadlineKind::kAccept) == "签收时限");
+  const auto wrong = parse_deadline_kind("");
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error().message.find("a deadline kind") != std::string::npos);
 }

@@ -61,6 +61,28 @@ TEST_CASE("AFileIsReadIntoTheWorkflowItSays") {
   CHECK(read(reflowed).content_hash == w.content_hash);
 }
 
+TEST_CASE("AStepsOwnWarningsReplaceTheWorkflowsForItsDeadlinesOnly") {
+  const Workflow w = read(R"({
+    "id": "warned", "name": "预警",
+    "steps": [
+      {"id": "property", "name": "物业公司", "level": "compound", "role": "property_company",
+       "accept_within": "1 working-day", "resolve_within": "3 working-days", "warn_before": {"resolve": "2h"}},
+      {"id": "grid", "name": "网格", "level": "grid", "role": "grid_worker",
+       "accept_within": "1 working-day", "resolve_within": "3 working-days"}
+    ],
+    "reply_within": "15 working-days",
+    "warn_before": {"accept": "4 working-hours", "resolve": "1 working-day", "reply": "2 working-days"}
+  })");
+  using U = Duration::Unit;
+  CHECK(w.warning_before(0, DeadlineKind::kResolve) == Duration{2, U::kHours});
+  CHECK(w.warning_before(0, DeadlineKind::kAccept) == Duration{4, U::kWorkingHours});
+  CHECK(w.warning_before(1, DeadlineKind::kResolve) == Duration{1, U::kWorkingDays});
+  CHECK(w.warning_before(1, DeadlineKind::kReply) == Duration{2, U::kWorkingDays});
+  CHECK(w.warning_before(-1, DeadlineKind::kReply) == Duration{2, U::kWorkingDays});
+  CHECK_FALSE(w.warning_before(0, DeadlineKind::kRating).has_value());
+  CHECK_FALSE(read(kLeak).warning_before(0, DeadlineKind::kAccept).has_value());
+}
+
 TEST_CASE("CategoriesMatchByPrefixAtSlashes") {
   WorkflowTakes takes;
   takes.categories = {"物业"};

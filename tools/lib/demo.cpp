@@ -104,8 +104,8 @@ class Month {
 
   void run() {
     const Timestamp end = *parse_time(kEnd);
-    while (!queue_.empty() || engine_->next_deadline()) {
-      const auto timer = engine_->next_deadline();
+    while (!queue_.empty() || engine_->next_timer()) {
+      const auto timer = engine_->next_timer();
       const bool timer_first = timer && (queue_.empty() || *timer <= queue_.begin()->first.first);
       const Timestamp t = timer_first ? *timer : queue_.begin()->first.first;
       if (t >= end) break;

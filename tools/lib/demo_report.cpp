@@ -150,6 +150,8 @@ std::pair<std::string, std::string> describe(const Event& e) {
           return {"办结", d.note};
         } else if constexpr (std::is_same_v<T, ev::CoHandlerReplied>) {
           return {"会签", d.unit + "：" + d.answer};
+        } else if constexpr (std::is_same_v<T, ev::WarningRaised>) {
+          return {"预警", std::string(kDeadlines[int(d.kind)]) + "将到（时限 " + deadline(d.due) + "）"};
         } else {
           return {"逾期", std::string(kDeadlines[int(d.kind)]) + "超期（时限 " + deadline(d.due) + "）"};
         }
@@ -201,6 +203,7 @@ void print_summary(const Engine& engine, const std::vector<CasePlan>& plans,
   const auto catalog = builtin_workflows();
   int received = 0, closed = 0, on_spot = 0, by_timeout = 0, manual_up = 0, overdue = 0, reopened = 0;
   int withdrawn = 0, merged = 0, returned = 0, suspended = 0, extended = 0, urged = 0, open = 0;
+  int warned = 0;
   std::map<int, int> at_step;                  // closed cases by the step that answered
   std::map<Rating, int> ratings;               // every rating given, reopening ones too
   std::map<std::string, int> categories;       // first level of the category tree
@@ -222,6 +225,7 @@ void print_summary(const Engine& engine, const std::vector<CasePlan>& plans,
     manual_up += up_by_hand;
     suspended += paused;
     overdue += !k->overdue.empty();
+    warned += k->warnings > 0;
     reopened += k->reopens > 0;
     returned += k->returns > 0;
     extended += k->extensions_granted > 0;
@@ -258,6 +262,7 @@ void print_summary(const Engine& engine, const std::vector<CasePlan>& plans,
   row(out, "在办 still open", std::to_string(open));
   row(out, "超时上报 escalated by timer", std::to_string(by_timeout));
   row(out, "主动上报 escalated by hand", std::to_string(manual_up));
+  row(out, "预警 warned (yellow)", std::to_string(warned));
   row(out, "逾期 overdue", std::to_string(overdue));
   row(out, "重启 reopened", std::to_string(reopened));
   row(out, "撤单 withdrawn", std::to_string(withdrawn));

@@ -60,16 +60,9 @@ class Args {
 
 Result<Timestamp> due_of(const CommandSite& site, DeadlineKind kind, Args& args) {
   if (auto given = args.text("due"); !given.empty()) return parse_time(given);
-  const std::optional<Timestamp>* running = nullptr;
   if (site.state) {
-    switch (kind) {
-      case DeadlineKind::kAccept: running = &site.state->accept_by; break;
-      case DeadlineKind::kResolve: running = &site.state->resolve_by; break;
-      case DeadlineKind::kReply: running = &site.state->reply_by; break;
-      case DeadlineKind::kRating: running = &site.state->rating_by; break;
-    }
+    if (const auto running = running_deadline(*site.state, kind)) return *running;
   }
-  if (running && *running) return **running;
   return Timestamp{};  // no deadline running: the engine will say so
 }
 
@@ -77,7 +70,7 @@ const std::set<std::string> kVerbs = {
     "open", "dispatch", "accept", "reply_on_spot", "reply", "return", "send_back", "escalate",
     "urge", "hand_over", "suspend", "resume", "request_extension", "decide_extension",
     "follow_up", "rate", "reopen", "withdraw", "merge", "close", "accept_timeout",
-    "resolve_timeout", "reply_timeout", "rating_timeout", "co_handler_reply"};
+    "resolve_timeout", "reply_timeout", "rating_timeout", "co_handler_reply", "raise_warning"};
 
 }  // namespace
 
@@ -162,6 +155,11 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
   } else if (verb == "co_handler_reply") {
     c.payload = cmd::CoHandlerReply{a.text("unit"), a.parsed<Outcome>("outcome", "resolved", parse_outcome),
                                     a.text("answer", "已协助处理")};
+  } else if (verb == "raise_warning") {
+    const DeadlineKind kind = a.parsed<DeadlineKind>("kind", "", parse_deadline_kind);
+    auto due = due_of(site, kind, a);
+    if (!due) return tl::unexpected(due.error());
+    c.payload = cmd::RaiseWarning{kind, *due};
   } else if (verb == "close") {
     c.payload = cmd::Close{a.text("note")};
   } else if (verb == "accept_timeout" || verb == "resolve_timeout" || verb == "reply_timeout" ||

@@ -170,7 +170,7 @@ class Runner {
     }
     if (target < clock_->now()) return failed("the clock does not go back");
     // Deadlines fire in order, each at its own time, as they would live.
-    while (auto next = engine_->next_deadline()) {
+    while (auto next = engine_->next_timer()) {
       if (*next > target) break;
       clock_->set(std::max(*next, clock_->now()));
       bool any_decided = false;

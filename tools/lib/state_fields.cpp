@@ -48,6 +48,12 @@ const std::map<std::string, Reader>& readers() {
          for (auto kind : k.overdue) kinds.emplace_back(to_string(kind));
          return list_or_none(kinds);
        }},
+      {"warned", [](const CaseState& k) {
+         std::vector<std::string> kinds;
+         for (const auto& w : k.warned) kinds.emplace_back(to_string(w.kind));
+         return list_or_none(kinds);
+       }},
+      {"warnings", [](const CaseState& k) { return std::to_string(k.warnings); }},
       {"extension_requested", [](const CaseState& k) {
          return k.extension_requested ? format_duration(*k.extension_requested) : "none";
        }},

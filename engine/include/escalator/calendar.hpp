@@ -25,6 +25,16 @@ class Calendar {
   // of zero or less. Timestamp::max() ("never due") for more than 1,000,000
   // units, or when no working day comes within ten years.
   Timestamp deadline(Timestamp from, const Duration& d) const;
+
+  // The instant `d` before `due`, for warnings (预警) ahead of a deadline:
+  // hours and days are subtracted; N working hours are walked back through
+  // the working hours before `due`; N working days before `due` is 00:00 of
+  // the N-th working day counted back from the day `due` ends (that day
+  // included when it is a working day), so "1 working-day" before a deadline
+  // at the midnight closing Friday is Friday 00:00. `due` itself for an amount
+  // of zero or less; Timestamp::min() (already past) when the walk finds no
+  // room within ten years; `due` unchanged when it is Timestamp::max().
+  Timestamp before(Timestamp due, const Duration& d) const;
 };
 
 }  // namespace escalator

@@ -63,11 +63,13 @@ std::string_view label_zh(RequestType t);
 std::string_view label_zh(Outcome o);
 std::string_view label_zh(Rating r);
 std::string_view label_zh(Level l);
+std::string_view label_zh(DeadlineKind k);
 [[nodiscard]] Result<LifecycleState> parse_lifecycle_state(std::string_view text);
 [[nodiscard]] Result<RequestType> parse_request_type(std::string_view text);
 [[nodiscard]] Result<Channel> parse_channel(std::string_view text);
 [[nodiscard]] Result<Outcome> parse_outcome(std::string_view text);
 [[nodiscard]] Result<Rating> parse_rating(std::string_view text);
+[[nodiscard]] Result<DeadlineKind> parse_deadline_kind(std::string_view text);
 
 // Where the matter is. district_code is the 6-digit administrative division
 // code (370811 is 任城区, 济宁市); the rest name units of the org directory.
@@ -108,6 +110,14 @@ struct WorkflowRef {
   friend bool operator==(const WorkflowRef&, const WorkflowRef&) = default;
 };
 
+// A deadline the case has been warned of (预逾期).
+struct DeadlineWarning {
+  DeadlineKind kind = DeadlineKind::kAccept;
+  Timestamp due{};
+
+  friend bool operator==(const DeadlineWarning&, const DeadlineWarning&) = default;
+};
+
 struct CaseState {
   std::string id;  // "370811-20250930-000017"
   LifecycleState state = LifecycleState::kNew;
@@ -143,6 +153,8 @@ struct CaseState {
   std::optional<Timestamp> reply_by;  // the case's reply deadline (限期答复)
   std::optional<Timestamp> rating_by;
   std::vector<DeadlineKind> overdue;  // deadlines missed, in the order missed
+  std::vector<DeadlineWarning> warned;  // running deadlines warned of (预逾期)
+  int warnings = 0;  // warnings raised over the case's life
 
   // Suspension and extension.
   LifecycleState suspended_from = LifecycleState::kNew;
@@ -169,5 +181,10 @@ struct CaseState {
 
   friend bool operator==(const CaseState&, const CaseState&) = default;
 };
+
+// The deadline of `kind` if it runs in the case's state: reply while New,
+// Dispatched or Accepted; accept while Dispatched; resolve while Accepted;
+// rating while AwaitingRating. None runs while Suspended or once answered.
+std::optional<Timestamp> running_deadline(const CaseState& k, DeadlineKind kind);
 
 }  // namespace escalator

@@ -125,6 +125,14 @@ struct CoHandlerReply {
   std::string answer;
 };
 
+// A 预逾期 warning: the deadline of `kind`, due at `due`, is near. Timers send
+// it at the time the workflow's warn_before says; it is refused before then,
+// once the deadline has moved, and when the case was already warned of it.
+struct RaiseWarning {
+  DeadlineKind kind = DeadlineKind::kAccept;
+  Timestamp due;
+};
+
 }  // namespace cmd
 
 using CommandPayload =
@@ -132,7 +140,8 @@ using CommandPayload =
                  cmd::SendBack, cmd::Escalate, cmd::Urge, cmd::HandOver, cmd::Suspend, cmd::Resume,
                  cmd::RequestExtension, cmd::DecideExtension, cmd::FollowUp, cmd::Rate, cmd::Reopen,
                  cmd::Withdraw, cmd::Merge, cmd::Close, cmd::AcceptTimeout, cmd::ResolveTimeout,
-                 cmd::ReplyTimeout, cmd::RatingTimeout, cmd::CoHandlerReply>;
+                 cmd::ReplyTimeout, cmd::RatingTimeout, cmd::CoHandlerReply,
+                 cmd::RaiseWarning>;
 
 inline constexpr int kCommandKindCount = std::variant_size_v<CommandPayload>;
 

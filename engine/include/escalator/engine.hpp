@@ -89,12 +89,14 @@ class Engine {
   // Ids of every case, in the order opened.
   std::vector<std::string> case_ids() const;
 
-  // The earliest running deadline of any case, if any.
-  std::optional<Timestamp> next_deadline() const;
-  // Submits a timeout command for every running deadline at or before the
-  // clock's now and waits for their decisions. Returns them, earliest first.
+  // When the earliest pending timer of any case fires, if any: a running
+  // deadline, or the warning (预逾期) its workflow asks for ahead of it.
+  std::optional<Timestamp> next_timer() const;
+  // Submits the command of every timer due at or before the clock's now (a
+  // timeout, or a raise_warning unless its deadline has come too) and waits
+  // for their decisions. Returns them, earliest first.
   // Must not be called from a worker thread (a logger, a collaborator): it
-  // waits for work those threads would have to do. Deadlines are found among
+  // waits for work those threads would have to do. Timers are found among
   // the cases the engine has touched since it opened.
   std::vector<Result<Decision>> fire_due_timers();
 

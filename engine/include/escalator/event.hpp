@@ -47,11 +47,11 @@ enum class EventType : std::uint16_t {
   kCaseClosed = 19,
   kOverdueMarked = 20,
   // Reserved for later versions; no applier yet, so finding one is data loss.
-  kWarningRaised = 21,        // 预逾期: a deadline is near (yellow)
   kMessageAdded = 22,         // a message between resident and handler
   kParkedForDispatcher = 23,  // routing found no holder; a dispatcher must choose
   kPersonalDataErased = 25,   // retention ended; reporter and content erased
   // In use.
+  kWarningRaised = 21,        // 预逾期: a deadline is near (yellow)
   kCoHandlerReplied = 24,     // one co-handling unit's part of a joint reply (会签)
 };
 
@@ -200,6 +200,13 @@ struct CoHandlerReplied {
   std::string answer;
 };
 
+// 预逾期: the deadline of `kind`, due at `due`, is near.
+struct WarningRaised {
+  static constexpr EventType kType = EventType::kWarningRaised;
+  DeadlineKind kind = DeadlineKind::kAccept;
+  Timestamp due{};
+};
+
 }  // namespace ev
 
 using EventPayload =
@@ -208,7 +215,7 @@ using EventPayload =
                  ev::CaseHandedOver, ev::CaseSuspended, ev::CaseResumed, ev::ExtensionRequested,
                  ev::ExtensionDecided, ev::FollowUpStarted, ev::CaseRated, ev::CaseReopened,
                  ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked,
-                 ev::CoHandlerReplied>;
+                 ev::CoHandlerReplied, ev::WarningRaised>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history

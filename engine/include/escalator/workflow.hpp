@@ -45,6 +45,17 @@ using WorkflowRoute = std::vector<WorkflowBranch>;
 // What a route is about.
 enum class RouteTrigger : std::uint8_t { kAcceptTimeout, kResolveTimeout, kUnresolved };
 
+// How long before each kind of deadline a 预逾期 (yellow) warning is raised;
+// absent, that deadline gets none.
+struct DeadlineWarnings {
+  std::optional<Duration> accept;
+  std::optional<Duration> resolve;
+  std::optional<Duration> reply;
+  std::optional<Duration> rating;
+
+  const std::optional<Duration>& of(DeadlineKind kind) const;
+};
+
 // One rung of the ladder: "the property company of the compound", "the grid
 // worker", "the street office".
 struct WorkflowStep {
@@ -66,6 +77,8 @@ struct WorkflowStep {
   std::vector<std::pair<Level, std::string>> co_handler_roles;
   // Whether the lead may reply only once every co-handling unit has (会签).
   bool co_replies_required = false;
+  // Warnings for this step's accept and resolve deadlines, in place of the workflow's.
+  DeadlineWarnings warn_before;
 };
 
 struct Workflow {
@@ -88,9 +101,14 @@ struct Workflow {
   bool follow_up_required = true;  // false: a case may close once answered
   // What a follow-up nobody answered is recorded as.
   Rating no_answer_counts_as = Rating::kNoAnswer;
+  // Warnings for every step's deadlines, unless the step says otherwise, and
+  // for the reply and rating deadlines.
+  DeadlineWarnings warn_before;
 
   // -1 when the workflow has no step of that id.
   int step_index(std::string_view step_id) const;
+  // How long before the deadline of `kind` a case at `step` is warned; nullopt: no warning.
+  std::optional<Duration> warning_before(int step, DeadlineKind kind) const;
   // The step a case at `step` moves to on `trigger`; nullopt when it stays.
   std::optional<int> route(int step, RouteTrigger trigger, const CaseState& k) const;
 };
