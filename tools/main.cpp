@@ -90,13 +90,27 @@ int simulate(std::vector<std::string> args) {
       if (!read.workflow) return 1;
       if (auto published = registry->publish(std::move(*read.workflow)); !published) return 1;
       workflows = registry;
-    } else if (fs::is_directory(a)) {
-      for (const auto& entry : fs::recursive_directory_iterator(a)) {
-        if (entry.path().extension() == ".scn") files.push_back(entry.path());
+    } else if (std::error_code error; fs::is_directory(a, error)) {
+      const auto before = files.size();
+      for (fs::recursive_directory_iterator it(a, error), end; !error && it != end; it.increment(error)) {
+        if (it->path().extension() == ".scn") files.push_back(it->path());
+      }
+      if (error) {
+        std::cout << "ERROR " << a << ": cannot be read: " << error.message() << "\n";
+        return 1;
+      }
+      if (files.size() == before) {
+        std::cout << "ERROR " << a << ": holds no scenario (.scn) file\n";
+        return 1;
       }
     } else {
       files.emplace_back(a);
     }
+  }
+  if (files.empty()) {
+    std::cout << "ERROR no scenario to run: name .scn files or directories"
+              << (workflows ? ", or --scenario FILE after the workflow" : "") << "\n";
+    return 2;
   }
   std::sort(files.begin(), files.end());
   int failed = 0;

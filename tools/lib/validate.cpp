@@ -8,18 +8,25 @@ namespace escalator::tools {
 
 std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesystem::path>& paths) {
   std::vector<std::filesystem::path> files;
+  std::vector<WorkflowProblem> problems;
   for (const auto& path : paths) {
-    if (std::filesystem::is_directory(path)) {
-      for (const auto& entry : std::filesystem::directory_iterator(path)) {
-        if (entry.path().extension() == ".json") files.push_back(entry.path());
-      }
-    } else {
+    std::error_code error;
+    if (!std::filesystem::is_directory(path, error)) {
       files.push_back(path);
+      continue;
+    }
+    const auto before = files.size();
+    for (std::filesystem::directory_iterator it(path, error), end; !error && it != end; it.increment(error)) {
+      if (it->path().extension() == ".json") files.push_back(it->path());
+    }
+    if (error) {
+      problems.push_back({path.string(), 1, "", "cannot be read: " + error.message()});
+    } else if (files.size() == before) {
+      problems.push_back({path.string(), 1, "", "holds no workflow (.json) file"});
     }
   }
   std::sort(files.begin(), files.end());
   const auto directory = sample_directory();
-  std::vector<WorkflowProblem> problems;
   std::vector<Workflow> read;
   for (const auto& file : files) {
     auto loaded = load_workflow_file(file, *directory);
