@@ -37,6 +37,7 @@ void on(CaseState& k, const Event&, const ev::CaseOpened& e) {
   k.content = e.content;
   k.external_id = e.external_id;
   k.owner = e.owner;
+  k.workflow_hash = e.workflow_hash;
   k.reply_by = e.reply_by;
 }
 void on(CaseState& k, const Event&, const ev::CaseDispatched& e) {

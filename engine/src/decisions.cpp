@@ -234,7 +234,8 @@ void open_case(Scratch& s, const cmd::Open& c) {
   emit(s, ev::CaseOpened{case_id(s), c.request_type, c.channel, c.category, std::move(*where),
                          c.collective, c.urgent, c.reporter, c.content, s.in.idempotency_key,
                          c.first_contact,
-                         c.reply_by.value_or(s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within))});
+                         c.reply_by.value_or(s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within)),
+                         s.in.workflow.content_hash});
 }
 
 int dispatch_step(const Scratch& s, const cmd::Dispatch& c) {

@@ -147,6 +147,15 @@ struct Engine::Impl {
 
     auto workflow = opening ? options.workflows->select(current) : options.workflows->find(current.workflow);
     if (!workflow) return tl::unexpected(workflow.error());
+    if (!opening && !current.workflow_hash.empty() && current.workflow_hash != (*workflow)->content_hash) {
+      // The catalog numbers versions as it publishes them; a catalog loaded from
+      // other files may give the number to other content. Deciding on it would
+      // apply rules the case never had.
+      return fail(ErrorCode::kFailedPrecondition,
+                  "Expected workflow " + current.workflow.id + " version " + std::to_string(current.workflow.version) +
+                      " with content " + current.workflow_hash.substr(0, 12) + " for case " + current.id +
+                      ", but the catalog's has content " + (*workflow)->content_hash.substr(0, 12));
+    }
     const Timestamp now = options.clock->now();
     const lifecycle::DecisionContext context{current, !opening, **workflow, *options.calendar,
                                              *options.directory, now, command.idempotency_key};

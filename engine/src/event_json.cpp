@@ -77,6 +77,7 @@ void fields(auto& io, Is<ev::CaseOpened> auto& e) {
   io("external_id", e.external_id);
   io("owner", e.owner);
   io("reply_by", e.reply_by);
+  io("workflow_hash", e.workflow_hash);
 }
 void fields(auto& io, Is<ev::CaseDispatched> auto& e) { io("to", e.to); }
 void fields(auto& io, Is<ev::CaseAccepted> auto& e) {

@@ -47,7 +47,8 @@ std::vector<EventPayload> every_payload() {
                      .content = "楼上漏水，\"急\"\n请处理",
                      .external_id = "GD-20250930-0017",
                      .owner = {"yangguang-garden.branch", "staff-9"},
-                     .reply_by = kT0 + 21 * 24h},
+                     .reply_by = kT0 + 21 * 24h,
+                     .workflow_hash = "5d41402abc4b2a76b9719d911017c592"},
       ev::CaseDispatched{.to = sample_step()},
       ev::CaseAccepted{.unit = "heping-li.property", .resolve_by = kT0 + 72h},
       ev::CaseReplied{.outcome = Outcome::kPartlyResolved, .answer = "已修复一半", .on_spot = true},
@@ -137,7 +138,8 @@ TEST_CASE("CaseOpenedIsWrittenInTheDocumentedFormat") {
                                               .content = "漏水",
                                               .external_id = "GD-1",
                                               .owner = {"hotline.office", ""},
-                                              .reply_by = kT0 + 24h}};
+                                              .reply_by = kT0 + 24h,
+                                              .workflow_hash = "9f86d081"}};
   CHECK(to_json(event) ==
         R"({"seq":1,"time":"2025-09-30T09:00:00+08:00","type":"CaseOpened","actor":"hotline",)"
         R"("key":"GD-1","workflow":{"id":"property-first","version":1},)"
@@ -147,7 +149,7 @@ TEST_CASE("CaseOpenedIsWrittenInTheDocumentedFormat") {
         R"("grid":"yangguang-1","compound":"heping-li","building":"3号楼","address":""},)"
         R"("collective":false,"urgent":false,"reporter":{"name":"张三","phone":"13800000000"},)"
         R"("content":"漏水","external_id":"GD-1","owner":{"unit":"hotline.office","person":""},)"
-        R"("reply_by":"2025-10-01T09:00:00+08:00"}})");
+        R"("reply_by":"2025-10-01T09:00:00+08:00","workflow_hash":"9f86d081"}})");
 }
 
 TEST_CASE("StepAssignmentIsAnObject") {

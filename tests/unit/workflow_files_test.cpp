@@ -135,6 +135,47 @@ TEST_CASE("ACaseKeepsItsWorkflowVersionWhenANewOneIsPublished") {
   REQUIRE(engine->submit(Command{second->case_id, "d", std::nullopt, "t", cmd::Dispatch{}}).get().has_value());
   CHECK(engine->get(second->case_id)->workflow == WorkflowRef{"leaks", 2});
   CHECK(engine->get(second->case_id)->accept_by == *parse_time("2025-11-13T00:00:00+08:00"));
+  // The opening event names the content too, not only the catalog's number for it.
+  const auto* opened = std::get_if<ev::CaseOpened>(&history->front().payload);
+  REQUIRE(opened != nullptr);
+  CHECK(opened->workflow_hash == read(kLeak).content_hash);
+  CHECK(engine->get(second->case_id)->workflow_hash == read(slower).content_hash);
+}
+
+TEST_CASE("ACaseRefusesAVersionNumberWhoseContentIsNotTheOneItOpenedOn") {
+  auto store = memory_store();
+  auto clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
+  auto engine_on = [&](const std::string& workflow_text) {
+    auto registry = std::make_shared<WorkflowRegistry>();
+    REQUIRE(registry->publish(read(workflow_text)) == WorkflowRef{"leaks", 1});
+    EngineOptions options;
+    options.config.limits.worker_threads = 0;
+    options.clock = clock;
+    options.workflows = registry;
+    options.store = store;
+    return std::move(*Engine::open(std::move(options)));
+  };
+  cmd::Open open;
+  open.category = "物业/漏水";
+  open.location = Location{"370811", "", "", "", "yangguang-garden", "", ""};
+  open.content = "漏水";
+  open.first_contact = Party{"hotline.12345", ""};
+  std::string id;
+  {
+    auto engine = engine_on(kLeak);
+    id = engine->submit(Command{"", "GD-1", std::nullopt, "t", open}).get()->case_id;
+  }
+  // Restarted on a catalog where version 1 of "leaks" is other content.
+  std::string other = kLeak;
+  other.replace(other.find("\"2h\""), 4, "\"4h\"");
+  auto engine = engine_on(other);
+  const auto refused = engine->submit(Command{id, "d", std::nullopt, "t", cmd::Dispatch{}}).get();
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kFailedPrecondition);
+  CHECK(refused.error().message ==
+        "Expected workflow leaks version 1 with content " + read(kLeak).content_hash.substr(0, 12) + " for case " +
+            id + ", but the catalog's has content " + read(other).content_hash.substr(0, 12));
+  CHECK(engine->get(id)->version == 1);
 }
 
 TEST_CASE("PublishingRefusesAWorkflowThatWouldTakeAnothersCases") {

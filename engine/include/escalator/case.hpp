@@ -134,6 +134,7 @@ struct CaseState {
   std::string content;  // 诉求内容
   std::string external_id;  // hotline order number, WeChat MsgId, ...
   WorkflowRef workflow;
+  std::string workflow_hash;  // the content of that version (SHA-256)
   Timestamp opened_at{};
 
   // Who answers for it.

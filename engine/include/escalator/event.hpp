@@ -83,6 +83,9 @@ struct CaseOpened {
   std::string external_id;
   Party owner;
   Timestamp reply_by{};
+  // SHA-256 of the workflow version the case follows: a version number is the
+  // catalog's, the hash is the content's, so a history names what it ran on.
+  std::string workflow_hash;
 };
 struct CaseDispatched {
   static constexpr EventType kType = EventType::kCaseDispatched;
