@@ -68,6 +68,20 @@ void emit(Scratch& s, Payload payload) {
   s.events.emplace_back(std::move(payload));
 }
 
+// The holder of a step's fallback role for the case's place: at the step's
+// level, else the nearest level above.
+Result<std::string> held_by_fallback(const Scratch& s, const WorkflowStep& step, const std::string& role) {
+  WorkflowStep asked;
+  asked.role = role;
+  for (int level = static_cast<int>(step.level); level <= static_cast<int>(Level::kDistrict); ++level) {
+    asked.level = static_cast<Level>(level);
+    auto unit = s.in.directory.holder(s.in.current.location, asked);
+    if (unit || unit.error().code != ErrorCode::kNotFound) return unit;
+  }
+  return fail(ErrorCode::kNotFound, "No unit holds role '" + step.role + "' for compound '" +
+                                        s.in.current.location.compound + "', nor role '" + role + "'");
+}
+
 // The step a case moves to, with its holder from the directory unless the
 // dispatcher named one, and its accept deadline counted from `from` (now,
 // unless a timer says otherwise).
@@ -78,6 +92,10 @@ std::optional<ev::StepAssignment> assign(Scratch& s, int step, const std::string
   std::string lead = chosen_lead;
   if (lead.empty()) {
     auto held = s.in.directory.holder(s.in.current.location, wf_step);
+    for (std::size_t i = 0; !held && held.error().code == ErrorCode::kNotFound && i < wf_step.fallback_roles.size();
+         ++i) {
+      held = held_by_fallback(s, wf_step, wf_step.fallback_roles[i]);
+    }
     if (!held) {
       s.failure = held.error();
       return std::nullopt;

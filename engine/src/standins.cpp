@@ -52,6 +52,8 @@ constexpr Place kPlaces[] = {
     {"yangguang-garden", "阳光花园",         Level::kCompound,  "yangguang-1"},
     {"heping-li",        "和平里",           Level::kCompound,  "yangguang-1"},
     {"xingfu-court",     "幸福苑",           Level::kCompound,  "yangguang-2"},
+    // An old yard with no property company and no branch (无物业小区): see property-first.json.
+    {"laocheng-yard",    "老城大院",         Level::kCompound,  "yangguang-2"},
 };
 
 // Which unit holds which role at which place.

@@ -215,6 +215,21 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
     step.name = s["name"].get<std::string>();
     step.level = kLevels.at(s["level"].get<std::string>());
     step.role = s["role"].get<std::string>();
+    if (s.contains("fallback_roles")) {
+      step.fallback_roles = s["fallback_roles"].get<std::vector<std::string>>();
+      for (std::size_t j = 0; j < step.fallback_roles.size(); ++j) {
+        const std::string& role = step.fallback_roles[j];
+        bool held = false;
+        for (int level = static_cast<int>(step.level); !held && level <= static_cast<int>(Level::kDistrict); ++level) {
+          held = directory.has_role(static_cast<Level>(level), role);
+        }
+        if (!held) {
+          r.problem(at + "/fallback_roles/" + std::to_string(j),
+                    "no unit at level " + std::string(to_string(step.level)) + " or above holds role '" + role +
+                        "' in the org directory");
+        }
+      }
+    }
     step.accept_within = r.duration(doc, at + "/accept_within", {});
     step.resolve_within = r.duration(doc, at + "/resolve_within", {});
     step.on_accept_timeout = read_route(s, "on_accept_timeout");

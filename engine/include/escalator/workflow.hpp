@@ -63,6 +63,10 @@ struct WorkflowStep {
   std::string name;  // "物业公司"
   Level level = Level::kCompound;
   std::string role;  // a role of the org directory at that level
+  // Roles that hold the step, in order, where nobody holds `role` (nor the
+  // directory's own fallback for it) for the case's place: each is looked for
+  // at the step's level, then the levels above ("无物业小区由社区兜底").
+  std::vector<std::string> fallback_roles;
   Duration accept_within;
   Duration resolve_within;
   // Empty routes take their defaults: timeouts go "next", an unresolved reply "stay"s.
