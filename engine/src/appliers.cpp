@@ -53,6 +53,7 @@ void on(CaseState& k, const Event&, const ev::CaseReplied& e) {
   k.outcome = e.outcome;
   k.answer = e.answer;
   k.answered_on_spot = e.on_spot;
+  k.follow_up_by = e.follow_up_by;
   k.accept_by.reset();
   k.resolve_by.reset();
   k.reply_by.reset();
@@ -111,11 +112,13 @@ void on(CaseState& k, const Event&, const ev::ExtensionDecided& e) {
 void on(CaseState& k, const Event&, const ev::FollowUpStarted& e) {
   k.state = S::kAwaitingRating;
   k.rating_by = e.rating_by;
+  k.follow_up_by.reset();
 }
 void on(CaseState& k, const Event&, const ev::CaseRated& e) {
   k.state = S::kRated;
   k.rating = e.rating;
   k.rating_by.reset();
+  k.follow_up_by.reset();
 }
 void on(CaseState& k, const Event&, const ev::CaseReopened& e) {
   assign(k, e.to);
@@ -159,6 +162,7 @@ void on(CaseState& k, const Event&, const ev::OverdueMarked& e) {
     case DeadlineKind::kResolve: k.resolve_by.reset(); break;
     case DeadlineKind::kReply: k.reply_by.reset(); break;
     case DeadlineKind::kRating: k.rating_by.reset(); break;
+    case DeadlineKind::kFollowUp: k.follow_up_by.reset(); break;
   }
 }
 

@@ -41,6 +41,7 @@ constexpr const char* kVerbs[] = {
     "time out the rating of",
     "take a co-handler's reply to",
     "raise a warning on",
+    "time out the follow-up of",
 };
 static_assert(std::size(kVerbs) == kCommandKindCount, "a verb for every command");
 
@@ -272,11 +273,19 @@ void accept_case(Scratch& s, const cmd::Accept&) {
                            s.in.calendar.deadline(s.in.now, step.resolve_within)});
 }
 
+namespace {
+std::optional<Timestamp> follow_up_due(const Scratch& s) {
+  const Workflow& w = s.in.workflow;
+  if (!w.follow_up_required || !w.follow_up_within) return std::nullopt;
+  return s.in.calendar.deadline(s.in.now, *w.follow_up_within);
+}
+}  // namespace
+
 void record_reply(Scratch& s, const cmd::ReplyOnSpot& c) {
-  emit(s, ev::CaseReplied{c.outcome, c.answer, true});
+  emit(s, ev::CaseReplied{c.outcome, c.answer, true, follow_up_due(s)});
 }
 void record_reply(Scratch& s, const cmd::Reply& c) {
-  emit(s, ev::CaseReplied{c.outcome, c.answer, false});
+  emit(s, ev::CaseReplied{c.outcome, c.answer, false, follow_up_due(s)});
 }
 
 void return_to_routing(Scratch& s, const cmd::Return& c) {
@@ -407,6 +416,9 @@ void mark_overdue(Scratch& s, const cmd::ResolveTimeout& c) {
 }
 void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c) {
   emit(s, ev::OverdueMarked{DeadlineKind::kReply, c.due});
+}
+void mark_overdue(Scratch& s, const cmd::FollowUpTimeout& c) {
+  emit(s, ev::OverdueMarked{DeadlineKind::kFollowUp, c.due});
 }
 
 void raise_warning(Scratch& s, const cmd::RaiseWarning& c) { emit(s, ev::WarningRaised{c.kind, c.due}); }

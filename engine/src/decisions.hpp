@@ -55,6 +55,7 @@ void close_case(Scratch& s, const cmd::Close& c);
 void route_or_mark_overdue(Scratch& s, const cmd::AcceptTimeout& c);
 void mark_overdue(Scratch& s, const cmd::ResolveTimeout& c);
 void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c);
+void mark_overdue(Scratch& s, const cmd::FollowUpTimeout& c);
 void rate_no_answer(Scratch& s, const cmd::RatingTimeout& c);
 void raise_warning(Scratch& s, const cmd::RaiseWarning& c);
 
@@ -75,6 +76,7 @@ bool may_close_unrated(Scratch& s, const cmd::Close& c);
 bool timer_is_current(Scratch& s, const cmd::AcceptTimeout& c);
 bool timer_is_current(Scratch& s, const cmd::ReplyTimeout& c);
 bool timer_is_current(Scratch& s, const cmd::RatingTimeout& c);
+bool timer_is_current(Scratch& s, const cmd::FollowUpTimeout& c);
 bool timer_is_current_and_moves_on(Scratch& s, const cmd::ResolveTimeout& c);
 bool timer_is_current_and_stays(Scratch& s, const cmd::ResolveTimeout& c);
 bool reply_stands(Scratch& s, const cmd::Reply& c);

@@ -88,6 +88,7 @@ void fields(auto& io, Is<ev::CaseReplied> auto& e) {
   io("outcome", e.outcome);
   io("answer", e.answer);
   io("on_spot", e.on_spot);
+  io("follow_up_by", e.follow_up_by);
 }
 void fields(auto& io, Is<ev::CaseReturned> auto& e) {
   io("from_unit", e.from_unit);

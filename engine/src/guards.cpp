@@ -155,6 +155,9 @@ bool timer_is_current(Scratch& s, const cmd::ReplyTimeout& c) {
 bool timer_is_current(Scratch& s, const cmd::RatingTimeout& c) {
   return timer_matches(s, DeadlineKind::kRating, s.in.current.rating_by, c.due);
 }
+bool timer_is_current(Scratch& s, const cmd::FollowUpTimeout& c) {
+  return timer_matches(s, DeadlineKind::kFollowUp, s.in.current.follow_up_by, c.due);
+}
 bool timer_is_current_and_moves_on(Scratch& s, const cmd::ResolveTimeout& c) {
   return timer_matches(s, DeadlineKind::kResolve, s.in.current.resolve_by, c.due) &&
          s.in.workflow.route(current_step(s), RouteTrigger::kResolveTimeout, s.in.current).has_value();

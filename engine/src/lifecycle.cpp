@@ -119,7 +119,7 @@ struct StateOf : msmf::state<> {
   using internal_transition_table = StaysWith;
 };
 using msmf::Internal;
-using cmd::CoHandlerReply, cmd::DecideExtension, cmd::HandOver, cmd::RaiseWarning, cmd::ReplyTimeout,
+using cmd::CoHandlerReply, cmd::DecideExtension, cmd::FollowUpTimeout, cmd::HandOver, cmd::RaiseWarning, cmd::ReplyTimeout,
     cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
 
 // clang-format off
@@ -147,7 +147,9 @@ using Suspended = StateOf<LifecycleState::kSuspended, boost::mpl::vector<
     Internal<Urge,              record_urge,                 none>,
     Internal<HandOver,          hand_over_ownership,         is_new_owner>>>;
 // clang-format on
-using Replied = StateOf<LifecycleState::kReplied>;
+using Replied = StateOf<LifecycleState::kReplied, boost::mpl::vector<
+    Internal<FollowUpTimeout,   mark_overdue,                timer_is_current>,
+    Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
 using AwaitingRating = StateOf<LifecycleState::kAwaitingRating, boost::mpl::vector<
     Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
 using Rated = StateOf<LifecycleState::kRated>;

@@ -72,11 +72,12 @@ constexpr std::array<Name, 6> kLevels{{
     {"street", "街道"},
     {"district", "区县"},
 }};
-constexpr std::array<Name, 4> kDeadlineKinds{{
+constexpr std::array<Name, 5> kDeadlineKinds{{
     {"accept", "签收时限"},
     {"resolve", "办理时限"},
     {"reply", "答复时限"},
     {"rating", "评价时限"},
+    {"follow_up", "回访时限"},
 }};
 
 // A value outside the enumeration can only come from a cast of corrupt data;
@@ -144,6 +145,7 @@ constexpr std::string_view name_of(std::type_identity<cmd::RatingTimeout>) {
 }
 constexpr std::string_view name_of(std::type_identity<cmd::CoHandlerReply>) { return "co_handler_reply"; }
 constexpr std::string_view name_of(std::type_identity<cmd::RaiseWarning>) { return "raise_warning"; }
+constexpr std::string_view name_of(std::type_identity<cmd::FollowUpTimeout>) { return "follow_up_timeout"; }
 
 template <std::size_t... I>
 constexpr std::array<std::string_view, sizeof...(I)> command_names(std::index_sequence<I...>) {

@@ -6,7 +6,8 @@ namespace escalator {
 namespace {
 
 constexpr DeadlineKind kDeadlineKinds[] = {DeadlineKind::kAccept, DeadlineKind::kResolve,
-                                           DeadlineKind::kReply, DeadlineKind::kRating};
+                                           DeadlineKind::kReply, DeadlineKind::kRating,
+                                           DeadlineKind::kFollowUp};
 
 const std::optional<Timestamp>& stored_deadline(const CaseState& k, DeadlineKind kind) {
   switch (kind) {
@@ -14,6 +15,7 @@ const std::optional<Timestamp>& stored_deadline(const CaseState& k, DeadlineKind
     case DeadlineKind::kResolve: return k.resolve_by;
     case DeadlineKind::kReply: return k.reply_by;
     case DeadlineKind::kRating: return k.rating_by;
+    case DeadlineKind::kFollowUp: return k.follow_up_by;
   }
   return k.accept_by;
 }
@@ -26,6 +28,7 @@ bool runs_in(LifecycleState state, DeadlineKind kind) {
       return state == LifecycleState::kNew || state == LifecycleState::kDispatched ||
              state == LifecycleState::kAccepted;
     case DeadlineKind::kRating: return state == LifecycleState::kAwaitingRating;
+    case DeadlineKind::kFollowUp: return state == LifecycleState::kReplied;
   }
   return false;
 }
@@ -77,6 +80,7 @@ Command timer_command(const PendingTimer& timer) {
     case DeadlineKind::kResolve: c.payload = cmd::ResolveTimeout{d.due}; break;
     case DeadlineKind::kReply: c.payload = cmd::ReplyTimeout{d.due}; break;
     case DeadlineKind::kRating: c.payload = cmd::RatingTimeout{d.due}; break;
+    case DeadlineKind::kFollowUp: c.payload = cmd::FollowUpTimeout{d.due}; break;
   }
   return c;
 }

@@ -37,6 +37,7 @@ const std::optional<Duration>& DeadlineWarnings::of(DeadlineKind kind) const {
     case DeadlineKind::kResolve: return resolve;
     case DeadlineKind::kReply: return reply;
     case DeadlineKind::kRating: return rating;
+    case DeadlineKind::kFollowUp: return follow_up;
   }
   return accept;
 }

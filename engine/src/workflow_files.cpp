@@ -174,6 +174,7 @@ DeadlineWarnings read_warnings(const Json& doc, Reader& r, const std::string& po
   read("resolve", warnings.resolve);
   read("reply", warnings.reply);
   read("rating", warnings.rating);
+  read("follow_up", warnings.follow_up);
   return warnings;
 }
 
@@ -203,6 +204,10 @@ void check_warnings(Reader& r, const Workflow& w) {
   }
   check_warning(r, "/warn_before/reply", w.warn_before.reply, w.reply_within, "the reply deadline");
   check_warning(r, "/warn_before/rating", w.warn_before.rating, w.rating_within, "the rating deadline");
+  if (w.follow_up_within) {
+    check_warning(r, "/warn_before/follow_up", w.warn_before.follow_up, *w.follow_up_within,
+                  "the follow-up deadline");
+  }
 }
 
 void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workflow& w) {
@@ -307,6 +312,9 @@ WorkflowFile read_workflow(std::string_view text, const std::string& file, const
   w.reply_within = r.duration(*doc, "/reply_within", {});
   w.rating_within = r.duration(*doc, "/follow_up/rating_within", Duration{3, Duration::Unit::kDays});
   w.follow_up_required = doc->contains("follow_up") ? (*doc)["follow_up"].value("required", true) : true;
+  if (doc->contains(Json::json_pointer("/follow_up/ask_within"))) {
+    w.follow_up_within = r.duration(*doc, "/follow_up/ask_within", {});
+  }
   w.max_reopens = doc->contains("reopen") ? (*doc)["reopen"].value("limit", 2) : 2;
   w.when_reopens_exhausted = doc->contains("reopen") ? (*doc)["reopen"].value("when_exhausted", "stay") : "stay";
   if (w.when_reopens_exhausted != "stay" && w.step_index(w.when_reopens_exhausted) < 0) {

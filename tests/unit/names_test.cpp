@@ -129,7 +129,7 @@ TEST_CASE("CommandNamesFollowTheVariantOrder") {
       "suspend",      "resume",            "request_extension", "decide_extension", "follow_up",
       "rate",         "reopen",            "withdraw",         "merge",         "close",
       "accept_timeout", "resolve_timeout", "reply_timeout",    "rating_timeout", "co_handler_reply",
-      "raise_warning"};
+      "raise_warning",  "follow_up_timeout"};
   REQUIRE(std::size(expected) == static_cast<std::size_t>(kCommandKindCount));
   for (int i = 0; i < kCommandKindCount; ++i) {
     CHECK(command_name(i) == expected[i]);
@@ -192,7 +192,8 @@ TEST_CASE("EventTypeOfAPayloadIsItsDeclaredType") {
 }
 
 TEST_CASE("DeadlineKindsParseFromEnglishAndChinese") {
-  for (const auto kind : {DeadlineKind::kAccept, DeadlineKind::kResolve, DeadlineKind::kReply, DeadlineKind::kRating}) {
+  for (const auto kind : {DeadlineKind::kAccept, DeadlineKind::kResolve, DeadlineKind::kReply, DeadlineKind::kRating,
+                          DeadlineKind::kFollowUp}) {
     CHECK(parse_deadline_kind(to_string(kind)) == kind);
     CHECK(parse_deadline_kind(label_zh(kind)) == kind);
   }

@@ -42,7 +42,8 @@ const std::vector<const char*> kCommands = {
     "request_extension extra=\"2 working-days\" reason=需要采购配件", "decide_extension approved=true",
     "follow_up", "rate rating=satisfied", "reopen reason=问题复发", "withdraw reason=居民自行解决",
     "merge into=@target", "close", "accept_timeout", "resolve_timeout", "reply_timeout", "rating_timeout",
-    "co_handler_reply unit=yangguang.office answer=社区已协调", "raise_warning kind=reply"};
+    "co_handler_reply unit=yangguang.office answer=社区已协调", "raise_warning kind=reply",
+    "follow_up_timeout"};
 
 // Runs steps on one engine the way the scenario runner would, remembering the
 // case behind each alias.

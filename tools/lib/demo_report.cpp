@@ -76,7 +76,7 @@ constexpr std::pair<const char*, const char*> kUnits[] = {
 constexpr std::pair<const char*, const char*> kCompoundNames[] = {
     {"yangguang-garden", "阳光花园"}, {"heping-li", "和平里"}, {"xingfu-court", "幸福苑"}};
 constexpr const char* kChannels[] = {"12345热线", "微信", "企业微信", "小程序", "来访", "走访", "设备告警", "Open311"};
-constexpr const char* kDeadlines[] = {"签收", "办理", "答复", "评价"};
+constexpr const char* kDeadlines[] = {"签收", "办理", "答复", "评价", "回访"};
 // clang-format on
 
 std::string unit_label(const std::string& unit) {

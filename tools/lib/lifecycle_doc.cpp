@@ -60,7 +60,8 @@ CommandPayload sample_command(int kind, const std::string& other_case) {
     case 22: return cmd::ReplyTimeout{};
     case 23: return cmd::RatingTimeout{};
     case 24: return cmd::CoHandlerReply{"yangguang.office", Outcome::kResolved, "社区已协调"};
-    default: return cmd::RaiseWarning{};
+    case 25: return cmd::RaiseWarning{};
+    default: return cmd::FollowUpTimeout{};
   }
 }
 
@@ -74,10 +75,11 @@ void aim_timeout(CommandPayload& command, const CaseState& k, Timestamp& now) {
   if (auto* c = std::get_if<cmd::ResolveTimeout>(&command)) aim(c->due, k.resolve_by);
   if (auto* c = std::get_if<cmd::ReplyTimeout>(&command)) aim(c->due, k.reply_by);
   if (auto* c = std::get_if<cmd::RatingTimeout>(&command)) aim(c->due, k.rating_by);
+  if (auto* c = std::get_if<cmd::FollowUpTimeout>(&command)) aim(c->due, k.follow_up_by);
   // A warning is walked a second before the first deadline running in the case.
   if (auto* c = std::get_if<cmd::RaiseWarning>(&command)) {
     for (const DeadlineKind kind : {DeadlineKind::kAccept, DeadlineKind::kResolve, DeadlineKind::kReply,
-                                    DeadlineKind::kRating}) {
+                                    DeadlineKind::kRating, DeadlineKind::kFollowUp}) {
       if (const auto due = running_deadline(k, kind)) {
         *c = cmd::RaiseWarning{kind, *due};
         now = *due - std::chrono::seconds{1};

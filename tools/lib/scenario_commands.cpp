@@ -70,7 +70,8 @@ const std::set<std::string> kVerbs = {
     "open", "dispatch", "accept", "reply_on_spot", "reply", "return", "send_back", "escalate",
     "urge", "hand_over", "suspend", "resume", "request_extension", "decide_extension",
     "follow_up", "rate", "reopen", "withdraw", "merge", "close", "accept_timeout",
-    "resolve_timeout", "reply_timeout", "rating_timeout", "co_handler_reply", "raise_warning"};
+    "resolve_timeout", "reply_timeout", "rating_timeout", "co_handler_reply", "raise_warning",
+    "follow_up_timeout"};
 
 }  // namespace
 
@@ -163,11 +164,12 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
   } else if (verb == "close") {
     c.payload = cmd::Close{a.text("note")};
   } else if (verb == "accept_timeout" || verb == "resolve_timeout" || verb == "reply_timeout" ||
-             verb == "rating_timeout") {
+             verb == "rating_timeout" || verb == "follow_up_timeout") {
     const DeadlineKind kind = verb == "accept_timeout"    ? DeadlineKind::kAccept
                               : verb == "resolve_timeout" ? DeadlineKind::kResolve
                               : verb == "reply_timeout"   ? DeadlineKind::kReply
-                                                          : DeadlineKind::kRating;
+                              : verb == "rating_timeout"  ? DeadlineKind::kRating
+                                                          : DeadlineKind::kFollowUp;
     auto due = due_of(site, kind, a);
     if (!due) return tl::unexpected(due.error());
     switch (kind) {
@@ -175,6 +177,7 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
       case DeadlineKind::kResolve: c.payload = cmd::ResolveTimeout{*due}; break;
       case DeadlineKind::kReply: c.payload = cmd::ReplyTimeout{*due}; break;
       case DeadlineKind::kRating: c.payload = cmd::RatingTimeout{*due}; break;
+      case DeadlineKind::kFollowUp: c.payload = cmd::FollowUpTimeout{*due}; break;
     }
   } else {
     return fail(ErrorCode::kInvalidArgument,

@@ -43,6 +43,7 @@ const std::map<std::string, Reader>& readers() {
       {"resolve_by", [](const CaseState& k) { return time_or_none(k.resolve_by); }},
       {"reply_by", [](const CaseState& k) { return time_or_none(k.reply_by); }},
       {"rating_by", [](const CaseState& k) { return time_or_none(k.rating_by); }},
+      {"follow_up_by", [](const CaseState& k) { return time_or_none(k.follow_up_by); }},
       {"overdue", [](const CaseState& k) {
          std::vector<std::string> kinds;
          for (auto kind : k.overdue) kinds.emplace_back(to_string(kind));

@@ -44,7 +44,8 @@ enum class Rating : std::uint8_t { kSatisfied, kBasicallySatisfied, kUnsatisfied
 // The administrative ladder, from the building up.
 enum class Level : std::uint8_t { kBuilding, kCompound, kGrid, kCommunity, kStreet, kDistrict };
 // Which deadline a timer or an overdue mark is about.
-enum class DeadlineKind : std::uint8_t { kAccept, kResolve, kReply, kRating };
+// kFollowUp: the follow-up call (回访) owed after the reply.
+enum class DeadlineKind : std::uint8_t { kAccept, kResolve, kReply, kRating, kFollowUp };
 
 // Stable English names ("awaiting_rating", "complaint", "hotline", ...) used in
 // events, scenarios, configuration and APIs; parse_* accept them and, where users
@@ -153,6 +154,7 @@ struct CaseState {
   std::optional<Timestamp> resolve_by;
   std::optional<Timestamp> reply_by;  // the case's reply deadline (限期答复)
   std::optional<Timestamp> rating_by;
+  std::optional<Timestamp> follow_up_by;  // the follow-up owed after the reply (回访时限)
   std::vector<DeadlineKind> overdue;  // deadlines missed, in the order missed
   std::vector<DeadlineWarning> warned;  // running deadlines warned of (预逾期)
   int warnings = 0;  // warnings raised over the case's life
@@ -185,7 +187,8 @@ struct CaseState {
 
 // The deadline of `kind` if it runs in the case's state: reply while New,
 // Dispatched or Accepted; accept while Dispatched; resolve while Accepted;
-// rating while AwaitingRating. None runs while Suspended or once answered.
+// rating while AwaitingRating; follow-up while Replied. None runs while
+// Suspended.
 std::optional<Timestamp> running_deadline(const CaseState& k, DeadlineKind kind);
 
 }  // namespace escalator

@@ -117,6 +117,9 @@ struct ReplyTimeout {
 struct RatingTimeout {
   Timestamp due;
 };
+struct FollowUpTimeout {
+  Timestamp due;
+};
 
 // One co-handling unit's part of a joint reply (会签).
 struct CoHandlerReply {
@@ -141,7 +144,7 @@ using CommandPayload =
                  cmd::RequestExtension, cmd::DecideExtension, cmd::FollowUp, cmd::Rate, cmd::Reopen,
                  cmd::Withdraw, cmd::Merge, cmd::Close, cmd::AcceptTimeout, cmd::ResolveTimeout,
                  cmd::ReplyTimeout, cmd::RatingTimeout, cmd::CoHandlerReply,
-                 cmd::RaiseWarning>;
+                 cmd::RaiseWarning, cmd::FollowUpTimeout>;
 
 inline constexpr int kCommandKindCount = std::variant_size_v<CommandPayload>;
 

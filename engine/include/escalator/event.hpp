@@ -101,6 +101,8 @@ struct CaseReplied {
   Outcome outcome = Outcome::kResolved;
   std::string answer;
   bool on_spot = false;
+  // When the follow-up (回访) is owed, where the workflow sets follow_up.ask_within.
+  std::optional<Timestamp> follow_up_by;
 };
 struct CaseReturned {
   static constexpr EventType kType = EventType::kCaseReturned;

@@ -52,6 +52,7 @@ struct DeadlineWarnings {
   std::optional<Duration> resolve;
   std::optional<Duration> reply;
   std::optional<Duration> rating;
+  std::optional<Duration> follow_up;
 
   const std::optional<Duration>& of(DeadlineKind kind) const;
 };
@@ -103,6 +104,8 @@ struct Workflow {
   // once more, beyond the limit.
   std::string when_reopens_exhausted = "stay";
   bool follow_up_required = true;  // false: a case may close once answered
+  // From the reply to the follow-up (回访) being asked; absent, no deadline.
+  std::optional<Duration> follow_up_within;
   // What a follow-up nobody answered is recorded as.
   Rating no_answer_counts_as = Rating::kNoAnswer;
   // Warnings for every step's deadlines, unless the step says otherwise, and
