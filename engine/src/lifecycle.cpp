@@ -6,9 +6,9 @@
 // its workflow; a guard that says no leaves the reason for the refusal.
 //
 // Moves between states are rows of the machine's table; commands a state
-// answers without leaving it are rows of that state's internal table. The main
-// table must stay within MSM's 50-row limit under Boost 1.81 (the MPL vector
-// limit raised below); the internal tables each have their own.
+// answers without leaving it are rows of the in-place table, tried first. The
+// machine's table must stay within MSM's 50-row limit under Boost 1.81 (the MPL
+// vector limit raised below).
 
 #define BOOST_MPL_CFG_NO_PREPROCESSED_HEADERS
 #define BOOST_MPL_LIMIT_VECTOR_SIZE 50
@@ -41,7 +41,11 @@ using msmf::Row;
     static constexpr const char* kName = #name;                          \
     template <class Cmd, class Fsm, class From, class To>                \
     void operator()(const Cmd& cmd, Fsm& fsm, From&, To&) const {        \
-      decisions::name(*fsm.scratch, cmd);                                \
+      run(*fsm.scratch, cmd);                                            \
+    }                                                                    \
+    template <class Cmd>                                                 \
+    static void run(decisions::Scratch& scratch, const Cmd& cmd) {       \
+      decisions::name(scratch, cmd);                                     \
     }                                                                    \
   }
 #define ESCALATOR_GUARD(name)                                            \
@@ -49,7 +53,11 @@ using msmf::Row;
     static constexpr const char* kName = #name;                          \
     template <class Cmd, class Fsm, class From, class To>                \
     bool operator()(const Cmd& cmd, Fsm& fsm, From&, To&) const {        \
-      return decisions::name(*fsm.scratch, cmd);                         \
+      return test(*fsm.scratch, cmd);                                    \
+    }                                                                    \
+    template <class Cmd>                                                 \
+    static bool test(decisions::Scratch& scratch, const Cmd& cmd) {      \
+      return decisions::name(scratch, cmd);                              \
     }                                                                    \
   }
 
@@ -107,55 +115,92 @@ ESCALATOR_GUARD(warning_is_due);
 
 // ---- States -------------------------------------------------------------------
 // Absent is the machine's start: no case yet. Every other state is a LifecycleState.
-// Commands a state answers without leaving it (urging, hand-over, overdue marks)
-// are the state's own internal transitions: MSM appends them to the machine's
-// table, so the main table below holds only the moves between states.
 struct Absent : msmf::state<> {
   static constexpr std::optional<LifecycleState> kState{};
 };
-template <LifecycleState S, class StaysWith = boost::mpl::vector0<>>
+template <LifecycleState S>
 struct StateOf : msmf::state<> {
   static constexpr std::optional<LifecycleState> kState{S};
-  using internal_transition_table = StaysWith;
 };
-using msmf::Internal;
-using cmd::CoHandlerReply, cmd::DecideExtension, cmd::FollowUpTimeout, cmd::HandOver, cmd::RaiseWarning, cmd::ReplyTimeout,
-    cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
-
-// clang-format off
-using New = StateOf<LifecycleState::kNew, boost::mpl::vector<
-    //       Command            Action                       Guard
-    Internal<Urge,              record_urge,                 none>,
-    Internal<HandOver,          hand_over_ownership,         is_new_owner>,
-    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>,
-    Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
-using Dispatched = StateOf<LifecycleState::kDispatched, boost::mpl::vector<
-    Internal<Urge,              record_urge,                 none>,
-    Internal<HandOver,          hand_over_ownership,         is_new_owner>,
-    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>,
-    Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
-using Accepted = StateOf<LifecycleState::kAccepted, boost::mpl::vector<
-    Internal<CoHandlerReply,    record_co_handler_reply,     is_pending_co_handler>,
-    Internal<Urge,              record_urge,                 none>,
-    Internal<HandOver,          hand_over_ownership,         is_new_owner>,
-    Internal<RequestExtension,  record_extension_request,    can_request_extension>,
-    Internal<DecideExtension,   decide_extension,            has_extension_pending>,
-    Internal<ResolveTimeout,    mark_overdue,                timer_is_current_and_stays>,
-    Internal<ReplyTimeout,      mark_overdue,                timer_is_current>,
-    Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
-using Suspended = StateOf<LifecycleState::kSuspended, boost::mpl::vector<
-    Internal<Urge,              record_urge,                 none>,
-    Internal<HandOver,          hand_over_ownership,         is_new_owner>>>;
-// clang-format on
-using Replied = StateOf<LifecycleState::kReplied, boost::mpl::vector<
-    Internal<FollowUpTimeout,   mark_overdue,                timer_is_current>,
-    Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
-using AwaitingRating = StateOf<LifecycleState::kAwaitingRating, boost::mpl::vector<
-    Internal<RaiseWarning,      raise_warning,               warning_is_due>>>;
+using New = StateOf<LifecycleState::kNew>;
+using Dispatched = StateOf<LifecycleState::kDispatched>;
+using Accepted = StateOf<LifecycleState::kAccepted>;
+using Replied = StateOf<LifecycleState::kReplied>;
+using AwaitingRating = StateOf<LifecycleState::kAwaitingRating>;
 using Rated = StateOf<LifecycleState::kRated>;
 using Closed = StateOf<LifecycleState::kClosed>;
+using Suspended = StateOf<LifecycleState::kSuspended>;
 using Withdrawn = StateOf<LifecycleState::kWithdrawn>;
 using Merged = StateOf<LifecycleState::kMerged>;
+
+// ---- Commands a state answers in place ----------------------------------------
+// Urging, hand-over, extensions, co-handler replies, overdue marks and warnings
+// leave the case where it is. They are rows of this table, tried before the
+// machine, rather than MSM internal transitions: MSM folds internal tables into
+// every state's dispatch, which cost this file minutes and 16 GB to compile
+// (docs/decisions.md, "Growing past 50 rows").
+template <LifecycleState S, class Command, class Act, class Check>
+struct Stay {
+  static constexpr LifecycleState kFrom = S;
+  using Evt = Command;
+  using Action = Act;
+  using Guard = Check;
+};
+template <class... Rows>
+struct StayTable {};
+
+using cmd::CoHandlerReply, cmd::DecideExtension, cmd::FollowUpTimeout, cmd::HandOver, cmd::RaiseWarning,
+    cmd::ReplyTimeout, cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
+constexpr auto kNew = LifecycleState::kNew;
+constexpr auto kDispatched = LifecycleState::kDispatched;
+constexpr auto kAccepted = LifecycleState::kAccepted;
+constexpr auto kReplied = LifecycleState::kReplied;
+constexpr auto kAwaitingRating = LifecycleState::kAwaitingRating;
+constexpr auto kSuspended = LifecycleState::kSuspended;
+
+// clang-format off
+using InPlaceTable = StayTable<
+  //   State            Command            Action                       Guard
+  Stay<kNew,            Urge,              record_urge,                 none>,
+  Stay<kNew,            HandOver,          hand_over_ownership,         is_new_owner>,
+  Stay<kNew,            ReplyTimeout,      mark_overdue,                timer_is_current>,
+  Stay<kNew,            RaiseWarning,      raise_warning,               warning_is_due>,
+  Stay<kDispatched,     Urge,              record_urge,                 none>,
+  Stay<kDispatched,     HandOver,          hand_over_ownership,         is_new_owner>,
+  Stay<kDispatched,     ReplyTimeout,      mark_overdue,                timer_is_current>,
+  Stay<kDispatched,     RaiseWarning,      raise_warning,               warning_is_due>,
+  Stay<kAccepted,       CoHandlerReply,    record_co_handler_reply,     is_pending_co_handler>,
+  Stay<kAccepted,       Urge,              record_urge,                 none>,
+  Stay<kAccepted,       HandOver,          hand_over_ownership,         is_new_owner>,
+  Stay<kAccepted,       RequestExtension,  record_extension_request,    can_request_extension>,
+  Stay<kAccepted,       DecideExtension,   decide_extension,            has_extension_pending>,
+  Stay<kAccepted,       ResolveTimeout,    mark_overdue,                timer_is_current_and_stays>,
+  Stay<kAccepted,       ReplyTimeout,      mark_overdue,                timer_is_current>,
+  Stay<kAccepted,       RaiseWarning,      raise_warning,               warning_is_due>,
+  Stay<kReplied,        FollowUpTimeout,   mark_overdue,                timer_is_current>,
+  Stay<kReplied,        RaiseWarning,      raise_warning,               warning_is_due>,
+  Stay<kAwaitingRating, RaiseWarning,      raise_warning,               warning_is_due>,
+  Stay<kSuspended,      Urge,              record_urge,                 none>,
+  Stay<kSuspended,      HandOver,          hand_over_ownership,         is_new_owner>>;
+// clang-format on
+
+// The first row for the case's state and this command whose guard agrees acts;
+// a guard that disagrees leaves its refusal, as in the machine.
+template <class R>
+bool try_stay(decisions::Scratch& scratch, LifecycleState state, const CommandPayload& command) {
+  const auto* c = std::get_if<typename R::Evt>(&command);
+  if (c == nullptr || state != R::kFrom) return false;
+  if constexpr (!std::is_same_v<typename R::Guard, none>) {
+    if (!R::Guard::test(scratch, *c)) return false;
+  }
+  R::Action::run(scratch, *c);
+  return true;
+}
+template <class... Rows>
+bool answer_in_place(StayTable<Rows...>, decisions::Scratch& scratch, LifecycleState state,
+                     const CommandPayload& command) {
+  return (try_stay<Rows>(scratch, state, command) || ...);
+}
 
 // ---- The machine -----------------------------------------------------------------
 struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
@@ -305,21 +350,6 @@ constexpr int command_kind_of() {
   return index;
 }
 
-// Internal rows (Next = none) stay in their state without leaving it.
-template <class R>
-std::optional<LifecycleState> target_of() {
-  using Tag = typename R::row_type_tag;
-  constexpr bool internal =
-      std::is_same_v<Tag, boost::msm::a_irow_tag> ||
-      std::is_same_v<Tag, boost::msm::g_irow_tag> ||
-      std::is_same_v<Tag, boost::msm::irow_tag> || std::is_same_v<Tag, boost::msm::_irow_tag>;
-  if constexpr (internal) {
-    return std::nullopt;
-  } else {
-    return R::Target::kState;
-  }
-}
-
 template <class G>
 std::string guard_name() {
   if constexpr (std::is_same_v<G, none>) {
@@ -340,19 +370,11 @@ std::vector<TableRow> read_table() {
   boost::mpl::for_each<LifecycleDef::transition_table,
                        std::add_pointer<boost::mpl::placeholders::_1>>([&rows](auto* row) {
     using R = std::remove_pointer_t<decltype(row)>;
-    rows.push_back(row_of<R>(R::Source::kState, target_of<R>()));
+    rows.push_back(row_of<R>(R::Source::kState, R::Target::kState));
   });
-  boost::mpl::for_each<AllStates, std::add_pointer<boost::mpl::placeholders::_1>>(
-      [&rows](auto* state) {
-        using S = std::remove_pointer_t<decltype(state)>;
-        if constexpr (S::kState.has_value()) {
-          boost::mpl::for_each<typename S::internal_transition_table,
-                               std::add_pointer<boost::mpl::placeholders::_1>>([&rows](auto* row) {
-            using R = std::remove_pointer_t<decltype(row)>;
-            rows.push_back(row_of<R>(S::kState, std::nullopt));
-          });
-        }
-      });
+  [&rows]<class... Rows>(StayTable<Rows...>) {
+    (rows.push_back(row_of<Rows>(Rows::kFrom, std::nullopt)), ...);
+  }(InPlaceTable{});
   return rows;
 }
 
@@ -381,12 +403,17 @@ Result<std::vector<EventPayload>> decide(const DecisionContext& context,
   // One machine per thread: constructing MSM's back end allocates, placing it does not.
   thread_local LifecycleMachine machine;
   decisions::Scratch scratch{context, {}, std::nullopt, std::nullopt};
-  machine.scratch = &scratch;
-  place(machine, context);
-  const auto handled = std::visit([](const auto& c) { return machine.process_event(c); }, command);
-  machine.scratch = nullptr;
+  bool handled = context.exists &&
+                 answer_in_place(InPlaceTable{}, scratch, context.current.state, command);
+  if (!handled) {
+    machine.scratch = &scratch;
+    place(machine, context);
+    handled = std::visit([](const auto& c) { return machine.process_event(c); }, command) ==
+              boost::msm::back::HANDLED_TRUE;
+    machine.scratch = nullptr;
+  }
 
-  if (handled != boost::msm::back::HANDLED_TRUE) {
+  if (!handled) {
     if (scratch.refusal) return tl::unexpected(*scratch.refusal);
     return tl::unexpected(decisions::no_row_refusal(context, int(command.index()),
                                                     states_accepting(int(command.index()))));

@@ -167,7 +167,7 @@ std::string lifecycle_markdown() {
   const auto& rows = lifecycle::table();
   md << "### The transition table\n\n"
      << "As written in `engine/src/lifecycle.cpp` (" << rows.size() << " rows): the machine's table of\n"
-     << "moves between states, then each state's internal table of commands it answers in place.\n\n"
+     << "moves between states, then the in-place table of commands a state answers without leaving it.\n\n"
      << "| Start | Command | Next | Action | Guard |\n|---|---|---|---|---|\n";
   for (const auto& r : rows) {
     md << "| " << title(r.from) << " | " << command_name(r.command_kind) << " | "
