@@ -79,7 +79,7 @@ TEST_CASE("OverdueStopsTheDeadlineAndIsRemembered") {
 
 TEST_CASE("ReopeningClearsTheAnswerAndCounts") {
   CaseState k = opened_and_dispatched();
-  REQUIRE(apply(k, event(3, "2025-11-11T10:00:00+08:00", ev::CaseReplied{Outcome::kResolved, "好了", true})).has_value());
+  REQUIRE(apply(k, event(3, "2025-11-11T10:00:00+08:00", ev::CaseReplied{Outcome::kResolved, "好了", true, std::nullopt})).has_value());
   REQUIRE(apply(k, event(4, "2025-11-11T11:00:00+08:00", ev::CaseRated{Rating::kUnsatisfied, ""})).has_value());
   REQUIRE(apply(k, event(5, "2025-11-11T11:00:00+08:00",
                          ev::CaseReopened{step(0, "property", "p", "2025-11-13T00:00:00+08:00"), "x", at("2025-12-04T00:00:00+08:00")}))
@@ -113,7 +113,7 @@ TEST_CASE("EachApplierSetsWhatItsEventSays") {
     CHECK(k.updated_at == at("2025-11-12T10:00:00+08:00"));
   }
   SUBCASE("replied: the answer is kept and no deadline runs") {
-    const auto k = after(dispatched, ev::CaseReplied{Outcome::kPartlyResolved, "部分修复", false});
+    const auto k = after(dispatched, ev::CaseReplied{Outcome::kPartlyResolved, "部分修复", false, std::nullopt});
     CHECK(k.state == LifecycleState::kReplied);
     CHECK(k.outcome == Outcome::kPartlyResolved);
     CHECK(k.answer == "部分修复");
@@ -129,7 +129,7 @@ TEST_CASE("EachApplierSetsWhatItsEventSays") {
     CHECK(k.reply_by == dispatched.reply_by);
   }
   SUBCASE("sent back: at the chosen step, owing a reply") {
-    auto replied = after(dispatched, ev::CaseReplied{Outcome::kResolved, "好了", false});
+    auto replied = after(dispatched, ev::CaseReplied{Outcome::kResolved, "好了", false, std::nullopt});
     const auto k = after(replied, ev::CaseSentBack{step(0, "property", "p", "2025-11-14T00:00:00+08:00"),
                                                    "不充分", at("2025-12-04T00:00:00+08:00")});
     CHECK(k.state == LifecycleState::kDispatched);
@@ -174,7 +174,7 @@ TEST_CASE("EachApplierSetsWhatItsEventSays") {
     CHECK(refused.resolve_by == accepted.resolve_by);
   }
   SUBCASE("follow-up, rating and closing") {
-    auto replied = after(dispatched, ev::CaseReplied{Outcome::kResolved, "好了", false});
+    auto replied = after(dispatched, ev::CaseReplied{Outcome::kResolved, "好了", false, std::nullopt});
     auto asked = after(replied, ev::FollowUpStarted{at("2025-11-16T00:00:00+08:00")});
     CHECK(asked.state == LifecycleState::kAwaitingRating);
     CHECK(asked.rating_by == at("2025-11-16T00:00:00+08:00"));
