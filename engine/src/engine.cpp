@@ -5,6 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 
@@ -22,14 +24,29 @@ namespace {
 namespace asio = boost::asio;
 using Strand = asio::strand<asio::thread_pool::executor_type>;
 
+// A submitted command and the promise its caller holds.
+struct Submitted {
+  Command command;
+  std::promise<Result<Decision>> promise;
+};
+
 // Cases are spread over shards by a hash of their id. One shard's commands run
 // one at a time (on its strand, or on the caller's thread under its mutex);
 // the mutex also lets readers on other threads see a consistent case.
+// A case whose write is with the store is busy: its next commands wait in
+// order, so each is decided on the case as stored; other cases go on.
 struct Shard {
   explicit Shard(std::optional<Strand> s) : strand(std::move(s)) {}
   std::mutex mutex;
   std::unordered_map<std::string, CaseRecord> cases;  // a cache of the store
+  std::unordered_map<std::string, std::deque<std::shared_ptr<Submitted>>> busy;
   std::optional<Strand> strand;
+};
+
+// A decision whose events the store has yet to make durable.
+struct Unwritten {
+  CaseWrite write;
+  CaseRecord::Seen seen;
 };
 
 std::string what_of(const std::exception_ptr& thrown) {
@@ -52,6 +69,12 @@ struct Engine::Impl {
 
   std::mutex intake_mutex;  // guards case_by_external_id
   std::unordered_map<std::string, std::string> case_by_external_id;
+
+  // Commands handed to a strand and not yet answered; the destructor waits
+  // for none, since a write with the store is no work the pool can see.
+  std::mutex outstanding_mutex;
+  std::condition_variable all_answered;
+  std::uint64_t outstanding = 0;
 
   Shard& shard_of(const std::string& case_id) {
     return *shards[std::hash<std::string>{}(case_id) % shards.size()];
@@ -109,9 +132,10 @@ struct Engine::Impl {
   }
 
   // Decides the command on the case in `shard`, whose mutex (and, for a merge,
-  // the target's) the caller holds; applies the events to a copy of the case,
-  // writes them to the store and only then replaces the cached case.
-  Result<Decision> decide_locked(Shard& shard, const Command& command, bool opening) {
+  // the target's) the caller holds, and applies the events to a copy of the
+  // case: the write for the store. A refusal or a repeated key is final at once.
+  using Decided = std::variant<Decision, Unwritten>;
+  Result<Decided> decide_locked(Shard& shard, const Command& command, bool opening) {
     auto found = find(shard, command.case_id);
     if (!found) return tl::unexpected(found.error());
     CaseRecord* record = *found;
@@ -172,44 +196,151 @@ struct Engine::Impl {
         return fail(ErrorCode::kInternal, "Applying a decided event failed: " + applied.error().message);
       }
     }
-    if (auto stored = options.store->append(command.case_id, events, next); !stored) {
-      return tl::unexpected(stored.error());
-    }
-    if (record == nullptr) record = &shard.cases[command.case_id];
     const CaseRecord::Seen seen{current.version + 1, next.version, command.payload.index(), next.state};
-    record->state = std::move(next);
-    for (auto& e : events) record->events.push_back(std::move(e));
-    record->keys.emplace(command.idempotency_key, seen);
-    return record->decision(seen, false);
+    return Unwritten{CaseWrite{command.case_id, std::move(events), std::move(next)}, seen};
   }
 
-  Result<Decision> decide_in_shard(Shard& shard, const Command& command, bool opening) {
+  // The written decision into the cache; the shard's mutex must be held. A
+  // reader may have loaded the case from the store since it was written.
+  Decision remember(Shard& shard, const std::string& key, Unwritten written) {
+    auto& write = written.write;
+    CaseRecord& record = shard.cases[write.case_id];
+    if (record.state.version + 1 == written.seen.first_seq) {
+      record.state = std::move(write.snapshot);
+      for (auto& e : write.events) record.events.push_back(std::move(e));
+    }
+    record.keys.emplace(key, written.seen);
+    return record.decision(written.seen, false);
+  }
+
+  // Runs `decide` with the shard's mutex held, and for a merge the target's too.
+  template <class Decide>
+  auto locked(Shard& shard, const Command& command, Decide decide) {
     const auto* merge = std::get_if<cmd::Merge>(&command.payload);
     Shard* other = merge ? &shard_of(merge->into) : nullptr;
     if (other != nullptr && other != &shard) {
       std::scoped_lock both(shard.mutex, other->mutex);  // in either order, without deadlock
-      return decide_locked(shard, command, opening);
+      return decide();
     }
     std::lock_guard lock(shard.mutex);
-    return decide_locked(shard, command, opening);
+    return decide();
   }
 
-  Result<Decision> run(const Command& command) noexcept {
+  // Thrown by a collaborator (an embedder's directory, calendar or store) or
+  // by an allocation: an error value, never an exception, for the caller.
+  static Error thrown_while_deciding(const Command& command) {
+    return Error{ErrorCode::kInternal, "Deciding " + std::string(command_name(command.payload)) + " for case " +
+                                           command.case_id + " threw: " + what_of(std::current_exception())};
+  }
+
+  // Without worker threads: decide, write and remember under the shard's
+  // mutex, on the caller's thread.
+  Result<Decision> run_here(const Command& command) noexcept {
     const bool opening = std::holds_alternative<cmd::Open>(command.payload);
     Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
     try {
-      decided = decide_in_shard(shard_of(command.case_id), command, opening);
+      Shard& shard = shard_of(command.case_id);
+      decided = locked(shard, command, [&]() -> Result<Decision> {
+        auto step = decide_locked(shard, command, opening);
+        if (!step) return tl::unexpected(step.error());
+        if (auto* final = std::get_if<Decision>(&*step)) return std::move(*final);
+        auto& unwritten = std::get<Unwritten>(*step);
+        if (auto stored = options.store->append(unwritten.write); !stored) return tl::unexpected(stored.error());
+        return remember(shard, command.idempotency_key, std::move(unwritten));
+      });
+    } catch (...) {
+      decided = tl::unexpected(thrown_while_deciding(command));
+    }
+    return conclude(command, std::move(decided));
+  }
+
+  // On the shard's strand: decide, hand the write to the store, and go on
+  // with other cases; the store's answer comes back to the strand (written()).
+  void run_on_strand(Shard& shard, std::shared_ptr<Submitted> job) noexcept {
+    const Command& command = job->command;
+    const bool opening = std::holds_alternative<cmd::Open>(command.payload);
+    enum class Next { kAnswer, kWait, kWrite } next = Next::kAnswer;
+    std::optional<Unwritten> unwritten;
+    Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
+    try {
+      locked(shard, command, [&] {
+        if (auto busy = shard.busy.find(command.case_id); busy != shard.busy.end()) {
+          busy->second.push_back(job);
+          next = Next::kWait;
+          return;
+        }
+        auto step = decide_locked(shard, command, opening);
+        if (!step) {
+          decided = tl::unexpected(step.error());
+        } else if (auto* final = std::get_if<Decision>(&*step)) {
+          decided = std::move(*final);
+        } else {
+          unwritten = std::move(std::get<Unwritten>(*step));
+          shard.busy[command.case_id];
+          next = Next::kWrite;
+        }
+      });
+    } catch (...) {
+      decided = tl::unexpected(thrown_while_deciding(command));
+      next = Next::kAnswer;
+    }
+    if (next == Next::kWait) return;
+    if (next == Next::kAnswer) return finish(job, conclude(command, std::move(decided)));
+
+    auto pending = std::make_shared<Unwritten>(std::move(*unwritten));
+    try {
+      options.store->commit(pending->write, [this, &shard, job, pending](Result<void> stored) {
+        asio::post(*shard.strand, [this, &shard, job, pending, stored = std::move(stored)]() mutable {
+          written(shard, job, std::move(*pending), std::move(stored));
+        });
+      });
+    } catch (...) {
+      written(shard, job, std::move(*pending), tl::unexpected(thrown_while_deciding(command)));
+    }
+  }
+
+  // The store's answer for a job's write, on the shard's strand: remember it,
+  // answer the caller, and start the commands that waited for it, in order.
+  void written(Shard& shard, const std::shared_ptr<Submitted>& job, Unwritten unwritten, Result<void> stored) noexcept {
+    const Command& command = job->command;
+    std::deque<std::shared_ptr<Submitted>> waiting;
+    Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
+    try {
+      std::lock_guard lock(shard.mutex);
+      if (stored) {
+        decided = remember(shard, command.idempotency_key, std::move(unwritten));
+      } else {
+        decided = tl::unexpected(stored.error());
+      }
+      if (auto busy = shard.busy.find(command.case_id); busy != shard.busy.end()) {
+        waiting = std::move(busy->second);
+        shard.busy.erase(busy);
+      }
+    } catch (...) {
+      decided = tl::unexpected(thrown_while_deciding(command));
+    }
+    finish(job, conclude(command, std::move(decided)));
+    for (auto& next : waiting) run_on_strand(shard, std::move(next));
+  }
+
+  void finish(const std::shared_ptr<Submitted>& job, Result<Decision> decided) noexcept {
+    job->promise.set_value(std::move(decided));
+    std::lock_guard lock(outstanding_mutex);
+    if (--outstanding == 0) all_answered.notify_all();
+  }
+
+  // What every decision goes through last: a refused open frees its external
+  // id, and the outcome is logged.
+  Result<Decision> conclude(const Command& command, Result<Decision> decided) noexcept {
+    const bool opening = std::holds_alternative<cmd::Open>(command.payload);
+    try {
       if (opening && !decided && !case_exists(command.case_id)) {
         // The number stays used, but the external id may open a case again.
         std::lock_guard lock(intake_mutex);
         case_by_external_id.erase(command.idempotency_key);
       }
     } catch (...) {
-      // Thrown by a collaborator (an embedder's directory, calendar or store)
-      // or by an allocation: an error value, never an exception, for the caller.
-      decided = fail(ErrorCode::kInternal, "Deciding " + std::string(command_name(command.payload)) +
-                                               " for case " + command.case_id + " threw: " +
-                                               what_of(std::current_exception()));
+      decided = tl::unexpected(thrown_while_deciding(command));
     }
     const auto name = command_name(command.payload);
     if (decided) {
@@ -306,30 +437,38 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Engine::~Engine() {
-  if (impl_->pool) impl_->pool->join();
+  if (!impl_->pool) return;
+  {
+    std::unique_lock lock(impl_->outstanding_mutex);
+    impl_->all_answered.wait(lock, [this] { return impl_->outstanding == 0; });
+  }
+  impl_->pool->join();
 }
 
 std::future<Result<Decision>> Engine::submit(Command command) {
-  std::promise<Result<Decision>> promise;
-  auto future = promise.get_future();
+  auto job = std::make_shared<Submitted>();
+  auto future = job->promise.get_future();
   try {
     if (auto admitted = impl_->admit(command); !admitted) {
-      promise.set_value(tl::unexpected(admitted.error()));
+      job->promise.set_value(tl::unexpected(admitted.error()));
       return future;
     }
     Shard& shard = impl_->shard_of(command.case_id);
     if (!shard.strand) {
-      promise.set_value(impl_->run(command));
+      job->promise.set_value(impl_->run_here(command));
       return future;
     }
-    asio::post(*shard.strand, [this, command = std::move(command), promise = std::move(promise)]() mutable {
-      promise.set_value(impl_->run(command));
-    });
+    job->command = std::move(command);
+    {
+      std::lock_guard lock(impl_->outstanding_mutex);
+      ++impl_->outstanding;
+    }
+    asio::post(*shard.strand, [this, &shard, job] { impl_->run_on_strand(shard, job); });
   } catch (...) {
-    promise = {};
-    future = promise.get_future();
-    promise.set_value(fail(ErrorCode::kInternal, "Submitting " + std::string(command_name(command.payload)) +
-                                                     " threw: " + what_of(std::current_exception())));
+    std::promise<Result<Decision>> failed;
+    future = failed.get_future();
+    failed.set_value(fail(ErrorCode::kInternal, "Submitting " + std::string(command_name(command.payload)) +
+                                                    " threw: " + what_of(std::current_exception())));
   }
   return future;
 }

@@ -32,7 +32,7 @@ concept Is = std::same_as<std::remove_const_t<T>, U>;
 // Types written as nested JSON objects through their own fields() list.
 template <typename T>
 concept Nested = Is<T, WorkflowRef> || Is<T, Location> || Is<T, Party> || Is<T, Reporter> ||
-                 Is<T, ev::StepAssignment>;
+                 Is<T, ev::StepAssignment> || Is<T, DeadlineWarning>;
 
 void fields(auto& io, Is<WorkflowRef> auto& w) {
   io("id", w.id);
@@ -62,6 +62,63 @@ void fields(auto& io, Is<ev::StepAssignment> auto& s) {
   io("lead_unit", s.lead_unit);
   io("co_handlers", s.co_handlers);
   io("accept_by", s.accept_by);
+}
+
+void fields(auto& io, Is<DeadlineWarning> auto& w) {
+  io("kind", w.kind);
+  io("due", w.due);
+}
+
+// The snapshot: every field of CaseState, in declaration order.
+void fields(auto& io, Is<CaseState> auto& k) {
+  io("id", k.id);
+  io("state", k.state);
+  io("version", k.version);
+  io("request_type", k.request_type);
+  io("channel", k.channel);
+  io("category", k.category);
+  io("location", k.location);
+  io("collective", k.collective);
+  io("urgent", k.urgent);
+  io("reporter", k.reporter);
+  io("content", k.content);
+  io("external_id", k.external_id);
+  io("workflow", k.workflow);
+  io("workflow_hash", k.workflow_hash);
+  io("opened_at", k.opened_at);
+  io("owner", k.owner);
+  io("step", k.step);
+  io("step_id", k.step_id);
+  io("level", k.level);
+  io("lead_unit", k.lead_unit);
+  io("co_handlers", k.co_handlers);
+  io("co_replied", k.co_replied);
+  io("steps_visited", k.steps_visited);
+  io("returned_by", k.returned_by);
+  io("accept_by", k.accept_by);
+  io("resolve_by", k.resolve_by);
+  io("reply_by", k.reply_by);
+  io("rating_by", k.rating_by);
+  io("follow_up_by", k.follow_up_by);
+  io("overdue", k.overdue);
+  io("warned", k.warned);
+  io("warnings", k.warnings);
+  io("suspended_from", k.suspended_from);
+  io("suspended_at", k.suspended_at);
+  io("extension_requested", k.extension_requested);
+  io("outcome", k.outcome);
+  io("answer", k.answer);
+  io("answered_on_spot", k.answered_on_spot);
+  io("rating", k.rating);
+  io("merged_into", k.merged_into);
+  io("urges", k.urges);
+  io("escalations", k.escalations);
+  io("returns", k.returns);
+  io("send_backs", k.send_backs);
+  io("extensions_granted", k.extensions_granted);
+  io("reopens", k.reopens);
+  io("updated_at", k.updated_at);
+  io("closed_at", k.closed_at);
 }
 
 void fields(auto& io, Is<ev::CaseOpened> auto& e) {
@@ -164,7 +221,17 @@ class Writer {
   void operator()(const char* key, bool v) { object_[key] = v; }
   void operator()(const char* key, int v) { object_[key] = v; }
   void operator()(const char* key, std::uint64_t v) { object_[key] = v; }
-  void operator()(const char* key, const std::vector<std::string>& v) { object_[key] = v; }
+  template <typename T>
+  void operator()(const char* key, const std::vector<T>& v) {
+    Json items = Json::array();
+    for (const auto& item : v) {
+      Json holder = Json::object();
+      Writer item_writer(holder);
+      item_writer("item", item);
+      items.push_back(std::move(holder["item"]));
+    }
+    object_[key] = std::move(items);
+  }
   void operator()(const char* key, Timestamp v) { object_[key] = format_time(v); }
   void operator()(const char* key, const Duration& v) { object_[key] = format_duration(v); }
   template <typename E>
@@ -203,11 +270,12 @@ Result<RequestType> parse_enum(std::string_view s, RequestType*) { return parse_
 Result<Channel> parse_enum(std::string_view s, Channel*) { return parse_channel(s); }
 Result<Outcome> parse_enum(std::string_view s, Outcome*) { return parse_outcome(s); }
 Result<Rating> parse_enum(std::string_view s, Rating*) { return parse_rating(s); }
+Result<LifecycleState> parse_enum(std::string_view s, LifecycleState*) { return parse_lifecycle_state(s); }
 Result<Level> parse_enum(std::string_view s, Level*) {
   return parse_by_name(s, Level::kBuilding, Level::kDistrict, "a level");
 }
 Result<DeadlineKind> parse_enum(std::string_view s, DeadlineKind*) {
-  return parse_by_name(s, DeadlineKind::kAccept, DeadlineKind::kRating, "a deadline kind");
+  return parse_deadline_kind(s);
 }
 
 // Reads the fields of one JSON object. The first problem found is kept in
@@ -234,17 +302,19 @@ class Reader {
     out = v->is_number_unsigned() ? static_cast<I>(v->get<std::uint64_t>())
                                   : static_cast<I>(v->get<std::int64_t>());
   }
-  void operator()(const char* key, std::vector<std::string>& out) {
+  // Each item is read as if it were the field "key[i]" of a one-field object,
+  // so items of any kind read (and fail) as fields do.
+  template <typename T>
+  void operator()(const char* key, std::vector<T>& out) {
     const Json* v = find<&Json::is_array>(key, "an array");
     if (v == nullptr) return;
     out.clear();
-    for (std::size_t i = 0; i < v->size(); ++i) {
-      const Json& item = (*v)[i];
-      if (!item.is_string()) {
-        return broken("field '" + path_ + key + "[" + std::to_string(i) +
-                      "]' should be a string, found " + item.type_name());
-      }
-      out.push_back(item.get<std::string>());
+    for (std::size_t i = 0; i < v->size() && !error_; ++i) {
+      const std::string name = std::string(key) + "[" + std::to_string(i) + "]";
+      const Json holder = Json::object({{name, (*v)[i]}});
+      T item{};
+      Reader(holder, path_, error_)(name.c_str(), item);
+      if (!error_) out.push_back(std::move(item));
     }
   }
   void operator()(const char* key, Timestamp& out) { parsed(key, out, parse_time); }
@@ -400,6 +470,26 @@ Result<Event> event_from_json(const EventJson& json) {
   if (error) return tl::unexpected(std::move(*error));
   event.payload = std::move(*payload);
   return event;
+}
+
+EventJson case_to_json(const CaseState& state) {
+  Json json = Json::object();
+  Writer writer(json);
+  fields(writer, state);
+  return json;
+}
+
+Result<CaseState> case_from_json(const EventJson& json) {
+  if (!json.is_object()) {
+    return fail(ErrorCode::kDataLoss,
+                std::string("a case snapshot should be a JSON object, found ") + json.type_name());
+  }
+  std::optional<Error> error;
+  Reader reader(json, "", error);
+  CaseState state;
+  fields(reader, state);
+  if (error) return tl::unexpected(std::move(*error));
+  return state;
 }
 
 // Invalid UTF-8 would make dump() throw across the public API. Commands with

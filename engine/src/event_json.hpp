@@ -1,4 +1,4 @@
-// Events as JSON objects, both ways: the writer behind to_json() in event.hpp
+// Events and case snapshots as JSON objects, both ways: the writer behind to_json() in event.hpp
 // and the reader the store uses to load a case's history back. Private: nlohmann
 // stays out of the public headers.
 //
@@ -37,5 +37,11 @@ EventJson payload_to_json(const EventPayload& payload);
 //   an unknown type name, or a reserved one this version has no reader for
 //   ("event type 22 (MessageAdded) has no reader in this version").
 [[nodiscard]] Result<Event> event_from_json(const EventJson& json);
+
+// A case's snapshot, every CaseState field under its own name, the same rules
+// as event data (optional fields left out when empty). Reading what was written
+// gives back an equal CaseState; errors as for events, all kDataLoss.
+EventJson case_to_json(const CaseState& state);
+[[nodiscard]] Result<CaseState> case_from_json(const EventJson& json);
 
 }  // namespace escalator

@@ -1,3 +1,4 @@
+#include <future>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
@@ -16,8 +17,15 @@ class MemoryStore final : public CaseStore {
     return std::optional<StoredCase>{found->second};
   }
 
-  Result<void> append(const std::string& case_id, const std::vector<Event>& events,
-                      const CaseState& snapshot) override {
+  void commit(CaseWrite write, Done done) override { done(store(write.case_id, write.events, write.snapshot)); }
+
+  StoreCounters counters() const override {
+    std::shared_lock lock(mutex_);
+    return {writes_, writes_, 0};
+  }
+
+ private:
+  Result<void> store(const std::string& case_id, const std::vector<Event>& events, const CaseState& snapshot) {
     std::unique_lock lock(mutex_);
     auto [it, created] = cases_.try_emplace(case_id);
     StoredCase& stored = it->second;
@@ -28,6 +36,7 @@ class MemoryStore final : public CaseStore {
                   "Expected event " + std::to_string(next) + " of case " + case_id +
                       " to be appended next, but got event " + std::to_string(events.front().seq));
     }
+    ++writes_;
     stored.events.insert(stored.events.end(), events.begin(), events.end());
     stored.snapshot = snapshot;
     if (created) {
@@ -37,6 +46,7 @@ class MemoryStore final : public CaseStore {
     return {};
   }
 
+ public:
   std::optional<std::string> case_of_external_id(const std::string& external_id) const override {
     std::shared_lock lock(mutex_);
     auto found = by_external_id_.find(external_id);
@@ -54,9 +64,17 @@ class MemoryStore final : public CaseStore {
   std::unordered_map<std::string, StoredCase> cases_;
   std::unordered_map<std::string, std::string> by_external_id_;
   std::vector<std::string> order_;
+  std::uint64_t writes_ = 0;
 };
 
 }  // namespace
+
+Result<void> CaseStore::append(CaseWrite write) {
+  std::promise<Result<void>> written;
+  auto future = written.get_future();
+  commit(std::move(write), [&written](Result<void> outcome) { written.set_value(std::move(outcome)); });
+  return future.get();
+}
 
 std::shared_ptr<CaseStore> memory_store() { return std::make_shared<MemoryStore>(); }
 

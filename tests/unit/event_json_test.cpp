@@ -247,7 +247,7 @@ TEST_CASE("ValueOutsideItsTypeIsDataLoss") {
   json = event_to_json(event_with(ev::OverdueMarked{.kind = DeadlineKind::kReply, .due = kT0}));
   json["data"]["kind"] = "lunch";
   check_data_loss(event_from_json(json),
-                  "field 'data.kind': Expected a deadline kind, found 'lunch'");
+                  "field 'data.kind': Expected a deadline kind (accept, resolve, reply, rating, follow_up), but got 'lunch'");
 }
 
 TEST_CASE("UnreadableTimeIsDataLoss") {
@@ -261,4 +261,95 @@ TEST_CASE("UnreadableTimeIsDataLoss") {
 }
 
 }  // namespace
+TEST_CASE("EveryDeadlineKindIsReadBack") {
+  for (auto kind : {DeadlineKind::kAccept, DeadlineKind::kResolve, DeadlineKind::kReply,
+                    DeadlineKind::kRating, DeadlineKind::kFollowUp}) {
+    CAPTURE(to_string(kind));
+    const auto back = read_text(to_json(event_with(ev::OverdueMarked{.kind = kind, .due = kT0})));
+    REQUIRE_MESSAGE(back.has_value(), back.error().message);
+    CHECK(std::get<ev::OverdueMarked>(back->payload).kind == kind);
+  }
+}
+
+// Every field different from its default, so a field the reader forgot
+// would come back changed.
+CaseState every_field_case() {
+  CaseState k;
+  k.id = "370811-20250930-000017";
+  k.state = LifecycleState::kSuspended;
+  k.version = 12;
+  k.request_type = RequestType::kComplaint;
+  k.channel = Channel::kWeChat;
+  k.category = "物业/漏水";
+  k.location = {"370811", "jiyang", "yangguang", "yangguang-1", "heping-li", "3号楼", "3号楼2单元501"};
+  k.collective = true;
+  k.urgent = true;
+  k.reporter = {"张三", "13800000000"};
+  k.content = "楼上漏水";
+  k.external_id = "GD-20250930-0017";
+  k.workflow = {"property-first", 3};
+  k.workflow_hash = "5d41402abc4b2a76b9719d911017c592";
+  k.opened_at = kT0;
+  k.owner = {"hotline.12345", "operator-07"};
+  k.step = 2;
+  k.step_id = "grid";
+  k.level = Level::kGrid;
+  k.lead_unit = "yangguang-1.station";
+  k.co_handlers = {"yangguang.office"};
+  k.co_replied = {"yangguang.office"};
+  k.steps_visited = {0, 1, 2};
+  k.returned_by = "heping-li.property";
+  k.accept_by = kT0 + 1h;
+  k.resolve_by = kT0 + 2h;
+  k.reply_by = kT0 + 3h;
+  k.rating_by = kT0 + 4h;
+  k.follow_up_by = kT0 + 5h;
+  k.overdue = {DeadlineKind::kAccept, DeadlineKind::kFollowUp};
+  k.warned = {{DeadlineKind::kResolve, kT0 + 2h}};
+  k.warnings = 2;
+  k.suspended_from = LifecycleState::kAccepted;
+  k.suspended_at = kT0 + 6h;
+  k.extension_requested = Duration{3, Duration::Unit::kWorkingDays};
+  k.outcome = Outcome::kPartlyResolved;
+  k.answer = "已修复一半";
+  k.answered_on_spot = true;
+  k.rating = Rating::kBasicallySatisfied;
+  k.merged_into = "370811-20250930-000001";
+  k.urges = 1;
+  k.escalations = 2;
+  k.returns = 3;
+  k.send_backs = 4;
+  k.extensions_granted = 5;
+  k.reopens = 6;
+  k.updated_at = kT0 + 7h;
+  k.closed_at = kT0 + 8h;
+  return k;
+}
+
+TEST_CASE("ACaseSnapshotRoundTripsFieldForField") {
+  const CaseState k = every_field_case();
+  CHECK(every_field_set(k));
+  const std::string text = case_to_json(k).dump();
+  CAPTURE(text);
+  const auto back = case_from_json(EventJson::parse(text));
+  REQUIRE_MESSAGE(back.has_value(), back.error().message);
+  CHECK(*back == k);
+  CHECK(case_to_json(*back).dump() == text);
+}
+
+TEST_CASE("ADamagedSnapshotIsDataLossNamingTheField") {
+  auto json = case_to_json(every_field_case());
+  json.erase("level");
+  auto back = case_from_json(json);
+  REQUIRE_FALSE(back.has_value());
+  CHECK(back.error().code == ErrorCode::kDataLoss);
+  CHECK(back.error().message == "missing field 'level'");
+
+  json = case_to_json(every_field_case());
+  json["overdue"][1] = "late";
+  back = case_from_json(json);
+  REQUIRE_FALSE(back.has_value());
+  CHECK(back.error().message.find("field 'overdue[1]'") != std::string::npos);
+}
+
 }  // namespace escalator

@@ -1,13 +1,17 @@
 // Where the engine keeps cases: each case's events, in order, and its snapshot
 // (the state the events make). The engine caches cases it has loaded and
-// writes every decided command through to the store before it answers.
+// hands every decided command's write to the store before it answers.
 //
-// Implementations must be thread-safe. The engine never appends to one case
-// from two threads at once, but appends to different cases concurrently and
-// reads from any thread. This version ships memory_store(); the durable store
-// implements the same interface.
+// Two stores ship: memory_store(), gone with the process, and
+// open_durable_store(), RocksDB on disk (docs/storage.md). Implementations
+// must be thread-safe: the engine reads from any thread and hands over writes
+// for different cases concurrently, but never a case's next write before its
+// previous one is done.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,26 +28,68 @@ struct StoredCase {
   std::vector<Event> events;
 };
 
+// One command's effect on one case, written all or nothing.
+struct CaseWrite {
+  std::string case_id;
+  std::vector<Event> events;  // their seq continue the stored ones
+  CaseState snapshot;         // the case after them
+};
+
+// What a store has done since it opened, for tests and `escalator bench`.
+struct StoreCounters {
+  std::uint64_t writes = 0;     // CaseWrites made durable
+  std::uint64_t groups = 0;     // group commits that carried them
+  std::uint64_t wal_syncs = 0;  // syncs of the write-ahead log (0 in memory)
+};
+
 class CaseStore {
  public:
+  using Done = std::function<void(Result<void>)>;
+
   virtual ~CaseStore() = default;
-  // The case, or nullopt when it was never stored. kDataLoss when stored data
-  // cannot be read.
+  // The case, or nullopt when it was never stored. kDataLoss, naming the
+  // record's key, when stored data cannot be read.
   [[nodiscard]] virtual Result<std::optional<StoredCase>> load(const std::string& case_id) const = 0;
-  // Appends `events` (their seq continuing the stored ones) and replaces the
-  // snapshot, both or neither. The first append of a case creates it and
-  // records its external id. kFailedPrecondition when the first seq does not
-  // follow the stored events; kUnavailable when the store cannot write.
-  [[nodiscard]] virtual Result<void> append(const std::string& case_id,
-                                            const std::vector<Event>& events,
-                                            const CaseState& snapshot) = 0;
+  // Hands the write over and returns at once; `done` is called exactly once,
+  // on any thread, when the write is durable or has failed. The first write
+  // of a case creates it and records its external id. Errors given to `done`:
+  // kFailedPrecondition when the first seq does not follow the stored events
+  // (or a case's first write finds the case there); kUnavailable when the
+  // store cannot write. `done` must not block: the store may call it from the
+  // thread that commits everyone's writes.
+  virtual void commit(CaseWrite write, Done done) = 0;
   // The case opened with this external id (hotline order number, WeChat MsgId).
   virtual std::optional<std::string> case_of_external_id(const std::string& external_id) const = 0;
   // Every case id, in the order the cases were first stored.
   virtual std::vector<std::string> case_ids() const = 0;
+  virtual StoreCounters counters() const { return {}; }
+
+  // commit() and wait for it.
+  [[nodiscard]] Result<void> append(CaseWrite write);
 };
 
-// Cases in memory: gone when the process ends.
+// Cases in memory: gone when the process ends. Writes are done before
+// commit() returns.
 std::shared_ptr<CaseStore> memory_store();
+
+// The format this release writes. A store records its format when created; a
+// store of a newer format is refused, and every older one is read.
+inline constexpr int kStoreFormatVersion = 1;
+
+// RocksDB's settings that a deployment may want to change; docs/storage.md
+// says why each default is what it is.
+struct DurableStoreOptions {
+  std::filesystem::path path = "./data";
+  bool create_if_missing = true;  // false: kNotFound when there is no store
+  std::size_t block_cache_bytes = std::size_t{32} << 20;
+  std::size_t write_buffer_bytes = std::size_t{64} << 20;  // all memtables together
+  std::size_t max_total_wal_bytes = std::size_t{64} << 20;
+};
+
+// Opens (or creates) the store at options.path. Errors: kNotFound (no store
+// and create_if_missing false), kFailedPrecondition (a newer format),
+// kUnavailable (locked by another process, or the disk refused), kDataLoss
+// (a record of the store's own bookkeeping cannot be read).
+[[nodiscard]] Result<std::shared_ptr<CaseStore>> open_durable_store(const DurableStoreOptions& options);
 
 }  // namespace escalator

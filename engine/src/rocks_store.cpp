@@ -1,0 +1,412 @@
+// The durable store: RocksDB, one atomic WriteBatch per group of commands,
+// and one WAL sync per group (docs/storage.md).
+//
+// Writes are encoded on the thread that hands them over, so JSON encoding
+// runs on every core; one committer thread takes every write that is ready,
+// puts them in one batch, writes it with sync, and only then reports each
+// write done. While it waits for the disk the next group gathers.
+#include "rocks_store.hpp"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/statistics.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unordered_map>
+
+#include "event_json.hpp"
+#include "store_layout.hpp"
+
+namespace escalator {
+namespace {
+
+namespace layout = store_layout;
+using Json = nlohmann::ordered_json;
+
+std::string printable(std::string_view key) {
+  std::string out;
+  for (unsigned char c : key) {
+    if (c >= 0x20 && c < 0x7f) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// "events/370811-20250930-000017#5": where a damaged record is.
+std::string event_where(std::string_view case_id, std::uint64_t seq) {
+  return "events/" + std::string(case_id) + "#" + std::to_string(seq);
+}
+
+Error status_error(const rocksdb::Status& status, const std::string& what) {
+  const auto code = status.IsCorruption() ? ErrorCode::kDataLoss
+                    : status.IsNotFound() ? ErrorCode::kNotFound
+                                          : ErrorCode::kUnavailable;
+  return Error{code, what + ": " + status.ToString()};
+}
+
+// A write ready for the committer: every record encoded, positions not yet given.
+struct Prepared {
+  std::string case_id;
+  std::uint64_t first_seq = 0;
+  std::uint64_t last_seq = 0;
+  std::string external_id;  // recorded when the write opens the case
+  std::vector<std::pair<std::string, std::string>> events;
+  std::string snapshot;
+  std::string outbox_record;
+  CaseStore::Done done;
+};
+
+Prepared prepare(CaseWrite write, CaseStore::Done done) {
+  Prepared p;
+  p.case_id = std::move(write.case_id);
+  p.first_seq = write.events.empty() ? 0 : write.events.front().seq;
+  p.last_seq = write.events.empty() ? 0 : write.events.back().seq;
+  if (p.first_seq == 1) p.external_id = write.snapshot.external_id;
+  Json types = Json::array();
+  for (const auto& event : write.events) {
+    p.events.emplace_back(layout::event_key(p.case_id, event.seq), to_json(event));
+    types.push_back(event_type_name(event_type(event.payload)));
+  }
+  p.snapshot = case_to_json(write.snapshot).dump(-1, ' ', false, Json::error_handler_t::replace);
+  p.outbox_record = Json{{"case_id", p.case_id},
+                         {"first_seq", p.first_seq},
+                         {"last_seq", p.last_seq},
+                         {"types", std::move(types)}}
+                        .dump();
+  p.done = std::move(done);
+  return p;
+}
+
+class RocksStore final : public CaseStore {
+ public:
+  RocksStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+             std::shared_ptr<rocksdb::Statistics> statistics)
+      : db_(std::move(db)), handles_(std::move(handles)), statistics_(std::move(statistics)) {}
+
+  ~RocksStore() override {
+    {
+      std::lock_guard lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_ready_.notify_one();
+    if (committer_.joinable()) committer_.join();
+    for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+    db_->Close();
+  }
+
+  // Reads the bookkeeping and starts the committer.
+  Result<void> start(const std::filesystem::path& path) {
+    if (auto format = check_format(path); !format) return format;
+    auto opened = read_counter(layout::kCasesOpenedKey);
+    if (!opened) return tl::unexpected(opened.error());
+    auto outbox = read_counter(layout::kOutboxNextKey);
+    if (!outbox) return tl::unexpected(outbox.error());
+    cases_opened_ = *opened;
+    outbox_next_ = *outbox;
+    committer_ = std::thread([this] { commit_loop(); });
+    return {};
+  }
+
+  Result<std::optional<StoredCase>> load(const std::string& case_id) const override {
+    // One snapshot for both reads: a commit between them cannot pair a
+    // snapshot with events it does not belong to.
+    const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+    auto loaded = load_at(case_id, snapshot);
+    db_->ReleaseSnapshot(snapshot);
+    return loaded;
+  }
+
+  void commit(CaseWrite write, Done done) override {
+    Prepared prepared = prepare(std::move(write), std::move(done));
+    {
+      std::lock_guard lock(queue_mutex_);
+      queue_.push_back(std::move(prepared));
+    }
+    queue_ready_.notify_one();
+  }
+
+  std::optional<std::string> case_of_external_id(const std::string& external_id) const override {
+    std::string case_id;
+    const auto status = db_->Get(rocksdb::ReadOptions(), family(layout::kIndex),
+                                 layout::external_key(external_id), &case_id);
+    if (!status.ok()) return std::nullopt;
+    return case_id;
+  }
+
+  std::vector<std::string> case_ids() const override {
+    std::vector<std::string> ids;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(layout::kIndex)));
+    for (it->Seek(layout::kOpenedPrefix); it->Valid() && it->key().starts_with(layout::kOpenedPrefix);
+         it->Next()) {
+      ids.push_back(it->value().ToString());
+    }
+    return ids;
+  }
+
+  StoreCounters counters() const override {
+    return {writes_.load(), groups_.load(), statistics_->getTickerCount(rocksdb::WAL_FILE_SYNCED)};
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* family(layout::Family f) const { return handles_[1 + f]; }
+
+  Result<void> check_format(const std::filesystem::path& path) {
+    std::string text;
+    const std::string key(layout::kFormatVersionKey);
+    auto status = db_->Get(rocksdb::ReadOptions(), family(layout::kMeta), key, &text);
+    if (status.IsNotFound()) {
+      std::unique_ptr<rocksdb::Iterator> any(db_->NewIterator(rocksdb::ReadOptions(), family(layout::kEvents)));
+      any->SeekToFirst();
+      if (any->Valid()) {
+        return fail(ErrorCode::kDataLoss, "store at " + path.string() + ": meta/" + key +
+                                              " is missing, but the store holds events");
+      }
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      status = db_->Put(sync, family(layout::kMeta), key, std::to_string(kStoreFormatVersion));
+      if (!status.ok()) return tl::unexpected(status_error(status, "store at " + path.string()));
+      return {};
+    }
+    if (!status.ok()) return tl::unexpected(status_error(status, "store at " + path.string() + ": meta/" + key));
+    int version = 0;
+    try {
+      std::size_t used = 0;
+      version = std::stoi(text, &used);
+      if (used != text.size()) throw std::invalid_argument(text);
+    } catch (const std::exception&) {
+      return fail(ErrorCode::kDataLoss,
+                  "store at " + path.string() + ": meta/" + key + " should be a number, found '" + printable(text) + "'");
+    }
+    if (version > kStoreFormatVersion) {
+      return fail(ErrorCode::kFailedPrecondition,
+                  "store at " + path.string() + " has format " + std::to_string(version) +
+                      ", but this escalator reads formats up to " + std::to_string(kStoreFormatVersion) +
+                      "; open it with a newer escalator");
+    }
+    return {};
+  }
+
+  Result<std::uint64_t> read_counter(std::string_view key) const {
+    std::string bytes;
+    const auto status = db_->Get(rocksdb::ReadOptions(), family(layout::kMeta), key, &bytes);
+    if (status.IsNotFound()) return std::uint64_t{0};
+    if (!status.ok()) return tl::unexpected(status_error(status, "meta/" + std::string(key)));
+    auto value = layout::read_big_endian(bytes);
+    if (!value) return fail(ErrorCode::kDataLoss, "meta/" + std::string(key) + " should be 8 bytes, found " +
+                                                      std::to_string(bytes.size()));
+    return *value;
+  }
+
+  Result<std::optional<StoredCase>> load_at(const std::string& case_id, const rocksdb::Snapshot* at) const {
+    rocksdb::ReadOptions read;
+    read.snapshot = at;
+    std::string snapshot_text;
+    auto status = db_->Get(read, family(layout::kCases), case_id, &snapshot_text);
+    if (status.IsNotFound()) return std::optional<StoredCase>{};
+    if (!status.ok()) return tl::unexpected(status_error(status, "cases/" + case_id));
+
+    StoredCase stored;
+    const Json snapshot_json = Json::parse(snapshot_text, nullptr, false);
+    auto snapshot = case_from_json(snapshot_json);
+    if (!snapshot) {
+      return fail(ErrorCode::kDataLoss, "cases/" + case_id + ": " +
+                                            (snapshot_json.is_discarded() ? "not JSON" : snapshot.error().message));
+    }
+    stored.snapshot = std::move(*snapshot);
+
+    const std::string prefix = layout::event_prefix(case_id);
+    std::string after_prefix = prefix;
+    after_prefix.back() = '\x01';
+    rocksdb::Slice upper(after_prefix);
+    read.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, family(layout::kEvents)));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      const auto expected = stored.events.size() + 1;
+      const auto seq = layout::event_seq(it->key().ToStringView(), case_id);
+      if (!seq) return fail(ErrorCode::kDataLoss, "events/" + printable(it->key().ToStringView()) + ": not an event key");
+      if (*seq != expected) {
+        return fail(ErrorCode::kDataLoss, event_where(case_id, expected) + ": missing (the next stored is #" +
+                                              std::to_string(*seq) + ")");
+      }
+      const Json json = Json::parse(it->value().ToStringView(), nullptr, false);
+      if (json.is_discarded()) return fail(ErrorCode::kDataLoss, event_where(case_id, *seq) + ": not JSON");
+      auto event = event_from_json(json);
+      if (!event) return fail(ErrorCode::kDataLoss, event_where(case_id, *seq) + ": " + event.error().message);
+      if (event->seq != *seq) {
+        return fail(ErrorCode::kDataLoss, event_where(case_id, *seq) + ": holds event " + std::to_string(event->seq));
+      }
+      stored.events.push_back(std::move(*event));
+    }
+    if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "events of " + case_id));
+    if (stored.events.size() != stored.snapshot.version) {
+      return fail(ErrorCode::kDataLoss, "cases/" + case_id + ": the snapshot is at version " +
+                                            std::to_string(stored.snapshot.version) + ", but " +
+                                            std::to_string(stored.events.size()) + " events are stored");
+    }
+    return std::optional<StoredCase>{std::move(stored)};
+  }
+
+  void commit_loop() {
+    for (;;) {
+      std::vector<Prepared> group;
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and everything handed over is done
+        group.swap(queue_);
+      }
+      commit_group(group);
+    }
+  }
+
+  bool event_stored(const std::string& case_id, std::uint64_t seq) {
+    std::string ignored;
+    return db_->Get(rocksdb::ReadOptions(), family(layout::kEvents), layout::event_key(case_id, seq), &ignored).ok();
+  }
+
+  // Why the write cannot follow what is stored (or earlier in the group); none when it can.
+  std::optional<Error> refusal(const Prepared& p, const std::unordered_map<std::string, std::uint64_t>& in_group) {
+    if (p.first_seq == 0) return Error{ErrorCode::kInvalidArgument, "A write of case " + p.case_id + " has no events"};
+    const auto earlier = in_group.find(p.case_id);
+    const bool follows = earlier != in_group.end()
+                             ? earlier->second + 1 == p.first_seq
+                             : (p.first_seq == 1 || event_stored(p.case_id, p.first_seq - 1)) &&
+                                   !event_stored(p.case_id, p.first_seq);
+    if (follows) return std::nullopt;
+    return Error{ErrorCode::kFailedPrecondition, "Expected event " + std::to_string(p.first_seq) + " of case " +
+                                                     p.case_id + " to follow the stored events, but it does not"};
+  }
+
+  void commit_group(std::vector<Prepared>& group) {
+    rocksdb::WriteBatch batch;
+    std::vector<std::optional<Error>> refused(group.size());
+    std::unordered_map<std::string, std::uint64_t> in_group;
+    std::uint64_t opened = cases_opened_;
+    std::uint64_t outbox = outbox_next_;
+    std::uint64_t accepted = 0;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      Prepared& p = group[i];
+      if ((refused[i] = refusal(p, in_group))) continue;
+      for (const auto& [key, value] : p.events) batch.Put(family(layout::kEvents), key, value);
+      batch.Put(family(layout::kCases), p.case_id, p.snapshot);
+      if (p.first_seq == 1) {
+        batch.Put(family(layout::kIndex), layout::opened_key(++opened), p.case_id);
+        if (!p.external_id.empty()) batch.Put(family(layout::kIndex), layout::external_key(p.external_id), p.case_id);
+      }
+      batch.Put(family(layout::kOutbox), layout::outbox_key(outbox++), p.outbox_record);
+      in_group[p.case_id] = p.last_seq;
+      ++accepted;
+    }
+    rocksdb::Status status;
+    if (accepted > 0) {
+      std::string opened_bytes, outbox_bytes;
+      layout::put_big_endian(opened_bytes, opened);
+      layout::put_big_endian(outbox_bytes, outbox);
+      batch.Put(family(layout::kMeta), layout::kCasesOpenedKey, opened_bytes);
+      batch.Put(family(layout::kMeta), layout::kOutboxNextKey, outbox_bytes);
+      rocksdb::WriteOptions durable;
+      durable.sync = true;  // acknowledged means on disk
+      status = db_->Write(durable, &batch);
+      if (status.ok()) {
+        cases_opened_ = opened;
+        outbox_next_ = outbox;
+        writes_ += accepted;
+        ++groups_;
+      }
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      Result<void> outcome;
+      if (refused[i]) {
+        outcome = tl::unexpected(*refused[i]);
+      } else if (!status.ok()) {
+        outcome = tl::unexpected(status_error(status, "store: writing case " + group[i].case_id));
+      }
+      try {
+        group[i].done(std::move(outcome));
+      } catch (...) {
+        // A caller's callback must not stop everyone's commits.
+      }
+    }
+  }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // default first, then layout::Family order
+  std::shared_ptr<rocksdb::Statistics> statistics_;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::vector<Prepared> queue_;
+  bool stopping_ = false;
+  std::thread committer_;
+
+  // Only the committer touches these after start().
+  std::uint64_t cases_opened_ = 0;
+  std::uint64_t outbox_next_ = 0;
+  std::atomic<std::uint64_t> writes_{0};
+  std::atomic<std::uint64_t> groups_{0};
+};
+
+rocksdb::Options rocks_options(const DurableStoreOptions& o, rocksdb::Env* env) {
+  rocksdb::Options options;
+  options.create_if_missing = o.create_if_missing;
+  options.create_missing_column_families = true;
+  options.max_total_wal_size = o.max_total_wal_bytes;
+  options.db_write_buffer_size = o.write_buffer_bytes;
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  options.keep_log_file_num = 4;
+  options.max_log_file_size = std::size_t{4} << 20;
+  options.statistics = rocksdb::CreateDBStatistics();
+  if (env != nullptr) options.env = env;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(o.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<CaseStore>> open_rocks_store(const DurableStoreOptions& o, rocksdb::Env* env) {
+  const std::string path = o.path.string();
+  const auto options = rocks_options(o, env);
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(options, path, &names).ok()) {
+    if (!o.create_if_missing) return fail(ErrorCode::kNotFound, "No store at " + path);
+    names = {rocksdb::kDefaultColumnFamilyName};
+  }
+  // Ours first, in layout order; then any a newer release added, opened as they are.
+  std::vector<rocksdb::ColumnFamilyDescriptor> families{{rocksdb::kDefaultColumnFamilyName, options}};
+  for (auto name : layout::kFamilyNames) families.emplace_back(std::string(name), options);
+  for (const auto& name : names) {
+    const bool known = std::any_of(families.begin(), families.end(),
+                                   [&](const auto& f) { return f.name == name; });
+    if (!known) families.emplace_back(name, options);
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  const auto status = rocksdb::DB::Open(options, path, families, &handles, &raw);
+  if (!status.ok()) return tl::unexpected(status_error(status, "Cannot open the store at " + path));
+  auto store = std::make_shared<RocksStore>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
+                                            options.statistics);
+  if (auto started = store->start(o.path); !started) return tl::unexpected(started.error());
+  return std::shared_ptr<CaseStore>(std::move(store));
+}
+
+Result<std::shared_ptr<CaseStore>> open_durable_store(const DurableStoreOptions& options) {
+  return open_rocks_store(options, nullptr);
+}
+
+}  // namespace escalator
