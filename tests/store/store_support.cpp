@@ -1,0 +1,86 @@
+#include "store_support.hpp"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace escalator::testing {
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "escalator-store-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+cmd::Open leak_report() {
+  cmd::Open o;
+  o.request_type = RequestType::kComplaint;
+  o.category = "物业/漏水";
+  o.location = Location{"370811", "", "", "", "yangguang-garden", "3号楼", "3号楼2单元401"};
+  o.reporter = Reporter{"张三", "13800000000"};
+  o.content = "楼上卫生间漏水";
+  o.first_contact = Party{"hotline.12345", "operator-07"};
+  return o;
+}
+
+std::vector<CommandPayload> to_closure() {
+  std::vector<CommandPayload> steps;
+  steps.push_back(cmd::Dispatch{});
+  steps.push_back(cmd::Accept{});
+  steps.push_back(cmd::Reply{Outcome::kResolved, "已修复"});
+  steps.push_back(cmd::Rate{Rating::kSatisfied, ""});
+  steps.push_back(cmd::Close{""});
+  return steps;
+}
+
+RawStore::RawStore(const std::filesystem::path& path) {
+  rocksdb::Options options;
+  if (!rocksdb::DB::ListColumnFamilies(options, path.string(), &names_).ok()) {
+    throw std::runtime_error("no store at " + path.string());
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& name : names_) families.emplace_back(name, options);
+  rocksdb::DB* raw = nullptr;
+  const auto status = rocksdb::DB::Open(options, path.string(), families, &handles_, &raw);
+  if (!status.ok()) throw std::runtime_error(status.ToString());
+  db_.reset(raw);
+}
+
+RawStore::~RawStore() {
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+  db_->Close();
+}
+
+rocksdb::ColumnFamilyHandle* RawStore::family(std::string_view name) {
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name) return handles_[i];
+  }
+  throw std::runtime_error("no column family " + std::string(name));
+}
+
+std::vector<std::pair<std::string, std::string>> RawStore::all(std::string_view name) {
+  std::vector<std::pair<std::string, std::string>> records;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(name)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) records.emplace_back(it->key().ToString(), it->value().ToString());
+  return records;
+}
+
+std::string wholeness_problem(const StoredCase& stored) {
+  for (std::size_t i = 0; i < stored.events.size(); ++i) {
+    if (stored.events[i].seq != i + 1) return "event " + std::to_string(i + 1) + " is missing";
+  }
+  if (stored.snapshot.version != stored.events.size()) {
+    return "snapshot at version " + std::to_string(stored.snapshot.version) + " over " +
+           std::to_string(stored.events.size()) + " events";
+  }
+  auto replayed = replay(stored.events);
+  if (!replayed) return "replay failed: " + replayed.error().message;
+  if (!(*replayed == stored.snapshot)) return "snapshot differs from the replay of its events";
+  return "";
+}
+
+}  // namespace escalator::testing

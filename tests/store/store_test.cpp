@@ -1,0 +1,294 @@
+// The durable store: what is acknowledged is on disk, and what is on disk is
+// whole, or reported with its key.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "escalator/engine.hpp"
+#include "escalator/standins.hpp"
+#include "forgetful_fs.hpp"
+#include "rocks_store.hpp"
+#include "store_layout.hpp"
+#include "store_support.hpp"
+
+using namespace escalator;
+using namespace escalator::testing;
+
+namespace {
+
+Timestamp at(const char* text) { return *parse_time(text); }
+
+std::unique_ptr<Engine> engine_on(std::shared_ptr<CaseStore> store, int workers = 2) {
+  EngineOptions options;
+  options.config.limits.worker_threads = workers;
+  options.clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
+  options.store = std::move(store);
+  return std::move(*Engine::open(std::move(options)));
+}
+
+std::shared_ptr<CaseStore> open_store(const std::filesystem::path& path, rocksdb::Env* env = nullptr) {
+  DurableStoreOptions options;
+  options.path = path;
+  auto store = open_rocks_store(options, env);
+  REQUIRE_MESSAGE(store.has_value(), store.error().message);
+  return *store;
+}
+
+Command command(const std::string& id, const std::string& key, CommandPayload payload) {
+  return Command{id, key, std::nullopt, "test", std::move(payload)};
+}
+
+// Acknowledged versions per case, as clients saw them.
+struct Oracle {
+  std::mutex mutex;
+  std::map<std::string, std::uint64_t> acknowledged;
+  void saw(const Decision& d) {
+    std::lock_guard lock(mutex);
+    auto& v = acknowledged[d.case_id];
+    v = std::max(v, d.version);
+  }
+};
+
+// `clients` threads each take one case from Open to Closed, one command at a
+// time, telling the oracle of every acknowledgement.
+void run_clients(Engine& engine, int clients, Oracle& oracle, const std::string& tag) {
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      const std::string order = tag + "-" + std::to_string(c);
+      auto opened = engine.submit(command("", order, leak_report())).get();
+      if (!opened) return;
+      oracle.saw(*opened);
+      int n = 0;
+      for (auto& step : to_closure()) {
+        auto done = engine.submit(command(opened->case_id, order + "/" + std::to_string(++n), step)).get();
+        if (!done) return;
+        oracle.saw(*done);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace
+
+TEST_CASE("CasesInADurableStoreOutliveTheEngineThatWroteThem") {
+  TempDir dir;
+  std::string id;
+  {
+    auto engine = engine_on(open_store(dir.path()));
+    id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
+    REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
+  }
+  auto store = open_store(dir.path());
+  auto engine = engine_on(store);
+  CHECK(engine->get(id)->state == LifecycleState::kDispatched);
+  CHECK(engine->history(id)->size() == 2);
+  CHECK(engine->case_ids() == std::vector<std::string>{id});
+  // Intake is idempotent across restarts: the same order number is the same case.
+  auto again = engine->submit(command("", "GD-1", leak_report())).get();
+  REQUIRE(again.has_value());
+  CHECK(again->case_id == id);
+  CHECK(again->duplicate);
+  CHECK(engine->history(id)->size() == 2);
+  // A new order gets the next number, not one the store holds.
+  auto next = engine->submit(command("", "GD-2", leak_report())).get();
+  REQUIRE(next.has_value());
+  CHECK(next->case_id == "370811-20251111-000002");
+  CHECK(store->case_of_external_id("GD-2") == next->case_id);
+}
+
+TEST_CASE("AWriteThatDoesNotFollowTheStoredEventsIsRefusedAndWritesNothing") {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  auto engine = engine_on(store, 0);
+  const auto id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
+  auto stored = store->load(id);
+  REQUIRE(stored.has_value());
+  CaseWrite gap{id, {(*stored)->events.front()}, (*stored)->snapshot};
+  gap.events.front().seq = 3;
+  auto refused = store->append(gap);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kFailedPrecondition);
+  CHECK(refused.error().message == "Expected event 3 of case " + id + " to follow the stored events, but it does not");
+  CaseWrite again{id, {(*stored)->events.front()}, (*stored)->snapshot};
+  CHECK_FALSE(store->append(again).has_value());
+  CHECK((*store->load(id))->events.size() == 1);
+  CHECK(store->counters().writes == 1);
+}
+
+TEST_CASE("AStoreOfANewerFormatIsRefusedAndLeftAsItIs") {
+  TempDir dir;
+  open_store(dir.path());
+  {
+    RawStore raw(dir.path());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("meta"), "format_version", "2").ok());
+  }
+  DurableStoreOptions options;
+  options.path = dir.path();
+  auto refused = open_durable_store(options);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kFailedPrecondition);
+  CHECK(refused.error().message == "store at " + dir.path().string() +
+                                       " has format 2, but this escalator reads formats up to 1; open it with a "
+                                       "newer escalator");
+  RawStore raw(dir.path());
+  std::string format;
+  REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("meta"), "format_version", &format).ok());
+  CHECK(format == "2");
+}
+
+TEST_CASE("OpeningWithoutCreatingFindsNoStoreWhereThereIsNone") {
+  TempDir dir;
+  DurableStoreOptions options;
+  options.path = dir.path() / "nothing-here";
+  options.create_if_missing = false;
+  auto missing = open_durable_store(options);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ErrorCode::kNotFound);
+  CHECK(missing.error().message == "No store at " + options.path.string());
+  CHECK_FALSE(std::filesystem::exists(options.path));
+}
+
+TEST_CASE("AStoreInUseCannotBeOpenedTwice") {
+  TempDir dir;
+  auto first = open_store(dir.path());
+  DurableStoreOptions options;
+  options.path = dir.path();
+  auto second = open_durable_store(options);
+  REQUIRE_FALSE(second.has_value());
+  CHECK(second.error().code == ErrorCode::kUnavailable);
+  CHECK(second.error().message.starts_with("Cannot open the store at " + dir.path().string() + ": "));
+}
+
+TEST_CASE("DamagedRecordsAreReportedWithTheirKeyNotSkipped") {
+  TempDir dir;
+  std::string id;
+  {
+    auto engine = engine_on(open_store(dir.path()), 0);
+    id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
+    REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
+  }
+  auto load_error = [&] {
+    auto store = open_store(dir.path());
+    auto loaded = store->load(id);
+    REQUIRE_FALSE(loaded.has_value());
+    CHECK(loaded.error().code == ErrorCode::kDataLoss);
+    return loaded.error().message;
+  };
+  const std::string second = store_layout::event_key(id, 2);
+  std::string original;
+  {
+    RawStore raw(dir.path());
+    REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("events"), second, &original).ok());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), second, "{\"seq\":2").ok());
+  }
+  CHECK(load_error() == "events/" + id + "#2: not JSON");
+  {
+    RawStore raw(dir.path());
+    auto changed = original;
+    changed.replace(changed.find("\"CaseDispatched\""), 16, "\"CaseTeleported\"");
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), second, changed).ok());
+  }
+  CHECK(load_error() == "events/" + id + "#2: event type 'CaseTeleported' is unknown");
+  {
+    RawStore raw(dir.path());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), second, original).ok());
+    REQUIRE(raw.db().Delete(rocksdb::WriteOptions(), raw.family("events"), store_layout::event_key(id, 1)).ok());
+  }
+  CHECK(load_error() == "events/" + id + "#1: missing (the next stored is #2)");
+  {
+    RawStore raw(dir.path());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("cases"), id, "[]").ok());
+  }
+  CHECK(load_error() == "cases/" + id + ": a case snapshot should be a JSON object, found array");
+}
+
+TEST_CASE("EveryAcknowledgedCommandSurvivesAPowerCut") {
+  TempDir dir;
+  auto fs = std::make_shared<ForgetfulFileSystem>();
+  auto env = rocksdb::NewCompositeEnv(fs);
+  Oracle first_round;
+  Oracle second_round;
+  std::map<std::string, std::uint64_t> acknowledged;
+  {
+    auto engine = engine_on(open_store(dir.path(), env.get()));
+    run_clients(*engine, 16, first_round, "first");
+    REQUIRE(first_round.acknowledged.size() == 16);
+    acknowledged = first_round.acknowledged;
+    // Cut the power while more commands are on their way. The oracle's lock is
+    // held across the cut, so what it holds then was acknowledged before it;
+    // what clients are told after the cut proves nothing.
+    std::thread cutter([&] {
+      for (;;) {
+        std::lock_guard lock(second_round.mutex);
+        if (second_round.acknowledged.size() >= 8) {
+          fs->cut_power();
+          acknowledged.insert(second_round.acknowledged.begin(), second_round.acknowledged.end());
+          return;
+        }
+      }
+    });
+    run_clients(*engine, 16, second_round, "second");
+    cutter.join();
+  }
+  fs->forget_unsynced();
+
+  auto store = open_store(dir.path());
+  for (const auto& [id, version] : acknowledged) {
+    CAPTURE(id);
+    auto stored = store->load(id);
+    REQUIRE_MESSAGE(stored.has_value(), stored.error().message);
+    REQUIRE(stored->has_value());
+    CHECK((*stored)->snapshot.version >= version);
+    CHECK(wholeness_problem(**stored) == "");
+  }
+  // Whatever of the second round survived is whole: no batch is half there.
+  for (const auto& id : store->case_ids()) {
+    CAPTURE(id);
+    auto stored = store->load(id);
+    REQUIRE_MESSAGE(stored.has_value(), stored.error().message);
+    CHECK(wholeness_problem(**stored) == "");
+  }
+}
+
+TEST_CASE("GroupCommitSyncsTheLogFarLessThanOncePerCommand") {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  const auto at_open = store->counters();  // opening a new store syncs its format version
+  Oracle oracle;
+  {
+    auto engine = engine_on(store);
+    run_clients(*engine, 64, oracle, "GD");
+  }
+  REQUIRE(oracle.acknowledged.size() == 64);
+  auto counters = store->counters();
+  counters.wal_syncs -= at_open.wal_syncs;
+  CHECK(counters.writes == 64 * 6);
+  CHECK(counters.groups < counters.writes);
+  CHECK(counters.wal_syncs <= counters.groups);
+  MESSAGE("writes " << counters.writes << ", groups " << counters.groups << ", WAL syncs " << counters.wal_syncs);
+  // Each client waits for its acknowledgement before its next command, so up
+  // to 64 writes are ready whenever the committer comes back from the disk.
+  CHECK(double(counters.wal_syncs) / double(counters.writes) < 0.5);
+}
+
+TEST_CASE("EachCommandLeavesOneOutboxRecordInCommitOrder") {
+  TempDir dir;
+  std::string id;
+  {
+    auto engine = engine_on(open_store(dir.path()), 0);
+    id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
+    REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
+    REQUIRE_FALSE(engine->submit(command(id, "r", cmd::Rate{Rating::kSatisfied, ""})).get().has_value());
+  }
+  RawStore raw(dir.path());
+  const auto outbox = raw.all("outbox");
+  REQUIRE(outbox.size() == 2);
+  CHECK(outbox[0].first == store_layout::outbox_key(0));
+  CHECK(outbox[0].second == R"({"case_id":")" + id + R"(","first_seq":1,"last_seq":1,"types":["CaseOpened"]})");
+  CHECK(outbox[1].second == R"({"case_id":")" + id + R"(","first_seq":2,"last_seq":2,"types":["CaseDispatched"]})");
+}
