@@ -11,8 +11,10 @@ build: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The demo's month goes to a store of its own under ./data, new on every run.
 run: build
-	$(BUILD_DIR)/tools/escalator demo --config escalator.json
+	rm -rf data/demo
+	$(BUILD_DIR)/tools/escalator demo --config escalator.json --data data/demo
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

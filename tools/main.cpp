@@ -8,8 +8,10 @@
 
 #include "bench.hpp"
 #include "demo.hpp"
+#include "new_store.hpp"
 #include "escalator/config.hpp"
 #include "escalator/standins.hpp"
+#include "escalator/store.hpp"
 #include "escalator/workflow_registry.hpp"
 #include "validate.hpp"
 #include "lifecycle_doc.hpp"
@@ -64,23 +66,35 @@ bool read_config(std::vector<std::string>& args, Config& config) {
 
 int simulate(std::vector<std::string> args) {
   if (wants_help(args) || args.empty()) {
-    std::cout << "Usage: escalator simulate [--quiet] FILE_OR_DIR...\n"
-                 "       escalator simulate [--quiet] WORKFLOW.json --scenario FILE...\n\n"
+    std::cout << "Usage: escalator simulate [--quiet] [--data DIR] FILE_OR_DIR...\n"
+                 "       escalator simulate [--quiet] [--data DIR] WORKFLOW.json --scenario FILE...\n\n"
                  "Runs each scenario (a .scn file, or every .scn file under a directory) on a fresh\n"
-                 "in-memory engine with a manual clock, prints its timeline unless --quiet (time,\n"
-                 "case, event, state, step, level, holder and running deadlines), and reports every\n"
-                 "expectation that failed. With a workflow file, the scenarios run on that workflow\n"
-                 "alone; otherwise on the one their `workflow:` header names, or the built-in one.\n"
-                 "Exits 1 if any scenario failed or the workflow has a problem.\n";
+                 "engine with a manual clock, prints its timeline unless --quiet (time, case, event,\n"
+                 "state, step, level, holder and running deadlines), and reports every expectation\n"
+                 "that failed. With a workflow file, the scenarios run on that workflow alone;\n"
+                 "otherwise on the one their `workflow:` header names, or the built-in one.\n\n"
+                 "  --data DIR  keep each scenario's cases in a new durable store, DIR/FOLDER/NAME: the\n"
+                 "              folder the scenario is in and its name without .scn. A store already\n"
+                 "              there is refused. The run fails if a stored case differs from the\n"
+                 "              engine's.\n"
+                 "Without --data, cases are kept in memory. Exits 1 if any scenario failed or the\n"
+                 "workflow has a problem.\n";
     return args.empty() ? 2 : 0;
   }
   bool quiet = false;
+  std::optional<fs::path> data;
   std::vector<fs::path> files;
   std::shared_ptr<const WorkflowCatalog> workflows;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--quiet") {
       quiet = true;
+    } else if (a == "--data") {
+      if (i + 1 >= args.size()) {
+        std::cout << "ERROR --data: expected a directory\n";
+        return 2;
+      }
+      data = args[++i];
     } else if (a == "--scenario" && i + 1 < args.size()) {
       files.emplace_back(args[++i]);
     } else if (fs::path(a).extension() == ".json") {
@@ -121,8 +135,18 @@ int simulate(std::vector<std::string> args) {
       ++failed;
       continue;
     }
+    std::shared_ptr<CaseStore> store;
+    if (data) {
+      auto opened = tools::open_new_store(*data / file.parent_path().filename() / file.stem());
+      if (!opened) {
+        std::cout << "ERROR " << file.string() << ": " << opened.error().message << "\n";
+        ++failed;
+        continue;
+      }
+      store = *opened;
+    }
     if (!quiet) std::cout << "== " << s->name << " (" << file.string() << ")\n";
-    const auto outcome = scenario::run(*s, quiet ? nullptr : &std::cout, workflows);
+    const auto outcome = scenario::run(*s, quiet ? nullptr : &std::cout, workflows, store);
     std::cout << (outcome.passed ? "PASS " : "FAIL ") << file.string() << "  " << s->name << "\n";
     for (const auto& f : outcome.failures) std::cout << "  " << f << "\n";
     if (!outcome.passed) ++failed;

@@ -3,7 +3,9 @@
 // or the engine's next deadline, whichever comes first; due deadlines are fired
 // through the engine, so escalation by timeout is the engine's own.
 #include "demo.hpp"
+#include "new_store.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <unordered_map>
@@ -16,7 +18,7 @@ namespace {
 
 using namespace demo_parts;
 
-constexpr const char* kHelp = R"(Usage: escalator demo [--config FILE] [--seed N] [--cases N] [--quiet]
+constexpr const char* kHelp = R"(Usage: escalator demo [--config FILE] [--data DIR] [--seed N] [--cases N] [--quiet]
 
 Runs a month of sample cases (2025-11-03 to 2025-12-02) through one engine on a manual
 clock, with the built-in stand-ins: workflow "property-first", a Monday-Friday calendar
@@ -30,6 +32,8 @@ Prints each case's timeline (unless --quiet) and a summary: received, closed, re
 on the spot and at each level, escalated by timeout, overdue, reopened, withdrawn,
 merged, satisfaction. The same seed gives the same month.
 
+  --data DIR  keep the month's cases in a new durable store at DIR (RocksDB); a DIR that
+              exists is refused. Without it, cases are kept in memory.
   --seed N    the month's random seed (default 1)
   --cases N   how many cases to open (default 60)
   --quiet     print only the summary
@@ -41,6 +45,7 @@ constexpr const char* kStart = "2025-11-03T08:00:00+08:00";
 constexpr const char* kEnd = "2025-12-03T00:00:00+08:00";
 
 struct Options {
+  std::optional<std::filesystem::path> data;
   std::uint32_t seed = 1;
   int cases = 60;
   bool quiet = false;
@@ -53,6 +58,10 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
     const std::string& a = args[i];
     if (a == "--quiet") {
       o.quiet = true;
+      continue;
+    }
+    if (a == "--data" && i + 1 < args.size()) {
+      o.data = args[++i];
       continue;
     }
     if ((a == "--seed" || a == "--cases") && i + 1 < args.size()) {
@@ -69,6 +78,10 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
       }
     }
     const bool numeric = a == "--seed" || a == "--cases";
+    if (a == "--data") {
+      std::cerr << "escalator demo: --data expects a directory\n\n" << kHelp;
+      return std::nullopt;
+    }
     std::cerr << "escalator demo: " << (numeric ? a + " expects a number (--cases at most 5000)" : "unexpected '" + a + "'")
               << "\n\n" << kHelp;
     return std::nullopt;
@@ -86,6 +99,14 @@ class Month {
     // The engine's own log, at the configured level, beside the timelines.
     options.logger = std::make_shared<JsonLinesLogger>(std::cerr, config.log_level);
     options.calendar = calendar_;
+    if (o.data) {
+      auto store = open_new_store(*o.data);
+      if (!store) {
+        error_ = store.error().message;
+        return;
+      }
+      options.store = *store;
+    }
     auto opened = Engine::open(std::move(options));
     if (!opened) {
       error_ = opened.error().message;

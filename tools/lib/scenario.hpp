@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "escalator/result.hpp"
+#include "escalator/store.hpp"
 #include "escalator/time.hpp"
 #include "escalator/workflow.hpp"
 
@@ -44,11 +45,14 @@ struct Verdict {
   std::vector<std::string> failures;  // "file:line: what was expected, what happened"
 };
 
-// Runs the scenario on a fresh in-memory engine with a manual clock, with the
-// given workflows, else the scenario's `workflow:` file, else the built-in
-// one. When `timeline` is given, writes each event as it happens: time, case,
-// event, and the case's state, step, level, holder and next deadline after it.
+// Runs the scenario on a fresh engine with a manual clock, with the given
+// workflows, else the scenario's `workflow:` file, else the built-in one. When
+// `timeline` is given, writes each event as it happens: time, case, event, and
+// the case's state, step, level, holder and next deadline after it.
+// `store` null: in memory. Given a store, the run also fails if any case the
+// store holds at the end differs from the engine's.
 Verdict run(const Scenario& scenario, std::ostream* timeline = nullptr,
-            std::shared_ptr<const WorkflowCatalog> workflows = nullptr);
+            std::shared_ptr<const WorkflowCatalog> workflows = nullptr,
+            std::shared_ptr<CaseStore> store = nullptr);
 
 }  // namespace escalator::scenario

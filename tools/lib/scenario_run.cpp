@@ -23,9 +23,11 @@ std::string joined(const std::vector<std::string>& items) {
 
 class Runner {
  public:
-  Runner(const Scenario& s, std::ostream* timeline, std::shared_ptr<const WorkflowCatalog> workflows)
-      : s_(s), timeline_(timeline), clock_(std::make_shared<ManualClock>(s.start)) {
+  Runner(const Scenario& s, std::ostream* timeline, std::shared_ptr<const WorkflowCatalog> workflows,
+         std::shared_ptr<CaseStore> store)
+      : s_(s), timeline_(timeline), clock_(std::make_shared<ManualClock>(s.start)), store_(store) {
     EngineOptions options;
+    options.store = std::move(store);
     options.config.limits.worker_threads = 0;  // deterministic: decide on this thread
     options.clock = clock_;
     calendar_ = weekday_calendar();
@@ -52,6 +54,7 @@ class Runner {
     if (unexpected_refusal_) report_unexpected_refusal();
     // Whatever happened must have been expected: events left unchecked fail.
     if (!pending_.empty()) failed("events nobody expected at the end: " + joined(pending_));
+    if (store_) compare_with_store();
     return outcome_;
   }
 
@@ -289,9 +292,25 @@ class Runner {
     }
   }
 
+  // What the store holds must be what the engine answered with.
+  void compare_with_store() {
+    for (const auto& id : engine_->case_ids()) {
+      auto stored = store_->load(id);
+      if (!stored || !*stored) {
+        failed("the store cannot give back case " + id + (stored ? "" : ": " + stored.error().message));
+        continue;
+      }
+      auto live = engine_->get(id);
+      if (!live || !(*live == (*stored)->snapshot) || (*stored)->events.size() != live->version) {
+        failed("the store holds case " + id + " other than the engine answered with");
+      }
+    }
+  }
+
   const Scenario& s_;
   std::ostream* timeline_;
   std::shared_ptr<ManualClock> clock_;
+  std::shared_ptr<CaseStore> store_;
   std::shared_ptr<const Calendar> calendar_;
   std::unique_ptr<Engine> engine_;
   Verdict outcome_;
@@ -306,8 +325,9 @@ class Runner {
 
 }  // namespace
 
-Verdict run(const Scenario& scenario, std::ostream* timeline, std::shared_ptr<const WorkflowCatalog> workflows) {
-  return Runner(scenario, timeline, std::move(workflows)).run();
+Verdict run(const Scenario& scenario, std::ostream* timeline, std::shared_ptr<const WorkflowCatalog> workflows,
+            std::shared_ptr<CaseStore> store) {
+  return Runner(scenario, timeline, std::move(workflows), std::move(store)).run();
 }
 
 }  // namespace escalator::scenario

@@ -1,0 +1,16 @@
+#include "new_store.hpp"
+
+namespace escalator::tools {
+
+Result<std::shared_ptr<CaseStore>> open_new_store(const std::filesystem::path& path) {
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) {
+    return fail(ErrorCode::kFailedPrecondition, path.string() + " already exists; cases are written to a new store only");
+  }
+  std::filesystem::create_directories(path.parent_path(), error);
+  DurableStoreOptions options;
+  options.path = path;
+  return open_durable_store(options);
+}
+
+}  // namespace escalator::tools
