@@ -9,6 +9,7 @@
 #include "bench.hpp"
 #include "demo.hpp"
 #include "new_store.hpp"
+#include "store_commands.hpp"
 #include "escalator/config.hpp"
 #include "escalator/standins.hpp"
 #include "escalator/store.hpp"
@@ -33,6 +34,9 @@ Commands:
   lifecycle   print the lifecycle table that docs/lifecycle.md holds
   validate    check workflow files (docs/workflows.md)
   config      check a configuration file (docs/configuration.md)
+  check       read every case of a durable store back and check it is whole
+  backup      add a verified backup of a durable store to a backup directory
+  restore     restore a backup into a new store directory
 
 Run 'escalator COMMAND --help' for what a command takes.
 )";
@@ -203,6 +207,9 @@ int main(int argc, char** argv) {
   if (command == "validate") return validate(args);
   if (command == "demo") return tools::demo(args, config, std::cout);
   if (command == "bench") return tools::bench(args, std::cout);
+  if (command == "check") return tools::check_command(args, std::cout);
+  if (command == "backup") return tools::backup_command(args, std::cout);
+  if (command == "restore") return tools::restore_command(args, std::cout);
   if (command == "lifecycle") return tools::lifecycle_command(args, std::cout);
   std::cerr << "escalator: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

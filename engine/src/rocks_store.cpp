@@ -92,9 +92,8 @@ Prepared prepare(CaseWrite write, CaseStore::Done done) {
 
 class RocksStore final : public CaseStore {
  public:
-  RocksStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
-             std::shared_ptr<rocksdb::Statistics> statistics)
-      : db_(std::move(db)), handles_(std::move(handles)), statistics_(std::move(statistics)) {}
+  explicit RocksStore(OpenedDb opened)
+      : opened_(std::move(opened)), db_(*opened_.db), handles_(opened_.handles), statistics_(*opened_.statistics) {}
 
   ~RocksStore() override {
     {
@@ -103,8 +102,6 @@ class RocksStore final : public CaseStore {
     }
     queue_ready_.notify_one();
     if (committer_.joinable()) committer_.join();
-    for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
-    db_->Close();
   }
 
   // Reads the bookkeeping and starts the committer.
@@ -123,9 +120,9 @@ class RocksStore final : public CaseStore {
   Result<std::optional<StoredCase>> load(const std::string& case_id) const override {
     // One snapshot for both reads: a commit between them cannot pair a
     // snapshot with events it does not belong to.
-    const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+    const rocksdb::Snapshot* snapshot = db_.GetSnapshot();
     auto loaded = load_at(case_id, snapshot);
-    db_->ReleaseSnapshot(snapshot);
+    db_.ReleaseSnapshot(snapshot);
     return loaded;
   }
 
@@ -140,7 +137,7 @@ class RocksStore final : public CaseStore {
 
   std::optional<std::string> case_of_external_id(const std::string& external_id) const override {
     std::string case_id;
-    const auto status = db_->Get(rocksdb::ReadOptions(), family(layout::kIndex),
+    const auto status = db_.Get(rocksdb::ReadOptions(), family(layout::kIndex),
                                  layout::external_key(external_id), &case_id);
     if (!status.ok()) return std::nullopt;
     return case_id;
@@ -148,7 +145,7 @@ class RocksStore final : public CaseStore {
 
   std::vector<std::string> case_ids() const override {
     std::vector<std::string> ids;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(layout::kIndex)));
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kIndex)));
     for (it->Seek(layout::kOpenedPrefix); it->Valid() && it->key().starts_with(layout::kOpenedPrefix);
          it->Next()) {
       ids.push_back(it->value().ToString());
@@ -157,7 +154,7 @@ class RocksStore final : public CaseStore {
   }
 
   StoreCounters counters() const override {
-    return {writes_.load(), groups_.load(), statistics_->getTickerCount(rocksdb::WAL_FILE_SYNCED)};
+    return {writes_.load(), groups_.load(), statistics_.getTickerCount(rocksdb::WAL_FILE_SYNCED)};
   }
 
  private:
@@ -166,9 +163,9 @@ class RocksStore final : public CaseStore {
   Result<void> check_format(const std::filesystem::path& path) {
     std::string text;
     const std::string key(layout::kFormatVersionKey);
-    auto status = db_->Get(rocksdb::ReadOptions(), family(layout::kMeta), key, &text);
+    auto status = db_.Get(rocksdb::ReadOptions(), family(layout::kMeta), key, &text);
     if (status.IsNotFound()) {
-      std::unique_ptr<rocksdb::Iterator> any(db_->NewIterator(rocksdb::ReadOptions(), family(layout::kEvents)));
+      std::unique_ptr<rocksdb::Iterator> any(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kEvents)));
       any->SeekToFirst();
       if (any->Valid()) {
         return fail(ErrorCode::kDataLoss, "store at " + path.string() + ": meta/" + key +
@@ -176,7 +173,7 @@ class RocksStore final : public CaseStore {
       }
       rocksdb::WriteOptions sync;
       sync.sync = true;
-      status = db_->Put(sync, family(layout::kMeta), key, std::to_string(kStoreFormatVersion));
+      status = db_.Put(sync, family(layout::kMeta), key, std::to_string(kStoreFormatVersion));
       if (!status.ok()) return tl::unexpected(status_error(status, "store at " + path.string()));
       return {};
     }
@@ -201,7 +198,7 @@ class RocksStore final : public CaseStore {
 
   Result<std::uint64_t> read_counter(std::string_view key) const {
     std::string bytes;
-    const auto status = db_->Get(rocksdb::ReadOptions(), family(layout::kMeta), key, &bytes);
+    const auto status = db_.Get(rocksdb::ReadOptions(), family(layout::kMeta), key, &bytes);
     if (status.IsNotFound()) return std::uint64_t{0};
     if (!status.ok()) return tl::unexpected(status_error(status, "meta/" + std::string(key)));
     auto value = layout::read_big_endian(bytes);
@@ -214,7 +211,7 @@ class RocksStore final : public CaseStore {
     rocksdb::ReadOptions read;
     read.snapshot = at;
     std::string snapshot_text;
-    auto status = db_->Get(read, family(layout::kCases), case_id, &snapshot_text);
+    auto status = db_.Get(read, family(layout::kCases), case_id, &snapshot_text);
     if (status.IsNotFound()) return std::optional<StoredCase>{};
     if (!status.ok()) return tl::unexpected(status_error(status, "cases/" + case_id));
 
@@ -232,7 +229,7 @@ class RocksStore final : public CaseStore {
     after_prefix.back() = '\x01';
     rocksdb::Slice upper(after_prefix);
     read.iterate_upper_bound = &upper;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, family(layout::kEvents)));
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, family(layout::kEvents)));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       const auto expected = stored.events.size() + 1;
       const auto seq = layout::event_seq(it->key().ToStringView(), case_id);
@@ -274,7 +271,7 @@ class RocksStore final : public CaseStore {
 
   bool event_stored(const std::string& case_id, std::uint64_t seq) {
     std::string ignored;
-    return db_->Get(rocksdb::ReadOptions(), family(layout::kEvents), layout::event_key(case_id, seq), &ignored).ok();
+    return db_.Get(rocksdb::ReadOptions(), family(layout::kEvents), layout::event_key(case_id, seq), &ignored).ok();
   }
 
   // Why the write cannot follow what is stored (or earlier in the group); none when it can.
@@ -319,7 +316,7 @@ class RocksStore final : public CaseStore {
       batch.Put(family(layout::kMeta), layout::kOutboxNextKey, outbox_bytes);
       rocksdb::WriteOptions durable;
       durable.sync = true;  // acknowledged means on disk
-      status = db_->Write(durable, &batch);
+      status = db_.Write(durable, &batch);
       if (status.ok()) {
         cases_opened_ = opened;
         outbox_next_ = outbox;
@@ -342,9 +339,10 @@ class RocksStore final : public CaseStore {
     }
   }
 
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // default first, then layout::Family order
-  std::shared_ptr<rocksdb::Statistics> statistics_;
+  OpenedDb opened_;
+  rocksdb::DB& db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;  // default first, then layout::Family order
+  rocksdb::Statistics& statistics_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
@@ -379,7 +377,13 @@ rocksdb::Options rocks_options(const DurableStoreOptions& o, rocksdb::Env* env) 
 
 }  // namespace
 
-Result<std::shared_ptr<CaseStore>> open_rocks_store(const DurableStoreOptions& o, rocksdb::Env* env) {
+OpenedDb::~OpenedDb() {
+  if (!db) return;
+  for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+  db->Close();
+}
+
+Result<OpenedDb> open_rocks_db(const DurableStoreOptions& o, rocksdb::Env* env) {
   const std::string path = o.path.string();
   const auto options = rocks_options(o, env);
   std::vector<std::string> names;
@@ -395,12 +399,19 @@ Result<std::shared_ptr<CaseStore>> open_rocks_store(const DurableStoreOptions& o
                                    [&](const auto& f) { return f.name == name; });
     if (!known) families.emplace_back(name, options);
   }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  OpenedDb opened;
   rocksdb::DB* raw = nullptr;
-  const auto status = rocksdb::DB::Open(options, path, families, &handles, &raw);
+  const auto status = rocksdb::DB::Open(options, path, families, &opened.handles, &raw);
   if (!status.ok()) return tl::unexpected(status_error(status, "Cannot open the store at " + path));
-  auto store = std::make_shared<RocksStore>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
-                                            options.statistics);
+  opened.db.reset(raw);
+  opened.statistics = options.statistics;
+  return opened;
+}
+
+Result<std::shared_ptr<CaseStore>> open_rocks_store(const DurableStoreOptions& o, rocksdb::Env* env) {
+  auto opened = open_rocks_db(o, env);
+  if (!opened) return tl::unexpected(opened.error());
+  auto store = std::make_shared<RocksStore>(std::move(*opened));
   if (auto started = store->start(o.path); !started) return tl::unexpected(started.error());
   return std::shared_ptr<CaseStore>(std::move(store));
 }

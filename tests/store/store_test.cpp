@@ -292,3 +292,71 @@ TEST_CASE("EachCommandLeavesOneOutboxRecordInCommitOrder") {
   CHECK(outbox[0].second == R"({"case_id":")" + id + R"(","first_seq":1,"last_seq":1,"types":["CaseOpened"]})");
   CHECK(outbox[1].second == R"({"case_id":")" + id + R"(","first_seq":2,"last_seq":2,"types":["CaseDispatched"]})");
 }
+
+TEST_CASE("ABackupRestoresToTheStoreAsItWasAndChecksClean") {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  const auto backups = dir.path() / "backups";
+  std::string first, second;
+  {
+    auto engine = engine_on(open_store(data), 0);
+    first = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
+  }
+  auto one = backup_store(data, backups);
+  REQUIRE_MESSAGE(one.has_value(), one.error().message);
+  {
+    auto engine = engine_on(open_store(data), 0);
+    REQUIRE(engine->submit(command(first, "d", cmd::Dispatch{})).get().has_value());
+    second = engine->submit(command("", "GD-2", leak_report())).get()->case_id;
+  }
+  auto two = backup_store(data, backups);
+  REQUIRE(two.has_value());
+  CHECK(two->id == one->id + 1);
+  CHECK(list_backups(backups)->size() == 2);
+
+  auto restored = restore_store(backups, dir.path() / "as-of-one", one->id);
+  REQUIRE_MESSAGE(restored.has_value(), restored.error().message);
+  {
+    auto store = open_store(dir.path() / "as-of-one");
+    CHECK(store->case_ids() == std::vector<std::string>{first});
+    CHECK((*store->load(first))->snapshot.state == LifecycleState::kNew);
+    const auto check = check_store(*store);
+    CHECK(check.cases == 1);
+    CHECK(check.events == 1);
+    CHECK(check.problems.empty());
+  }
+  REQUIRE(restore_store(backups, dir.path() / "newest").has_value());
+  auto newest = open_store(dir.path() / "newest");
+  CHECK(newest->case_ids() == std::vector<std::string>{first, second});
+  CHECK((*newest->load(first))->snapshot.state == LifecycleState::kDispatched);
+
+  auto over = restore_store(backups, data);
+  REQUIRE_FALSE(over.has_value());
+  CHECK(over.error().code == ErrorCode::kFailedPrecondition);
+  CHECK(open_store(data)->case_ids().size() == 2);
+}
+
+TEST_CASE("TheCheckReportsEveryCaseThatIsNotWholeAndGoesOn") {
+  TempDir dir;
+  std::vector<std::string> ids;
+  {
+    auto engine = engine_on(open_store(dir.path()), 0);
+    for (const char* order : {"GD-1", "GD-2", "GD-3"}) {
+      ids.push_back(engine->submit(command("", order, leak_report())).get()->case_id);
+    }
+  }
+  {
+    RawStore raw(dir.path());
+    std::string snapshot;
+    REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("cases"), ids[0], &snapshot).ok());
+    snapshot.replace(snapshot.find("\"urges\":0"), 9, "\"urges\":7");
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("cases"), ids[0], snapshot).ok());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), store_layout::event_key(ids[2], 1), "x").ok());
+  }
+  const auto check = check_store(*open_store(dir.path()));
+  CHECK(check.cases == 3);
+  CHECK(check.events == 2);  // the third case's event cannot be read
+  REQUIRE(check.problems.size() == 2);
+  CHECK(check.problems[0] == "cases/" + ids[0] + ": the snapshot differs from the replay of its 1 events");
+  CHECK(check.problems[1] == "events/" + ids[2] + "#1: not JSON");
+}

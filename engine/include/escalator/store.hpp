@@ -92,4 +92,39 @@ struct DurableStoreOptions {
 // (a record of the store's own bookkeeping cannot be read).
 [[nodiscard]] Result<std::shared_ptr<CaseStore>> open_durable_store(const DurableStoreOptions& options);
 
+// ---- Looking after a durable store (docs/storage.md) ----------------------
+
+// One backup in a backup directory.
+struct BackupInfo {
+  std::uint32_t id = 0;
+  Timestamp made_at{};
+  std::uint64_t bytes = 0;  // file payloads, some shared with other backups
+  std::uint32_t files = 0;
+};
+
+// Adds a backup of the store at `data` to `backups` (made if missing) with
+// RocksDB's backup engine: files earlier backups hold are shared, not copied
+// again, and the new backup is verified against its checksums. The store must
+// not be open elsewhere. kNotFound when there is no store at `data`.
+[[nodiscard]] Result<BackupInfo> backup_store(const std::filesystem::path& data,
+                                              const std::filesystem::path& backups);
+// The backups in `backups`, oldest first.
+[[nodiscard]] Result<std::vector<BackupInfo>> list_backups(const std::filesystem::path& backups);
+// Restores a backup (the newest when `id` is none) into `data`, which must not
+// exist: a restore never overwrites a store. The result opens as a store.
+[[nodiscard]] Result<BackupInfo> restore_store(const std::filesystem::path& backups,
+                                               const std::filesystem::path& data,
+                                               std::optional<std::uint32_t> id = std::nullopt);
+
+// What check_store found: every case read back, and what was wrong.
+struct StoreCheck {
+  std::uint64_t cases = 0;
+  std::uint64_t events = 0;
+  std::vector<std::string> problems;  // one line each, naming the case or record
+};
+// Loads every case the store lists and checks it is whole: its events 1..n,
+// its snapshot at version n and equal to the replay of its events. Reports
+// every problem rather than stopping at the first.
+StoreCheck check_store(const CaseStore& store);
+
 }  // namespace escalator
