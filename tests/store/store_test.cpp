@@ -360,3 +360,30 @@ TEST_CASE("TheCheckReportsEveryCaseThatIsNotWholeAndGoesOn") {
   CHECK(check.problems[0] == "cases/" + ids[0] + ": the snapshot differs from the replay of its 1 events");
   CHECK(check.problems[1] == "events/" + ids[2] + "#1: not JSON");
 }
+
+TEST_CASE("TheStoreOfFormatOneThatThisReleaseWroteStillOpensWhole") {
+  TempDir dir;
+  const auto copy = dir.path() / "store";
+  std::filesystem::copy(std::filesystem::path(ESCALATOR_SOURCE_DIR) / "tests/fixtures/store-format-1", copy);
+  DurableStoreOptions options;
+  options.path = copy;
+  options.create_if_missing = false;
+  auto store = open_durable_store(options);
+  REQUIRE_MESSAGE(store.has_value(), store.error().message);
+  const auto check = check_store(**store);
+  CHECK(check.cases == 12);
+  CHECK(check.events == 99);
+  CHECK(check.problems.empty());
+  const auto first = (*store)->load("370811-20251103-000001");
+  REQUIRE(first.has_value());
+  CHECK((*first)->snapshot.state == LifecycleState::kClosed);
+  CHECK((*first)->snapshot.category == "物业/电梯故障");
+  CHECK((*first)->events.size() == 7);
+  CHECK((*store)->case_of_external_id("GD-20251111-0001") == "370811-20251111-000001");
+  CHECK((*(*store)->load("370811-20251111-000001"))->snapshot.state == LifecycleState::kWithdrawn);
+  // The case numbers it holds are not handed out again.
+  auto engine = engine_on(*store, 0);
+  auto next = engine->submit(command("", "GD-NEW", leak_report())).get();
+  REQUIRE(next.has_value());
+  CHECK(next->case_id == "370811-20251111-000002");
+}
