@@ -34,12 +34,18 @@ struct Submitted {
 // one at a time (on its strand, or on the caller's thread under its mutex);
 // the mutex also lets readers on other threads see a consistent case.
 // A case whose write is with the store is busy: its next commands wait in
-// order, so each is decided on the case as stored; other cases go on.
+// order, so each is decided on the case as stored; other cases go on. When
+// the write is done, the waiting commands are decided in order on the strand
+// (`writing` false), and any new command queues behind them.
 struct Shard {
   explicit Shard(std::optional<Strand> s) : strand(std::move(s)) {}
   std::mutex mutex;
   std::unordered_map<std::string, CaseRecord> cases;  // a cache of the store
-  std::unordered_map<std::string, std::deque<std::shared_ptr<Submitted>>> busy;
+  struct Busy {
+    bool writing = true;
+    std::deque<std::shared_ptr<Submitted>> waiting;
+  };
+  std::unordered_map<std::string, Busy> busy;
   std::optional<Strand> strand;
 };
 
@@ -256,7 +262,8 @@ struct Engine::Impl {
 
   // On the shard's strand: decide, hand the write to the store, and go on
   // with other cases; the store's answer comes back to the strand (written()).
-  void run_on_strand(Shard& shard, std::shared_ptr<Submitted> job) noexcept {
+  // `queued`: the job comes from the case's waiting line, whose turn it is.
+  void run_on_strand(Shard& shard, std::shared_ptr<Submitted> job, bool queued = false) noexcept {
     const Command& command = job->command;
     const bool opening = std::holds_alternative<cmd::Open>(command.payload);
     enum class Next { kAnswer, kWait, kWrite } next = Next::kAnswer;
@@ -264,8 +271,8 @@ struct Engine::Impl {
     Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
     try {
       locked(shard, command, [&] {
-        if (auto busy = shard.busy.find(command.case_id); busy != shard.busy.end()) {
-          busy->second.push_back(job);
+        if (auto busy = shard.busy.find(command.case_id); !queued && busy != shard.busy.end()) {
+          busy->second.waiting.push_back(job);
           next = Next::kWait;
           return;
         }
@@ -276,7 +283,7 @@ struct Engine::Impl {
           decided = std::move(*final);
         } else {
           unwritten = std::move(std::get<Unwritten>(*step));
-          shard.busy[command.case_id];
+          shard.busy[command.case_id].writing = true;
           next = Next::kWrite;
         }
       });
@@ -287,23 +294,23 @@ struct Engine::Impl {
     if (next == Next::kWait) return;
     if (next == Next::kAnswer) return finish(job, conclude(command, std::move(decided)));
 
+    // The store calls back on its committer thread: the caller is answered
+    // from there, without waiting for the strand.
     auto pending = std::make_shared<Unwritten>(std::move(*unwritten));
     try {
       options.store->commit(pending->write, [this, &shard, job, pending](Result<void> stored) {
-        asio::post(*shard.strand, [this, &shard, job, pending, stored = std::move(stored)]() mutable {
-          written(shard, job, std::move(*pending), std::move(stored));
-        });
+        written(shard, job, std::move(*pending), std::move(stored));
       });
     } catch (...) {
       written(shard, job, std::move(*pending), tl::unexpected(thrown_while_deciding(command)));
     }
   }
 
-  // The store's answer for a job's write, on the shard's strand: remember it,
-  // answer the caller, and start the commands that waited for it, in order.
+  // The store's answer for a job's write, on any thread: remember it, answer
+  // the caller, and hand the commands that waited for it back to the strand.
   void written(Shard& shard, const std::shared_ptr<Submitted>& job, Unwritten unwritten, Result<void> stored) noexcept {
     const Command& command = job->command;
-    std::deque<std::shared_ptr<Submitted>> waiting;
+    bool resume = false;
     Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
     try {
       std::lock_guard lock(shard.mutex);
@@ -313,14 +320,38 @@ struct Engine::Impl {
         decided = tl::unexpected(stored.error());
       }
       if (auto busy = shard.busy.find(command.case_id); busy != shard.busy.end()) {
-        waiting = std::move(busy->second);
-        shard.busy.erase(busy);
+        if (busy->second.waiting.empty()) {
+          shard.busy.erase(busy);
+        } else {
+          busy->second.writing = false;
+          resume = true;
+        }
       }
     } catch (...) {
       decided = tl::unexpected(thrown_while_deciding(command));
     }
     finish(job, conclude(command, std::move(decided)));
-    for (auto& next : waiting) run_on_strand(shard, std::move(next));
+    if (resume) asio::post(*shard.strand, [this, &shard, id = command.case_id] { run_waiting(shard, id); });
+  }
+
+  // On the strand: the case's waiting commands, in order, until one has to be
+  // written (its answer resumes the rest) or none is left.
+  void run_waiting(Shard& shard, const std::string& case_id) noexcept {
+    for (;;) {
+      std::shared_ptr<Submitted> job;
+      {
+        std::lock_guard lock(shard.mutex);
+        auto busy = shard.busy.find(case_id);
+        if (busy == shard.busy.end() || busy->second.writing) return;
+        if (busy->second.waiting.empty()) {
+          shard.busy.erase(busy);
+          return;
+        }
+        job = std::move(busy->second.waiting.front());
+        busy->second.waiting.pop_front();
+      }
+      run_on_strand(shard, std::move(job), /*queued=*/true);
+    }
   }
 
   void finish(const std::shared_ptr<Submitted>& job, Result<Decision> decided) noexcept {

@@ -21,7 +21,7 @@ class MemoryStore final : public CaseStore {
 
   StoreCounters counters() const override {
     std::shared_lock lock(mutex_);
-    return {writes_, writes_, 0};
+    return {writes_, writes_, 0, 0};
   }
 
  private:

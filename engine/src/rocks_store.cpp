@@ -4,7 +4,8 @@
 // Writes are encoded on the thread that hands them over, so JSON encoding
 // runs on every core; one committer thread takes every write that is ready,
 // puts them in one batch, writes it with sync, and only then reports each
-// write done. While it waits for the disk the next group gathers.
+// write done. While it waits for the disk the next group gathers. The
+// deciding threads never block on the disk (docs/decisions.md, "Group commit").
 #include "rocks_store.hpp"
 
 #include <rocksdb/cache.h>
@@ -67,6 +68,7 @@ struct Prepared {
   std::string snapshot;
   std::string outbox_record;
   CaseStore::Done done;
+  Result<void> outcome;  // set by the commit
 };
 
 Prepared prepare(CaseWrite write, CaseStore::Done done) {
@@ -154,7 +156,7 @@ class RocksStore final : public CaseStore {
   }
 
   StoreCounters counters() const override {
-    return {writes_.load(), groups_.load(), statistics_.getTickerCount(rocksdb::WAL_FILE_SYNCED)};
+    return {writes_.load(), groups_.load(), statistics_.getTickerCount(rocksdb::WAL_FILE_SYNCED), bytes_.load()};
   }
 
  private:
@@ -265,7 +267,8 @@ class RocksStore final : public CaseStore {
         if (queue_.empty()) return;  // stopping, and everything handed over is done
         group.swap(queue_);
       }
-      commit_group(group);
+      write_group(group);
+      report(group);
     }
   }
 
@@ -287,16 +290,18 @@ class RocksStore final : public CaseStore {
                                                      p.case_id + " to follow the stored events, but it does not"};
   }
 
-  void commit_group(std::vector<Prepared>& group) {
+  // Writes the group as one synced batch and leaves each write's outcome in it.
+  void write_group(std::vector<Prepared>& group) {
     rocksdb::WriteBatch batch;
-    std::vector<std::optional<Error>> refused(group.size());
     std::unordered_map<std::string, std::uint64_t> in_group;
     std::uint64_t opened = cases_opened_;
     std::uint64_t outbox = outbox_next_;
     std::uint64_t accepted = 0;
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      Prepared& p = group[i];
-      if ((refused[i] = refusal(p, in_group))) continue;
+    for (Prepared& p : group) {
+      if (auto refused = refusal(p, in_group)) {
+        p.outcome = tl::unexpected(std::move(*refused));
+        continue;
+      }
       for (const auto& [key, value] : p.events) batch.Put(family(layout::kEvents), key, value);
       batch.Put(family(layout::kCases), p.case_id, p.snapshot);
       if (p.first_seq == 1) {
@@ -307,32 +312,34 @@ class RocksStore final : public CaseStore {
       in_group[p.case_id] = p.last_seq;
       ++accepted;
     }
-    rocksdb::Status status;
-    if (accepted > 0) {
-      std::string opened_bytes, outbox_bytes;
-      layout::put_big_endian(opened_bytes, opened);
-      layout::put_big_endian(outbox_bytes, outbox);
-      batch.Put(family(layout::kMeta), layout::kCasesOpenedKey, opened_bytes);
-      batch.Put(family(layout::kMeta), layout::kOutboxNextKey, outbox_bytes);
-      rocksdb::WriteOptions durable;
-      durable.sync = true;  // acknowledged means on disk
-      status = db_.Write(durable, &batch);
-      if (status.ok()) {
-        cases_opened_ = opened;
-        outbox_next_ = outbox;
-        writes_ += accepted;
-        ++groups_;
-      }
+    if (accepted == 0) return;
+    const auto data_bytes = batch.GetDataSize();
+    std::string opened_bytes, outbox_bytes;
+    layout::put_big_endian(opened_bytes, opened);
+    layout::put_big_endian(outbox_bytes, outbox);
+    batch.Put(family(layout::kMeta), layout::kCasesOpenedKey, opened_bytes);
+    batch.Put(family(layout::kMeta), layout::kOutboxNextKey, outbox_bytes);
+    rocksdb::WriteOptions durable;
+    durable.sync = true;  // acknowledged means on disk
+    const auto status = db_.Write(durable, &batch);
+    if (status.ok()) {
+      cases_opened_ = opened;
+      outbox_next_ = outbox;
+      writes_ += accepted;
+      ++groups_;
+      bytes_ += data_bytes;
+      return;
     }
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      Result<void> outcome;
-      if (refused[i]) {
-        outcome = tl::unexpected(*refused[i]);
-      } else if (!status.ok()) {
-        outcome = tl::unexpected(status_error(status, "store: writing case " + group[i].case_id));
-      }
+    for (Prepared& p : group) {
+      if (p.outcome) p.outcome = tl::unexpected(status_error(status, "store: writing case " + p.case_id));
+    }
+  }
+
+  // Tells each writer its outcome.
+  static void report(std::vector<Prepared>& group) {
+    for (Prepared& p : group) {
       try {
-        group[i].done(std::move(outcome));
+        p.done(std::move(p.outcome));
       } catch (...) {
         // A caller's callback must not stop everyone's commits.
       }
@@ -355,6 +362,7 @@ class RocksStore final : public CaseStore {
   std::uint64_t outbox_next_ = 0;
   std::atomic<std::uint64_t> writes_{0};
   std::atomic<std::uint64_t> groups_{0};
+  std::atomic<std::uint64_t> bytes_{0};
 };
 
 rocksdb::Options rocks_options(const DurableStoreOptions& o, rocksdb::Env* env) {

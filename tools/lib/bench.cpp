@@ -7,8 +7,11 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <filesystem>
+#include <map>
 #include <optional>
 
+#include "bench_durable.hpp"
 #include "bench_runs.hpp"
 
 namespace escalator::tools {
@@ -19,8 +22,13 @@ using namespace bench_parts;
 // The project's targets for the in-memory engine on one core.
 constexpr double kTargetLifecyclesPerSecond = 20000;
 constexpr double kTargetCpuMicrosPerCommand = 20;
+// And for the durable store: against raw synced RocksDB writes, and start-up.
+constexpr double kTargetDurableOverRaw = 0.8;
+constexpr double kTargetStartupSeconds = 1.0;
+constexpr int kClientCounts[] = {1, 8, 64};
 
-constexpr const char* kHelp = R"(Usage: escalator bench [--json] [--cases N] [--runs N]
+constexpr const char* kHelp = R"(Usage: escalator bench [--json] [--cases N] [--runs N] [--dir DIR]
+                       [--durable-commands N] [--startup-cases N]
 
 Measures complete case lifecycles per second in memory on one core. A lifecycle is
 six commands: open, dispatch, accept, reply, rate (satisfied), close, each submitted
@@ -32,7 +40,17 @@ In the same runs, a baseline decides and applies the same commands directly
 (lifecycle::decide + apply on a CaseState: no idempotency map, no shards, no futures);
 the engine's overhead is the ratio of their CPU time per command.
 
-Targets: >= 20,000 lifecycles/s on one core; < 20 us CPU per command.
+Then, on durable stores in new directories under DIR (default: the system's temporary
+directory; it must be on the device being measured): for 1, 8 and 64 clients, each
+taking cases from Open to Closed through Engine::submit (2 worker threads) and waiting
+for each acknowledgement, about N commands per client count per run (default 2400):
+commands/s, p50 and p99 latency. In the same runs, a baseline of raw RocksDB synced
+WriteBatches of the same size from the same number of writers. Then start-up: a store of
+--startup-cases opened cases (default 100000; 0 skips it) is opened by a new process,
+which reads one case; its time and resident memory are reported.
+
+Targets: >= 20,000 lifecycles/s on one core; < 20 us CPU per command; durable commands/s
+>= 0.8x the raw baseline at every client count; start-up < 1 s.
 Exits 1 if any command was refused or any lifecycle did not end Closed.
 --json prints the figures as one JSON object.
 )";
@@ -57,7 +75,8 @@ std::optional<int> positive(const std::string& text) {
 
 int bench(const std::vector<std::string>& args, std::ostream& out) {
   bool json = false;
-  int cases = 20000, runs = 5;
+  int cases = 20000, runs = 5, durable_commands = 2400, startup_cases = 100000;
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "escalator-bench";
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
@@ -65,8 +84,14 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
       return 0;
     } else if (a == "--json") {
       json = true;
-    } else if ((a == "--cases" || a == "--runs") && i + 1 < args.size() && positive(args[i + 1])) {
-      (a == "--cases" ? cases : runs) = *positive(args[++i]);
+    } else if ((a == "--cases" || a == "--runs" || a == "--durable-commands") && i + 1 < args.size() &&
+               positive(args[i + 1])) {
+      (a == "--cases" ? cases : a == "--runs" ? runs : durable_commands) = *positive(args[++i]);
+    } else if (a == "--startup-cases" && i + 1 < args.size() && (args[i + 1] == "0" || positive(args[i + 1]))) {
+      startup_cases = args[i + 1] == "0" ? 0 : *positive(args[i + 1]);
+      ++i;
+    } else if (a == "--dir" && i + 1 < args.size()) {
+      dir = args[++i];
     } else {
       std::cerr << "escalator bench: unexpected '" << a << "' (--cases and --runs take a positive number)\n\n"
                 << kHelp;
@@ -95,6 +120,51 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
                         {"baseline_cpu_us_per_command", base_us.back()}});
   }
 
+  // Durable: engine and raw RocksDB alternate within each run, so both see the same device.
+  struct PerClients {
+    std::vector<Throughput> engine, raw;
+  };
+  std::map<int, PerClients> durable;
+  std::filesystem::create_directories(dir);
+  for (int run = 0; run < runs; ++run) {
+    for (int clients : kClientCounts) {
+      const int lifecycles = std::max(1, durable_commands / clients / kCommandsPerLifecycle);
+      auto engine = durable_engine_run(dir, run, clients, lifecycles, tally);
+      durable[clients].raw.push_back(raw_rocksdb_run(dir, clients, lifecycles * kCommandsPerLifecycle,
+                                                     static_cast<std::size_t>(engine.bytes_per_write)));
+      durable[clients].engine.push_back(engine);
+    }
+  }
+  const auto of = [](const std::vector<Throughput>& v, double Throughput::*field) {
+    std::vector<double> values;
+    for (const auto& t : v) values.push_back(t.*field);
+    return median(values);
+  };
+  Startup startup;
+  if (startup_cases > 0) startup = startup_run(dir, startup_cases);
+  std::error_code ignored;
+  for (int clients : kClientCounts) {
+    std::filesystem::remove_all(dir / ("engine-" + std::to_string(clients)), ignored);
+    std::filesystem::remove_all(dir / ("raw-" + std::to_string(clients)), ignored);
+  }
+  bool durable_ok = true;
+  nlohmann::json durable_json = nlohmann::json::array();
+  for (int clients : kClientCounts) {
+    const auto& d = durable[clients];
+    const double ratio = of(d.engine, &Throughput::per_second) / of(d.raw, &Throughput::per_second);
+    durable_ok = durable_ok && ratio >= kTargetDurableOverRaw;
+    const auto side = [&](const std::vector<Throughput>& v) {
+      return nlohmann::json{{"commands_per_second_median", of(v, &Throughput::per_second)},
+                            {"p50_us_median", of(v, &Throughput::p50_us)},
+                            {"p99_us_median", of(v, &Throughput::p99_us)},
+                            {"bytes_per_write", of(v, &Throughput::bytes_per_write)},
+                            {"wal_syncs_per_write", of(v, &Throughput::syncs_per_write)}};
+    };
+    durable_json.push_back({{"clients", clients}, {"engine", side(d.engine)}, {"raw_rocksdb", side(d.raw)},
+                            {"engine_over_raw", ratio}, {"pass", ratio >= kTargetDurableOverRaw}});
+  }
+  const bool startup_ok = startup_cases == 0 || (startup.error.empty() && startup.open_seconds < kTargetStartupSeconds);
+
   const double rate = median(rates), cpu = median(cpu_us), base = median(base_us);
   const bool rate_ok = rate >= kTargetLifecyclesPerSecond, cpu_ok = cpu < kTargetCpuMicrosPerCommand;
   const bool clean = tally.refused == 0 && tally.not_closed == 0;
@@ -112,7 +182,13 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
         {"targets",
          {{"lifecycles_per_second", {{"min", kTargetLifecyclesPerSecond}, {"pass", rate_ok}}},
           {"cpu_us_per_command", {{"max", kTargetCpuMicrosPerCommand}, {"pass", cpu_ok}}}}},
-        {"all_runs", all_runs}};
+        {"all_runs", all_runs},
+        {"durable", {{"directory", dir.string()}, {"by_clients", durable_json},
+                     {"target_engine_over_raw", kTargetDurableOverRaw}}},
+        {"startup", {{"cases", startup.cases}, {"fill_seconds", startup.fill_seconds},
+                     {"open_seconds", startup.open_seconds}, {"first_read_seconds", startup.first_read_seconds},
+                     {"rss_kib", startup.rss_kib}, {"target_open_seconds", kTargetStartupSeconds},
+                     {"pass", startup_ok}, {"error", startup.error}}}};
     out << doc.dump() << "\n";
   } else {
     const auto line = [&out](const char* what, const char* format, double value, const char* target,
@@ -131,7 +207,30 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
     line("engine / baseline", "%.2fx", cpu / base, "", "");
     out << "\n  lifecycles/s per run:";
     for (double r : rates) out << " " << static_cast<long>(r);
-    out << "\n";
+    out << "\n\ndurable, under " << dir.string() << ": commands acknowledged on disk, medians of " << runs
+        << " runs\n\n  clients   engine cmd/s  p50 us  p99 us  syncs/cmd   raw cmd/s  p50 us  p99 us   engine/raw\n";
+    for (const auto& entry : durable_json) {
+      const auto& e = entry["engine"];
+      const auto& r = entry["raw_rocksdb"];
+      char text[200];
+      std::snprintf(text, sizeof text, "  %7d %14.0f %7.0f %7.0f %10.3f %11.0f %7.0f %7.0f %9.2fx %s\n",
+                    entry["clients"].get<int>(), e["commands_per_second_median"].get<double>(),
+                    e["p50_us_median"].get<double>(), e["p99_us_median"].get<double>(),
+                    e["wal_syncs_per_write"].get<double>(), r["commands_per_second_median"].get<double>(),
+                    r["p50_us_median"].get<double>(), r["p99_us_median"].get<double>(),
+                    entry["engine_over_raw"].get<double>(), entry["pass"].get<bool>() ? "PASS" : "MISS (>= 0.8x)");
+      out << text;
+    }
+    if (startup_cases > 0) {
+      char text[240];
+      std::snprintf(text, sizeof text,
+                    "\nstart-up over %llu stored cases (filled in %.1f s): open %.3f s, first read %.4f s, "
+                    "resident %ld MiB  %s\n",
+                    static_cast<unsigned long long>(startup.cases), startup.fill_seconds, startup.open_seconds,
+                    startup.first_read_seconds, startup.rss_kib / 1024, startup_ok ? "PASS" : "MISS (< 1 s)");
+      out << text;
+      if (!startup.error.empty()) out << "  " << startup.error << "\n";
+    }
   }
   if (!clean) {
     std::cerr << "escalator bench: " << tally.refused << " commands refused, " << tally.not_closed

@@ -30,8 +30,9 @@ double wall_seconds() {
 const char* const kCompounds[] = {"yangguang-garden", "heping-li", "xingfu-court"};
 const char* const kKeys[] = {"", "dispatch", "accept", "reply", "rate", "close"};
 
-// Step `step` of lifecycle `i`. Built inside the timed loop on both sides: a
-// caller pays for its commands too.
+}  // namespace
+
+// Built inside the timed loops: a caller pays for its commands too.
 CommandPayload lifecycle_step(int i, int step) {
   switch (step) {
     case 0: {
@@ -55,7 +56,7 @@ CommandPayload lifecycle_step(int i, int step) {
 
 std::string order_number(int run, int i) { return "GD-" + std::to_string(run) + "-" + std::to_string(i); }
 
-}  // namespace
+std::string step_key(int step) { return kKeys[step]; }
 
 // Tearing the engine down is not timed either: an embedder's engine lives on.
 Sample engine_run(int run, int cases, Tally& tally) {

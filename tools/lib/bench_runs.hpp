@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "escalator/command.hpp"
 #include "escalator/result.hpp"
 
 namespace escalator::tools::bench_parts {
@@ -24,6 +25,12 @@ struct Tally {
     if (refused++ == 0) first_refusal = e.message;
   }
 };
+
+// Step `step` (0 = open) of lifecycle `i`, and the order number of its open.
+CommandPayload lifecycle_step(int i, int step);
+std::string order_number(int run, int i);
+// The idempotency key of step `step` (> 0) of a case.
+std::string step_key(int step);
 
 // `cases` lifecycles submitted to a fresh engine (worker_threads = 0, manual
 // clock, no logger); `run` makes the order numbers unique. Only the

@@ -40,6 +40,7 @@ struct StoreCounters {
   std::uint64_t writes = 0;     // CaseWrites made durable
   std::uint64_t groups = 0;     // group commits that carried them
   std::uint64_t wal_syncs = 0;  // syncs of the write-ahead log (0 in memory)
+  std::uint64_t bytes = 0;      // keys and values written for them (0 in memory)
 };
 
 class CaseStore {
@@ -50,8 +51,8 @@ class CaseStore {
   // The case, or nullopt when it was never stored. kDataLoss, naming the
   // record's key, when stored data cannot be read.
   [[nodiscard]] virtual Result<std::optional<StoredCase>> load(const std::string& case_id) const = 0;
-  // Hands the write over and returns at once; `done` is called exactly once,
-  // on any thread, when the write is durable or has failed. The first write
+  // Hands the write over; `done` is called exactly once, on any thread (perhaps
+  // before commit() returns), when the write is durable or has failed. The first write
   // of a case creates it and records its external id. Errors given to `done`:
   // kFailedPrecondition when the first seq does not follow the stored events
   // (or a case's first write finds the case there); kUnavailable when the
