@@ -104,6 +104,10 @@ class RocksStore final : public CaseStore {
     }
     queue_ready_.notify_one();
     if (committer_.joinable()) committer_.join();
+    // A clean shutdown leaves nothing for the next start to replay from the log.
+    rocksdb::FlushOptions flush;
+    std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin() + 1, handles_.end());
+    (void)db_.Flush(flush, families);
   }
 
   // Reads the bookkeeping and starts the committer.

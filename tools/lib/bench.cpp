@@ -77,6 +77,7 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
   bool json = false;
   int cases = 20000, runs = 5, durable_commands = 2400, startup_cases = 100000;
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "escalator-bench";
+  if (args.size() == 2 && args[0] == "--startup-probe") return startup_probe(args[1]);
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {

@@ -1,6 +1,7 @@
 #include "bench_durable.hpp"
 
 #include <rocksdb/db.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -172,36 +173,24 @@ Startup startup_run(const std::filesystem::path& dir, int cases) {
     startup.fill_seconds = seconds_since(t0);
     startup.cases = store->case_ids().size();
   }
-  // A new process, so its memory is the start-up's alone. No thread runs here
-  // now: the engine and store above have joined theirs.
+  // A new program, so its memory is the start-up's alone: this one, run as
+  // `escalator bench --startup-probe DIR`.
   int fds[2];
   if (pipe(fds) != 0) return startup;
-  const pid_t child = fork();
-  if (child == 0) {
-    close(fds[0]);
-    const auto t0 = Clock::now();
-    DurableStoreOptions store_options;
-    store_options.path = path;
-    store_options.create_if_missing = false;
-    auto store = open_durable_store(store_options);
-    EngineOptions options;
-    options.clock = std::make_shared<ManualClock>(*parse_time("2025-10-08T09:00:00+08:00"));
-    if (store) options.store = *store;
-    auto engine = Engine::open(std::move(options));
-    const double open = seconds_since(t0);
-    const auto t1 = Clock::now();
-    const bool read = store && engine && (*engine)->get("370811-20251008-000001").has_value();
-    const double first = seconds_since(t1);
-    char line[128];
-    const int n = std::snprintf(line, sizeof line, "%d %.6f %.6f %ld\n", read ? 1 : 0, open, first, rss_kib());
-    (void)!write(fds[1], line, static_cast<std::size_t>(n));
-    _exit(0);
-  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  std::string program = "/proc/self/exe", bench = "bench", probe = "--startup-probe", where = path.string();
+  char* argv[] = {program.data(), bench.data(), probe.data(), where.data(), nullptr};
+  pid_t child = 0;
+  const int spawned = posix_spawn(&child, program.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   char buffer[128] = {};
-  const auto got = read(fds[0], buffer, sizeof buffer - 1);
+  const auto got = spawned == 0 ? read(fds[0], buffer, sizeof buffer - 1) : -1;
   close(fds[0]);
-  waitpid(child, nullptr, 0);
+  if (spawned == 0) waitpid(child, nullptr, 0);
   int ok = 0;
   if (got <= 0 || std::sscanf(buffer, "%d %lf %lf %ld", &ok, &startup.open_seconds, &startup.first_read_seconds,
                               &startup.rss_kib) != 4 || !ok) {
@@ -209,6 +198,24 @@ Startup startup_run(const std::filesystem::path& dir, int cases) {
   }
   std::filesystem::remove_all(path);
   return startup;
+}
+
+int startup_probe(const std::filesystem::path& path) {
+  const auto t0 = Clock::now();
+  DurableStoreOptions store_options;
+  store_options.path = path;
+  store_options.create_if_missing = false;
+  auto store = open_durable_store(store_options);
+  EngineOptions options;
+  options.clock = std::make_shared<ManualClock>(*parse_time("2025-10-08T09:00:00+08:00"));
+  if (store) options.store = *store;
+  auto engine = Engine::open(std::move(options));
+  const double open = seconds_since(t0);
+  const auto t1 = Clock::now();
+  const bool read = store && engine && (*engine)->get("370811-20251008-000001").has_value();
+  const double first = seconds_since(t1);
+  std::printf("%d %.6f %.6f %ld\n", read ? 1 : 0, open, first, rss_kib());
+  return read ? 0 : 1;
 }
 
 }  // namespace escalator::tools::bench_parts

@@ -40,5 +40,8 @@ struct Startup {
 // Stores `cases` opened cases under `dir`, then measures a fresh process
 // starting on them.
 Startup startup_run(const std::filesystem::path& dir, int cases);
+// The measured process of startup_run: opens the store at `path`, reads one
+// case, prints "READ OPEN_SECONDS FIRST_READ_SECONDS RSS_KIB".
+int startup_probe(const std::filesystem::path& path);
 
 }  // namespace escalator::tools::bench_parts
