@@ -17,7 +17,7 @@ class MemoryStore final : public CaseStore {
     return std::optional<StoredCase>{found->second};
   }
 
-  void commit(CaseWrite write, Done done) override { done(store(write.case_id, write.events, write.snapshot)); }
+  void commit(const CaseWrite& write, Done done) override { done(store(write.case_id, write.events, write.snapshot)); }
 
   StoreCounters counters() const override {
     std::shared_lock lock(mutex_);
@@ -69,10 +69,10 @@ class MemoryStore final : public CaseStore {
 
 }  // namespace
 
-Result<void> CaseStore::append(CaseWrite write) {
+Result<void> CaseStore::append(const CaseWrite& write) {
   std::promise<Result<void>> written;
   auto future = written.get_future();
-  commit(std::move(write), [&written](Result<void> outcome) { written.set_value(std::move(outcome)); });
+  commit(write, [&written](Result<void> outcome) { written.set_value(std::move(outcome)); });
   return future.get();
 }
 

@@ -71,9 +71,9 @@ struct Prepared {
   Result<void> outcome;  // set by the commit
 };
 
-Prepared prepare(CaseWrite write, CaseStore::Done done) {
+Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
   Prepared p;
-  p.case_id = std::move(write.case_id);
+  p.case_id = write.case_id;
   p.first_seq = write.events.empty() ? 0 : write.events.front().seq;
   p.last_seq = write.events.empty() ? 0 : write.events.back().seq;
   if (p.first_seq == 1) p.external_id = write.snapshot.external_id;
@@ -132,8 +132,8 @@ class RocksStore final : public CaseStore {
     return loaded;
   }
 
-  void commit(CaseWrite write, Done done) override {
-    Prepared prepared = prepare(std::move(write), std::move(done));
+  void commit(const CaseWrite& write, Done done) override {
+    Prepared prepared = prepare(write, std::move(done));
     {
       std::lock_guard lock(queue_mutex_);
       queue_.push_back(std::move(prepared));

@@ -223,9 +223,9 @@ struct FlakyStore final : CaseStore {
   std::shared_ptr<CaseStore> real = memory_store();
   bool broken = false;
   Result<std::optional<StoredCase>> load(const std::string& id) const override { return real->load(id); }
-  void commit(CaseWrite write, Done done) override {
+  void commit(const CaseWrite& write, Done done) override {
     if (broken) return done(fail(ErrorCode::kUnavailable, "store: disk unavailable"));
-    real->commit(std::move(write), std::move(done));
+    real->commit(write, std::move(done));
   }
   std::optional<std::string> case_of_external_id(const std::string& x) const override {
     return real->case_of_external_id(x);

@@ -58,7 +58,7 @@ class CaseStore {
   // (or a case's first write finds the case there); kUnavailable when the
   // store cannot write. `done` must not block: the store may call it from the
   // thread that commits everyone's writes.
-  virtual void commit(CaseWrite write, Done done) = 0;
+  virtual void commit(const CaseWrite& write, Done done) = 0;
   // The case opened with this external id (hotline order number, WeChat MsgId).
   virtual std::optional<std::string> case_of_external_id(const std::string& external_id) const = 0;
   // Every case id, in the order the cases were first stored.
@@ -66,7 +66,7 @@ class CaseStore {
   virtual StoreCounters counters() const { return {}; }
 
   // commit() and wait for it.
-  [[nodiscard]] Result<void> append(CaseWrite write);
+  [[nodiscard]] Result<void> append(const CaseWrite& write);
 };
 
 // Cases in memory: gone when the process ends. Writes are done before
