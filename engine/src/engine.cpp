@@ -203,7 +203,8 @@ struct Engine::Impl {
       }
     }
     const CaseRecord::Seen seen{current.version + 1, next.version, command.payload.index(), next.state};
-    return Unwritten{CaseWrite{command.case_id, std::move(events), std::move(next)}, seen};
+    auto timers = pending_timers(next, *workflow, *options.calendar);
+    return Unwritten{CaseWrite{command.case_id, std::move(events), std::move(next), std::move(timers)}, seen};
   }
 
   // The written decision into the cache; the shard's mutex must be held. A
@@ -524,38 +525,16 @@ Result<std::vector<Event>> Engine::history(const std::string& case_id) const {
 
 std::vector<std::string> Engine::case_ids() const { return impl_->options.store->case_ids(); }
 
-namespace {
-// Warnings whose deadline has come too are left out: the timeout says more.
-std::vector<PendingTimer> all_pending(const std::vector<std::unique_ptr<Shard>>& shards,
-                                      const WorkflowCatalog& workflows, const Calendar& calendar,
-                                      std::optional<Timestamp> now = std::nullopt) {
-  std::vector<PendingTimer> all;
-  for (const auto& shard : shards) {
-    std::lock_guard lock(shard->mutex);
-    for (const auto& [id, record] : shard->cases) {
-      const auto workflow = workflows.find(record.state.workflow);
-      for (auto& timer : pending_timers(record.state, workflow ? *workflow : nullptr, calendar)) {
-        if (timer.warning && now && timer.deadline.due <= *now) continue;
-        all.push_back(std::move(timer));
-      }
-    }
-  }
-  std::sort(all.begin(), all.end());
-  return all;
-}
-}  // namespace
-
-std::optional<Timestamp> Engine::next_timer() const {
-  const auto all = all_pending(impl_->shards, *impl_->options.workflows, *impl_->options.calendar);
-  if (all.empty()) return std::nullopt;
-  return all.front().at;
-}
+std::optional<Timestamp> Engine::next_timer() const { return impl_->options.store->next_timer(); }
 
 std::vector<Result<Decision>> Engine::fire_due_timers() {
   const Timestamp now = impl_->options.clock->now();
+  auto due = impl_->options.store->timers_until(now);
+  if (!due) return {tl::unexpected(due.error())};
   std::vector<std::future<Result<Decision>>> pending;
-  for (const auto& timer : all_pending(impl_->shards, *impl_->options.workflows, *impl_->options.calendar, now)) {
-    if (timer.at > now) break;
+  for (const auto& timer : *due) {
+    // A warning whose deadline has come too says nothing the timeout does not.
+    if (timer.warning && timer.deadline.due <= now) continue;
     pending.push_back(submit(timer_command(timer)));
   }
   std::vector<Result<Decision>> decided;

@@ -1,5 +1,6 @@
 #include <future>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <unordered_map>
 
@@ -17,7 +18,23 @@ class MemoryStore final : public CaseStore {
     return std::optional<StoredCase>{found->second};
   }
 
-  void commit(const CaseWrite& write, Done done) override { done(store(write.case_id, write.events, write.snapshot)); }
+  void commit(const CaseWrite& write, Done done) override { done(store(write)); }
+
+  Result<std::vector<PendingTimer>> timers_until(Timestamp until) const override {
+    std::shared_lock lock(mutex_);
+    std::vector<PendingTimer> due;
+    for (const auto& timer : timers_) {
+      if (timer.at > until) break;
+      due.push_back(timer);
+    }
+    return due;
+  }
+
+  std::optional<Timestamp> next_timer() const override {
+    std::shared_lock lock(mutex_);
+    if (timers_.empty()) return std::nullopt;
+    return timers_.begin()->at;
+  }
 
   StoreCounters counters() const override {
     std::shared_lock lock(mutex_);
@@ -25,7 +42,8 @@ class MemoryStore final : public CaseStore {
   }
 
  private:
-  Result<void> store(const std::string& case_id, const std::vector<Event>& events, const CaseState& snapshot) {
+  Result<void> store(const CaseWrite& write) {
+    const auto& [case_id, events, snapshot, timers] = write;
     std::unique_lock lock(mutex_);
     auto [it, created] = cases_.try_emplace(case_id);
     StoredCase& stored = it->second;
@@ -39,6 +57,10 @@ class MemoryStore final : public CaseStore {
     ++writes_;
     stored.events.insert(stored.events.end(), events.begin(), events.end());
     stored.snapshot = snapshot;
+    auto& of_case = timers_of_case_[case_id];
+    for (const auto& old : of_case) timers_.erase(old);
+    of_case = timers;
+    timers_.insert(timers.begin(), timers.end());
     if (created) {
       order_.push_back(case_id);
       if (!snapshot.external_id.empty()) by_external_id_.emplace(snapshot.external_id, case_id);
@@ -65,6 +87,8 @@ class MemoryStore final : public CaseStore {
   std::unordered_map<std::string, std::string> by_external_id_;
   std::vector<std::string> order_;
   std::uint64_t writes_ = 0;
+  std::set<PendingTimer> timers_;
+  std::unordered_map<std::string, std::vector<PendingTimer>> timers_of_case_;
 };
 
 }  // namespace

@@ -67,9 +67,38 @@ struct Prepared {
   std::vector<std::pair<std::string, std::string>> events;
   std::string snapshot;
   std::string outbox_record;
+  std::vector<PendingTimer> timers;
+  std::string timers_record;  // the case's list under "c/"
   CaseStore::Done done;
   Result<void> outcome;  // set by the commit
 };
+
+Json timer_to_json(const PendingTimer& t) {
+  return Json{{"at", format_time(t.at)},
+              {"warning", t.warning},
+              {"case_id", t.deadline.case_id},
+              {"kind", to_string(t.deadline.kind)},
+              {"due", format_time(t.deadline.due)},
+              {"case_version", t.deadline.case_version}};
+}
+
+Result<PendingTimer> timer_from_json(const Json& j, const std::string& where) {
+  const auto bad = [&where](const std::string& why) { return fail(ErrorCode::kDataLoss, where + ": " + why); };
+  if (!j.is_object()) return bad("a timer should be a JSON object");
+  for (const char* key : {"at", "kind", "due", "case_id"}) {
+    if (!j.contains(key) || !j[key].is_string()) return bad(std::string("field '") + key + "' should be a string");
+  }
+  if (!j.contains("warning") || !j["warning"].is_boolean()) return bad("field 'warning' should be a boolean");
+  if (!j.contains("case_version") || !j["case_version"].is_number_unsigned()) {
+    return bad("field 'case_version' should be a number");
+  }
+  auto at = parse_time(j["at"].get<std::string>());
+  auto due = parse_time(j["due"].get<std::string>());
+  auto kind = parse_deadline_kind(j["kind"].get<std::string>());
+  if (!at || !due || !kind) return bad("a time or the kind cannot be read");
+  return PendingTimer{*at, j["warning"].get<bool>(),
+                      RunningDeadline{*due, j["case_id"].get<std::string>(), *kind, j["case_version"].get<std::uint64_t>()}};
+}
 
 Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
   Prepared p;
@@ -83,6 +112,10 @@ Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
     types.push_back(event_type_name(event_type(event.payload)));
   }
   p.snapshot = case_to_json(write.snapshot).dump(-1, ' ', false, Json::error_handler_t::replace);
+  p.timers = write.timers;
+  Json timers_json = Json::array();
+  for (const auto& timer : write.timers) timers_json.push_back(timer_to_json(timer));
+  p.timers_record = timers_json.dump();
   p.outbox_record = Json{{"case_id", p.case_id},
                          {"first_seq", p.first_seq},
                          {"last_seq", p.last_seq},
@@ -157,6 +190,32 @@ class RocksStore final : public CaseStore {
       ids.push_back(it->value().ToString());
     }
     return ids;
+  }
+
+  Result<std::vector<PendingTimer>> timers_until(Timestamp until) const override {
+    std::vector<PendingTimer> due;
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kTimers)));
+    for (it->Seek(layout::kTimerPrefix); it->Valid() && it->key().starts_with(layout::kTimerPrefix); it->Next()) {
+      const auto at = layout::timer_at(it->key().ToStringView());
+      if (at && *at > until) break;
+      const std::string where = "timers/" + printable(it->key().ToStringView());
+      const Json json = Json::parse(it->value().ToStringView(), nullptr, false);
+      auto timer = timer_from_json(json, where);
+      if (!timer) return tl::unexpected(timer.error());
+      if (!at || layout::timer_key(*timer) != it->key().ToStringView()) {
+        return fail(ErrorCode::kDataLoss, where + ": the key does not match the timer it holds");
+      }
+      due.push_back(std::move(*timer));
+    }
+    if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "timers"));
+    return due;
+  }
+
+  std::optional<Timestamp> next_timer() const override {
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kTimers)));
+    it->Seek(layout::kTimerPrefix);
+    if (!it->Valid() || !it->key().starts_with(layout::kTimerPrefix)) return std::nullopt;
+    return layout::timer_at(it->key().ToStringView());
   }
 
   StoreCounters counters() const override {
@@ -298,6 +357,7 @@ class RocksStore final : public CaseStore {
   void write_group(std::vector<Prepared>& group) {
     rocksdb::WriteBatch batch;
     std::unordered_map<std::string, std::uint64_t> in_group;
+    std::unordered_map<std::string, std::vector<PendingTimer>> timers_in_group;
     std::uint64_t opened = cases_opened_;
     std::uint64_t outbox = outbox_next_;
     std::uint64_t accepted = 0;
@@ -313,6 +373,7 @@ class RocksStore final : public CaseStore {
         if (!p.external_id.empty()) batch.Put(family(layout::kIndex), layout::external_key(p.external_id), p.case_id);
       }
       batch.Put(family(layout::kOutbox), layout::outbox_key(outbox++), p.outbox_record);
+      replace_timers(batch, p, timers_in_group);
       in_group[p.case_id] = p.last_seq;
       ++accepted;
     }
@@ -337,6 +398,46 @@ class RocksStore final : public CaseStore {
     for (Prepared& p : group) {
       if (p.outcome) p.outcome = tl::unexpected(status_error(status, "store: writing case " + p.case_id));
     }
+  }
+
+  // Deletes the case's timers as stored (or as an earlier write of the group
+  // left them) and puts the write's.
+  void replace_timers(rocksdb::WriteBatch& batch, const Prepared& p,
+                      std::unordered_map<std::string, std::vector<PendingTimer>>& in_group) {
+    std::vector<PendingTimer> old;
+    if (auto earlier = in_group.find(p.case_id); earlier != in_group.end()) {
+      old = earlier->second;
+    } else if (auto stored = stored_timers(p.case_id)) {
+      old = std::move(*stored);
+    }
+    for (const auto& timer : old) batch.Delete(family(layout::kTimers), layout::timer_key(timer));
+    for (const auto& timer : p.timers) {
+      batch.Put(family(layout::kTimers), layout::timer_key(timer), timer_to_json(timer).dump());
+    }
+    if (p.timers.empty()) {
+      batch.Delete(family(layout::kTimers), layout::case_timers_key(p.case_id));
+    } else {
+      batch.Put(family(layout::kTimers), layout::case_timers_key(p.case_id), p.timers_record);
+    }
+    in_group[p.case_id] = p.timers;
+  }
+
+  // The case's timers as stored; none when it has none or they cannot be
+  // read (then the write's timers replace them, and `check` reports the rest).
+  std::optional<std::vector<PendingTimer>> stored_timers(const std::string& case_id) const {
+    std::string text;
+    if (!db_.Get(rocksdb::ReadOptions(), family(layout::kTimers), layout::case_timers_key(case_id), &text).ok()) {
+      return std::nullopt;
+    }
+    const Json list = Json::parse(text, nullptr, false);
+    if (!list.is_array()) return std::nullopt;
+    std::vector<PendingTimer> timers;
+    for (const auto& item : list) {
+      auto timer = timer_from_json(item, "timers/c/" + case_id);
+      if (!timer) return std::nullopt;
+      timers.push_back(std::move(*timer));
+    }
+    return timers;
   }
 
   // Tells each writer its outcome.

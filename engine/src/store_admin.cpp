@@ -94,6 +94,7 @@ Result<BackupInfo> restore_store(const std::filesystem::path& backups, const std
 
 StoreCheck check_store(const CaseStore& store) {
   StoreCheck check;
+  if (auto timers = store.timers_until(Timestamp::max()); !timers) check.problems.push_back(timers.error().message);
   for (const auto& id : store.case_ids()) {
     ++check.cases;
     auto loaded = store.load(id);

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "escalator/timer.hpp"
+
 namespace escalator::store_layout {
 
 // Column families, in the order the store opens them (after RocksDB's default).
@@ -47,6 +49,32 @@ inline std::optional<std::uint64_t> event_seq(std::string_view key, std::string_
 }
 
 // cases: the case id itself.
+
+// timers: "t/" + fire instant + warnings before timeouts + case id, NUL, kind:
+// iterating "t/" gives every case's pending timers in PendingTimer's order.
+// "c/" + case id lists the case's timers, so a write can remove them.
+inline constexpr std::string_view kTimerPrefix = "t/";
+inline constexpr std::string_view kCaseTimersPrefix = "c/";
+inline std::string timer_key(const PendingTimer& timer) {
+  std::string key(kTimerPrefix);
+  // Offset binary: seconds before 1970 would sort first too.
+  put_big_endian(key, static_cast<std::uint64_t>(timer.at.time_since_epoch().count()) ^ (std::uint64_t{1} << 63));
+  key.push_back(timer.warning ? '\0' : '\1');
+  key += timer.deadline.case_id;
+  key.push_back('\0');
+  key.push_back(static_cast<char>(timer.deadline.kind));
+  return key;
+}
+// The instant a timers key fires at; none when the key is not one.
+inline std::optional<Timestamp> timer_at(std::string_view key) {
+  if (!key.starts_with(kTimerPrefix) || key.size() < kTimerPrefix.size() + 8) return std::nullopt;
+  const auto biased = read_big_endian(key.substr(kTimerPrefix.size(), 8));
+  if (!biased) return std::nullopt;
+  return Timestamp{std::chrono::seconds{static_cast<std::int64_t>(*biased ^ (std::uint64_t{1} << 63))}};
+}
+inline std::string case_timers_key(std::string_view case_id) {
+  return std::string(kCaseTimersPrefix) + std::string(case_id);
+}
 
 // index: "external/" + external id -> case id; "opened/" + ordinal -> case id.
 inline constexpr std::string_view kExternalPrefix = "external/";

@@ -4,36 +4,15 @@
 #pragma once
 
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "escalator/calendar.hpp"
 #include "escalator/case.hpp"
 #include "escalator/command.hpp"
+#include "escalator/timer.hpp"
 #include "escalator/workflow.hpp"
 
 namespace escalator {
-
-struct RunningDeadline {
-  Timestamp due;
-  std::string case_id;
-  DeadlineKind kind;
-  std::uint64_t case_version;
-};
-
-// A timer that has not fired: the deadline's timeout at `at` == deadline.due,
-// or its warning at `at` before it.
-struct PendingTimer {
-  Timestamp at;
-  bool warning = false;
-  RunningDeadline deadline;
-
-  // Earliest first; at one instant, warnings before timeouts, then by case.
-  friend bool operator<(const PendingTimer& a, const PendingTimer& b) {
-    return std::tuple(a.at, !a.warning, a.deadline.case_id, a.deadline.kind) <
-           std::tuple(b.at, !b.warning, b.deadline.case_id, b.deadline.kind);
-  }
-};
 
 // The deadlines that run in the case's current state (see running_deadline),
 // in the order accept, resolve, reply, rating.

@@ -387,3 +387,86 @@ TEST_CASE("TheStoreOfFormatOneThatThisReleaseWroteStillOpensWhole") {
   REQUIRE(next.has_value());
   CHECK(next->case_id == "370811-20251111-000002");
 }
+
+TEST_CASE("TimersAreKeptInTheStoreAndFireAfterARestartForCasesNotLoaded") {
+  TempDir dir;
+  auto clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
+  auto engine_with_clock = [&](std::shared_ptr<CaseStore> store) {
+    EngineOptions options;
+    options.config.limits.worker_threads = 0;
+    options.clock = clock;
+    options.store = std::move(store);
+    return std::move(*Engine::open(std::move(options)));
+  };
+  std::string id;
+  Timestamp accept_by;
+  {
+    auto store = open_store(dir.path());
+    auto engine = engine_with_clock(store);
+    id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
+    REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
+    accept_by = *engine->get(id)->accept_by;
+    // The case's timers after each write are the write's: accept and reply now, warnings ahead of them.
+    auto timers = store->timers_until(Timestamp::max());
+    REQUIRE(timers.has_value());
+    std::vector<DeadlineKind> kinds;
+    for (const auto& t : *timers) {
+      CHECK(t.deadline.case_id == id);
+      if (!t.warning) kinds.push_back(t.deadline.kind);
+    }
+    std::sort(kinds.begin(), kinds.end());
+    CHECK(kinds == std::vector<DeadlineKind>{DeadlineKind::kAccept, DeadlineKind::kReply});
+  }
+  auto store = open_store(dir.path());
+  auto engine = engine_with_clock(store);
+  CHECK(engine->next_timer() <= accept_by);
+  clock->set(accept_by);
+  const auto fired = engine->fire_due_timers();
+  // The accept deadline's timeout, for a case this engine never loaded before it fired.
+  bool timed_out = false;
+  for (const auto& decided : fired) {
+    REQUIRE(decided.has_value());
+    for (const auto& e : decided->events) {
+      const auto type = event_type(e.payload);
+      timed_out = timed_out || type == EventType::kCaseEscalated || type == EventType::kOverdueMarked;
+    }
+  }
+  CHECK(timed_out);
+  // The fired deadline's timer is gone; the next step's are there.
+  auto left = store->timers_until(Timestamp::max());
+  REQUIRE(left.has_value());
+  for (const auto& t : *left) CHECK_FALSE((t.deadline.kind == DeadlineKind::kAccept && t.deadline.due == accept_by));
+}
+
+TEST_CASE("ADamagedTimerIsReportedWithItsKey") {
+  TempDir dir;
+  {
+    auto engine = engine_on(open_store(dir.path()), 0);
+    const auto id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
+    REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
+  }
+  std::string key;
+  {
+    RawStore raw(dir.path());
+    for (const auto& [k, v] : raw.all("timers")) {
+      if (k.starts_with("t/")) key = k;
+    }
+    REQUIRE_FALSE(key.empty());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("timers"), key, "{}").ok());
+  }
+  auto store = open_store(dir.path());
+  auto due = store->timers_until(Timestamp::max());
+  REQUIRE_FALSE(due.has_value());
+  CHECK(due.error().code == ErrorCode::kDataLoss);
+  CHECK(due.error().message.starts_with("timers/t/"));
+  CHECK(due.error().message.ends_with(": field 'at' should be a string"));
+  EngineOptions options;
+  options.config.limits.worker_threads = 0;
+  options.clock = std::make_shared<ManualClock>(at("2026-01-01T09:00:00+08:00"));  // every timer is due
+  options.store = store;
+  auto engine = std::move(*Engine::open(std::move(options)));
+  const auto fired = engine->fire_due_timers();
+  REQUIRE(fired.size() == 1);
+  CHECK_FALSE(fired.front().has_value());
+  CHECK(check_store(*store).problems.size() == 1);
+}

@@ -231,6 +231,8 @@ struct FlakyStore final : CaseStore {
     return real->case_of_external_id(x);
   }
   std::vector<std::string> case_ids() const override { return real->case_ids(); }
+  Result<std::vector<PendingTimer>> timers_until(Timestamp until) const override { return real->timers_until(until); }
+  std::optional<Timestamp> next_timer() const override { return real->next_timer(); }
 };
 
 }  // namespace

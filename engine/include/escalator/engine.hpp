@@ -96,8 +96,9 @@ class Engine {
   // timeout, or a raise_warning unless its deadline has come too) and waits
   // for their decisions. Returns them, earliest first.
   // Must not be called from a worker thread (a logger, a collaborator): it
-  // waits for work those threads would have to do. Timers are found among
-  // the cases the engine has touched since it opened.
+  // waits for work those threads would have to do. Timers are found in the
+  // store, so a case the engine has not loaded since it opened fires too.
+  // When the store cannot read its timers, the one result is that error.
   std::vector<Result<Decision>> fire_due_timers();
 
  private:

@@ -20,6 +20,7 @@
 #include "escalator/case.hpp"
 #include "escalator/event.hpp"
 #include "escalator/result.hpp"
+#include "escalator/timer.hpp"
 
 namespace escalator {
 
@@ -33,6 +34,7 @@ struct CaseWrite {
   std::string case_id;
   std::vector<Event> events;  // their seq continue the stored ones
   CaseState snapshot;         // the case after them
+  std::vector<PendingTimer> timers;  // every timer the case has pending after them
 };
 
 // What a store has done since it opened, for tests and `escalator bench`.
@@ -63,6 +65,12 @@ class CaseStore {
   virtual std::optional<std::string> case_of_external_id(const std::string& external_id) const = 0;
   // Every case id, in the order the cases were first stored.
   virtual std::vector<std::string> case_ids() const = 0;
+  // The pending timers of every case that fire at or before `until`, earliest
+  // first (PendingTimer's order). A write replaces its case's timers.
+  // kDataLoss naming the record when a stored timer cannot be read.
+  [[nodiscard]] virtual Result<std::vector<PendingTimer>> timers_until(Timestamp until) const = 0;
+  // When the earliest pending timer fires, if any.
+  virtual std::optional<Timestamp> next_timer() const = 0;
   virtual StoreCounters counters() const { return {}; }
 
   // commit() and wait for it.
