@@ -47,6 +47,7 @@ Result<Config> to_config(const Json& doc) {
     read("shards", config.limits.shards);
     read("max_text_bytes", config.limits.max_text_bytes);
     read("max_co_handlers", config.limits.max_co_handlers);
+    read("cached_cases", config.limits.cached_cases);
   }
   if (doc.contains("secret_files")) {
     for (const auto& [name, path] : doc["secret_files"].items()) {

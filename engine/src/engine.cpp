@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
 #include <deque>
+#include <list>
 #include <functional>
 #include <mutex>
 
@@ -47,6 +48,30 @@ struct Shard {
   };
   std::unordered_map<std::string, Busy> busy;
   std::optional<Strand> strand;
+
+  // The cache is bounded (limits.cached_cases): the least recently used cases
+  // leave memory, never the store.
+  std::list<std::string> recent;  // most recently used first
+  std::unordered_map<std::string, std::list<std::string>::iterator> place_in_recent;
+
+  void touch(const std::string& case_id) {
+    if (auto at = place_in_recent.find(case_id); at != place_in_recent.end()) {
+      recent.splice(recent.begin(), recent, at->second);
+    } else {
+      place_in_recent.emplace(case_id, recent.insert(recent.begin(), case_id));
+    }
+  }
+  // Drops the least recently used cases beyond `capacity`, except busy ones.
+  // The mutex must be held and no CaseRecord* of this shard be in use.
+  void trim(std::size_t capacity) {
+    for (auto it = recent.end(); cases.size() > capacity && it != recent.begin();) {
+      --it;
+      if (busy.contains(*it)) continue;
+      cases.erase(*it);
+      place_in_recent.erase(*it);
+      it = recent.erase(it);
+    }
+  }
 };
 
 // A decision whose events the store has yet to make durable.
@@ -71,6 +96,7 @@ struct Engine::Impl {
   EngineOptions options;
   std::unique_ptr<asio::thread_pool> pool;  // null: decide on the caller's thread
   std::vector<std::unique_ptr<Shard>> shards;
+  std::size_t cache_per_shard = 1;  // limits.cached_cases spread over the shards
   CaseIdAllocator ids;
 
   std::mutex intake_mutex;  // guards case_by_external_id
@@ -99,11 +125,15 @@ struct Engine::Impl {
   // The case from the shard's cache, else from the store; null when neither has it.
   // The shard's mutex must be held.
   Result<CaseRecord*> find(Shard& shard, const std::string& case_id) {
-    if (auto cached = shard.cases.find(case_id); cached != shard.cases.end()) return &cached->second;
+    if (auto cached = shard.cases.find(case_id); cached != shard.cases.end()) {
+      shard.touch(case_id);
+      return &cached->second;
+    }
     auto stored = options.store->load(case_id);
     if (!stored) return tl::unexpected(stored.error());
     if (!*stored) return nullptr;
     auto [it, _] = shard.cases.emplace(case_id, CaseRecord::from_stored(std::move(**stored)));
+    shard.touch(case_id);
     return &it->second;
   }
 
@@ -212,6 +242,7 @@ struct Engine::Impl {
   Decision remember(Shard& shard, const std::string& key, Unwritten written) {
     auto& write = written.write;
     CaseRecord& record = shard.cases[write.case_id];
+    shard.touch(write.case_id);
     if (record.state.version + 1 == written.seen.first_seq) {
       record.state = std::move(write.snapshot);
       for (auto& e : write.events) record.events.push_back(std::move(e));
@@ -255,6 +286,8 @@ struct Engine::Impl {
         if (auto stored = options.store->append(unwritten.write); !stored) return tl::unexpected(stored.error());
         return remember(shard, command.idempotency_key, std::move(unwritten));
       });
+      std::lock_guard lock(shard.mutex);
+      shard.trim(cache_per_shard);
     } catch (...) {
       decided = tl::unexpected(thrown_while_deciding(command));
     }
@@ -287,6 +320,7 @@ struct Engine::Impl {
           shard.busy[command.case_id].writing = true;
           next = Next::kWrite;
         }
+        shard.trim(cache_per_shard);
       });
     } catch (...) {
       decided = tl::unexpected(thrown_while_deciding(command));
@@ -320,6 +354,7 @@ struct Engine::Impl {
       } else {
         decided = tl::unexpected(stored.error());
       }
+      shard.trim(cache_per_shard);
       if (auto busy = shard.busy.find(command.case_id); busy != shard.busy.end()) {
         if (busy->second.waiting.empty()) {
           shard.busy.erase(busy);
@@ -455,6 +490,8 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
 
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
+  const auto& kept = impl->options.config.limits;
+  impl->cache_per_shard = std::max<std::size_t>(1, static_cast<std::size_t>(kept.cached_cases / kept.shards));
   if (limits.worker_threads > 0) {
     impl->pool = std::make_unique<asio::thread_pool>(limits.worker_threads);
   }
@@ -511,7 +548,9 @@ Result<CaseState> Engine::get(const std::string& case_id) const {
   auto found = impl_->find(shard, case_id);
   if (!found) return tl::unexpected(found.error());
   if (!*found) return fail(ErrorCode::kNotFound, "No case " + case_id);
-  return (*found)->state;
+  CaseState state = (*found)->state;
+  shard.trim(impl_->cache_per_shard);
+  return state;
 }
 
 Result<std::vector<Event>> Engine::history(const std::string& case_id) const {
@@ -520,7 +559,9 @@ Result<std::vector<Event>> Engine::history(const std::string& case_id) const {
   auto found = impl_->find(shard, case_id);
   if (!found) return tl::unexpected(found.error());
   if (!*found) return fail(ErrorCode::kNotFound, "No case " + case_id);
-  return (*found)->events;
+  std::vector<Event> events = (*found)->events;
+  shard.trim(impl_->cache_per_shard);
+  return events;
 }
 
 std::vector<std::string> Engine::case_ids() const { return impl_->options.store->case_ids(); }

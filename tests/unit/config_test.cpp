@@ -57,7 +57,7 @@ TEST_CASE("EmptyDocumentGivesTheDefaults") {
   CHECK(*config == Config{});
   CHECK(config->data_dir == "./data");
   CHECK(config->log_level == LogLevel::kInfo);
-  CHECK(config->limits == Limits{2, 16, 4000, 8});
+  CHECK(config->limits == Limits{2, 16, 4000, 8, 100000});
   CHECK(config->secret_files.empty());
 }
 
@@ -65,14 +65,15 @@ TEST_CASE("EveryKeyIsRead") {
   const auto config = parse_config(R"({
     "data_dir": "/var/lib/escalator",
     "log_level": "debug",
-    "limits": {"worker_threads": 0, "shards": 4096, "max_text_bytes": 64, "max_co_handlers": 64},
+    "limits": {"worker_threads": 0, "shards": 4096, "max_text_bytes": 64, "max_co_handlers": 64,
+               "cached_cases": 5000},
     "secret_files": {"wechat_token": "secrets/wechat.token",
                      "hotline_key": "/etc/escalator/hotline.key"}
   })");
   REQUIRE(config.has_value());
   CHECK(config->data_dir == "/var/lib/escalator");
   CHECK(config->log_level == LogLevel::kDebug);
-  CHECK(config->limits == Limits{0, 4096, 64, 64});
+  CHECK(config->limits == Limits{0, 4096, 64, 64, 5000});
   REQUIRE(config->secret_files.size() == 2);
   // parse_config keeps relative paths as written.
   CHECK(config->secret_files.at("wechat_token") == "secrets/wechat.token");
@@ -82,15 +83,15 @@ TEST_CASE("EveryKeyIsRead") {
 TEST_CASE("LimitsNotGivenKeepTheirDefaults") {
   const auto config = parse_config(R"({"limits": {"shards": 1}, "log_level": "error"})");
   REQUIRE(config.has_value());
-  CHECK(config->limits == Limits{2, 1, 4000, 8});
+  CHECK(config->limits == Limits{2, 1, 4000, 8, 100000});
   CHECK(config->log_level == LogLevel::kError);
   CHECK(config->data_dir == "./data");
 }
 
 TEST_CASE("UnknownKeyIsNamedWithTheKeysExpectedThere") {
   CHECK(refusal(R"({"limits": {"shardz": 16}})") ==
-        "/limits/shardz: unknown key (expected worker_threads, shards, max_text_bytes or "
-        "max_co_handlers)");
+        "/limits/shardz: unknown key (expected worker_threads, shards, max_text_bytes, "
+        "max_co_handlers or cached_cases)");
   CHECK(refusal(R"({"datadir": "x"})") ==
         "/datadir: unknown key (expected data_dir, log_level, limits or secret_files)");
 }
@@ -160,8 +161,8 @@ TEST_CASE("SeveralErrorsAreAllReportedOnePerLineByKey") {
         "/data_dir: must not be empty\n"
         "/limits/shards: must be at least 1, but is 0\n"
         "/limits/worker_threads: must be an integer, but is \"2\"\n"
-        "/limits/x: unknown key (expected worker_threads, shards, max_text_bytes or "
-        "max_co_handlers)\n"
+        "/limits/x: unknown key (expected worker_threads, shards, max_text_bytes, "
+        "max_co_handlers or cached_cases)\n"
         "/log_level: must be one of debug, info, warn or error, but is \"loud\"");
 }
 
@@ -253,4 +254,5 @@ TEST_CASE("SchemaDefaultsMatchConfigDefaults") {
   CHECK(limits["shards"]["default"] == defaults.limits.shards);
   CHECK(limits["max_text_bytes"]["default"] == defaults.limits.max_text_bytes);
   CHECK(limits["max_co_handlers"]["default"] == defaults.limits.max_co_handlers);
+  CHECK(limits["cached_cases"]["default"] == defaults.limits.cached_cases);
 }

@@ -369,3 +369,48 @@ TEST_CASE("AWarningIsRefusedBeforeItsTimeAndWhereTheWorkflowSetsNone") {
   REQUIRE_FALSE(none.has_value());
   CHECK(none.error().message.find("not running") != std::string::npos);
 }
+
+namespace {
+// Counts the cases the engine had to read back from the store.
+struct CountingStore final : CaseStore {
+  std::shared_ptr<CaseStore> real = memory_store();
+  mutable std::atomic<int> loads{0};
+  Result<std::optional<StoredCase>> load(const std::string& id) const override {
+    ++loads;
+    return real->load(id);
+  }
+  void commit(const CaseWrite& write, Done done) override { real->commit(write, std::move(done)); }
+  std::optional<std::string> case_of_external_id(const std::string& x) const override {
+    return real->case_of_external_id(x);
+  }
+  std::vector<std::string> case_ids() const override { return real->case_ids(); }
+  Result<std::vector<PendingTimer>> timers_until(Timestamp until) const override { return real->timers_until(until); }
+  std::optional<Timestamp> next_timer() const override { return real->next_timer(); }
+};
+}  // namespace
+
+TEST_CASE("TheEngineKeepsAtMostCachedCasesInMemoryAndReadsTheRestBack") {
+  for (const int cached : {2, 100}) {
+    CAPTURE(cached);
+    auto store = std::make_shared<CountingStore>();
+    EngineOptions options;
+    options.config.limits.worker_threads = 0;
+    options.config.limits.shards = 1;
+    options.config.limits.cached_cases = cached;
+    options.clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
+    options.store = store;
+    auto engine = std::move(*Engine::open(std::move(options)));
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) {
+      ids.push_back(engine->submit(Command{"", "GD-" + std::to_string(i), std::nullopt, "t", Harness::leak()}).get()->case_id);
+    }
+    const int loads_before = store->loads;
+    // The first case was used longest ago: with room for two, it was dropped and is read back.
+    REQUIRE(engine->submit(Command{ids[0], "d", std::nullopt, "t", cmd::Dispatch{}}).get().has_value());
+    CHECK(engine->get(ids[0])->state == LifecycleState::kDispatched);
+    CHECK(engine->history(ids[0])->size() == 2);
+    CHECK((store->loads > loads_before) == (cached == 2));
+    // Nothing is lost by leaving memory: every case answers as stored.
+    for (const auto& id : ids) CHECK(engine->get(id).has_value());
+  }
+}

@@ -19,6 +19,7 @@ struct Limits {
   int shards = 16;         // cases are spread over shards by a hash of their id
   int max_text_bytes = 4000;   // content, answers, reasons, notes
   int max_co_handlers = 8;
+  int cached_cases = 100000;  // cases kept in memory; the least recently used leave it, never the store
 
   friend bool operator==(const Limits&, const Limits&) = default;
 };
