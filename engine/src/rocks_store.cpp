@@ -69,6 +69,10 @@ struct Prepared {
   std::string outbox_record;
   std::vector<PendingTimer> timers;
   std::string timers_record;  // the case's list under "c/"
+  // Read when the write is handed over: a case's next write comes only after
+  // its previous one is done, so these are what the committer would read.
+  bool follows_stored = false;  // its first event follows the stored events
+  std::vector<PendingTimer> stored_timers;
   CaseStore::Done done;
   Result<void> outcome;  // set by the commit
 };
@@ -167,6 +171,11 @@ class RocksStore final : public CaseStore {
 
   void commit(const CaseWrite& write, Done done) override {
     Prepared prepared = prepare(write, std::move(done));
+    // The reads run here, on the caller's thread, so the committer only writes.
+    prepared.follows_stored = prepared.first_seq > 0 &&
+                              (prepared.first_seq == 1 || event_stored(prepared.case_id, prepared.first_seq - 1)) &&
+                              !event_stored(prepared.case_id, prepared.first_seq);
+    if (auto stored = stored_timers(prepared.case_id)) prepared.stored_timers = std::move(*stored);
     {
       std::lock_guard lock(queue_mutex_);
       queue_.push_back(std::move(prepared));
@@ -335,7 +344,7 @@ class RocksStore final : public CaseStore {
     }
   }
 
-  bool event_stored(const std::string& case_id, std::uint64_t seq) {
+  bool event_stored(const std::string& case_id, std::uint64_t seq) const {
     std::string ignored;
     return db_.Get(rocksdb::ReadOptions(), family(layout::kEvents), layout::event_key(case_id, seq), &ignored).ok();
   }
@@ -344,10 +353,7 @@ class RocksStore final : public CaseStore {
   std::optional<Error> refusal(const Prepared& p, const std::unordered_map<std::string, std::uint64_t>& in_group) {
     if (p.first_seq == 0) return Error{ErrorCode::kInvalidArgument, "A write of case " + p.case_id + " has no events"};
     const auto earlier = in_group.find(p.case_id);
-    const bool follows = earlier != in_group.end()
-                             ? earlier->second + 1 == p.first_seq
-                             : (p.first_seq == 1 || event_stored(p.case_id, p.first_seq - 1)) &&
-                                   !event_stored(p.case_id, p.first_seq);
+    const bool follows = earlier != in_group.end() ? earlier->second + 1 == p.first_seq : p.follows_stored;
     if (follows) return std::nullopt;
     return Error{ErrorCode::kFailedPrecondition, "Expected event " + std::to_string(p.first_seq) + " of case " +
                                                      p.case_id + " to follow the stored events, but it does not"};
@@ -404,12 +410,8 @@ class RocksStore final : public CaseStore {
   // left them) and puts the write's.
   void replace_timers(rocksdb::WriteBatch& batch, const Prepared& p,
                       std::unordered_map<std::string, std::vector<PendingTimer>>& in_group) {
-    std::vector<PendingTimer> old;
-    if (auto earlier = in_group.find(p.case_id); earlier != in_group.end()) {
-      old = earlier->second;
-    } else if (auto stored = stored_timers(p.case_id)) {
-      old = std::move(*stored);
-    }
+    const auto earlier = in_group.find(p.case_id);
+    const auto& old = earlier != in_group.end() ? earlier->second : p.stored_timers;
     for (const auto& timer : old) batch.Delete(family(layout::kTimers), layout::timer_key(timer));
     for (const auto& timer : p.timers) {
       batch.Put(family(layout::kTimers), layout::timer_key(timer), timer_to_json(timer).dump());
