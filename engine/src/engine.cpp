@@ -31,13 +31,13 @@ struct Submitted {
   std::promise<Result<Decision>> promise;
 };
 
-// Cases are spread over shards by a hash of their id. One shard's commands run
-// one at a time (on its strand, or on the caller's thread under its mutex);
-// the mutex also lets readers on other threads see a consistent case.
-// A case whose write is with the store is busy: its next commands wait in
-// order, so each is decided on the case as stored; other cases go on. When
-// the write is done, the waiting commands are decided in order on the strand
-// (`writing` false), and any new command queues behind them.
+// Cases are spread over shards by a hash of their id. A command is decided on
+// the thread that submits it, under its shard's mutex, which also lets readers
+// on other threads see a consistent case. A case whose write is with the
+// store is busy: its next commands wait in order, so each is decided on the
+// case as stored; other cases go on. When the write is done, the waiting
+// commands are decided in order on the shard's strand (`writing` false), and
+// any new command queues behind them.
 struct Shard {
   explicit Shard(std::optional<Strand> s) : strand(std::move(s)) {}
   std::mutex mutex;
@@ -102,8 +102,8 @@ struct Engine::Impl {
   std::mutex intake_mutex;  // guards case_by_external_id
   std::unordered_map<std::string, std::string> case_by_external_id;
 
-  // Commands handed to a strand and not yet answered; the destructor waits
-  // for none, since a write with the store is no work the pool can see.
+  // Commands submitted and not yet answered; the destructor waits for none,
+  // since a write with the store is no work the pool can see.
   std::mutex outstanding_mutex;
   std::condition_variable all_answered;
   std::uint64_t outstanding = 0;
@@ -294,10 +294,11 @@ struct Engine::Impl {
     return conclude(command, std::move(decided));
   }
 
-  // On the shard's strand: decide, hand the write to the store, and go on
-  // with other cases; the store's answer comes back to the strand (written()).
+  // On the submitting thread (or, for a command that waited, the shard's
+  // strand): decide, hand the write to the store, and return; the store's
+  // answer fulfils the caller's future (written()).
   // `queued`: the job comes from the case's waiting line, whose turn it is.
-  void run_on_strand(Shard& shard, std::shared_ptr<Submitted> job, bool queued = false) noexcept {
+  void decide_and_write(Shard& shard, std::shared_ptr<Submitted> job, bool queued = false) noexcept {
     const Command& command = job->command;
     const bool opening = std::holds_alternative<cmd::Open>(command.payload);
     enum class Next { kAnswer, kWait, kWrite } next = Next::kAnswer;
@@ -386,7 +387,7 @@ struct Engine::Impl {
         job = std::move(busy->second.waiting.front());
         busy->second.waiting.pop_front();
       }
-      run_on_strand(shard, std::move(job), /*queued=*/true);
+      decide_and_write(shard, std::move(job), /*queued=*/true);
     }
   }
 
@@ -532,7 +533,7 @@ std::future<Result<Decision>> Engine::submit(Command command) {
       std::lock_guard lock(impl_->outstanding_mutex);
       ++impl_->outstanding;
     }
-    asio::post(*shard.strand, [this, &shard, job] { impl_->run_on_strand(shard, job); });
+    impl_->decide_and_write(shard, job);
   } catch (...) {
     std::promise<Result<Decision>> failed;
     future = failed.get_future();

@@ -15,7 +15,9 @@
 namespace escalator {
 
 struct Limits {
-  int worker_threads = 2;  // 0: decide on the caller's thread (one core, no hand-off)
+  // Threads that take up the commands that waited for their case's write. 0:
+  // none; the caller's thread also waits for the write, holding its shard.
+  int worker_threads = 2;
   int shards = 16;         // cases are spread over shards by a hash of their id
   int max_text_bytes = 4000;   // content, answers, reasons, notes
   int max_co_handlers = 8;

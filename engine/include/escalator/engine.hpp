@@ -6,7 +6,8 @@
 // shared and must outlive nothing in particular (the engine holds them).
 // Thread safety: every member function may be called from any thread at once.
 // Commands for one case are decided one at a time, in the order submitted;
-// commands for different cases run in parallel on the worker threads.
+// commands for different cases are decided in parallel, each on the thread
+// that submits it, and written while their callers wait (see submit()).
 //
 // Cases are kept in a CaseStore (store.hpp): memory_store() unless the embedder
 // supplies another. Every decided command is written to the store before its
