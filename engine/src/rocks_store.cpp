@@ -2,13 +2,11 @@
 // and one WAL sync per group (docs/storage.md).
 //
 // Writes are read for and encoded on the thread that hands them over, so that
-// work runs on every core. A write handed over while nothing is being written
-// or queued is written there and then: a lone writer pays no hand-off.
-// Otherwise it queues, and one committer thread takes every write that is
-// ready, puts them in one batch, writes it with sync, and only then reports
-// each write done; while it waits for the disk the next group gathers. One
-// writer at a time (commit_mutex_), so positions follow commit order
-// (docs/decisions.md, "Deciding on the submitting thread").
+// work runs on every core; that thread never waits for the disk. One
+// committer thread takes every write that is ready, puts them in one batch,
+// writes it with sync, and only then reports each write done; while it waits
+// for the disk the next group gathers (docs/decisions.md, "Deciding on the
+// submitting thread").
 #include "rocks_store.hpp"
 
 #include <rocksdb/cache.h>
@@ -180,22 +178,6 @@ class RocksStore final : public CaseStore {
                               !event_stored(prepared.case_id, prepared.first_seq);
     if (auto stored = stored_timers(prepared.case_id)) prepared.stored_timers = std::move(*stored);
     {
-      // Nobody committing and nothing waiting: commit here, without a hand-off.
-      std::unique_lock commit(commit_mutex_, std::try_to_lock);
-      if (commit.owns_lock()) {
-        std::unique_lock queue(queue_mutex_);
-        if (queue_.empty()) {
-          queue.unlock();
-          std::vector<Prepared> alone;
-          alone.push_back(std::move(prepared));
-          write_group(alone);
-          commit.unlock();
-          report(alone);
-          return;
-        }
-      }
-    }
-    {
       std::lock_guard lock(queue_mutex_);
       queue_.push_back(std::move(prepared));
     }
@@ -358,10 +340,7 @@ class RocksStore final : public CaseStore {
         if (queue_.empty()) return;  // stopping, and everything handed over is done
         group.swap(queue_);
       }
-      {
-        std::lock_guard commit(commit_mutex_);
-        write_group(group);
-      }
+      write_group(group);
       report(group);
     }
   }
@@ -480,7 +459,6 @@ class RocksStore final : public CaseStore {
   const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;  // default first, then layout::Family order
   rocksdb::Statistics& statistics_;
 
-  std::mutex commit_mutex_;  // one writer at a time: positions follow commit order
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
   std::vector<Prepared> queue_;
