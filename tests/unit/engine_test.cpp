@@ -218,21 +218,26 @@ struct ThrowingLogger final : Logger {
   void log(const LogRecord&) override { throw std::runtime_error("disk full"); }
 };
 
-// A store that can be told to stop writing.
-struct FlakyStore final : CaseStore {
+// A memory store that test stores wrap, overriding what they watch or break.
+struct ForwardingStore : CaseStore {
   std::shared_ptr<CaseStore> real = memory_store();
-  bool broken = false;
   Result<std::optional<StoredCase>> load(const std::string& id) const override { return real->load(id); }
-  void commit(const CaseWrite& write, Done done) override {
-    if (broken) return done(fail(ErrorCode::kUnavailable, "store: disk unavailable"));
-    real->commit(write, std::move(done));
-  }
+  void commit(const CaseWrite& write, Done done) override { real->commit(write, std::move(done)); }
   std::optional<std::string> case_of_external_id(const std::string& x) const override {
     return real->case_of_external_id(x);
   }
   std::vector<std::string> case_ids() const override { return real->case_ids(); }
   Result<std::vector<PendingTimer>> timers_until(Timestamp until) const override { return real->timers_until(until); }
   std::optional<Timestamp> next_timer() const override { return real->next_timer(); }
+};
+
+// A store that can be told to stop writing.
+struct FlakyStore final : ForwardingStore {
+  bool broken = false;
+  void commit(const CaseWrite& write, Done done) override {
+    if (broken) return done(fail(ErrorCode::kUnavailable, "store: disk unavailable"));
+    real->commit(write, std::move(done));
+  }
 };
 
 }  // namespace
@@ -372,20 +377,12 @@ TEST_CASE("AWarningIsRefusedBeforeItsTimeAndWhereTheWorkflowSetsNone") {
 
 namespace {
 // Counts the cases the engine had to read back from the store.
-struct CountingStore final : CaseStore {
-  std::shared_ptr<CaseStore> real = memory_store();
+struct CountingStore final : ForwardingStore {
   mutable std::atomic<int> loads{0};
   Result<std::optional<StoredCase>> load(const std::string& id) const override {
     ++loads;
     return real->load(id);
   }
-  void commit(const CaseWrite& write, Done done) override { real->commit(write, std::move(done)); }
-  std::optional<std::string> case_of_external_id(const std::string& x) const override {
-    return real->case_of_external_id(x);
-  }
-  std::vector<std::string> case_ids() const override { return real->case_ids(); }
-  Result<std::vector<PendingTimer>> timers_until(Timestamp until) const override { return real->timers_until(until); }
-  std::optional<Timestamp> next_timer() const override { return real->next_timer(); }
 };
 }  // namespace
 
