@@ -118,7 +118,6 @@ void ForgetfulFileSystem::appended(const std::string& name, std::uint64_t bytes)
 }
 
 void ForgetfulFileSystem::synced(const std::string& name) {
-  ++syncs_;
   std::lock_guard lock(mutex_);
   auto& lengths = files_[name];
   lengths.synced = lengths.written;

@@ -37,8 +37,6 @@ class ForgetfulFileSystem final : public rocksdb::FileSystemWrapper {
   // Truncates every file written since this file system was made to its
   // synced length. Call after the store is closed.
   void forget_unsynced();
-  // Syncs of any file, for counting.
-  std::uint64_t syncs() const { return syncs_; }
 
   // Called by the files this file system hands out.
   void appended(const std::string& name, std::uint64_t bytes);
@@ -50,7 +48,6 @@ class ForgetfulFileSystem final : public rocksdb::FileSystemWrapper {
     std::uint64_t synced = 0;
   };
   std::atomic<bool> powered_{true};
-  std::atomic<std::uint64_t> syncs_{0};
   std::mutex mutex_;
   std::map<std::string, Lengths> files_;
 };
