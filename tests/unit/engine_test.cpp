@@ -7,6 +7,7 @@
 
 #include "escalator/engine.hpp"
 #include "escalator/standins.hpp"
+#include "store_support.hpp"
 
 using namespace escalator;
 
@@ -26,16 +27,7 @@ struct Harness {
     engine = std::move(*Engine::open(std::move(options)));
   }
 
-  static cmd::Open leak() {
-    cmd::Open o;
-    o.request_type = RequestType::kComplaint;
-    o.category = "物业/漏水";
-    o.location = Location{"370811", "", "", "", "yangguang-garden", "3号楼", "3号楼2单元401"};
-    o.reporter = Reporter{"张三", "13800000000"};
-    o.content = "楼上卫生间漏水";
-    o.first_contact = Party{"hotline.12345", "operator-07"};
-    return o;
-  }
+  static cmd::Open leak() { return testing::leak_report(); }
 
   std::future<Result<Decision>> send(const std::string& id, const std::string& key, CommandPayload p) {
     return engine->submit(Command{id, key, std::nullopt, "test", std::move(p)});
