@@ -4,19 +4,10 @@
 #include <string>
 
 #include "case_id.hpp"
+#include "json_text.hpp"
 
 namespace escalator {
 namespace {
-
-// nlohmann's strict serializer is the UTF-8 validator: it throws on a bad sequence.
-bool is_utf8(const std::string& text) {
-  try {
-    (void)nlohmann::json(text).dump();
-    return true;
-  } catch (const nlohmann::json::exception&) {
-    return false;
-  }
-}
 
 struct Checker {
   const Limits& limits;

@@ -5,6 +5,8 @@
 // forgotten on the way back, and the two directions cannot disagree on a name.
 #include "event_json.hpp"
 
+#include "json_text.hpp"
+
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -255,6 +257,50 @@ class Writer {
   Json& object_;
 };
 
+// The same fields as Writer, written straight as text (json_text.hpp): the
+// bytes Writer's object would dump to, without building it.
+class TextWriter {
+ public:
+  explicit TextWriter(JsonText& out) : out_(out) {}
+
+  template <typename T>
+  void operator()(const char* key, const T& v) {
+    out_.key(key);
+    value(v);
+  }
+  template <typename T>
+  void operator()(const char* key, const std::optional<T>& v) {
+    if (v) (*this)(key, *v);
+  }
+
+ private:
+  void value(const std::string& v) { out_.value(std::string_view(v)); }
+  void value(bool v) { out_.value(v); }
+  void value(int v) { out_.value(v); }
+  void value(std::uint64_t v) { out_.value(v); }
+  void value(Timestamp v) { out_.value(format_time(v)); }
+  void value(const Duration& v) { out_.value(format_duration(v)); }
+  template <typename E>
+    requires std::is_enum_v<E>
+  void value(E v) {
+    out_.value(to_string(v));
+  }
+  template <typename T>
+  void value(const std::vector<T>& v) {
+    out_.begin_array();
+    for (const auto& item : v) value(item);
+    out_.end_array();
+  }
+  template <Nested T>
+  void value(const T& v) {
+    out_.begin_object();
+    fields(*this, v);
+    out_.end_object();
+  }
+
+  JsonText& out_;
+};
+
 // The stored names of the two enums case.hpp has no parse_* for; the stored
 // form is only ever the to_string() name, so that is all this accepts.
 template <typename E>
@@ -494,13 +540,51 @@ Result<CaseState> case_from_json(const EventJson& json) {
 
 // Invalid UTF-8 would make dump() throw across the public API. Commands with
 // invalid UTF-8 are refused where they enter (command_check.cpp), so a stray byte
-// here came from elsewhere, and replacing it is the lesser harm.
+// here came from elsewhere, and replacing it (nlohmann's way, which the text
+// writer leaves to nlohmann) is the lesser harm.
+namespace {
+std::string dumped(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
+}  // namespace
+
 std::string to_json(const Event& event) {
-  return event_to_json(event).dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out;
+  out.reserve(512);
+  JsonText text(out);
+  TextWriter writer(text);
+  text.begin_object();
+  writer("seq", event.seq);
+  writer("time", event.time);
+  writer("type", std::string(event_type_name(event_type(event.payload))));
+  writer("actor", event.actor);
+  writer("key", event.idempotency_key);
+  writer("workflow", event.workflow);
+  text.key("data");
+  text.begin_object();
+  std::visit([&](const auto& p) { fields(writer, p); }, event.payload);
+  text.end_object();
+  text.end_object();
+  return text.utf8() ? out : dumped(event_to_json(event));
 }
 
 std::string payload_json(const EventPayload& payload) {
-  return payload_to_json(payload).dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out;
+  JsonText text(out);
+  TextWriter writer(text);
+  text.begin_object();
+  std::visit([&](const auto& p) { fields(writer, p); }, payload);
+  text.end_object();
+  return text.utf8() ? out : dumped(payload_to_json(payload));
+}
+
+std::string case_json_text(const CaseState& state) {
+  std::string out;
+  out.reserve(2048);
+  JsonText text(out);
+  TextWriter writer(text);
+  text.begin_object();
+  fields(writer, state);
+  text.end_object();
+  return text.utf8() ? out : dumped(case_to_json(state));
 }
 
 }  // namespace escalator

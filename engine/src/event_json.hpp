@@ -42,6 +42,9 @@ EventJson payload_to_json(const EventPayload& payload);
 // as event data (optional fields left out when empty). Reading what was written
 // gives back an equal CaseState; errors as for events, all kDataLoss.
 EventJson case_to_json(const CaseState& state);
+// case_to_json(state) as text, the way the store writes it: the bytes of its
+// dump(), written directly (json_text.hpp).
+std::string case_json_text(const CaseState& state);
 [[nodiscard]] Result<CaseState> case_from_json(const EventJson& json);
 
 }  // namespace escalator

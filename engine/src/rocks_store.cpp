@@ -24,6 +24,7 @@
 #include <unordered_map>
 
 #include "event_json.hpp"
+#include "json_text.hpp"
 #include "store_layout.hpp"
 
 namespace escalator {
@@ -78,13 +79,29 @@ struct Prepared {
   Result<void> outcome;  // set by the commit
 };
 
-Json timer_to_json(const PendingTimer& t) {
-  return Json{{"at", format_time(t.at)},
-              {"warning", t.warning},
-              {"case_id", t.deadline.case_id},
-              {"kind", to_string(t.deadline.kind)},
-              {"due", format_time(t.deadline.due)},
-              {"case_version", t.deadline.case_version}};
+void write_timer(JsonText& text, const PendingTimer& t) {
+  text.begin_object();
+  text.key("at");
+  text.value(format_time(t.at));
+  text.key("warning");
+  text.value(t.warning);
+  text.key("case_id");
+  text.value(t.deadline.case_id);
+  text.key("kind");
+  text.value(to_string(t.deadline.kind));
+  text.key("due");
+  text.value(format_time(t.deadline.due));
+  text.key("case_version");
+  text.value(t.deadline.case_version);
+  text.end_object();
+}
+
+// {"at":"…","warning":false,"case_id":"…","kind":"accept","due":"…","case_version":3}
+std::string timer_text(const PendingTimer& t) {
+  std::string out;
+  JsonText text(out);
+  write_timer(text, t);
+  return out;
 }
 
 Result<PendingTimer> timer_from_json(const Json& j, const std::string& where) {
@@ -111,21 +128,28 @@ Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
   p.first_seq = write.events.empty() ? 0 : write.events.front().seq;
   p.last_seq = write.events.empty() ? 0 : write.events.back().seq;
   if (p.first_seq == 1) p.external_id = write.snapshot.external_id;
-  Json types = Json::array();
   for (const auto& event : write.events) {
     p.events.emplace_back(layout::event_key(p.case_id, event.seq), to_json(event));
-    types.push_back(event_type_name(event_type(event.payload)));
   }
-  p.snapshot = case_to_json(write.snapshot).dump(-1, ' ', false, Json::error_handler_t::replace);
+  p.snapshot = case_json_text(write.snapshot);
   p.timers = write.timers;
-  Json timers_json = Json::array();
-  for (const auto& timer : write.timers) timers_json.push_back(timer_to_json(timer));
-  p.timers_record = timers_json.dump();
-  p.outbox_record = Json{{"case_id", p.case_id},
-                         {"first_seq", p.first_seq},
-                         {"last_seq", p.last_seq},
-                         {"types", std::move(types)}}
-                        .dump();
+  JsonText timers(p.timers_record);
+  timers.begin_array();
+  for (const auto& timer : write.timers) write_timer(timers, timer);
+  timers.end_array();
+  JsonText outbox(p.outbox_record);
+  outbox.begin_object();
+  outbox.key("case_id");
+  outbox.value(p.case_id);
+  outbox.key("first_seq");
+  outbox.value(p.first_seq);
+  outbox.key("last_seq");
+  outbox.value(p.last_seq);
+  outbox.key("types");
+  outbox.begin_array();
+  for (const auto& event : write.events) outbox.value(event_type_name(event_type(event.payload)));
+  outbox.end_array();
+  outbox.end_object();
   p.done = std::move(done);
   return p;
 }
@@ -415,7 +439,7 @@ class RocksStore final : public CaseStore {
     const auto& old = earlier != in_group.end() ? earlier->second : p.stored_timers;
     for (const auto& timer : old) batch.Delete(family(layout::kTimers), layout::timer_key(timer));
     for (const auto& timer : p.timers) {
-      batch.Put(family(layout::kTimers), layout::timer_key(timer), timer_to_json(timer).dump());
+      batch.Put(family(layout::kTimers), layout::timer_key(timer), timer_text(timer));
     }
     if (p.timers.empty()) {
       batch.Delete(family(layout::kTimers), layout::case_timers_key(p.case_id));
