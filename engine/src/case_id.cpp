@@ -11,6 +11,13 @@ bool all_digits(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
+// The sequence of a well-formed case id.
+std::uint32_t sequence_of(std::string_view case_id) {
+  std::uint32_t n = 0;
+  for (char c : case_id.substr(16)) n = n * 10 + static_cast<std::uint32_t>(c - '0');
+  return n;
+}
+
 }  // namespace
 
 bool is_district_code(std::string_view text) { return text.size() == 6 && all_digits(text); }
@@ -35,7 +42,17 @@ Result<std::string> CaseIdAllocator::next(std::string_view district_code, Timest
   std::uint32_t sequence = 0;
   {
     std::lock_guard lock(mutex_);
-    auto& last = last_[prefix];
+    auto found = last_.find(std::string_view(prefix));
+    if (found == last_.end()) {
+      auto stored = last_used_ ? last_used_(prefix) : Result<std::optional<std::string>>{};
+      if (!stored) return tl::unexpected(stored.error());
+      if (*stored && !(is_case_id(**stored) && (*stored)->starts_with(prefix))) {
+        // Numbering on from a damaged id could reuse a number; refuse instead.
+        return fail(ErrorCode::kDataLoss, "cases/" + **stored + ": not a case id of " + prefix);
+      }
+      found = last_.emplace(prefix, *stored ? sequence_of(**stored) : 0).first;
+    }
+    auto& last = found->second;
     if (last >= 999999) {
       return fail(ErrorCode::kUnavailable, std::string("No case numbers left for ") + prefix +
                                                ": all 999999 of the day are used");

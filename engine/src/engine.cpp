@@ -97,7 +97,8 @@ struct Engine::Impl {
   std::unique_ptr<asio::thread_pool> pool;  // null: decide on the caller's thread
   std::vector<std::unique_ptr<Shard>> shards;
   std::size_t cache_per_shard = 1;  // limits.cached_cases spread over the shards
-  CaseIdAllocator ids;
+  // Numbering for a district and day goes on after the store's last case.
+  CaseIdAllocator ids{[this](std::string_view prefix) { return options.store->last_case_id(prefix); }};
 
   std::mutex intake_mutex;  // guards case_by_external_id
   std::unordered_map<std::string, std::string> case_by_external_id;
@@ -456,13 +457,7 @@ struct Engine::Impl {
       command.case_id = *id;
       return {};
     }
-    // The counters live in memory: skip numbers a store kept from an earlier run.
     auto id = ids.next(open.location.district_code, options.clock->now());
-    for (; id; id = ids.next(open.location.district_code, options.clock->now())) {
-      auto stored = options.store->load(*id);
-      if (!stored) return tl::unexpected(stored.error());
-      if (!*stored) break;
-    }
     if (!id) return tl::unexpected(id.error());
     command.case_id = *id;
     case_by_external_id.emplace(command.idempotency_key, *id);

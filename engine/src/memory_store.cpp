@@ -76,6 +76,15 @@ class MemoryStore final : public CaseStore {
     return found->second;
   }
 
+  Result<std::optional<std::string>> last_case_id(std::string_view prefix) const override {
+    std::shared_lock lock(mutex_);
+    std::optional<std::string> last;
+    for (const auto& [id, stored] : cases_) {
+      if (id.starts_with(prefix) && (!last || id > *last)) last = id;
+    }
+    return last;
+  }
+
   std::vector<std::string> case_ids() const override {
     std::shared_lock lock(mutex_);
     return order_;

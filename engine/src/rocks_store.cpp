@@ -166,6 +166,12 @@ class RocksStore final : public CaseStore {
     }
     queue_ready_.notify_one();
     if (committer_.joinable()) committer_.join();
+    {
+      std::lock_guard lock(report_mutex_);
+      reporter_stopping_ = true;
+    }
+    report_ready_.notify_one();
+    if (reporter_.joinable()) reporter_.join();
     // A clean shutdown leaves nothing for the next start to replay from the log.
     rocksdb::FlushOptions flush;
     std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin() + 1, handles_.end());
@@ -182,6 +188,7 @@ class RocksStore final : public CaseStore {
     cases_opened_ = *opened;
     outbox_next_ = *outbox;
     committer_ = std::thread([this] { commit_loop(); });
+    reporter_ = std::thread([this] { report_loop(); });
     return {};
   }
 
@@ -214,6 +221,16 @@ class RocksStore final : public CaseStore {
                                  layout::external_key(external_id), &case_id);
     if (!status.ok()) return std::nullopt;
     return case_id;
+  }
+
+  Result<std::optional<std::string>> last_case_id(std::string_view prefix) const override {
+    // Case ids of one district and day differ only in their fixed-width
+    // sequence, so the greatest is the last key of the prefix: one seek.
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kCases)));
+    it->SeekForPrev(std::string(prefix) + '\xff');
+    if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "store: reading the case ids of " + std::string(prefix)));
+    if (!it->Valid() || !it->key().starts_with(prefix)) return std::optional<std::string>{};
+    return std::optional<std::string>{it->key().ToString()};
   }
 
   std::vector<std::string> case_ids() const override {
@@ -365,7 +382,36 @@ class RocksStore final : public CaseStore {
         group.swap(queue_);
       }
       write_group(group);
-      report(group);
+      // When more writes are waiting, answering this group's callers (a
+      // wake-up each) is left to the reporter, so the next group's write
+      // starts now; with nothing waiting, answering here saves a thread hop.
+      bool more = false;
+      {
+        std::lock_guard lock(queue_mutex_);
+        more = !queue_.empty();
+      }
+      if (!more) {
+        report(group);
+        continue;
+      }
+      {
+        std::lock_guard lock(report_mutex_);
+        to_report_.push_back(std::move(group));
+      }
+      report_ready_.notify_one();
+    }
+  }
+
+  void report_loop() {
+    for (;;) {
+      std::vector<std::vector<Prepared>> groups;
+      {
+        std::unique_lock lock(report_mutex_);
+        report_ready_.wait(lock, [this] { return reporter_stopping_ || !to_report_.empty(); });
+        if (to_report_.empty()) return;  // stopping, and every group is answered
+        groups.swap(to_report_);
+      }
+      for (auto& group : groups) report(group);
     }
   }
 
@@ -488,6 +534,12 @@ class RocksStore final : public CaseStore {
   std::vector<Prepared> queue_;
   bool stopping_ = false;
   std::thread committer_;
+
+  std::mutex report_mutex_;
+  std::condition_variable report_ready_;
+  std::vector<std::vector<Prepared>> to_report_;  // written, callers not yet answered
+  bool reporter_stopping_ = false;
+  std::thread reporter_;
 
   // Only the committer touches these after start().
   std::uint64_t cases_opened_ = 0;

@@ -73,6 +73,19 @@ void run_clients(Engine& engine, int clients, Oracle& oracle, const std::string&
   for (auto& t : threads) t.join();
 }
 
+// A case's first write, as little as the store needs.
+CaseWrite opened_write(const std::string& id) {
+  CaseState snapshot;
+  snapshot.id = id;
+  snapshot.version = 1;
+  Event opened;
+  opened.seq = 1;
+  ev::CaseOpened payload;
+  payload.case_id = id;
+  opened.payload = payload;
+  return CaseWrite{id, {opened}, snapshot, {}};
+}
+
 }  // namespace
 
 TEST_CASE("CasesInADurableStoreOutliveTheEngineThatWroteThem") {
@@ -99,6 +112,36 @@ TEST_CASE("CasesInADurableStoreOutliveTheEngineThatWroteThem") {
   REQUIRE(next.has_value());
   CHECK(next->case_id == "370811-20251111-000002");
   CHECK(store->case_of_external_id("GD-2") == next->case_id);
+}
+
+TEST_CASE("TheLastCaseIdOfADistrictAndDayIsFoundInOneSeek") {
+  TempDir dir;
+  std::vector<std::shared_ptr<CaseStore>> stores{memory_store(), open_store(dir.path())};
+  for (auto& store : stores) {
+    for (const char* id : {"370811-20251110-000900", "370811-20251111-000002", "370811-20251111-000017",
+                           "370811-20251112-000001", "370812-20251111-000500"}) {
+      REQUIRE(store->append(opened_write(id)).has_value());
+    }
+    CHECK(*store->last_case_id("370811-20251111") == "370811-20251111-000017");
+    CHECK(*store->last_case_id("370811-20251110") == "370811-20251110-000900");
+    CHECK(*store->last_case_id("370812-20251111") == "370812-20251111-000500");
+    CHECK_FALSE(store->last_case_id("370811-20251113")->has_value());
+    CHECK_FALSE(store->last_case_id("370813-20251111")->has_value());
+  }
+}
+
+TEST_CASE("ARestartedEngineNumbersOnAfterTheStoredCasesOfTheDay") {
+  TempDir dir;
+  {
+    auto engine = engine_on(open_store(dir.path()));
+    for (int i = 1; i <= 3; ++i) {
+      REQUIRE(engine->submit(command("", "GD-" + std::to_string(i), leak_report())).get().has_value());
+    }
+  }
+  auto engine = engine_on(open_store(dir.path()));
+  auto next = engine->submit(command("", "GD-4", leak_report())).get();
+  REQUIRE(next.has_value());
+  CHECK(next->case_id == "370811-20251111-000004");
 }
 
 TEST_CASE("AWriteThatDoesNotFollowTheStoredEventsIsRefusedAndWritesNothing") {

@@ -42,3 +42,36 @@ TEST_CASE("ADistrictDayHasNoMoreThan999999Cases") {
   REQUIRE_FALSE(exhausted.has_value());
   CHECK(exhausted.error().code == ErrorCode::kUnavailable);
 }
+
+TEST_CASE("NumberingGoesOnAfterTheLastStoredCaseOfEachDistrictAndDay") {
+  std::vector<std::string> asked;
+  CaseIdAllocator ids([&](std::string_view prefix) -> Result<std::optional<std::string>> {
+    asked.emplace_back(prefix);
+    if (prefix == "370811-20251111") return std::optional<std::string>{"370811-20251111-000041"};
+    return std::optional<std::string>{};
+  });
+  const auto t = *parse_time("2025-11-11T09:00:00+08:00");
+  CHECK(*ids.next("370811", t) == "370811-20251111-000042");
+  CHECK(*ids.next("370811", t) == "370811-20251111-000043");
+  CHECK(*ids.next("370802", t) == "370802-20251111-000001");
+  // The store is asked once per district and day, not once per number.
+  CHECK(asked == std::vector<std::string>{"370811-20251111", "370802-20251111"});
+}
+
+TEST_CASE("WhenTheStoreCannotSayTheLastNumberNoNumberIsGiven") {
+  const auto t = *parse_time("2025-11-11T09:00:00+08:00");
+  CaseIdAllocator unreadable([](std::string_view) -> Result<std::optional<std::string>> {
+    return fail(ErrorCode::kUnavailable, "store: disk gone");
+  });
+  auto refused = unreadable.next("370811", t);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "store: disk gone");
+
+  CaseIdAllocator damaged([](std::string_view) -> Result<std::optional<std::string>> {
+    return std::optional<std::string>{"370811-20251111-00x041"};
+  });
+  auto data_loss = damaged.next("370811", t);
+  REQUIRE_FALSE(data_loss.has_value());
+  CHECK(data_loss.error().code == ErrorCode::kDataLoss);
+  CHECK(data_loss.error().message == "cases/370811-20251111-00x041: not a case id of 370811-20251111");
+}

@@ -219,6 +219,9 @@ struct ForwardingStore : CaseStore {
     return real->case_of_external_id(x);
   }
   std::vector<std::string> case_ids() const override { return real->case_ids(); }
+  Result<std::optional<std::string>> last_case_id(std::string_view prefix) const override {
+    return real->last_case_id(prefix);
+  }
   Result<std::vector<PendingTimer>> timers_until(Timestamp until) const override { return real->timers_until(until); }
   std::optional<Timestamp> next_timer() const override { return real->next_timer(); }
 };

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "escalator/case.hpp"
@@ -65,6 +66,10 @@ class CaseStore {
   virtual std::optional<std::string> case_of_external_id(const std::string& external_id) const = 0;
   // Every case id, in the order the cases were first stored.
   virtual std::vector<std::string> case_ids() const = 0;
+  // The greatest stored case id that starts with `prefix` ("370811-20251008"),
+  // if any: where a restarted engine's case numbers for that district and day
+  // go on from. kDataLoss or kUnavailable when the store cannot be read.
+  [[nodiscard]] virtual Result<std::optional<std::string>> last_case_id(std::string_view prefix) const = 0;
   // The pending timers of every case that fire at or before `until`, earliest
   // first (PendingTimer's order). A write replaces its case's timers.
   // kDataLoss naming the record when a stored timer cannot be read.
