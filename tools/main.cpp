@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bench.hpp"
+#include "calendar_commands.hpp"
 #include "demo.hpp"
 #include "new_store.hpp"
 #include "store_commands.hpp"
@@ -37,6 +38,7 @@ Commands:
   check       read every case of a durable store back and check it is whole
   backup      add a verified backup of a durable store to a backup directory
   restore     restore a backup into a new store directory
+  calendar    the official working-day calendar: days, deadlines, checking notice files
 
 Run 'escalator COMMAND --help' for what a command takes.
 )";
@@ -210,6 +212,7 @@ int main(int argc, char** argv) {
   if (command == "check") return tools::check_command(args, std::cout);
   if (command == "backup") return tools::backup_command(args, std::cout);
   if (command == "restore") return tools::restore_command(args, std::cout);
+  if (command == "calendar") return tools::calendar_command(args, std::cout);
   if (command == "lifecycle") return tools::lifecycle_command(args, std::cout);
   std::cerr << "escalator: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

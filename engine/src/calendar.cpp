@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <utility>
 
 #include "escalator/calendar.hpp"
 
@@ -135,6 +136,19 @@ Timestamp Calendar::deadline(Timestamp from, const Duration& d) const {
     case Duration::Unit::kWorkingDays: return end_of_days(*this, from, d.amount, true);
   }
   return from;
+}
+
+bool Calendar::provisional(Timestamp from, Timestamp to) const {
+  if (to < from) std::swap(from, to);
+  // A deadline that never comes was not counted over any day.
+  if (to == Timestamp::max()) to = from;
+  const sys_days last = china_day(to);
+  int checked = 0;
+  for (sys_days day = china_day(from); day <= last; day += days{1}) {
+    if (is_provisional(day)) return true;
+    if (++checked > kMaxDaysWithoutWork) return true;  // beyond any calendar's data
+  }
+  return false;
 }
 
 }  // namespace escalator

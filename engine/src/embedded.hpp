@@ -2,11 +2,20 @@
 // escalator_embed): the library reads no files at run time to know them.
 #pragma once
 
+#include <span>
 #include <string_view>
 
 namespace escalator::embedded {
 
 std::string_view workflow_schema();        // schemas/workflow.schema.json
 std::string_view property_first_workflow();  // workflows/property-first.json
+std::string_view calendar_schema();          // schemas/calendar.schema.json
+
+// calendars/*.json: each file's path in the repository and its text.
+struct EmbeddedFile {
+  std::string_view source;
+  std::string_view text;
+};
+std::span<const EmbeddedFile> calendars();
 
 }  // namespace escalator::embedded

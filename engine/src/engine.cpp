@@ -15,6 +15,7 @@
 #include "case_id.hpp"
 #include "case_record.hpp"
 #include "command_check.hpp"
+#include "escalator/official_calendar.hpp"
 #include "escalator/standins.hpp"
 #include "lifecycle.hpp"
 #include "timers.hpp"
@@ -480,7 +481,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     return fail(ErrorCode::kInvalidArgument, "limits.worker_threads: must not be negative");
   }
   if (!options.workflows) options.workflows = builtin_workflows();
-  if (!options.calendar) options.calendar = weekday_calendar();
+  if (!options.calendar) options.calendar = shipped_calendar();
   if (!options.directory) options.directory = sample_directory();
   if (!options.store) options.store = memory_store();
 

@@ -12,7 +12,7 @@ int main() {
   EngineOptions options;
   options.clock = clock;
   options.logger = std::make_shared<JsonLinesLogger>(std::cerr, LogLevel::kWarn);
-  // Workflows, calendar and org directory default to the built-in stand-ins.
+  // The calendar defaults to the official one; workflows and org directory to the built-in ones.
   auto opened_engine = Engine::open(std::move(options));
   if (!opened_engine) {
     std::cerr << opened_engine.error().message << "\n";

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "demo_plan.hpp"
+#include "escalator/official_calendar.hpp"
 #include "escalator/standins.hpp"
 
 namespace escalator::tools {
@@ -92,7 +93,7 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
 class Month {
  public:
   Month(const Config& config, const Options& o)
-      : clock_(std::make_shared<ManualClock>(*parse_time(kStart))), calendar_(weekday_calendar()) {
+      : clock_(std::make_shared<ManualClock>(*parse_time(kStart))), calendar_(shipped_calendar()) {
     EngineOptions options;
     options.config = config;
     options.clock = clock_;

@@ -7,6 +7,7 @@
 
 #include "appliers.hpp"
 #include "cell_scenarios.hpp"
+#include "escalator/official_calendar.hpp"
 #include "escalator/engine.hpp"
 #include "escalator/standins.hpp"
 #include "lifecycle.hpp"
@@ -142,7 +143,7 @@ std::string cell(const Fixtures& f, const std::optional<CaseState>& k, int kind)
   auto command = sample_command(kind, f.other_case);
   Timestamp now = f.clock->now();
   aim_timeout(command, current, now);
-  const auto calendar = weekday_calendar();
+  const auto calendar = shipped_calendar();
   const auto directory = sample_directory();
   const lifecycle::DecisionContext context{current, k.has_value(), *workflow, *calendar, *directory,
                                            now, "walk"};

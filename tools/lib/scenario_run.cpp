@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "escalator/engine.hpp"
+#include "escalator/official_calendar.hpp"
 #include "escalator/standins.hpp"
 #include "escalator/workflow_registry.hpp"
 #include "timers.hpp"
@@ -30,7 +31,7 @@ class Runner {
     options.store = std::move(store);
     options.config.limits.worker_threads = 0;  // deterministic: decide on this thread
     options.clock = clock_;
-    calendar_ = weekday_calendar();
+    calendar_ = shipped_calendar();
     options.calendar = calendar_;
     options.workflows = workflows ? std::move(workflows) : scenario_workflow();
     engine_ = std::move(*Engine::open(std::move(options)));

@@ -18,8 +18,16 @@ class Calendar {
   virtual ~Calendar() = default;
   // Whether the day (a date in China Standard Time) is a working day.
   virtual bool is_working_day(std::chrono::sys_days day) const = 0;
+  // Whether the day's working status is a guess (a year with no official
+  // notice, counted Monday to Friday) rather than data.
+  virtual bool is_provisional(std::chrono::sys_days) const { return false; }
   // Identifies the calendar's data ("weekdays", a notice's year): for logs and tools.
   virtual std::string version() const = 0;
+
+  // Whether any day from `from` to `to` (China Standard Time, both included)
+  // is provisional: a deadline counted over such a day may move when the
+  // notice for its year comes out.
+  bool provisional(Timestamp from, Timestamp to) const;
 
   // The instant `d` after `from` on this calendar; `from` itself for an amount
   // of zero or less. Timestamp::max() ("never due") for more than 1,000,000

@@ -51,7 +51,7 @@ struct EngineOptions {
   std::shared_ptr<const Clock> clock;             // required
   std::shared_ptr<Logger> logger;                 // null: log nothing
   std::shared_ptr<const WorkflowCatalog> workflows;  // null: builtin_workflows()
-  std::shared_ptr<const Calendar> calendar;          // null: weekday_calendar()
+  std::shared_ptr<const Calendar> calendar;          // null: shipped_calendar(), the official one
   std::shared_ptr<const OrgDirectory> directory;     // null: sample_directory()
   std::shared_ptr<CaseStore> store;                  // null: memory_store()
 };

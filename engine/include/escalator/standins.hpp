@@ -1,7 +1,7 @@
-// Small in-memory, immutable collaborators, safe from any thread: the engine runs on until the workflow language,
-// the official calendar and the org directory land: a built-in workflow, a
-// Monday-Friday calendar and a fixed sample directory (one district, 370811
-// 任城区). docs/embedding.md describes what each holds.
+// Small in-memory, immutable collaborators, safe from any thread: a built-in
+// workflow, a Monday-Friday calendar for tests that want no holidays, and a
+// fixed sample directory (one district, 370811 任城区) the engine runs on until
+// the org directory lands. docs/embedding.md describes what each holds.
 #pragma once
 
 #include <memory>

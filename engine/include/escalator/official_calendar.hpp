@@ -1,0 +1,105 @@
+// The official working-day calendar of mainland China: the public holidays and
+// moved working days (调休) of the State Council's yearly notices, kept as data,
+// one JSON file per year under calendars/ (docs/calendar.md).
+//
+// A year the calendar has no notice for is counted Monday to Friday and marked
+// provisional, so that a deadline reaching past the last notice is never a
+// silent guess and never stops intake.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "escalator/calendar.hpp"
+#include "escalator/result.hpp"
+
+namespace escalator {
+
+struct CalendarNotice {
+  std::string title;   // 国务院办公厅关于2026年部分节假日安排的通知
+  std::string number;  // 国办发明电〔2025〕7号; empty when not known
+  std::chrono::sys_days date;  // the day it was issued
+  std::string note;    // what an amending notice changed
+};
+
+// A break: every day from `from` to `to` is a rest day, weekend days inside
+// included.
+struct HolidayPeriod {
+  std::string name;  // 春节
+  std::chrono::sys_days from;
+  std::chrono::sys_days to;
+};
+
+// A Saturday or Sunday made a working day to make up for a holiday.
+struct MovedWorkingDay {
+  std::chrono::sys_days date;
+  std::string holiday;  // the holiday it makes up for
+};
+
+// One year's file: the notices it follows and what they decided, as it stands
+// after any amendment. Its dates may fall in the year before (a New Year break
+// that starts on 30 December).
+struct CalendarYear {
+  int year = 0;
+  std::vector<CalendarNotice> notices;
+  std::vector<HolidayPeriod> holidays;
+  std::vector<MovedWorkingDay> working_days;
+};
+
+// How the calendar sees one day.
+struct CalendarDay {
+  bool working = false;
+  bool provisional = false;  // no notice covers the day's year: Monday to Friday assumed
+  std::string name;          // "春节", "春节调休上班", "周末", or empty for an ordinary working day
+};
+
+// Reads one year's file. Errors (kInvalidArgument) begin with `source` and name
+// the value by JSON pointer or the date at fault: a field missing or of the
+// wrong type, a date that does not exist, a break that ends before it begins,
+// a date listed twice, a day that is both a holiday and a moved working day, a
+// moved working day that is not a Saturday or Sunday, a date outside the year
+// and the last days of the year before, a year with no holidays.
+[[nodiscard]] Result<CalendarYear> parse_calendar_year(std::string_view json_text, std::string_view source);
+
+// Reads and parses one file; kNotFound when it cannot be read.
+[[nodiscard]] Result<CalendarYear> read_calendar_file(const std::filesystem::path& file);
+
+class OfficialCalendar final : public Calendar {
+ public:
+  // Errors: two files for one year, or one date decided by two years' files.
+  [[nodiscard]] static Result<std::shared_ptr<const OfficialCalendar>> from_years(std::vector<CalendarYear> years);
+
+  bool is_working_day(std::chrono::sys_days day) const override;
+  bool is_provisional(std::chrono::sys_days day) const override;
+  // "official 2015-2026 (2025-11-04)": the years covered and the latest notice.
+  std::string version() const override;
+
+  CalendarDay day(std::chrono::sys_days day) const;
+  // The years covered, in order.
+  const std::vector<CalendarYear>& years() const { return years_; }
+
+ private:
+  struct Marked {
+    bool working;
+    std::string name;
+  };
+  OfficialCalendar() = default;
+  const Marked* marked(std::chrono::sys_days day) const;
+
+  std::vector<CalendarYear> years_;
+  std::vector<std::pair<std::chrono::sys_days, Marked>> days_;  // sorted by date
+};
+
+// Every *.json file of `directory` as one calendar; errors name the file.
+[[nodiscard]] Result<std::shared_ptr<const OfficialCalendar>> load_calendar_directory(
+    const std::filesystem::path& directory);
+
+// The calendar of the notices shipped under calendars/, compiled in.
+std::shared_ptr<const OfficialCalendar> shipped_calendar();
+
+}  // namespace escalator
