@@ -24,7 +24,7 @@
 #include <unordered_map>
 
 #include "event_json.hpp"
-#include "json_text.hpp"
+#include "store_records.hpp"
 #include "store_layout.hpp"
 
 namespace escalator {
@@ -79,49 +79,6 @@ struct Prepared {
   Result<void> outcome;  // set by the commit
 };
 
-void write_timer(JsonText& text, const PendingTimer& t) {
-  text.begin_object();
-  text.key("at");
-  text.value(format_time(t.at));
-  text.key("warning");
-  text.value(t.warning);
-  text.key("case_id");
-  text.value(t.deadline.case_id);
-  text.key("kind");
-  text.value(to_string(t.deadline.kind));
-  text.key("due");
-  text.value(format_time(t.deadline.due));
-  text.key("case_version");
-  text.value(t.deadline.case_version);
-  text.end_object();
-}
-
-// {"at":"…","warning":false,"case_id":"…","kind":"accept","due":"…","case_version":3}
-std::string timer_text(const PendingTimer& t) {
-  std::string out;
-  JsonText text(out);
-  write_timer(text, t);
-  return out;
-}
-
-Result<PendingTimer> timer_from_json(const Json& j, const std::string& where) {
-  const auto bad = [&where](const std::string& why) { return fail(ErrorCode::kDataLoss, where + ": " + why); };
-  if (!j.is_object()) return bad("a timer should be a JSON object");
-  for (const char* key : {"at", "kind", "due", "case_id"}) {
-    if (!j.contains(key) || !j[key].is_string()) return bad(std::string("field '") + key + "' should be a string");
-  }
-  if (!j.contains("warning") || !j["warning"].is_boolean()) return bad("field 'warning' should be a boolean");
-  if (!j.contains("case_version") || !j["case_version"].is_number_unsigned()) {
-    return bad("field 'case_version' should be a number");
-  }
-  auto at = parse_time(j["at"].get<std::string>());
-  auto due = parse_time(j["due"].get<std::string>());
-  auto kind = parse_deadline_kind(j["kind"].get<std::string>());
-  if (!at || !due || !kind) return bad("a time or the kind cannot be read");
-  return PendingTimer{*at, j["warning"].get<bool>(),
-                      RunningDeadline{*due, j["case_id"].get<std::string>(), *kind, j["case_version"].get<std::uint64_t>()}};
-}
-
 Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
   Prepared p;
   p.case_id = write.case_id;
@@ -133,23 +90,8 @@ Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
   }
   p.snapshot = case_json_text(write.snapshot);
   p.timers = write.timers;
-  JsonText timers(p.timers_record);
-  timers.begin_array();
-  for (const auto& timer : write.timers) write_timer(timers, timer);
-  timers.end_array();
-  JsonText outbox(p.outbox_record);
-  outbox.begin_object();
-  outbox.key("case_id");
-  outbox.value(p.case_id);
-  outbox.key("first_seq");
-  outbox.value(p.first_seq);
-  outbox.key("last_seq");
-  outbox.value(p.last_seq);
-  outbox.key("types");
-  outbox.begin_array();
-  for (const auto& event : write.events) outbox.value(event_type_name(event_type(event.payload)));
-  outbox.end_array();
-  outbox.end_object();
+  p.timers_record = store_records::timers(write.timers);
+  p.outbox_record = store_records::outbox(p.case_id, write.events);
   p.done = std::move(done);
   return p;
 }
@@ -251,7 +193,7 @@ class RocksStore final : public CaseStore {
       if (at && *at > until) break;
       const std::string where = "timers/" + printable(it->key().ToStringView());
       const Json json = Json::parse(it->value().ToStringView(), nullptr, false);
-      auto timer = timer_from_json(json, where);
+      auto timer = store_records::timer_from_json(json, where);
       if (!timer) return tl::unexpected(timer.error());
       if (!at || layout::timer_key(*timer) != it->key().ToStringView()) {
         return fail(ErrorCode::kDataLoss, where + ": the key does not match the timer it holds");
@@ -485,7 +427,7 @@ class RocksStore final : public CaseStore {
     const auto& old = earlier != in_group.end() ? earlier->second : p.stored_timers;
     for (const auto& timer : old) batch.Delete(family(layout::kTimers), layout::timer_key(timer));
     for (const auto& timer : p.timers) {
-      batch.Put(family(layout::kTimers), layout::timer_key(timer), timer_text(timer));
+      batch.Put(family(layout::kTimers), layout::timer_key(timer), store_records::timer(timer));
     }
     if (p.timers.empty()) {
       batch.Delete(family(layout::kTimers), layout::case_timers_key(p.case_id));
@@ -506,7 +448,7 @@ class RocksStore final : public CaseStore {
     if (!list.is_array()) return std::nullopt;
     std::vector<PendingTimer> timers;
     for (const auto& item : list) {
-      auto timer = timer_from_json(item, "timers/c/" + case_id);
+      auto timer = store_records::timer_from_json(item, "timers/c/" + case_id);
       if (!timer) return std::nullopt;
       timers.push_back(std::move(*timer));
     }

@@ -12,6 +12,7 @@
 #include "forgetful_fs.hpp"
 #include "rocks_store.hpp"
 #include "store_layout.hpp"
+#include "store_records.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;
@@ -512,4 +513,21 @@ TEST_CASE("ADamagedTimerIsReportedWithItsKey") {
   REQUIRE(fired.size() == 1);
   CHECK_FALSE(fired.front().has_value());
   CHECK(check_store(*store).problems.size() == 1);
+}
+
+TEST_CASE("ATimerRecordIsTheDocumentedJsonAndReadsBack") {
+  const PendingTimer timer{at("2025-11-11T11:00:00+08:00"), false,
+                           RunningDeadline{at("2025-11-11T11:00:00+08:00"), "370811-20251111-000001",
+                                           DeadlineKind::kAccept, 2}};
+  const std::string text = store_records::timer(timer);
+  CHECK(text == R"({"at":"2025-11-11T11:00:00+08:00","warning":false,"case_id":"370811-20251111-000001",)"
+                R"("kind":"accept","due":"2025-11-11T11:00:00+08:00","case_version":2})");
+  CHECK(store_records::timers({timer, timer}) == "[" + text + "," + text + "]");
+  CHECK(store_records::timers({}) == "[]");
+  auto back = store_records::timer_from_json(nlohmann::json::parse(text), "timers/x");
+  REQUIRE(back.has_value());
+  CHECK(*back == timer);
+  auto damaged = store_records::timer_from_json(nlohmann::json::parse(R"({"at":1})"), "timers/x");
+  REQUIRE_FALSE(damaged.has_value());
+  CHECK(damaged.error().message == "timers/x: field 'at' should be a string");
 }
