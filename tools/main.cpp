@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
   if (command == "check") return tools::check_command(args, std::cout);
   if (command == "backup") return tools::backup_command(args, std::cout);
   if (command == "restore") return tools::restore_command(args, std::cout);
-  if (command == "calendar") return tools::calendar_command(args, std::cout);
+  if (command == "calendar") return tools::calendar_command(args, config, std::cout);
   if (command == "lifecycle") return tools::lifecycle_command(args, std::cout);
   std::cerr << "escalator: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <utility>
 
 #include "escalator/calendar.hpp"
@@ -20,13 +21,6 @@ constexpr int kMaxDaysWithoutWork = 3660;
 // parse_duration caps amounts at 100000; a larger one comes from corrupt data
 // and, like the case above, never falls due instead of overflowing.
 constexpr std::int64_t kMaxAmount = 1000000;
-
-struct Window {
-  hours begin;
-  hours end;
-};
-// 12345 practice: the lunch break does not count.
-constexpr std::array<Window, 2> kWorkingHours{{{hours{9}, hours{12}}, {hours{13}, hours{17}}}};
 
 // The date in China Standard Time on which `t` falls.
 sys_days china_day(Timestamp t) { return floor<days>(t + kChinaOffset); }
@@ -61,12 +55,12 @@ Timestamp end_of_working_hours(const Calendar& calendar, Timestamp from, std::in
       continue;
     }
     idle = 0;
-    for (const Window& w : kWorkingHours) {
+    for (const WorkingWindow& w : calendar.working_hours()) {
       const Timestamp begin = std::max(from, china_midnight(day) + w.begin);
       const Timestamp end = china_midnight(day) + w.end;
       if (end <= begin) continue;
       // `<=`: a deadline that uses a window up exactly falls at the window's
-      // end (12:00), not at the start of the next (13:00).
+      // end (12:00), not at the start of the next (13:30).
       if (left <= end - begin) return begin + left;
       left -= end - begin;
     }
@@ -98,11 +92,12 @@ Timestamp start_of_working_hours_before(const Calendar& calendar, Timestamp due,
       continue;
     }
     idle = 0;
-    for (auto w = kWorkingHours.rbegin(); w != kWorkingHours.rend(); ++w) {
+    const WorkingHours& windows = calendar.working_hours();
+    for (auto w = windows.rbegin(); w != windows.rend(); ++w) {
       const Timestamp begin = china_midnight(day) + w->begin;
       const Timestamp end = std::min(due, china_midnight(day) + w->end);
       if (end <= begin) continue;
-      // `<=`: walking back exactly a window's length lands on its start (13:00),
+      // `<=`: walking back exactly a window's length lands on its start (13:30),
       // not on the end of the one before (12:00).
       if (left <= end - begin) return end - left;
       left -= end - begin;
@@ -112,6 +107,46 @@ Timestamp start_of_working_hours_before(const Calendar& calendar, Timestamp due,
 }
 
 }  // namespace
+
+const WorkingHours& default_working_hours() {
+  static const WorkingHours windows{{hours{9}, hours{12}}, {hours{13} + minutes{30}, hours{17} + minutes{30}}};
+  return windows;
+}
+
+Result<WorkingHours> parse_working_hours(const std::vector<std::string>& windows) {
+  WorkingHours result;
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    const std::string& text = windows[i];
+    const auto bad = [&](const std::string& why) {
+      return fail(ErrorCode::kInvalidArgument, "working_hours/" + std::to_string(i) + ": '" + text + "' " + why);
+    };
+    unsigned h1 = 0, m1 = 0, h2 = 0, m2 = 0;
+    char tail = 0;
+    if (text.size() != 11 || std::sscanf(text.c_str(), "%2u:%2u-%2u:%2u%c", &h1, &m1, &h2, &m2, &tail) != 4) {
+      return bad("is not a window like 09:00-12:00");
+    }
+    if (h1 > 23 || m1 > 59 || h2 > 24 || m2 > 59 || (h2 == 24 && m2 != 0)) return bad("is not a time of day");
+    const WorkingWindow w{hours{h1} + minutes{m1}, hours{h2} + minutes{m2}};
+    if (w.end <= w.begin) return bad("ends before it begins");
+    if (!result.empty() && w.begin < result.back().end) {
+      return bad("begins before the window before it ends; write the windows in order, apart");
+    }
+    result.push_back(w);
+  }
+  if (result.empty()) return fail(ErrorCode::kInvalidArgument, "working_hours: at least one window is needed");
+  return result;
+}
+
+std::string format_working_hours(const WorkingHours& windows) {
+  std::string out;
+  const auto clock = [](minutes m) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%02d:%02d", static_cast<int>(m.count() / 60), static_cast<int>(m.count() % 60));
+    return std::string(text);
+  };
+  for (const auto& w : windows) out += (out.empty() ? "" : ", ") + clock(w.begin) + "-" + clock(w.end);
+  return out;
+}
 
 Timestamp Calendar::before(Timestamp due, const Duration& d) const {
   if (d.amount <= 0 || due == Timestamp::max()) return due;

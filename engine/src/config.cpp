@@ -49,6 +49,11 @@ Result<Config> to_config(const Json& doc) {
     read("max_co_handlers", config.limits.max_co_handlers);
     read("cached_cases", config.limits.cached_cases);
   }
+  if (doc.contains("calendar") && doc["calendar"].contains("working_hours")) {
+    auto hours = parse_working_hours(doc["calendar"]["working_hours"].get<std::vector<std::string>>());
+    if (!hours) return fail(ErrorCode::kInvalidArgument, "/calendar/" + hours.error().message);
+    config.working_hours = std::move(*hours);
+  }
   if (doc.contains("secret_files")) {
     for (const auto& [name, path] : doc["secret_files"].items()) {
       config.secret_files[name] = path.get<std::string>();

@@ -481,7 +481,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     return fail(ErrorCode::kInvalidArgument, "limits.worker_threads: must not be negative");
   }
   if (!options.workflows) options.workflows = builtin_workflows();
-  if (!options.calendar) options.calendar = shipped_calendar();
+  if (!options.calendar) options.calendar = shipped_calendar()->with_working_hours(options.config.working_hours);
   if (!options.directory) options.directory = sample_directory();
   if (!options.store) options.store = memory_store();
 

@@ -211,6 +211,12 @@ CalendarDay OfficialCalendar::day(sys_days d) const {
   return result;
 }
 
+std::shared_ptr<const OfficialCalendar> OfficialCalendar::with_working_hours(WorkingHours hours) const {
+  auto copy = std::shared_ptr<OfficialCalendar>(new OfficialCalendar(*this));
+  copy->working_hours_ = std::move(hours);
+  return copy;
+}
+
 std::string OfficialCalendar::version() const {
   if (years_.empty()) return "official (no notices)";
   sys_days latest{};

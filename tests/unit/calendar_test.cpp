@@ -111,8 +111,8 @@ TEST_CASE("WorkingHoursCountOnlyOfficeHours") {
   const Timestamp ten = cst(2025, 9, 30, 10);
   // A morning used up exactly ends at noon, not after lunch.
   CHECK(deadline(calendar, ten, 2, kWorkingHours) == "2025-09-30T12:00:00+08:00");
-  CHECK(deadline(calendar, ten, 3, kWorkingHours) == "2025-09-30T14:00:00+08:00");
-  CHECK(deadline(calendar, cst(2025, 9, 30, 9), 7, kWorkingHours) == "2025-09-30T17:00:00+08:00");
+  CHECK(deadline(calendar, ten, 3, kWorkingHours) == "2025-09-30T14:30:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 9, 30, 9), 7, kWorkingHours) == "2025-09-30T17:30:00+08:00");
   CHECK(deadline(calendar, cst(2025, 9, 30, 9), 8, kWorkingHours) == "2025-10-01T10:00:00+08:00");
   CHECK(deadline(calendar, cst(2025, 9, 30, 10, 30), 1, kWorkingHours) ==
         "2025-09-30T11:30:00+08:00");
@@ -122,16 +122,17 @@ TEST_CASE("WorkingHoursStartingOutsideOfficeHoursWaitForTheNextWindow") {
   const WeekdayCalendar calendar;
   CHECK(deadline(calendar, cst(2025, 9, 30, 7), 1, kWorkingHours) == "2025-09-30T10:00:00+08:00");
   CHECK(deadline(calendar, cst(2025, 9, 30, 12, 30), 1, kWorkingHours) ==
-        "2025-09-30T14:00:00+08:00");
-  CHECK(deadline(calendar, cst(2025, 9, 30, 17), 1, kWorkingHours) == "2025-10-01T10:00:00+08:00");
+        "2025-09-30T14:30:00+08:00");
+  // Half an hour is left at 17:00; the other half is the next morning's.
+  CHECK(deadline(calendar, cst(2025, 9, 30, 17), 1, kWorkingHours) == "2025-10-01T09:30:00+08:00");
   CHECK(deadline(calendar, cst(2025, 9, 30, 22), 1, kWorkingHours) == "2025-10-01T10:00:00+08:00");
 }
 
 TEST_CASE("WorkingHoursSkipWeekends") {
   const WeekdayCalendar calendar;
-  // Friday 16:00: one hour on Friday, one on Monday morning.
-  CHECK(deadline(calendar, cst(2025, 10, 3, 16), 2, kWorkingHours) == "2025-10-06T10:00:00+08:00");
-  CHECK(deadline(calendar, cst(2025, 10, 4, 10), 4, kWorkingHours) == "2025-10-06T14:00:00+08:00");
+  // Friday 16:00: an hour and a half on Friday, half an hour on Monday morning.
+  CHECK(deadline(calendar, cst(2025, 10, 3, 16), 2, kWorkingHours) == "2025-10-06T09:30:00+08:00");
+  CHECK(deadline(calendar, cst(2025, 10, 4, 10), 4, kWorkingHours) == "2025-10-06T14:30:00+08:00");
 }
 
 TEST_CASE("ZeroDurationIsDueAtOnce") {
@@ -185,13 +186,13 @@ TEST_CASE("WarningWorkingDaysBeforeStartAtMidnightOfTheLastWorkingDays") {
 
 TEST_CASE("WarningWorkingHoursBeforeWalkBackThroughOfficeHours") {
   const WeekdayCalendar calendar;
-  // Friday afternoon holds four working hours, so four before the end of Friday is 13:00,
-  CHECK(before(calendar, kEndOfFriday, 4, kWorkingHours) == "2025-10-03T13:00:00+08:00");
+  // Friday afternoon holds four working hours, so four before the end of Friday is 13:30,
+  CHECK(before(calendar, kEndOfFriday, 4, kWorkingHours) == "2025-10-03T13:30:00+08:00");
   // and a fifth reaches back over lunch into the morning.
   CHECK(before(calendar, kEndOfFriday, 5, kWorkingHours) == "2025-10-03T11:00:00+08:00");
   CHECK(before(calendar, cst(2025, 10, 3, 15, 30), 1, kWorkingHours) == "2025-10-03T14:30:00+08:00");
   // From Monday 10:00 two working hours back: one on Monday, one on Friday afternoon.
-  CHECK(before(calendar, cst(2025, 10, 6, 10), 2, kWorkingHours) == "2025-10-03T16:00:00+08:00");
+  CHECK(before(calendar, cst(2025, 10, 6, 10), 2, kWorkingHours) == "2025-10-03T16:30:00+08:00");
   // Each is the inverse of deadline() where the start lies in office hours.
   const Timestamp start = cst(2025, 9, 30, 10);
   for (std::int64_t h = 1; h <= 20; ++h) {

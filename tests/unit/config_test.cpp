@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -93,18 +94,18 @@ TEST_CASE("UnknownKeyIsNamedWithTheKeysExpectedThere") {
         "/limits/shardz: unknown key (expected worker_threads, shards, max_text_bytes, "
         "max_co_handlers or cached_cases)");
   CHECK(refusal(R"({"datadir": "x"})") ==
-        "/datadir: unknown key (expected data_dir, log_level, limits or secret_files)");
+        "/datadir: unknown key (expected data_dir, log_level, limits, calendar or secret_files)");
 }
 
 TEST_CASE("EveryUnknownKeyIsReportedNotJustTheFirst") {
   CHECK(refusal(R"({"a": 1, "b": 2})") ==
-        "/a: unknown key (expected data_dir, log_level, limits or secret_files)\n"
-        "/b: unknown key (expected data_dir, log_level, limits or secret_files)");
+        "/a: unknown key (expected data_dir, log_level, limits, calendar or secret_files)\n"
+        "/b: unknown key (expected data_dir, log_level, limits, calendar or secret_files)");
 }
 
 TEST_CASE("KeysAreEscapedInThePointer") {
   CHECK(refusal(R"({"a/b~c": 1})") ==
-        "/a~1b~0c: unknown key (expected data_dir, log_level, limits or secret_files)");
+        "/a~1b~0c: unknown key (expected data_dir, log_level, limits, calendar or secret_files)");
 }
 
 TEST_CASE("WrongTypeSaysWhatWasExpectedAndWhatWasFound") {
@@ -255,4 +256,37 @@ TEST_CASE("SchemaDefaultsMatchConfigDefaults") {
   CHECK(limits["max_text_bytes"]["default"] == defaults.limits.max_text_bytes);
   CHECK(limits["max_co_handlers"]["default"] == defaults.limits.max_co_handlers);
   CHECK(limits["cached_cases"]["default"] == defaults.limits.cached_cases);
+}
+
+TEST_CASE("WorkingHoursAreConfiguredAsWindowsInOrder") {
+  auto config = parse_config(R"({"calendar": {"working_hours": ["08:30-12:00", "14:00-17:30"]}})");
+  REQUIRE_MESSAGE(config.has_value(), config.error().message);
+  CHECK(format_working_hours(config->working_hours) == "08:30-12:00, 14:00-17:30");
+  CHECK(parse_config("{}")->working_hours == default_working_hours());
+  CHECK(format_working_hours(default_working_hours()) == "09:00-12:00, 13:30-17:30");
+
+  CHECK(refusal(R"({"calendar": {"working_hours": ["08:30-12:00", "11:30-17:30"]}})") ==
+        "/calendar/working_hours/1: '11:30-17:30' begins before the window before it ends; write the windows "
+        "in order, apart");
+  CHECK(refusal(R"({"calendar": {"working_hours": ["12:00-09:00"]}})") ==
+        "/calendar/working_hours/0: '12:00-09:00' ends before it begins");
+  CHECK(refusal(R"({"calendar": {"working_hours": ["9:00-12:00"]}})").starts_with("/calendar/working_hours/0: "));
+  CHECK(refusal(R"({"calendar": {"working_hours": []}})").starts_with("/calendar/working_hours: "));
+  CHECK(refusal(R"({"calendar": {"hours": []}})").starts_with("/calendar/hours: unknown key"));
+}
+
+TEST_CASE("TheDocumentedExampleWithEveryKeyIsAValidConfiguration") {
+  std::ifstream in(ESCALATOR_SOURCE_DIR "/docs/configuration.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string page = text.str();
+  const auto heading = page.find("Every key set:");
+  REQUIRE(heading != std::string::npos);
+  const auto begin = page.find("```json\n", heading) + 8;
+  const auto end = page.find("```", begin);
+  auto config = parse_config(page.substr(begin, end - begin));
+  REQUIRE_MESSAGE(config.has_value(), config.error().message);
+  CHECK(config->limits.cached_cases == 200000);
+  CHECK(format_working_hours(config->working_hours) == "08:30-12:00, 14:00-17:30");
+  CHECK(config->secret_files.size() == 2);
 }

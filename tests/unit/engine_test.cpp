@@ -19,8 +19,9 @@ struct Harness {
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
   std::unique_ptr<Engine> engine;
 
-  explicit Harness(int worker_threads = 2, std::shared_ptr<Logger> logger = nullptr) {
+  explicit Harness(int worker_threads = 2, std::shared_ptr<Logger> logger = nullptr, Config config = {}) {
     EngineOptions options;
+    options.config = std::move(config);
     options.config.limits.worker_threads = worker_threads;
     options.clock = clock;
     options.logger = std::move(logger);
@@ -136,7 +137,7 @@ TEST_CASE("DueTimersFireInDeadlineOrderAndOnlyWhenDue") {
   REQUIRE(h.send(b, "d", cmd::Dispatch{}).get().has_value());
 
   // a's warning, four working hours before its accept deadline at the end of the 12th.
-  CHECK(h.engine->next_timer() == at("2025-11-12T13:00:00+08:00"));
+  CHECK(h.engine->next_timer() == at("2025-11-12T13:30:00+08:00"));
   CHECK(h.engine->fire_due_timers().empty());
   h.clock->set(at("2025-11-15T00:00:00+08:00"));
   // a's property step (due the 13th) and b's (the 14th); a's branch step is due the 15th.
@@ -324,9 +325,9 @@ TEST_CASE("AWarningIsRaisedOnceAheadOfItsDeadlineAndNotForAMovedOne") {
   REQUIRE(h.send(id, "d", cmd::Dispatch{}).get().has_value());
   // Accept by the end of Wednesday the 12th; the built-in workflow warns four working hours ahead.
   REQUIRE(h.engine->get(id)->accept_by == at("2025-11-13T00:00:00+08:00"));
-  h.clock->set(at("2025-11-12T12:59:59+08:00"));
+  h.clock->set(at("2025-11-12T13:29:59+08:00"));
   CHECK(h.engine->fire_due_timers().empty());
-  h.clock->set(at("2025-11-12T13:00:00+08:00"));
+  h.clock->set(at("2025-11-12T13:30:00+08:00"));
   auto fired = h.engine->fire_due_timers();
   REQUIRE(fired.size() == 1);
   REQUIRE(fired[0].has_value());
@@ -349,7 +350,7 @@ TEST_CASE("AWarningIsRaisedOnceAheadOfItsDeadlineAndNotForAMovedOne") {
   REQUIRE(h.engine->fire_due_timers().size() == 1);
   CHECK(h.engine->get(id)->warned.empty());
   CHECK(h.engine->get(id)->warnings == 1);
-  CHECK(h.engine->next_timer() == at("2025-11-13T13:00:00+08:00"));
+  CHECK(h.engine->next_timer() == at("2025-11-13T13:30:00+08:00"));
 }
 
 TEST_CASE("AWarningIsRefusedBeforeItsTimeAndWhereTheWorkflowSetsNone") {
@@ -362,7 +363,7 @@ TEST_CASE("AWarningIsRefusedBeforeItsTimeAndWhereTheWorkflowSetsNone") {
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().message ==
         "Expected the warning for the accept deadline of case " + id +
-            " to be due (2025-11-12T13:00:00+08:00), but it is 2025-11-11T09:00:00+08:00");
+            " to be due (2025-11-12T13:30:00+08:00), but it is 2025-11-11T09:00:00+08:00");
   // The built-in workflow warns of no rating deadline.
   Command rating{id, "rating", std::nullopt, "timer", cmd::RaiseWarning{DeadlineKind::kRating, due}};
   auto none = h.engine->submit(std::move(rating)).get();
@@ -405,4 +406,14 @@ TEST_CASE("TheEngineKeepsAtMostCachedCasesInMemoryAndReadsTheRestBack") {
     // Nothing is lost by leaving memory: every case answers as stored.
     for (const auto& id : ids) CHECK(engine->get(id).has_value());
   }
+}
+
+TEST_CASE("TheEngineCountsWorkingHoursInTheConfiguredWindows") {
+  Config config;
+  config.working_hours = *parse_working_hours({"09:00-12:00", "14:00-18:00"});
+  Harness h(0, nullptr, config);
+  const auto id = h.send("", "GD-H", Harness::leak()).get()->case_id;
+  REQUIRE(h.send(id, "d", cmd::Dispatch{}).get().has_value());
+  // Four working hours before the end of Wednesday is 14:00 in these windows (13:30 by default).
+  CHECK(h.engine->next_timer() == at("2025-11-12T14:00:00+08:00"));
 }

@@ -96,9 +96,9 @@ TEST_CASE("ADeadlineCountsAMovedWorkingSaturday") {
   // On Monday-to-Friday counting the same deadline would have been Wednesday the 18th.
   CHECK(format_time(calendar.deadline(*parse_time("2026-02-12T10:00"), {2, Duration::Unit::kWorkingDays})) ==
         "2026-02-15T00:00:00+08:00");
-  // Working hours run on into the Saturday morning.
+  // Working hours run on into the Saturday morning: 16:00-17:30 on Friday, 09:00-09:30 on Saturday.
   CHECK(format_time(calendar.deadline(*parse_time("2026-02-13T16:00"), {2, Duration::Unit::kWorkingHours})) ==
-        "2026-02-14T10:00:00+08:00");
+        "2026-02-14T09:30:00+08:00");
   // The 2020 extension: a case on Friday 31 January waited until Monday 3 February.
   CHECK(format_time(calendar.deadline(*parse_time("2020-01-31T09:00"), {1, Duration::Unit::kWorkingDays})) ==
         "2020-02-04T00:00:00+08:00");

@@ -14,7 +14,7 @@ using namespace std::chrono;
 
 constexpr const char* kHelp = R"(Usage: escalator calendar days --from DATE --to DATE [--json] [--calendars DIR]
        escalator calendar add TIME (--working-days N | --working-hours N | --days N | --hours N)
-                              [--calendars DIR]
+                              [--calendars DIR] [--config FILE]
        escalator calendar check FILE_OR_DIR...
 
 The official working-day calendar: the holidays and moved working days (调休) of the State
@@ -27,8 +27,9 @@ notices compiled into this escalator; --calendars DIR reads the *.json files of 
          Friday and its days end in "provisional". --json prints an array of
          {"date","workday","name","provisional"}.
   add    the deadline the engine would set for a duration counted from TIME (China Standard
-         Time unless TIME names its offset), by the counting rule of docs/calendar.md; then
-         "provisional" when a day it counted over has no notice yet.
+         Time unless TIME names its offset), by the counting rule of docs/calendar.md, in the
+         working hours of --config FILE (default 09:00-12:00, 13:30-17:30); then "provisional"
+         when a day it counted over has no notice yet.
   check  reads calendar files (or every *.json file of a directory) and prints what each holds,
          or every problem with its file, line and date. Exits 1 on any problem.
 )";
@@ -41,8 +42,9 @@ std::optional<sys_days> date_arg(const std::string& text) {
 
 std::string iso(sys_days day) { return format_time(Timestamp{day} - kChinaOffset).substr(0, 10); }
 
-// The calendar --calendars DIR names, or the shipped one; removes the flag from args.
-std::shared_ptr<const OfficialCalendar> calendar_from(std::vector<std::string>& args) {
+// The calendar --calendars DIR names, or the shipped one, with the configured
+// working hours; removes the flag from args.
+std::shared_ptr<const OfficialCalendar> calendar_from(std::vector<std::string>& args, const Config& config) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] != "--calendars") continue;
     if (i + 1 >= args.size()) {
@@ -55,13 +57,13 @@ std::shared_ptr<const OfficialCalendar> calendar_from(std::vector<std::string>& 
       std::cerr << loaded.error().message << "\n";
       return nullptr;
     }
-    return *loaded;
+    return (*loaded)->with_working_hours(config.working_hours);
   }
-  return shipped_calendar();
+  return shipped_calendar()->with_working_hours(config.working_hours);
 }
 
-int days_command(std::vector<std::string> args, std::ostream& out) {
-  const auto calendar = calendar_from(args);
+int days_command(std::vector<std::string> args, const Config& config, std::ostream& out) {
+  const auto calendar = calendar_from(args, config);
   if (!calendar) return 1;
   std::optional<sys_days> from, to;
   bool json = false;
@@ -105,8 +107,8 @@ int days_command(std::vector<std::string> args, std::ostream& out) {
   return 0;
 }
 
-int add_command(std::vector<std::string> args, std::ostream& out) {
-  const auto calendar = calendar_from(args);
+int add_command(std::vector<std::string> args, const Config& config, std::ostream& out) {
+  const auto calendar = calendar_from(args, config);
   if (!calendar) return 1;
   std::optional<Timestamp> from;
   std::optional<Duration> duration;
@@ -192,7 +194,7 @@ int check_files(const std::vector<std::string>& args, std::ostream& out) {
 
 }  // namespace
 
-int calendar_command(const std::vector<std::string>& args, std::ostream& out) {
+int calendar_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     out << kHelp;
     return args.empty() ? 2 : 0;
@@ -204,8 +206,8 @@ int calendar_command(const std::vector<std::string>& args, std::ostream& out) {
       return 0;
     }
   }
-  if (args[0] == "days") return days_command(rest, out);
-  if (args[0] == "add") return add_command(rest, out);
+  if (args[0] == "days") return days_command(rest, config, out);
+  if (args[0] == "add") return add_command(rest, config, out);
   if (args[0] == "check") return check_files(rest, out);
   std::cerr << "calendar: unknown subcommand '" << args[0] << "'\n\n" << kHelp;
   return 2;

@@ -5,8 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "escalator/config.hpp"
+
 namespace escalator::tools {
 
-int calendar_command(const std::vector<std::string>& args, std::ostream& out);
+// Working hours are counted in the configuration's (calendar.working_hours).
+int calendar_command(const std::vector<std::string>& args, const Config& config, std::ostream& out);
 
 }  // namespace escalator::tools

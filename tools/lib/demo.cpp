@@ -93,7 +93,7 @@ std::optional<Options> parse(const std::vector<std::string>& args) {
 class Month {
  public:
   Month(const Config& config, const Options& o)
-      : clock_(std::make_shared<ManualClock>(*parse_time(kStart))), calendar_(shipped_calendar()) {
+      : clock_(std::make_shared<ManualClock>(*parse_time(kStart))), calendar_(shipped_calendar()->with_working_hours(config.working_hours)) {
     EngineOptions options;
     options.config = config;
     options.clock = clock_;

@@ -2,16 +2,37 @@
 //
 // Working-day durations count from the next day (12345 practice: "counting
 // starts the next day") and end at midnight closing the last working day
-// counted. Working hours run 09:00-12:00 and 13:00-17:00 China Standard Time on
-// working days. Implementations must be thread-safe for concurrent readers.
+// counted. Working hours are the calendar's windows on working days, by
+// default 09:00-12:00 and 13:30-17:30 China Standard Time (docs/calendar.md).
+// Implementations must be thread-safe for concurrent readers.
 #pragma once
 
 #include <chrono>
 #include <string>
+#include <vector>
 
+#include "escalator/result.hpp"
 #include "escalator/time.hpp"
 
 namespace escalator {
+
+// A span of working time on a working day, from midnight China Standard Time.
+struct WorkingWindow {
+  std::chrono::minutes begin;
+  std::chrono::minutes end;
+  friend bool operator==(const WorkingWindow&, const WorkingWindow&) = default;
+};
+// Windows in order, none overlapping, at least one.
+using WorkingHours = std::vector<WorkingWindow>;
+
+// 12345 practice: 09:00-12:00 and 13:30-17:30.
+const WorkingHours& default_working_hours();
+// Reads windows written "09:00-12:00". kInvalidArgument naming the window (by
+// its index) when one is malformed, empty, or begins before the one before it
+// ends; or when there are none.
+[[nodiscard]] Result<WorkingHours> parse_working_hours(const std::vector<std::string>& windows);
+// "09:00-12:00, 13:30-17:30".
+std::string format_working_hours(const WorkingHours& hours);
 
 class Calendar {
  public:
@@ -23,6 +44,8 @@ class Calendar {
   virtual bool is_provisional(std::chrono::sys_days) const { return false; }
   // Identifies the calendar's data ("weekdays", a notice's year): for logs and tools.
   virtual std::string version() const = 0;
+  // The windows working hours are counted in.
+  virtual const WorkingHours& working_hours() const { return default_working_hours(); }
 
   // Whether any day from `from` to `to` (China Standard Time, both included)
   // is provisional: a deadline counted over such a day may move when the

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "escalator/calendar.hpp"
 #include "escalator/logger.hpp"
 #include "escalator/result.hpp"
 
@@ -30,6 +31,8 @@ struct Config {
   std::filesystem::path data_dir = "./data";
   LogLevel log_level = LogLevel::kInfo;
   Limits limits;
+  // When working hours count on working days (calendar.working_hours).
+  WorkingHours working_hours = default_working_hours();
   // Secrets are never in the file itself, only where to read them: name -> path.
   std::map<std::string, std::filesystem::path> secret_files;
 

@@ -78,6 +78,9 @@ class OfficialCalendar final : public Calendar {
   bool is_provisional(std::chrono::sys_days day) const override;
   // "official 2015-2026 (2025-11-04)": the years covered and the latest notice.
   std::string version() const override;
+  const WorkingHours& working_hours() const override { return working_hours_; }
+  // The same days with other working hours (configuration's calendar.working_hours).
+  std::shared_ptr<const OfficialCalendar> with_working_hours(WorkingHours hours) const;
 
   CalendarDay day(std::chrono::sys_days day) const;
   // The years covered, in order.
@@ -92,6 +95,7 @@ class OfficialCalendar final : public Calendar {
   const Marked* marked(std::chrono::sys_days day) const;
 
   std::vector<CalendarYear> years_;
+  WorkingHours working_hours_ = default_working_hours();
   std::vector<std::pair<std::chrono::sys_days, Marked>> days_;  // sorted by date
 };
 
