@@ -567,16 +567,29 @@ std::optional<Timestamp> Engine::next_timer() const { return impl_->options.stor
 
 std::vector<Result<Decision>> Engine::fire_due_timers() {
   const Timestamp now = impl_->options.clock->now();
-  auto due = impl_->options.store->timers_until(now);
-  if (!due) return {tl::unexpected(due.error())};
-  std::vector<std::future<Result<Decision>>> pending;
-  for (const auto& timer : *due) {
-    // A warning whose deadline has come too says nothing the timeout does not.
-    if (timer.warning && timer.deadline.due <= now) continue;
-    pending.push_back(submit(timer_command(timer)));
-  }
+  CaseStore& store = *impl_->options.store;
+  if (auto begun = store.begin_timer_round(now); !begun) return {tl::unexpected(begun.error())};
   std::vector<Result<Decision>> decided;
-  for (auto& f : pending) decided.push_back(f.get());
+  std::optional<PendingTimer> after;
+  // In chunks, each decided before the next is read: a storm of timers due at
+  // one moment (the morning after a long holiday) never fills the shards'
+  // queues ahead of the commands clients send meanwhile.
+  for (;;) {
+    auto due = store.timers_due(after, now, kTimersPerChunk);
+    if (!due) {
+      decided.push_back(tl::unexpected(due.error()));
+      break;
+    }
+    std::vector<std::future<Result<Decision>>> pending;
+    for (const auto& timer : *due) {
+      // A warning whose deadline has come too says nothing the timeout does not.
+      if (timer.warning && timer.deadline.due <= now) continue;
+      pending.push_back(submit(timer_command(timer)));
+    }
+    for (auto& f : pending) decided.push_back(f.get());
+    if (due->size() < kTimersPerChunk) break;
+    after = due->back();
+  }
   return decided;
 }
 

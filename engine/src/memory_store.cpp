@@ -20,12 +20,13 @@ class MemoryStore final : public CaseStore {
 
   void commit(const CaseWrite& write, Done done) override { done(store(write)); }
 
-  Result<std::vector<PendingTimer>> timers_until(Timestamp until) const override {
+  Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after, Timestamp until,
+                                               std::size_t limit) const override {
     std::shared_lock lock(mutex_);
     std::vector<PendingTimer> due;
-    for (const auto& timer : timers_) {
-      if (timer.at > until) break;
-      due.push_back(timer);
+    for (auto it = after ? timers_.upper_bound(*after) : timers_.begin();
+         it != timers_.end() && it->at <= until && due.size() < limit; ++it) {
+      due.push_back(*it);
     }
     return due;
   }

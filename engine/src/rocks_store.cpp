@@ -24,7 +24,9 @@
 #include <unordered_map>
 
 #include "event_json.hpp"
+#include "rocks_support.hpp"
 #include "store_records.hpp"
+#include "store_timers.hpp"
 #include "store_layout.hpp"
 
 namespace escalator {
@@ -33,32 +35,11 @@ namespace {
 namespace layout = store_layout;
 using Json = nlohmann::ordered_json;
 
-std::string printable(std::string_view key) {
-  std::string out;
-  for (unsigned char c : key) {
-    if (c >= 0x20 && c < 0x7f) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 // "events/370811-20250930-000017#5": where a damaged record is.
 std::string event_where(std::string_view case_id, std::uint64_t seq) {
   return "events/" + std::string(case_id) + "#" + std::to_string(seq);
 }
 
-Error status_error(const rocksdb::Status& status, const std::string& what) {
-  const auto code = status.IsCorruption() ? ErrorCode::kDataLoss
-                    : status.IsNotFound() ? ErrorCode::kNotFound
-                                          : ErrorCode::kUnavailable;
-  return Error{code, what + ": " + status.ToString()};
-}
 
 // A write ready for the committer: every record encoded, positions not yet given.
 struct Prepared {
@@ -99,7 +80,11 @@ Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
 class RocksStore final : public CaseStore {
  public:
   explicit RocksStore(OpenedDb opened)
-      : opened_(std::move(opened)), db_(*opened_.db), handles_(opened_.handles), statistics_(*opened_.statistics) {}
+      : opened_(std::move(opened)),
+        db_(*opened_.db),
+        handles_(opened_.handles),
+        statistics_(*opened_.statistics),
+        timers_(db_, family(layout::kTimers), family(layout::kMeta)) {}
 
   ~RocksStore() override {
     {
@@ -127,6 +112,7 @@ class RocksStore final : public CaseStore {
     if (!opened) return tl::unexpected(opened.error());
     auto outbox = read_counter(layout::kOutboxNextKey);
     if (!outbox) return tl::unexpected(outbox.error());
+    if (auto loaded = timers_.load(); !loaded) return loaded;
     cases_opened_ = *opened;
     outbox_next_ = *outbox;
     committer_ = std::thread([this] { commit_loop(); });
@@ -149,7 +135,7 @@ class RocksStore final : public CaseStore {
     prepared.follows_stored = prepared.first_seq > 0 &&
                               (prepared.first_seq == 1 || event_stored(prepared.case_id, prepared.first_seq - 1)) &&
                               !event_stored(prepared.case_id, prepared.first_seq);
-    if (auto stored = stored_timers(prepared.case_id)) prepared.stored_timers = std::move(*stored);
+    if (auto stored = timers_.of_case(prepared.case_id)) prepared.stored_timers = std::move(*stored);
     {
       std::lock_guard lock(queue_mutex_);
       queue_.push_back(std::move(prepared));
@@ -185,31 +171,14 @@ class RocksStore final : public CaseStore {
     return ids;
   }
 
-  Result<std::vector<PendingTimer>> timers_until(Timestamp until) const override {
-    std::vector<PendingTimer> due;
-    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kTimers)));
-    for (it->Seek(layout::kTimerPrefix); it->Valid() && it->key().starts_with(layout::kTimerPrefix); it->Next()) {
-      const auto at = layout::timer_at(it->key().ToStringView());
-      if (at && *at > until) break;
-      const std::string where = "timers/" + printable(it->key().ToStringView());
-      const Json json = Json::parse(it->value().ToStringView(), nullptr, false);
-      auto timer = store_records::timer_from_json(json, where);
-      if (!timer) return tl::unexpected(timer.error());
-      if (!at || layout::timer_key(*timer) != it->key().ToStringView()) {
-        return fail(ErrorCode::kDataLoss, where + ": the key does not match the timer it holds");
-      }
-      due.push_back(std::move(*timer));
-    }
-    if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "timers"));
-    return due;
+  Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after, Timestamp until,
+                                               std::size_t limit) const override {
+    return timers_.due(after, until, limit);
   }
 
-  std::optional<Timestamp> next_timer() const override {
-    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kTimers)));
-    it->Seek(layout::kTimerPrefix);
-    if (!it->Valid() || !it->key().starts_with(layout::kTimerPrefix)) return std::nullopt;
-    return layout::timer_at(it->key().ToStringView());
-  }
+  Result<void> begin_timer_round(Timestamp now) override { return timers_.begin_round(now); }
+
+  std::optional<Timestamp> next_timer() const override { return timers_.next(); }
 
   StoreCounters counters() const override {
     return {writes_.load(), groups_.load(), statistics_.getTickerCount(rocksdb::WAL_FILE_SYNCED), bytes_.load()};
@@ -250,6 +219,16 @@ class RocksStore final : public CaseStore {
                   "store at " + path.string() + " has format " + std::to_string(version) +
                       ", but this escalator reads formats up to " + std::to_string(kStoreFormatVersion) +
                       "; open it with a newer escalator");
+    }
+    if (version < kStoreFormatVersion) {
+      // Format 2 adds the timers' low-water mark, which format 1 lacks and may
+      // start without. Recording the upgrade first makes an older escalator
+      // refuse the store: it would write timers below the mark, where no scan
+      // looks.
+      rocksdb::WriteOptions sync;
+      sync.sync = true;
+      status = db_.Put(sync, family(layout::kMeta), key, std::to_string(kStoreFormatVersion));
+      if (!status.ok()) return tl::unexpected(status_error(status, "store at " + path.string() + ": upgrading"));
     }
     return {};
   }
@@ -374,6 +353,7 @@ class RocksStore final : public CaseStore {
 
   // Writes the group as one synced batch and leaves each write's outcome in it.
   void write_group(std::vector<Prepared>& group) {
+    const auto floor = timers_.hold_floor();
     rocksdb::WriteBatch batch;
     std::unordered_map<std::string, std::uint64_t> in_group;
     std::unordered_map<std::string, std::vector<PendingTimer>> timers_in_group;
@@ -425,34 +405,7 @@ class RocksStore final : public CaseStore {
                       std::unordered_map<std::string, std::vector<PendingTimer>>& in_group) {
     const auto earlier = in_group.find(p.case_id);
     const auto& old = earlier != in_group.end() ? earlier->second : p.stored_timers;
-    for (const auto& timer : old) batch.Delete(family(layout::kTimers), layout::timer_key(timer));
-    for (const auto& timer : p.timers) {
-      batch.Put(family(layout::kTimers), layout::timer_key(timer), store_records::timer(timer));
-    }
-    if (p.timers.empty()) {
-      batch.Delete(family(layout::kTimers), layout::case_timers_key(p.case_id));
-    } else {
-      batch.Put(family(layout::kTimers), layout::case_timers_key(p.case_id), p.timers_record);
-    }
-    in_group[p.case_id] = p.timers;
-  }
-
-  // The case's timers as stored; none when it has none or they cannot be
-  // read (then the write's timers replace them, and `check` reports the rest).
-  std::optional<std::vector<PendingTimer>> stored_timers(const std::string& case_id) const {
-    std::string text;
-    if (!db_.Get(rocksdb::ReadOptions(), family(layout::kTimers), layout::case_timers_key(case_id), &text).ok()) {
-      return std::nullopt;
-    }
-    const Json list = Json::parse(text, nullptr, false);
-    if (!list.is_array()) return std::nullopt;
-    std::vector<PendingTimer> timers;
-    for (const auto& item : list) {
-      auto timer = store_records::timer_from_json(item, "timers/c/" + case_id);
-      if (!timer) return std::nullopt;
-      timers.push_back(std::move(*timer));
-    }
-    return timers;
+    in_group[p.case_id] = timers_.replace(batch, p.case_id, old, p.timers, p.timers_record);
   }
 
   // Tells each writer its outcome.
@@ -470,6 +423,7 @@ class RocksStore final : public CaseStore {
   rocksdb::DB& db_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;  // default first, then layout::Family order
   rocksdb::Statistics& statistics_;
+  TimerIndex timers_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;

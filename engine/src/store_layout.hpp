@@ -55,10 +55,25 @@ inline std::optional<std::uint64_t> event_seq(std::string_view key, std::string_
 // "c/" + case id lists the case's timers, so a write can remove them.
 inline constexpr std::string_view kTimerPrefix = "t/";
 inline constexpr std::string_view kCaseTimersPrefix = "c/";
+// The instant as 8 bytes that sort as instants do. Offset binary: seconds
+// before 1970 sort first too.
+inline void put_instant(std::string& out, Timestamp at) {
+  put_big_endian(out, static_cast<std::uint64_t>(at.time_since_epoch().count()) ^ (std::uint64_t{1} << 63));
+}
+inline std::optional<Timestamp> read_instant(std::string_view bytes) {
+  const auto biased = read_big_endian(bytes);
+  if (!biased) return std::nullopt;
+  return Timestamp{std::chrono::seconds{static_cast<std::int64_t>(*biased ^ (std::uint64_t{1} << 63))}};
+}
+// Where the timers firing at or after `at` begin.
+inline std::string timers_from(Timestamp at) {
+  std::string key(kTimerPrefix);
+  put_instant(key, at);
+  return key;
+}
 inline std::string timer_key(const PendingTimer& timer) {
   std::string key(kTimerPrefix);
-  // Offset binary: seconds before 1970 would sort first too.
-  put_big_endian(key, static_cast<std::uint64_t>(timer.at.time_since_epoch().count()) ^ (std::uint64_t{1} << 63));
+  put_instant(key, timer.at);
   key.push_back(timer.warning ? '\0' : '\1');
   key += timer.deadline.case_id;
   key.push_back('\0');
@@ -68,9 +83,7 @@ inline std::string timer_key(const PendingTimer& timer) {
 // The instant a timers key fires at; none when the key is not one.
 inline std::optional<Timestamp> timer_at(std::string_view key) {
   if (!key.starts_with(kTimerPrefix) || key.size() < kTimerPrefix.size() + 8) return std::nullopt;
-  const auto biased = read_big_endian(key.substr(kTimerPrefix.size(), 8));
-  if (!biased) return std::nullopt;
-  return Timestamp{std::chrono::seconds{static_cast<std::int64_t>(*biased ^ (std::uint64_t{1} << 63))}};
+  return read_instant(key.substr(kTimerPrefix.size(), 8));
 }
 inline std::string case_timers_key(std::string_view case_id) {
   return std::string(kCaseTimersPrefix) + std::string(case_id);
@@ -99,5 +112,6 @@ inline std::string outbox_key(std::uint64_t position) {
 inline constexpr std::string_view kFormatVersionKey = "format_version";  // decimal text
 inline constexpr std::string_view kCasesOpenedKey = "cases_opened";      // 8 bytes, big-endian
 inline constexpr std::string_view kOutboxNextKey = "outbox_next";        // 8 bytes, big-endian
+inline constexpr std::string_view kTimersLowWaterKey = "timers_low_water";  // put_instant(): no timer below it
 
 }  // namespace escalator::store_layout

@@ -2,7 +2,12 @@
 // whole, or reported with its key.
 #include <doctest/doctest.h>
 
+#include <rocksdb/perf_context.h>
+#include <rocksdb/perf_level.h>
+
 #include <atomic>
+#include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -169,7 +174,7 @@ TEST_CASE("AStoreOfANewerFormatIsRefusedAndLeftAsItIs") {
   open_store(dir.path());
   {
     RawStore raw(dir.path());
-    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("meta"), "format_version", "2").ok());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("meta"), "format_version", "3").ok());
   }
   DurableStoreOptions options;
   options.path = dir.path();
@@ -177,12 +182,12 @@ TEST_CASE("AStoreOfANewerFormatIsRefusedAndLeftAsItIs") {
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == ErrorCode::kFailedPrecondition);
   CHECK(refused.error().message == "store at " + dir.path().string() +
-                                       " has format 2, but this escalator reads formats up to 1; open it with a "
+                                       " has format 3, but this escalator reads formats up to 2; open it with a "
                                        "newer escalator");
   RawStore raw(dir.path());
   std::string format;
   REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("meta"), "format_version", &format).ok());
-  CHECK(format == "2");
+  CHECK(format == "3");
 }
 
 TEST_CASE("OpeningWithoutCreatingFindsNoStoreWhereThereIsNone") {
@@ -430,6 +435,13 @@ TEST_CASE("TheStoreOfFormatOneThatThisReleaseWroteStillOpensWhole") {
   auto next = engine->submit(command("", "GD-NEW", leak_report())).get();
   REQUIRE(next.has_value());
   CHECK(next->case_id == "370811-20251111-000002");
+  engine.reset();
+  store->reset();
+  // Opening it upgraded it to format 2, so that an older escalator refuses it.
+  RawStore raw(copy);
+  std::string format;
+  REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("meta"), "format_version", &format).ok());
+  CHECK(format == "2");
 }
 
 TEST_CASE("TimersAreKeptInTheStoreAndFireAfterARestartForCasesNotLoaded") {
@@ -531,3 +543,120 @@ TEST_CASE("ATimerRecordIsTheDocumentedJsonAndReadsBack") {
   REQUIRE_FALSE(damaged.has_value());
   CHECK(damaged.error().message == "timers/x: field 'at' should be a string");
 }
+
+namespace {
+
+// A case with one timer, as little as the store needs.
+CaseWrite timed_write(const std::string& id, std::uint64_t seq, std::vector<Timestamp> at) {
+  CaseWrite write = opened_write(id);
+  write.events[0].seq = seq;
+  write.snapshot.version = seq;
+  if (seq > 1) write.events[0].payload = ev::CaseClosed{.note = "x"};
+  for (const auto t : at) {
+    write.timers.push_back(PendingTimer{t, false, RunningDeadline{t, id, DeadlineKind::kAccept, seq}});
+  }
+  return write;
+}
+
+// Deleted keys RocksDB stepped over while `read` ran.
+std::uint64_t tombstones_walked(const std::function<void()>& read) {
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
+  rocksdb::get_perf_context()->Reset();
+  read();
+  const auto walked = rocksdb::get_perf_context()->internal_delete_skipped_count;
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  return walked;
+}
+
+}  // namespace
+
+TEST_CASE("TheStoreOfFormatTwoThatThisReleaseWroteStillOpensWhole") {
+  TempDir dir;
+  const auto copy = dir.path() / "store";
+  std::filesystem::copy(std::filesystem::path(ESCALATOR_SOURCE_DIR) / "tests/fixtures/store-format-2", copy);
+  DurableStoreOptions options;
+  options.path = copy;
+  options.create_if_missing = false;
+  auto store = open_durable_store(options);
+  REQUIRE_MESSAGE(store.has_value(), store.error().message);
+  const auto check = check_store(**store);
+  CHECK(check.cases == 12);
+  CHECK(check.events == 99);
+  CHECK(check.problems.empty());
+  CHECK((*(*store)->load("370811-20251103-000001"))->snapshot.state == LifecycleState::kClosed);
+  CHECK((*store)->case_of_external_id("GD-20251111-0001") == "370811-20251111-000001");
+  // Its timers read from its low-water mark.
+  auto timers = (*store)->timers_until(Timestamp::max());
+  REQUIRE_MESSAGE(timers.has_value(), timers.error().message);
+  auto engine = engine_on(*store, 0);
+  auto next = engine->submit(command("", "GD-NEW", leak_report())).get();
+  REQUIRE(next.has_value());
+  CHECK(next->case_id == "370811-20251111-000002");
+}
+
+TEST_CASE("ATimerDueBeforeTheRoundsFloorIsStoredAtIt") {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  const Timestamp nine = at("2025-11-12T09:00:00+08:00");
+  REQUIRE(store->append(timed_write("370811-20251111-000001", 1, {nine + std::chrono::hours{5}})));
+  REQUIRE(store->begin_timer_round(nine + std::chrono::hours{1}));
+  // Written after a round at 10:00 with a timer for 08:00: stored for 10:00, due at once.
+  REQUIRE(store->append(timed_write("370811-20251111-000002", 1, {nine - std::chrono::hours{1}})));
+  auto due = store->timers_until(nine + std::chrono::hours{1});
+  REQUIRE(due.has_value());
+  REQUIRE(due->size() == 1);
+  CHECK(due->front().at == nine + std::chrono::hours{1});
+  CHECK(due->front().deadline.due == nine - std::chrono::hours{1});
+  CHECK(store->next_timer() == nine + std::chrono::hours{1});
+  // The case's list holds the timer as stored, so its next write removes it.
+  REQUIRE(store->append(timed_write("370811-20251111-000002", 2, {})));
+  CHECK(store->timers_until(Timestamp::max())->size() == 1);
+}
+
+TEST_CASE("FindingDueTimersDoesNotWalkOverTheOnesAlreadyFired") {
+  TempDir dir;
+  const Timestamp nine = at("2025-11-12T09:00:00+08:00");
+  const int fired = 3000;
+  {
+    auto store = open_store(dir.path());
+    for (int i = 1; i <= fired; ++i) {
+      const std::string id = "370811-20251111-" + std::string(6 - std::to_string(i).size(), '0') + std::to_string(i);
+      REQUIRE(store->append(timed_write(id, 1, {nine + std::chrono::seconds{i}})));
+      REQUIRE(store->append(timed_write(id, 2, {})));  // fired: its write removed it
+    }
+    REQUIRE(store->append(timed_write("370811-20251112-000001", 1, {nine + std::chrono::hours{8}})));
+    const auto scan = [&] { (void)store->timers_until(nine + std::chrono::hours{2}); };
+    CHECK(tombstones_walked(scan) >= fired);  // the walk the mark saves
+    REQUIRE(store->begin_timer_round(nine + std::chrono::hours{2}));
+    CHECK(tombstones_walked(scan) == 0);
+    CHECK(tombstones_walked([&] { CHECK(store->next_timer() == nine + std::chrono::hours{8}); }) == 0);
+  }
+  // The mark is kept in the store.
+  auto store = open_store(dir.path());
+  CHECK(tombstones_walked([&] { CHECK(store->timers_until(Timestamp::max())->size() == 1); }) == 0);
+}
+
+TEST_CASE("AStormOfDueTimersFiresInChunksEachOnce") {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  auto clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
+  EngineOptions options;
+  options.clock = clock;
+  options.store = store;
+  auto engine = std::move(*Engine::open(std::move(options)));
+  const int cases = static_cast<int>(kTimersPerChunk) * 2 + 500;
+  std::vector<std::future<Result<Decision>>> opened;
+  for (int i = 0; i < cases; ++i) opened.push_back(engine->submit(command("", "S-" + std::to_string(i), leak_report())));
+  std::vector<std::future<Result<Decision>>> dispatched;
+  for (auto& f : opened) dispatched.push_back(engine->submit(command(f.get()->case_id, "d", cmd::Dispatch{})));
+  for (auto& f : dispatched) REQUIRE(f.get().has_value());
+  // Every accept deadline (and the warning before it) has passed: one escalation each.
+  clock->set(at("2025-11-13T00:00:00+08:00"));
+  const auto decided = engine->fire_due_timers();
+  CHECK(decided.size() == static_cast<std::size_t>(cases));
+  for (const auto& d : decided) REQUIRE(d.has_value());
+  // Firing again finds nothing: each timer was removed by the write it caused.
+  CHECK(engine->fire_due_timers().empty());
+  CHECK(engine->next_timer() > at("2025-11-13T00:00:00+08:00"));
+}
+

@@ -223,7 +223,11 @@ struct ForwardingStore : CaseStore {
   Result<std::optional<std::string>> last_case_id(std::string_view prefix) const override {
     return real->last_case_id(prefix);
   }
-  Result<std::vector<PendingTimer>> timers_until(Timestamp until) const override { return real->timers_until(until); }
+  Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after, Timestamp until,
+                                               std::size_t limit) const override {
+    return real->timers_due(after, until, limit);
+  }
+  Result<void> begin_timer_round(Timestamp now) override { return real->begin_timer_round(now); }
   std::optional<Timestamp> next_timer() const override { return real->next_timer(); }
 };
 

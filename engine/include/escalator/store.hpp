@@ -70,10 +70,21 @@ class CaseStore {
   // if any: where a restarted engine's case numbers for that district and day
   // go on from. kDataLoss or kUnavailable when the store cannot be read.
   [[nodiscard]] virtual Result<std::optional<std::string>> last_case_id(std::string_view prefix) const = 0;
-  // The pending timers of every case that fire at or before `until`, earliest
-  // first (PendingTimer's order). A write replaces its case's timers.
-  // kDataLoss naming the record when a stored timer cannot be read.
-  [[nodiscard]] virtual Result<std::vector<PendingTimer>> timers_until(Timestamp until) const = 0;
+  // The pending timers of every case that fire at or before `until` and come
+  // after `after` (from the first when none), earliest first (PendingTimer's
+  // order), at most `limit`. A write replaces its case's timers. kDataLoss
+  // naming the record when a stored timer cannot be read.
+  [[nodiscard]] virtual Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after,
+                                                                     Timestamp until, std::size_t limit) const = 0;
+  // Every pending timer that fires at or before `until`.
+  [[nodiscard]] Result<std::vector<PendingTimer>> timers_until(Timestamp until) const {
+    return timers_due(std::nullopt, until, static_cast<std::size_t>(-1));
+  }
+  // Called before firing the timers due at `now`: from then on a write's timer
+  // that would fire before `now` may be stored to fire at `now` (it is due at
+  // once either way), so that the store can keep finding due timers without
+  // walking over the ones already fired (docs/storage.md). In memory: nothing.
+  [[nodiscard]] virtual Result<void> begin_timer_round(Timestamp) { return {}; }
   // When the earliest pending timer fires, if any.
   virtual std::optional<Timestamp> next_timer() const = 0;
   virtual StoreCounters counters() const { return {}; }
@@ -87,8 +98,9 @@ class CaseStore {
 std::shared_ptr<CaseStore> memory_store();
 
 // The format this release writes. A store records its format when created; a
-// store of a newer format is refused, and every older one is read.
-inline constexpr int kStoreFormatVersion = 1;
+// store of a newer format is refused, and an older one is upgraded when opened
+// (docs/storage.md, "Formats and versions").
+inline constexpr int kStoreFormatVersion = 2;
 
 // RocksDB's settings that a deployment may want to change; docs/storage.md
 // says why each default is what it is.
