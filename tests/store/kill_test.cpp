@@ -7,11 +7,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <map>
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "escalator/event.hpp"
 #include "escalator/store.hpp"
 #include "store_support.hpp"
 
@@ -24,13 +27,17 @@ namespace {
 class AckReader {
  public:
   explicit AckReader(int fd) : fd_(fd) {}
-  // The next acknowledgement; false at end of stream.
+  // The next acknowledgement; false at end of stream, or at the child's "done".
   bool next(std::string& case_id, std::uint64_t& version) {
     for (;;) {
       if (auto end = buffer_.find('\n'); end != std::string::npos) {
         std::istringstream line(buffer_.substr(0, end));
         buffer_.erase(0, end + 1);
         line >> case_id >> version;
+        if (case_id == "done") {
+          done_ = true;
+          return false;
+        }
         return true;
       }
       char chunk[4096];
@@ -40,12 +47,16 @@ class AckReader {
     }
   }
 
+ bool done() const { return done_; }
+
  private:
   int fd_;
   std::string buffer_;
+  bool done_ = false;
 };
 
-pid_t spawn_child(const std::filesystem::path& data, int round, int& out_fd) {
+// Starts escalator_store_child with `args`; its stdout comes to `out_fd`.
+pid_t spawn_child(std::vector<std::string> args, int& out_fd) {
   int fds[2];
   REQUIRE(pipe(fds) == 0);
   posix_spawn_file_actions_t actions;
@@ -53,12 +64,12 @@ pid_t spawn_child(const std::filesystem::path& data, int round, int& out_fd) {
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   const std::string program = ESCALATOR_STORE_CHILD;
-  const std::string dir = data.string();
-  const std::string round_text = std::to_string(round);
-  char* argv[] = {const_cast<char*>(program.c_str()), const_cast<char*>(dir.c_str()),
-                  const_cast<char*>(round_text.c_str()), nullptr};
+  args.insert(args.begin(), program);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ) == 0);
+  REQUIRE(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) == 0);
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   out_fd = fds[0];
@@ -77,7 +88,7 @@ TEST_CASE("AProcessKilledAtRandomLosesNoAcknowledgedCommand") {
   for (int cycle = 0; cycle < kCycles; ++cycle) {
     CAPTURE(cycle);
     int out = -1;
-    const pid_t child = spawn_child(dir.path(), cycle, out);
+    const pid_t child = spawn_child({dir.path().string(), std::to_string(cycle)}, out);
     AckReader reader(out);
     std::string id;
     std::uint64_t version = 0;
@@ -121,3 +132,97 @@ TEST_CASE("AProcessKilledAtRandomLosesNoAcknowledgedCommand") {
   }
   MESSAGE(kCycles << " kills, " << total_acks << " acknowledgements, " << acknowledged.size() << " cases");
 }
+
+namespace {
+
+std::shared_ptr<CaseStore> reopen(const std::filesystem::path& data) {
+  DurableStoreOptions options;
+  options.path = data;
+  options.create_if_missing = false;
+  auto store = open_durable_store(options);
+  REQUIRE_MESSAGE(store.has_value(), store.error().message);
+  return *store;
+}
+
+// Each case's event types, in order: what its timers did.
+std::map<std::string, std::vector<EventType>> histories(const CaseStore& store) {
+  std::map<std::string, std::vector<EventType>> all;
+  for (const auto& case_id : store.case_ids()) {
+    auto stored = store.load(case_id);
+    REQUIRE_MESSAGE(stored.has_value(), stored.error().message);
+    REQUIRE(stored->has_value());
+    CHECK(wholeness_problem(**stored) == "");
+    for (const auto& e : (*stored)->events) all[case_id].push_back(event_type(e.payload));
+  }
+  return all;
+}
+
+// Runs the timers child to its end; true when it said "done" and exited 0.
+bool run_to_the_end(const std::filesystem::path& data, int cases) {
+  int out = -1;
+  const pid_t child = spawn_child({data.string(), "timers", std::to_string(cases)}, out);
+  AckReader reader(out);
+  std::string id;
+  std::uint64_t version = 0;
+  while (reader.next(id, version)) {
+  }
+  close(out);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  return reader.done() && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("TimersFallingDueAcrossKillsFireOnceEachInDueOrder") {
+  constexpr int kCases = 150;
+  // What the timers do to every case when nobody kills the process.
+  TempDir calm;
+  REQUIRE(run_to_the_end(calm.path(), kCases));
+  const auto expected = histories(*reopen(calm.path()));
+  REQUIRE(expected.size() == kCases);
+  const auto& one = expected.begin()->second;
+  REQUIRE(std::count(one.begin(), one.end(), EventType::kCaseEscalated) >= 4);  // the ladder, on timeouts alone
+
+  TempDir dir;
+  std::map<std::string, std::uint64_t> acknowledged;
+  std::mt19937 random(20251113);
+  std::uniform_int_distribution<int> acks_before_kill(1, 400);
+  constexpr int kKills = 20;
+  for (int cycle = 0; cycle < kKills; ++cycle) {
+    CAPTURE(cycle);
+    int out = -1;
+    const pid_t child = spawn_child({dir.path().string(), "timers", std::to_string(kCases)}, out);
+    AckReader reader(out);
+    std::string id;
+    std::uint64_t version = 0;
+    const int wanted = acks_before_kill(random);
+    for (int seen = 0; seen < wanted && reader.next(id, version); ++seen) {
+      acknowledged[id] = std::max(acknowledged[id], version);
+    }
+    REQUIRE(kill(child, SIGKILL) == 0);
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    while (reader.next(id, version)) acknowledged[id] = std::max(acknowledged[id], version);
+    close(out);
+    auto store = reopen(dir.path());
+    for (const auto& [case_id, acked] : acknowledged) {
+      auto stored = store->load(case_id);
+      REQUIRE_MESSAGE(stored.has_value(), stored.error().message);
+      REQUIRE(stored->has_value());
+      CHECK((*stored)->snapshot.version >= acked);
+    }
+  }
+  // Let the last one finish: every case ends as it does without kills, each
+  // timeout acted on once, none lost and none twice.
+  REQUIRE(run_to_the_end(dir.path(), kCases));
+  const auto got = histories(*reopen(dir.path()));
+  REQUIRE(got.size() == expected.size());
+  for (const auto& [case_id, events] : expected) {
+    CAPTURE(case_id);
+    REQUIRE(got.count(case_id) == 1);
+    CHECK(got.at(case_id) == events);
+  }
+  MESSAGE(kKills << " kills while " << kCases << " cases' timers fell due");
+}
+

@@ -1,13 +1,19 @@
-// The process the kill test kills: an engine on a durable store, with clients
-// taking cases from Open to Closed as fast as they can. Every acknowledgement
-// is written to stdout as "CASE_ID VERSION" the moment the future returns, so
-// the parent knows what was acknowledged before it sent SIGKILL.
+// The process the kill tests kill: an engine on a durable store. Every
+// acknowledgement is written to stdout as "CASE_ID VERSION" the moment the
+// future returns, so the parent knows what was acknowledged before it sent
+// SIGKILL.
 //
 // Usage: escalator_store_child DATA_DIR ROUND
+//          clients take cases from Open to Closed as fast as they can
+//        escalator_store_child DATA_DIR timers CASES
+//          opens and dispatches CASES cases (again: their keys make it a no-op),
+//          then, on a clock past every deadline, fires due timers round after
+//          round until none is due, prints "done" and exits 0
 #include <unistd.h>
 
 #include <cstdio>
 #include <string>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -26,9 +32,47 @@ void tell(const Decision& d) {
 
 }  // namespace
 
+// Every case climbs the ladder on timeouts alone, on a clock long past its deadlines.
+int fire_until_none_due(const std::shared_ptr<CaseStore>& store, int cases) {
+  EngineOptions options;
+  auto clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
+  options.clock = clock;
+  options.store = store;
+  auto engine = Engine::open(std::move(options));
+  if (!engine) return 1;
+  std::vector<std::future<Result<Decision>>> opened;
+  for (int i = 0; i < cases; ++i) {
+    opened.push_back((*engine)->submit(Command{"", "T-" + std::to_string(i), std::nullopt, "child", testing::leak_report()}));
+  }
+  std::vector<std::future<Result<Decision>>> dispatched;
+  for (auto& f : opened) {
+    auto d = f.get();
+    if (!d) return 1;
+    dispatched.push_back((*engine)->submit(Command{d->case_id, "d", std::nullopt, "child", cmd::Dispatch{}}));
+  }
+  for (auto& f : dispatched) {
+    auto d = f.get();
+    if (!d) return 1;
+    tell(*d);
+  }
+  clock->set(*parse_time("2026-06-01T00:00:00+08:00"));
+  // A round in which nothing new happens ends it: a stored timer refused
+  // again and again would otherwise keep the loop going.
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const auto& d : (*engine)->fire_due_timers()) {
+      if (!d || d->duplicate) continue;
+      tell(*d);
+      moved = true;
+    }
+  }
+  (void)!write(STDOUT_FILENO, "done\n", 5);
+  return 0;
+}
+
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s DATA_DIR ROUND\n", argv[0]);
+  if (argc != 3 && !(argc == 4 && std::string(argv[2]) == "timers")) {
+    std::fprintf(stderr, "usage: %s DATA_DIR ROUND | %s DATA_DIR timers CASES\n", argv[0], argv[0]);
     return 2;
   }
   DurableStoreOptions store_options;
@@ -38,6 +82,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", store.error().message.c_str());
     return 1;
   }
+  if (argc == 4) return fire_until_none_due(*store, std::stoi(argv[3]));
   EngineOptions options;
   options.clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
   options.store = *store;
