@@ -48,6 +48,7 @@ Result<Config> to_config(const Json& doc) {
     read("max_text_bytes", config.limits.max_text_bytes);
     read("max_co_handlers", config.limits.max_co_handlers);
     read("cached_cases", config.limits.cached_cases);
+    read("timers_at_once", config.limits.timers_at_once);
   }
   if (doc.contains("calendar") && doc["calendar"].contains("working_hours")) {
     auto hours = parse_working_hours(doc["calendar"]["working_hours"].get<std::vector<std::string>>());

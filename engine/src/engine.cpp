@@ -575,7 +575,8 @@ std::vector<Result<Decision>> Engine::fire_due_timers() {
   // one moment (the morning after a long holiday) never fills the shards'
   // queues ahead of the commands clients send meanwhile.
   for (;;) {
-    auto due = store.timers_due(after, now, kTimersPerChunk);
+    const auto chunk = static_cast<std::size_t>(impl_->options.config.limits.timers_at_once);
+    auto due = store.timers_due(after, now, chunk);
     if (!due) {
       decided.push_back(tl::unexpected(due.error()));
       break;
@@ -587,7 +588,7 @@ std::vector<Result<Decision>> Engine::fire_due_timers() {
       pending.push_back(submit(timer_command(timer)));
     }
     for (auto& f : pending) decided.push_back(f.get());
-    if (due->size() < kTimersPerChunk) break;
+    if (due->size() < chunk) break;
     after = due->back();
   }
   return decided;

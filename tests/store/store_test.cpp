@@ -643,8 +643,9 @@ TEST_CASE("AStormOfDueTimersFiresInChunksEachOnce") {
   EngineOptions options;
   options.clock = clock;
   options.store = store;
+  options.config.limits.timers_at_once = 64;
   auto engine = std::move(*Engine::open(std::move(options)));
-  const int cases = static_cast<int>(kTimersPerChunk) * 2 + 500;
+  const int cases = 64 * 2 + 50;
   std::vector<std::future<Result<Decision>>> opened;
   for (int i = 0; i < cases; ++i) opened.push_back(engine->submit(command("", "S-" + std::to_string(i), leak_report())));
   std::vector<std::future<Result<Decision>>> dispatched;

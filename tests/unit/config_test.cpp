@@ -92,7 +92,7 @@ TEST_CASE("LimitsNotGivenKeepTheirDefaults") {
 TEST_CASE("UnknownKeyIsNamedWithTheKeysExpectedThere") {
   CHECK(refusal(R"({"limits": {"shardz": 16}})") ==
         "/limits/shardz: unknown key (expected worker_threads, shards, max_text_bytes, "
-        "max_co_handlers or cached_cases)");
+        "max_co_handlers, cached_cases or timers_at_once)");
   CHECK(refusal(R"({"datadir": "x"})") ==
         "/datadir: unknown key (expected data_dir, log_level, limits, calendar or secret_files)");
 }
@@ -163,7 +163,7 @@ TEST_CASE("SeveralErrorsAreAllReportedOnePerLineByKey") {
         "/limits/shards: must be at least 1, but is 0\n"
         "/limits/worker_threads: must be an integer, but is \"2\"\n"
         "/limits/x: unknown key (expected worker_threads, shards, max_text_bytes, "
-        "max_co_handlers or cached_cases)\n"
+        "max_co_handlers, cached_cases or timers_at_once)\n"
         "/log_level: must be one of debug, info, warn or error, but is \"loud\"");
 }
 

@@ -13,6 +13,7 @@
 
 #include "bench_durable.hpp"
 #include "bench_runs.hpp"
+#include "bench_timers.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -25,10 +26,12 @@ constexpr double kTargetCpuMicrosPerCommand = 20;
 // And for the durable store: against raw synced RocksDB writes, and start-up.
 constexpr double kTargetDurableOverRaw = 0.8;
 constexpr double kTargetStartupSeconds = 1.0;
+// And for timers: a client's p99 while a storm of timers fires, against its idle p99.
+constexpr double kTargetStormOverIdleP99 = 5.0;
 constexpr int kClientCounts[] = {1, 8, 64};
 
 constexpr const char* kHelp = R"(Usage: escalator bench [--json] [--cases N] [--runs N] [--dir DIR]
-                       [--durable-commands N] [--startup-cases N]
+                       [--durable-commands N] [--startup-cases N] [--timer-cases N]
 
 Measures complete case lifecycles per second in memory on one core. A lifecycle is
 six commands: open, dispatch, accept, reply, rate (satisfied), close, each submitted
@@ -47,10 +50,18 @@ for each acknowledgement, about N commands per client count per run (default 240
 commands/s, p50 and p99 latency. In the same runs, a baseline of raw RocksDB synced
 WriteBatches of the same size from the same number of writers. Then start-up: a store of
 --startup-cases opened cases (default 100000; 0 skips it) is opened by a new process,
-which reads one case; its time and resident memory are reported.
+which reads one case and asks for the next timer (the store holds two per case: the reply
+deadline and its warning); its time and resident memory are reported.
+
+Then a timer storm: --timer-cases cases (default 100000; 0 skips it) are dispatched on a
+durable store so that their accept deadlines fall due at the same midnight. One client
+opening and dispatching cases one command at a time is measured with nothing due, then
+again while fire_due_timers() escalates every one of them: timers fired per second, and
+the client's p50 and p99 in both.
 
 Targets: >= 20,000 lifecycles/s on one core; < 20 us CPU per command; durable commands/s
->= 0.8x the raw baseline at every client count; start-up < 1 s.
+>= 0.8x the raw baseline at every client count; start-up < 1 s; during the storm, the
+client's p99 <= 5x its idle p99.
 Exits 1 if any command was refused or any lifecycle did not end Closed.
 --json prints the figures as one JSON object.
 )";
@@ -75,7 +86,7 @@ std::optional<int> positive(const std::string& text) {
 
 int bench(const std::vector<std::string>& args, std::ostream& out) {
   bool json = false;
-  int cases = 20000, runs = 5, durable_commands = 2400, startup_cases = 100000;
+  int cases = 20000, runs = 5, durable_commands = 2400, startup_cases = 100000, timer_cases = 100000;
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "escalator-bench";
   if (args.size() == 2 && args[0] == "--startup-probe") return startup_probe(args[1]);
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -88,8 +99,9 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
     } else if ((a == "--cases" || a == "--runs" || a == "--durable-commands") && i + 1 < args.size() &&
                positive(args[i + 1])) {
       (a == "--cases" ? cases : a == "--runs" ? runs : durable_commands) = *positive(args[++i]);
-    } else if (a == "--startup-cases" && i + 1 < args.size() && (args[i + 1] == "0" || positive(args[i + 1]))) {
-      startup_cases = args[i + 1] == "0" ? 0 : *positive(args[i + 1]);
+    } else if ((a == "--startup-cases" || a == "--timer-cases") && i + 1 < args.size() &&
+               (args[i + 1] == "0" || positive(args[i + 1]))) {
+      (a == "--startup-cases" ? startup_cases : timer_cases) = args[i + 1] == "0" ? 0 : *positive(args[i + 1]);
       ++i;
     } else if (a == "--dir" && i + 1 < args.size()) {
       dir = args[++i];
@@ -143,6 +155,10 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
   };
   Startup startup;
   if (startup_cases > 0) startup = startup_run(dir, startup_cases);
+  TimerStorm storm;
+  if (timer_cases > 0) storm = timer_storm_run(dir, timer_cases, tally);
+  const double storm_ratio = storm.idle_p99_us > 0 ? storm.storm_p99_us / storm.idle_p99_us : 0;
+  const bool storm_ok = timer_cases == 0 || (storm.error.empty() && storm_ratio <= kTargetStormOverIdleP99);
   std::error_code ignored;
   for (int clients : kClientCounts) {
     std::filesystem::remove_all(dir / ("engine-" + std::to_string(clients)), ignored);
@@ -188,8 +204,16 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
                      {"target_engine_over_raw", kTargetDurableOverRaw}}},
         {"startup", {{"cases", startup.cases}, {"fill_seconds", startup.fill_seconds},
                      {"open_seconds", startup.open_seconds}, {"first_read_seconds", startup.first_read_seconds},
+                     {"next_timer_seconds", startup.next_timer_seconds},
                      {"rss_kib", startup.rss_kib}, {"target_open_seconds", kTargetStartupSeconds},
-                     {"pass", startup_ok}, {"error", startup.error}}}};
+                     {"pass", startup_ok}, {"error", startup.error}}},
+        {"timer_storm",
+         {{"timers", storm.timers}, {"fill_seconds", storm.fill_seconds}, {"fire_seconds", storm.fire_seconds},
+          {"fired_per_second", storm.fire_seconds > 0 ? storm.timers / storm.fire_seconds : 0},
+          {"idle_p50_us", storm.idle_p50_us}, {"idle_p99_us", storm.idle_p99_us},
+          {"storm_p50_us", storm.storm_p50_us}, {"storm_p99_us", storm.storm_p99_us},
+          {"storm_commands", storm.storm_commands}, {"storm_over_idle_p99", storm_ratio},
+          {"target_storm_over_idle_p99", kTargetStormOverIdleP99}, {"pass", storm_ok}, {"error", storm.error}}}};
     out << doc.dump() << "\n";
   } else {
     const auto line = [&out](const char* what, const char* format, double value, const char* target,
@@ -226,11 +250,25 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
       char text[240];
       std::snprintf(text, sizeof text,
                     "\nstart-up over %llu stored cases (filled in %.1f s): open %.3f s, first read %.4f s, "
-                    "resident %ld MiB  %s\n",
+                    "next timer %.4f s, resident %ld MiB  %s\n",
                     static_cast<unsigned long long>(startup.cases), startup.fill_seconds, startup.open_seconds,
-                    startup.first_read_seconds, startup.rss_kib / 1024, startup_ok ? "PASS" : "MISS (< 1 s)");
+                    startup.first_read_seconds, startup.next_timer_seconds, startup.rss_kib / 1024,
+                    startup_ok ? "PASS" : "MISS (< 1 s)");
       out << text;
       if (!startup.error.empty()) out << "  " << startup.error << "\n";
+    }
+    if (timer_cases > 0) {
+      char text[400];
+      std::snprintf(text, sizeof text,
+                    "\ntimer storm: %d accept deadlines due at one midnight (dispatched in %.1f s), fired in %.1f s: "
+                    "%.0f timers/s\n  a client's commands: idle p50 %.0f us, p99 %.0f us; during the storm "
+                    "(%d commands) p50 %.0f us, p99 %.0f us: %.2fx  %s\n",
+                    storm.timers, storm.fill_seconds, storm.fire_seconds,
+                    storm.fire_seconds > 0 ? storm.timers / storm.fire_seconds : 0, storm.idle_p50_us,
+                    storm.idle_p99_us, storm.storm_commands, storm.storm_p50_us, storm.storm_p99_us, storm_ratio,
+                    storm_ok ? "PASS" : "MISS (<= 5x)");
+      out << text;
+      if (!storm.error.empty()) out << "  " << storm.error << "\n";
     }
   }
   if (!clean) {

@@ -191,8 +191,8 @@ Startup startup_run(const std::filesystem::path& dir, int cases) {
   close(fds[0]);
   if (spawned == 0) waitpid(child, nullptr, 0);
   int ok = 0;
-  if (got <= 0 || std::sscanf(buffer, "%d %lf %lf %ld", &ok, &startup.open_seconds, &startup.first_read_seconds,
-                              &startup.rss_kib) != 4 || !ok) {
+  if (got <= 0 || std::sscanf(buffer, "%d %lf %lf %lf %ld", &ok, &startup.open_seconds, &startup.first_read_seconds,
+                              &startup.next_timer_seconds, &startup.rss_kib) != 5 || !ok) {
     if (startup.error.empty()) startup.error = "the start-up process could not open the store or read a case";
   }
   std::filesystem::remove_all(path);
@@ -213,7 +213,10 @@ int startup_probe(const std::filesystem::path& path) {
   const auto t1 = Clock::now();
   const bool read = store && engine && (*engine)->get("370811-20251008-000001").has_value();
   const double first = seconds_since(t1);
-  std::printf("%d %.6f %.6f %ld\n", read ? 1 : 0, open, first, rss_kib());
+  const auto t2 = Clock::now();
+  const bool timed = read && (*engine)->next_timer().has_value();
+  const double next_timer = seconds_since(t2);
+  std::printf("%d %.6f %.6f %.6f %ld\n", read && timed ? 1 : 0, open, first, next_timer, rss_kib());
   return read ? 0 : 1;
 }
 

@@ -34,6 +34,7 @@ struct Startup {
   double fill_seconds = 0;
   double open_seconds = 0;        // open_durable_store + Engine::open, in a new process
   double first_read_seconds = 0;  // then Engine::get of one case
+  double next_timer_seconds = 0;  // then Engine::next_timer over all the stored timers
   long rss_kib = 0;               // of that process after the read
   std::string error;
 };
@@ -41,7 +42,8 @@ struct Startup {
 // starting on them.
 Startup startup_run(const std::filesystem::path& dir, int cases);
 // The measured process of startup_run: opens the store at `path`, reads one
-// case, prints "READ OPEN_SECONDS FIRST_READ_SECONDS RSS_KIB".
+// case and asks for the next timer, prints
+// "READ OPEN_SECONDS FIRST_READ_SECONDS NEXT_TIMER_SECONDS RSS_KIB".
 int startup_probe(const std::filesystem::path& path);
 
 }  // namespace escalator::tools::bench_parts

@@ -23,6 +23,9 @@ struct Limits {
   int max_text_bytes = 4000;   // content, answers, reasons, notes
   int max_co_handlers = 8;
   int cached_cases = 100000;  // cases kept in memory; the least recently used leave it, never the store
+  // Due timers fire_due_timers() submits before waiting for them: more fires a
+  // storm sooner, fewer keeps clients' commands quicker meanwhile.
+  int timers_at_once = 8;
 
   friend bool operator==(const Limits&, const Limits&) = default;
 };

@@ -58,9 +58,6 @@ struct EngineOptions {
 // Collaborators and the logger should not throw; if one does, the command it
 // was serving fails with kInternal and the exception goes no further.
 
-// How many due timers fire_due_timers() submits before waiting for them.
-inline constexpr std::size_t kTimersPerChunk = 1000;
-
 class Engine {
  public:
   // kInvalidArgument when the options are inconsistent (no clock, no shards).
@@ -98,7 +95,7 @@ class Engine {
   std::optional<Timestamp> next_timer() const;
   // Submits the command of every timer due at or before the clock's now (a
   // timeout, or a raise_warning unless its deadline has come too) and waits
-  // for their decisions, kTimersPerChunk at a time. Returns them, earliest
+  // for their decisions, limits.timers_at_once at a time. Returns them, earliest
   // first. A timer fires once: its command's write removes it, and a timer
   // whose deadline has moved is refused and writes nothing.
   // Must not be called from a worker thread (a logger, a collaborator): it
