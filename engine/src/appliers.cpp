@@ -1,5 +1,7 @@
 #include "appliers.hpp"
 
+#include "escalator/engine.hpp"
+
 #include <string>
 
 namespace escalator {
@@ -186,6 +188,15 @@ Result<void> apply(CaseState& state, const Event& event) {
     state.opened_at = event.time;
   }
   return {};
+}
+
+// Declared in engine.hpp, the public face of the appliers.
+Result<CaseState> replay(const std::vector<Event>& events) {
+  CaseState state;
+  for (const auto& event : events) {
+    if (auto applied = apply(state, event); !applied) return tl::unexpected(applied.error());
+  }
+  return state;
 }
 
 }  // namespace escalator

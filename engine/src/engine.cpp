@@ -480,6 +480,8 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   if (limits.worker_threads < 0) {
     return fail(ErrorCode::kInvalidArgument, "limits.worker_threads: must not be negative");
   }
+  if (limits.timers_at_once < 1) return fail(ErrorCode::kInvalidArgument, "limits.timers_at_once: must be at least 1");
+  if (options.config.working_hours.empty()) return fail(ErrorCode::kInvalidArgument, "working_hours: none given");
   if (!options.workflows) options.workflows = builtin_workflows();
   if (!options.calendar) options.calendar = shipped_calendar()->with_working_hours(options.config.working_hours);
   if (!options.directory) options.directory = sample_directory();
@@ -592,14 +594,6 @@ std::vector<Result<Decision>> Engine::fire_due_timers() {
     after = due->back();
   }
   return decided;
-}
-
-Result<CaseState> replay(const std::vector<Event>& events) {
-  CaseState state;
-  for (const auto& event : events) {
-    if (auto applied = apply(state, event); !applied) return tl::unexpected(applied.error());
-  }
-  return state;
 }
 
 }  // namespace escalator

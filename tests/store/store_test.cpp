@@ -410,14 +410,23 @@ TEST_CASE("TheCheckReportsEveryCaseThatIsNotWholeAndGoesOn") {
   CHECK(check.problems[1] == "events/" + ids[2] + "#1: not JSON");
 }
 
-TEST_CASE("TheStoreOfFormatOneThatThisReleaseWroteStillOpensWhole") {
-  TempDir dir;
-  const auto copy = dir.path() / "store";
-  std::filesystem::copy(std::filesystem::path(ESCALATOR_SOURCE_DIR) / "tests/fixtures/store-format-1", copy);
+namespace {
+
+// A copy of the fixture store `name` opened: opening writes to a store.
+Result<std::shared_ptr<CaseStore>> open_fixture_copy(const char* name, const std::filesystem::path& copy) {
+  std::filesystem::copy(std::filesystem::path(ESCALATOR_SOURCE_DIR) / "tests/fixtures" / name, copy);
   DurableStoreOptions options;
   options.path = copy;
   options.create_if_missing = false;
-  auto store = open_durable_store(options);
+  return open_durable_store(options);
+}
+
+}  // namespace
+
+TEST_CASE("TheStoreOfFormatOneThatThisReleaseWroteStillOpensWhole") {
+  TempDir dir;
+  const auto copy = dir.path() / "store";
+  auto store = open_fixture_copy("store-format-1", copy);
   REQUIRE_MESSAGE(store.has_value(), store.error().message);
   const auto check = check_store(**store);
   CHECK(check.cases == 12);
@@ -572,12 +581,7 @@ std::uint64_t tombstones_walked(const std::function<void()>& read) {
 
 TEST_CASE("TheStoreOfFormatTwoThatThisReleaseWroteStillOpensWhole") {
   TempDir dir;
-  const auto copy = dir.path() / "store";
-  std::filesystem::copy(std::filesystem::path(ESCALATOR_SOURCE_DIR) / "tests/fixtures/store-format-2", copy);
-  DurableStoreOptions options;
-  options.path = copy;
-  options.create_if_missing = false;
-  auto store = open_durable_store(options);
+  auto store = open_fixture_copy("store-format-2", dir.path() / "store");
   REQUIRE_MESSAGE(store.has_value(), store.error().message);
   const auto check = check_store(**store);
   CHECK(check.cases == 12);

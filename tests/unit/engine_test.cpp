@@ -421,3 +421,18 @@ TEST_CASE("TheEngineCountsWorkingHoursInTheConfiguredWindows") {
   // Four working hours before the end of Wednesday is 14:00 in these windows (13:30 by default).
   CHECK(h.engine->next_timer() == at("2025-11-12T14:00:00+08:00"));
 }
+
+TEST_CASE("LimitsATimerRoundCannotWorkWithAreRefusedAtOpen") {
+  EngineOptions options;
+  options.clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
+  options.config.limits.timers_at_once = 0;
+  auto refused = Engine::open(options);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "limits.timers_at_once: must be at least 1");
+  options.config.limits.timers_at_once = 8;
+  options.config.working_hours.clear();
+  refused = Engine::open(options);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "working_hours: none given");
+}
+
