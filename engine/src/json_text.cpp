@@ -59,15 +59,12 @@ void JsonText::value(bool b) {
   need_comma_ = true;
 }
 
-void JsonText::value(std::uint64_t n) {
-  separate();
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-  out_.append(digits, end);
-  need_comma_ = true;
-}
+void JsonText::value(std::uint64_t n) { integer(n); }
 
-void JsonText::value(std::int64_t n) {
+void JsonText::value(std::int64_t n) { integer(n); }
+
+template <typename Integer>
+void JsonText::integer(Integer n) {
   separate();
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;

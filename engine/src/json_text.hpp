@@ -59,6 +59,8 @@ class JsonText {
     need_comma_ = true;
   }
   void quoted(std::string_view text);
+  template <typename Integer>
+  void integer(Integer n);
 
   std::string& out_;
   bool need_comma_ = false;

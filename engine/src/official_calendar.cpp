@@ -36,6 +36,13 @@ bool is_weekend(sys_days day) {
   return wd == Saturday || wd == Sunday;
 }
 
+// One problem per line.
+Error invalid(const std::vector<std::string>& problems) {
+  std::string message;
+  for (const auto& line : problems) message += (message.empty() ? "" : "\n") + line;
+  return Error{ErrorCode::kInvalidArgument, message};
+}
+
 // Problems of one file, each "FILE:LINE: POINTER: REASON".
 class Problems {
  public:
@@ -47,11 +54,7 @@ class Problems {
                     (pointer.empty() ? "" : pointer + ": ") + reason);
   }
   bool empty() const { return list_.empty(); }
-  Error error() const {
-    std::string message;
-    for (const auto& line : list_) message += (message.empty() ? "" : "\n") + line;
-    return Error{ErrorCode::kInvalidArgument, message};
-  }
+  Error error() const { return invalid(list_); }
 
  private:
   std::map<std::string, int> lines_;
@@ -171,11 +174,7 @@ Result<std::shared_ptr<const OfficialCalendar>> OfficialCalendar::from_years(std
     }
     for (const auto& w : y.working_days) mark(w.date, {true, w.holiday + "调休上班"});
   }
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& line : problems) message += (message.empty() ? "" : "\n") + line;
-    return fail(ErrorCode::kInvalidArgument, message);
-  }
+  if (!problems.empty()) return tl::unexpected(invalid(problems));
   auto calendar = std::shared_ptr<OfficialCalendar>(new OfficialCalendar());
   calendar->years_ = std::move(years);
   for (auto& [day, entry] : decided) calendar->days_.emplace_back(day, std::move(entry.first));
@@ -235,7 +234,7 @@ Result<CalendarYear> read_calendar_file(const std::filesystem::path& file) {
   return parse_calendar_year(text.str(), file.string());
 }
 
-Result<std::shared_ptr<const OfficialCalendar>> load_calendar_directory(const std::filesystem::path& directory) {
+Result<std::vector<std::filesystem::path>> calendar_files(const std::filesystem::path& directory) {
   std::error_code ec;
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
@@ -243,8 +242,14 @@ Result<std::shared_ptr<const OfficialCalendar>> load_calendar_directory(const st
   }
   if (ec) return fail(ErrorCode::kNotFound, "Cannot read the calendar directory " + directory.string() + ": " + ec.message());
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+Result<std::shared_ptr<const OfficialCalendar>> load_calendar_directory(const std::filesystem::path& directory) {
+  auto files = calendar_files(directory);
+  if (!files) return tl::unexpected(files.error());
   std::vector<CalendarYear> years;
-  for (const auto& file : files) {
+  for (const auto& file : *files) {
     auto year = read_calendar_file(file);
     if (!year) return tl::unexpected(year.error());
     years.push_back(std::move(*year));

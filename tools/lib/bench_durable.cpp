@@ -17,15 +17,7 @@
 namespace escalator::tools::bench_parts {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-double percentile(std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1));
-  return sorted[index];
-}
+using Clock = BenchClock;
 
 Throughput summarise(std::vector<std::vector<double>>& per_client, double wall) {
   std::vector<double> all;

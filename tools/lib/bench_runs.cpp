@@ -13,6 +13,15 @@
 #include "lifecycle.hpp"
 
 namespace escalator::tools::bench_parts {
+
+double seconds_since(BenchClock::time_point t0) {
+  return std::chrono::duration<double>(BenchClock::now() - t0).count();
+}
+
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  return sorted[static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1))];
+}
 namespace {
 
 double cpu_seconds() {

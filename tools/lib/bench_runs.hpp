@@ -1,7 +1,9 @@
 // The measurements behind `escalator bench` (bench.hpp). Internal to the tools.
 #pragma once
 
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include "escalator/command.hpp"
 #include "escalator/result.hpp"
@@ -31,6 +33,11 @@ CommandPayload lifecycle_step(int i, int step);
 std::string order_number(int run, int i);
 // The idempotency key of step `step` (> 0) of a case.
 std::string step_key(int step);
+
+using BenchClock = std::chrono::steady_clock;
+double seconds_since(BenchClock::time_point t0);
+// The value at fraction `p` (0.99: the 99th percentile) of `sorted`; 0 when empty.
+double percentile(const std::vector<double>& sorted, double p);
 
 // `cases` lifecycles submitted to a fresh engine (worker_threads = 0, manual
 // clock, no logger); `run` makes the order numbers unique. Only the

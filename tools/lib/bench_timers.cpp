@@ -13,15 +13,7 @@
 namespace escalator::tools::bench_parts {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
+using Clock = BenchClock;
 
 // One client opening and dispatching new cases, one command at a time, until
 // `more` says stop (and at least `least` commands); the latency of each.
@@ -97,7 +89,7 @@ TimerStorm timer_storm_run(const std::filesystem::path& dir, int timers, Tally& 
   clock->set(*parse_time("2025-11-13T00:00:00+08:00"));
   const int probe = 400;
   std::atomic<bool> no_more{false};
-  const auto idle = client(*engine, "IDLE-", probe, no_more, tally);
+  auto idle = client(*engine, "IDLE-", probe, no_more, tally);
 
   std::atomic<bool> storming{true};
   std::vector<double> during;
@@ -116,6 +108,8 @@ TimerStorm timer_storm_run(const std::filesystem::path& dir, int timers, Tally& 
     }
   }
   if (escalated < timers) storm.error = "only " + std::to_string(escalated) + " of the timers fired";
+  std::sort(idle.begin(), idle.end());
+  std::sort(during.begin(), during.end());
   storm.idle_p50_us = percentile(idle, 0.50);
   storm.idle_p99_us = percentile(idle, 0.99);
   storm.storm_p50_us = percentile(during, 0.50);

@@ -172,12 +172,13 @@ int check_files(const std::vector<std::string>& args, std::ostream& out) {
   for (const auto& arg : args) {
     std::error_code ec;
     if (std::filesystem::is_directory(arg, ec)) {
-      std::vector<std::filesystem::path> files;
-      for (const auto& entry : std::filesystem::directory_iterator(arg, ec)) {
-        if (entry.path().extension() == ".json") files.push_back(entry.path());
+      auto files = calendar_files(arg);
+      if (!files) {
+        out << files.error().message << "\n";
+        ++problems;
+        continue;
       }
-      std::sort(files.begin(), files.end());
-      for (const auto& file : files) report(file.string(), read_calendar_file(file));
+      for (const auto& file : *files) report(file.string(), read_calendar_file(file));
     } else {
       report(arg, read_calendar_file(arg));
     }

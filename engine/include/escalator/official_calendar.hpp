@@ -99,6 +99,9 @@ class OfficialCalendar final : public Calendar {
   std::vector<std::pair<std::chrono::sys_days, Marked>> days_;  // sorted by date
 };
 
+// The *.json files of `directory`, in name order; kNotFound when it cannot be read.
+[[nodiscard]] Result<std::vector<std::filesystem::path>> calendar_files(const std::filesystem::path& directory);
+
 // Every *.json file of `directory` as one calendar; errors name the file.
 [[nodiscard]] Result<std::shared_ptr<const OfficialCalendar>> load_calendar_directory(
     const std::filesystem::path& directory);
