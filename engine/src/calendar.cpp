@@ -46,8 +46,8 @@ Timestamp end_of_days(const Calendar& calendar, Timestamp from, std::int64_t amo
   return china_midnight(day + days{1});
 }
 
-Timestamp end_of_working_hours(const Calendar& calendar, Timestamp from, std::int64_t amount) {
-  seconds left = hours{amount};
+Timestamp walk_working_time(const Calendar& calendar, Timestamp from, seconds left) {
+  if (left <= seconds{0}) return from;
   sys_days day = china_day(from);
   for (int idle = 0; idle <= kMaxDaysWithoutWork; day += days{1}) {
     if (!calendar.is_working_day(day)) {
@@ -166,11 +166,36 @@ Timestamp Calendar::deadline(Timestamp from, const Duration& d) const {
   if (d.amount > kMaxAmount) return Timestamp::max();
   switch (d.unit) {
     case Duration::Unit::kHours: return from + hours{d.amount};
-    case Duration::Unit::kWorkingHours: return end_of_working_hours(*this, from, d.amount);
+    case Duration::Unit::kWorkingHours: return walk_working_time(*this, from, hours{d.amount});
     case Duration::Unit::kDays: return end_of_days(*this, from, d.amount, false);
     case Duration::Unit::kWorkingDays: return end_of_days(*this, from, d.amount, true);
   }
   return from;
+}
+
+seconds Calendar::working_time(Timestamp from, Timestamp to) const {
+  seconds total{0};
+  if (to <= from) return total;
+  // A century bounds the walk: "never due" (Timestamp::max()) is far beyond it.
+  to = std::min(to, from + days{36525});
+  int idle = 0;
+  for (sys_days day = china_day(from); day <= china_day(to - seconds{1}); day += days{1}) {
+    if (!is_working_day(day)) {
+      if (++idle > kMaxDaysWithoutWork) break;
+      continue;
+    }
+    idle = 0;
+    for (const WorkingWindow& w : working_hours()) {
+      const Timestamp begin = std::max(from, china_midnight(day) + w.begin);
+      const Timestamp end = std::min(to, china_midnight(day) + w.end);
+      if (end > begin) total += end - begin;
+    }
+  }
+  return total;
+}
+
+Timestamp Calendar::after_working_time(Timestamp from, seconds amount) const {
+  return walk_working_time(*this, from, amount);
 }
 
 bool Calendar::provisional(Timestamp from, Timestamp to) const {

@@ -6,6 +6,8 @@
 #include <array>
 #include <string>
 
+#include "deadline_carry.hpp"
+
 namespace escalator::lifecycle::decisions {
 
 // How a refusal names a state: the names of docs/lifecycle.md.
@@ -184,41 +186,6 @@ Timestamp reply_deadline(const Scratch& s) {
   return s.in.current.reply_by.value_or(s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within));
 }
 
-using std::chrono::days;
-using std::chrono::floor;
-
-std::chrono::sys_days day_of(Timestamp t) { return floor<days>(t + kChinaOffset); }
-
-// Suspension stops the clock in whole working days: the time suspended that
-// fell on working days, rounded down to days. A day-based deadline (at
-// midnight) moves by that many working days and still ends at midnight; one at
-// another time of day keeps its time of day. Short suspensions move nothing, so
-// suspending is no way to buy hours, and a longer one never moves less.
-std::optional<Timestamp> paused(const Calendar& calendar, const std::optional<Timestamp>& deadline,
-                                Timestamp suspended_at, Timestamp resumed_at) {
-  if (!deadline || *deadline == Timestamp::max()) return deadline;
-  std::chrono::seconds working{0};
-  for (auto d = day_of(suspended_at); d <= day_of(resumed_at); d += days{1}) {
-    if (!calendar.is_working_day(d)) continue;
-    const Timestamp day_start = Timestamp{d} - kChinaOffset;
-    const Timestamp from = std::max(suspended_at, day_start);
-    const Timestamp to = std::min(resumed_at, day_start + days{1});
-    if (to > from) working += to - from;
-  }
-  const auto working_days = static_cast<int>(working / days{1});
-  if (working_days == 0) return deadline;
-  const Timestamp t = *deadline;
-  if (t == Timestamp{day_of(t)} - kChinaOffset) {
-    return calendar.deadline(t - std::chrono::seconds{1}, Duration{working_days, Duration::Unit::kWorkingDays});
-  }
-  Timestamp moved = t;
-  for (int left = working_days; left > 0;) {
-    moved += days{1};
-    if (calendar.is_working_day(day_of(moved))) --left;
-  }
-  return moved;
-}
-
 Error no_row_refusal(const DecisionContext& context, int command_kind,
                      const std::vector<LifecycleState>& accepting) {
   std::string expected = std::string("Expected to ") + kVerbs[command_kind] + " case " +
@@ -343,13 +310,16 @@ void hand_over_ownership(Scratch& s, const cmd::HandOver& c) {
 
 void suspend_case(Scratch& s, const cmd::Suspend& c) { emit(s, ev::CaseSuspended{c.reason}); }
 
+// Each deadline gets back the time it had left when the case was suspended.
 void resume_case(Scratch& s, const cmd::Resume&) {
   const auto& k = s.in.current;
   const Timestamp since = k.suspended_at.value_or(s.in.now);
   const auto& cal = s.in.calendar;
-  emit(s, ev::CaseResumed{paused(cal, k.accept_by, since, s.in.now),
-                          paused(cal, k.resolve_by, since, s.in.now),
-                          paused(cal, k.reply_by, since, s.in.now)});
+  const auto carry = [&](const std::optional<Timestamp>& deadline, DeadlineKind kind) {
+    return carry_deadline(deadline, deadline_unit(s.in.workflow, k.step, kind), cal, since, cal, s.in.now);
+  };
+  emit(s, ev::CaseResumed{carry(k.accept_by, DeadlineKind::kAccept), carry(k.resolve_by, DeadlineKind::kResolve),
+                          carry(k.reply_by, DeadlineKind::kReply)});
 }
 
 void record_extension_request(Scratch& s, const cmd::RequestExtension& c) {

@@ -209,3 +209,35 @@ TEST_CASE("WarningBeforeANeverDueDeadlineNeverComes") {
   CHECK(no_work.before(kEndOfFriday, Duration{1, kWorkingHours}) == Timestamp::min());
   CHECK(no_work.before(kEndOfFriday, Duration{1, kWorkingDays}) == Timestamp::min());
 }
+
+TEST_CASE("WorkingTimeCountsOnlyOfficeHoursOnWorkingDays") {
+  const WeekdayCalendar calendar({sys_days{2025y / October / 1}});
+  // Tuesday 10:00 to 15:00: two hours before lunch, an hour and a half after.
+  CHECK(calendar.working_time(cst(2025, 9, 30, 10), cst(2025, 9, 30, 15)) == hours{3} + minutes{30});
+  // Over a night, a holiday (Wednesday) and into Thursday morning.
+  CHECK(calendar.working_time(cst(2025, 9, 30, 17), cst(2025, 10, 2, 10)) == hours{1} + minutes{30});
+  // A whole working week is five days of seven hours, whatever hour it starts.
+  CHECK(calendar.working_time(cst(2025, 10, 6, 0), cst(2025, 10, 13, 0)) == hours{35});
+  CHECK(calendar.working_time(cst(2025, 10, 4, 0), cst(2025, 10, 6, 0)) == seconds{0});
+  CHECK(calendar.working_time(cst(2025, 9, 30, 15), cst(2025, 9, 30, 10)) == seconds{0});
+  // Never due is not a span to walk.
+  CHECK(calendar.working_time(cst(2025, 9, 30, 17), Timestamp::max()) > hours{7 * 200 * 100});
+}
+
+TEST_CASE("WorkingTimeWalkedForwardIsWhatWorkingTimeMeasures") {
+  const WeekdayCalendar calendar({sys_days{2025y / October / 1}});
+  CHECK(format_time(calendar.after_working_time(cst(2025, 9, 30, 17), hours{1} + minutes{30})) ==
+        "2025-10-02T10:00:00+08:00");
+  // Using the afternoon up exactly ends at its close, not the next morning.
+  CHECK(format_time(calendar.after_working_time(cst(2025, 9, 30, 13), hours{4})) ==
+        "2025-09-30T17:30:00+08:00");
+  CHECK(calendar.after_working_time(cst(2025, 9, 30, 13), seconds{0}) == cst(2025, 9, 30, 13));
+  for (const Timestamp from : {cst(2025, 9, 29, 8), cst(2025, 9, 30, 12, 15), cst(2025, 10, 4, 23)}) {
+    for (const int minutes_of_work : {1, 90, 420, 421, 3000}) {
+      const Timestamp end = calendar.after_working_time(from, minutes{minutes_of_work});
+      CHECK(calendar.working_time(from, end) == minutes{minutes_of_work});
+    }
+  }
+  const NoWorkCalendar idle;
+  CHECK(idle.after_working_time(cst(2025, 9, 30, 13), hours{1}) == Timestamp::max());
+}

@@ -165,31 +165,38 @@ TEST_CASE("StatesAcceptingListsStatesInOrder") {
                                     LifecycleState::kAccepted, LifecycleState::kSuspended});
 }
 
-TEST_CASE("ResumeMovesDeadlinesByTheWorkingDaysSuspended") {
+TEST_CASE("ResumeGivesEachDeadlineTheTimeItHadLeft") {
   Fixture f;
   CaseState k = f.case_in(LifecycleState::kSuspended);
   k.suspended_from = LifecycleState::kAccepted;
-  k.resolve_by = at("2025-11-15T00:00:00+08:00");  // end of Friday: a day-based deadline
-  k.reply_by = at("2025-11-14T15:00:00+08:00");    // an hour-based one keeps its time of day
+  k.resolve_by = at("2025-11-15T00:00:00+08:00");  // the close of Friday: counted in working days
+  k.reply_by = at("2025-11-14T15:00:00+08:00");    // another time of day keeps its time of day
 
-  SUBCASE("across a weekend only the working days count") {
-    k.suspended_at = at("2025-11-14T10:00:00+08:00");  // Friday: 14 hours
-    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-17T10:00:00+08:00");  // Monday: 10 hours
+  SUBCASE("across a weekend only working hours count") {
+    // Friday 10:00: six working hours left of Friday, three and a half before 15:00.
+    k.suspended_at = at("2025-11-14T10:00:00+08:00");
+    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-17T10:00:00+08:00");
     REQUIRE(resumed.has_value());
     const auto& e = std::get<ev::CaseResumed>(resumed->at(0));
-    CHECK(e.resolve_by == at("2025-11-18T00:00:00+08:00"));  // one working day: Monday
+    CHECK(e.resolve_by == at("2025-11-18T00:00:00+08:00"));
     CHECK(e.reply_by == at("2025-11-17T15:00:00+08:00"));
   }
-  SUBCASE("less than a working day suspended moves nothing, even across midnight") {
-    k.suspended_at = at("2025-11-13T23:59:00+08:00");
-    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-14T00:01:00+08:00");
+  SUBCASE("a working day suspended from its start to its close is given back whole") {
+    k.suspended_at = at("2025-11-11T09:00:00+08:00");  // Tuesday
+    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-11T17:30:00+08:00");
+    REQUIRE(resumed.has_value());
+    CHECK(std::get<ev::CaseResumed>(resumed->at(0)).resolve_by == at("2025-11-18T00:00:00+08:00"));
+  }
+  SUBCASE("time outside working hours is given back as nothing") {
+    k.suspended_at = at("2025-11-13T17:30:00+08:00");
+    auto resumed = f.decide(k, cmd::Resume{}, "2025-11-14T09:00:00+08:00");
     REQUIRE(resumed.has_value());
     const auto& e = std::get<ev::CaseResumed>(resumed->at(0));
     CHECK(e.resolve_by == k.resolve_by);
     CHECK(e.reply_by == k.reply_by);
   }
   SUBCASE("a longer suspension never moves deadlines less") {
-    k.suspended_at = at("2025-11-11T09:00:00+08:00");  // Tuesday
+    k.suspended_at = at("2025-11-11T09:00:00+08:00");  // Tuesday: 28 working hours left
     std::optional<Timestamp> last = k.resolve_by;
     for (const char* resumed_at : {"2025-11-12T08:59:59+08:00", "2025-11-12T09:00:00+08:00",
                                    "2025-11-13T12:00:00+08:00", "2025-11-14T09:00:00+08:00",
@@ -200,13 +207,28 @@ TEST_CASE("ResumeMovesDeadlinesByTheWorkingDaysSuspended") {
       CHECK(*moved >= *last);
       last = moved;
     }
-    // 96 working hours (Tuesday 09:00 to Monday 09:00): four days after Friday.
+    // From Monday: Monday to Thursday.
     CHECK(*last == at("2025-11-21T00:00:00+08:00"));
   }
-  SUBCASE("over a weekend alone nothing moves") {
+  SUBCASE("a deadline already passed when suspended stays where it was") {
     k.suspended_at = at("2025-11-15T10:00:00+08:00");  // Saturday
     auto resumed = f.decide(k, cmd::Resume{}, "2025-11-17T08:00:00+08:00");
     REQUIRE(resumed.has_value());
     CHECK(std::get<ev::CaseResumed>(resumed->at(0)).resolve_by == k.resolve_by);
   }
+}
+
+TEST_CASE("ResumeGivesAnHourDeadlineThePlainTimeItHadLeft") {
+  Fixture f;
+  Workflow alarm = f.workflow;  // a step whose deadline runs in plain hours, as a device alarm's does
+  alarm.steps.at(0).resolve_within = Duration{2, Duration::Unit::kHours};
+  CaseState k = f.case_in(LifecycleState::kSuspended);
+  k.suspended_from = LifecycleState::kAccepted;
+  k.suspended_at = at("2025-11-14T22:00:00+08:00");  // Friday night, an hour and a quarter left
+  k.resolve_by = at("2025-11-14T23:15:00+08:00");
+  auto resumed = lifecycle::decide(lifecycle::DecisionContext{k, true, alarm, *f.calendar, *f.directory,
+                                                              at("2025-11-16T03:00:00+08:00"), "key"},
+                                   cmd::Resume{});
+  REQUIRE(resumed.has_value());
+  CHECK(std::get<ev::CaseResumed>(resumed->at(0)).resolve_by == at("2025-11-16T04:15:00+08:00"));
 }

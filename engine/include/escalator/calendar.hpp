@@ -66,6 +66,16 @@ class Calendar {
   // of zero or less; Timestamp::min() (already past) when the walk finds no
   // room within ten years; `due` unchanged when it is Timestamp::max().
   Timestamp before(Timestamp due, const Duration& d) const;
+
+  // The working time from `from` to `to`: the part of that span inside working
+  // hours on working days. Zero when `to` is not after `from`; a span reaching
+  // more than ten years without a working day counts only what came before.
+  std::chrono::seconds working_time(Timestamp from, Timestamp to) const;
+  // The instant `amount` of working time after `from`, walked through working
+  // hours; `from` itself for zero or less. A walk that uses a window up exactly
+  // ends at the window's close (17:30), not at the next one's start.
+  // Timestamp::max() when no working day comes within ten years.
+  Timestamp after_working_time(Timestamp from, std::chrono::seconds amount) const;
 };
 
 }  // namespace escalator

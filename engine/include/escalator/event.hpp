@@ -141,8 +141,8 @@ struct CaseSuspended {
   static constexpr EventType kType = EventType::kCaseSuspended;
   std::string reason;
 };
-// Deadlines that ran before the suspension start again, moved later by the
-// time spent suspended.
+// Deadlines that ran before the suspension start again, each with the time it
+// had left when the case was suspended (docs/calendar.md, "Time left").
 struct CaseResumed {
   static constexpr EventType kType = EventType::kCaseResumed;
   std::optional<Timestamp> accept_by;
