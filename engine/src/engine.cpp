@@ -230,6 +230,7 @@ struct Engine::Impl {
     for (auto& payload : *payloads) {
       events.push_back(Event{next.version + 1, now, command.actor, command.idempotency_key, ref,
                              std::move(payload)});
+      events.back().provisional = counted_provisionally(*options.calendar, events.back());
       if (auto applied = apply(next, events.back()); !applied) {
         return fail(ErrorCode::kInternal, "Applying a decided event failed: " + applied.error().message);
       }

@@ -486,6 +486,7 @@ EventJson event_to_json(const Event& event) {
   writer("actor", event.actor);
   writer("key", event.idempotency_key);
   writer("workflow", event.workflow);
+  if (event.provisional) json["provisional"] = true;
   json["data"] = payload_to_json(event.payload);
   return json;
 }
@@ -505,6 +506,9 @@ Result<Event> event_from_json(const EventJson& json) {
   reader("actor", event.actor);
   reader("key", event.idempotency_key);
   reader("workflow", event.workflow);
+  std::optional<bool> provisional;
+  reader("provisional", provisional);
+  event.provisional = provisional.value_or(false);
   if (error) return tl::unexpected(std::move(*error));
 
   auto payload = blank_payload(type_name);
@@ -558,6 +562,7 @@ std::string to_json(const Event& event) {
   writer("actor", event.actor);
   writer("key", event.idempotency_key);
   writer("workflow", event.workflow);
+  if (event.provisional) writer("provisional", true);
   text.key("data");
   text.begin_object();
   std::visit([&](const auto& p) { fields(writer, p); }, event.payload);

@@ -64,6 +64,53 @@ std::vector<PendingTimer> pending_timers(const CaseState& k, const Workflow* wor
   return timers;
 }
 
+namespace {
+
+void add_if_set(const std::optional<Timestamp>& due, std::vector<Timestamp>& out) {
+  if (due) out.push_back(*due);
+}
+
+// The deadlines an event sets or carries on; past instants it names (the due
+// time of a warning or an overdue mark) are not counted by it.
+void deadlines_in(const ev::StepAssignment& to, std::vector<Timestamp>& out) { out.push_back(to.accept_by); }
+void deadlines_in(const ev::CaseOpened& e, std::vector<Timestamp>& out) { out.push_back(e.reply_by); }
+void deadlines_in(const ev::CaseDispatched& e, std::vector<Timestamp>& out) { deadlines_in(e.to, out); }
+void deadlines_in(const ev::CaseEscalated& e, std::vector<Timestamp>& out) { deadlines_in(e.to, out); }
+void deadlines_in(const ev::CaseAccepted& e, std::vector<Timestamp>& out) { out.push_back(e.resolve_by); }
+void deadlines_in(const ev::FollowUpStarted& e, std::vector<Timestamp>& out) { out.push_back(e.rating_by); }
+void deadlines_in(const ev::CaseSentBack& e, std::vector<Timestamp>& out) {
+  deadlines_in(e.to, out);
+  out.push_back(e.reply_by);
+}
+void deadlines_in(const ev::CaseReopened& e, std::vector<Timestamp>& out) {
+  deadlines_in(e.to, out);
+  out.push_back(e.reply_by);
+}
+void deadlines_in(const ev::CaseReplied& e, std::vector<Timestamp>& out) { add_if_set(e.follow_up_by, out); }
+void deadlines_in(const ev::CaseUrged& e, std::vector<Timestamp>& out) {
+  add_if_set(e.accept_by, out);
+  add_if_set(e.resolve_by, out);
+}
+void deadlines_in(const ev::CaseResumed& e, std::vector<Timestamp>& out) {
+  add_if_set(e.accept_by, out);
+  add_if_set(e.resolve_by, out);
+  add_if_set(e.reply_by, out);
+}
+void deadlines_in(const ev::ExtensionDecided& e, std::vector<Timestamp>& out) {
+  add_if_set(e.resolve_by, out);
+  add_if_set(e.reply_by, out);
+}
+void deadlines_in(const auto&, std::vector<Timestamp>&) {}
+
+}  // namespace
+
+bool counted_provisionally(const Calendar& calendar, const Event& event) {
+  std::vector<Timestamp> deadlines;
+  std::visit([&](const auto& e) { deadlines_in(e, deadlines); }, event.payload);
+  return std::any_of(deadlines.begin(), deadlines.end(),
+                     [&](Timestamp due) { return due > event.time && calendar.provisional(event.time, due); });
+}
+
 Command timer_command(const PendingTimer& timer) {
   const RunningDeadline& d = timer.deadline;
   Command c;

@@ -9,6 +9,7 @@
 #include "escalator/calendar.hpp"
 #include "escalator/case.hpp"
 #include "escalator/command.hpp"
+#include "escalator/event.hpp"
 #include "escalator/timer.hpp"
 #include "escalator/workflow.hpp"
 
@@ -23,6 +24,10 @@ std::vector<RunningDeadline> running_deadlines(const CaseState& state);
 // `workflow` null: timeouts only.
 std::vector<PendingTimer> pending_timers(const CaseState& state, const Workflow* workflow,
                                          const Calendar& calendar);
+
+// Whether a deadline the event sets (or carries on) was counted over a day
+// the calendar only guesses (a year with no notice): Event::provisional.
+bool counted_provisionally(const Calendar& calendar, const Event& event);
 
 // The command a timer sends. Its idempotency key names the kind, the deadline
 // and the case version, so the same timer firing twice is one command.

@@ -436,3 +436,24 @@ TEST_CASE("LimitsATimerRoundCannotWorkWithAreRefusedAtOpen") {
   CHECK(refused.error().message == "working_hours: none given");
 }
 
+
+TEST_CASE("AnEventWhoseDeadlineReachesAYearWithoutANoticeSaysItIsProvisional") {
+  Harness h(0);  // the shipped calendar: notices up to 2026
+  const auto known = h.send("", "GD-2025", Harness::leak()).get();
+  REQUIRE(known.has_value());
+  CHECK_FALSE(known->events.front().provisional);
+
+  // Fifteen working days from 21 December 2026 reach into January 2027.
+  h.clock->set(at("2026-12-21T10:00:00+08:00"));
+  const auto late = h.send("", "GD-2026", Harness::leak()).get();
+  REQUIRE(late.has_value());
+  const Event& opened = late->events.front();
+  CHECK(std::get<ev::CaseOpened>(opened.payload).reply_by > at("2027-01-01T00:00:00+08:00"));
+  CHECK(opened.provisional);
+  CHECK(to_json(opened).find(R"("provisional":true)") != std::string::npos);
+  // Its accept deadline, the next working day, is counted on the notice.
+  const auto dispatched = h.send(late->case_id, "d", cmd::Dispatch{}).get();
+  REQUIRE(dispatched.has_value());
+  CHECK_FALSE(dispatched->events.front().provisional);
+  CHECK((*h.engine->history(late->case_id))[0].provisional);
+}

@@ -393,4 +393,19 @@ TEST_CASE("InvalidUtf8IsReplacedAsNlohmannReplacesIt") {
   }
 }
 
+TEST_CASE("AProvisionalEventSaysSoBeforeItsDataAndReadsBack") {
+  Event event{.seq = 2, .time = kT0, .actor = "dispatcher", .idempotency_key = "d",
+              .workflow = {"property-first", 1}, .payload = ev::CaseAccepted{"u", kT0 + 24h}};
+  CHECK(to_json(event).find("provisional") == std::string::npos);
+  event.provisional = true;
+  const std::string text = to_json(event);
+  CHECK(text.find(R"("workflow":{"id":"property-first","version":1},"provisional":true,"data":)") !=
+        std::string::npos);
+  CHECK(text == nlohmann_text(event_to_json(event)));
+  const Result<Event> back = read_text(text);
+  REQUIRE(back.has_value());
+  CHECK(back->provisional);
+  CHECK_FALSE(read_text(to_json(event_with(ev::CaseAccepted{"u", kT0})))->provisional);
+}
+
 }  // namespace escalator

@@ -229,6 +229,10 @@ struct Event {
   std::string idempotency_key;  // of the command that produced it
   WorkflowRef workflow;
   EventPayload payload;
+  // A deadline this event sets reaches into a year with no official notice and
+  // was counted Monday to Friday (docs/calendar.md): it may move when the
+  // notice comes out. In JSON only when true.
+  bool provisional = false;
 };
 
 EventType event_type(const EventPayload& payload);
@@ -237,7 +241,8 @@ std::string_view event_type_name(EventType type);
 
 // The event as one JSON object:
 // {"seq":1,"time":"...","type":"CaseOpened","actor":"...","key":"...",
-//  "workflow":{"id":"...","version":1},"data":{...}}
+//  "workflow":{"id":"...","version":1},"data":{...}}, with "provisional":true
+// before "data" when the event says so.
 std::string to_json(const Event& event);
 // Only the "data" part, as JSON.
 std::string payload_json(const EventPayload& payload);
