@@ -96,6 +96,7 @@ struct Checker {
     required("unit", c.unit);
     required_text("answer", c.answer);
   }
+  void operator()(const cmd::RecomputeDeadlines& c) { required_text("calendar", c.calendar); }
   template <class Other>
   void operator()(const Other&) {}
 };

@@ -44,6 +44,7 @@ constexpr const char* kVerbs[] = {
     "take a co-handler's reply to",
     "raise a warning on",
     "time out the follow-up of",
+    "recompute the deadlines of",
 };
 static_assert(std::size(kVerbs) == kCommandKindCount, "a verb for every command");
 
@@ -389,6 +390,10 @@ void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c) {
 }
 void mark_overdue(Scratch& s, const cmd::FollowUpTimeout& c) {
   emit(s, ev::OverdueMarked{DeadlineKind::kFollowUp, c.due});
+}
+
+void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c) {
+  emit(s, ev::DeadlinesRecomputed{c.calendar, c.accept_by, c.resolve_by, c.reply_by, c.rating_by, c.follow_up_by});
 }
 
 void raise_warning(Scratch& s, const cmd::RaiseWarning& c) { emit(s, ev::WarningRaised{c.kind, c.due}); }

@@ -214,6 +214,14 @@ void fields(auto& io, Is<ev::WarningRaised> auto& e) {
   io("kind", e.kind);
   io("due", e.due);
 }
+void fields(auto& io, Is<ev::DeadlinesRecomputed> auto& e) {
+  io("calendar", e.calendar);
+  io("accept_by", e.accept_by);
+  io("resolve_by", e.resolve_by);
+  io("reply_by", e.reply_by);
+  io("rating_by", e.rating_by);
+  io("follow_up_by", e.follow_up_by);
+}
 
 class Writer {
  public:

@@ -88,6 +88,7 @@ ESCALATOR_ACTION(route_unresolved);
 ESCALATOR_ACTION(mark_overdue);
 ESCALATOR_ACTION(rate_no_answer);
 ESCALATOR_ACTION(raise_warning);
+ESCALATOR_ACTION(recompute_deadlines);
 
 ESCALATOR_GUARD(routing_is_valid);
 ESCALATOR_GUARD(is_step_visited);
@@ -109,6 +110,7 @@ ESCALATOR_GUARD(reply_stands);
 ESCALATOR_GUARD(is_pending_co_handler);
 ESCALATOR_GUARD(unresolved_moves_on);
 ESCALATOR_GUARD(warning_is_due);
+ESCALATOR_GUARD(moves_running_deadlines);
 
 #undef ESCALATOR_ACTION
 #undef ESCALATOR_GUARD
@@ -150,7 +152,7 @@ template <class... Rows>
 struct StayTable {};
 
 using cmd::CoHandlerReply, cmd::DecideExtension, cmd::FollowUpTimeout, cmd::HandOver, cmd::RaiseWarning,
-    cmd::ReplyTimeout, cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
+    cmd::RecomputeDeadlines, cmd::ReplyTimeout, cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
 constexpr auto kNew = LifecycleState::kNew;
 constexpr auto kDispatched = LifecycleState::kDispatched;
 constexpr auto kAccepted = LifecycleState::kAccepted;
@@ -165,10 +167,12 @@ using InPlaceTable = StayTable<
   Stay<kNew,            HandOver,          hand_over_ownership,         is_new_owner>,
   Stay<kNew,            ReplyTimeout,      mark_overdue,                timer_is_current>,
   Stay<kNew,            RaiseWarning,      raise_warning,               warning_is_due>,
+  Stay<kNew,            RecomputeDeadlines, recompute_deadlines,        moves_running_deadlines>,
   Stay<kDispatched,     Urge,              record_urge,                 none>,
   Stay<kDispatched,     HandOver,          hand_over_ownership,         is_new_owner>,
   Stay<kDispatched,     ReplyTimeout,      mark_overdue,                timer_is_current>,
   Stay<kDispatched,     RaiseWarning,      raise_warning,               warning_is_due>,
+  Stay<kDispatched,     RecomputeDeadlines, recompute_deadlines,        moves_running_deadlines>,
   Stay<kAccepted,       CoHandlerReply,    record_co_handler_reply,     is_pending_co_handler>,
   Stay<kAccepted,       Urge,              record_urge,                 none>,
   Stay<kAccepted,       HandOver,          hand_over_ownership,         is_new_owner>,
@@ -177,9 +181,12 @@ using InPlaceTable = StayTable<
   Stay<kAccepted,       ResolveTimeout,    mark_overdue,                timer_is_current_and_stays>,
   Stay<kAccepted,       ReplyTimeout,      mark_overdue,                timer_is_current>,
   Stay<kAccepted,       RaiseWarning,      raise_warning,               warning_is_due>,
+  Stay<kAccepted,       RecomputeDeadlines, recompute_deadlines,        moves_running_deadlines>,
   Stay<kReplied,        FollowUpTimeout,   mark_overdue,                timer_is_current>,
   Stay<kReplied,        RaiseWarning,      raise_warning,               warning_is_due>,
+  Stay<kReplied,        RecomputeDeadlines, recompute_deadlines,        moves_running_deadlines>,
   Stay<kAwaitingRating, RaiseWarning,      raise_warning,               warning_is_due>,
+  Stay<kAwaitingRating, RecomputeDeadlines, recompute_deadlines,        moves_running_deadlines>,
   Stay<kSuspended,      Urge,              record_urge,                 none>,
   Stay<kSuspended,      HandOver,          hand_over_ownership,         is_new_owner>>;
 // clang-format on

@@ -146,6 +146,7 @@ constexpr std::string_view name_of(std::type_identity<cmd::RatingTimeout>) {
 constexpr std::string_view name_of(std::type_identity<cmd::CoHandlerReply>) { return "co_handler_reply"; }
 constexpr std::string_view name_of(std::type_identity<cmd::RaiseWarning>) { return "raise_warning"; }
 constexpr std::string_view name_of(std::type_identity<cmd::FollowUpTimeout>) { return "follow_up_timeout"; }
+constexpr std::string_view name_of(std::type_identity<cmd::RecomputeDeadlines>) { return "recompute_deadlines"; }
 
 template <std::size_t... I>
 constexpr std::array<std::string_view, sizeof...(I)> command_names(std::index_sequence<I...>) {
@@ -243,6 +244,7 @@ std::string_view event_type_name(EventType type) {
     case EventType::kParkedForDispatcher: return "ParkedForDispatcher";
     case EventType::kCoHandlerReplied: return "CoHandlerReplied";
     case EventType::kPersonalDataErased: return "PersonalDataErased";
+    case EventType::kDeadlinesRecomputed: return "DeadlinesRecomputed";
   }
   return "Unknown";
 }

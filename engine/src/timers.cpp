@@ -100,6 +100,12 @@ void deadlines_in(const ev::ExtensionDecided& e, std::vector<Timestamp>& out) {
   add_if_set(e.resolve_by, out);
   add_if_set(e.reply_by, out);
 }
+void deadlines_in(const ev::DeadlinesRecomputed& e, std::vector<Timestamp>& out) {
+  for (const auto* due : {&e.accept_by, &e.resolve_by, &e.reply_by, &e.rating_by, &e.follow_up_by}) {
+    add_if_set(*due, out);
+  }
+}
+// Every other event sets no deadline.
 void deadlines_in(const auto&, std::vector<Timestamp>&) {}
 
 }  // namespace

@@ -232,3 +232,27 @@ TEST_CASE("ResumeGivesAnHourDeadlineThePlainTimeItHadLeft") {
   REQUIRE(resumed.has_value());
   CHECK(std::get<ev::CaseResumed>(resumed->at(0)).resolve_by == at("2025-11-16T04:15:00+08:00"));
 }
+
+TEST_CASE("ARecomputationMovesOnlyDeadlinesThatRun") {
+  Fixture f;
+  CaseState k = f.case_in(LifecycleState::kAccepted);
+  k.resolve_by = at("2025-11-15T00:00:00+08:00");
+  k.reply_by = at("2025-12-03T00:00:00+08:00");
+  cmd::RecomputeDeadlines moved{"new", std::nullopt, at("2025-11-18T00:00:00+08:00")};
+  auto decided = f.decide(k, moved);
+  REQUIRE(decided.has_value());
+  const auto& e = std::get<ev::DeadlinesRecomputed>(decided->at(0));
+  CHECK(e.calendar == "new");
+  CHECK(e.resolve_by == moved.resolve_by);
+  CHECK_FALSE(e.reply_by.has_value());
+
+  // The accept deadline stopped when the case was accepted.
+  moved.accept_by = at("2025-11-13T00:00:00+08:00");
+  auto refused = f.decide(k, moved);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "Expected the accept deadline of case " + k.id +
+                                       " to be running to recompute it, but it is not");
+  auto empty = f.decide(k, cmd::RecomputeDeadlines{"new"});
+  REQUIRE_FALSE(empty.has_value());
+  CHECK(empty.error().code == ErrorCode::kFailedPrecondition);
+}

@@ -129,7 +129,7 @@ TEST_CASE("CommandNamesFollowTheVariantOrder") {
       "suspend",      "resume",            "request_extension", "decide_extension", "follow_up",
       "rate",         "reopen",            "withdraw",         "merge",         "close",
       "accept_timeout", "resolve_timeout", "reply_timeout",    "rating_timeout", "co_handler_reply",
-      "raise_warning",  "follow_up_timeout"};
+      "raise_warning",  "follow_up_timeout", "recompute_deadlines"};
   REQUIRE(std::size(expected) == static_cast<std::size_t>(kCommandKindCount));
   for (int i = 0; i < kCommandKindCount; ++i) {
     CHECK(command_name(i) == expected[i]);
@@ -155,17 +155,18 @@ TEST_CASE("EventTypeNamesCoverAssignedAndReservedIds") {
   CHECK(event_type_name(EventType::kCoHandlerReplied) == "CoHandlerReplied");
   CHECK(event_type_name(EventType::kPersonalDataErased) == "PersonalDataErased");
   CHECK(event_type_name(static_cast<EventType>(0)) == "Unknown");
-  CHECK(event_type_name(static_cast<EventType>(26)) == "Unknown");
+  CHECK(event_type_name(EventType::kDeadlinesRecomputed) == "DeadlinesRecomputed");
+  CHECK(event_type_name(static_cast<EventType>(27)) == "Unknown");
 }
 
 TEST_CASE("EveryAssignedEventIdHasADistinctName") {
   std::set<std::string_view> names;
-  for (int id = 1; id <= 25; ++id) {
+  for (int id = 1; id <= 26; ++id) {
     const std::string_view name = event_type_name(static_cast<EventType>(id));
     CHECK(name != "Unknown");
     names.insert(name);
   }
-  CHECK(names.size() == 25);
+  CHECK(names.size() == 26);
 }
 
 namespace {

@@ -62,7 +62,8 @@ CommandPayload sample_command(int kind, const std::string& other_case) {
     case 23: return cmd::RatingTimeout{};
     case 24: return cmd::CoHandlerReply{"yangguang.office", Outcome::kResolved, "社区已协调"};
     case 25: return cmd::RaiseWarning{};
-    default: return cmd::FollowUpTimeout{};
+    case 26: return cmd::FollowUpTimeout{};
+    default: return cmd::RecomputeDeadlines{"sample"};
   }
 }
 
@@ -77,6 +78,14 @@ void aim_timeout(CommandPayload& command, const CaseState& k, Timestamp& now) {
   if (auto* c = std::get_if<cmd::ReplyTimeout>(&command)) aim(c->due, k.reply_by);
   if (auto* c = std::get_if<cmd::RatingTimeout>(&command)) aim(c->due, k.rating_by);
   if (auto* c = std::get_if<cmd::FollowUpTimeout>(&command)) aim(c->due, k.follow_up_by);
+  // A recomputation moves every running deadline a day later.
+  if (auto* c = std::get_if<cmd::RecomputeDeadlines>(&command)) {
+    for (auto [kind, field] : {std::pair{DeadlineKind::kAccept, &c->accept_by}, std::pair{DeadlineKind::kResolve, &c->resolve_by},
+                               std::pair{DeadlineKind::kReply, &c->reply_by}, std::pair{DeadlineKind::kRating, &c->rating_by},
+                               std::pair{DeadlineKind::kFollowUp, &c->follow_up_by}}) {
+      if (const auto due = running_deadline(k, kind)) *field = *due + std::chrono::days{1};
+    }
+  }
   // A warning is walked a second before the first deadline running in the case.
   if (auto* c = std::get_if<cmd::RaiseWarning>(&command)) {
     for (const DeadlineKind kind : {DeadlineKind::kAccept, DeadlineKind::kResolve, DeadlineKind::kReply,

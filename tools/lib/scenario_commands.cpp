@@ -71,7 +71,32 @@ const std::set<std::string> kVerbs = {
     "urge", "hand_over", "suspend", "resume", "request_extension", "decide_extension",
     "follow_up", "rate", "reopen", "withdraw", "merge", "close", "accept_timeout",
     "resolve_timeout", "reply_timeout", "rating_timeout", "co_handler_reply", "raise_warning",
-    "follow_up_timeout"};
+    "follow_up_timeout", "recompute_deadlines"};
+
+// recompute_deadlines: the deadlines given, or, with none given, every running
+// one a day later (what a holiday extended by a day does).
+Result<cmd::RecomputeDeadlines> recomputation(const CommandSite& site, Args& a) {
+  cmd::RecomputeDeadlines c{a.text("calendar", "scenario")};
+  const std::pair<DeadlineKind, std::optional<Timestamp>*> fields[] = {
+      {DeadlineKind::kAccept, &c.accept_by}, {DeadlineKind::kResolve, &c.resolve_by},
+      {DeadlineKind::kReply, &c.reply_by}, {DeadlineKind::kRating, &c.rating_by},
+      {DeadlineKind::kFollowUp, &c.follow_up_by}};
+  bool given = false;
+  for (const auto& [kind, field] : fields) {
+    const std::string text = a.text(std::string(to_string(kind)) + "_by");
+    if (text.empty()) continue;
+    auto at = parse_time(text);
+    if (!at) return tl::unexpected(at.error());
+    *field = *at;
+    given = true;
+  }
+  if (!given && site.state) {
+    for (const auto& [kind, field] : fields) {
+      if (const auto running = running_deadline(*site.state, kind)) *field = *running + std::chrono::days{1};
+    }
+  }
+  return c;
+}
 
 }  // namespace
 
@@ -161,6 +186,10 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
     auto due = due_of(site, kind, a);
     if (!due) return tl::unexpected(due.error());
     c.payload = cmd::RaiseWarning{kind, *due};
+  } else if (verb == "recompute_deadlines") {
+    auto recomputed = recomputation(site, a);
+    if (!recomputed) return tl::unexpected(recomputed.error());
+    c.payload = std::move(*recomputed);
   } else if (verb == "close") {
     c.payload = cmd::Close{a.text("note")};
   } else if (verb == "accept_timeout" || verb == "resolve_timeout" || verb == "reply_timeout" ||

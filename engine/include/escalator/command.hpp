@@ -136,6 +136,19 @@ struct RaiseWarning {
   Timestamp due;
 };
 
+// A new calendar took over (an imported notice, docs/calendar.md): the
+// running deadlines it moves, each given the time it had left. The engine
+// sends it when it brings cases up to an imported calendar and computes the
+// deadlines itself, since a decision sees one calendar and this one compares two.
+struct RecomputeDeadlines {
+  std::string calendar;  // the version taking over: Calendar::version()
+  std::optional<Timestamp> accept_by;
+  std::optional<Timestamp> resolve_by;
+  std::optional<Timestamp> reply_by;
+  std::optional<Timestamp> rating_by;
+  std::optional<Timestamp> follow_up_by;
+};
+
 }  // namespace cmd
 
 using CommandPayload =
@@ -144,7 +157,7 @@ using CommandPayload =
                  cmd::RequestExtension, cmd::DecideExtension, cmd::FollowUp, cmd::Rate, cmd::Reopen,
                  cmd::Withdraw, cmd::Merge, cmd::Close, cmd::AcceptTimeout, cmd::ResolveTimeout,
                  cmd::ReplyTimeout, cmd::RatingTimeout, cmd::CoHandlerReply,
-                 cmd::RaiseWarning, cmd::FollowUpTimeout>;
+                 cmd::RaiseWarning, cmd::FollowUpTimeout, cmd::RecomputeDeadlines>;
 
 inline constexpr int kCommandKindCount = std::variant_size_v<CommandPayload>;
 

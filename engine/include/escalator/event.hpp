@@ -53,6 +53,7 @@ enum class EventType : std::uint16_t {
   // In use.
   kWarningRaised = 21,        // 预逾期: a deadline is near (yellow)
   kCoHandlerReplied = 24,     // one co-handling unit's part of a joint reply (会签)
+  kDeadlinesRecomputed = 26,  // an imported calendar moved running deadlines
 };
 
 namespace ev {
@@ -212,6 +213,19 @@ struct WarningRaised {
   Timestamp due{};
 };
 
+// A calendar imported after the deadlines were set took over and moved them:
+// each deadline present is the one running after the event, given the time it
+// had left (docs/calendar.md, "Importing a notice").
+struct DeadlinesRecomputed {
+  static constexpr EventType kType = EventType::kDeadlinesRecomputed;
+  std::string calendar;  // the version that took over
+  std::optional<Timestamp> accept_by;
+  std::optional<Timestamp> resolve_by;
+  std::optional<Timestamp> reply_by;
+  std::optional<Timestamp> rating_by;
+  std::optional<Timestamp> follow_up_by;
+};
+
 }  // namespace ev
 
 using EventPayload =
@@ -220,7 +234,7 @@ using EventPayload =
                  ev::CaseHandedOver, ev::CaseSuspended, ev::CaseResumed, ev::ExtensionRequested,
                  ev::ExtensionDecided, ev::FollowUpStarted, ev::CaseRated, ev::CaseReopened,
                  ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked,
-                 ev::CoHandlerReplied, ev::WarningRaised>;
+                 ev::CoHandlerReplied, ev::WarningRaised, ev::DeadlinesRecomputed>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history
