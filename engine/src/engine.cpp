@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "appliers.hpp"
+#include "calendar_change.hpp"
 #include "case_id.hpp"
 #include "case_record.hpp"
 #include "command_check.hpp"
@@ -109,6 +110,8 @@ struct Engine::Impl {
   std::mutex outstanding_mutex;
   std::condition_variable all_answered;
   std::uint64_t outstanding = 0;
+
+  std::optional<CalendarRecount> recount;  // what open did for a calendar import
 
   Shard& shard_of(const std::string& case_id) {
     return *shards[std::hash<std::string>{}(case_id) % shards.size()];
@@ -487,6 +490,9 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   if (!options.calendar) options.calendar = shipped_calendar()->with_working_hours(options.config.working_hours);
   if (!options.directory) options.directory = sample_directory();
   if (!options.store) options.store = memory_store();
+  auto calendars = calendars_in_force(options.calendar, *options.store);
+  if (!calendars) return tl::unexpected(calendars.error());
+  options.calendar = calendars->current;
 
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
@@ -500,7 +506,13 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     if (impl->pool) strand.emplace(asio::make_strand(impl->pool->get_executor()));
     impl->shards.push_back(std::make_unique<Shard>(std::move(strand)));
   }
-  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+  auto engine = std::unique_ptr<Engine>(new Engine(std::move(impl)));
+  if (calendars->pending()) {
+    const auto& opened = engine->impl_->options;
+    engine->impl_->recount = bring_deadlines_up_to(*engine, *calendars, *opened.store, *opened.workflows,
+                                                   opened.clock->now());
+  }
+  return engine;
 }
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -569,32 +581,12 @@ std::vector<std::string> Engine::case_ids() const { return impl_->options.store-
 std::optional<Timestamp> Engine::next_timer() const { return impl_->options.store->next_timer(); }
 
 std::vector<Result<Decision>> Engine::fire_due_timers() {
-  const Timestamp now = impl_->options.clock->now();
-  CaseStore& store = *impl_->options.store;
-  if (auto begun = store.begin_timer_round(now); !begun) return {tl::unexpected(begun.error())};
-  std::vector<Result<Decision>> decided;
-  std::optional<PendingTimer> after;
-  // In chunks, each decided before the next is read: a storm of timers due at
-  // one moment (the morning after a long holiday) never fills the shards'
-  // queues ahead of the commands clients send meanwhile.
-  for (;;) {
-    const auto chunk = static_cast<std::size_t>(impl_->options.config.limits.timers_at_once);
-    auto due = store.timers_due(after, now, chunk);
-    if (!due) {
-      decided.push_back(tl::unexpected(due.error()));
-      break;
-    }
-    std::vector<std::future<Result<Decision>>> pending;
-    for (const auto& timer : *due) {
-      // A warning whose deadline has come too says nothing the timeout does not.
-      if (timer.warning && timer.deadline.due <= now) continue;
-      pending.push_back(submit(timer_command(timer)));
-    }
-    for (auto& f : pending) decided.push_back(f.get());
-    if (due->size() < chunk) break;
-    after = due->back();
-  }
-  return decided;
+  const auto chunk = static_cast<std::size_t>(impl_->options.config.limits.timers_at_once);
+  return fire_due(*this, *impl_->options.store, impl_->options.clock->now(), chunk);
 }
+
+std::shared_ptr<const Calendar> Engine::calendar() const { return impl_->options.calendar; }
+
+const std::optional<CalendarRecount>& Engine::calendar_recount() const { return impl_->recount; }
 
 }  // namespace escalator

@@ -42,6 +42,30 @@ class MemoryStore final : public CaseStore {
     return {writes_, writes_, 0, 0};
   }
 
+  Result<std::vector<CalendarImport>> calendar_imports() const override {
+    std::shared_lock lock(mutex_);
+    return calendar_imports_;
+  }
+  Result<void> add_calendar_import(const CalendarImport& import) override {
+    std::unique_lock lock(mutex_);
+    if (import.version != calendar_imports_.size() + 1) {
+      return fail(ErrorCode::kFailedPrecondition, "calendar import " + std::to_string(import.version) +
+                                                      ": the next version is " +
+                                                      std::to_string(calendar_imports_.size() + 1));
+    }
+    calendar_imports_.push_back(import);
+    return {};
+  }
+  Result<std::uint64_t> calendar_applied() const override {
+    std::shared_lock lock(mutex_);
+    return calendar_applied_;
+  }
+  Result<void> set_calendar_applied(std::uint64_t version) override {
+    std::unique_lock lock(mutex_);
+    calendar_applied_ = version;
+    return {};
+  }
+
  private:
   Result<void> store(const CaseWrite& write) {
     const auto& [case_id, events, snapshot, timers] = write;
@@ -96,6 +120,8 @@ class MemoryStore final : public CaseStore {
   std::unordered_map<std::string, StoredCase> cases_;
   std::unordered_map<std::string, std::string> by_external_id_;
   std::vector<std::string> order_;
+  std::vector<CalendarImport> calendar_imports_;
+  std::uint64_t calendar_applied_ = 0;
   std::uint64_t writes_ = 0;
   std::set<PendingTimer> timers_;
   std::unordered_map<std::string, std::vector<PendingTimer>> timers_of_case_;

@@ -216,6 +216,20 @@ std::shared_ptr<const OfficialCalendar> OfficialCalendar::with_working_hours(Wor
   return copy;
 }
 
+Result<std::shared_ptr<const OfficialCalendar>> OfficialCalendar::with_years(std::vector<CalendarYear> years,
+                                                                            const std::string& label) const {
+  for (const auto& kept : years_) {
+    const bool replaced = std::any_of(years.begin(), years.end(), [&](const auto& y) { return y.year == kept.year; });
+    if (!replaced) years.push_back(kept);
+  }
+  auto built = from_years(std::move(years));
+  if (!built) return tl::unexpected(built.error());
+  auto layered = std::shared_ptr<OfficialCalendar>(new OfficialCalendar(**built));
+  layered->working_hours_ = working_hours_;
+  layered->label_ = label;
+  return std::shared_ptr<const OfficialCalendar>(std::move(layered));
+}
+
 std::string OfficialCalendar::version() const {
   if (years_.empty()) return "official (no notices)";
   sys_days latest{};
@@ -223,7 +237,7 @@ std::string OfficialCalendar::version() const {
     for (const auto& n : y.notices) latest = std::max(latest, n.date);
   }
   return "official " + std::to_string(years_.front().year) + "-" + std::to_string(years_.back().year) + " (" +
-         iso(latest) + ")";
+         iso(latest) + ")" + (label_.empty() ? "" : " + " + label_);
 }
 
 Result<CalendarYear> read_calendar_file(const std::filesystem::path& file) {

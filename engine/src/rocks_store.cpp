@@ -26,6 +26,7 @@
 #include "event_json.hpp"
 #include "rocks_support.hpp"
 #include "store_records.hpp"
+#include "store_calendars.hpp"
 #include "store_timers.hpp"
 #include "store_layout.hpp"
 
@@ -84,7 +85,8 @@ class RocksStore final : public CaseStore {
         db_(*opened_.db),
         handles_(opened_.handles),
         statistics_(*opened_.statistics),
-        timers_(db_, family(layout::kTimers), family(layout::kMeta)) {}
+        timers_(db_, family(layout::kTimers), family(layout::kMeta)),
+        calendar_imports_(db_, family(layout::kMeta)) {}
 
   ~RocksStore() override {
     {
@@ -179,6 +181,11 @@ class RocksStore final : public CaseStore {
   Result<void> begin_timer_round(Timestamp now) override { return timers_.begin_round(now); }
 
   std::optional<Timestamp> next_timer() const override { return timers_.next(); }
+
+  Result<std::vector<CalendarImport>> calendar_imports() const override { return calendar_imports_.list(); }
+  Result<void> add_calendar_import(const CalendarImport& import) override { return calendar_imports_.add(import); }
+  Result<std::uint64_t> calendar_applied() const override { return calendar_imports_.applied(); }
+  Result<void> set_calendar_applied(std::uint64_t version) override { return calendar_imports_.set_applied(version); }
 
   StoreCounters counters() const override {
     return {writes_.load(), groups_.load(), statistics_.getTickerCount(rocksdb::WAL_FILE_SYNCED), bytes_.load()};
@@ -424,6 +431,7 @@ class RocksStore final : public CaseStore {
   const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;  // default first, then layout::Family order
   rocksdb::Statistics& statistics_;
   TimerIndex timers_;
+  StoredCalendarImports calendar_imports_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;

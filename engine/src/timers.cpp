@@ -117,6 +117,32 @@ bool counted_provisionally(const Calendar& calendar, const Event& event) {
                      [&](Timestamp due) { return due > event.time && calendar.provisional(event.time, due); });
 }
 
+std::vector<Result<Decision>> fire_due(Engine& engine, CaseStore& store, Timestamp now, std::size_t chunk) {
+  if (auto begun = store.begin_timer_round(now); !begun) return {tl::unexpected(begun.error())};
+  std::vector<Result<Decision>> decided;
+  std::optional<PendingTimer> after;
+  // In chunks, each decided before the next is read: a storm of timers due at
+  // one moment (the morning after a long holiday) never fills the shards'
+  // queues ahead of the commands clients send meanwhile.
+  for (;;) {
+    auto due = store.timers_due(after, now, chunk);
+    if (!due) {
+      decided.push_back(tl::unexpected(due.error()));
+      break;
+    }
+    std::vector<std::future<Result<Decision>>> pending;
+    for (const auto& timer : *due) {
+      // A warning whose deadline has come too says nothing the timeout does not.
+      if (timer.warning && timer.deadline.due <= now) continue;
+      pending.push_back(engine.submit(timer_command(timer)));
+    }
+    for (auto& f : pending) decided.push_back(f.get());
+    if (due->size() < chunk) break;
+    after = due->back();
+  }
+  return decided;
+}
+
 Command timer_command(const PendingTimer& timer) {
   const RunningDeadline& d = timer.deadline;
   Command c;

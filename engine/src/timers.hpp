@@ -9,6 +9,7 @@
 #include "escalator/calendar.hpp"
 #include "escalator/case.hpp"
 #include "escalator/command.hpp"
+#include "escalator/engine.hpp"
 #include "escalator/event.hpp"
 #include "escalator/timer.hpp"
 #include "escalator/workflow.hpp"
@@ -28,6 +29,10 @@ std::vector<PendingTimer> pending_timers(const CaseState& state, const Workflow*
 // Whether a deadline the event sets (or carries on) was counted over a day
 // the calendar only guesses (a year with no notice): Event::provisional.
 bool counted_provisionally(const Calendar& calendar, const Event& event);
+
+// Engine::fire_due_timers: every timer of `store` due at `now`, submitted to
+// `engine` `chunk` at a time.
+std::vector<Result<Decision>> fire_due(Engine& engine, CaseStore& store, Timestamp now, std::size_t chunk);
 
 // The command a timer sends. Its idempotency key names the kind, the deadline
 // and the case version, so the same timer firing twice is one command.

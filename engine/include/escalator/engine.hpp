@@ -46,12 +46,24 @@ struct Decision {
   bool duplicate = false;
 };
 
+// What Engine::open did to bring running deadlines up to a calendar imported
+// since they were set (docs/calendar.md, "Importing a notice").
+struct CalendarRecount {
+  std::uint64_t version = 0;          // the import now in force
+  std::string calendar;               // its Calendar::version()
+  std::uint64_t cases_checked = 0;    // cases with a running deadline
+  std::uint64_t cases_moved = 0;      // of those, the ones whose deadlines moved: a DeadlinesRecomputed each
+  std::vector<std::string> problems;  // cases not recomputed, and why; the next open tries again
+};
+
 struct EngineOptions {
   Config config;
   std::shared_ptr<const Clock> clock;             // required
   std::shared_ptr<Logger> logger;                 // null: log nothing
   std::shared_ptr<const WorkflowCatalog> workflows;  // null: builtin_workflows()
-  std::shared_ptr<const Calendar> calendar;          // null: shipped_calendar(), the official one
+  // null: shipped_calendar(), the official one. Either way, the calendar
+  // imports the store holds replace their years (they need an OfficialCalendar).
+  std::shared_ptr<const Calendar> calendar;
   std::shared_ptr<const OrgDirectory> directory;     // null: sample_directory()
   std::shared_ptr<CaseStore> store;                  // null: memory_store()
 };
@@ -60,7 +72,10 @@ struct EngineOptions {
 
 class Engine {
  public:
-  // kInvalidArgument when the options are inconsistent (no clock, no shards).
+  // kInvalidArgument when the options are inconsistent (no clock, no shards);
+  // the store's errors reading its calendar imports. When the store holds an
+  // import its cases' deadlines have not been recomputed for, open recomputes
+  // them before it returns (calendar_recount() tells how it went).
   [[nodiscard]] static Result<std::unique_ptr<Engine>> open(EngineOptions options);
 
   // Waits for the commands already submitted to be decided, then stops the
@@ -103,6 +118,12 @@ class Engine {
   // store, so a case the engine has not loaded since it opened fires too.
   // When the store cannot read its timers, the one result is that error.
   std::vector<Result<Decision>> fire_due_timers();
+
+  // The calendar deadlines are counted on: the options' (or the shipped one)
+  // with the store's calendar imports.
+  std::shared_ptr<const Calendar> calendar() const;
+  // What open did for a calendar import not yet applied; none when there was none.
+  const std::optional<CalendarRecount>& calendar_recount() const;
 
  private:
   struct Impl;

@@ -81,6 +81,12 @@ class OfficialCalendar final : public Calendar {
   const WorkingHours& working_hours() const override { return working_hours_; }
   // The same days with other working hours (configuration's calendar.working_hours).
   std::shared_ptr<const OfficialCalendar> with_working_hours(WorkingHours hours) const;
+  // This calendar with `years` in place of its files for the same years (an
+  // imported notice, docs/calendar.md), and " + label" after its version
+  // instead of any label it had: "official 2015-2027 (2026-11-10) + import 2".
+  // Errors as from_years'.
+  [[nodiscard]] Result<std::shared_ptr<const OfficialCalendar>> with_years(std::vector<CalendarYear> years,
+                                                                           const std::string& label) const;
 
   CalendarDay day(std::chrono::sys_days day) const;
   // The years covered, in order.
@@ -95,6 +101,7 @@ class OfficialCalendar final : public Calendar {
   const Marked* marked(std::chrono::sys_days day) const;
 
   std::vector<CalendarYear> years_;
+  std::string label_;  // what was imported over the shipped files, if anything
   WorkingHours working_hours_ = default_working_hours();
   std::vector<std::pair<std::chrono::sys_days, Marked>> days_;  // sorted by date
 };

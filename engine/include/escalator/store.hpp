@@ -38,6 +38,18 @@ struct CaseWrite {
   std::vector<PendingTimer> timers;  // every timer the case has pending after them
 };
 
+// A calendar notice an operator imported into the store (`escalator calendar
+// import`, docs/calendar.md): versions 1, 2, ... in the order imported; each
+// replaces the shipped file of the year it holds.
+struct CalendarImport {
+  std::uint64_t version = 0;
+  Timestamp imported_at{};
+  std::string source;  // the file's name as given, for people
+  std::string text;    // the file as imported (schemas/calendar.schema.json)
+
+  friend bool operator==(const CalendarImport&, const CalendarImport&) = default;
+};
+
 // What a store has done since it opened, for tests and `escalator bench`.
 struct StoreCounters {
   std::uint64_t writes = 0;     // CaseWrites made durable
@@ -88,6 +100,20 @@ class CaseStore {
   // When the earliest pending timer fires, if any.
   virtual std::optional<Timestamp> next_timer() const = 0;
   virtual StoreCounters counters() const { return {}; }
+
+  // Calendar imports, oldest first. A store that keeps none (the default) has none.
+  [[nodiscard]] virtual Result<std::vector<CalendarImport>> calendar_imports() const {
+    return std::vector<CalendarImport>{};
+  }
+  // Adds an import, durably. kFailedPrecondition when its version is not the
+  // last one's plus one, or the store cannot keep imports.
+  [[nodiscard]] virtual Result<void> add_calendar_import(const CalendarImport&) {
+    return fail(ErrorCode::kFailedPrecondition, "this store cannot keep calendar imports");
+  }
+  // The newest import whose recomputation of running deadlines has finished
+  // (0: none), and recording it, durably.
+  [[nodiscard]] virtual Result<std::uint64_t> calendar_applied() const { return std::uint64_t{0}; }
+  [[nodiscard]] virtual Result<void> set_calendar_applied(std::uint64_t) { return {}; }
 
   // commit() and wait for it.
   [[nodiscard]] Result<void> append(const CaseWrite& write);
