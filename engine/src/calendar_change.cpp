@@ -17,25 +17,6 @@ namespace {
 // store's group commits full, few enough to leave room for nothing else.
 constexpr std::size_t kInFlight = 256;
 
-Result<std::shared_ptr<const Calendar>> with_imports(const OfficialCalendar& base,
-                                                     const std::vector<CalendarImport>& imports,
-                                                     std::uint64_t up_to) {
-  std::map<int, CalendarYear> years;  // a later import of a year replaces an earlier one
-  for (const auto& import : imports) {
-    if (import.version > up_to) break;
-    auto year = parse_calendar_year(import.text, "calendar import " + std::to_string(import.version) + " (" +
-                                                     import.source + ")");
-    if (!year) return fail(ErrorCode::kDataLoss, year.error().message);
-    years[year->year] = std::move(*year);
-  }
-  std::vector<CalendarYear> list;
-  for (auto& [_, year] : years) list.push_back(std::move(year));
-  auto layered = base.with_years(std::move(list), "import " + std::to_string(up_to));
-  if (!layered) return fail(ErrorCode::kDataLoss, "calendar imports up to " + std::to_string(up_to) + ": " +
-                                                      layered.error().message);
-  return std::shared_ptr<const Calendar>(*layered);
-}
-
 }  // namespace
 
 Result<CalendarsInForce> calendars_in_force(std::shared_ptr<const Calendar> base, const CaseStore& store) {
@@ -52,12 +33,12 @@ Result<CalendarsInForce> calendars_in_force(std::shared_ptr<const Calendar> base
                     " calendar import(s), which replace years of the official calendar, but the engine was given "
                     "calendar '" + base->version() + "'");
   }
-  auto current = with_imports(*official, *imports, in_force.version);
-  if (!current) return tl::unexpected(current.error());
+  auto current = calendar_with_imports(*official, *imports, in_force.version);
+  if (!current) return fail(ErrorCode::kDataLoss, current.error().message);
   in_force.current = *current;
   if (in_force.applied > 0) {
-    auto previous = with_imports(*official, *imports, in_force.applied);
-    if (!previous) return tl::unexpected(previous.error());
+    auto previous = calendar_with_imports(*official, *imports, in_force.applied);
+    if (!previous) return fail(ErrorCode::kDataLoss, previous.error().message);
     in_force.previous = *previous;
   }
   return in_force;

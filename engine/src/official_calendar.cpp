@@ -271,6 +271,27 @@ Result<std::shared_ptr<const OfficialCalendar>> load_calendar_directory(const st
   return OfficialCalendar::from_years(std::move(years));
 }
 
+Result<std::shared_ptr<const OfficialCalendar>> calendar_with_imports(const OfficialCalendar& base,
+                                                                      const std::vector<CalendarImport>& imports,
+                                                                      std::uint64_t up_to) {
+  std::map<int, CalendarYear> years;  // a later import of a year replaces an earlier one
+  for (const auto& import : imports) {
+    if (import.version > up_to) break;
+    auto year = parse_calendar_year(import.text, "calendar import " + std::to_string(import.version) + " (" +
+                                                     import.source + ")");
+    if (!year) return tl::unexpected(year.error());
+    years[year->year] = std::move(*year);
+  }
+  std::vector<CalendarYear> list;
+  for (auto& [_, year] : years) list.push_back(std::move(year));
+  auto layered = base.with_years(std::move(list), "import " + std::to_string(up_to));
+  if (!layered) {
+    return fail(ErrorCode::kInvalidArgument,
+                "calendar imports up to " + std::to_string(up_to) + ": " + layered.error().message);
+  }
+  return *layered;
+}
+
 std::shared_ptr<const OfficialCalendar> shipped_calendar() {
   static const auto calendar = [] {
     std::vector<CalendarYear> years;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "calendar_import_command.hpp"
 #include "escalator/official_calendar.hpp"
 
 namespace escalator::tools {
@@ -12,14 +13,17 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr const char* kHelp = R"(Usage: escalator calendar days --from DATE --to DATE [--json] [--calendars DIR]
+constexpr const char* kHelp = R"(Usage: escalator calendar days --from DATE --to DATE [--json] [--calendars DIR | --data DIR]
        escalator calendar add TIME (--working-days N | --working-hours N | --days N | --hours N)
-                              [--calendars DIR] [--config FILE]
+                              [--calendars DIR | --data DIR] [--config FILE]
        escalator calendar check FILE_OR_DIR...
+       escalator calendar import FILE [--data DIR] [--config FILE]
+       escalator calendar imports [--data DIR]
 
 The official working-day calendar: the holidays and moved working days (调休) of the State
 Council's notices, one file per year under calendars/ (docs/calendar.md). By default the
-notices compiled into this escalator; --calendars DIR reads the *.json files of DIR instead.
+notices compiled into this escalator; --calendars DIR reads the *.json files of DIR instead,
+and --data DIR takes the calendar in force in the store at DIR (with its imports).
 
   days   one line per date from --from to --to (both included, at most 3660 days):
          "YYYY-MM-DD workday" or "YYYY-MM-DD restday", then the holiday's name, "周末", or
@@ -32,6 +36,13 @@ notices compiled into this escalator; --calendars DIR reads the *.json files of 
          when a day it counted over has no notice yet.
   check  reads calendar files (or every *.json file of a directory) and prints what each holds,
          or every problem with its file, line and date. Exits 1 on any problem.
+  import adds a notice file to the store at --data DIR (default: the configuration's
+         data_dir) as its next calendar version, after checking it alone and with the
+         imports before it; a refused file changes nothing. Then recomputes the running
+         deadlines of the store's cases on the new calendar, each case whose deadlines
+         move getting a DeadlinesRecomputed event, and prints how many. The store must not
+         be open elsewhere. Exits 1 when the file is refused or a case was not recomputed.
+  imports lists the store's calendar imports: version, when, file, year and notices.
 )";
 
 std::optional<sys_days> date_arg(const std::string& text) {
@@ -45,6 +56,16 @@ std::string iso(sys_days day) { return format_time(Timestamp{day} - kChinaOffset
 // The calendar --calendars DIR names, or the shipped one, with the configured
 // working hours; removes the flag from args.
 std::shared_ptr<const OfficialCalendar> calendar_from(std::vector<std::string>& args, const Config& config) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != "--data") continue;
+    auto in_store = calendar_of_store(args[i + 1], config);
+    args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+    if (!in_store) {
+      std::cerr << in_store.error().message << "\n";
+      return nullptr;
+    }
+    return *in_store;
+  }
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] != "--calendars") continue;
     if (i + 1 >= args.size()) {
@@ -210,6 +231,8 @@ int calendar_command(const std::vector<std::string>& args, const Config& config,
   if (args[0] == "days") return days_command(rest, config, out);
   if (args[0] == "add") return add_command(rest, config, out);
   if (args[0] == "check") return check_files(rest, out);
+  if (args[0] == "import") return calendar_import_command(rest, config, out);
+  if (args[0] == "imports") return calendar_imports_command(rest, config, out);
   std::cerr << "calendar: unknown subcommand '" << args[0] << "'\n\n" << kHelp;
   return 2;
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 
 #include "escalator/calendar.hpp"
 #include "escalator/result.hpp"
+#include "escalator/time.hpp"
 
 namespace escalator {
 
@@ -105,6 +107,25 @@ class OfficialCalendar final : public Calendar {
   WorkingHours working_hours_ = default_working_hours();
   std::vector<std::pair<std::chrono::sys_days, Marked>> days_;  // sorted by date
 };
+
+// A calendar notice an operator imported into the store (`escalator calendar
+// import`, docs/calendar.md): versions 1, 2, ... in the order imported; each
+// replaces the shipped file of the year it holds.
+struct CalendarImport {
+  std::uint64_t version = 0;
+  Timestamp imported_at{};
+  std::string source;  // the file's name as given, for people
+  std::string text;    // the file as imported (schemas/calendar.schema.json)
+
+  friend bool operator==(const CalendarImport&, const CalendarImport&) = default;
+};
+
+// `base` with imports 1..up_to: each import's year in place of the file for
+// that year, a later import of a year replacing an earlier one, labelled
+// "import <up_to>". Errors name the import (kInvalidArgument): one that cannot
+// be read, or one whose dates clash with another year's.
+[[nodiscard]] Result<std::shared_ptr<const OfficialCalendar>> calendar_with_imports(
+    const OfficialCalendar& base, const std::vector<CalendarImport>& imports, std::uint64_t up_to);
 
 // The *.json files of `directory`, in name order; kNotFound when it cannot be read.
 [[nodiscard]] Result<std::vector<std::filesystem::path>> calendar_files(const std::filesystem::path& directory);

@@ -20,6 +20,7 @@
 
 #include "escalator/case.hpp"
 #include "escalator/event.hpp"
+#include "escalator/official_calendar.hpp"
 #include "escalator/result.hpp"
 #include "escalator/timer.hpp"
 
@@ -36,18 +37,6 @@ struct CaseWrite {
   std::vector<Event> events;  // their seq continue the stored ones
   CaseState snapshot;         // the case after them
   std::vector<PendingTimer> timers;  // every timer the case has pending after them
-};
-
-// A calendar notice an operator imported into the store (`escalator calendar
-// import`, docs/calendar.md): versions 1, 2, ... in the order imported; each
-// replaces the shipped file of the year it holds.
-struct CalendarImport {
-  std::uint64_t version = 0;
-  Timestamp imported_at{};
-  std::string source;  // the file's name as given, for people
-  std::string text;    // the file as imported (schemas/calendar.schema.json)
-
-  friend bool operator==(const CalendarImport&, const CalendarImport&) = default;
 };
 
 // What a store has done since it opened, for tests and `escalator bench`.

@@ -1,0 +1,138 @@
+#include "calendar_import_command.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "escalator/engine.hpp"
+#include "escalator/store.hpp"
+
+namespace escalator::tools {
+namespace {
+
+// The value after `flag` in args, removed with it; empty when absent.
+std::string take(std::vector<std::string>& args, const std::string& flag) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != flag) continue;
+    std::string value = args[i + 1];
+    args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+    return value;
+  }
+  return "";
+}
+
+Result<std::shared_ptr<CaseStore>> open_existing(const std::filesystem::path& data) {
+  DurableStoreOptions options;
+  options.path = data;
+  options.create_if_missing = false;
+  return open_durable_store(options);
+}
+
+std::string notices_of(const CalendarYear& year) {
+  std::string text;
+  for (const auto& n : year.notices) text += (text.empty() ? "" : "; ") + n.title;
+  return text;
+}
+
+int refuse_unread(const std::filesystem::path& file, std::ostream& out) {
+  out << "Cannot read " << file.string() << "\nrefused: nothing was imported\n";
+  return 1;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const OfficialCalendar>> calendar_of_store(const std::filesystem::path& data,
+                                                                 const Config& config) {
+  auto store = open_existing(data);
+  if (!store) return tl::unexpected(store.error());
+  auto imports = (*store)->calendar_imports();
+  if (!imports) return tl::unexpected(imports.error());
+  const auto shipped = shipped_calendar()->with_working_hours(config.working_hours);
+  if (imports->empty()) return shipped;
+  return calendar_with_imports(*shipped, *imports, imports->size());
+}
+
+int calendar_import_command(const std::vector<std::string>& given, const Config& config, std::ostream& out) {
+  std::vector<std::string> args = given;
+  std::string data = take(args, "--data");
+  if (data.empty()) data = config.data_dir.string();
+  if (args.size() != 1 || args[0].starts_with("--")) {
+    std::cerr << "calendar import: expected one notice file and --data DIR\n";
+    return 2;
+  }
+  const std::filesystem::path file = args[0];
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return refuse_unread(file, out);
+  const auto refuse = [&](const Error& error) {
+    out << error.message << "\nrefused: nothing was imported\n";
+    return 1;
+  };
+  auto year = parse_calendar_year(text.str(), file.string());
+  if (!year) return refuse(year.error());
+  auto store = open_existing(data);
+  if (!store) return refuse(store.error());
+  auto imports = (*store)->calendar_imports();
+  if (!imports) return refuse(imports.error());
+
+  // Tried with every import before it first: an import that clashes with
+  // another year's must never reach the store, which could not open after it.
+  CalendarImport import{imports->size() + 1, SystemClock().now(), file.filename().string(), text.str()};
+  imports->push_back(import);
+  const auto shipped = shipped_calendar()->with_working_hours(config.working_hours);
+  if (auto tried = calendar_with_imports(*shipped, *imports, import.version); !tried) return refuse(tried.error());
+  if (auto added = (*store)->add_calendar_import(import); !added) return refuse(added.error());
+  out << "calendar import " << import.version << ": " << import.source << ", the year " << year->year << " ("
+      << notices_of(*year) << ")\n";
+
+  EngineOptions options;
+  options.config = config;
+  options.clock = std::make_shared<SystemClock>();
+  options.store = *store;
+  auto engine = Engine::open(std::move(options));
+  if (!engine) {
+    out << engine.error().message << "\nthe import is stored; its deadlines are recomputed when the store opens\n";
+    return 1;
+  }
+  out << "in force: " << (*engine)->calendar()->version() << "\n";
+  const auto& recount = (*engine)->calendar_recount();
+  if (!recount) return 0;
+  out << "running deadlines: " << recount->cases_checked << " cases checked, " << recount->cases_moved
+      << " moved (a DeadlinesRecomputed event each)\n";
+  for (const auto& problem : recount->problems) out << "not recomputed: " << problem << "\n";
+  if (recount->problems.empty()) return 0;
+  out << "the import is stored; the cases above are recomputed when the store next opens\n";
+  return 1;
+}
+
+int calendar_imports_command(const std::vector<std::string>& given, const Config& config, std::ostream& out) {
+  std::vector<std::string> args = given;
+  std::string data = take(args, "--data");
+  if (data.empty()) data = config.data_dir.string();
+  if (!args.empty()) {
+    std::cerr << "calendar imports: unexpected '" << args[0] << "'\n";
+    return 2;
+  }
+  auto store = open_existing(data);
+  if (!store) {
+    out << store.error().message << "\n";
+    return 1;
+  }
+  auto imports = (*store)->calendar_imports();
+  auto applied = (*store)->calendar_applied();
+  if (!imports || !applied) {
+    out << (imports ? applied.error().message : imports.error().message) << "\n";
+    return 1;
+  }
+  for (const auto& import : *imports) {
+    auto year = parse_calendar_year(import.text, import.source);
+    out << import.version << "  " << format_time(import.imported_at) << "  " << import.source << "  "
+        << (year ? std::to_string(year->year) + " " + notices_of(*year) : "unreadable: " + year.error().message)
+        << (import.version > *applied ? "  (deadlines not yet recomputed)" : "") << "\n";
+  }
+  if (imports->empty()) out << "no calendar imports: the shipped calendar is in force\n";
+  return 0;
+}
+
+}  // namespace escalator::tools

@@ -1,0 +1,25 @@
+// `escalator calendar import FILE --data DIR` and `escalator calendar imports
+// --data DIR`: notices imported into a store, and what they did to its cases'
+// deadlines (docs/calendar.md, "Importing a notice").
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "escalator/config.hpp"
+#include "escalator/official_calendar.hpp"
+
+namespace escalator::tools {
+
+int calendar_import_command(const std::vector<std::string>& args, const Config& config, std::ostream& out);
+int calendar_imports_command(const std::vector<std::string>& args, const Config& config, std::ostream& out);
+
+// The calendar in force in the store at `data`: the shipped one, in the
+// configured working hours, with the store's imports.
+[[nodiscard]] Result<std::shared_ptr<const OfficialCalendar>> calendar_of_store(const std::filesystem::path& data,
+                                                                               const Config& config);
+
+}  // namespace escalator::tools
