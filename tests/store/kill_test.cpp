@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <algorithm>
 #include <map>
 #include <random>
@@ -226,3 +227,97 @@ TEST_CASE("TimersFallingDueAcrossKillsFireOnceEachInDueOrder") {
   MESSAGE(kKills << " kills while " << kCases << " cases' timers fell due");
 }
 
+namespace {
+
+std::string extended_spring_festival() {
+  std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) +
+                   "/tests/fixtures/calendar-import/2026-spring-festival-extended.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Cases accepted on Thursday 12 February 2026, and a notice extending the
+// Spring Festival imported, not yet applied.
+void accepted_cases_and_an_import(const std::filesystem::path& data, int cases) {
+  DurableStoreOptions where;
+  where.path = data;
+  auto store = *open_durable_store(where);
+  EngineOptions options;
+  options.clock = std::make_shared<ManualClock>(*parse_time("2026-02-12T10:00:00+08:00"));
+  options.store = store;
+  auto engine = std::move(*Engine::open(std::move(options)));
+  for (int i = 0; i < cases; ++i) {
+    const std::string key = "K-" + std::to_string(i);
+    auto opened = engine->submit(Command{"", key, std::nullopt, "test", leak_report()}).get();
+    REQUIRE(opened.has_value());
+    REQUIRE(engine->submit(Command{opened->case_id, key + "/d", std::nullopt, "test", cmd::Dispatch{}}).get());
+    REQUIRE(engine->submit(Command{opened->case_id, key + "/a", std::nullopt, "test", cmd::Accept{}}).get());
+  }
+  REQUIRE(store->add_calendar_import(
+      CalendarImport{1, *parse_time("2026-02-16T09:00:00+08:00"), "extended.json", extended_spring_festival()}));
+}
+
+}  // namespace
+
+TEST_CASE("ARecomputationKilledHalfwayFinishesOnceForEveryCase") {
+  constexpr int kCases = 1000;
+  TempDir dir;
+  accepted_cases_and_an_import(dir.path(), kCases);
+  std::mt19937 random(20260216);
+  constexpr int kKills = 8;
+  int interrupted = 0;  // kills that left the recomputation unrecorded
+  std::size_t left = kCases;  // cases not yet recomputed
+  for (int cycle = 0; cycle < kKills && left > 1; ++cycle) {
+    int out = -1;
+    const pid_t child = spawn_child({dir.path().string(), "recompute"}, out);
+    AckReader reader(out);
+    std::string id;
+    std::uint64_t version = 0;
+    // Killed after a part of what is left, up to half of it: decisions go on
+    // while the kill is on its way.
+    const auto wanted = std::uniform_int_distribution<std::size_t>(1, std::max<std::size_t>(1, left / 2))(random);
+    for (std::size_t seen = 0; seen < wanted && reader.next(id, version); ++seen) {
+    }
+    REQUIRE(kill(child, SIGKILL) == 0);
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    close(out);
+    auto store = reopen(dir.path());
+    interrupted += *store->calendar_applied() == 0;
+    left = 0;
+    for (const auto& case_id : store->case_ids()) {
+      const auto& events = (**store->load(case_id)).events;
+      left += event_type(events.back().payload) != EventType::kDeadlinesRecomputed;
+    }
+  }
+  CHECK(interrupted > 0);
+  int out = -1;
+  const pid_t child = spawn_child({dir.path().string(), "recompute"}, out);
+  AckReader reader(out);
+  std::string id;
+  std::uint64_t version = 0;
+  while (reader.next(id, version)) {
+  }
+  close(out);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(reader.done());
+
+  auto store = reopen(dir.path());
+  CHECK(*store->calendar_applied() == 1);
+  REQUIRE(store->case_ids().size() == kCases);
+  for (const auto& case_id : store->case_ids()) {
+    CAPTURE(case_id);
+    auto stored = store->load(case_id);
+    REQUIRE(stored.has_value());
+    CHECK(wholeness_problem(**stored) == "");
+    const auto& events = (*stored)->events;
+    CHECK(std::count_if(events.begin(), events.end(), [](const Event& e) {
+            return event_type(e.payload) == EventType::kDeadlinesRecomputed;
+          }) == 1);
+    CHECK((*stored)->snapshot.resolve_by == *parse_time("2026-02-27T00:00:00+08:00"));
+    CHECK((*stored)->snapshot.reply_by == *parse_time("2026-03-14T00:00:00+08:00"));
+  }
+  MESSAGE(kKills << " kills, " << interrupted << " of them mid-recomputation, of " << kCases << " cases");
+}
