@@ -1,7 +1,6 @@
 #include "calendar_change.hpp"
 
 #include <future>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,7 +13,7 @@ namespace escalator {
 namespace {
 
 // How many recompute commands are in flight at once: enough to keep a durable
-// store's group commits full, few enough to leave room for nothing else.
+// store's group commits full, few enough not to hold a million futures.
 constexpr std::size_t kInFlight = 256;
 
 }  // namespace

@@ -1,0 +1,213 @@
+// The fields of every record the store keeps as JSON (events, their nested
+// objects, the case snapshot), each listed once in a fields() overload that
+// calls io(name, member) for every member in order. event_json.cpp walks
+// these lists to write JSON (as objects or straight as text) and to read it
+// back; docs/events.md documents the same names in the same order.
+#pragma once
+
+#include <concepts>
+#include <type_traits>
+
+#include "escalator/case.hpp"
+#include "escalator/event.hpp"
+
+namespace escalator::record_fields {
+
+// T is U, const or not: one fields() overload serves the writer (which sees
+// const values) and the reader (which fills mutable ones).
+template <typename T, typename U>
+concept Is = std::same_as<std::remove_const_t<T>, U>;
+
+// Types written as nested JSON objects through their own fields() list.
+template <typename T>
+concept Nested = Is<T, WorkflowRef> || Is<T, Location> || Is<T, Party> || Is<T, Reporter> ||
+                 Is<T, ev::StepAssignment> || Is<T, DeadlineWarning>;
+
+void fields(auto& io, Is<WorkflowRef> auto& w) {
+  io("id", w.id);
+  io("version", w.version);
+}
+void fields(auto& io, Is<Location> auto& l) {
+  io("district_code", l.district_code);
+  io("street", l.street);
+  io("community", l.community);
+  io("grid", l.grid);
+  io("compound", l.compound);
+  io("building", l.building);
+  io("address", l.address);
+}
+void fields(auto& io, Is<Party> auto& p) {
+  io("unit", p.unit);
+  io("person", p.person);
+}
+void fields(auto& io, Is<Reporter> auto& r) {
+  io("name", r.name);
+  io("phone", r.phone);
+}
+void fields(auto& io, Is<ev::StepAssignment> auto& s) {
+  io("step", s.step);
+  io("step_id", s.step_id);
+  io("level", s.level);
+  io("lead_unit", s.lead_unit);
+  io("co_handlers", s.co_handlers);
+  io("accept_by", s.accept_by);
+}
+
+void fields(auto& io, Is<DeadlineWarning> auto& w) {
+  io("kind", w.kind);
+  io("due", w.due);
+}
+
+// The snapshot: every field of CaseState, in declaration order.
+void fields(auto& io, Is<CaseState> auto& k) {
+  io("id", k.id);
+  io("state", k.state);
+  io("version", k.version);
+  io("request_type", k.request_type);
+  io("channel", k.channel);
+  io("category", k.category);
+  io("location", k.location);
+  io("collective", k.collective);
+  io("urgent", k.urgent);
+  io("reporter", k.reporter);
+  io("content", k.content);
+  io("external_id", k.external_id);
+  io("workflow", k.workflow);
+  io("workflow_hash", k.workflow_hash);
+  io("opened_at", k.opened_at);
+  io("owner", k.owner);
+  io("step", k.step);
+  io("step_id", k.step_id);
+  io("level", k.level);
+  io("lead_unit", k.lead_unit);
+  io("co_handlers", k.co_handlers);
+  io("co_replied", k.co_replied);
+  io("steps_visited", k.steps_visited);
+  io("returned_by", k.returned_by);
+  io("accept_by", k.accept_by);
+  io("resolve_by", k.resolve_by);
+  io("reply_by", k.reply_by);
+  io("rating_by", k.rating_by);
+  io("follow_up_by", k.follow_up_by);
+  io("overdue", k.overdue);
+  io("warned", k.warned);
+  io("warnings", k.warnings);
+  io("suspended_from", k.suspended_from);
+  io("suspended_at", k.suspended_at);
+  io("extension_requested", k.extension_requested);
+  io("outcome", k.outcome);
+  io("answer", k.answer);
+  io("answered_on_spot", k.answered_on_spot);
+  io("rating", k.rating);
+  io("merged_into", k.merged_into);
+  io("urges", k.urges);
+  io("escalations", k.escalations);
+  io("returns", k.returns);
+  io("send_backs", k.send_backs);
+  io("extensions_granted", k.extensions_granted);
+  io("reopens", k.reopens);
+  io("updated_at", k.updated_at);
+  io("closed_at", k.closed_at);
+}
+
+void fields(auto& io, Is<ev::CaseOpened> auto& e) {
+  io("case_id", e.case_id);
+  io("request_type", e.request_type);
+  io("channel", e.channel);
+  io("category", e.category);
+  io("location", e.location);
+  io("collective", e.collective);
+  io("urgent", e.urgent);
+  io("reporter", e.reporter);
+  io("content", e.content);
+  io("external_id", e.external_id);
+  io("owner", e.owner);
+  io("reply_by", e.reply_by);
+  io("workflow_hash", e.workflow_hash);
+}
+void fields(auto& io, Is<ev::CaseDispatched> auto& e) { io("to", e.to); }
+void fields(auto& io, Is<ev::CaseAccepted> auto& e) {
+  io("unit", e.unit);
+  io("resolve_by", e.resolve_by);
+}
+void fields(auto& io, Is<ev::CaseReplied> auto& e) {
+  io("outcome", e.outcome);
+  io("answer", e.answer);
+  io("on_spot", e.on_spot);
+  io("follow_up_by", e.follow_up_by);
+}
+void fields(auto& io, Is<ev::CaseReturned> auto& e) {
+  io("from_unit", e.from_unit);
+  io("reason", e.reason);
+}
+void fields(auto& io, Is<ev::CaseSentBack> auto& e) {
+  io("to", e.to);
+  io("reason", e.reason);
+  io("reply_by", e.reply_by);
+}
+void fields(auto& io, Is<ev::CaseEscalated> auto& e) {
+  io("to", e.to);
+  io("reason", e.reason);
+}
+void fields(auto& io, Is<ev::CoHandlerReplied> auto& e) {
+  io("unit", e.unit);
+  io("outcome", e.outcome);
+  io("answer", e.answer);
+}
+void fields(auto& io, Is<ev::CaseUrged> auto& e) {
+  io("note", e.note);
+  io("accept_by", e.accept_by);
+  io("resolve_by", e.resolve_by);
+}
+void fields(auto& io, Is<ev::CaseHandedOver> auto& e) {
+  io("from", e.from);
+  io("to", e.to);
+  io("note", e.note);
+}
+void fields(auto& io, Is<ev::CaseSuspended> auto& e) { io("reason", e.reason); }
+void fields(auto& io, Is<ev::CaseResumed> auto& e) {
+  io("accept_by", e.accept_by);
+  io("resolve_by", e.resolve_by);
+  io("reply_by", e.reply_by);
+}
+void fields(auto& io, Is<ev::ExtensionRequested> auto& e) {
+  io("extra", e.extra);
+  io("reason", e.reason);
+}
+void fields(auto& io, Is<ev::ExtensionDecided> auto& e) {
+  io("approved", e.approved);
+  io("note", e.note);
+  io("resolve_by", e.resolve_by);
+  io("reply_by", e.reply_by);
+}
+void fields(auto& io, Is<ev::FollowUpStarted> auto& e) { io("rating_by", e.rating_by); }
+void fields(auto& io, Is<ev::CaseRated> auto& e) {
+  io("rating", e.rating);
+  io("reason", e.reason);
+}
+void fields(auto& io, Is<ev::CaseReopened> auto& e) {
+  io("to", e.to);
+  io("reason", e.reason);
+  io("reply_by", e.reply_by);
+}
+void fields(auto& io, Is<ev::CaseWithdrawn> auto& e) { io("reason", e.reason); }
+void fields(auto& io, Is<ev::CaseMerged> auto& e) { io("into", e.into); }
+void fields(auto& io, Is<ev::CaseClosed> auto& e) { io("note", e.note); }
+void fields(auto& io, Is<ev::OverdueMarked> auto& e) {
+  io("kind", e.kind);
+  io("due", e.due);
+}
+void fields(auto& io, Is<ev::WarningRaised> auto& e) {
+  io("kind", e.kind);
+  io("due", e.due);
+}
+void fields(auto& io, Is<ev::DeadlinesRecomputed> auto& e) {
+  io("calendar", e.calendar);
+  io("accept_by", e.accept_by);
+  io("resolve_by", e.resolve_by);
+  io("reply_by", e.reply_by);
+  io("rating_by", e.rating_by);
+  io("follow_up_by", e.follow_up_by);
+}
+
+}  // namespace escalator::record_fields
