@@ -158,10 +158,10 @@ std::map<std::string, std::vector<EventType>> histories(const CaseStore& store) 
   return all;
 }
 
-// Runs the timers child to its end; true when it said "done" and exited 0.
-bool run_to_the_end(const std::filesystem::path& data, int cases) {
+// Runs the child to its end; true when it said "done" and exited 0.
+bool run_to_the_end(std::vector<std::string> args) {
   int out = -1;
-  const pid_t child = spawn_child({data.string(), "timers", std::to_string(cases)}, out);
+  const pid_t child = spawn_child(std::move(args), out);
   AckReader reader(out);
   std::string id;
   std::uint64_t version = 0;
@@ -179,7 +179,7 @@ TEST_CASE("TimersFallingDueAcrossKillsFireOnceEachInDueOrder") {
   constexpr int kCases = 150;
   // What the timers do to every case when nobody kills the process.
   TempDir calm;
-  REQUIRE(run_to_the_end(calm.path(), kCases));
+  REQUIRE(run_to_the_end({calm.path().string(), "timers", std::to_string(kCases)}));
   const auto expected = histories(*reopen(calm.path()));
   REQUIRE(expected.size() == kCases);
   const auto& one = expected.begin()->second;
@@ -216,7 +216,7 @@ TEST_CASE("TimersFallingDueAcrossKillsFireOnceEachInDueOrder") {
   }
   // Let the last one finish: every case ends as it does without kills, each
   // timeout acted on once, none lost and none twice.
-  REQUIRE(run_to_the_end(dir.path(), kCases));
+  REQUIRE(run_to_the_end({dir.path().string(), "timers", std::to_string(kCases)}));
   const auto got = histories(*reopen(dir.path()));
   REQUIRE(got.size() == expected.size());
   for (const auto& [case_id, events] : expected) {
@@ -292,17 +292,7 @@ TEST_CASE("ARecomputationKilledHalfwayFinishesOnceForEveryCase") {
     }
   }
   CHECK(interrupted > 0);
-  int out = -1;
-  const pid_t child = spawn_child({dir.path().string(), "recompute"}, out);
-  AckReader reader(out);
-  std::string id;
-  std::uint64_t version = 0;
-  while (reader.next(id, version)) {
-  }
-  close(out);
-  int status = 0;
-  REQUIRE(waitpid(child, &status, 0) == child);
-  REQUIRE(reader.done());
+  REQUIRE(run_to_the_end({dir.path().string(), "recompute"}));
 
   auto store = reopen(dir.path());
   CHECK(*store->calendar_applied() == 1);
