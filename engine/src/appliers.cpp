@@ -169,9 +169,10 @@ void on(CaseState& k, const Event&, const ev::OverdueMarked& e) {
 }
 
 void on(CaseState& k, const Event&, const ev::DeadlinesRecomputed& e) {
-  for (auto [moved, running] : {std::pair{&e.accept_by, &k.accept_by}, std::pair{&e.resolve_by, &k.resolve_by},
-                                std::pair{&e.reply_by, &k.reply_by}, std::pair{&e.rating_by, &k.rating_by},
-                                std::pair{&e.follow_up_by, &k.follow_up_by}}) {
+  const Deadlines& d = e.moved;
+  for (auto [moved, running] : {std::pair{&d.accept_by, &k.accept_by}, std::pair{&d.resolve_by, &k.resolve_by},
+                                std::pair{&d.reply_by, &k.reply_by}, std::pair{&d.rating_by, &k.rating_by},
+                                std::pair{&d.follow_up_by, &k.follow_up_by}}) {
     if (*moved) *running = *moved;
   }
 }

@@ -93,13 +93,7 @@ CalendarRecount bring_deadlines_up_to(Engine& engine, const CalendarsInForce& ca
       const auto moved = carry_deadline(deadline.due, unit, *calendars.previous, now, *calendars.current, now);
       if (!moved || *moved == deadline.due) continue;
       moves = true;
-      switch (deadline.kind) {
-        case DeadlineKind::kAccept: c.accept_by = moved; break;
-        case DeadlineKind::kResolve: c.resolve_by = moved; break;
-        case DeadlineKind::kReply: c.reply_by = moved; break;
-        case DeadlineKind::kRating: c.rating_by = moved; break;
-        case DeadlineKind::kFollowUp: c.follow_up_by = moved; break;
-      }
+      c.moved.of(deadline.kind) = moved;
     }
     if (!moves) continue;
     in_flight.emplace_back(id, engine.submit(Command{id, "calendar/v" + std::to_string(calendars.version),

@@ -393,7 +393,7 @@ void mark_overdue(Scratch& s, const cmd::FollowUpTimeout& c) {
 }
 
 void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c) {
-  emit(s, ev::DeadlinesRecomputed{c.calendar, c.accept_by, c.resolve_by, c.reply_by, c.rating_by, c.follow_up_by});
+  emit(s, ev::DeadlinesRecomputed{c.calendar, c.moved});
 }
 
 void raise_warning(Scratch& s, const cmd::RaiseWarning& c) { emit(s, ev::WarningRaised{c.kind, c.due}); }

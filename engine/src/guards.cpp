@@ -241,13 +241,9 @@ bool is_pending_co_handler(Scratch& s, const cmd::CoHandlerReply& c) {
 // A recomputation moves deadlines that run, and only those: one for a
 // deadline the case no longer runs would start a clock the state has stopped.
 bool moves_running_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c) {
-  const std::pair<DeadlineKind, const std::optional<Timestamp>*> given[] = {
-      {DeadlineKind::kAccept, &c.accept_by}, {DeadlineKind::kResolve, &c.resolve_by},
-      {DeadlineKind::kReply, &c.reply_by}, {DeadlineKind::kRating, &c.rating_by},
-      {DeadlineKind::kFollowUp, &c.follow_up_by}};
   bool any = false;
-  for (const auto& [kind, due] : given) {
-    if (!*due) continue;
+  for (const DeadlineKind kind : kEveryDeadlineKind) {
+    if (!c.moved.of(kind)) continue;
     any = true;
     if (!running_deadline(s.in.current, kind)) {
       return refuse(s, "Expected the " + std::string(to_string(kind)) + " deadline of case " + case_id(s) +

@@ -203,11 +203,11 @@ void fields(auto& io, Is<ev::WarningRaised> auto& e) {
 }
 void fields(auto& io, Is<ev::DeadlinesRecomputed> auto& e) {
   io("calendar", e.calendar);
-  io("accept_by", e.accept_by);
-  io("resolve_by", e.resolve_by);
-  io("reply_by", e.reply_by);
-  io("rating_by", e.rating_by);
-  io("follow_up_by", e.follow_up_by);
+  io("accept_by", e.moved.accept_by);
+  io("resolve_by", e.moved.resolve_by);
+  io("reply_by", e.moved.reply_by);
+  io("rating_by", e.moved.rating_by);
+  io("follow_up_by", e.moved.follow_up_by);
 }
 
 }  // namespace escalator::record_fields

@@ -5,10 +5,6 @@
 namespace escalator {
 namespace {
 
-constexpr DeadlineKind kDeadlineKinds[] = {DeadlineKind::kAccept, DeadlineKind::kResolve,
-                                           DeadlineKind::kReply, DeadlineKind::kRating,
-                                           DeadlineKind::kFollowUp};
-
 const std::optional<Timestamp>& stored_deadline(const CaseState& k, DeadlineKind kind) {
   switch (kind) {
     case DeadlineKind::kAccept: return k.accept_by;
@@ -42,7 +38,7 @@ std::optional<Timestamp> running_deadline(const CaseState& k, DeadlineKind kind)
 
 std::vector<RunningDeadline> running_deadlines(const CaseState& k) {
   std::vector<RunningDeadline> running;
-  for (const DeadlineKind kind : kDeadlineKinds) {
+  for (const DeadlineKind kind : kEveryDeadlineKind) {
     if (const auto due = running_deadline(k, kind)) running.push_back(RunningDeadline{*due, k.id, kind, k.version});
   }
   return running;
@@ -101,9 +97,7 @@ void deadlines_in(const ev::ExtensionDecided& e, std::vector<Timestamp>& out) {
   add_if_set(e.reply_by, out);
 }
 void deadlines_in(const ev::DeadlinesRecomputed& e, std::vector<Timestamp>& out) {
-  for (const auto* due : {&e.accept_by, &e.resolve_by, &e.reply_by, &e.rating_by, &e.follow_up_by}) {
-    add_if_set(*due, out);
-  }
+  for (const DeadlineKind kind : kEveryDeadlineKind) add_if_set(e.moved.of(kind), out);
 }
 // Every other event sets no deadline.
 void deadlines_in(const auto&, std::vector<Timestamp>&) {}

@@ -205,7 +205,7 @@ TEST_CASE("ARecomputationSetsTheDeadlinesItNamesAndLeavesTheRest") {
   k.resolve_by = *parse_time("2025-11-15T00:00:00+08:00");
   k.reply_by = *parse_time("2025-12-03T00:00:00+08:00");
   Event e{1, *parse_time("2025-11-12T10:00:00+08:00"), "calendar", "calendar/v1", {"property-first", 1},
-          ev::DeadlinesRecomputed{"v1", std::nullopt, *parse_time("2025-11-18T00:00:00+08:00")}};
+          ev::DeadlinesRecomputed{"v1", {.resolve_by = *parse_time("2025-11-18T00:00:00+08:00")}}};
   REQUIRE(apply(k, e).has_value());
   CHECK(k.resolve_by == *parse_time("2025-11-18T00:00:00+08:00"));
   CHECK(k.reply_by == *parse_time("2025-12-03T00:00:00+08:00"));

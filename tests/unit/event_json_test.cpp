@@ -73,8 +73,8 @@ std::vector<EventPayload> every_payload() {
       ev::CoHandlerReplied{.unit = "yangguang.office", .outcome = Outcome::kPartlyResolved, .answer = "社区已协调"},
       ev::WarningRaised{.kind = DeadlineKind::kResolve, .due = kT0 + 7h},
       ev::DeadlinesRecomputed{.calendar = "official 2015-2026 (2025-11-04) + import 1 (2026-01-27)",
-                              .accept_by = kT0 + 8h, .resolve_by = kT0 + 9h, .reply_by = kT0 + 10h,
-                              .rating_by = kT0 + 11h, .follow_up_by = kT0 + 12h},
+                              .moved = {.accept_by = kT0 + 8h, .resolve_by = kT0 + 9h, .reply_by = kT0 + 10h,
+                                        .rating_by = kT0 + 11h, .follow_up_by = kT0 + 12h}},
   };
 }
 

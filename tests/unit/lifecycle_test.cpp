@@ -238,17 +238,16 @@ TEST_CASE("ARecomputationMovesOnlyDeadlinesThatRun") {
   CaseState k = f.case_in(LifecycleState::kAccepted);
   k.resolve_by = at("2025-11-15T00:00:00+08:00");
   k.reply_by = at("2025-12-03T00:00:00+08:00");
-  cmd::RecomputeDeadlines moved{"new", std::nullopt, at("2025-11-18T00:00:00+08:00")};
-  auto decided = f.decide(k, moved);
+  cmd::RecomputeDeadlines recompute{"new", {.resolve_by = at("2025-11-18T00:00:00+08:00")}};
+  auto decided = f.decide(k, recompute);
   REQUIRE(decided.has_value());
   const auto& e = std::get<ev::DeadlinesRecomputed>(decided->at(0));
   CHECK(e.calendar == "new");
-  CHECK(e.resolve_by == moved.resolve_by);
-  CHECK_FALSE(e.reply_by.has_value());
+  CHECK(e.moved == recompute.moved);
 
   // The accept deadline stopped when the case was accepted.
-  moved.accept_by = at("2025-11-13T00:00:00+08:00");
-  auto refused = f.decide(k, moved);
+  recompute.moved.accept_by = at("2025-11-13T00:00:00+08:00");
+  auto refused = f.decide(k, recompute);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().message == "Expected the accept deadline of case " + k.id +
                                        " to be running to recompute it, but it is not");

@@ -7,6 +7,7 @@
 
 #include "appliers.hpp"
 #include "cell_scenarios.hpp"
+#include "scenario_commands.hpp"
 #include "escalator/official_calendar.hpp"
 #include "escalator/engine.hpp"
 #include "escalator/standins.hpp"
@@ -80,11 +81,7 @@ void aim_timeout(CommandPayload& command, const CaseState& k, Timestamp& now) {
   if (auto* c = std::get_if<cmd::FollowUpTimeout>(&command)) aim(c->due, k.follow_up_by);
   // A recomputation moves every running deadline a day later.
   if (auto* c = std::get_if<cmd::RecomputeDeadlines>(&command)) {
-    for (auto [kind, field] : {std::pair{DeadlineKind::kAccept, &c->accept_by}, std::pair{DeadlineKind::kResolve, &c->resolve_by},
-                               std::pair{DeadlineKind::kReply, &c->reply_by}, std::pair{DeadlineKind::kRating, &c->rating_by},
-                               std::pair{DeadlineKind::kFollowUp, &c->follow_up_by}}) {
-      if (const auto due = running_deadline(k, kind)) *field = *due + std::chrono::days{1};
-    }
+    c->moved = scenario::a_day_later(k);
   }
   // A warning is walked a second before the first deadline running in the case.
   if (auto* c = std::get_if<cmd::RaiseWarning>(&command)) {

@@ -73,32 +73,31 @@ const std::set<std::string> kVerbs = {
     "resolve_timeout", "reply_timeout", "rating_timeout", "co_handler_reply", "raise_warning",
     "follow_up_timeout", "recompute_deadlines"};
 
-// recompute_deadlines: the deadlines given, or, with none given, every running
-// one a day later (what a holiday extended by a day does).
+// recompute_deadlines: the deadlines given, or, with none given, a_day_later.
 Result<cmd::RecomputeDeadlines> recomputation(const CommandSite& site, Args& a) {
   cmd::RecomputeDeadlines c{a.text("calendar", "scenario")};
-  const std::pair<DeadlineKind, std::optional<Timestamp>*> fields[] = {
-      {DeadlineKind::kAccept, &c.accept_by}, {DeadlineKind::kResolve, &c.resolve_by},
-      {DeadlineKind::kReply, &c.reply_by}, {DeadlineKind::kRating, &c.rating_by},
-      {DeadlineKind::kFollowUp, &c.follow_up_by}};
   bool given = false;
-  for (const auto& [kind, field] : fields) {
+  for (const DeadlineKind kind : kEveryDeadlineKind) {
     const std::string text = a.text(std::string(to_string(kind)) + "_by");
     if (text.empty()) continue;
     auto at = parse_time(text);
     if (!at) return tl::unexpected(at.error());
-    *field = *at;
+    c.moved.of(kind) = *at;
     given = true;
   }
-  if (!given && site.state) {
-    for (const auto& [kind, field] : fields) {
-      if (const auto running = running_deadline(*site.state, kind)) *field = *running + std::chrono::days{1};
-    }
-  }
+  if (!given && site.state) c.moved = a_day_later(*site.state);
   return c;
 }
 
 }  // namespace
+
+Deadlines a_day_later(const CaseState& k) {
+  Deadlines later;
+  for (const DeadlineKind kind : kEveryDeadlineKind) {
+    if (const auto due = running_deadline(k, kind)) later.of(kind) = *due + std::chrono::days{1};
+  }
+  return later;
+}
 
 bool is_command(const std::string& verb) { return kVerbs.count(verb) > 0; }
 

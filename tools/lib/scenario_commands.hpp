@@ -27,4 +27,8 @@ bool is_command(const std::string& verb);
 [[nodiscard]] Result<Command> build_command(const Step& step, const CommandSite& site,
                                             const std::string& file);
 
+// Every deadline running in the case a day later: what recompute_deadlines
+// moves when a scenario names none (a holiday extended by a day).
+Deadlines a_day_later(const CaseState& k);
+
 }  // namespace escalator::scenario

@@ -46,6 +46,31 @@ enum class Level : std::uint8_t { kBuilding, kCompound, kGrid, kCommunity, kStre
 // Which deadline a timer or an overdue mark is about.
 // kFollowUp: the follow-up call (回访) owed after the reply.
 enum class DeadlineKind : std::uint8_t { kAccept, kResolve, kReply, kRating, kFollowUp };
+inline constexpr DeadlineKind kEveryDeadlineKind[] = {DeadlineKind::kAccept, DeadlineKind::kResolve,
+                                                      DeadlineKind::kReply, DeadlineKind::kRating,
+                                                      DeadlineKind::kFollowUp};
+
+// One optional instant per deadline kind: the deadlines a recomputation moves.
+struct Deadlines {
+  std::optional<Timestamp> accept_by;
+  std::optional<Timestamp> resolve_by;
+  std::optional<Timestamp> reply_by;
+  std::optional<Timestamp> rating_by;
+  std::optional<Timestamp> follow_up_by;
+
+  std::optional<Timestamp>& of(DeadlineKind kind) {
+    switch (kind) {
+      case DeadlineKind::kAccept: return accept_by;
+      case DeadlineKind::kResolve: return resolve_by;
+      case DeadlineKind::kReply: return reply_by;
+      case DeadlineKind::kRating: return rating_by;
+      case DeadlineKind::kFollowUp: return follow_up_by;
+    }
+    return accept_by;
+  }
+  const std::optional<Timestamp>& of(DeadlineKind kind) const { return const_cast<Deadlines*>(this)->of(kind); }
+  friend bool operator==(const Deadlines&, const Deadlines&) = default;
+};
 
 // Stable English names ("awaiting_rating", "complaint", "hotline", ...) used in
 // events, scenarios, configuration and APIs; parse_* accept them and, where users

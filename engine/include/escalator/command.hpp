@@ -142,11 +142,7 @@ struct RaiseWarning {
 // deadlines itself, since a decision sees one calendar and this one compares two.
 struct RecomputeDeadlines {
   std::string calendar;  // the version taking over: Calendar::version()
-  std::optional<Timestamp> accept_by;
-  std::optional<Timestamp> resolve_by;
-  std::optional<Timestamp> reply_by;
-  std::optional<Timestamp> rating_by;
-  std::optional<Timestamp> follow_up_by;
+  Deadlines moved;       // the running deadlines after it; the others stay
 };
 
 }  // namespace cmd

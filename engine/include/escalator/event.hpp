@@ -219,11 +219,7 @@ struct WarningRaised {
 struct DeadlinesRecomputed {
   static constexpr EventType kType = EventType::kDeadlinesRecomputed;
   std::string calendar;  // the version that took over
-  std::optional<Timestamp> accept_by;
-  std::optional<Timestamp> resolve_by;
-  std::optional<Timestamp> reply_by;
-  std::optional<Timestamp> rating_by;
-  std::optional<Timestamp> follow_up_by;
+  Deadlines moved;       // written flat in JSON: "accept_by", "resolve_by", ...
 };
 
 }  // namespace ev
