@@ -16,6 +16,7 @@
 #include "case_id.hpp"
 #include "case_record.hpp"
 #include "command_check.hpp"
+#include "escalator/history.hpp"
 #include "escalator/official_calendar.hpp"
 #include "escalator/standins.hpp"
 #include "lifecycle.hpp"
@@ -230,10 +231,15 @@ struct Engine::Impl {
     CaseState next = current;
     std::vector<Event> events;
     const WorkflowRef ref{(*workflow)->id, (*workflow)->version};
+    std::string prev_hash(record && !record->events.empty() ? record->events.back().hash : kGenesisHash);
     for (auto& payload : *payloads) {
       events.push_back(Event{next.version + 1, now, command.actor, command.idempotency_key, ref,
                              std::move(payload)});
       events.back().provisional = counted_provisionally(*options.calendar, events.back());
+      if (auto sealed = seal(events.back(), prev_hash); !sealed) {
+        return fail(ErrorCode::kInternal, "Sealing a decided event failed: " + sealed.error().message);
+      }
+      prev_hash = events.back().hash;
       if (auto applied = apply(next, events.back()); !applied) {
         return fail(ErrorCode::kInternal, "Applying a decided event failed: " + applied.error().message);
       }

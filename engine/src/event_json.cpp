@@ -291,7 +291,7 @@ EventJson payload_to_json(const EventPayload& payload) {
   return data;
 }
 
-EventJson event_to_json(const Event& event) {
+EventJson event_body_json(const Event& event) {
   Json json = Json::object();
   Writer writer(json);
   writer("seq", event.seq);
@@ -302,6 +302,16 @@ EventJson event_to_json(const Event& event) {
   writer("workflow", event.workflow);
   if (event.provisional) json["provisional"] = true;
   json["data"] = payload_to_json(event.payload);
+  return json;
+}
+
+EventJson event_to_json(const Event& event) {
+  Json json = event_body_json(event);
+  if (event.position != 0) json["position"] = event.position;
+  if (!event.hash.empty()) {
+    json["prev_hash"] = event.prev_hash;
+    json["hash"] = event.hash;
+  }
   return json;
 }
 
@@ -323,6 +333,15 @@ Result<Event> event_from_json(const EventJson& json) {
   std::optional<bool> provisional;
   reader("provisional", provisional);
   event.provisional = provisional.value_or(false);
+  // Absent before the chain (store formats 1 and 2) and in the hashed body.
+  std::optional<std::string> prev_hash, hash;
+  std::optional<std::uint64_t> position;
+  reader("prev_hash", prev_hash);
+  reader("hash", hash);
+  reader("position", position);
+  event.prev_hash = prev_hash.value_or("");
+  event.hash = hash.value_or("");
+  event.position = position.value_or(0);
   if (error) return tl::unexpected(std::move(*error));
 
   auto payload = blank_payload(type_name);
@@ -381,6 +400,11 @@ std::string to_json(const Event& event) {
   text.begin_object();
   std::visit([&](const auto& p) { fields(writer, p); }, event.payload);
   text.end_object();
+  if (event.position != 0) writer("position", event.position);
+  if (!event.hash.empty()) {
+    writer("prev_hash", event.prev_hash);
+    writer("hash", event.hash);
+  }
   text.end_object();
   return text.utf8() ? out : dumped(event_to_json(event));
 }

@@ -26,6 +26,9 @@ namespace escalator {
 using EventJson = nlohmann::ordered_json;
 
 EventJson event_to_json(const Event& event);
+// What the event's hash is taken over (docs/history.md): the object above
+// without "position", "prev_hash" and "hash".
+EventJson event_body_json(const Event& event);
 // The "data" object alone.
 EventJson payload_to_json(const EventPayload& payload);
 

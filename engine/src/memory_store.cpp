@@ -80,7 +80,10 @@ class MemoryStore final : public CaseStore {
                       " to be appended next, but got event " + std::to_string(events.front().seq));
     }
     ++writes_;
-    stored.events.insert(stored.events.end(), events.begin(), events.end());
+    for (const auto& event : events) {
+      stored.events.push_back(event);
+      stored.events.back().position = ++last_position_;
+    }
     stored.snapshot = snapshot;
     auto& of_case = timers_of_case_[case_id];
     for (const auto& old : of_case) timers_.erase(old);
@@ -123,6 +126,7 @@ class MemoryStore final : public CaseStore {
   std::vector<CalendarImport> calendar_imports_;
   std::uint64_t calendar_applied_ = 0;
   std::uint64_t writes_ = 0;
+  std::uint64_t last_position_ = 0;  // of the log of every case's events, in commit order
   std::set<PendingTimer> timers_;
   std::unordered_map<std::string, std::vector<PendingTimer>> timers_of_case_;
 };

@@ -23,11 +23,14 @@
 #include <thread>
 #include <unordered_map>
 
+#include "escalator/history.hpp"
 #include "event_json.hpp"
+#include "event_record.hpp"
 #include "rocks_support.hpp"
 #include "store_records.hpp"
 #include "store_calendars.hpp"
 #include "store_timers.hpp"
+#include "store_format.hpp"
 #include "store_layout.hpp"
 
 namespace escalator {
@@ -48,7 +51,14 @@ struct Prepared {
   std::uint64_t first_seq = 0;
   std::uint64_t last_seq = 0;
   std::string external_id;  // recorded when the write opens the case
-  std::vector<std::pair<std::string, std::string>> events;
+  struct SealedEvent {
+    std::string key;
+    std::string canonical;  // the bytes its hash is taken over
+    std::string hash;
+    std::string prev_hash;
+  };
+  std::vector<SealedEvent> events;
+  std::optional<Error> unsealed;  // an event that cannot be stored as it is
   std::string snapshot;
   std::string outbox_record;
   std::vector<PendingTimer> timers;
@@ -68,7 +78,14 @@ Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
   p.last_seq = write.events.empty() ? 0 : write.events.back().seq;
   if (p.first_seq == 1) p.external_id = write.snapshot.external_id;
   for (const auto& event : write.events) {
-    p.events.emplace_back(layout::event_key(p.case_id, event.seq), to_json(event));
+    auto canonical = canonical_bytes(event);
+    if (!canonical || event.hash.empty()) {
+      p.unsealed = Error{ErrorCode::kInvalidArgument,
+                         "Event " + std::to_string(event.seq) + " of case " + p.case_id + " cannot be stored: " +
+                             (canonical ? "it is not sealed (history.hpp, seal())" : canonical.error().message)};
+      break;
+    }
+    p.events.push_back({layout::event_key(p.case_id, event.seq), std::move(*canonical), event.hash, event.prev_hash});
   }
   p.snapshot = case_json_text(write.snapshot);
   p.timers = write.timers;
@@ -109,12 +126,13 @@ class RocksStore final : public CaseStore {
 
   // Reads the bookkeeping and starts the committer.
   Result<void> start(const std::filesystem::path& path) {
-    if (auto format = check_format(path); !format) return format;
+    if (auto format = store_format::bring_up_to_date(db_, handles_, path); !format) return format;
     auto opened = read_counter(layout::kCasesOpenedKey);
     if (!opened) return tl::unexpected(opened.error());
     auto outbox = read_counter(layout::kOutboxNextKey);
     if (!outbox) return tl::unexpected(outbox.error());
     if (auto loaded = timers_.load(); !loaded) return loaded;
+    if (auto log = read_log_head(); !log) return log;
     cases_opened_ = *opened;
     outbox_next_ = *outbox;
     committer_ = std::thread([this] { commit_loop(); });
@@ -194,49 +212,18 @@ class RocksStore final : public CaseStore {
  private:
   rocksdb::ColumnFamilyHandle* family(layout::Family f) const { return handles_[1 + f]; }
 
-  Result<void> check_format(const std::filesystem::path& path) {
-    std::string text;
-    const std::string key(layout::kFormatVersionKey);
-    auto status = db_.Get(rocksdb::ReadOptions(), family(layout::kMeta), key, &text);
-    if (status.IsNotFound()) {
-      std::unique_ptr<rocksdb::Iterator> any(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kEvents)));
-      any->SeekToFirst();
-      if (any->Valid()) {
-        return fail(ErrorCode::kDataLoss, "store at " + path.string() + ": meta/" + key +
-                                              " is missing, but the store holds events");
-      }
-      rocksdb::WriteOptions sync;
-      sync.sync = true;
-      status = db_.Put(sync, family(layout::kMeta), key, std::to_string(kStoreFormatVersion));
-      if (!status.ok()) return tl::unexpected(status_error(status, "store at " + path.string()));
-      return {};
-    }
-    if (!status.ok()) return tl::unexpected(status_error(status, "store at " + path.string() + ": meta/" + key));
-    int version = 0;
-    try {
-      std::size_t used = 0;
-      version = std::stoi(text, &used);
-      if (used != text.size()) throw std::invalid_argument(text);
-    } catch (const std::exception&) {
-      return fail(ErrorCode::kDataLoss,
-                  "store at " + path.string() + ": meta/" + key + " should be a number, found '" + printable(text) + "'");
-    }
-    if (version > kStoreFormatVersion) {
-      return fail(ErrorCode::kFailedPrecondition,
-                  "store at " + path.string() + " has format " + std::to_string(version) +
-                      ", but this escalator reads formats up to " + std::to_string(kStoreFormatVersion) +
-                      "; open it with a newer escalator");
-    }
-    if (version < kStoreFormatVersion) {
-      // Format 2 adds the timers' low-water mark, which format 1 lacks and may
-      // start without. Recording the upgrade first makes an older escalator
-      // refuse the store: it would write timers below the mark, where no scan
-      // looks.
-      rocksdb::WriteOptions sync;
-      sync.sync = true;
-      status = db_.Put(sync, family(layout::kMeta), key, std::to_string(kStoreFormatVersion));
-      if (!status.ok()) return tl::unexpected(status_error(status, "store at " + path.string() + ": upgrading"));
-    }
+  // Where the log goes on: the last entry's position and log_hash.
+  Result<void> read_log_head() {
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kLog)));
+    it->SeekToLast();
+    if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "log"));
+    if (!it->Valid()) return {};
+    const auto where = "log/" + printable(it->key().ToStringView());
+    const auto position = layout::read_big_endian(it->key().ToStringView());
+    auto entry = event_record::decode_log(it->value().ToStringView());
+    if (!position || !entry) return fail(ErrorCode::kDataLoss, where + ": not a log entry");
+    log_position_ = *position;
+    log_hash_ = entry->log_hash;
     return {};
   }
 
@@ -282,9 +269,7 @@ class RocksStore final : public CaseStore {
         return fail(ErrorCode::kDataLoss, event_where(case_id, expected) + ": missing (the next stored is #" +
                                               std::to_string(*seq) + ")");
       }
-      const Json json = Json::parse(it->value().ToStringView(), nullptr, false);
-      if (json.is_discarded()) return fail(ErrorCode::kDataLoss, event_where(case_id, *seq) + ": not JSON");
-      auto event = event_from_json(json);
+      auto event = event_record::decode(it->value().ToStringView());
       if (!event) return fail(ErrorCode::kDataLoss, event_where(case_id, *seq) + ": " + event.error().message);
       if (event->seq != *seq) {
         return fail(ErrorCode::kDataLoss, event_where(case_id, *seq) + ": holds event " + std::to_string(event->seq));
@@ -351,6 +336,7 @@ class RocksStore final : public CaseStore {
   // Why the write cannot follow what is stored (or earlier in the group); none when it can.
   std::optional<Error> refusal(const Prepared& p, const std::unordered_map<std::string, std::uint64_t>& in_group) {
     if (p.first_seq == 0) return Error{ErrorCode::kInvalidArgument, "A write of case " + p.case_id + " has no events"};
+    if (p.unsealed) return p.unsealed;
     const auto earlier = in_group.find(p.case_id);
     const bool follows = earlier != in_group.end() ? earlier->second + 1 == p.first_seq : p.follows_stored;
     if (follows) return std::nullopt;
@@ -366,13 +352,21 @@ class RocksStore final : public CaseStore {
     std::unordered_map<std::string, std::vector<PendingTimer>> timers_in_group;
     std::uint64_t opened = cases_opened_;
     std::uint64_t outbox = outbox_next_;
+    std::uint64_t position = log_position_;
+    std::string log_hash = log_hash_;
     std::uint64_t accepted = 0;
     for (Prepared& p : group) {
       if (auto refused = refusal(p, in_group)) {
         p.outcome = tl::unexpected(std::move(*refused));
         continue;
       }
-      for (const auto& [key, value] : p.events) batch.Put(family(layout::kEvents), key, value);
+      for (const auto& e : p.events) {
+        batch.Put(family(layout::kEvents), e.key, event_record::encode(e.canonical, e.hash, ++position, e.prev_hash));
+        log_hash = event_record::next_log_hash(log_hash, e.hash).value_or(log_hash);
+        const auto seq = layout::read_big_endian(std::string_view(e.key).substr(p.case_id.size() + 1));
+        batch.Put(family(layout::kLog), layout::log_key(position),
+                  event_record::encode_log({p.case_id, seq.value_or(0), e.hash, log_hash}));
+      }
       batch.Put(family(layout::kCases), p.case_id, p.snapshot);
       if (p.first_seq == 1) {
         batch.Put(family(layout::kIndex), layout::opened_key(++opened), p.case_id);
@@ -396,6 +390,8 @@ class RocksStore final : public CaseStore {
     if (status.ok()) {
       cases_opened_ = opened;
       outbox_next_ = outbox;
+      log_position_ = position;
+      log_hash_ = std::move(log_hash);
       writes_ += accepted;
       ++groups_;
       bytes_ += data_bytes;
@@ -448,6 +444,8 @@ class RocksStore final : public CaseStore {
   // Only the committer touches these after start().
   std::uint64_t cases_opened_ = 0;
   std::uint64_t outbox_next_ = 0;
+  std::uint64_t log_position_ = 0;  // the last position given
+  std::string log_hash_{kGenesisHash};  // the log_hash at it
   std::atomic<std::uint64_t> writes_{0};
   std::atomic<std::uint64_t> groups_{0};
   std::atomic<std::uint64_t> bytes_{0};

@@ -14,9 +14,10 @@
 namespace escalator::store_layout {
 
 // Column families, in the order the store opens them (after RocksDB's default).
-enum Family : int { kEvents, kCases, kTimers, kIndex, kWorkflows, kOrg, kOutbox, kMeta, kFamilyCount };
+// A family a format adds goes last, so that the handles of the others keep their places.
+enum Family : int { kEvents, kCases, kTimers, kIndex, kWorkflows, kOrg, kOutbox, kMeta, kLog, kFamilyCount };
 inline constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
-    "events", "cases", "timers", "index", "workflows", "org", "outbox", "meta"};
+    "events", "cases", "timers", "index", "workflows", "org", "outbox", "meta", "log"};
 
 inline void put_big_endian(std::string& out, std::uint64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
@@ -108,10 +109,20 @@ inline std::string outbox_key(std::uint64_t position) {
   return key;
 }
 
+// log: position in commit order (8 bytes) -> the event there (event_record.hpp).
+inline std::string log_key(std::uint64_t position) {
+  std::string key;
+  put_big_endian(key, position);
+  return key;
+}
+
 // meta: the store's own bookkeeping.
 inline constexpr std::string_view kFormatVersionKey = "format_version";  // decimal text
 inline constexpr std::string_view kCasesOpenedKey = "cases_opened";      // 8 bytes, big-endian
 inline constexpr std::string_view kOutboxNextKey = "outbox_next";        // 8 bytes, big-endian
 inline constexpr std::string_view kTimersLowWaterKey = "timers_low_water";  // put_instant(): no timer below it
+// Present while an upgrade to format 3 seals the history written before it:
+// the format it started from, as decimal text. Opening the store finishes it.
+inline constexpr std::string_view kSealingFromKey = "sealing_from";
 
 }  // namespace escalator::store_layout

@@ -7,11 +7,11 @@
 #include <map>
 #include <sstream>
 
-#include <openssl/evp.h>
 
 #include "embedded.hpp"
 #include "json_lines.hpp"
 #include "schema_check.hpp"
+#include "sha256.hpp"
 
 namespace escalator {
 namespace {
@@ -29,19 +29,6 @@ const std::map<std::string, Level> kLevels = {{"compound", Level::kCompound},
                                               {"community", Level::kCommunity},
                                               {"street", Level::kStreet},
                                               {"district", Level::kDistrict}};
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
 
 // Collects problems with their lines, and reads values the schema has vouched for.
 class Reader {
@@ -326,7 +313,7 @@ WorkflowFile read_workflow(std::string_view text, const std::string& file, const
   }
   w.warn_before = read_warnings(*doc, r, "/warn_before");
   check_warnings(r, w);
-  w.content_hash = sha256_hex(doc->dump());
+  w.content_hash = to_hex(sha256(doc->dump()));
   w.source = file;
   result.problems = std::move(r.problems_);
   if (result.problems.empty()) result.workflow = std::move(w);

@@ -287,8 +287,9 @@ TEST_CASE("ARecomputationKilledHalfwayFinishesOnceForEveryCase") {
     interrupted += *store->calendar_applied() == 0;
     left = 0;
     for (const auto& case_id : store->case_ids()) {
-      const auto& events = (**store->load(case_id)).events;
-      left += event_type(events.back().payload) != EventType::kDeadlinesRecomputed;
+      const auto loaded = store->load(case_id);
+      REQUIRE((loaded && *loaded));
+      left += event_type((*loaded)->events.back().payload) != EventType::kDeadlinesRecomputed;
     }
   }
   CHECK(interrupted > 0);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "escalator/engine.hpp"
+#include "escalator/history.hpp"
 #include "escalator/standins.hpp"
 #include "forgetful_fs.hpp"
 #include "rocks_store.hpp"
@@ -89,6 +90,7 @@ CaseWrite opened_write(const std::string& id) {
   ev::CaseOpened payload;
   payload.case_id = id;
   opened.payload = payload;
+  REQUIRE(seal(opened, kGenesisHash).has_value());
   return CaseWrite{id, {opened}, snapshot, {}};
 }
 
@@ -171,23 +173,24 @@ TEST_CASE("AWriteThatDoesNotFollowTheStoredEventsIsRefusedAndWritesNothing") {
 
 TEST_CASE("AStoreOfANewerFormatIsRefusedAndLeftAsItIs") {
   TempDir dir;
+  const std::string newer = std::to_string(kStoreFormatVersion + 1);
   open_store(dir.path());
   {
     RawStore raw(dir.path());
-    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("meta"), "format_version", "3").ok());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("meta"), "format_version", newer).ok());
   }
   DurableStoreOptions options;
   options.path = dir.path();
   auto refused = open_durable_store(options);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == ErrorCode::kFailedPrecondition);
-  CHECK(refused.error().message == "store at " + dir.path().string() +
-                                       " has format 3, but this escalator reads formats up to 2; open it with a "
-                                       "newer escalator");
+  CHECK(refused.error().message == "store at " + dir.path().string() + " has format " + newer +
+                                       ", but this escalator reads formats up to " +
+                                       std::to_string(kStoreFormatVersion) + "; open it with a newer escalator");
   RawStore raw(dir.path());
   std::string format;
   REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("meta"), "format_version", &format).ok());
-  CHECK(format == "3");
+  CHECK(format == newer);
 }
 
 TEST_CASE("OpeningWithoutCreatingFindsNoStoreWhereThereIsNone") {
@@ -235,7 +238,7 @@ TEST_CASE("DamagedRecordsAreReportedWithTheirKeyNotSkipped") {
     REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("events"), second, &original).ok());
     REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), second, "{\"seq\":2").ok());
   }
-  CHECK(load_error() == "events/" + id + "#2: not JSON");
+  CHECK(load_error() == "events/" + id + "#2: not an event record");
   {
     RawStore raw(dir.path());
     auto changed = original;
@@ -407,7 +410,7 @@ TEST_CASE("TheCheckReportsEveryCaseThatIsNotWholeAndGoesOn") {
   CHECK(check.events == 2);  // the third case's event cannot be read
   REQUIRE(check.problems.size() == 2);
   CHECK(check.problems[0] == "cases/" + ids[0] + ": the snapshot differs from the replay of its 1 events");
-  CHECK(check.problems[1] == "events/" + ids[2] + "#1: not JSON");
+  CHECK(check.problems[1] == "events/" + ids[2] + "#1: not an event record");
 }
 
 namespace {
@@ -446,11 +449,11 @@ TEST_CASE("TheStoreOfFormatOneThatThisReleaseWroteStillOpensWhole") {
   CHECK(next->case_id == "370811-20251111-000002");
   engine.reset();
   store->reset();
-  // Opening it upgraded it to format 2, so that an older escalator refuses it.
+  // Opening it upgraded it to this release's format, so that an older escalator refuses it.
   RawStore raw(copy);
   std::string format;
   REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("meta"), "format_version", &format).ok());
-  CHECK(format == "2");
+  CHECK(format == std::to_string(kStoreFormatVersion));
 }
 
 TEST_CASE("TimersAreKeptInTheStoreAndFireAfterARestartForCasesNotLoaded") {
@@ -561,6 +564,7 @@ CaseWrite timed_write(const std::string& id, std::uint64_t seq, std::vector<Time
   write.events[0].seq = seq;
   write.snapshot.version = seq;
   if (seq > 1) write.events[0].payload = ev::CaseClosed{.note = "x"};
+  REQUIRE(seal(write.events[0], kGenesisHash).has_value());
   for (const auto t : at) {
     write.timers.push_back(PendingTimer{t, false, RunningDeadline{t, id, DeadlineKind::kAccept, seq}});
   }

@@ -52,11 +52,11 @@ inline constexpr DeadlineKind kEveryDeadlineKind[] = {DeadlineKind::kAccept, Dea
 
 // One optional instant per deadline kind: the deadlines a recomputation moves.
 struct Deadlines {
-  std::optional<Timestamp> accept_by;
-  std::optional<Timestamp> resolve_by;
-  std::optional<Timestamp> reply_by;
-  std::optional<Timestamp> rating_by;
-  std::optional<Timestamp> follow_up_by;
+  std::optional<Timestamp> accept_by{};
+  std::optional<Timestamp> resolve_by{};
+  std::optional<Timestamp> reply_by{};
+  std::optional<Timestamp> rating_by{};
+  std::optional<Timestamp> follow_up_by{};
 
   std::optional<Timestamp>& of(DeadlineKind kind) {
     switch (kind) {

@@ -142,7 +142,7 @@ struct RaiseWarning {
 // deadlines itself, since a decision sees one calendar and this one compares two.
 struct RecomputeDeadlines {
   std::string calendar;  // the version taking over: Calendar::version()
-  Deadlines moved;       // the running deadlines after it; the others stay
+  Deadlines moved{};      // the running deadlines after it; the others stay
 };
 
 }  // namespace cmd

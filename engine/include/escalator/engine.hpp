@@ -53,7 +53,7 @@ struct CalendarRecount {
   std::string calendar;               // its Calendar::version()
   std::uint64_t cases_checked = 0;    // cases with a running deadline
   std::uint64_t cases_moved = 0;      // of those, the ones whose deadlines moved: a DeadlinesRecomputed each
-  std::vector<std::string> problems;  // cases not recomputed, and why; the next open tries again
+  std::vector<std::string> problems{}; // cases not recomputed, and why; the next open tries again
 };
 
 struct EngineOptions {

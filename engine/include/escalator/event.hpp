@@ -219,7 +219,7 @@ struct WarningRaised {
 struct DeadlinesRecomputed {
   static constexpr EventType kType = EventType::kDeadlinesRecomputed;
   std::string calendar;  // the version that took over
-  Deadlines moved;       // written flat in JSON: "accept_by", "resolve_by", ...
+  Deadlines moved{};      // written flat in JSON: "accept_by", "resolve_by", ...
 };
 
 }  // namespace ev
@@ -243,6 +243,14 @@ struct Event {
   // was counted Monday to Friday (docs/calendar.md): it may move when the
   // notice comes out. In JSON only when true.
   bool provisional = false;
+  // The hash chain (docs/history.md): hash = SHA-256(prev_hash's 32 bytes ‖
+  // canonical_bytes(event)), as 64 lowercase hex digits; the first event's
+  // prev_hash is kGenesisHash. The engine seals each event as it decides it.
+  std::string prev_hash{};
+  std::string hash{};
+  // The event's place in the store's one log of every case's events, in
+  // commit order, from 1; 0 until a store has committed it.
+  std::uint64_t position = 0;
 };
 
 EventType event_type(const EventPayload& payload);
@@ -251,8 +259,9 @@ std::string_view event_type_name(EventType type);
 
 // The event as one JSON object:
 // {"seq":1,"time":"...","type":"CaseOpened","actor":"...","key":"...",
-//  "workflow":{"id":"...","version":1},"data":{...}}, with "provisional":true
-// before "data" when the event says so.
+//  "workflow":{"id":"...","version":1},"data":{...},"prev_hash":"...","hash":"..."},
+// with "provisional":true before "data" when the event says so, "position"
+// before "prev_hash" once it has one, and the hashes only once it is sealed.
 std::string to_json(const Event& event);
 // Only the "data" part, as JSON.
 std::string payload_json(const EventPayload& payload);

@@ -1,0 +1,47 @@
+// A case's history as an auditor reads it: the canonical bytes each event's
+// hash is taken over, the chain that links a case's events, and the case as
+// it stood at any moment (docs/history.md). Pure functions over values, safe
+// from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "escalator/case.hpp"
+#include "escalator/event.hpp"
+#include "escalator/result.hpp"
+
+namespace escalator {
+
+// The prev_hash of a case's first event: 32 zero bytes.
+inline constexpr std::string_view kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+// The event as RFC 8785 canonical JSON, without "position", "prev_hash" and
+// "hash". kInvalidArgument when a text of the event is not UTF-8 (intake
+// refuses such text, so only an event made elsewhere can have one).
+[[nodiscard]] Result<std::string> canonical_bytes(const Event& event);
+// SHA-256 of prev_hash's 32 bytes followed by `canonical`, as lowercase hex.
+// kInvalidArgument when prev_hash is not 64 hex digits.
+[[nodiscard]] Result<std::string> chained_hash(std::string_view prev_hash, std::string_view canonical);
+// Sets the event's prev_hash and its hash over its canonical bytes.
+[[nodiscard]] Result<void> seal(Event& event, std::string_view prev_hash);
+
+// A place where a case's history is not what it should be.
+struct HistoryBreak {
+  std::uint64_t seq = 0;  // the event's position in the case (1-based); 0: the case as a whole
+  std::string what;       // "hash does not match its bytes", ...
+};
+// Checks a case's decoded events: seq 1..n, each prev_hash the hash before it
+// (kGenesisHash first), each hash recomputed from the event, the first event a
+// CaseOpened of `case_id`. Every break, not only the first.
+std::vector<HistoryBreak> chain_breaks(std::string_view case_id, const std::vector<Event>& events);
+
+// The case as it stood at `at`: the events that happened at or before it,
+// applied as live processing applied them. kDataLoss as replay() when an event
+// does not apply; kNotFound when the case did not exist yet.
+[[nodiscard]] Result<CaseState> replay_until(const std::vector<Event>& events, Timestamp at);
+
+}  // namespace escalator

@@ -1,0 +1,54 @@
+// How the durable store keeps an event and its place in the log (store
+// format 3, docs/storage.md and docs/history.md).
+//
+// events value: {"event":<canonical bytes>,"hash":"<64 hex>","position":N,"prev_hash":"<64 hex>"}
+//   The bytes the hash is taken over sit in the record verbatim, so a verifier
+//   hashes a slice of the record without decoding it; and the record as a
+//   whole is canonical JSON too.
+// log value:    {"case_id":"...","hash":"<64 hex>","log_hash":"<64 hex>","seq":N}
+//   under the position (8 bytes, big-endian). log_hash = SHA-256(the previous
+//   entry's log_hash's 32 bytes ‖ this event's hash's 32 bytes), kGenesisHash
+//   before the first: one value that commits to the whole log up to here, for
+//   the signed checkpoints a later release will add.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "escalator/event.hpp"
+#include "escalator/result.hpp"
+
+namespace escalator::event_record {
+
+// The parts of an events value, pointing into it.
+struct Parts {
+  std::string_view canonical;
+  std::string_view hash;
+  std::uint64_t position = 0;
+  std::string_view prev_hash;
+};
+
+std::string encode(std::string_view canonical, std::string_view hash, std::uint64_t position,
+                   std::string_view prev_hash);
+// None when `value` is not of the form above.
+std::optional<Parts> split(std::string_view value);
+// The event the value holds, hashes and position included. Errors kDataLoss,
+// without the record's key (the caller names it). With `before_chain`, a
+// value of store formats 1 and 2 (the event JSON alone, unsealed) is read too.
+[[nodiscard]] Result<Event> decode(std::string_view value, bool before_chain = false);
+
+struct LogEntry {
+  std::string case_id;
+  std::uint64_t seq = 0;
+  std::string hash;
+  std::string log_hash;
+};
+std::string encode_log(const LogEntry& entry);
+[[nodiscard]] Result<LogEntry> decode_log(std::string_view value);
+// The log_hash after `previous` for an event whose hash is `event_hash`.
+// kInvalidArgument when either is not 64 hex digits.
+[[nodiscard]] Result<std::string> next_log_hash(std::string_view previous, std::string_view event_hash);
+
+}  // namespace escalator::event_record

@@ -1,0 +1,25 @@
+// The durable store's format number (meta/format_version) and the upgrades
+// that bring an older store to this release's (docs/storage.md, "Formats and
+// versions").
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "escalator/result.hpp"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+}  // namespace rocksdb
+
+namespace escalator::store_format {
+
+// Records the format in a new store; refuses a newer one (kFailedPrecondition)
+// and leaves it untouched; upgrades an older one, or finishes an upgrade a
+// crash interrupted. `handles`: RocksDB's default first, then store_layout's
+// families in order. kDataLoss when the store's records cannot be read.
+[[nodiscard]] Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+                                            const std::filesystem::path& path);
+
+}  // namespace escalator::store_format
