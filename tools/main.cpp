@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "audit_commands.hpp"
 #include "bench.hpp"
 #include "calendar_commands.hpp"
 #include "demo.hpp"
@@ -38,6 +39,8 @@ Commands:
   check       read every case of a durable store back and check it is whole
   backup      add a verified backup of a durable store to a backup directory
   restore     restore a backup into a new store directory
+  audit       verify a durable store's hash chains, log and snapshots (audit verify)
+  replay      print a stored case's timeline and the case at any past moment
   calendar    the official working-day calendar: days, deadlines, checking notice files
 
 Run 'escalator COMMAND --help' for what a command takes.
@@ -210,6 +213,8 @@ int main(int argc, char** argv) {
   if (command == "demo") return tools::demo(args, config, std::cout);
   if (command == "bench") return tools::bench(args, std::cout);
   if (command == "check") return tools::check_command(args, std::cout);
+  if (command == "audit") return tools::audit_command(args, std::cout);
+  if (command == "replay") return tools::replay_command(args, std::cout);
   if (command == "backup") return tools::backup_command(args, std::cout);
   if (command == "restore") return tools::restore_command(args, std::cout);
   if (command == "calendar") return tools::calendar_command(args, config, std::cout);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "escalator/engine.hpp"
+#include "escalator/history.hpp"
 #include "escalator/official_calendar.hpp"
 #include "escalator/standins.hpp"
 #include "escalator/workflow_registry.hpp"
@@ -111,6 +112,22 @@ class Runner {
       pending_.push_back(std::string(event_type_name(event_type(e.payload))));
     }
     if (timeline_ && !decided->duplicate) write_timeline(*decided);
+    if (!decided->duplicate) check_history(decided->case_id);
+  }
+
+  // After every decision, the case as an auditor rebuilds it (its events
+  // applied, docs/history.md) must be the case the engine holds, over a whole chain.
+  void check_history(const std::string& id) {
+    const auto history = engine_->history(id);
+    const auto live = engine_->get(id);
+    if (!history || !live) return failed("case " + id + " cannot be read back");
+    const auto replayed = replay(*history);
+    if (!replayed || !(*replayed == *live)) {
+      failed("the replay of case " + id + " differs from the live case at version " + std::to_string(live->version));
+    }
+    for (const auto& b : chain_breaks(id, *history)) {
+      failed("case " + id + " #" + std::to_string(b.seq) + ": " + b.what);
+    }
   }
 
   // One line per event: the case as the event left it, replayed from its history.

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "cli_options.hpp"
 #include "escalator/store.hpp"
 
 namespace escalator::tools {
@@ -31,28 +32,6 @@ Opens the store at DIR and reads every case back: each event decodes, the events
 and the snapshot equals the replay of its events. Prints every problem, naming the case or
 the record, then what was checked. Exits 1 if there is any problem.
 )";
-
-// "--flag value" pairs; none when an argument is not one of `flags`.
-std::optional<std::map<std::string, std::string>> options_of(const std::vector<std::string>& args,
-                                                             const std::vector<std::string>& flags,
-                                                             const char* help) {
-  std::map<std::string, std::string> values;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const bool known = std::find(flags.begin(), flags.end(), args[i]) != flags.end();
-    if (!known || i + 1 >= args.size()) {
-      std::cerr << (known ? args[i] + " expects a value" : "unexpected '" + args[i] + "'") << "\n\n" << help;
-      return std::nullopt;
-    }
-    values[args[i]] = args[i + 1];
-    ++i;
-  }
-  return values;
-}
-
-bool wants_help(const std::vector<std::string>& args) {
-  return std::find(args.begin(), args.end(), "--help") != args.end() ||
-         std::find(args.begin(), args.end(), "-h") != args.end();
-}
 
 void print_backup(const BackupInfo& b, std::ostream& out) {
   out << "backup " << b.id << "  " << format_time(b.made_at) << "  " << b.files << " files, " << b.bytes

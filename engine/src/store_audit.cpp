@@ -1,0 +1,284 @@
+// escalator audit verify (audit.hpp): three passes over the store as stored.
+//   events, in key order: each case's chain over the bytes as they are, each
+//     event's log entry, and its snapshot against the replay of its events;
+//   cases: a snapshot with no events;
+//   log, in position order: no gaps, the running log_hash, and each entry's
+//     event stored at that position.
+// Every break is reported and the audit goes on (LevelDB's log reader reports
+// corruption the same way), so one damaged record does not hide the next.
+#include "escalator/audit.hpp"
+
+#include <rocksdb/db.h>
+
+#include <memory>
+#include <unordered_set>
+
+#include "escalator/engine.hpp"
+#include "escalator/history.hpp"
+#include "escalator/store.hpp"
+#include "event_json.hpp"
+#include "event_record.hpp"
+#include "rocks_store.hpp"
+#include "rocks_support.hpp"
+#include "store_format.hpp"
+#include "store_layout.hpp"
+
+namespace escalator {
+namespace {
+
+namespace layout = store_layout;
+
+std::string short_hash(std::string_view hash) { return std::string(hash.substr(0, 12)) + "…"; }
+
+std::string brief(const EventJson& value) {
+  std::string text = value.is_null() ? "nothing" : value.dump(-1, ' ', false, EventJson::error_handler_t::replace);
+  return text.size() > 60 ? text.substr(0, 57) + "..." : text;
+}
+
+// "state (stored "closed", replayed "dispatched"), urges (stored 7, replayed 0)"
+std::string differences(const CaseState& stored, const CaseState& replayed) {
+  const EventJson a = case_to_json(stored);
+  const EventJson b = case_to_json(replayed);
+  std::string out;
+  auto differ = [&](const std::string& key) {
+    const EventJson none;
+    const auto& x = a.contains(key) ? a[key] : none;
+    const auto& y = b.contains(key) ? b[key] : none;
+    if (x == y) return;
+    if (!out.empty()) out += ", ";
+    out += key + " (stored " + brief(x) + ", replayed " + brief(y) + ")";
+  };
+  for (const auto& [key, value] : a.items()) differ(key);
+  for (const auto& [key, value] : b.items()) {
+    if (!a.contains(key)) differ(key);
+  }
+  return out;
+}
+
+class Auditor {
+ public:
+  explicit Auditor(OpenedDb& opened) : db_(*opened.db), handles_(opened.handles) {}
+
+  AuditReport run() {
+    events_pass();
+    snapshots_pass();
+    log_pass();
+    return std::move(report_);
+  }
+
+ private:
+  // The case being read in the events pass.
+  struct CaseRun {
+    std::string id;
+    std::uint64_t next_seq = 1;
+    std::string expected_prev{kGenesisHash};
+    bool chain_known = true;   // expected_prev is the hash of the record before
+    bool all_decoded = true;   // every event 1..n was read, so the replay can be compared
+    std::vector<Event> events{};
+  };
+
+  rocksdb::ColumnFamilyHandle* family(layout::Family f) const { return handles_[1 + f]; }
+
+  void broke(std::string where, std::string case_id, std::uint64_t seq, std::string what) {
+    report_.breaks.push_back({std::move(where), std::move(case_id), seq, std::move(what)});
+  }
+
+  std::optional<std::string> get(layout::Family f, const std::string& key) const {
+    std::string value;
+    if (!db_.Get(rocksdb::ReadOptions(), family(f), key, &value).ok()) return std::nullopt;
+    return value;
+  }
+
+  void events_pass() {
+    CaseRun run;
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kEvents)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string key = it->key().ToString();
+      const auto nul = key.find('\0');
+      const auto seq = nul == std::string::npos ? std::nullopt : layout::event_seq(key, key.substr(0, nul));
+      if (!seq) {
+        broke("events/" + printable(key), "", 0, "not an event key");
+        continue;
+      }
+      if (key.compare(0, nul, run.id) != 0 || run.id.size() != nul) {
+        finish_case(run);
+        run = CaseRun{key.substr(0, nul)};
+        seen_.insert(run.id);
+        ++report_.cases;
+      }
+      ++report_.events;
+      event(run, *seq, it->value().ToStringView());
+    }
+    if (!it->status().ok()) broke("events", "", 0, "cannot be read: " + it->status().ToString());
+    finish_case(run);
+  }
+
+  void event(CaseRun& run, std::uint64_t seq, std::string_view value) {
+    const std::string where = "events/" + run.id + "#" + std::to_string(seq);
+    if (seq != run.next_seq) {
+      broke(where, run.id, seq,
+            seq == run.next_seq + 1 ? "event #" + std::to_string(run.next_seq) + " before it is missing"
+                                    : "events #" + std::to_string(run.next_seq) + " to #" + std::to_string(seq - 1) +
+                                          " before it are missing");
+      run.chain_known = false;
+      run.all_decoded = false;
+    }
+    run.next_seq = seq + 1;
+    const auto parts = event_record::split(value);
+    if (!parts) {
+      broke(where, run.id, seq, "not an event record");
+      run.chain_known = false;
+      run.all_decoded = false;
+      return;
+    }
+    if (auto hash = chained_hash(parts->prev_hash, parts->canonical); !hash || *hash != parts->hash) {
+      broke(where, run.id, seq,
+            "hash " + short_hash(parts->hash) + " does not match its bytes, which hash to " +
+                short_hash(hash.value_or("?")));
+    }
+    if (run.chain_known && parts->prev_hash != run.expected_prev) {
+      broke(where, run.id, seq,
+            "prev_hash " + short_hash(parts->prev_hash) + " is not " +
+                (seq == 1 ? "the genesis hash" : "the hash of event #" + std::to_string(seq - 1) + ", " +
+                                                     short_hash(run.expected_prev)));
+    }
+    run.expected_prev = std::string(parts->hash);
+    run.chain_known = true;
+    log_entry_of(run.id, seq, *parts, where);
+
+    auto decoded = event_record::decode(value);
+    if (!decoded) {
+      broke(where, run.id, seq, decoded.error().message);
+      run.all_decoded = false;
+      return;
+    }
+    if (auto canonical = canonical_bytes(*decoded); !canonical || *canonical != parts->canonical) {
+      broke(where, run.id, seq, "its bytes are not the canonical form of the event they hold");
+    }
+    if (decoded->seq != seq) broke(where, run.id, seq, "holds event #" + std::to_string(decoded->seq));
+    if (seq == 1) {
+      const auto* opened = std::get_if<ev::CaseOpened>(&decoded->payload);
+      if (opened == nullptr) {
+        broke(where, run.id, seq, "the first event is " + std::string(event_type_name(event_type(decoded->payload))));
+      } else if (opened->case_id != run.id) {
+        broke(where, run.id, seq, "opens case " + opened->case_id);
+      }
+    }
+    run.events.push_back(std::move(*decoded));
+  }
+
+  // The event's place in the log must name it, with its hash.
+  void log_entry_of(const std::string& case_id, std::uint64_t seq, const event_record::Parts& parts,
+                    const std::string& where) {
+    const auto value = get(layout::kLog, layout::log_key(parts.position));
+    if (!value) {
+      broke(where, case_id, seq, "its log position " + std::to_string(parts.position) + " holds no entry");
+      return;
+    }
+    const auto entry = event_record::decode_log(*value);
+    if (!entry) return;  // the log pass reports it
+    if (entry->case_id != case_id || entry->seq != seq) {
+      broke(where, case_id, seq, "its log position " + std::to_string(parts.position) + " names " +
+                                     entry->case_id + "#" + std::to_string(entry->seq));
+    } else if (entry->hash != parts.hash) {
+      broke(where, case_id, seq, "its log position " + std::to_string(parts.position) + " has hash " +
+                                     short_hash(entry->hash) + ", not this event's " + short_hash(parts.hash));
+    }
+  }
+
+  void finish_case(CaseRun& run) {
+    if (run.id.empty()) return;
+    const std::string where = "cases/" + run.id;
+    const auto text = get(layout::kCases, run.id);
+    if (!text) {
+      broke(where, run.id, 0, "missing: the case has events but no snapshot");
+      return;
+    }
+    ++report_.snapshots;
+    const auto json = EventJson::parse(*text, nullptr, false);
+    auto snapshot = json.is_discarded() ? fail(ErrorCode::kDataLoss, "not JSON") : case_from_json(json);
+    if (!snapshot) return broke(where, run.id, 0, snapshot.error().message);
+    if (!run.all_decoded) return;  // the breaks above say why no replay can be compared
+    auto replayed = replay(run.events);
+    if (!replayed) return broke(where, run.id, 0, "its events do not replay: " + replayed.error().message);
+    if (!(*replayed == *snapshot)) {
+      broke(where, run.id, 0, "the snapshot differs from the replay of its " + std::to_string(run.events.size()) +
+                                  " events in " + differences(*snapshot, *replayed));
+    }
+  }
+
+  void snapshots_pass() {
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kCases)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string id = it->key().ToString();
+      if (!seen_.contains(id)) broke("cases/" + printable(id), id, 0, "a snapshot of a case with no events");
+    }
+    if (!it->status().ok()) broke("cases", "", 0, "cannot be read: " + it->status().ToString());
+  }
+
+  void log_pass() {
+    std::uint64_t expected = 1;
+    std::string log_hash(kGenesisHash);
+    bool chain_known = true;
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kLog)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const auto position = layout::read_big_endian(it->key().ToStringView());
+      const std::string where = "log/" + (position ? std::to_string(*position) : printable(it->key().ToStringView()));
+      if (!position) {
+        broke(where, "", 0, "not a log key");
+        continue;
+      }
+      ++report_.log_entries;
+      if (*position != expected) {
+        broke(where, "", 0, "positions " + std::to_string(expected) + " to " + std::to_string(*position - 1) +
+                                " before it are missing");
+        chain_known = false;
+      }
+      expected = *position + 1;
+      auto entry = event_record::decode_log(it->value().ToStringView());
+      if (!entry) {
+        broke(where, "", 0, entry.error().message);
+        chain_known = false;
+        continue;
+      }
+      if (chain_known && event_record::next_log_hash(log_hash, entry->hash).value_or("") != entry->log_hash) {
+        broke(where, entry->case_id, entry->seq, "log_hash " + short_hash(entry->log_hash) +
+                                                     " does not follow from the entry before it and the event's hash");
+      }
+      log_hash = entry->log_hash;
+      chain_known = true;
+      report_.log_position = *position;
+      report_.log_hash = log_hash;
+      const auto named = get(layout::kEvents, layout::event_key(entry->case_id, entry->seq));
+      const std::string event = entry->case_id + "#" + std::to_string(entry->seq);
+      if (!named) {
+        broke(where, entry->case_id, entry->seq, "names " + event + ", which is not stored");
+      } else if (const auto parts = event_record::split(*named); parts && parts->position != *position) {
+        broke(where, entry->case_id, entry->seq,
+              "names " + event + ", which is at position " + std::to_string(parts->position));
+      }
+    }
+    if (!it->status().ok()) broke("log", "", 0, "cannot be read: " + it->status().ToString());
+  }
+
+  rocksdb::DB& db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
+  std::unordered_set<std::string> seen_;  // cases with events
+  AuditReport report_;
+};
+
+}  // namespace
+
+Result<AuditReport> audit_store(const std::filesystem::path& data) {
+  DurableStoreOptions options;
+  options.path = data;
+  options.create_if_missing = false;
+  auto opened = open_rocks_db(options, nullptr);
+  if (!opened) return tl::unexpected(opened.error());
+  if (auto current = store_format::bring_up_to_date(*opened->db, opened->handles, data); !current) {
+    return tl::unexpected(current.error());
+  }
+  return Auditor(*opened).run();
+}
+
+}  // namespace escalator

@@ -1,0 +1,260 @@
+// The tamper suite: each way of changing a store after the fact is found by
+// `audit verify` and named (docs/history.md, "Audit").
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "escalator/audit.hpp"
+#include "escalator/history.hpp"
+#include "escalator/standins.hpp"
+#include "event_record.hpp"
+#include "rocks_store.hpp"
+#include "store_layout.hpp"
+#include "store_support.hpp"
+
+using namespace escalator;
+using namespace escalator::testing;
+
+namespace {
+
+// Three cases, their commands interleaved so that their events interleave in
+// the log: A is closed, B accepted, C only opened.
+struct AuditedStore {
+  TempDir dir;
+  std::string a, b, c;
+  std::uint64_t a_events = 0;
+
+  AuditedStore() {
+    DurableStoreOptions options;
+    options.path = dir.path();
+    auto store = open_durable_store(options);
+    REQUIRE(store.has_value());
+    EngineOptions engine_options;
+    engine_options.config.limits.worker_threads = 0;
+    engine_options.clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
+    engine_options.store = *store;
+    auto engine = std::move(*Engine::open(std::move(engine_options)));
+    auto send = [&](const std::string& id, const std::string& key, CommandPayload payload) {
+      auto decided = engine->submit(Command{id, key, std::nullopt, "test", std::move(payload)}).get();
+      REQUIRE_MESSAGE(decided.has_value(), decided.error().message);
+      return decided->case_id;
+    };
+    a = send("", "GD-A", leak_report());
+    b = send("", "GD-B", leak_report());
+    const auto steps = to_closure();
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      send(a, "a" + std::to_string(i), steps[i]);
+      if (i < 2) send(b, "b" + std::to_string(i), steps[i]);
+    }
+    c = send("", "GD-C", leak_report());
+    a_events = (*engine->history(a)).size();
+  }
+
+  std::string key(const std::string& id, std::uint64_t seq) const { return store_layout::event_key(id, seq); }
+
+  std::string get(RawStore& raw, const char* family, const std::string& key) const {
+    std::string value;
+    REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family(family), key, &value).ok());
+    return value;
+  }
+
+  AuditReport audit() const {
+    auto report = audit_store(dir.path());
+    REQUIRE_MESSAGE(report.has_value(), report.error().message);
+    return *report;
+  }
+};
+
+bool has_break(const AuditReport& report, const std::string& where, const std::string& what_starts) {
+  return std::any_of(report.breaks.begin(), report.breaks.end(), [&](const AuditBreak& b) {
+    return b.where == where && b.what.starts_with(what_starts);
+  });
+}
+
+std::string all_breaks(const AuditReport& report) {
+  std::string text;
+  for (const auto& b : report.breaks) text += b.where + ": " + b.what + "\n";
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("AnUntouchedStoreAuditsCleanAndCountsWhatItChecked") {
+  AuditedStore s;
+  const auto report = s.audit();
+  CHECK_MESSAGE(report.breaks.empty(), all_breaks(report));
+  CHECK(report.cases == 3);
+  CHECK(report.events == s.a_events + 3 + 1);
+  CHECK(report.log_entries == report.events);
+  CHECK(report.snapshots == 3);
+  CHECK(report.log_position == report.events);
+  CHECK(report.log_hash.size() == 64);
+}
+
+TEST_CASE("OneChangedByteOfAnEventIsFoundAtThatEvent") {
+  AuditedStore s;
+  {
+    RawStore raw(s.dir.path());
+    std::string value = s.get(raw, "events", s.key(s.a, 3));
+    const auto at = value.find("\"actor\":\"test\"");
+    REQUIRE(at != std::string::npos);
+    value[at + 12] = 'x';  // "test" -> "text"
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), s.key(s.a, 3), value).ok());
+  }
+  const auto report = s.audit();
+  REQUIRE_MESSAGE(report.breaks.size() == 1, all_breaks(report));
+  CHECK(report.breaks[0].where == "events/" + s.a + "#3");
+  CHECK(report.breaks[0].case_id == s.a);
+  CHECK(report.breaks[0].seq == 3);
+  CHECK(report.breaks[0].what.find("does not match its bytes, which hash to") != std::string::npos);
+}
+
+TEST_CASE("ADeletedEventIsFoundFromTheCaseAndFromTheLog") {
+  AuditedStore s;
+  std::uint64_t position = 0;
+  {
+    RawStore raw(s.dir.path());
+    position = event_record::split(s.get(raw, "events", s.key(s.a, 3)))->position;
+    REQUIRE(raw.db().Delete(rocksdb::WriteOptions(), raw.family("events"), s.key(s.a, 3)).ok());
+  }
+  const auto report = s.audit();
+  CHECK_MESSAGE(has_break(report, "events/" + s.a + "#4", "event #3 before it is missing"), all_breaks(report));
+  CHECK(has_break(report, "log/" + std::to_string(position), "names " + s.a + "#3, which is not stored"));
+  CHECK(std::all_of(report.breaks.begin(), report.breaks.end(), [&](const auto& b) { return b.case_id == s.a; }));
+}
+
+TEST_CASE("TwoReorderedEventsAreFoundByTheirSeqTheirChainAndTheirLogPositions") {
+  AuditedStore s;
+  {
+    RawStore raw(s.dir.path());
+    const auto third = s.get(raw, "events", s.key(s.a, 3));
+    const auto fourth = s.get(raw, "events", s.key(s.a, 4));
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), s.key(s.a, 3), fourth).ok());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), s.key(s.a, 4), third).ok());
+  }
+  const auto report = s.audit();
+  CHECK_MESSAGE(has_break(report, "events/" + s.a + "#3", "holds event #4"), all_breaks(report));
+  CHECK(has_break(report, "events/" + s.a + "#3", "prev_hash "));
+  CHECK(has_break(report, "events/" + s.a + "#4", "holds event #3"));
+  CHECK(has_break(report, "events/" + s.a + "#3", "its log position "));
+}
+
+TEST_CASE("ATruncatedChainIsFoundByItsSnapshotAndItsLogEntries") {
+  AuditedStore s;
+  {
+    RawStore raw(s.dir.path());
+    for (auto seq = s.a_events - 1; seq <= s.a_events; ++seq) {
+      REQUIRE(raw.db().Delete(rocksdb::WriteOptions(), raw.family("events"), s.key(s.a, seq)).ok());
+    }
+  }
+  const auto report = s.audit();
+  CHECK_MESSAGE(has_break(report, "cases/" + s.a,
+                          "the snapshot differs from the replay of its " + std::to_string(s.a_events - 2) +
+                              " events in state (stored \"closed\""),
+                all_breaks(report));
+  const auto dangling = std::count_if(report.breaks.begin(), report.breaks.end(), [&](const AuditBreak& b) {
+    return b.where.starts_with("log/") && b.what.ends_with(", which is not stored");
+  });
+  CHECK(dangling == 2);
+}
+
+TEST_CASE("AForkedChainIsFoundWhereTheBranchesPartAndInTheLog") {
+  AuditedStore s;
+  std::uint64_t position = 0;
+  {
+    // A second event #4, properly hashed on #3: the chain forks at #3.
+    RawStore raw(s.dir.path());
+    const auto fourth = s.get(raw, "events", s.key(s.a, 4));
+    auto event = *event_record::decode(fourth);
+    position = event.position;
+    event.actor = "someone-else";
+    REQUIRE(seal(event, event.prev_hash).has_value());
+    const auto forked = event_record::encode(*canonical_bytes(event), event.hash, position, event.prev_hash);
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), s.key(s.a, 4), forked).ok());
+  }
+  const auto report = s.audit();
+  CHECK_MESSAGE(has_break(report, "events/" + s.a + "#4", "its log position " + std::to_string(position) + " has hash "),
+                all_breaks(report));
+  CHECK(has_break(report, "events/" + s.a + "#5", "prev_hash "));
+  CHECK(std::none_of(report.breaks.begin(), report.breaks.end(),
+                     [](const auto& b) { return b.what.find("does not match its bytes") != std::string::npos; }));
+}
+
+TEST_CASE("AnEditedSnapshotIsFoundWithTheFieldsThatDiffer") {
+  AuditedStore s;
+  {
+    RawStore raw(s.dir.path());
+    auto snapshot = s.get(raw, "cases", s.b);
+    snapshot.replace(snapshot.find("\"urges\":0"), 9, "\"urges\":7");
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("cases"), s.b, snapshot).ok());
+  }
+  const auto report = s.audit();
+  REQUIRE_MESSAGE(report.breaks.size() == 1, all_breaks(report));
+  CHECK(report.breaks[0].where == "cases/" + s.b);
+  CHECK(report.breaks[0].what == "the snapshot differs from the replay of its 3 events in urges (stored 7, replayed 0)");
+}
+
+TEST_CASE("AnEditedLogEntryBreaksTheRunningLogHash") {
+  AuditedStore s;
+  {
+    RawStore raw(s.dir.path());
+    const auto key = store_layout::log_key(2);
+    auto entry = *event_record::decode_log(s.get(raw, "log", key));
+    entry.log_hash[0] = entry.log_hash[0] == '0' ? '1' : '0';
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("log"), key, event_record::encode_log(entry)).ok());
+  }
+  const auto report = s.audit();
+  CHECK_MESSAGE(has_break(report, "log/2", "log_hash "), all_breaks(report));
+  CHECK(has_break(report, "log/3", "log_hash "));  // it no longer follows from the edited one
+}
+
+namespace {
+
+std::filesystem::path fixture_copy(const char* name, const TempDir& dir) {
+  const auto copy = dir.path() / name;
+  std::filesystem::copy(std::filesystem::path(ESCALATOR_SOURCE_DIR) / "tests/fixtures" / name, copy);
+  return copy;
+}
+
+}  // namespace
+
+TEST_CASE("AStoreWrittenBeforeTheChainIsSealedWhenOpenedAndThenAuditsClean") {
+  for (const char* name : {"store-format-1", "store-format-2"}) {
+    CAPTURE(name);
+    TempDir dir;
+    const auto copy = fixture_copy(name, dir);
+    const auto report = audit_store(copy);
+    REQUIRE(report.has_value());
+    CHECK_MESSAGE(report->breaks.empty(), all_breaks(*report));
+    CHECK(report->cases == 12);
+    CHECK(report->events == 99);
+    CHECK(report->log_entries == 99);
+    RawStore raw(copy);
+    std::string ignored;
+    CHECK(raw.db().Get(rocksdb::ReadOptions(), raw.family("meta"), "sealing_from", &ignored).IsNotFound());
+  }
+}
+
+TEST_CASE("ASealingInterruptedByACrashFinishesTheSameWhenTheStoreIsNextOpened") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-2", dir);
+  const auto first = audit_store(copy);  // seals it
+  REQUIRE(first.has_value());
+  {
+    // As if the process died after writing the events and before the mark was removed;
+    // and one event is back as format 2 wrote it.
+    RawStore raw(copy);
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("meta"), "sealing_from", "2").ok());
+    std::string value;
+    const auto key = store_layout::event_key("370811-20251103-000001", 2);
+    REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("events"), key, &value).ok());
+    auto event = *event_record::decode(value);
+    event.hash.clear();
+    event.position = 0;
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), key, to_json(event)).ok());
+  }
+  const auto again = audit_store(copy);
+  REQUIRE(again.has_value());
+  CHECK_MESSAGE(again->breaks.empty(), all_breaks(*again));
+  CHECK(again->log_hash == first->log_hash);
+}

@@ -1,0 +1,14 @@
+// `escalator audit verify` and `escalator replay`: what an auditor runs on a
+// durable store (docs/history.md).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace escalator::tools {
+
+int audit_command(const std::vector<std::string>& args, std::ostream& out);
+int replay_command(const std::vector<std::string>& args, std::ostream& out);
+
+}  // namespace escalator::tools
