@@ -1,8 +1,16 @@
 // Documentation that quotes code must quote the code that is built and run.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
+#include <vector>
+
+#include "escalator/history.hpp"
 
 namespace {
 
@@ -19,4 +27,53 @@ TEST_CASE("EmbeddingGuideQuotesTheBuiltExampleVerbatim") {
   const std::string example = read("tests/embed/embed_example.cpp");
   REQUIRE_FALSE(example.empty());
   CHECK(read("docs/embedding.md").find("```cpp\n" + example + "```") != std::string::npos);
+}
+
+namespace {
+
+struct HashExample {
+  std::string prev_hash;
+  std::string hash;
+  std::string bytes;
+};
+
+// Each "prev_hash  X\nhash       Y\n```\n```json\nBYTES\n```" of docs/history.md.
+std::vector<HashExample> hash_examples() {
+  const std::string doc = read("docs/history.md");
+  const std::regex example("```text\nprev_hash  ([0-9a-f]{64})\nhash       ([0-9a-f]{64})\n```\n```json\n([^\n]*)\n```");
+  std::vector<HashExample> found;
+  for (std::sregex_iterator it(doc.begin(), doc.end(), example), end; it != end; ++it) {
+    found.push_back({(*it)[1], (*it)[2], (*it)[3]});
+  }
+  return found;
+}
+
+// What the coreutils recipe on the page prints for an example.
+std::string coreutils_hash(const HashExample& e) {
+  const auto file = std::filesystem::temp_directory_path() / ("escalator-doc-bytes-" + std::to_string(::getpid()));
+  std::ofstream(file, std::ios::binary) << e.bytes;
+  const std::string recipe = "{ printf '%s' " + e.prev_hash + " | tr a-f A-F | basenc --base16 -d; cat '" +
+                             file.string() + "'; } | sha256sum";
+  std::string output;
+  if (FILE* pipe = ::popen(recipe.c_str(), "r")) {
+    char buffer[128];
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+    ::pclose(pipe);
+  }
+  std::filesystem::remove(file);
+  return output.substr(0, 64);
+}
+
+}  // namespace
+
+TEST_CASE("TheHistoryPagesExamplesHashAsThePageSaysWithTheEngineAndWithCoreutils") {
+  const auto examples = hash_examples();
+  REQUIRE(examples.size() == 3);
+  CHECK(examples[0].prev_hash == escalator::kGenesisHash);
+  CHECK(examples[1].prev_hash == examples[0].hash);
+  for (const auto& e : examples) {
+    CAPTURE(e.bytes);
+    CHECK(escalator::chained_hash(e.prev_hash, e.bytes) == e.hash);
+    CHECK(coreutils_hash(e) == e.hash);
+  }
 }

@@ -23,7 +23,7 @@ then what it checked and the log's last position and log_hash. The store must no
 use. Exits 1 if there is any break, 2 on bad arguments.
 )";
 
-constexpr const char* kReplayHelp = R"(Usage: escalator replay --data DIR CASE_ID [--at TIME]
+constexpr const char* kReplayHelp = R"(Usage: escalator replay --data DIR CASE_ID [--at TIME] [--bytes]
 
 Prints the case's timeline from its stored events: each event's seq, log position, time,
 type and actor, and the case as that event left it (state, step, level, holder, running
@@ -32,6 +32,10 @@ default: after its last event): state, step, level, holder, co-handlers, deadlin
 marks and rating. The case is rebuilt by applying its events with the same appliers as live
 processing, never by deciding again. The hash chain of the events is checked too. The store
 must not be in use. Exits 1 if the case cannot be read or its chain is broken.
+
+  --bytes  under each event, its prev_hash, the canonical bytes its hash is taken over, and
+           its hash: what an auditor needs to recompute the chain in any language
+           (docs/history.md).
 )";
 
 std::string deadlines_of(const CaseState& k) {
@@ -101,7 +105,16 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out) {
     return 0;
   }
   std::vector<std::string> words;
-  auto o = options_of(args, {"--data", "--at"}, kReplayHelp, &words);
+  std::vector<std::string> rest;
+  bool bytes = false;
+  for (const auto& a : args) {
+    if (a == "--bytes") {
+      bytes = true;
+    } else {
+      rest.push_back(a);
+    }
+  }
+  auto o = options_of(rest, {"--data", "--at"}, kReplayHelp, &words);
   if (!o) return 2;
   if (words.size() != 1 || !o->contains("--data")) {
     std::cerr << "escalator replay: name the store (--data DIR) and one case\n\n" << kReplayHelp;
@@ -144,6 +157,10 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out) {
     if (k.step >= 0) out << "  step=" << k.step_id << " level=" << to_string(k.level) << " holder=" << k.lead_unit;
     if (const auto deadlines = deadlines_of(k); !deadlines.empty()) out << "  " << deadlines;
     out << "\n";
+    if (bytes) {
+      out << "      prev_hash " << e.prev_hash << "\n      bytes     " << canonical_bytes(e).value_or("(not UTF-8)")
+          << "\n      hash      " << e.hash << "\n";
+    }
   }
   auto then = at ? replay_until(events, *at) : replay(events);
   if (!then) {
