@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "bench_durable.hpp"
+#include "bench_history.hpp"
 #include "bench_runs.hpp"
 #include "bench_timers.hpp"
 
@@ -28,10 +29,13 @@ constexpr double kTargetDurableOverRaw = 0.8;
 constexpr double kTargetStartupSeconds = 1.0;
 // And for timers: a client's p99 while a storm of timers fires, against its idle p99.
 constexpr double kTargetStormOverIdleP99 = 5.0;
+// And for the history: replaying and verifying stored events against raw SHA-256 over their bytes.
+constexpr double kTargetReplayOverSha256 = 0.5;
 constexpr int kClientCounts[] = {1, 8, 64};
 
 constexpr const char* kHelp = R"(Usage: escalator bench [--json] [--cases N] [--runs N] [--dir DIR]
                        [--durable-commands N] [--startup-cases N] [--timer-cases N]
+                       [--history-cases N]
 
 Measures complete case lifecycles per second in memory on one core. A lifecycle is
 six commands: open, dispatch, accept, reply, rate (satisfied), close, each submitted
@@ -59,9 +63,16 @@ opening and dispatching cases one command at a time is measured with nothing due
 again while fire_due_timers() escalates every one of them: timers fired per second, and
 the client's p50 and p99 in both.
 
+Then the history: --history-cases lifecycles (default 20000; 0 skips it) are written to a
+durable store and their event records read into memory; on one core, each run replays
+and verifies every one as `audit verify` does (split the record, recompute its hash over
+its stored bytes, check prev_hash, decode, apply to its case), and, in the same run,
+computes SHA-256 alone over the same bytes (prev_hash's 32 and the canonical bytes):
+events per second of each, and their ratio.
+
 Targets: >= 20,000 lifecycles/s on one core; < 20 us CPU per command; durable commands/s
 >= 0.8x the raw baseline at every client count; start-up < 1 s; during the storm, the
-client's p99 <= 5x its idle p99.
+client's p99 <= 5x its idle p99; replay+verify >= 0.5x raw SHA-256.
 Exits 1 if any command was refused or any lifecycle did not end Closed.
 --json prints the figures as one JSON object.
 )";
@@ -87,6 +98,7 @@ std::optional<int> positive(const std::string& text) {
 int bench(const std::vector<std::string>& args, std::ostream& out) {
   bool json = false;
   int cases = 20000, runs = 5, durable_commands = 2400, startup_cases = 100000, timer_cases = 100000;
+  int history_cases = 20000;
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "escalator-bench";
   if (args.size() == 2 && args[0] == "--startup-probe") return startup_probe(args[1]);
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -99,9 +111,10 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
     } else if ((a == "--cases" || a == "--runs" || a == "--durable-commands") && i + 1 < args.size() &&
                positive(args[i + 1])) {
       (a == "--cases" ? cases : a == "--runs" ? runs : durable_commands) = *positive(args[++i]);
-    } else if ((a == "--startup-cases" || a == "--timer-cases") && i + 1 < args.size() &&
+    } else if ((a == "--startup-cases" || a == "--timer-cases" || a == "--history-cases") && i + 1 < args.size() &&
                (args[i + 1] == "0" || positive(args[i + 1]))) {
-      (a == "--startup-cases" ? startup_cases : timer_cases) = args[i + 1] == "0" ? 0 : *positive(args[i + 1]);
+      (a == "--startup-cases" ? startup_cases : a == "--timer-cases" ? timer_cases : history_cases) =
+          args[i + 1] == "0" ? 0 : *positive(args[i + 1]);
       ++i;
     } else if (a == "--dir" && i + 1 < args.size()) {
       dir = args[++i];
@@ -158,6 +171,11 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
   TimerStorm storm;
   if (timer_cases > 0) storm = timer_storm_run(dir, timer_cases, tally);
   const double storm_ratio = storm.idle_p99_us > 0 ? storm.storm_p99_us / storm.idle_p99_us : 0;
+  HistoryVerify history;
+  if (history_cases > 0) history = history_verify_run(dir, history_cases, runs, tally);
+  const double history_ratio =
+      history.raw_sha256_per_second > 0 ? history.replay_verify_per_second / history.raw_sha256_per_second : 0;
+  const bool history_ok = history_cases == 0 || (history.error.empty() && history_ratio >= kTargetReplayOverSha256);
   const bool storm_ok = timer_cases == 0 || (storm.error.empty() && storm_ratio <= kTargetStormOverIdleP99);
   std::error_code ignored;
   for (int clients : kClientCounts) {
@@ -213,7 +231,13 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
           {"idle_p50_us", storm.idle_p50_us}, {"idle_p99_us", storm.idle_p99_us},
           {"storm_p50_us", storm.storm_p50_us}, {"storm_p99_us", storm.storm_p99_us},
           {"storm_commands", storm.storm_commands}, {"storm_over_idle_p99", storm_ratio},
-          {"target_storm_over_idle_p99", kTargetStormOverIdleP99}, {"pass", storm_ok}, {"error", storm.error}}}};
+          {"target_storm_over_idle_p99", kTargetStormOverIdleP99}, {"pass", storm_ok}, {"error", storm.error}}},
+        {"history",
+         {{"events", history.events}, {"bytes", history.bytes},
+          {"replay_verify_events_per_second_median", history.replay_verify_per_second},
+          {"raw_sha256_events_per_second_median", history.raw_sha256_per_second},
+          {"replay_verify_over_raw_sha256", history_ratio}, {"target_over_raw_sha256", kTargetReplayOverSha256},
+          {"pass", history_ok}, {"error", history.error}}}};
     out << doc.dump() << "\n";
   } else {
     const auto line = [&out](const char* what, const char* format, double value, const char* target,
@@ -269,6 +293,18 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
                     storm_ok ? "PASS" : "MISS (<= 5x)");
       out << text;
       if (!storm.error.empty()) out << "  " << storm.error << "\n";
+    }
+    if (history_cases > 0) {
+      char text[300];
+      std::snprintf(text, sizeof text,
+                    "\nhistory: %llu stored events (%.0f bytes hashed each), one core, medians of %d runs: "
+                    "replay+verify %.0f events/s, raw SHA-256 %.0f events/s: %.2fx  %s\n",
+                    static_cast<unsigned long long>(history.events),
+                    history.events ? double(history.bytes) / double(history.events) : 0.0, runs,
+                    history.replay_verify_per_second, history.raw_sha256_per_second, history_ratio,
+                    history_ok ? "PASS" : "MISS (>= 0.5x)");
+      out << text;
+      if (!history.error.empty()) out << "  " << history.error << "\n";
     }
   }
   if (!clean) {

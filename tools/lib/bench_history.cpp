@@ -1,0 +1,149 @@
+#include "bench_history.hpp"
+
+#include <rocksdb/db.h>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "appliers.hpp"
+#include "escalator/engine.hpp"
+#include "escalator/history.hpp"
+#include "event_record.hpp"
+#include "rocks_store.hpp"
+#include "sha256.hpp"
+#include "store_layout.hpp"
+
+namespace escalator::tools::bench_parts {
+namespace {
+
+// Every stored event record, in key order (each case's events together, in seq order).
+struct StoredRecords {
+  std::vector<std::string> values;
+  std::vector<bool> first_of_case;
+};
+
+std::optional<std::string> fill(const std::filesystem::path& path, int cases, Tally& tally) {
+  DurableStoreOptions options;
+  options.path = path;
+  auto store = open_durable_store(options);
+  if (!store) return store.error().message;
+  EngineOptions engine_options;
+  engine_options.config.limits.worker_threads = 0;
+  engine_options.clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
+  engine_options.store = *store;
+  auto engine = Engine::open(std::move(engine_options));
+  if (!engine) return engine.error().message;
+  for (int i = 0; i < cases; ++i) {
+    auto opened = (*engine)->submit(Command{"", order_number(0, i), std::nullopt, "bench", lifecycle_step(i, 0)}).get();
+    if (!opened) {
+      tally.refuse(opened.error());
+      return "opening a case was refused: " + opened.error().message;
+    }
+    for (int step = 1; step < kCommandsPerLifecycle; ++step) {
+      auto done = (*engine)->submit(Command{opened->case_id, step_key(step), std::nullopt, "bench",
+                                            lifecycle_step(i, step)}).get();
+      if (!done) tally.refuse(done.error());
+    }
+  }
+  return std::nullopt;
+}
+
+Result<StoredRecords> read_records(const std::filesystem::path& path) {
+  DurableStoreOptions options;
+  options.path = path;
+  options.create_if_missing = false;
+  auto opened = open_rocks_db(options, nullptr);
+  if (!opened) return tl::unexpected(opened.error());
+  StoredRecords records;
+  std::string case_id;
+  std::unique_ptr<rocksdb::Iterator> it(
+      opened->db->NewIterator(rocksdb::ReadOptions(), opened->handles[1 + store_layout::kEvents]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto key = it->key().ToStringView();
+    const auto id = key.substr(0, key.find('\0'));
+    records.first_of_case.push_back(id != case_id);
+    case_id = std::string(id);
+    records.values.push_back(it->value().ToString());
+  }
+  return records;
+}
+
+// Replay and verify as audit does per event; false at the first event that fails.
+bool replay_and_verify(const StoredRecords& records) {
+  CaseState state;
+  std::string prev(kGenesisHash);
+  for (std::size_t i = 0; i < records.values.size(); ++i) {
+    if (records.first_of_case[i]) {
+      state = CaseState{};
+      prev = kGenesisHash;
+    }
+    const auto parts = event_record::split(records.values[i]);
+    if (!parts || parts->prev_hash != prev) return false;
+    if (chained_hash(parts->prev_hash, parts->canonical).value_or("") != parts->hash) return false;
+    auto event = event_record::decode(records.values[i]);
+    if (!event || !apply(state, *event)) return false;
+    prev = std::string(parts->hash);
+  }
+  return true;
+}
+
+// SHA-256 alone over the bytes each event's hash is taken over.
+std::uint64_t raw_sha256(const std::vector<std::pair<Sha256Digest, std::string_view>>& inputs) {
+  Sha256 hasher;
+  std::uint64_t fold = 0;  // so that the digests cannot be optimised away
+  for (const auto& [prev, canonical] : inputs) fold += hasher.update(prev).update(canonical).finish()[0];
+  return fold;
+}
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+}  // namespace
+
+HistoryVerify history_verify_run(const std::filesystem::path& dir, int cases, int runs, Tally& tally) {
+  HistoryVerify result;
+  const auto path = dir / "history";
+  std::filesystem::remove_all(path);
+  if (auto failed = fill(path, cases, tally)) {
+    result.error = *failed;
+    return result;
+  }
+  auto records = read_records(path);
+  if (!records) {
+    result.error = records.error().message;
+    return result;
+  }
+  std::vector<std::pair<Sha256Digest, std::string_view>> inputs;
+  for (const auto& value : records->values) {
+    const auto parts = event_record::split(value);
+    if (!parts) {
+      result.error = "a stored event is not an event record";
+      return result;
+    }
+    inputs.emplace_back(*digest_from_hex(parts->prev_hash), parts->canonical);
+    result.bytes += 32 + parts->canonical.size();
+  }
+  result.events = inputs.size();
+  std::vector<double> replayed, raw;
+  volatile std::uint64_t sink = 0;
+  for (int run = 0; run < runs; ++run) {
+    auto t0 = BenchClock::now();
+    if (!replay_and_verify(*records)) {
+      result.error = "a stored event did not verify or apply";
+      return result;
+    }
+    replayed.push_back(static_cast<double>(result.events) / seconds_since(t0));
+    t0 = BenchClock::now();
+    sink = sink + raw_sha256(inputs);
+    raw.push_back(static_cast<double>(result.events) / seconds_since(t0));
+  }
+  result.replay_verify_per_second = median_of(replayed);
+  result.raw_sha256_per_second = median_of(raw);
+  std::filesystem::remove_all(path);
+  return result;
+}
+
+}  // namespace escalator::tools::bench_parts
