@@ -36,31 +36,8 @@ std::u16string utf16_units(std::string_view utf8) {
   return units;
 }
 
-void write_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xf]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
+// JsonText escapes as RFC 8785 §3.2.2.2 asks (json_text.hpp).
+void write_string(std::string& out, std::string_view text) { JsonText(out).value(text); }
 
 // RFC 6901: '~' and '/' in a member name are escaped in a pointer.
 std::string pointer_token(std::string_view name) {

@@ -29,6 +29,9 @@ EventJson event_to_json(const Event& event);
 // What the event's hash is taken over (docs/history.md): the object above
 // without "position", "prev_hash" and "hash".
 EventJson event_body_json(const Event& event);
+// canonical_json(event_body_json(event)), written straight from the event's
+// fields (canonical_event.cpp). kInvalidArgument when a text is not UTF-8.
+[[nodiscard]] Result<std::string> canonical_event_text(const Event& event);
 // The "data" object alone.
 EventJson payload_to_json(const EventPayload& payload);
 

@@ -1,14 +1,13 @@
 #include "escalator/history.hpp"
 
 #include "appliers.hpp"
-#include "canonical_json.hpp"
 #include "escalator/engine.hpp"
 #include "event_json.hpp"
 #include "sha256.hpp"
 
 namespace escalator {
 
-Result<std::string> canonical_bytes(const Event& event) { return canonical_json(event_body_json(event)); }
+Result<std::string> canonical_bytes(const Event& event) { return canonical_event_text(event); }
 
 Result<std::string> chained_hash(std::string_view prev_hash, std::string_view canonical) {
   const auto prev = digest_from_hex(prev_hash);

@@ -2,7 +2,8 @@
 // objects, the case snapshot), each listed once in a fields() overload that
 // calls io(name, member) for every member in order. event_json.cpp walks
 // these lists to write JSON (as objects or straight as text) and to read it
-// back; docs/events.md documents the same names in the same order.
+// back, and canonical_event.cpp to write an event's canonical bytes;
+// docs/events.md documents the same names in the same order.
 #pragma once
 
 #include <concepts>

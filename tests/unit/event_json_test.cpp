@@ -1,4 +1,5 @@
 // event_json.cpp: events to JSON and back.
+#include "canonical_json.hpp"
 #include "event_json.hpp"
 
 #include <doctest/doctest.h>
@@ -409,6 +410,22 @@ TEST_CASE("AProvisionalEventSaysSoBeforeItsDataAndReadsBack") {
   REQUIRE(back.has_value());
   CHECK(back->provisional);
   CHECK_FALSE(read_text(to_json(event_with(ev::CaseAccepted{"u", kT0})))->provisional);
+}
+
+TEST_CASE("AnEventsCanonicalBytesWrittenDirectlyAreThoseOfItsJsonCanonicalised") {
+  for (const EventPayload& payload : every_payload()) {
+    for (const bool provisional : {false, true}) {
+      Event event = event_with(payload);
+      event.provisional = provisional;
+      event.actor = "工作人员\t\"9\"\x01";  // escapes and multi-byte text too
+      const auto slow = canonical_json(event_body_json(event));
+      REQUIRE(slow.has_value());
+      CHECK(canonical_event_text(event) == *slow);
+    }
+  }
+  Event broken = event_with(every_payload()[0]);
+  broken.actor = "\xc3\x28";
+  CHECK(canonical_event_text(broken).error().code == ErrorCode::kInvalidArgument);
 }
 
 }  // namespace escalator
