@@ -108,13 +108,7 @@ class SortedObject {
 Result<std::string> canonical_event_text(const Event& event) {
   bool utf8 = true;
   SortedObject body(utf8);
-  body("seq", event.seq);
-  body("time", event.time);
-  body("type", std::string(event_type_name(event_type(event.payload))));
-  body("actor", event.actor);
-  body("key", event.idempotency_key);
-  body("workflow", event.workflow);
-  if (event.provisional) body("provisional", true);
+  envelope(body, event);
   body.object("data", [&](SortedObject& data) { std::visit([&](const auto& p) { fields(data, p); }, event.payload); });
   std::string out;
   out.reserve(512);

@@ -294,13 +294,7 @@ EventJson payload_to_json(const EventPayload& payload) {
 EventJson event_body_json(const Event& event) {
   Json json = Json::object();
   Writer writer(json);
-  writer("seq", event.seq);
-  writer("time", event.time);
-  json["type"] = std::string(event_type_name(event_type(event.payload)));
-  writer("actor", event.actor);
-  writer("key", event.idempotency_key);
-  writer("workflow", event.workflow);
-  if (event.provisional) json["provisional"] = true;
+  envelope(writer, event);
   json["data"] = payload_to_json(event.payload);
   return json;
 }
@@ -389,13 +383,7 @@ std::string to_json(const Event& event) {
   JsonText text(out);
   TextWriter writer(text);
   text.begin_object();
-  writer("seq", event.seq);
-  writer("time", event.time);
-  writer("type", std::string(event_type_name(event_type(event.payload))));
-  writer("actor", event.actor);
-  writer("key", event.idempotency_key);
-  writer("workflow", event.workflow);
-  if (event.provisional) writer("provisional", true);
+  envelope(writer, event);
   text.key("data");
   text.begin_object();
   std::visit([&](const auto& p) { fields(writer, p); }, event.payload);

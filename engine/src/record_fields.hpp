@@ -211,4 +211,16 @@ void fields(auto& io, Is<ev::DeadlinesRecomputed> auto& e) {
   io("follow_up_by", e.moved.follow_up_by);
 }
 
+// An event's members before its "data", as every writer writes them (the
+// reader reads "type" on its own, to choose the payload).
+void envelope(auto& io, const Event& e) {
+  io("seq", e.seq);
+  io("time", e.time);
+  io("type", std::string(event_type_name(event_type(e.payload))));
+  io("actor", e.actor);
+  io("key", e.idempotency_key);
+  io("workflow", e.workflow);
+  if (e.provisional) io("provisional", true);
+}
+
 }  // namespace escalator::record_fields
