@@ -52,6 +52,7 @@ struct Prepared {
   std::uint64_t last_seq = 0;
   std::string external_id;  // recorded when the write opens the case
   struct SealedEvent {
+    std::uint64_t seq = 0;
     std::string key;
     std::string canonical;  // the bytes its hash is taken over
     std::string hash;
@@ -85,7 +86,8 @@ Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
                              (canonical ? "it is not sealed (history.hpp, seal())" : canonical.error().message)};
       break;
     }
-    p.events.push_back({layout::event_key(p.case_id, event.seq), std::move(*canonical), event.hash, event.prev_hash});
+    p.events.push_back(
+        {event.seq, layout::event_key(p.case_id, event.seq), std::move(*canonical), event.hash, event.prev_hash});
   }
   p.snapshot = case_json_text(write.snapshot);
   p.timers = write.timers;
@@ -363,9 +365,8 @@ class RocksStore final : public CaseStore {
       for (const auto& e : p.events) {
         batch.Put(family(layout::kEvents), e.key, event_record::encode(e.canonical, e.hash, ++position, e.prev_hash));
         log_hash = event_record::next_log_hash(log_hash, e.hash).value_or(log_hash);
-        const auto seq = layout::read_big_endian(std::string_view(e.key).substr(p.case_id.size() + 1));
         batch.Put(family(layout::kLog), layout::log_key(position),
-                  event_record::encode_log({p.case_id, seq.value_or(0), e.hash, log_hash}));
+                  event_record::encode_log({p.case_id, e.seq, e.hash, log_hash}));
       }
       batch.Put(family(layout::kCases), p.case_id, p.snapshot);
       if (p.first_seq == 1) {

@@ -7,6 +7,7 @@
 #include "escalator/engine.hpp"
 #include "escalator/history.hpp"
 #include "escalator/store.hpp"
+#include "appliers.hpp"
 #include "timers.hpp"
 
 namespace escalator::tools {
@@ -148,10 +149,7 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out) {
   CaseState k;
   for (const auto& e : events) {
     if (at && e.time > *at) break;
-    if (auto applied = replay(std::vector<Event>(events.begin(), events.begin() + static_cast<long>(e.seq)));
-        applied) {
-      k = std::move(*applied);
-    }
+    (void)apply(k, e);  // an event that does not apply is reported below, by the replay of them all
     out << "  #" << e.seq << "  @" << e.position << "  " << format_time(e.time) << "  "
         << event_type_name(event_type(e.payload)) << "  by " << e.actor << "  " << to_string(k.state);
     if (k.step >= 0) out << "  step=" << k.step_id << " level=" << to_string(k.level) << " holder=" << k.lead_unit;

@@ -2,7 +2,6 @@
 
 #include <rocksdb/db.h>
 
-#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -96,11 +95,6 @@ std::uint64_t raw_sha256(const std::vector<std::pair<Sha256Digest, std::string_v
   return fold;
 }
 
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 }  // namespace
 
 HistoryVerify history_verify_run(const std::filesystem::path& dir, int cases, int runs, Tally& tally) {
@@ -140,8 +134,8 @@ HistoryVerify history_verify_run(const std::filesystem::path& dir, int cases, in
     sink = sink + raw_sha256(inputs);
     raw.push_back(static_cast<double>(result.events) / seconds_since(t0));
   }
-  result.replay_verify_per_second = median_of(replayed);
-  result.raw_sha256_per_second = median_of(raw);
+  result.replay_verify_per_second = median(replayed);
+  result.raw_sha256_per_second = median(raw);
   std::filesystem::remove_all(path);
   return result;
 }

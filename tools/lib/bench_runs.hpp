@@ -36,6 +36,8 @@ std::string step_key(int step);
 
 using BenchClock = std::chrono::steady_clock;
 double seconds_since(BenchClock::time_point t0);
+// The middle value of `v` (the mean of the middle two when even); 0 when empty.
+double median(std::vector<double> v);
 // The value at fraction `p` (0.99: the 99th percentile) of `sorted`; 0 when empty.
 double percentile(const std::vector<double>& sorted, double p);
 
