@@ -37,6 +37,7 @@ void on(CaseState& k, const Event&, const ev::CaseOpened& e) {
   k.urgent = e.urgent;
   k.reporter = e.reporter;
   k.content = e.content;
+  k.personal = e.commitments;
   k.external_id = e.external_id;
   k.owner = e.owner;
   k.workflow_hash = e.workflow_hash;

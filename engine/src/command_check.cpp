@@ -48,6 +48,9 @@ struct Checker {
     if (c.reply_by && *c.reply_by <= now_) invalid("reply_by", "must be later than now, but is " + format_time(*c.reply_by));
     required_text("content", c.content);
     text("location.address", c.location.address);
+    text("reporter.name", c.reporter.name);
+    text("reporter.phone", c.reporter.phone);
+    text("reporter.account", c.reporter.account);
   }
   void operator()(const cmd::Dispatch& c) {
     if (static_cast<int>(c.co_handlers.size()) > limits.max_co_handlers) {

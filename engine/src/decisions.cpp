@@ -7,6 +7,7 @@
 #include <string>
 
 #include "deadline_carry.hpp"
+#include "escalator/history.hpp"
 
 namespace escalator::lifecycle::decisions {
 
@@ -218,11 +219,16 @@ void open_case(Scratch& s, const cmd::Open& c) {
     s.failure = where.error();
     return;
   }
-  emit(s, ev::CaseOpened{case_id(s), c.request_type, c.channel, c.category, std::move(*where),
-                         c.collective, c.urgent, c.reporter, c.content, s.in.idempotency_key,
-                         c.first_contact,
-                         c.reply_by.value_or(s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within)),
-                         s.in.workflow.content_hash});
+  ev::CaseOpened opened{case_id(s), c.request_type, c.channel, c.category, std::move(*where),
+                        c.collective, c.urgent, c.reporter, c.content, {}, {}, s.in.idempotency_key,
+                        c.first_contact,
+                        c.reply_by.value_or(s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within)),
+                        s.in.workflow.content_hash};
+  if (auto committed = commit_personal_data(opened); !committed) {
+    s.failure = committed.error();
+    return;
+  }
+  emit(s, std::move(opened));
 }
 
 int dispatch_step(const Scratch& s, const cmd::Dispatch& c) {

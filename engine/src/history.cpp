@@ -3,6 +3,7 @@
 #include "appliers.hpp"
 #include "escalator/engine.hpp"
 #include "event_json.hpp"
+#include "personal_data.hpp"
 #include "sha256.hpp"
 
 namespace escalator {
@@ -41,8 +42,11 @@ std::vector<HistoryBreak> chain_breaks(std::string_view case_id, const std::vect
       if (opened == nullptr) {
         breaks.push_back({seq, "the first event is " + std::string(event_type_name(event_type(event.payload))) +
                                    ", not CaseOpened"});
-      } else if (opened->case_id != case_id) {
-        breaks.push_back({seq, "opens case " + opened->case_id + ", not " + std::string(case_id)});
+      } else {
+        if (opened->case_id != case_id) {
+          breaks.push_back({seq, "opens case " + opened->case_id + ", not " + std::string(case_id)});
+        }
+        for (auto& mismatch : personal_data::mismatches(*opened)) breaks.push_back({seq, std::move(mismatch)});
       }
     }
     if (event.prev_hash != expected_prev) {

@@ -21,7 +21,7 @@ concept Is = std::same_as<std::remove_const_t<T>, U>;
 
 // Types written as nested JSON objects through their own fields() list.
 template <typename T>
-concept Nested = Is<T, WorkflowRef> || Is<T, Location> || Is<T, Party> || Is<T, Reporter> ||
+concept Nested = Is<T, WorkflowRef> || Is<T, Location> || Is<T, Party> || Is<T, PersonalFields> ||
                  Is<T, ev::StepAssignment> || Is<T, DeadlineWarning>;
 
 void fields(auto& io, Is<WorkflowRef> auto& w) {
@@ -35,15 +35,19 @@ void fields(auto& io, Is<Location> auto& l) {
   io("grid", l.grid);
   io("compound", l.compound);
   io("building", l.building);
-  io("address", l.address);
+  // Not address: personal data, which no record holds (personal_data.hpp).
 }
 void fields(auto& io, Is<Party> auto& p) {
   io("unit", p.unit);
   io("person", p.person);
 }
-void fields(auto& io, Is<Reporter> auto& r) {
-  io("name", r.name);
-  io("phone", r.phone);
+// Commitments to the personal data, in place of the values (docs/history.md).
+void fields(auto& io, Is<PersonalFields> auto& p) {
+  io("reporter_name", p.reporter_name);
+  io("reporter_phone", p.reporter_phone);
+  io("reporter_account", p.reporter_account);
+  io("address", p.address);
+  io("content", p.content);
 }
 void fields(auto& io, Is<ev::StepAssignment> auto& s) {
   io("step", s.step);
@@ -59,7 +63,7 @@ void fields(auto& io, Is<DeadlineWarning> auto& w) {
   io("due", w.due);
 }
 
-// The snapshot: every field of CaseState, in declaration order.
+// The snapshot: every field of CaseState but the personal values, in declaration order.
 void fields(auto& io, Is<CaseState> auto& k) {
   io("id", k.id);
   io("state", k.state);
@@ -70,8 +74,7 @@ void fields(auto& io, Is<CaseState> auto& k) {
   io("location", k.location);
   io("collective", k.collective);
   io("urgent", k.urgent);
-  io("reporter", k.reporter);
-  io("content", k.content);
+  io("personal", k.personal);
   io("external_id", k.external_id);
   io("workflow", k.workflow);
   io("workflow_hash", k.workflow_hash);
@@ -119,8 +122,7 @@ void fields(auto& io, Is<ev::CaseOpened> auto& e) {
   io("location", e.location);
   io("collective", e.collective);
   io("urgent", e.urgent);
-  io("reporter", e.reporter);
-  io("content", e.content);
+  io("personal", e.commitments);
   io("external_id", e.external_id);
   io("owner", e.owner);
   io("reply_by", e.reply_by);

@@ -26,6 +26,7 @@
 #include "escalator/history.hpp"
 #include "event_json.hpp"
 #include "event_record.hpp"
+#include "personal_data.hpp"
 #include "rocks_support.hpp"
 #include "store_records.hpp"
 #include "store_calendars.hpp"
@@ -60,6 +61,7 @@ struct Prepared {
   };
   std::vector<SealedEvent> events;
   std::optional<Error> unsealed;  // an event that cannot be stored as it is
+  std::string personal_record;  // put when the write opens the case with personal data
   std::string snapshot;
   std::string outbox_record;
   std::vector<PendingTimer> timers;
@@ -78,6 +80,9 @@ Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
   p.first_seq = write.events.empty() ? 0 : write.events.front().seq;
   p.last_seq = write.events.empty() ? 0 : write.events.back().seq;
   if (p.first_seq == 1) p.external_id = write.snapshot.external_id;
+  if (const auto* opened = write.events.empty() ? nullptr : std::get_if<ev::CaseOpened>(&write.events.front().payload)) {
+    p.personal_record = personal_data::encode(*opened);
+  }
   for (const auto& event : write.events) {
     auto canonical = canonical_bytes(event);
     if (!canonical || event.hash.empty()) {
@@ -284,7 +289,25 @@ class RocksStore final : public CaseStore {
                                             std::to_string(stored.snapshot.version) + ", but " +
                                             std::to_string(stored.events.size()) + " events are stored");
     }
+    if (auto joined = join_personal(read, stored); !joined) return tl::unexpected(joined.error());
     return std::optional<StoredCase>{std::move(stored)};
+  }
+
+  // The personal values and salts back into the opening event and the
+  // snapshot, checked against the history's commitments; none once erased.
+  Result<void> join_personal(const rocksdb::ReadOptions& read, StoredCase& stored) const {
+    auto* opened = stored.events.empty() ? nullptr : std::get_if<ev::CaseOpened>(&stored.events.front().payload);
+    if (opened == nullptr) return {};
+    std::string record;
+    const auto& case_id = stored.snapshot.id;
+    const auto status = db_.Get(read, family(layout::kPersonal), case_id, &record);
+    if (status.IsNotFound()) return {};
+    if (!status.ok()) return tl::unexpected(status_error(status, "personal/" + case_id));
+    if (auto joined = personal_data::join(record, *opened); !joined) {
+      return fail(ErrorCode::kDataLoss, "personal/" + case_id + ": " + joined.error().message);
+    }
+    personal_data::copy_values(*opened, stored.snapshot);
+    return {};
   }
 
   void commit_loop() {
@@ -369,6 +392,7 @@ class RocksStore final : public CaseStore {
                   event_record::encode_log({p.case_id, e.seq, e.hash, log_hash}));
       }
       batch.Put(family(layout::kCases), p.case_id, p.snapshot);
+      if (!p.personal_record.empty()) batch.Put(family(layout::kPersonal), p.case_id, p.personal_record);
       if (p.first_seq == 1) {
         batch.Put(family(layout::kIndex), layout::opened_key(++opened), p.case_id);
         if (!p.external_id.empty()) batch.Put(family(layout::kIndex), layout::external_key(p.external_id), p.case_id);
@@ -489,6 +513,9 @@ Result<OpenedDb> open_rocks_db(const DurableStoreOptions& o, rocksdb::Env* env) 
   // Ours first, in layout order; then any a newer release added, opened as they are.
   std::vector<rocksdb::ColumnFamilyDescriptor> families{{rocksdb::kDefaultColumnFamilyName, options}};
   for (auto name : layout::kFamilyNames) families.emplace_back(std::string(name), options);
+  // Personal records are small and few; kept uncompressed, an erasure can be
+  // checked by searching the files for the erased text (docs/storage.md).
+  families[1 + layout::kPersonal].options.compression = rocksdb::kNoCompression;
   for (const auto& name : names) {
     const bool known = std::any_of(families.begin(), families.end(),
                                    [&](const auto& f) { return f.name == name; });

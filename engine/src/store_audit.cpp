@@ -1,7 +1,8 @@
 // escalator audit verify (audit.hpp): three passes over the store as stored.
 //   events, in key order: each case's chain over the bytes as they are, each
 //     event's log entry, and its snapshot against the replay of its events;
-//   cases: a snapshot with no events;
+//   cases: a snapshot with no events; personal: a record with no events;
+// and, with each case, its personal record against its history's commitments;
 //   log, in position order: no gaps, the running log_hash, and each entry's
 //     event stored at that position.
 // Every break is reported and the audit goes on (LevelDB's log reader reports
@@ -10,6 +11,7 @@
 
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <memory>
 #include <unordered_set>
 
@@ -18,6 +20,7 @@
 #include "escalator/store.hpp"
 #include "event_json.hpp"
 #include "event_record.hpp"
+#include "personal_data.hpp"
 #include "rocks_store.hpp"
 #include "rocks_support.hpp"
 #include "store_format.hpp"
@@ -60,6 +63,7 @@ class Auditor {
   explicit Auditor(OpenedDb& opened) : db_(*opened.db), handles_(opened.handles) {}
 
   AuditReport run() {
+    resealed_from();
     events_pass();
     snapshots_pass();
     log_pass();
@@ -188,6 +192,7 @@ class Auditor {
 
   void finish_case(CaseRun& run) {
     if (run.id.empty()) return;
+    personal_of(run);
     const std::string where = "cases/" + run.id;
     const auto text = get(layout::kCases, run.id);
     if (!text) {
@@ -207,6 +212,46 @@ class Auditor {
     }
   }
 
+  void resealed_from() {
+    const auto text = get(layout::kMeta, std::string(layout::kResealedFromKey));
+    if (!text) return;
+    const auto json = nlohmann::json::parse(*text, nullptr, false);
+    if (json.is_object() && json.value("log_position", nlohmann::json()).is_number_unsigned() &&
+        json.value("log_hash", nlohmann::json()).is_string()) {
+      report_.resealed_log_position = json["log_position"].get<std::uint64_t>();
+      report_.resealed_log_hash = json["log_hash"].get<std::string>();
+    } else {
+      broke("meta/resealed_from", "", 0, "not a record of the log sealed again");
+    }
+  }
+
+  // The case's personal record must match the commitments of its CaseOpened,
+  // and be there unless the history says it was erased.
+  void personal_of(const CaseRun& run) {
+    const std::string where = "personal/" + run.id;
+    const auto record = get(layout::kPersonal, run.id);
+    const auto* opened = run.events.empty() ? nullptr : std::get_if<ev::CaseOpened>(&run.events.front().payload);
+    if (record) ++report_.personal_records;
+    if (opened == nullptr) return;  // the events pass has reported why
+    if (record) {
+      auto joined_copy = *opened;  // the snapshot, compared with the replay next, holds no values either
+      if (auto joined = personal_data::join(*record, joined_copy); !joined) {
+        broke(where, run.id, 1, joined.error().message);
+      }
+      return;
+    }
+    const bool committed = !(opened->commitments == PersonalFields{});
+    if (committed && !erased(run.events)) {
+      broke(where, run.id, 1, "missing: the history commits to personal data and does not say it was erased");
+    }
+  }
+
+  static bool erased(const std::vector<Event>& events) {
+    return std::any_of(events.begin(), events.end(), [](const Event& e) {
+      return event_type(e.payload) == EventType::kPersonalDataErased;
+    });
+  }
+
   void snapshots_pass() {
     std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kCases)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -214,6 +259,12 @@ class Auditor {
       if (!seen_.contains(id)) broke("cases/" + printable(id), id, 0, "a snapshot of a case with no events");
     }
     if (!it->status().ok()) broke("cases", "", 0, "cannot be read: " + it->status().ToString());
+    std::unique_ptr<rocksdb::Iterator> personal(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kPersonal)));
+    for (personal->SeekToFirst(); personal->Valid(); personal->Next()) {
+      const std::string id = personal->key().ToString();
+      if (!seen_.contains(id)) broke("personal/" + printable(id), id, 0, "a personal record of a case with no events");
+    }
+    if (!personal->status().ok()) broke("personal", "", 0, "cannot be read: " + personal->status().ToString());
   }
 
   void log_pass() {

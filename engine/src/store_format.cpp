@@ -10,7 +10,9 @@
 
 #include "escalator/history.hpp"
 #include "escalator/store.hpp"
+#include "event_json.hpp"
 #include "event_record.hpp"
+#include "personal_data.hpp"
 #include "rocks_support.hpp"
 #include "store_layout.hpp"
 
@@ -82,10 +84,121 @@ Result<std::unordered_map<std::string, std::vector<std::uint64_t>>> positions_fr
   return positions;
 }
 
-// Format 3 seals the history: each event of formats 1 and 2 is written again
-// with its hashes and a position, and the log is built. Every step can run
-// again after a crash and writes the same bytes: the hashes follow from the
-// events, and the positions from the outbox.
+// "personal" as a record without commitments reads, for the reader to fill in.
+nlohmann::ordered_json no_commitments() {
+  nlohmann::ordered_json personal = nlohmann::ordered_json::object();
+  for (const char* key : {"reporter_name", "reporter_phone", "reporter_account", "address", "content"}) personal[key] = "";
+  return personal;
+}
+
+// An event as stored by any format. A CaseOpened written before format 4
+// holds the personal values in the event itself: they are taken out, given
+// fresh salts and commitments, and their record is left in `personal_record`.
+Result<Event> decode_moving_personal_data(std::string_view value, std::string& personal_record) {
+  const auto parts = event_record::split(value);
+  auto json = nlohmann::ordered_json::parse(parts ? parts->canonical : value, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return fail(ErrorCode::kDataLoss, "not JSON");
+  if (!parts && json.contains("event")) return fail(ErrorCode::kDataLoss, "not an event record");
+  auto* data = json.contains("data") && json["data"].is_object() ? &json["data"] : nullptr;
+  const bool before_personal = json.value("type", "") == "CaseOpened" && data != nullptr && !data->contains("personal");
+  if (!before_personal) return event_record::decode(value, true);
+
+  const auto text = [](nlohmann::ordered_json& object, const char* key) {
+    std::string found;
+    if (auto it = object.find(key); it != object.end() && it->is_string()) found = it->get<std::string>();
+    object.erase(key);
+    return found;
+  };
+  nlohmann::ordered_json reporter = data->value("reporter", nlohmann::ordered_json::object());
+  nlohmann::ordered_json location = data->value("location", nlohmann::ordered_json::object());
+  ev::CaseOpened values;
+  values.reporter = {text(reporter, "name"), text(reporter, "phone"), text(reporter, "account")};
+  values.content = text(*data, "content");
+  values.location.address = location.is_object() ? text(location, "address") : "";
+  data->erase("reporter");
+  if (location.is_object()) (*data)["location"] = location;
+  (*data)["personal"] = no_commitments();
+  auto event = event_from_json(json);
+  if (!event) return event;
+  auto& opened = std::get<ev::CaseOpened>(event->payload);
+  opened.reporter = values.reporter;
+  opened.content = values.content;
+  opened.location.address = values.location.address;
+  if (auto committed = commit_personal_data(opened); !committed) return tl::unexpected(committed.error());
+  personal_record = personal_data::encode(opened);
+  return event;
+}
+
+// A snapshot written before format 4 holds the personal values too: they
+// give way to the commitments of the case's CaseOpened. A snapshot that
+// cannot be read is left as it is, for the audit to report.
+void move_personal_data_out_of_snapshot(Store& store, rocksdb::WriteBatch& batch, const std::string& case_id,
+                                        const PersonalFields& commitments) {
+  std::string text;
+  if (!store.db().Get(rocksdb::ReadOptions(), store.family(layout::kCases), case_id, &text).ok()) return;
+  auto json = nlohmann::ordered_json::parse(text, nullptr, false);
+  if (json.is_discarded() || !json.is_object() || json.contains("personal")) return;
+  json.erase("reporter");
+  json.erase("content");
+  if (json.contains("location") && json["location"].is_object()) json["location"].erase("address");
+  json["personal"] = no_commitments();
+  auto snapshot = case_from_json(json);
+  if (!snapshot) return;
+  snapshot->personal = commitments;
+  batch.Put(store.family(layout::kCases), case_id, case_json_text(*snapshot));
+}
+
+// Before format 4 seals a format 3 history again, that history must verify:
+// resealing what was tampered with would hide it. Every case's chain over its
+// bytes as stored and the log's chain of hashes are checked; what the old log
+// committed to is kept in meta/resealed_from for an auditor who wrote it down.
+Result<void> verify_before_resealing(Store& store) {
+  std::vector<std::string> hash_at;  // by position - 1
+  std::string case_id, prev_hash;
+  std::unique_ptr<rocksdb::Iterator> it(store.db().NewIterator(rocksdb::ReadOptions(), store.family(layout::kEvents)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string key = it->key().ToString();
+    const std::string where = "events/" + printable(key);
+    const auto parts = event_record::split(it->value().ToStringView());
+    if (!parts) return fail(ErrorCode::kDataLoss, where + ": not an event record of format 3");
+    const std::string of_case = key.substr(0, key.find('\0'));
+    if (of_case != case_id) {
+      case_id = of_case;
+      prev_hash = kGenesisHash;
+    }
+    if (parts->prev_hash != prev_hash || chained_hash(parts->prev_hash, parts->canonical).value_or("") != parts->hash) {
+      return fail(ErrorCode::kDataLoss, where + ": its hash does not verify");
+    }
+    prev_hash = std::string(parts->hash);
+    if (hash_at.size() < parts->position) hash_at.resize(parts->position);
+    hash_at[parts->position - 1] = prev_hash;
+  }
+  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "events"));
+  std::string log_hash(kGenesisHash);
+  std::uint64_t position = 0;
+  std::unique_ptr<rocksdb::Iterator> log(store.db().NewIterator(rocksdb::ReadOptions(), store.family(layout::kLog)));
+  for (log->SeekToFirst(); log->Valid(); log->Next()) {
+    ++position;
+    const auto entry = event_record::decode_log(log->value().ToStringView());
+    const bool follows = entry && layout::read_big_endian(log->key().ToStringView()) == position &&
+                         position <= hash_at.size() && entry->hash == hash_at[position - 1] &&
+                         event_record::next_log_hash(log_hash, entry->hash).value_or("") == entry->log_hash;
+    if (!follows) return fail(ErrorCode::kDataLoss, "log/" + std::to_string(position) + ": does not verify");
+    log_hash = entry->log_hash;
+  }
+  if (!log->status().ok()) return tl::unexpected(status_error(log->status(), "log"));
+  if (position != hash_at.size()) return fail(ErrorCode::kDataLoss, "log: holds " + std::to_string(position) +
+                                                                     " entries for " + std::to_string(hash_at.size()) + " positions");
+  const nlohmann::ordered_json resealed = {{"format", 3}, {"log_hash", log_hash}, {"log_position", position}};
+  return store.put_meta(layout::kResealedFromKey, resealed.dump());
+}
+
+// Format 4 seals the history: each event of formats 1 to 3 is written again
+// with its hashes and a position, personal data moves out of CaseOpened into
+// the personal family, and the log is built. Every step can run again after
+// a crash: an event already moved is written again with the same bytes (its
+// personal record went in the same batch), the hashes follow from the events,
+// and the positions from the outbox.
 Result<void> seal_history(Store& store) {
   std::uint64_t last_position = 0;
   auto positions = positions_from_outbox(store, last_position);
@@ -95,6 +208,7 @@ Result<void> seal_history(Store& store) {
   rocksdb::WriteBatch batch;
   std::string case_id;
   std::string prev_hash;
+  PersonalFields commitments;  // of the case's CaseOpened
   std::unique_ptr<rocksdb::Iterator> it(store.db().NewIterator(rocksdb::ReadOptions(), store.family(layout::kEvents)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::string key = it->key().ToString();
@@ -104,11 +218,16 @@ Result<void> seal_history(Store& store) {
     if (!seq_of_key) return fail(ErrorCode::kDataLoss, where + ": not an event key");
     const std::uint64_t seq = *seq_of_key;
     if (key.substr(0, nul) != case_id) {
+      if (!case_id.empty()) move_personal_data_out_of_snapshot(store, batch, case_id, commitments);
       case_id = key.substr(0, nul);
       prev_hash = kGenesisHash;
+      commitments = {};
     }
-    auto event = event_record::decode(it->value().ToStringView(), true);
+    std::string personal_record;
+    auto event = decode_moving_personal_data(it->value().ToStringView(), personal_record);
     if (!event) return fail(ErrorCode::kDataLoss, where + ": " + event.error().message);
+    if (!personal_record.empty()) batch.Put(store.family(layout::kPersonal), case_id, personal_record);
+    if (const auto* opened = std::get_if<ev::CaseOpened>(&event->payload)) commitments = opened->commitments;
     if (auto sealed = seal(*event, prev_hash); !sealed) return fail(ErrorCode::kDataLoss, where + ": " + sealed.error().message);
     prev_hash = event->hash;
     auto& of_case = (*positions)[case_id];
@@ -126,6 +245,7 @@ Result<void> seal_history(Store& store) {
     }
   }
   if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "events"));
+  if (!case_id.empty()) move_personal_data_out_of_snapshot(store, batch, case_id, commitments);
 
   std::string log_hash(kGenesisHash);
   for (std::size_t i = 0; i < log.size(); ++i) {
@@ -146,6 +266,20 @@ Result<void> seal_history(Store& store) {
 }
 
 }  // namespace
+
+Result<void> compact_all(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+  rocksdb::FlushOptions flush;
+  std::vector<rocksdb::ColumnFamilyHandle*> families(handles.begin(), handles.end());
+  if (auto status = db.Flush(flush, families); !status.ok()) return tl::unexpected(status_error(status, "store: flushing"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* family : families) {
+    if (auto status = db.CompactRange(compact, family, nullptr, nullptr); !status.ok()) {
+      return tl::unexpected(status_error(status, "store: compacting " + family->GetName()));
+    }
+  }
+  return {};
+}
 
 Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
                               const std::filesystem::path& path) {
@@ -179,18 +313,31 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
                     "; open it with a newer escalator");
   }
   if (version < kStoreFormatVersion) {
+    // Verified before anything changes: a format 3 store that does not verify
+    // is left as it is, for the release that wrote it to audit. (One still
+    // sealing what formats 1 and 2 wrote has nothing sealed to verify.)
+    if (version == 3 && !store.has_meta(layout::kSealingFromKey)) {
+      if (auto verified = verify_before_resealing(store); !verified) {
+        return fail(verified.error().code, "store at " + path.string() +
+                                               ": the history written in format 3 does not verify, so it is not "
+                                               "sealed again for format 4: " + verified.error().message);
+      }
+    }
     // The new number goes first, so that an older escalator refuses the store
     // from here on: format 1 would write timers below format 2's low-water
-    // mark, where no scan looks, and formats 1 and 2 would write unsealed events.
-    if (version < 3) {
+    // mark, where no scan looks, and formats 1 to 3 would write personal data
+    // into the history.
+    if (!store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
     }
     if (auto upgraded = store.put_meta(key, std::to_string(kStoreFormatVersion)); !upgraded) return upgraded;
   }
   if (store.has_meta(layout::kSealingFromKey)) {
     if (auto sealed = seal_history(store); !sealed) {
-      return fail(sealed.error().code, "store at " + path.string() + ": upgrading to format 3: " + sealed.error().message);
+      return fail(sealed.error().code, "store at " + path.string() + ": upgrading to format 4: " + sealed.error().message);
     }
+    // The values the events held before are overwritten, not yet gone from the files.
+    if (auto compacted = compact_all(db, handles); !compacted) return compacted;
     return store.delete_meta(layout::kSealingFromKey);
   }
   return {};

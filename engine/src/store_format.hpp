@@ -22,4 +22,9 @@ namespace escalator::store_format {
 [[nodiscard]] Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
                                             const std::filesystem::path& path);
 
+// Flushes every family and compacts it to the last level, so that no file of
+// the store keeps a value deleted or overwritten before, nor a write-ahead log
+// that holds one: what makes an erasure final (docs/storage.md).
+[[nodiscard]] Result<void> compact_all(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles);
+
 }  // namespace escalator::store_format

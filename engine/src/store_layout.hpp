@@ -15,9 +15,9 @@ namespace escalator::store_layout {
 
 // Column families, in the order the store opens them (after RocksDB's default).
 // A family a format adds goes last, so that the handles of the others keep their places.
-enum Family : int { kEvents, kCases, kTimers, kIndex, kWorkflows, kOrg, kOutbox, kMeta, kLog, kFamilyCount };
+enum Family : int { kEvents, kCases, kTimers, kIndex, kWorkflows, kOrg, kOutbox, kMeta, kLog, kPersonal, kFamilyCount };
 inline constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
-    "events", "cases", "timers", "index", "workflows", "org", "outbox", "meta", "log"};
+    "events", "cases", "timers", "index", "workflows", "org", "outbox", "meta", "log", "personal"};
 
 inline void put_big_endian(std::string& out, std::uint64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
@@ -116,13 +116,20 @@ inline std::string log_key(std::uint64_t position) {
   return key;
 }
 
+// personal: the case id -> the case's personal data with its salts
+// (personal_data.hpp), deleted when the data is erased.
+
 // meta: the store's own bookkeeping.
 inline constexpr std::string_view kFormatVersionKey = "format_version";  // decimal text
 inline constexpr std::string_view kCasesOpenedKey = "cases_opened";      // 8 bytes, big-endian
 inline constexpr std::string_view kOutboxNextKey = "outbox_next";        // 8 bytes, big-endian
 inline constexpr std::string_view kTimersLowWaterKey = "timers_low_water";  // put_instant(): no timer below it
-// Present while an upgrade to format 3 seals the history written before it:
-// the format it started from, as decimal text. Opening the store finishes it.
+// Present while an upgrade seals the history written before format 4 (and
+// moves its personal data out): the format it started from, as decimal text.
+// Opening the store finishes it.
 inline constexpr std::string_view kSealingFromKey = "sealing_from";
+// Written when a format 3 history, verified whole, is sealed again for format 4:
+// {"format":3,"log_hash":"…","log_position":N}, the old log's last entry.
+inline constexpr std::string_view kResealedFromKey = "resealed_from";
 
 }  // namespace escalator::store_layout

@@ -259,14 +259,56 @@ TEST_CASE("ASealingInterruptedByACrashFinishesTheSameWhenTheStoreIsNextOpened") 
   CHECK(again->log_hash == first->log_hash);
 }
 
-TEST_CASE("TheStoreOfFormatThreeThatThisReleaseWroteAuditsCleanWithTheLogHashItWasWrittenWith") {
+TEST_CASE("TheStoreOfFormatThreeIsVerifiedThenSealedAgainWithItsPersonalDataMovedOut") {
   TempDir dir;
-  const auto report = audit_store(fixture_copy("store-format-3", dir));
+  const auto copy = fixture_copy("store-format-3", dir);
+  const auto report = audit_store(copy);
   REQUIRE(report.has_value());
   CHECK_MESSAGE(report->breaks.empty(), all_breaks(*report));
   CHECK(report->cases == 12);
   CHECK(report->events == 99);
-  // Printed by `escalator audit verify` when the fixture was made: no later
-  // release may change a byte that it commits to.
-  CHECK(report->log_hash == "1514f642b6e0c29dfef8b766e3a168e5e08201394d4e3fae84659c5b67493d41");
+  CHECK(report->personal_records == 12);
+  // Printed by `escalator audit verify` when the fixture was made: the upgrade
+  // verified the history that it commits to before sealing it again.
+  CHECK(report->resealed_log_position == 99);
+  CHECK(report->resealed_log_hash == "1514f642b6e0c29dfef8b766e3a168e5e08201394d4e3fae84659c5b67493d41");
+  CHECK(report->log_hash != report->resealed_log_hash);
+
+  RawStore raw(copy);
+  const std::string id = "370811-20251103-000001";
+  const auto opened = *event_record::decode(
+      [&] {
+        std::string value;
+        REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("events"), store_layout::event_key(id, 1), &value).ok());
+        return value;
+      }());
+  const auto& commitments = std::get<ev::CaseOpened>(opened.payload).commitments;
+  CHECK(commitments.content.size() == 64);
+  std::string record;
+  REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("personal"), id, &record).ok());
+  CHECK(record.find("\"content\":{\"salt\":") != std::string::npos);
+}
+
+TEST_CASE("AFormatThreeStoreThatDoesNotVerifyIsNotSealedAgainAndIsLeftAsItWas") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-3", dir);
+  {
+    RawStore raw(copy);
+    const auto key = store_layout::event_key("370811-20251103-000001", 3);
+    std::string value;
+    REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("events"), key, &value).ok());
+    const auto at = value.find("\"actor\":\"") + 9;
+    value[at] = value[at] == 'x' ? 'y' : 'x';
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), key, value).ok());
+  }
+  const auto report = audit_store(copy);
+  REQUIRE_FALSE(report.has_value());
+  CHECK(report.error().code == ErrorCode::kDataLoss);
+  CHECK(report.error().message.find("does not verify") != std::string::npos);
+  CHECK(report.error().message.find("events/370811-20251103-000001\\x00") != std::string::npos);
+  RawStore raw(copy);
+  std::string format;
+  REQUIRE(raw.db().Get(rocksdb::ReadOptions(), raw.family("meta"), "format_version", &format).ok());
+  CHECK(format == "3");
+  CHECK(raw.db().Get(rocksdb::ReadOptions(), raw.family("meta"), "sealing_from", &format).IsNotFound());
 }

@@ -21,7 +21,7 @@ cmd::Open leak_report() {
   o.request_type = RequestType::kComplaint;
   o.category = "物业/漏水";
   o.location = Location{"370811", "", "", "", "yangguang-garden", "3号楼", "3号楼2单元401"};
-  o.reporter = Reporter{"张三", "13800000000"};
+  o.reporter = Reporter{"张三", "13800000000", ""};
   o.content = "楼上卫生间漏水";
   o.first_contact = Party{"hotline.12345", "operator-07"};
   return o;

@@ -41,11 +41,13 @@ std::vector<EventPayload> every_payload() {
                      .channel = Channel::kWeChat,
                      .category = "物业/漏水",
                      .location = {"370811", "jiyang", "yangguang", "yangguang-1", "heping-li",
-                                  "3号楼", "3号楼2单元501"},
+                                  "3号楼", ""},
                      .collective = true,
                      .urgent = true,
-                     .reporter = {"张三", "13800000000"},
-                     .content = "楼上漏水，\"急\"\n请处理",
+                     .reporter = {},
+                     .content = {},
+                     .commitments = {"c-name", "c-phone", "c-account", "c-address", "c-content"},
+                     .salts = {},
                      .external_id = "GD-20250930-0017",
                      .owner = {"yangguang-garden.branch", "staff-9"},
                      .reply_by = kT0 + 21 * 24h,
@@ -87,6 +89,22 @@ bool every_field_set(const T& value) {
   }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
 }
 
+// Every field but the personal values and their salts, which no record holds
+// (personal_data.hpp): those are set here so that every_field_set looks past them.
+template <typename T>
+bool every_recorded_field_set(T value) {
+  if constexpr (std::is_same_v<T, ev::CaseOpened>) {
+    value.reporter = {"n", "p", "a"};
+    value.content = "c";
+    value.salts = {"1", "2", "3", "4", "5"};
+  }
+  if constexpr (std::is_same_v<T, CaseState>) {
+    value.reporter = {"n", "p", "a"};
+    value.content = "c";
+  }
+  return every_field_set(value);
+}
+
 Event event_with(EventPayload payload) {
   return Event{.seq = 7,
                .time = kT0,
@@ -107,7 +125,7 @@ TEST_CASE("EveryPayloadRoundTrips") {
     const std::string text = to_json(event);
     CAPTURE(text);
     covered.insert(payload.index());
-    CHECK(std::visit([](const auto& p) { return every_field_set(p); }, payload));
+    CHECK(std::visit([](const auto& p) { return every_recorded_field_set(p); }, payload));
 
     const Result<Event> back = read_text(text);
     REQUIRE_MESSAGE(back.has_value(), back.error().message);
@@ -138,9 +156,11 @@ TEST_CASE("CaseOpenedIsWrittenInTheDocumentedFormat") {
                                               .channel = Channel::kHotline,
                                               .category = "物业/漏水",
                                               .location = {"370811", "jiyang", "yangguang",
-                                                           "yangguang-1", "heping-li", "3号楼", ""},
-                                              .reporter = {"张三", "13800000000"},
-                                              .content = "漏水",
+                                                           "yangguang-1", "heping-li", "3号楼", "3号楼2单元501"},
+                                              .reporter = {"张三", "13800000000", ""},
+                                              .content = "天花板渗水",
+                                              .commitments = {"c-name", "c-phone", "", "", "c-content"},
+                                              .salts = {"s-name", "s-phone", "", "", "s-content"},
                                               .external_id = "GD-1",
                                               .owner = {"hotline.office", ""},
                                               .reply_by = kT0 + 24h,
@@ -151,10 +171,17 @@ TEST_CASE("CaseOpenedIsWrittenInTheDocumentedFormat") {
         R"("data":{"case_id":"370811-20250930-000001","request_type":"complaint",)"
         R"("channel":"hotline","category":"物业/漏水",)"
         R"("location":{"district_code":"370811","street":"jiyang","community":"yangguang",)"
-        R"("grid":"yangguang-1","compound":"heping-li","building":"3号楼","address":""},)"
-        R"("collective":false,"urgent":false,"reporter":{"name":"张三","phone":"13800000000"},)"
-        R"("content":"漏水","external_id":"GD-1","owner":{"unit":"hotline.office","person":""},)"
+        R"("grid":"yangguang-1","compound":"heping-li","building":"3号楼"},)"
+        R"("collective":false,"urgent":false,"personal":{"reporter_name":"c-name","reporter_phone":"c-phone",)"
+        R"("reporter_account":"","address":"","content":"c-content"},)"
+        R"("external_id":"GD-1","owner":{"unit":"hotline.office","person":""},)"
         R"("reply_by":"2025-10-01T09:00:00+08:00","workflow_hash":"9f86d081"}})");
+  // Neither the values nor their salts reach any form of the history.
+  for (const auto& text : {to_json(event), canonical_event_text(event).value(), event_body_json(event).dump()}) {
+    for (const char* personal : {"张三", "13800000000", "天花板渗水", "3号楼2单元501", "s-name", "s-content"}) {
+      CHECK_MESSAGE(text.find(personal) == std::string::npos, personal);
+    }
+  }
 }
 
 TEST_CASE("StepAssignmentIsAnObject") {
@@ -285,11 +312,10 @@ CaseState every_field_case() {
   k.request_type = RequestType::kComplaint;
   k.channel = Channel::kWeChat;
   k.category = "物业/漏水";
-  k.location = {"370811", "jiyang", "yangguang", "yangguang-1", "heping-li", "3号楼", "3号楼2单元501"};
+  k.location = {"370811", "jiyang", "yangguang", "yangguang-1", "heping-li", "3号楼", ""};
   k.collective = true;
   k.urgent = true;
-  k.reporter = {"张三", "13800000000"};
-  k.content = "楼上漏水";
+  k.personal = {"c-name", "c-phone", "c-account", "c-address", "c-content"};
   k.external_id = "GD-20250930-0017";
   k.workflow = {"property-first", 3};
   k.workflow_hash = "5d41402abc4b2a76b9719d911017c592";
@@ -332,7 +358,7 @@ CaseState every_field_case() {
 
 TEST_CASE("ACaseSnapshotRoundTripsFieldForField") {
   const CaseState k = every_field_case();
-  CHECK(every_field_set(k));
+  CHECK(every_recorded_field_set(k));
   const std::string text = case_to_json(k).dump();
   CAPTURE(text);
   const auto back = case_from_json(EventJson::parse(text));
@@ -381,8 +407,8 @@ TEST_CASE("EveryCharacterIsEscapedAsNlohmannEscapesIt") {
   all += std::string("\0\"\\", 4) + "漏水🚰";
   all.push_back('\0');
   CaseState k = every_field_case();
-  k.content = all;
-  k.reporter.name = "\t张\x7f三\b";
+  k.category = all;
+  k.personal.reporter_name = "\t张\x7f三\b";
   CHECK(case_json_text(k) == nlohmann_text(case_to_json(k)));
   const Event event = event_with(ev::CaseClosed{.note = all});
   CHECK(to_json(event) == nlohmann_text(event_to_json(event)));

@@ -18,10 +18,12 @@ constexpr const char* kAuditHelp = R"(Usage: escalator audit verify --data DIR
 Checks the store at DIR as stored, record by record: every case's hash chain (each event's
 hash over its own bytes, each prev_hash the hash before it), that each event's bytes are
 the canonical form of what they hold, the log of every event in commit order (no gaps, the
-running log_hash, each entry naming the event at its position), and every snapshot against
-the replay of its events. Prints every break it finds, naming the record and what differs,
-then what it checked and the log's last position and log_hash. The store must not be in
-use. Exits 1 if there is any break, 2 on bad arguments.
+running log_hash, each entry naming the event at its position), every snapshot against
+the replay of its events, and every case's personal record against the commitments its
+history holds (a record may be missing only after a PersonalDataErased). Prints every break
+it finds, naming the record and what differs, then what it checked and the log's last
+position and log_hash (and, for a store upgraded from format 3, the old log's). The store
+must not be in use. Exits 1 if there is any break, 2 on bad arguments.
 )";
 
 constexpr const char* kReplayHelp = R"(Usage: escalator replay --data DIR CASE_ID [--at TIME] [--bytes]
@@ -92,10 +94,15 @@ int audit_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   for (const auto& b : report->breaks) out << "BREAK " << b.where << ": " << b.what << "\n";
   out << "checked " << report->cases << " cases, " << report->events << " events, " << report->log_entries
-      << " log entries, " << report->snapshots << " snapshots; " << report->breaks.size()
+      << " log entries, " << report->snapshots << " snapshots, " << report->personal_records
+      << " personal records; " << report->breaks.size()
       << (report->breaks.size() == 1 ? " break\n" : " breaks\n");
   if (report->log_position > 0) {
     out << "log: position " << report->log_position << ", log_hash " << report->log_hash << "\n";
+  }
+  if (report->resealed_log_position > 0) {
+    out << "sealed again for format 4 from a verified format 3 log that ended at position "
+        << report->resealed_log_position << ", log_hash " << report->resealed_log_hash << "\n";
   }
   return report->breaks.empty() ? 0 : 1;
 }

@@ -72,6 +72,25 @@ Fate weighted_fate(Draw& draw) {
 
 // Channels as 12345 platforms see them; walk-ins and door-to-door visits are
 // where a case can be answered on the spot.
+// A made-up resident for case `index`: a surname and title, a mobile number,
+// and for the WeChat channels an openid-like account. Derived from the index
+// rather than drawn, so the rest of the month stays as the seed makes it.
+Reporter demo_reporter(int index, Channel channel) {
+  static constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"};
+  const auto n = static_cast<unsigned>(index);
+  Reporter r;
+  r.name = std::string(kSurnames[n % std::size(kSurnames)]) + (n % 3 == 0 ? "先生" : "女士");
+  char phone[16];
+  std::snprintf(phone, sizeof phone, "139%08u", (n * 7919u + 1234567u) % 100000000u);
+  r.phone = phone;
+  if (channel == Channel::kWeChat || channel == Channel::kMiniProgram) {
+    char account[40];
+    std::snprintf(account, sizeof account, "oDemo%023u", n * 104729u + 17u);
+    r.account = account;
+  }
+  return r;
+}
+
 Channel draw_channel(Draw& draw, Fate fate, const Topic& topic) {
   if (fate == Fate::kOnSpot) return draw(3) == 0 ? Channel::kVisit : Channel::kWalkIn;
   if (std::string_view(topic.category) == "安全/电动车进电梯" && draw(2) == 0) return Channel::kDevice;
@@ -195,6 +214,7 @@ std::vector<CasePlan> sample_cases(std::uint32_t seed, int count, const Calendar
     o.collective = topic->collective;
     o.urgent = topic->urgent;
     o.content = content;
+    o.reporter = demo_reporter(p.index, o.channel);
     o.first_contact = first_contact(o.channel, o.location.compound);
     p.outcome = topic->outcome;
     p.answer = topic->answer;

@@ -126,7 +126,7 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
     o.location.address = a.text("address");
     o.collective = a.flag("collective");
     o.urgent = a.flag("urgent");
-    o.reporter = Reporter{a.text("reporter"), a.text("phone")};
+    o.reporter = Reporter{a.text("reporter"), a.text("phone"), a.text("account")};
     o.content = a.text("content", "楼上卫生间漏水，天花板渗水");
     o.first_contact = Party{a.text("owner", "hotline.12345"), a.text("owner_person")};
     if (auto due = a.text("reply_by"); !due.empty()) o.reply_by = a.parsed<Timestamp>("reply_by", due, parse_time);

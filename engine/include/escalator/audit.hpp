@@ -1,6 +1,7 @@
 // Auditing a durable store (docs/history.md, "Audit"): every case's hash
 // chain over the bytes as stored, the log of every event in commit order, and
-// every snapshot against the replay of its events. What `escalator audit
+// every snapshot against the replay of its events, every case's personal data
+// against the commitments its history holds. What `escalator audit
 // verify` runs.
 #pragma once
 
@@ -26,8 +27,14 @@ struct AuditReport {
   std::uint64_t events = 0;       // event records read
   std::uint64_t log_entries = 0;  // log entries read
   std::uint64_t snapshots = 0;    // snapshots compared with the replay of their events
+  std::uint64_t personal_records = 0;  // personal records checked against their commitments
   std::uint64_t log_position = 0;  // the last entry's position, and its log_hash: one value that
   std::string log_hash;            // commits to every event, for the auditor to write down
+  // When an upgrade sealed a format 3 history again for format 4 (it verified
+  // first): the old log's last position and log_hash, which an auditor may
+  // have written down. 0 and empty otherwise.
+  std::uint64_t resealed_log_position = 0;
+  std::string resealed_log_hash;
   std::vector<AuditBreak> breaks;  // every break found, in the order found
 };
 

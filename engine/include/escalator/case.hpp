@@ -98,7 +98,8 @@ std::string_view label_zh(DeadlineKind k);
 [[nodiscard]] Result<DeadlineKind> parse_deadline_kind(std::string_view text);
 
 // Where the matter is. district_code is the 6-digit administrative division
-// code (370811 is 任城区, 济宁市); the rest name units of the org directory.
+// code (370811 is 任城区, 济宁市); the rest name units of the org directory,
+// except address: the room or door below the building, which is personal data.
 struct Location {
   std::string district_code;
   std::string street;
@@ -120,12 +121,28 @@ struct Party {
   bool empty() const { return unit.empty() && person.empty(); }
 };
 
-// The resident who reported the matter: personal data, kept out of logs.
+// The resident who reported the matter: personal data (docs/history.md,
+// "Personal data"), kept out of logs and out of the hashed history.
 struct Reporter {
   std::string name;
   std::string phone;
+  std::string account;  // the resident's id on the channel: a WeChat openid, a WeCom userid
 
   friend bool operator==(const Reporter&, const Reporter&) = default;
+};
+
+// One text for each piece of a case's personal data: the reporter's name,
+// phone and account, the address below building level (Location::address) and
+// the complaint's content. It holds either the commitments the history keeps
+// in place of the values, or the salts they were made with (docs/history.md).
+struct PersonalFields {
+  std::string reporter_name;
+  std::string reporter_phone;
+  std::string reporter_account;
+  std::string address;
+  std::string content;
+
+  friend bool operator==(const PersonalFields&, const PersonalFields&) = default;
 };
 
 // A workflow version a case was started on; a case stays on it for life.
@@ -156,8 +173,11 @@ struct CaseState {
   Location location;
   bool collective = false;  // a matter for many residents: parking, lifts, garbage
   bool urgent = false;
+  // Personal data: reporter, content and location.address. The snapshot the
+  // store keeps holds `personal`, the history's commitments to them, instead.
   Reporter reporter;
   std::string content;  // 诉求内容
+  PersonalFields personal;
   std::string external_id;  // hotline order number, WeChat MsgId, ...
   WorkflowRef workflow;
   std::string workflow_hash;  // the content of that version (SHA-256)

@@ -79,8 +79,15 @@ struct CaseOpened {
   Location location;
   bool collective = false;
   bool urgent = false;
+  // Personal data (docs/history.md, "Personal data"): reporter, content and
+  // location.address are held in memory and in the store's personal record,
+  // never in the history. The history holds `commitments`, SHA-256 of each
+  // value's salt then the value, made with `salts` (lowercase hex; empty for
+  // a value not given). Read back after the data was erased, values and salts are empty.
   Reporter reporter;
   std::string content;
+  PersonalFields commitments;
+  PersonalFields salts;
   std::string external_id;
   Party owner;
   Timestamp reply_by{};

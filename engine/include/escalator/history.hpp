@@ -29,6 +29,15 @@ inline constexpr std::string_view kGenesisHash =
 // Sets the event's prev_hash and its hash over its canonical bytes.
 [[nodiscard]] Result<void> seal(Event& event, std::string_view prev_hash);
 
+// The commitment the history keeps for a piece of personal data: SHA-256 of
+// the salt's 32 bytes followed by the value's UTF-8 bytes, as lowercase hex;
+// empty for an empty value. kInvalidArgument when salt is not 64 hex digits.
+[[nodiscard]] Result<std::string> personal_commitment(std::string_view salt, std::string_view value);
+// Gives each personal value the event holds a fresh random salt (OpenSSL's
+// RAND_bytes) and its commitment; a value not given gets neither.
+// kInternal when the random generator fails.
+[[nodiscard]] Result<void> commit_personal_data(ev::CaseOpened& opened);
+
 // A place where a case's history is not what it should be.
 struct HistoryBreak {
   std::uint64_t seq = 0;  // the event's position in the case (1-based); 0: the case as a whole
@@ -36,7 +45,8 @@ struct HistoryBreak {
 };
 // Checks a case's decoded events: seq 1..n, each prev_hash the hash before it
 // (kGenesisHash first), each hash recomputed from the event, the first event a
-// CaseOpened of `case_id`. Every break, not only the first.
+// CaseOpened of `case_id`, each personal value it holds matching its
+// commitment. Every break, not only the first.
 std::vector<HistoryBreak> chain_breaks(std::string_view case_id, const std::vector<Event>& events);
 
 // The case as it stood at `at`: the events that happened at or before it,
