@@ -77,3 +77,13 @@ TEST_CASE("TheHistoryPagesExamplesHashAsThePageSaysWithTheEngineAndWithCoreutils
     CHECK(coreutils_hash(e) == e.hash);
   }
 }
+
+TEST_CASE("TheHistoryPagesCommitmentExampleHoldsWithTheEngineAndWithCoreutils") {
+  const std::string doc = read("docs/history.md");
+  const std::regex example("```text\nsalt       ([0-9a-f]{64})\nvalue      ([^\n]+)\ncommitment ([0-9a-f]{64})\n```");
+  std::smatch found;
+  REQUIRE(std::regex_search(doc, found, example));
+  const HashExample e{found[1], found[3], found[2]};
+  CHECK(escalator::personal_commitment(e.prev_hash, e.bytes) == e.hash);
+  CHECK(coreutils_hash(e) == e.hash);
+}
