@@ -169,6 +169,12 @@ void on(CaseState& k, const Event&, const ev::OverdueMarked& e) {
   }
 }
 
+void on(CaseState& k, const Event& event, const ev::PersonalDataErased&) {
+  k.reporter = {};
+  k.content.clear();
+  k.location.address.clear();
+  k.personal_data_erased_at = event.time;
+}
 void on(CaseState& k, const Event&, const ev::DeadlinesRecomputed& e) {
   const Deadlines& d = e.moved;
   for (auto [moved, running] : {std::pair{&d.accept_by, &k.accept_by}, std::pair{&d.resolve_by, &k.resolve_by},

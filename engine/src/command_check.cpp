@@ -100,6 +100,7 @@ struct Checker {
     required_text("answer", c.answer);
   }
   void operator()(const cmd::RecomputeDeadlines& c) { required_text("calendar", c.calendar); }
+  void operator()(const cmd::ErasePersonalData& c) { required_text("reason", c.reason); }
   template <class Other>
   void operator()(const Other&) {}
 };

@@ -46,6 +46,7 @@ constexpr const char* kVerbs[] = {
     "raise a warning on",
     "time out the follow-up of",
     "recompute the deadlines of",
+    "erase the personal data of",
 };
 static_assert(std::size(kVerbs) == kCommandKindCount, "a verb for every command");
 
@@ -397,6 +398,8 @@ void mark_overdue(Scratch& s, const cmd::ReplyTimeout& c) {
 void mark_overdue(Scratch& s, const cmd::FollowUpTimeout& c) {
   emit(s, ev::OverdueMarked{DeadlineKind::kFollowUp, c.due});
 }
+
+void erase_personal_data(Scratch& s, const cmd::ErasePersonalData& c) { emit(s, ev::PersonalDataErased{c.reason}); }
 
 void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c) {
   emit(s, ev::DeadlinesRecomputed{c.calendar, c.moved});

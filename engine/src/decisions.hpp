@@ -59,6 +59,7 @@ void mark_overdue(Scratch& s, const cmd::FollowUpTimeout& c);
 void rate_no_answer(Scratch& s, const cmd::RatingTimeout& c);
 void raise_warning(Scratch& s, const cmd::RaiseWarning& c);
 void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c);
+void erase_personal_data(Scratch& s, const cmd::ErasePersonalData& c);
 
 // Guards.
 bool routing_is_valid(Scratch& s, const cmd::Dispatch& c);
@@ -85,5 +86,6 @@ bool is_pending_co_handler(Scratch& s, const cmd::CoHandlerReply& c);
 bool unresolved_moves_on(Scratch& s, const cmd::Reply& c);
 bool warning_is_due(Scratch& s, const cmd::RaiseWarning& c);
 bool moves_running_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c);
+bool holds_personal_data(Scratch& s, const cmd::ErasePersonalData& c);
 
 }  // namespace escalator::lifecycle::decisions

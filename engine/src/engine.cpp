@@ -20,6 +20,7 @@
 #include "escalator/official_calendar.hpp"
 #include "escalator/standins.hpp"
 #include "lifecycle.hpp"
+#include "personal_data.hpp"
 #include "timers.hpp"
 
 namespace escalator {
@@ -258,6 +259,7 @@ struct Engine::Impl {
     if (record.state.version + 1 == written.seen.first_seq) {
       record.state = std::move(write.snapshot);
       for (auto& e : write.events) record.events.push_back(std::move(e));
+      personal_data::forget_if_erased(record.events);
     }
     record.keys.emplace(key, written.seen);
     return record.decision(written.seen, false);

@@ -67,6 +67,14 @@ bool has_next_step(Scratch& s, const cmd::Escalate&) {
   return !is_last_step(s) || no_next_step_refusal(s);
 }
 
+bool holds_personal_data(Scratch& s, const cmd::ErasePersonalData&) {
+  if (const auto& erased = s.in.current.personal_data_erased_at) {
+    return refuse(s, "Expected case " + case_id(s) + " to hold personal data, but it was erased at " +
+                         format_time(*erased));
+  }
+  return true;
+}
+
 bool is_new_owner(Scratch& s, const cmd::HandOver& c) {
   if (!s.in.directory.unit_level(c.to.unit)) {
     return refuse(s, "Expected to hand case " + case_id(s) + " over to a unit of the org directory, but '" +

@@ -89,6 +89,7 @@ ESCALATOR_ACTION(mark_overdue);
 ESCALATOR_ACTION(rate_no_answer);
 ESCALATOR_ACTION(raise_warning);
 ESCALATOR_ACTION(recompute_deadlines);
+ESCALATOR_ACTION(erase_personal_data);
 
 ESCALATOR_GUARD(routing_is_valid);
 ESCALATOR_GUARD(is_step_visited);
@@ -111,6 +112,7 @@ ESCALATOR_GUARD(is_pending_co_handler);
 ESCALATOR_GUARD(unresolved_moves_on);
 ESCALATOR_GUARD(warning_is_due);
 ESCALATOR_GUARD(moves_running_deadlines);
+ESCALATOR_GUARD(holds_personal_data);
 
 #undef ESCALATOR_ACTION
 #undef ESCALATOR_GUARD
@@ -151,7 +153,7 @@ struct Stay {
 template <class... Rows>
 struct StayTable {};
 
-using cmd::CoHandlerReply, cmd::DecideExtension, cmd::FollowUpTimeout, cmd::HandOver, cmd::RaiseWarning,
+using cmd::CoHandlerReply, cmd::DecideExtension, cmd::ErasePersonalData, cmd::FollowUpTimeout, cmd::HandOver, cmd::RaiseWarning,
     cmd::RecomputeDeadlines, cmd::ReplyTimeout, cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
 constexpr auto kNew = LifecycleState::kNew;
 constexpr auto kDispatched = LifecycleState::kDispatched;
@@ -159,6 +161,9 @@ constexpr auto kAccepted = LifecycleState::kAccepted;
 constexpr auto kReplied = LifecycleState::kReplied;
 constexpr auto kAwaitingRating = LifecycleState::kAwaitingRating;
 constexpr auto kSuspended = LifecycleState::kSuspended;
+constexpr auto kClosed = LifecycleState::kClosed;
+constexpr auto kWithdrawn = LifecycleState::kWithdrawn;
+constexpr auto kMerged = LifecycleState::kMerged;
 
 // clang-format off
 using InPlaceTable = StayTable<
@@ -188,7 +193,10 @@ using InPlaceTable = StayTable<
   Stay<kAwaitingRating, RaiseWarning,      raise_warning,               warning_is_due>,
   Stay<kAwaitingRating, RecomputeDeadlines, recompute_deadlines,        moves_running_deadlines>,
   Stay<kSuspended,      Urge,              record_urge,                 none>,
-  Stay<kSuspended,      HandOver,          hand_over_ownership,         is_new_owner>>;
+  Stay<kSuspended,      HandOver,          hand_over_ownership,         is_new_owner>,
+  Stay<kClosed,         ErasePersonalData, erase_personal_data,         holds_personal_data>,
+  Stay<kWithdrawn,      ErasePersonalData, erase_personal_data,         holds_personal_data>,
+  Stay<kMerged,         ErasePersonalData, erase_personal_data,         holds_personal_data>>;
 // clang-format on
 
 // The first row for the case's state and this command whose guard agrees acts;

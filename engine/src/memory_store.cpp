@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <future>
 #include <mutex>
 #include <set>
@@ -5,6 +6,7 @@
 #include <unordered_map>
 
 #include "escalator/store.hpp"
+#include "personal_data.hpp"
 
 namespace escalator {
 namespace {
@@ -84,6 +86,7 @@ class MemoryStore final : public CaseStore {
       stored.events.push_back(event);
       stored.events.back().position = ++last_position_;
     }
+    personal_data::forget_if_erased(stored.events);
     stored.snapshot = snapshot;
     auto& of_case = timers_of_case_[case_id];
     for (const auto& old : of_case) timers_.erase(old);
@@ -138,6 +141,19 @@ Result<void> CaseStore::append(const CaseWrite& write) {
   auto future = written.get_future();
   commit(write, [&written](Result<void> outcome) { written.set_value(std::move(outcome)); });
   return future.get();
+}
+
+Result<std::vector<std::string>> CaseStore::cases_of_resident(std::string_view resident) const {
+  std::vector<std::string> found;
+  if (resident.empty()) return found;
+  for (const auto& id : case_ids()) {
+    auto stored = load(id);
+    if (!stored) return tl::unexpected(stored.error());
+    const Reporter& r = (*stored)->snapshot.reporter;
+    if (r.phone == resident || r.account == resident) found.push_back(id);
+  }
+  std::sort(found.begin(), found.end());
+  return found;
 }
 
 std::shared_ptr<CaseStore> memory_store() { return std::make_shared<MemoryStore>(); }

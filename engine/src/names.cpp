@@ -147,6 +147,7 @@ constexpr std::string_view name_of(std::type_identity<cmd::CoHandlerReply>) { re
 constexpr std::string_view name_of(std::type_identity<cmd::RaiseWarning>) { return "raise_warning"; }
 constexpr std::string_view name_of(std::type_identity<cmd::FollowUpTimeout>) { return "follow_up_timeout"; }
 constexpr std::string_view name_of(std::type_identity<cmd::RecomputeDeadlines>) { return "recompute_deadlines"; }
+constexpr std::string_view name_of(std::type_identity<cmd::ErasePersonalData>) { return "erase_personal_data"; }
 
 template <std::size_t... I>
 constexpr std::array<std::string_view, sizeof...(I)> command_names(std::index_sequence<I...>) {

@@ -97,6 +97,16 @@ Result<void> join(std::string_view record, ev::CaseOpened& e) {
   return {};
 }
 
+bool names_resident(std::string_view record, std::string_view resident) {
+  const auto json = nlohmann::json::parse(record, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return false;
+  for (const char* field : {"reporter_phone", "reporter_account"}) {
+    const auto it = json.find(field);
+    if (it != json.end() && it->is_object() && it->value("value", "") == resident) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> mismatches(const ev::CaseOpened& e) {
   std::vector<std::string> found;
   each_field(e, [&](const char* name, const std::string& value, const std::string& salt,
@@ -106,6 +116,16 @@ std::vector<std::string> mismatches(const ev::CaseOpened& e) {
     if (!made || *made != commitment) found.push_back(std::string(name) + " does not match its commitment");
   });
   return found;
+}
+
+void forget_if_erased(std::vector<Event>& history) {
+  if (history.empty() || !std::holds_alternative<ev::PersonalDataErased>(history.back().payload)) return;
+  if (auto* opened = std::get_if<ev::CaseOpened>(&history.front().payload)) {
+    each_field(*opened, [](const char*, std::string& value, std::string& salt, const std::string&) {
+      value.clear();
+      salt.clear();
+    });
+  }
 }
 
 void copy_values(const ev::CaseOpened& e, CaseState& k) {

@@ -36,9 +36,15 @@ std::string encode(const ev::CaseOpened& e);
 // record is malformed, holds a field the event has no commitment for, or a
 // value that does not match its commitment.
 [[nodiscard]] Result<void> join(std::string_view record, ev::CaseOpened& e);
+// Whether the record's reporter_phone or reporter_account is `resident`.
+bool names_resident(std::string_view record, std::string_view resident);
 // Each field whose value and salt do not give its commitment, or that has a
 // value without one: "reporter_phone does not match its commitment".
 std::vector<std::string> mismatches(const ev::CaseOpened& e);
+// After events are appended to a history: when the last one erased the
+// personal data, the CaseOpened's values and salts are cleared, as a store
+// that deleted them would give them back.
+void forget_if_erased(std::vector<Event>& history);
 // The values of the event, as the case holds them.
 void copy_values(const ev::CaseOpened& e, CaseState& k);
 

@@ -112,6 +112,7 @@ void fields(auto& io, Is<CaseState> auto& k) {
   io("reopens", k.reopens);
   io("updated_at", k.updated_at);
   io("closed_at", k.closed_at);
+  io("personal_data_erased_at", k.personal_data_erased_at);
 }
 
 void fields(auto& io, Is<ev::CaseOpened> auto& e) {
@@ -212,6 +213,8 @@ void fields(auto& io, Is<ev::DeadlinesRecomputed> auto& e) {
   io("rating_by", e.moved.rating_by);
   io("follow_up_by", e.moved.follow_up_by);
 }
+
+void fields(auto& io, Is<ev::PersonalDataErased> auto& e) { io("reason", e.reason); }
 
 // An event's members before its "data", as every writer writes them (the
 // reader reads "type" on its own, to choose the payload).

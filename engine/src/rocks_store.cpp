@@ -16,6 +16,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -62,6 +63,7 @@ struct Prepared {
   std::vector<SealedEvent> events;
   std::optional<Error> unsealed;  // an event that cannot be stored as it is
   std::string personal_record;  // put when the write opens the case with personal data
+  bool erases_personal = false;  // deleted when the write erases it
   std::string snapshot;
   std::string outbox_record;
   std::vector<PendingTimer> timers;
@@ -83,6 +85,9 @@ Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
   if (const auto* opened = write.events.empty() ? nullptr : std::get_if<ev::CaseOpened>(&write.events.front().payload)) {
     p.personal_record = personal_data::encode(*opened);
   }
+  p.erases_personal = std::any_of(write.events.begin(), write.events.end(), [](const Event& e) {
+    return std::holds_alternative<ev::PersonalDataErased>(e.payload);
+  });
   for (const auto& event : write.events) {
     auto canonical = canonical_bytes(event);
     if (!canonical || event.hash.empty()) {
@@ -211,6 +216,18 @@ class RocksStore final : public CaseStore {
   Result<void> add_calendar_import(const CalendarImport& import) override { return calendar_imports_.add(import); }
   Result<std::uint64_t> calendar_applied() const override { return calendar_imports_.applied(); }
   Result<void> set_calendar_applied(std::uint64_t version) override { return calendar_imports_.set_applied(version); }
+
+  Result<std::vector<std::string>> cases_of_resident(std::string_view resident) const override {
+    std::vector<std::string> found;
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kPersonal)));
+    for (it->SeekToFirst(); it->Valid() && !resident.empty(); it->Next()) {
+      if (personal_data::names_resident(it->value().ToStringView(), resident)) found.push_back(it->key().ToString());
+    }
+    if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "personal"));
+    return found;
+  }
+
+  Result<void> purge_deleted() override { return store_format::compact_all(db_, handles_); }
 
   StoreCounters counters() const override {
     return {writes_.load(), groups_.load(), statistics_.getTickerCount(rocksdb::WAL_FILE_SYNCED), bytes_.load()};
@@ -393,6 +410,7 @@ class RocksStore final : public CaseStore {
       }
       batch.Put(family(layout::kCases), p.case_id, p.snapshot);
       if (!p.personal_record.empty()) batch.Put(family(layout::kPersonal), p.case_id, p.personal_record);
+      if (p.erases_personal) batch.Delete(family(layout::kPersonal), p.case_id);
       if (p.first_seq == 1) {
         batch.Put(family(layout::kIndex), layout::opened_key(++opened), p.case_id);
         if (!p.external_id.empty()) batch.Put(family(layout::kIndex), layout::external_key(p.external_id), p.case_id);

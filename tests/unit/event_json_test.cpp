@@ -78,6 +78,7 @@ std::vector<EventPayload> every_payload() {
       ev::DeadlinesRecomputed{.calendar = "official 2015-2026 (2025-11-04) + import 1 (2026-01-27)",
                               .moved = {.accept_by = kT0 + 8h, .resolve_by = kT0 + 9h, .reply_by = kT0 + 10h,
                                         .rating_by = kT0 + 11h, .follow_up_by = kT0 + 12h}},
+      ev::PersonalDataErased{.reason = "保存期满"},
   };
 }
 
@@ -353,6 +354,7 @@ CaseState every_field_case() {
   k.reopens = 6;
   k.updated_at = kT0 + 7h;
   k.closed_at = kT0 + 8h;
+  k.personal_data_erased_at = kT0 + 9h;
   return k;
 }
 

@@ -129,7 +129,7 @@ TEST_CASE("CommandNamesFollowTheVariantOrder") {
       "suspend",      "resume",            "request_extension", "decide_extension", "follow_up",
       "rate",         "reopen",            "withdraw",         "merge",         "close",
       "accept_timeout", "resolve_timeout", "reply_timeout",    "rating_timeout", "co_handler_reply",
-      "raise_warning",  "follow_up_timeout", "recompute_deadlines"};
+      "raise_warning",  "follow_up_timeout", "recompute_deadlines", "erase_personal_data"};
   REQUIRE(std::size(expected) == static_cast<std::size_t>(kCommandKindCount));
   for (int i = 0; i < kCommandKindCount; ++i) {
     CHECK(command_name(i) == expected[i]);

@@ -64,7 +64,8 @@ CommandPayload sample_command(int kind, const std::string& other_case) {
     case 24: return cmd::CoHandlerReply{"yangguang.office", Outcome::kResolved, "社区已协调"};
     case 25: return cmd::RaiseWarning{};
     case 26: return cmd::FollowUpTimeout{};
-    default: return cmd::RecomputeDeadlines{"sample"};
+    case 27: return cmd::RecomputeDeadlines{"sample"};
+    default: return cmd::ErasePersonalData{"保存期满"};
   }
 }
 

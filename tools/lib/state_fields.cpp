@@ -70,6 +70,12 @@ const std::map<std::string, Reader>& readers() {
       {"extensions", [](const CaseState& k) { return std::to_string(k.extensions_granted); }},
       {"reopens", [](const CaseState& k) { return std::to_string(k.reopens); }},
       {"closed_at", [](const CaseState& k) { return time_or_none(k.closed_at); }},
+      {"reporter", [](const CaseState& k) { return k.reporter.name; }},
+      {"phone", [](const CaseState& k) { return k.reporter.phone; }},
+      {"account", [](const CaseState& k) { return k.reporter.account; }},
+      {"address", [](const CaseState& k) { return k.location.address; }},
+      {"content", [](const CaseState& k) { return k.content; }},
+      {"personal_data_erased_at", [](const CaseState& k) { return time_or_none(k.personal_data_erased_at); }},
   };
   return r;
 }

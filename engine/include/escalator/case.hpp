@@ -226,6 +226,8 @@ struct CaseState {
 
   Timestamp updated_at{};
   std::optional<Timestamp> closed_at;
+  // When the personal values were erased (PersonalDataErased); they are empty since.
+  std::optional<Timestamp> personal_data_erased_at;
 
   friend bool operator==(const CaseState&, const CaseState&) = default;
 };

@@ -145,6 +145,13 @@ struct RecomputeDeadlines {
   Deadlines moved{};      // the running deadlines after it; the others stay
 };
 
+// Erases the resident's personal data (docs/history.md, "Erasure"): the
+// store deletes the values and their salts, and the history keeps only the
+// commitments. Only once the case is over: closed, withdrawn or merged.
+struct ErasePersonalData {
+  std::string reason;  // "retention period ended", "the resident asked (PIPL art. 47)"
+};
+
 }  // namespace cmd
 
 using CommandPayload =
@@ -153,7 +160,8 @@ using CommandPayload =
                  cmd::RequestExtension, cmd::DecideExtension, cmd::FollowUp, cmd::Rate, cmd::Reopen,
                  cmd::Withdraw, cmd::Merge, cmd::Close, cmd::AcceptTimeout, cmd::ResolveTimeout,
                  cmd::ReplyTimeout, cmd::RatingTimeout, cmd::CoHandlerReply,
-                 cmd::RaiseWarning, cmd::FollowUpTimeout, cmd::RecomputeDeadlines>;
+                 cmd::RaiseWarning, cmd::FollowUpTimeout, cmd::RecomputeDeadlines,
+                 cmd::ErasePersonalData>;
 
 inline constexpr int kCommandKindCount = std::variant_size_v<CommandPayload>;
 

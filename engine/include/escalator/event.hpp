@@ -49,11 +49,11 @@ enum class EventType : std::uint16_t {
   // Reserved for later versions; no applier yet, so finding one is data loss.
   kMessageAdded = 22,         // a message between resident and handler
   kParkedForDispatcher = 23,  // routing found no holder; a dispatcher must choose
-  kPersonalDataErased = 25,   // retention ended; reporter and content erased
   // In use.
   kWarningRaised = 21,        // 预逾期: a deadline is near (yellow)
   kCoHandlerReplied = 24,     // one co-handling unit's part of a joint reply (会签)
   kDeadlinesRecomputed = 26,  // an imported calendar moved running deadlines
+  kPersonalDataErased = 25,   // the personal values and their salts were deleted
 };
 
 namespace ev {
@@ -229,6 +229,13 @@ struct DeadlinesRecomputed {
   Deadlines moved{};      // written flat in JSON: "accept_by", "resolve_by", ...
 };
 
+// The case's personal values and their salts were deleted from the store; the
+// history keeps the commitments CaseOpened made (docs/history.md, "Erasure").
+struct PersonalDataErased {
+  static constexpr EventType kType = EventType::kPersonalDataErased;
+  std::string reason;
+};
+
 }  // namespace ev
 
 using EventPayload =
@@ -237,7 +244,8 @@ using EventPayload =
                  ev::CaseHandedOver, ev::CaseSuspended, ev::CaseResumed, ev::ExtensionRequested,
                  ev::ExtensionDecided, ev::FollowUpStarted, ev::CaseRated, ev::CaseReopened,
                  ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked,
-                 ev::CoHandlerReplied, ev::WarningRaised, ev::DeadlinesRecomputed>;
+                 ev::CoHandlerReplied, ev::WarningRaised, ev::DeadlinesRecomputed,
+                 ev::PersonalDataErased>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history

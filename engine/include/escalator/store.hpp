@@ -104,6 +104,16 @@ class CaseStore {
   [[nodiscard]] virtual Result<std::uint64_t> calendar_applied() const { return std::uint64_t{0}; }
   [[nodiscard]] virtual Result<void> set_calendar_applied(std::uint64_t) { return {}; }
 
+  // The cases whose reporter's phone or account is `resident`, exactly as
+  // recorded, by case id: whose data `escalator erase
+  // --resident` erases. Cases whose data is erased are not found. This
+  // default loads every case; the durable store reads only the personal records.
+  [[nodiscard]] virtual Result<std::vector<std::string>> cases_of_resident(std::string_view resident) const;
+  // Rewrites the store's files so that nothing deleted or overwritten stays
+  // in them, nor in a write-ahead log: the last step of an erasure
+  // (docs/history.md, "Erasure"). In memory (the default) there is nothing to do.
+  [[nodiscard]] virtual Result<void> purge_deleted() { return {}; }
+
   // commit() and wait for it.
   [[nodiscard]] Result<void> append(const CaseWrite& write);
 };
