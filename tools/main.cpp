@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audit_commands.hpp"
+#include "erase_command.hpp"
 #include "bench.hpp"
 #include "calendar_commands.hpp"
 #include "demo.hpp"
@@ -41,6 +42,7 @@ Commands:
   restore     restore a backup into a new store directory
   audit       verify a durable store's hash chains, log and snapshots (audit verify)
   replay      print a stored case's timeline and the case at any past moment
+  erase       erase residents' personal data from a durable store once their cases are over
   calendar    the official working-day calendar: days, deadlines, checking notice files
 
 Run 'escalator COMMAND --help' for what a command takes.
@@ -215,6 +217,7 @@ int main(int argc, char** argv) {
   if (command == "check") return tools::check_command(args, std::cout);
   if (command == "audit") return tools::audit_command(args, std::cout);
   if (command == "replay") return tools::replay_command(args, std::cout);
+  if (command == "erase") return tools::erase_command(args, config, std::cout);
   if (command == "backup") return tools::backup_command(args, std::cout);
   if (command == "restore") return tools::restore_command(args, std::cout);
   if (command == "calendar") return tools::calendar_command(args, config, std::cout);
