@@ -10,15 +10,14 @@
 
 namespace escalator {
 
+// The same digest as a chain link's, the salt in the place of prev_hash.
 Result<std::string> personal_commitment(std::string_view salt, std::string_view value) {
   if (value.empty()) return std::string();
-  const auto salt_bytes = digest_from_hex(salt);
-  if (!salt_bytes) {
+  if (salt.size() != 64 || !digest_from_hex(salt)) {
     return fail(ErrorCode::kInvalidArgument,
                 "salt: expected 64 hex digits, found '" + std::string(salt.substr(0, 80)) + "'");
   }
-  thread_local Sha256 hasher;
-  return to_hex(hasher.update(*salt_bytes).update(value).finish());
+  return chained_hash(salt, value);
 }
 
 Result<void> commit_personal_data(ev::CaseOpened& opened) {

@@ -105,6 +105,7 @@ Result<Event> decode_moving_personal_data(std::string_view value, std::string& p
 
   const auto text = [](nlohmann::ordered_json& object, const char* key) {
     std::string found;
+    if (!object.is_object()) return found;  // the reader reports what is malformed
     if (auto it = object.find(key); it != object.end() && it->is_string()) found = it->get<std::string>();
     object.erase(key);
     return found;
