@@ -84,16 +84,18 @@ Result<std::unordered_map<std::string, std::vector<std::uint64_t>>> positions_fr
   return positions;
 }
 
-// "personal" as a record without commitments reads, for the reader to fill in.
+// "personal" with no commitments, as the reader wants it before they are made.
 nlohmann::ordered_json no_commitments() {
   nlohmann::ordered_json personal = nlohmann::ordered_json::object();
-  for (const char* key : {"reporter_name", "reporter_phone", "reporter_account", "address", "content"}) personal[key] = "";
+  const ev::CaseOpened blank;
+  personal_data::each_field(blank, [&](const char* name, auto&&...) { personal[name] = ""; });
   return personal;
 }
 
 // An event as stored by any format. A CaseOpened written before format 4
 // holds the personal values in the event itself: they are taken out, given
 // fresh salts and commitments, and their record is left in `personal_record`.
+// The readers skip members they do not know, so the old ones need no removing.
 Result<Event> decode_moving_personal_data(std::string_view value, std::string& personal_record) {
   const auto parts = event_record::split(value);
   auto json = nlohmann::ordered_json::parse(parts ? parts->canonical : value, nullptr, false);
@@ -103,45 +105,36 @@ Result<Event> decode_moving_personal_data(std::string_view value, std::string& p
   const bool before_personal = json.value("type", "") == "CaseOpened" && data != nullptr && !data->contains("personal");
   if (!before_personal) return event_record::decode(value, true);
 
-  const auto text = [](nlohmann::ordered_json& object, const char* key) {
-    std::string found;
-    if (!object.is_object()) return found;  // the reader reports what is malformed
-    if (auto it = object.find(key); it != object.end() && it->is_string()) found = it->get<std::string>();
-    object.erase(key);
-    return found;
-  };
-  nlohmann::ordered_json reporter = data->value("reporter", nlohmann::ordered_json::object());
-  nlohmann::ordered_json location = data->value("location", nlohmann::ordered_json::object());
-  ev::CaseOpened values;
-  values.reporter = {text(reporter, "name"), text(reporter, "phone"), text(reporter, "account")};
-  values.content = text(*data, "content");
-  values.location.address = location.is_object() ? text(location, "address") : "";
-  data->erase("reporter");
-  if (location.is_object()) (*data)["location"] = location;
   (*data)["personal"] = no_commitments();
   auto event = event_from_json(json);
   if (!event) return event;
+  // The text at a path of members under "data"; empty where there is none.
+  const auto text = [&](std::initializer_list<const char*> path) {
+    const nlohmann::ordered_json* at = data;
+    for (const char* key : path) {
+      if (!at->is_object() || !at->contains(key)) return std::string();
+      at = &(*at)[key];
+    }
+    return at->is_string() ? at->get<std::string>() : std::string();
+  };
   auto& opened = std::get<ev::CaseOpened>(event->payload);
-  opened.reporter = values.reporter;
-  opened.content = values.content;
-  opened.location.address = values.location.address;
+  opened.reporter = {text({"reporter", "name"}), text({"reporter", "phone"}), text({"reporter", "account"})};
+  opened.content = text({"content"});
+  opened.location.address = text({"location", "address"});
   if (auto committed = commit_personal_data(opened); !committed) return tl::unexpected(committed.error());
   personal_record = personal_data::encode(opened);
   return event;
 }
 
-// A snapshot written before format 4 holds the personal values too: they
-// give way to the commitments of the case's CaseOpened. A snapshot that
-// cannot be read is left as it is, for the audit to report.
+// A snapshot written before format 4 holds the personal values too: written
+// again, it holds the commitments of the case's CaseOpened instead. A snapshot
+// that cannot be read is left as it is, for the audit to report.
 void move_personal_data_out_of_snapshot(Store& store, rocksdb::WriteBatch& batch, const std::string& case_id,
                                         const PersonalFields& commitments) {
   std::string text;
   if (!store.db().Get(rocksdb::ReadOptions(), store.family(layout::kCases), case_id, &text).ok()) return;
   auto json = nlohmann::ordered_json::parse(text, nullptr, false);
   if (json.is_discarded() || !json.is_object() || json.contains("personal")) return;
-  json.erase("reporter");
-  json.erase("content");
-  if (json.contains("location") && json["location"].is_object()) json["location"].erase("address");
   json["personal"] = no_commitments();
   auto snapshot = case_from_json(json);
   if (!snapshot) return;
