@@ -148,6 +148,7 @@ void on(CaseState& k, const Event& meta, const ev::CaseMerged& e) {
   k.reply_by.reset();
   k.closed_at = meta.time;
 }
+void on(CaseState& k, const Event&, const ev::DuplicateMergedIn& e) { k.duplicates.push_back(e.duplicate); }
 void on(CaseState& k, const Event& meta, const ev::CaseClosed&) {
   k.state = S::kClosed;
   k.closed_at = meta.time;

@@ -11,15 +11,13 @@
 #include <functional>
 #include <mutex>
 
-#include "appliers.hpp"
 #include "calendar_change.hpp"
+#include "case_decision.hpp"
 #include "case_id.hpp"
 #include "case_record.hpp"
 #include "command_check.hpp"
-#include "escalator/history.hpp"
 #include "escalator/official_calendar.hpp"
 #include "escalator/standins.hpp"
-#include "lifecycle.hpp"
 #include "personal_data.hpp"
 #include "timers.hpp"
 
@@ -33,6 +31,9 @@ using Strand = asio::strand<asio::thread_pool::executor_type>;
 struct Submitted {
   Command command;
   std::promise<Result<Decision>> promise;
+  // A merge waiting in its primary's line keeps its own case's turn, so the
+  // duplicate's later commands wait behind it (docs/history.md, "Merging").
+  bool holds_own_case = false;
 };
 
 // Cases are spread over shards by a hash of their id. A command is decided on
@@ -78,12 +79,6 @@ struct Shard {
   }
 };
 
-// A decision whose events the store has yet to make durable.
-struct Unwritten {
-  CaseWrite write;
-  CaseRecord::Seen seen;
-};
-
 std::string what_of(const std::exception_ptr& thrown) {
   try {
     std::rethrow_exception(thrown);
@@ -115,6 +110,11 @@ struct Engine::Impl {
 
   std::optional<CalendarRecount> recount;  // what open did for a calendar import
 
+  // Merges waiting in their primary's line: the duplicate each holds, and the
+  // primary it waits for. Taken inside the shards' mutexes, never around them.
+  std::mutex merge_waits_mutex;
+  std::unordered_map<std::string, std::string> merge_waits;
+
   Shard& shard_of(const std::string& case_id) {
     return *shards[std::hash<std::string>{}(case_id) % shards.size()];
   }
@@ -144,39 +144,15 @@ struct Engine::Impl {
     return &it->second;
   }
 
-  // A merge may only go into a case still being answered. Checked while the
-  // target's shard is locked, so the target cannot change under the decision.
-  Result<void> check_merge_target(const std::string& case_id, const std::string& into) {
-    auto target = find(shard_of(into), into);
-    if (!target) return tl::unexpected(target.error());
-    if (!*target) return fail(ErrorCode::kNotFound, "into: no case " + into);
-    const auto state = (*target)->state.state;
-    if (state == LifecycleState::kMerged || state == LifecycleState::kWithdrawn ||
-        state == LifecycleState::kClosed) {
-      return fail(ErrorCode::kFailedPrecondition,
-                  "Expected to merge case " + case_id + " into a case still being answered, but " +
-                      into + " is " + std::string(to_string(state)));
-    }
-    return {};
-  }
-
-  // What a workflow selects by is what the case will record when opened.
-  static CaseState provisional(const Command& command) {
-    const auto& open = std::get<cmd::Open>(command.payload);
-    CaseState k;
-    k.id = command.case_id;
-    k.request_type = open.request_type;
-    k.channel = open.channel;
-    k.category = open.category;
-    k.location = open.location;
-    k.collective = open.collective;
-    k.urgent = open.urgent;
-    return k;
+  // The case a merge goes into, when it is another case; else null.
+  static const std::string* primary_of(const Command& command) {
+    const auto* merge = std::get_if<cmd::Merge>(&command.payload);
+    return merge && merge->into != command.case_id ? &merge->into : nullptr;
   }
 
   // Decides the command on the case in `shard`, whose mutex (and, for a merge,
-  // the target's) the caller holds, and applies the events to a copy of the
-  // case: the write for the store. A refusal or a repeated key is final at once.
+  // the primary's) the caller holds: the writes for the store. A refusal or a
+  // repeated key is final at once.
   using Decided = std::variant<Decision, Unwritten>;
   Result<Decided> decide_locked(Shard& shard, const Command& command, bool opening) {
     auto found = find(shard, command.case_id);
@@ -200,69 +176,101 @@ struct Engine::Impl {
                                               command.idempotency_key);
       }
     }
-    const CaseState current = record ? record->state : provisional(command);
-    if (command.expected_version && *command.expected_version != current.version) {
+    const std::uint64_t version = record ? record->state.version : 0;
+    if (command.expected_version && *command.expected_version != version) {
       return fail(ErrorCode::kAborted, "Expected case " + command.case_id + " at version " +
                                            std::to_string(*command.expected_version) +
-                                           ", but it is at version " + std::to_string(current.version));
-    }
-    if (const auto* merge = std::get_if<cmd::Merge>(&command.payload); merge && merge->into != command.case_id) {
-      if (auto target = check_merge_target(command.case_id, merge->into); !target) {
-        return tl::unexpected(target.error());
-      }
-    }
-
-    auto workflow = opening ? options.workflows->select(current) : options.workflows->find(current.workflow);
-    if (!workflow) return tl::unexpected(workflow.error());
-    if (!opening && !current.workflow_hash.empty() && current.workflow_hash != (*workflow)->content_hash) {
-      // The catalog numbers versions as it publishes them; a catalog loaded from
-      // other files may give the number to other content. Deciding on it would
-      // apply rules the case never had.
-      return fail(ErrorCode::kFailedPrecondition,
-                  "Expected workflow " + current.workflow.id + " version " + std::to_string(current.workflow.version) +
-                      " with content " + current.workflow_hash.substr(0, 12) + " for case " + current.id +
-                      ", but the catalog's has content " + (*workflow)->content_hash.substr(0, 12));
+                                           ", but it is at version " + std::to_string(version));
     }
     const Timestamp now = options.clock->now();
-    const lifecycle::DecisionContext context{current, !opening, **workflow, *options.calendar,
-                                             *options.directory, now, command.idempotency_key};
-    auto payloads = lifecycle::decide(context, command.payload);
-    if (!payloads) return tl::unexpected(payloads.error());
-
-    CaseState next = current;
-    std::vector<Event> events;
-    const WorkflowRef ref{(*workflow)->id, (*workflow)->version};
-    std::string prev_hash(record && !record->events.empty() ? record->events.back().hash : kGenesisHash);
-    for (auto& payload : *payloads) {
-      events.push_back(Event{next.version + 1, now, command.actor, command.idempotency_key, ref,
-                             std::move(payload)});
-      events.back().provisional = counted_provisionally(*options.calendar, events.back());
-      if (auto sealed = seal(events.back(), prev_hash); !sealed) {
-        return fail(ErrorCode::kInternal, "Sealing a decided event failed: " + sealed.error().message);
-      }
-      prev_hash = events.back().hash;
-      if (auto applied = apply(next, events.back()); !applied) {
-        return fail(ErrorCode::kInternal, "Applying a decided event failed: " + applied.error().message);
-      }
+    // The primary first: when it is closed or gone, that is the refusal.
+    std::optional<CaseWrite> primary;
+    if (const std::string* into = primary_of(command)) {
+      auto target = find(shard_of(*into), *into);
+      if (!target) return tl::unexpected(target.error());
+      if (!*target) return fail(ErrorCode::kNotFound, "into: no case " + *into);
+      auto taken = take_in_duplicate(**target, command, options, now);
+      if (!taken) return tl::unexpected(taken.error());
+      primary = std::move(*taken);
     }
-    const CaseRecord::Seen seen{current.version + 1, next.version, command.payload.index(), next.state};
-    auto timers = pending_timers(next, *workflow, *options.calendar);
-    return Unwritten{CaseWrite{command.case_id, std::move(events), std::move(next), std::move(timers)}, seen};
+    auto decided = decide_case(record, command, opening, options, now);
+    if (!decided) return tl::unexpected(decided.error());
+    if (primary) decided->writes.push_back(std::move(*primary));
+    return std::move(*decided);
   }
 
-  // The written decision into the cache; the shard's mutex must be held. A
-  // reader may have loaded the case from the store since it was written.
-  Decision remember(Shard& shard, const std::string& key, Unwritten written) {
-    auto& write = written.write;
+  // A written case into its shard's cache, whose mutex must be held. A reader
+  // may have loaded the case from the store since it was written.
+  CaseRecord& keep(Shard& shard, CaseWrite write) {
     CaseRecord& record = shard.cases[write.case_id];
     shard.touch(write.case_id);
-    if (record.state.version + 1 == written.seen.first_seq) {
+    if (!write.events.empty() && record.state.version + 1 == write.events.front().seq) {
       record.state = std::move(write.snapshot);
       for (auto& e : write.events) record.events.push_back(std::move(e));
       personal_data::forget_if_erased(record.events);
     }
+    return record;
+  }
+
+  // The written decision into the cache; the mutexes of its cases' shards must be held.
+  Decision remember(Shard& shard, const std::string& key, Unwritten written) {
+    if (written.writes.size() > 1) {
+      CaseWrite& taken_in = written.writes[1];
+      const CaseRecord::Seen seen{taken_in.events.front().seq, taken_in.events.back().seq, CaseRecord::kAnyKind,
+                                  taken_in.snapshot.state};
+      Shard& primary_shard = shard_of(taken_in.case_id);
+      keep(primary_shard, std::move(taken_in)).keys.try_emplace(key, seen);
+    }
+    CaseRecord& record = keep(shard, std::move(written.writes.front()));
     record.keys.emplace(key, written.seen);
     return record.decision(written.seen, false);
+  }
+
+  // Frees a case's turn once its write is done; the shard's mutex must be
+  // held. True when commands wait for it: run_waiting() must be posted.
+  static bool release(Shard& shard, const std::string& case_id) {
+    auto busy = shard.busy.find(case_id);
+    if (busy == shard.busy.end()) return false;
+    if (busy->second.waiting.empty()) {
+      shard.busy.erase(busy);
+      return false;
+    }
+    busy->second.writing = false;
+    return true;
+  }
+
+  void resume(Shard& shard, const std::string& case_id) {
+    asio::post(*shard.strand, [this, &shard, case_id] { run_waiting(shard, case_id); });
+  }
+
+  // A merge whose primary is busy waits in the primary's line and keeps its
+  // own case's turn. Refused (false) when the primary, or a case it waits for
+  // in turn, waits for this merge's case: a circle of merges no write ends.
+  bool wait_for_primary(Shard& shard, const std::shared_ptr<Submitted>& job, const std::string& into) {
+    const std::string& own = job->command.case_id;
+    {
+      std::lock_guard lock(merge_waits_mutex);
+      for (auto at = merge_waits.find(into); at != merge_waits.end(); at = merge_waits.find(at->second)) {
+        if (at->second == own) return false;
+      }
+      merge_waits[own] = into;
+    }
+    shard_of(into).busy[into].waiting.push_back(job);
+    shard.busy[own].writing = true;
+    job->holds_own_case = true;
+    return true;
+  }
+
+  // The merge no longer waits for its primary. True when its own case's turn
+  // must be given on (the merge was answered without a write).
+  bool stop_holding(Shard& shard, Submitted& job, bool answered) {
+    if (!job.holds_own_case) return false;
+    job.holds_own_case = false;
+    {
+      std::lock_guard lock(merge_waits_mutex);
+      merge_waits.erase(job.command.case_id);
+    }
+    return answered && release(shard, job.command.case_id);
   }
 
   // Runs `decide` with the shard's mutex held, and for a merge the target's too.
@@ -297,7 +305,7 @@ struct Engine::Impl {
         if (!step) return tl::unexpected(step.error());
         if (auto* final = std::get_if<Decision>(&*step)) return std::move(*final);
         auto& unwritten = std::get<Unwritten>(*step);
-        if (auto stored = options.store->append(unwritten.write); !stored) return tl::unexpected(stored.error());
+        if (auto stored = options.store->append(unwritten.writes); !stored) return tl::unexpected(stored.error());
         return remember(shard, command.idempotency_key, std::move(unwritten));
       });
       std::lock_guard lock(shard.mutex);
@@ -308,39 +316,58 @@ struct Engine::Impl {
     return conclude(command, std::move(decided));
   }
 
-  // On the submitting thread (or, for a command that waited, the shard's
+  // On the submitting thread (or, for a command that waited, a shard's
   // strand): decide, hand the write to the store, and return; the store's
   // answer fulfils the caller's future (written()).
-  // `queued`: the job comes from the case's waiting line, whose turn it is.
-  void decide_and_write(Shard& shard, std::shared_ptr<Submitted> job, bool queued = false) noexcept {
+  // `turn_of`: the case whose waiting line the job comes from, whose turn it is.
+  void decide_and_write(std::shared_ptr<Submitted> job, const std::string& turn_of = {}) noexcept {
     const Command& command = job->command;
     const bool opening = std::holds_alternative<cmd::Open>(command.payload);
+    const std::string* into = primary_of(command);
     enum class Next { kAnswer, kWait, kWrite } next = Next::kAnswer;
     std::optional<Unwritten> unwritten;
     Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
+    bool resume_own = false;
+    Shard* shard = nullptr;
     try {
-      locked(shard, command, [&] {
-        if (auto busy = shard.busy.find(command.case_id); !queued && busy != shard.busy.end()) {
+      shard = &shard_of(command.case_id);
+      locked(*shard, command, [&] {
+        const bool own_turn = turn_of == command.case_id || job->holds_own_case;
+        if (auto busy = shard->busy.find(command.case_id); !own_turn && busy != shard->busy.end()) {
           busy->second.waiting.push_back(job);
           next = Next::kWait;
           return;
         }
-        auto step = decide_locked(shard, command, opening);
+        if (into != nullptr && turn_of != *into && shard_of(*into).busy.contains(*into)) {
+          if (wait_for_primary(*shard, job, *into)) {
+            next = Next::kWait;
+            return;
+          }
+          resume_own = stop_holding(*shard, *job, true);
+          decided = fail(ErrorCode::kAborted, "Expected case " + *into + " to be free for merging case " +
+                                                  command.case_id + " into it, but it waits to be merged into " +
+                                                  "this one; decide which case stays and submit again");
+          return;
+        }
+        auto step = decide_locked(*shard, command, opening);
+        const bool writes = step && std::holds_alternative<Unwritten>(*step);
+        resume_own = stop_holding(*shard, *job, !writes);
         if (!step) {
           decided = tl::unexpected(step.error());
         } else if (auto* final = std::get_if<Decision>(&*step)) {
           decided = std::move(*final);
         } else {
           unwritten = std::move(std::get<Unwritten>(*step));
-          shard.busy[command.case_id].writing = true;
+          for (const auto& write : unwritten->writes) shard_of(write.case_id).busy[write.case_id].writing = true;
           next = Next::kWrite;
         }
-        shard.trim(cache_per_shard);
+        shard->trim(cache_per_shard);
       });
     } catch (...) {
       decided = tl::unexpected(thrown_while_deciding(command));
       next = Next::kAnswer;
     }
+    if (resume_own) resume(*shard, command.case_id);
     if (next == Next::kWait) return;
     if (next == Next::kAnswer) return finish(job, conclude(command, std::move(decided)));
 
@@ -348,41 +375,40 @@ struct Engine::Impl {
     // from there, without waiting for the strand.
     auto pending = std::make_shared<Unwritten>(std::move(*unwritten));
     try {
-      options.store->commit(pending->write, [this, &shard, job, pending](Result<void> stored) {
-        written(shard, job, std::move(*pending), std::move(stored));
+      options.store->commit(pending->writes, [this, job, pending](Result<void> stored) {
+        written(job, std::move(*pending), std::move(stored));
       });
     } catch (...) {
-      written(shard, job, std::move(*pending), tl::unexpected(thrown_while_deciding(command)));
+      written(job, std::move(*pending), tl::unexpected(thrown_while_deciding(command)));
     }
   }
 
   // The store's answer for a job's write, on any thread: remember it, answer
-  // the caller, and hand the commands that waited for it back to the strand.
-  void written(Shard& shard, const std::shared_ptr<Submitted>& job, Unwritten unwritten, Result<void> stored) noexcept {
+  // the caller, and hand the commands that waited for its cases back to their strands.
+  void written(const std::shared_ptr<Submitted>& job, Unwritten unwritten, Result<void> stored) noexcept {
     const Command& command = job->command;
-    bool resume = false;
+    std::vector<std::pair<Shard*, std::string>> to_resume;
     Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
     try {
-      std::lock_guard lock(shard.mutex);
-      if (stored) {
-        decided = remember(shard, command.idempotency_key, std::move(unwritten));
-      } else {
-        decided = tl::unexpected(stored.error());
-      }
-      shard.trim(cache_per_shard);
-      if (auto busy = shard.busy.find(command.case_id); busy != shard.busy.end()) {
-        if (busy->second.waiting.empty()) {
-          shard.busy.erase(busy);
+      Shard& shard = shard_of(command.case_id);
+      locked(shard, command, [&] {
+        std::vector<std::pair<Shard*, std::string>> cases;
+        for (const auto& write : unwritten.writes) cases.emplace_back(&shard_of(write.case_id), write.case_id);
+        if (stored) {
+          decided = remember(shard, command.idempotency_key, std::move(unwritten));
         } else {
-          busy->second.writing = false;
-          resume = true;
+          decided = tl::unexpected(stored.error());
         }
-      }
+        shard.trim(cache_per_shard);
+        for (auto& [at, case_id] : cases) {
+          if (release(*at, case_id)) to_resume.emplace_back(at, std::move(case_id));
+        }
+      });
     } catch (...) {
       decided = tl::unexpected(thrown_while_deciding(command));
     }
     finish(job, conclude(command, std::move(decided)));
-    if (resume) asio::post(*shard.strand, [this, &shard, id = command.case_id] { run_waiting(shard, id); });
+    for (auto& [at, case_id] : to_resume) resume(*at, case_id);
   }
 
   // On the strand: the case's waiting commands, in order, until one has to be
@@ -401,7 +427,7 @@ struct Engine::Impl {
         job = std::move(busy->second.waiting.front());
         busy->second.waiting.pop_front();
       }
-      decide_and_write(shard, std::move(job), /*queued=*/true);
+      decide_and_write(std::move(job), case_id);
     }
   }
 
@@ -462,7 +488,7 @@ struct Engine::Impl {
     const auto& open = std::get<cmd::Open>(command.payload);
     auto where = options.directory->complete(open.location);
     if (!where) return tl::unexpected(where.error());
-    if (auto workflow = options.workflows->select(provisional(command)); !workflow) {
+    if (auto workflow = options.workflows->select(provisional_case(command)); !workflow) {
       return tl::unexpected(workflow.error());
     }
     std::lock_guard lock(intake_mutex);
@@ -552,7 +578,7 @@ std::future<Result<Decision>> Engine::submit(Command command) {
       std::lock_guard lock(impl_->outstanding_mutex);
       ++impl_->outstanding;
     }
-    impl_->decide_and_write(shard, job);
+    impl_->decide_and_write(job);
   } catch (...) {
     std::promise<Result<Decision>> failed;
     future = failed.get_future();

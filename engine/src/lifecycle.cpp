@@ -437,4 +437,14 @@ Result<std::vector<EventPayload>> decide(const DecisionContext& context,
   return std::move(scratch.events);
 }
 
+Result<std::vector<EventPayload>> take_in_duplicate(const DecisionContext& context, const std::string& duplicate) {
+  const auto state = context.current.state;
+  if (state == LifecycleState::kMerged || state == LifecycleState::kWithdrawn || state == LifecycleState::kClosed) {
+    return fail(ErrorCode::kFailedPrecondition, "Expected to merge case " + duplicate +
+                                                    " into a case still being answered, but " +
+                                                    context.current.id + " is " + std::string(to_string(state)));
+  }
+  return std::vector<EventPayload>{ev::DuplicateMergedIn{duplicate}};
+}
+
 }  // namespace escalator::lifecycle

@@ -38,6 +38,14 @@ struct DecisionContext {
 [[nodiscard]] Result<std::vector<EventPayload>> decide(const DecisionContext& context,
                                                        const CommandPayload& command);
 
+// What a merge records on the case the duplicate goes into (`context.current`,
+// the primary): a DuplicateMergedIn naming `duplicate`. The engine asks it in
+// the same decision as the duplicate's CaseMerged and writes both together.
+// kFailedPrecondition when the primary is no longer being answered: closed,
+// withdrawn, or merged itself.
+[[nodiscard]] Result<std::vector<EventPayload>> take_in_duplicate(const DecisionContext& context,
+                                                                  const std::string& duplicate);
+
 // One row of the transition table, for documentation and refusal messages.
 // `from` is empty for the row that creates a case; `to` is empty for rows that
 // stay in their state (internal transitions).

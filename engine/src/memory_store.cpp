@@ -20,7 +20,7 @@ class MemoryStore final : public CaseStore {
     return std::optional<StoredCase>{found->second};
   }
 
-  void commit(const CaseWrite& write, Done done) override { done(store(write)); }
+  void commit(std::span<const CaseWrite> writes, Done done) override { done(store(writes)); }
 
   Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after, Timestamp until,
                                                std::size_t limit) const override {
@@ -69,18 +69,33 @@ class MemoryStore final : public CaseStore {
   }
 
  private:
-  Result<void> store(const CaseWrite& write) {
-    const auto& [case_id, events, snapshot, timers] = write;
+  // All the writes or none: each is checked against its case as stored, or
+  // as an earlier write of the same call leaves it.
+  Result<void> store(std::span<const CaseWrite> writes) {
     std::unique_lock lock(mutex_);
+    std::unordered_map<std::string, std::uint64_t> next_seq;
+    for (const auto& write : writes) {
+      auto [next, first_seen] = next_seq.try_emplace(write.case_id, 1);
+      if (first_seen) {
+        if (auto stored = cases_.find(write.case_id); stored != cases_.end()) {
+          next->second = stored->second.events.size() + 1;
+        }
+      }
+      if (!write.events.empty() && write.events.front().seq != next->second) {
+        return fail(ErrorCode::kFailedPrecondition,
+                    "Expected event " + std::to_string(next->second) + " of case " + write.case_id +
+                        " to be appended next, but got event " + std::to_string(write.events.front().seq));
+      }
+      next->second += write.events.size();
+    }
+    for (const auto& write : writes) put(write);
+    return {};
+  }
+
+  void put(const CaseWrite& write) {
+    const auto& [case_id, events, snapshot, timers] = write;
     auto [it, created] = cases_.try_emplace(case_id);
     StoredCase& stored = it->second;
-    const std::uint64_t next = stored.events.size() + 1;
-    if (!events.empty() && events.front().seq != next) {
-      if (created) cases_.erase(it);
-      return fail(ErrorCode::kFailedPrecondition,
-                  "Expected event " + std::to_string(next) + " of case " + case_id +
-                      " to be appended next, but got event " + std::to_string(events.front().seq));
-    }
     ++writes_;
     for (const auto& event : events) {
       stored.events.push_back(event);
@@ -96,7 +111,6 @@ class MemoryStore final : public CaseStore {
       order_.push_back(case_id);
       if (!snapshot.external_id.empty()) by_external_id_.emplace(snapshot.external_id, case_id);
     }
-    return {};
   }
 
  public:
@@ -136,10 +150,10 @@ class MemoryStore final : public CaseStore {
 
 }  // namespace
 
-Result<void> CaseStore::append(const CaseWrite& write) {
+Result<void> CaseStore::append(std::span<const CaseWrite> writes) {
   std::promise<Result<void>> written;
   auto future = written.get_future();
-  commit(write, [&written](Result<void> outcome) { written.set_value(std::move(outcome)); });
+  commit(writes, [&written](Result<void> outcome) { written.set_value(std::move(outcome)); });
   return future.get();
 }
 

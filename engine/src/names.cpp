@@ -246,6 +246,7 @@ std::string_view event_type_name(EventType type) {
     case EventType::kCoHandlerReplied: return "CoHandlerReplied";
     case EventType::kPersonalDataErased: return "PersonalDataErased";
     case EventType::kDeadlinesRecomputed: return "DeadlinesRecomputed";
+    case EventType::kDuplicateMergedIn: return "DuplicateMergedIn";
   }
   return "Unknown";
 }

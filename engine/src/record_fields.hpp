@@ -104,6 +104,7 @@ void fields(auto& io, Is<CaseState> auto& k) {
   io("answered_on_spot", k.answered_on_spot);
   io("rating", k.rating);
   io("merged_into", k.merged_into);
+  io("duplicates", k.duplicates);
   io("urges", k.urges);
   io("escalations", k.escalations);
   io("returns", k.returns);
@@ -215,6 +216,7 @@ void fields(auto& io, Is<ev::DeadlinesRecomputed> auto& e) {
 }
 
 void fields(auto& io, Is<ev::PersonalDataErased> auto& e) { io("reason", e.reason); }
+void fields(auto& io, Is<ev::DuplicateMergedIn> auto& e) { io("duplicate", e.duplicate); }
 
 // An event's members before its "data", as every writer writes them (the
 // reader reads "type" on its own, to choose the payload).

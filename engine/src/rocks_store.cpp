@@ -29,7 +29,7 @@
 #include "event_record.hpp"
 #include "personal_data.hpp"
 #include "rocks_support.hpp"
-#include "store_records.hpp"
+#include "store_prepared.hpp"
 #include "store_calendars.hpp"
 #include "store_timers.hpp"
 #include "store_format.hpp"
@@ -46,66 +46,6 @@ std::string event_where(std::string_view case_id, std::uint64_t seq) {
   return "events/" + std::string(case_id) + "#" + std::to_string(seq);
 }
 
-
-// A write ready for the committer: every record encoded, positions not yet given.
-struct Prepared {
-  std::string case_id;
-  std::uint64_t first_seq = 0;
-  std::uint64_t last_seq = 0;
-  std::string external_id;  // recorded when the write opens the case
-  struct SealedEvent {
-    std::uint64_t seq = 0;
-    std::string key;
-    std::string canonical;  // the bytes its hash is taken over
-    std::string hash;
-    std::string prev_hash;
-  };
-  std::vector<SealedEvent> events;
-  std::optional<Error> unsealed;  // an event that cannot be stored as it is
-  std::string personal_record;  // put when the write opens the case with personal data
-  bool erases_personal = false;  // deleted when the write erases it
-  std::string snapshot;
-  std::string outbox_record;
-  std::vector<PendingTimer> timers;
-  std::string timers_record;  // the case's list under "c/"
-  // Read when the write is handed over: a case's next write comes only after
-  // its previous one is done, so these are what the committer would read.
-  bool follows_stored = false;  // its first event follows the stored events
-  std::vector<PendingTimer> stored_timers;
-  CaseStore::Done done;
-  Result<void> outcome;  // set by the commit
-};
-
-Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
-  Prepared p;
-  p.case_id = write.case_id;
-  p.first_seq = write.events.empty() ? 0 : write.events.front().seq;
-  p.last_seq = write.events.empty() ? 0 : write.events.back().seq;
-  if (p.first_seq == 1) p.external_id = write.snapshot.external_id;
-  if (const auto* opened = write.events.empty() ? nullptr : std::get_if<ev::CaseOpened>(&write.events.front().payload)) {
-    p.personal_record = personal_data::encode(*opened);
-  }
-  p.erases_personal = std::any_of(write.events.begin(), write.events.end(), [](const Event& e) {
-    return std::holds_alternative<ev::PersonalDataErased>(e.payload);
-  });
-  for (const auto& event : write.events) {
-    auto canonical = canonical_bytes(event);
-    if (!canonical || event.hash.empty()) {
-      p.unsealed = Error{ErrorCode::kInvalidArgument,
-                         "Event " + std::to_string(event.seq) + " of case " + p.case_id + " cannot be stored: " +
-                             (canonical ? "it is not sealed (history.hpp, seal())" : canonical.error().message)};
-      break;
-    }
-    p.events.push_back(
-        {event.seq, layout::event_key(p.case_id, event.seq), std::move(*canonical), event.hash, event.prev_hash});
-  }
-  p.snapshot = case_json_text(write.snapshot);
-  p.timers = write.timers;
-  p.timers_record = store_records::timers(write.timers);
-  p.outbox_record = store_records::outbox(p.case_id, write.events);
-  p.done = std::move(done);
-  return p;
-}
 
 class RocksStore final : public CaseStore {
  public:
@@ -161,16 +101,13 @@ class RocksStore final : public CaseStore {
     return loaded;
   }
 
-  void commit(const CaseWrite& write, Done done) override {
-    Prepared prepared = prepare(write, std::move(done));
-    // The reads run here, on the caller's thread, so the committer only writes.
-    prepared.follows_stored = prepared.first_seq > 0 &&
-                              (prepared.first_seq == 1 || event_stored(prepared.case_id, prepared.first_seq - 1)) &&
-                              !event_stored(prepared.case_id, prepared.first_seq);
-    if (auto stored = timers_.of_case(prepared.case_id)) prepared.stored_timers = std::move(*stored);
+  void commit(std::span<const CaseWrite> writes, Done done) override {
+    if (writes.empty()) return done(fail(ErrorCode::kInvalidArgument, "store: a commit with no writes"));
+    Prepared lead = prepare_here(writes.front(), std::move(done));
+    for (const auto& write : writes.subspan(1)) lead.together.push_back(prepare_here(write, nullptr));
     {
       std::lock_guard lock(queue_mutex_);
-      queue_.push_back(std::move(prepared));
+      queue_.push_back(std::move(lead));
     }
     queue_ready_.notify_one();
   }
@@ -370,78 +307,124 @@ class RocksStore final : public CaseStore {
     }
   }
 
+  // The reads run on the caller's thread, so the committer only writes.
+  Prepared prepare_here(const CaseWrite& write, Done done) const {
+    Prepared prepared = prepare(write, std::move(done));
+    prepared.follows_stored = prepared.first_seq > 0 &&
+                              (prepared.first_seq == 1 || event_stored(prepared.case_id, prepared.first_seq - 1)) &&
+                              !event_stored(prepared.case_id, prepared.first_seq);
+    if (auto stored = timers_.of_case(prepared.case_id)) prepared.stored_timers = std::move(*stored);
+    return prepared;
+  }
+
   bool event_stored(const std::string& case_id, std::uint64_t seq) const {
     std::string ignored;
     return db_.Get(rocksdb::ReadOptions(), family(layout::kEvents), layout::event_key(case_id, seq), &ignored).ok();
   }
 
-  // Why the write cannot follow what is stored (or earlier in the group); none when it can.
-  std::optional<Error> refusal(const Prepared& p, const std::unordered_map<std::string, std::uint64_t>& in_group) {
+  // A group's batch and what it moves on, kept until the batch is written.
+  struct GroupWrite {
+    rocksdb::WriteBatch batch;
+    std::unordered_map<std::string, std::uint64_t> last_seq;  // of each case written in the group
+    std::unordered_map<std::string, std::vector<PendingTimer>> timers;  // as the group leaves them
+    std::uint64_t opened = 0;
+    std::uint64_t outbox = 0;
+    std::uint64_t position = 0;
+    std::string log_hash;
+    std::uint64_t accepted = 0;
+  };
+
+  // Why the write cannot follow what is stored (or earlier in the group, or
+  // earlier in its own decision: `within`); none when it can.
+  static std::optional<Error> refusal(const Prepared& p, const GroupWrite& group,
+                                      const std::unordered_map<std::string, std::uint64_t>& within) {
     if (p.first_seq == 0) return Error{ErrorCode::kInvalidArgument, "A write of case " + p.case_id + " has no events"};
     if (p.unsealed) return p.unsealed;
-    const auto earlier = in_group.find(p.case_id);
-    const bool follows = earlier != in_group.end() ? earlier->second + 1 == p.first_seq : p.follows_stored;
+    std::optional<std::uint64_t> earlier;
+    if (auto mine = within.find(p.case_id); mine != within.end()) {
+      earlier = mine->second;
+    } else if (auto grouped = group.last_seq.find(p.case_id); grouped != group.last_seq.end()) {
+      earlier = grouped->second;
+    }
+    const bool follows = earlier ? *earlier + 1 == p.first_seq : p.follows_stored;
     if (follows) return std::nullopt;
     return Error{ErrorCode::kFailedPrecondition, "Expected event " + std::to_string(p.first_seq) + " of case " +
                                                      p.case_id + " to follow the stored events, but it does not"};
   }
 
+  // The first reason any write of the decision led by `lead` cannot be made.
+  static std::optional<Error> refusal_of_any(const Prepared& lead, const GroupWrite& group) {
+    std::unordered_map<std::string, std::uint64_t> within;
+    if (auto refused = refusal(lead, group, within)) return refused;
+    within[lead.case_id] = lead.last_seq;
+    for (const Prepared& p : lead.together) {
+      if (auto refused = refusal(p, group, within)) return refused;
+      within[p.case_id] = p.last_seq;
+    }
+    return std::nullopt;
+  }
+
+  // Puts one case's write into the group's batch.
+  void put(GroupWrite& group, const Prepared& p) {
+    auto& batch = group.batch;
+    for (const auto& e : p.events) {
+      batch.Put(family(layout::kEvents), e.key, event_record::encode(e.canonical, e.hash, ++group.position, e.prev_hash));
+      group.log_hash = event_record::next_log_hash(group.log_hash, e.hash).value_or(group.log_hash);
+      batch.Put(family(layout::kLog), layout::log_key(group.position),
+                event_record::encode_log({p.case_id, e.seq, e.hash, group.log_hash}));
+    }
+    batch.Put(family(layout::kCases), p.case_id, p.snapshot);
+    if (!p.personal_record.empty()) batch.Put(family(layout::kPersonal), p.case_id, p.personal_record);
+    if (p.erases_personal) batch.Delete(family(layout::kPersonal), p.case_id);
+    if (p.first_seq == 1) {
+      batch.Put(family(layout::kIndex), layout::opened_key(++group.opened), p.case_id);
+      if (!p.external_id.empty()) batch.Put(family(layout::kIndex), layout::external_key(p.external_id), p.case_id);
+    }
+    batch.Put(family(layout::kOutbox), layout::outbox_key(group.outbox++), p.outbox_record);
+    replace_timers(batch, p, group.timers);
+    group.last_seq[p.case_id] = p.last_seq;
+    ++group.accepted;
+  }
+
   // Writes the group as one synced batch and leaves each write's outcome in it.
-  void write_group(std::vector<Prepared>& group) {
+  void write_group(std::vector<Prepared>& leads) {
     const auto floor = timers_.hold_floor();
-    rocksdb::WriteBatch batch;
-    std::unordered_map<std::string, std::uint64_t> in_group;
-    std::unordered_map<std::string, std::vector<PendingTimer>> timers_in_group;
-    std::uint64_t opened = cases_opened_;
-    std::uint64_t outbox = outbox_next_;
-    std::uint64_t position = log_position_;
-    std::string log_hash = log_hash_;
-    std::uint64_t accepted = 0;
-    for (Prepared& p : group) {
-      if (auto refused = refusal(p, in_group)) {
-        p.outcome = tl::unexpected(std::move(*refused));
+    GroupWrite group;
+    group.opened = cases_opened_;
+    group.outbox = outbox_next_;
+    group.position = log_position_;
+    group.log_hash = log_hash_;
+    for (Prepared& lead : leads) {
+      if (auto refused = refusal_of_any(lead, group)) {
+        lead.outcome = tl::unexpected(std::move(*refused));
         continue;
       }
-      for (const auto& e : p.events) {
-        batch.Put(family(layout::kEvents), e.key, event_record::encode(e.canonical, e.hash, ++position, e.prev_hash));
-        log_hash = event_record::next_log_hash(log_hash, e.hash).value_or(log_hash);
-        batch.Put(family(layout::kLog), layout::log_key(position),
-                  event_record::encode_log({p.case_id, e.seq, e.hash, log_hash}));
-      }
-      batch.Put(family(layout::kCases), p.case_id, p.snapshot);
-      if (!p.personal_record.empty()) batch.Put(family(layout::kPersonal), p.case_id, p.personal_record);
-      if (p.erases_personal) batch.Delete(family(layout::kPersonal), p.case_id);
-      if (p.first_seq == 1) {
-        batch.Put(family(layout::kIndex), layout::opened_key(++opened), p.case_id);
-        if (!p.external_id.empty()) batch.Put(family(layout::kIndex), layout::external_key(p.external_id), p.case_id);
-      }
-      batch.Put(family(layout::kOutbox), layout::outbox_key(outbox++), p.outbox_record);
-      replace_timers(batch, p, timers_in_group);
-      in_group[p.case_id] = p.last_seq;
-      ++accepted;
+      put(group, lead);
+      for (const Prepared& p : lead.together) put(group, p);
     }
-    if (accepted == 0) return;
+    if (group.accepted == 0) return;
+    auto& batch = group.batch;
     const auto data_bytes = batch.GetDataSize();
     std::string opened_bytes, outbox_bytes;
-    layout::put_big_endian(opened_bytes, opened);
-    layout::put_big_endian(outbox_bytes, outbox);
+    layout::put_big_endian(opened_bytes, group.opened);
+    layout::put_big_endian(outbox_bytes, group.outbox);
     batch.Put(family(layout::kMeta), layout::kCasesOpenedKey, opened_bytes);
     batch.Put(family(layout::kMeta), layout::kOutboxNextKey, outbox_bytes);
     rocksdb::WriteOptions durable;
     durable.sync = true;  // acknowledged means on disk
     const auto status = db_.Write(durable, &batch);
     if (status.ok()) {
-      cases_opened_ = opened;
-      outbox_next_ = outbox;
-      log_position_ = position;
-      log_hash_ = std::move(log_hash);
-      writes_ += accepted;
+      cases_opened_ = group.opened;
+      outbox_next_ = group.outbox;
+      log_position_ = group.position;
+      log_hash_ = std::move(group.log_hash);
+      writes_ += group.accepted;
       ++groups_;
       bytes_ += data_bytes;
       return;
     }
-    for (Prepared& p : group) {
-      if (p.outcome) p.outcome = tl::unexpected(status_error(status, "store: writing case " + p.case_id));
+    for (Prepared& lead : leads) {
+      if (lead.outcome) lead.outcome = tl::unexpected(status_error(status, "store: writing case " + lead.case_id));
     }
   }
 

@@ -126,6 +126,32 @@ Result<Event> decode_moving_personal_data(std::string_view value, std::string& p
   return event;
 }
 
+// A snapshot written before format 5 has no `duplicates`: no case was merged
+// into another with a record of it on both sides.
+void add_members_of_format_5(nlohmann::ordered_json& snapshot) {
+  if (!snapshot.contains("duplicates")) snapshot["duplicates"] = nlohmann::ordered_json::array();
+}
+
+// Writes every snapshot again with the members format 5 added, in the
+// writer's order. One that cannot be read is left as it is, for the audit.
+Result<void> add_members_of_format_5(Store& store) {
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(store.db().NewIterator(rocksdb::ReadOptions(), store.family(layout::kCases)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto json = nlohmann::ordered_json::parse(it->value().ToStringView(), nullptr, false);
+    if (json.is_discarded() || !json.is_object() || json.contains("duplicates")) continue;
+    add_members_of_format_5(json);
+    auto snapshot = case_from_json(json);
+    if (!snapshot) continue;
+    batch.Put(store.family(layout::kCases), it->key(), case_json_text(*snapshot));
+    if (batch.Count() >= 1000) {
+      if (auto written = store.write(batch); !written) return written;
+    }
+  }
+  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "cases"));
+  return store.write(batch);
+}
+
 // A snapshot written before format 4 holds the personal values too: written
 // again, it holds the commitments of the case's CaseOpened instead. A snapshot
 // that cannot be read is left as it is, for the audit to report.
@@ -136,6 +162,7 @@ void move_personal_data_out_of_snapshot(Store& store, rocksdb::WriteBatch& batch
   auto json = nlohmann::ordered_json::parse(text, nullptr, false);
   if (json.is_discarded() || !json.is_object() || json.contains("personal")) return;
   json["personal"] = no_commitments();
+  add_members_of_format_5(json);
   auto snapshot = case_from_json(json);
   if (!snapshot) return;
   snapshot->personal = commitments;
@@ -319,10 +346,13 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     }
     // The new number goes first, so that an older escalator refuses the store
     // from here on: format 1 would write timers below format 2's low-water
-    // mark, where no scan looks, and formats 1 to 3 would write personal data
-    // into the history.
-    if (!store.has_meta(layout::kSealingFromKey)) {
+    // mark, where no scan looks, formats 1 to 3 would write personal data
+    // into the history, and format 4 would not read a DuplicateMergedIn.
+    if (version < 4 && !store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
+    }
+    if (!store.has_meta(layout::kSnapshotsFromKey)) {
+      if (auto marked = store.put_meta(layout::kSnapshotsFromKey, std::to_string(version)); !marked) return marked;
     }
     if (auto upgraded = store.put_meta(key, std::to_string(kStoreFormatVersion)); !upgraded) return upgraded;
   }
@@ -332,7 +362,13 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     }
     // The values the events held before are overwritten, not yet gone from the files.
     if (auto compacted = compact_all(db, handles); !compacted) return compacted;
-    return store.delete_meta(layout::kSealingFromKey);
+    if (auto done = store.delete_meta(layout::kSealingFromKey); !done) return done;
+  }
+  if (store.has_meta(layout::kSnapshotsFromKey)) {
+    if (auto added = add_members_of_format_5(store); !added) {
+      return fail(added.error().code, "store at " + path.string() + ": upgrading to format 5: " + added.error().message);
+    }
+    return store.delete_meta(layout::kSnapshotsFromKey);
   }
   return {};
 }

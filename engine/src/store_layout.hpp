@@ -131,5 +131,8 @@ inline constexpr std::string_view kSealingFromKey = "sealing_from";
 // Written when a format 3 history, verified whole, is sealed again for format 4:
 // {"format":3,"log_hash":"…","log_position":N}, the old log's last entry.
 inline constexpr std::string_view kResealedFromKey = "resealed_from";
+// Present while an upgrade to format 5 gives every snapshot the members that
+// format added (`duplicates`): the format it started from. Opening the store finishes it.
+inline constexpr std::string_view kSnapshotsFromKey = "snapshots_from";
 
 }  // namespace escalator::store_layout

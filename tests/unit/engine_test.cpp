@@ -215,7 +215,8 @@ struct ThrowingLogger final : Logger {
 struct ForwardingStore : CaseStore {
   std::shared_ptr<CaseStore> real = memory_store();
   Result<std::optional<StoredCase>> load(const std::string& id) const override { return real->load(id); }
-  void commit(const CaseWrite& write, Done done) override { real->commit(write, std::move(done)); }
+  using CaseStore::commit;
+  void commit(std::span<const CaseWrite> writes, Done done) override { real->commit(writes, std::move(done)); }
   std::optional<std::string> case_of_external_id(const std::string& x) const override {
     return real->case_of_external_id(x);
   }
@@ -234,9 +235,10 @@ struct ForwardingStore : CaseStore {
 // A store that can be told to stop writing.
 struct FlakyStore final : ForwardingStore {
   bool broken = false;
-  void commit(const CaseWrite& write, Done done) override {
+  using CaseStore::commit;
+  void commit(std::span<const CaseWrite> writes, Done done) override {
     if (broken) return done(fail(ErrorCode::kUnavailable, "store: disk unavailable"));
-    real->commit(write, std::move(done));
+    real->commit(writes, std::move(done));
   }
 };
 

@@ -79,6 +79,7 @@ std::vector<EventPayload> every_payload() {
                               .moved = {.accept_by = kT0 + 8h, .resolve_by = kT0 + 9h, .reply_by = kT0 + 10h,
                                         .rating_by = kT0 + 11h, .follow_up_by = kT0 + 12h}},
       ev::PersonalDataErased{.reason = "保存期满"},
+      ev::DuplicateMergedIn{.duplicate = "370811-20250930-000002"},
   };
 }
 
@@ -346,6 +347,7 @@ CaseState every_field_case() {
   k.answered_on_spot = true;
   k.rating = Rating::kBasicallySatisfied;
   k.merged_into = "370811-20250930-000001";
+  k.duplicates = {"370811-20250930-000002"};
   k.urges = 1;
   k.escalations = 2;
   k.returns = 3;

@@ -154,19 +154,20 @@ TEST_CASE("EventTypeNamesCoverAssignedAndReservedIds") {
   CHECK(event_type_name(EventType::kParkedForDispatcher) == "ParkedForDispatcher");
   CHECK(event_type_name(EventType::kCoHandlerReplied) == "CoHandlerReplied");
   CHECK(event_type_name(EventType::kPersonalDataErased) == "PersonalDataErased");
+  CHECK(event_type_name(EventType::kDuplicateMergedIn) == "DuplicateMergedIn");
   CHECK(event_type_name(static_cast<EventType>(0)) == "Unknown");
   CHECK(event_type_name(EventType::kDeadlinesRecomputed) == "DeadlinesRecomputed");
-  CHECK(event_type_name(static_cast<EventType>(27)) == "Unknown");
+  CHECK(event_type_name(static_cast<EventType>(28)) == "Unknown");
 }
 
 TEST_CASE("EveryAssignedEventIdHasADistinctName") {
   std::set<std::string_view> names;
-  for (int id = 1; id <= 26; ++id) {
+  for (int id = 1; id <= 27; ++id) {
     const std::string_view name = event_type_name(static_cast<EventType>(id));
     CHECK(name != "Unknown");
     names.insert(name);
   }
-  CHECK(names.size() == 26);
+  CHECK(names.size() == 27);
 }
 
 namespace {

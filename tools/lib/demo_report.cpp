@@ -156,6 +156,8 @@ std::pair<std::string, std::string> describe(const Event& e) {
           return {"时限重算", "按新日历 " + d.calendar};
         } else if constexpr (std::is_same_v<T, ev::PersonalDataErased>) {
           return {"个人信息删除", d.reason};
+        } else if constexpr (std::is_same_v<T, ev::DuplicateMergedIn>) {
+          return {"并案", "重复件 " + d.duplicate + " 并入本件"};
         } else {
           static_assert(std::is_same_v<T, ev::OverdueMarked>, "every event has a label");
           return {"逾期", std::string(kDeadlines[int(d.kind)]) + "超期（时限 " + deadline(d.due) + "）"};

@@ -112,7 +112,12 @@ class Runner {
       pending_.push_back(std::string(event_type_name(event_type(e.payload))));
     }
     if (timeline_ && !decided->duplicate) write_timeline(*decided);
-    if (!decided->duplicate) check_history(decided->case_id);
+    if (decided->duplicate) return;
+    check_history(decided->case_id);
+    // A merge writes the primary's DuplicateMergedIn too.
+    for (const auto& e : decided->events) {
+      if (const auto* merged = std::get_if<ev::CaseMerged>(&e.payload)) check_history(merged->into);
+    }
   }
 
   // After every decision, the case as an auditor rebuilds it (its events

@@ -63,6 +63,7 @@ const std::map<std::string, Reader>& readers() {
       {"on_spot", [](const CaseState& k) { return std::string(k.answered_on_spot ? "true" : "false"); }},
       {"rating", [](const CaseState& k) { return name_or_none(k.rating); }},
       {"merged_into", [](const CaseState& k) { return k.merged_into.empty() ? "none" : k.merged_into; }},
+      {"duplicates", [](const CaseState& k) { return list_or_none(k.duplicates); }},
       {"urges", [](const CaseState& k) { return std::to_string(k.urges); }},
       {"escalations", [](const CaseState& k) { return std::to_string(k.escalations); }},
       {"returns", [](const CaseState& k) { return std::to_string(k.returns); }},

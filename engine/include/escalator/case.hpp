@@ -215,6 +215,7 @@ struct CaseState {
   bool answered_on_spot = false;
   std::optional<Rating> rating;
   std::string merged_into;
+  std::vector<std::string> duplicates;  // cases merged into this one, in the order merged
 
   // Counters supervisors watch (催办次数, 退回, 延期, 重启, ...).
   int urges = 0;

@@ -54,6 +54,7 @@ enum class EventType : std::uint16_t {
   kCoHandlerReplied = 24,     // one co-handling unit's part of a joint reply (会签)
   kDeadlinesRecomputed = 26,  // an imported calendar moved running deadlines
   kPersonalDataErased = 25,   // the personal values and their salts were deleted
+  kDuplicateMergedIn = 27,    // a duplicate was merged into this case
 };
 
 namespace ev {
@@ -236,6 +237,13 @@ struct PersonalDataErased {
   std::string reason;
 };
 
+// A duplicate (重复件) was merged into this case: the other half of that
+// case's CaseMerged, written in the same batch (docs/history.md, "Merging").
+struct DuplicateMergedIn {
+  static constexpr EventType kType = EventType::kDuplicateMergedIn;
+  std::string duplicate;  // the merged case's id
+};
+
 }  // namespace ev
 
 using EventPayload =
@@ -245,7 +253,7 @@ using EventPayload =
                  ev::ExtensionDecided, ev::FollowUpStarted, ev::CaseRated, ev::CaseReopened,
                  ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked,
                  ev::CoHandlerReplied, ev::WarningRaised, ev::DeadlinesRecomputed,
-                 ev::PersonalDataErased>;
+                 ev::PersonalDataErased, ev::DuplicateMergedIn>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,14 +56,17 @@ class CaseStore {
   // The case, or nullopt when it was never stored. kDataLoss, naming the
   // record's key, when stored data cannot be read.
   [[nodiscard]] virtual Result<std::optional<StoredCase>> load(const std::string& case_id) const = 0;
-  // Hands the write over; `done` is called exactly once, on any thread (perhaps
-  // before commit() returns), when the write is durable or has failed. The first write
-  // of a case creates it and records its external id. Errors given to `done`:
-  // kFailedPrecondition when the first seq does not follow the stored events
-  // (or a case's first write finds the case there); kUnavailable when the
-  // store cannot write. `done` must not block: the store may call it from the
-  // thread that commits everyone's writes.
-  virtual void commit(const CaseWrite& write, Done done) = 0;
+  // Hands over the writes of one decision: one case's, or for a merge the
+  // duplicate's and its primary's, made durable together or not at all
+  // (docs/history.md, "Merging"). `done` is called exactly once, on any thread
+  // (perhaps before commit() returns), when they are durable or have failed.
+  // The first write of a case creates it and records its external id. Errors
+  // given to `done`: kFailedPrecondition when a write's first seq does not
+  // follow its case's stored events (or a case's first write finds the case
+  // there); kUnavailable when the store cannot write. `done` must not block:
+  // the store may call it from the thread that commits everyone's writes.
+  virtual void commit(std::span<const CaseWrite> writes, Done done) = 0;
+  void commit(const CaseWrite& write, Done done) { commit(std::span(&write, 1), std::move(done)); }
   // The case opened with this external id (hotline order number, WeChat MsgId).
   virtual std::optional<std::string> case_of_external_id(const std::string& external_id) const = 0;
   // Every case id, in the order the cases were first stored.
@@ -115,7 +119,8 @@ class CaseStore {
   [[nodiscard]] virtual Result<void> purge_deleted() { return {}; }
 
   // commit() and wait for it.
-  [[nodiscard]] Result<void> append(const CaseWrite& write);
+  [[nodiscard]] Result<void> append(std::span<const CaseWrite> writes);
+  [[nodiscard]] Result<void> append(const CaseWrite& write) { return append(std::span(&write, 1)); }
 };
 
 // Cases in memory: gone when the process ends. Writes are done before
@@ -125,7 +130,7 @@ std::shared_ptr<CaseStore> memory_store();
 // The format this release writes. A store records its format when created; a
 // store of a newer format is refused, and an older one is upgraded when opened
 // (docs/storage.md, "Formats and versions").
-inline constexpr int kStoreFormatVersion = 4;
+inline constexpr int kStoreFormatVersion = 5;
 
 // RocksDB's settings that a deployment may want to change; docs/storage.md
 // says why each default is what it is.
