@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "escalator/audit.hpp"
 #include "escalator/event.hpp"
 #include "escalator/store.hpp"
 #include "store_support.hpp"
@@ -311,4 +312,65 @@ TEST_CASE("ARecomputationKilledHalfwayFinishesOnceForEveryCase") {
     CHECK((*stored)->snapshot.reply_by == *parse_time("2026-03-14T00:00:00+08:00"));
   }
   MESSAGE(kKills << " kills, " << interrupted << " of them mid-recomputation, of " << kCases << " cases");
+}
+
+TEST_CASE("AMergeKilledAtAnyMomentIsOnBothCasesOrOnNeither") {
+  TempDir dir;
+  std::map<std::string, std::uint64_t> acknowledged;  // duplicate → its version when merged
+  std::mt19937 random(20251124);
+  std::uniform_int_distribution<int> acks_before_kill(1, 80);
+  constexpr int kCycles = 20;
+  for (int cycle = 0; cycle < kCycles; ++cycle) {
+    CAPTURE(cycle);
+    int out = -1;
+    const pid_t child = spawn_child({dir.path().string(), "merges", std::to_string(cycle)}, out);
+    AckReader reader(out);
+    std::string id;
+    std::uint64_t version = 0;
+    const int wanted = acks_before_kill(random);
+    int seen = 0;
+    while (seen < wanted && reader.next(id, version)) {
+      acknowledged[id] = version;
+      ++seen;
+    }
+    REQUIRE_MESSAGE(seen == wanted, "the child stopped on its own");
+    REQUIRE(kill(child, SIGKILL) == 0);
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    while (reader.next(id, version)) acknowledged[id] = version;
+    close(out);
+
+    std::map<std::string, std::string> merged_into;          // from the duplicates' side
+    std::map<std::string, std::vector<std::string>> taken_in;  // from the primaries' side
+    {
+      auto store = reopen(dir.path());
+      for (const auto& case_id : store->case_ids()) {
+        auto stored = store->load(case_id);
+        REQUIRE_MESSAGE(stored.has_value(), stored.error().message);
+        CHECK(wholeness_problem(**stored) == "");
+        if (!(*stored)->snapshot.merged_into.empty()) merged_into[case_id] = (*stored)->snapshot.merged_into;
+        for (const auto& e : (*stored)->events) {
+          if (const auto* in = std::get_if<ev::DuplicateMergedIn>(&e.payload)) taken_in[case_id].push_back(in->duplicate);
+        }
+        CHECK((*stored)->snapshot.duplicates == taken_in[case_id]);
+      }
+    }
+    for (const auto& [duplicate, acked] : acknowledged) {
+      CAPTURE(duplicate);
+      CHECK(merged_into.contains(duplicate));
+    }
+    std::size_t pairs = 0;
+    for (const auto& [primary, duplicates] : taken_in) {
+      for (const auto& duplicate : duplicates) {
+        CAPTURE(duplicate);
+        CHECK(merged_into[duplicate] == primary);
+        ++pairs;
+      }
+    }
+    CHECK(pairs == merged_into.size());
+    auto audited = audit_store(dir.path());
+    REQUIRE_MESSAGE(audited.has_value(), audited.error().message);
+    CHECK(audited->breaks.empty());
+  }
+  MESSAGE(kCycles << " kills, " << acknowledged.size() << " merges acknowledged");
 }

@@ -9,6 +9,10 @@
 //          opens and dispatches CASES cases (again: their keys make it a no-op),
 //          then, on a clock past every deadline, fires due timers round after
 //          round until none is due, prints "done" and exits 0
+//        escalator_store_child DATA_DIR merges ROUND
+//          opens four primaries (again: their keys make it a no-op), then
+//          clients open duplicates and merge each into one of them, printing
+//          "DUPLICATE VERSION" as each merge is acknowledged
 //        escalator_store_child DATA_DIR recompute
 //          opens an engine on 2026-02-16 10:00, which recomputes running
 //          deadlines for a calendar import not yet applied, printing
@@ -97,10 +101,43 @@ int fire_until_none_due(const std::shared_ptr<CaseStore>& store, int cases) {
   return 0;
 }
 
+// Clients merge duplicates into four shared primaries, so a merge often finds
+// its primary busy with another one's write.
+int merge_duplicates(const std::shared_ptr<CaseStore>& store, const std::string& round) {
+  EngineOptions options;
+  options.clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
+  options.store = store;
+  auto engine = Engine::open(std::move(options));
+  if (!engine) return 1;
+  std::vector<std::string> primaries;
+  for (int p = 0; p < 4; ++p) {
+    auto opened = (*engine)->submit(Command{"", "P-" + std::to_string(p), std::nullopt, "child", testing::leak_report()}).get();
+    if (!opened) return 1;
+    primaries.push_back(opened->case_id);
+  }
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0;; ++i) {
+        const std::string order = "M" + round + "-c" + std::to_string(c) + "-" + std::to_string(i);
+        auto opened = (*engine)->submit(Command{"", order, std::nullopt, "child", testing::leak_report()}).get();
+        if (!opened) return;
+        const auto& into = primaries[static_cast<std::size_t>(c + i) % primaries.size()];
+        auto merged = (*engine)->submit(Command{opened->case_id, order + "/m", std::nullopt, "child", cmd::Merge{into}}).get();
+        if (!merged) return;
+        tell(*merged);
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  return 1;  // only reached when a command failed
+}
+
 int main(int argc, char** argv) {
-  if (argc != 3 && !(argc == 4 && std::string(argv[2]) == "timers")) {
-    std::fprintf(stderr, "usage: %s DATA_DIR ROUND | %s DATA_DIR timers CASES | %s DATA_DIR recompute\n", argv[0],
-                 argv[0], argv[0]);
+  const bool with_count = argc == 4 && (std::string(argv[2]) == "timers" || std::string(argv[2]) == "merges");
+  if (argc != 3 && !with_count) {
+    std::fprintf(stderr, "usage: %s DATA_DIR ROUND | %s DATA_DIR timers CASES | %s DATA_DIR merges ROUND | %s DATA_DIR recompute\n",
+                 argv[0], argv[0], argv[0], argv[0]);
     return 2;
   }
   DurableStoreOptions store_options;
@@ -110,6 +147,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", store.error().message.c_str());
     return 1;
   }
+  if (argc == 4 && std::string(argv[2]) == "merges") return merge_duplicates(*store, argv[3]);
   if (argc == 4) return fire_until_none_due(*store, std::stoi(argv[3]));
   if (std::string(argv[2]) == "recompute") return open_and_recompute(*store);
   EngineOptions options;

@@ -49,4 +49,25 @@ class RawStore {
 // n and equal to the replay of its events. Otherwise what is wrong.
 std::string wholeness_problem(const StoredCase& stored);
 
+// A memory store that test stores wrap, overriding what they watch or break.
+struct ForwardingStore : CaseStore {
+  std::shared_ptr<CaseStore> real = memory_store();
+  Result<std::optional<StoredCase>> load(const std::string& id) const override { return real->load(id); }
+  using CaseStore::commit;
+  void commit(std::span<const CaseWrite> writes, Done done) override { real->commit(writes, std::move(done)); }
+  std::optional<std::string> case_of_external_id(const std::string& x) const override {
+    return real->case_of_external_id(x);
+  }
+  std::vector<std::string> case_ids() const override { return real->case_ids(); }
+  Result<std::optional<std::string>> last_case_id(std::string_view prefix) const override {
+    return real->last_case_id(prefix);
+  }
+  Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after, Timestamp until,
+                                               std::size_t limit) const override {
+    return real->timers_due(after, until, limit);
+  }
+  Result<void> begin_timer_round(Timestamp now) override { return real->begin_timer_round(now); }
+  std::optional<Timestamp> next_timer() const override { return real->next_timer(); }
+};
+
 }  // namespace escalator::testing

@@ -211,29 +211,8 @@ struct ThrowingLogger final : Logger {
   void log(const LogRecord&) override { throw std::runtime_error("disk full"); }
 };
 
-// A memory store that test stores wrap, overriding what they watch or break.
-struct ForwardingStore : CaseStore {
-  std::shared_ptr<CaseStore> real = memory_store();
-  Result<std::optional<StoredCase>> load(const std::string& id) const override { return real->load(id); }
-  using CaseStore::commit;
-  void commit(std::span<const CaseWrite> writes, Done done) override { real->commit(writes, std::move(done)); }
-  std::optional<std::string> case_of_external_id(const std::string& x) const override {
-    return real->case_of_external_id(x);
-  }
-  std::vector<std::string> case_ids() const override { return real->case_ids(); }
-  Result<std::optional<std::string>> last_case_id(std::string_view prefix) const override {
-    return real->last_case_id(prefix);
-  }
-  Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after, Timestamp until,
-                                               std::size_t limit) const override {
-    return real->timers_due(after, until, limit);
-  }
-  Result<void> begin_timer_round(Timestamp now) override { return real->begin_timer_round(now); }
-  std::optional<Timestamp> next_timer() const override { return real->next_timer(); }
-};
-
 // A store that can be told to stop writing.
-struct FlakyStore final : ForwardingStore {
+struct FlakyStore final : testing::ForwardingStore {
   bool broken = false;
   using CaseStore::commit;
   void commit(std::span<const CaseWrite> writes, Done done) override {
@@ -379,7 +358,7 @@ TEST_CASE("AWarningIsRefusedBeforeItsTimeAndWhereTheWorkflowSetsNone") {
 
 namespace {
 // Counts the cases the engine had to read back from the store.
-struct CountingStore final : ForwardingStore {
+struct CountingStore final : testing::ForwardingStore {
   mutable std::atomic<int> loads{0};
   Result<std::optional<StoredCase>> load(const std::string& id) const override {
     ++loads;
