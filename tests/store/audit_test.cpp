@@ -338,3 +338,30 @@ TEST_CASE("TheStoreOfFormatFourThatThisReleaseWroteAuditsCleanWithTheLogHashItWa
   CHECK_FALSE((*first)->snapshot.content.empty());
   CHECK(std::get<ev::CaseOpened>((*first)->events.front().payload).content == (*first)->snapshot.content);
 }
+
+TEST_CASE("TheStoreOfFormatFiveThatThisReleaseWroteAuditsCleanWithItsMergeOnBothCases") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-5", dir);
+  const auto report = audit_store(copy);
+  REQUIRE(report.has_value());
+  CHECK_MESSAGE(report->breaks.empty(), all_breaks(*report));
+  CHECK(report->cases == 12);
+  CHECK(report->events == 93);
+  // Printed by `escalator audit verify` when the fixture was made.
+  CHECK(report->log_hash == "ed34358d4b9f3dffc70b6a00dda5eb716f89805874893301eee7d76d5a005de5");
+
+  // The demo's one merge, on both cases.
+  DurableStoreOptions options;
+  options.path = copy;
+  auto store = open_durable_store(options);
+  REQUIRE(store.has_value());
+  const auto primary = (*store)->load("370811-20251114-000001");
+  const auto duplicate = (*store)->load("370811-20251119-000001");
+  REQUIRE((primary.has_value() && *primary && duplicate.has_value() && *duplicate));
+  CHECK((*duplicate)->snapshot.merged_into == "370811-20251114-000001");
+  CHECK((*primary)->snapshot.duplicates == std::vector<std::string>{"370811-20251119-000001"});
+  const auto taken_in = std::count_if((*primary)->events.begin(), (*primary)->events.end(), [](const Event& e) {
+    return std::holds_alternative<ev::DuplicateMergedIn>(e.payload);
+  });
+  CHECK(taken_in == 1);
+}
