@@ -6,6 +6,7 @@
 #include "event_json.hpp"
 
 #include "json_text.hpp"
+#include <rapidjson/document.h>
 #include "record_fields.hpp"
 
 #include <concepts>
@@ -238,6 +239,116 @@ class Reader {
   std::optional<Error>& error_;
 };
 
+// Reads what Reader reads, from a RapidJSON value parsed in place into a
+// reused pool: no object per member, as nlohmann builds. It says only whether
+// everything read; on any problem the caller reads the text again with Reader,
+// which names the problem. So it must refuse whatever Reader refuses.
+class FastReader {
+ public:
+  explicit FastReader(const rapidjson::Value& object) : object_(object) {}
+  bool ok() const { return ok_; }
+
+  template <typename T>
+  void operator()(const char* key, T& out) {
+    if (const auto* v = find(key)) {
+      value(*v, out);
+    } else {
+      ok_ = false;
+    }
+  }
+  template <typename T>
+  void operator()(const char* key, std::optional<T>& out) {
+    out.reset();
+    const auto* v = find(key);
+    if (v == nullptr) return;
+    T item{};
+    value(*v, item);
+    if (ok_) out = std::move(item);
+  }
+
+ private:
+  const rapidjson::Value* find(const char* key) const {
+    if (!ok_) return nullptr;
+    const auto it = object_.FindMember(key);
+    return it == object_.MemberEnd() ? nullptr : &it->value;
+  }
+  static std::string_view text(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
+
+  void value(const rapidjson::Value& v, std::string& out) {
+    if (v.IsString()) {
+      out.assign(v.GetString(), v.GetStringLength());
+    } else {
+      ok_ = false;
+    }
+  }
+  void value(const rapidjson::Value& v, bool& out) {
+    if (v.IsBool()) {
+      out = v.GetBool();
+    } else {
+      ok_ = false;
+    }
+  }
+  template <std::integral I>
+    requires(!std::same_as<I, bool>)
+  void value(const rapidjson::Value& v, I& out) {
+    if (v.IsUint64() && std::in_range<I>(v.GetUint64())) {
+      out = static_cast<I>(v.GetUint64());
+    } else if (v.IsInt64() && std::in_range<I>(v.GetInt64())) {
+      out = static_cast<I>(v.GetInt64());
+    } else {
+      ok_ = false;
+    }
+  }
+  template <typename T>
+  void value(const rapidjson::Value& v, std::vector<T>& out) {
+    if (!v.IsArray()) {
+      ok_ = false;
+      return;
+    }
+    out.clear();
+    out.reserve(v.Size());
+    for (const auto& item : v.GetArray()) {
+      T read{};
+      value(item, read);
+      if (!ok_) return;
+      out.push_back(std::move(read));
+    }
+  }
+  template <typename T, typename Parse>
+  void parsed(const rapidjson::Value& v, T& out, Parse parse) {
+    if (!v.IsString()) {
+      ok_ = false;
+      return;
+    }
+    auto read = parse(text(v));
+    if (read) {
+      out = *read;
+    } else {
+      ok_ = false;
+    }
+  }
+  void value(const rapidjson::Value& v, Timestamp& out) { parsed(v, out, parse_time); }
+  void value(const rapidjson::Value& v, Duration& out) { parsed(v, out, parse_duration); }
+  template <typename E>
+    requires std::is_enum_v<E>
+  void value(const rapidjson::Value& v, E& out) {
+    parsed(v, out, [](std::string_view s) { return parse_enum(s, static_cast<E*>(nullptr)); });
+  }
+  template <Nested T>
+  void value(const rapidjson::Value& v, T& out) {
+    if (!v.IsObject()) {
+      ok_ = false;
+      return;
+    }
+    FastReader inner(v);
+    fields(inner, out);
+    ok_ = ok_ && inner.ok_;
+  }
+
+  const rapidjson::Value& object_;
+  bool ok_ = true;
+};
+
 // Type names resolve through event_type_name(), so names.cpp stays their one
 // source. Scanning every possible id once costs well under a millisecond and
 // does not assume the ids are dense.
@@ -280,6 +391,39 @@ Result<EventPayload> blank_payload(std::string_view type_name) {
                     ") has no reader in this version");
   }
   return std::move(*payload);
+}
+
+// event_from_json's reading through FastReader: none where that would fail.
+std::optional<Event> event_from_value(const rapidjson::Value& json) {
+  FastReader reader(json);
+  Event event;
+  std::string type_name;
+  reader("seq", event.seq);
+  reader("time", event.time);
+  reader("type", type_name);
+  reader("actor", event.actor);
+  reader("key", event.idempotency_key);
+  reader("workflow", event.workflow);
+  std::optional<bool> provisional;
+  std::optional<std::string> prev_hash, hash;
+  std::optional<std::uint64_t> position;
+  reader("provisional", provisional);
+  reader("prev_hash", prev_hash);
+  reader("hash", hash);
+  reader("position", position);
+  if (!reader.ok()) return std::nullopt;
+  event.provisional = provisional.value_or(false);
+  event.prev_hash = prev_hash.value_or("");
+  event.hash = hash.value_or("");
+  event.position = position.value_or(0);
+  auto payload = blank_payload(type_name);
+  const auto data = json.FindMember("data");
+  if (!payload || data == json.MemberEnd() || !data->value.IsObject()) return std::nullopt;
+  FastReader data_reader(data->value);
+  std::visit([&](auto& p) { fields(data_reader, p); }, *payload);
+  if (!data_reader.ok()) return std::nullopt;
+  event.payload = std::move(*payload);
+  return event;
 }
 
 }  // namespace
@@ -347,6 +491,19 @@ Result<Event> event_from_json(const EventJson& json) {
   if (error) return tl::unexpected(std::move(*error));
   event.payload = std::move(*payload);
   return event;
+}
+
+std::optional<Event> event_from_text(std::string_view text) {
+  // One pool per thread, emptied after each event: parsing allocates nothing new.
+  thread_local rapidjson::MemoryPoolAllocator<> pool;
+  std::optional<Event> read;
+  {
+    rapidjson::Document document(&pool);
+    document.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    if (!document.HasParseError() && document.IsObject()) read = event_from_value(document);
+  }
+  pool.Clear();
+  return read;
 }
 
 EventJson case_to_json(const CaseState& state) {

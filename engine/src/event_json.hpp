@@ -43,6 +43,10 @@ EventJson payload_to_json(const EventPayload& payload);
 //   an unknown type name, or a reserved one this version has no reader for
 //   ("event type 22 (MessageAdded) has no reader in this version").
 [[nodiscard]] Result<Event> event_from_json(const EventJson& json);
+// The same reading straight from JSON text, several times faster (RapidJSON,
+// parsed in place): for replay and audit, which read every event. Nullopt
+// wherever event_from_json would refuse the text; read it that way for the reason.
+std::optional<Event> event_from_text(std::string_view text);
 
 // A case's snapshot, every CaseState field under its own name, the same rules
 // as event data (optional fields left out when empty). Reading what was written

@@ -62,6 +62,14 @@ std::optional<Parts> split(std::string_view value) {
 Result<Event> decode(std::string_view value, bool before_chain) {
   const auto parts = split(value);
   if (!parts && !before_chain) return fail(ErrorCode::kDataLoss, "not an event record");
+  if (parts) {
+    if (auto fast = event_from_text(parts->canonical)) {
+      fast->hash = std::string(parts->hash);
+      fast->prev_hash = std::string(parts->prev_hash);
+      fast->position = parts->position;
+      return std::move(*fast);
+    }
+  }
   const auto json = nlohmann::ordered_json::parse(parts ? parts->canonical : value, nullptr, false);
   if (json.is_discarded()) return fail(ErrorCode::kDataLoss, "not JSON");
   if (!parts && json.is_object() && json.contains("event")) return fail(ErrorCode::kDataLoss, "not an event record");

@@ -73,20 +73,18 @@ class MemoryStore final : public CaseStore {
   // as an earlier write of the same call leaves it.
   Result<void> store(std::span<const CaseWrite> writes) {
     std::unique_lock lock(mutex_);
-    std::unordered_map<std::string, std::uint64_t> next_seq;
-    for (const auto& write : writes) {
-      auto [next, first_seen] = next_seq.try_emplace(write.case_id, 1);
-      if (first_seen) {
-        if (auto stored = cases_.find(write.case_id); stored != cases_.end()) {
-          next->second = stored->second.events.size() + 1;
-        }
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      const CaseWrite& write = writes[i];
+      std::uint64_t next = 1;
+      if (auto stored = cases_.find(write.case_id); stored != cases_.end()) next = stored->second.events.size() + 1;
+      for (std::size_t j = 0; j < i; ++j) {
+        if (writes[j].case_id == write.case_id) next += writes[j].events.size();
       }
-      if (!write.events.empty() && write.events.front().seq != next->second) {
+      if (!write.events.empty() && write.events.front().seq != next) {
         return fail(ErrorCode::kFailedPrecondition,
-                    "Expected event " + std::to_string(next->second) + " of case " + write.case_id +
+                    "Expected event " + std::to_string(next) + " of case " + write.case_id +
                         " to be appended next, but got event " + std::to_string(write.events.front().seq));
       }
-      next->second += write.events.size();
     }
     for (const auto& write : writes) put(write);
     return {};

@@ -458,4 +458,56 @@ TEST_CASE("AnEventsCanonicalBytesWrittenDirectlyAreThoseOfItsJsonCanonicalised")
   CHECK(canonical_event_text(broken).error().code == ErrorCode::kInvalidArgument);
 }
 
+TEST_CASE("TheFastReaderReadsWhatTheReaderReadsAndRefusesWhatItRefuses") {
+  for (const EventPayload& payload : every_payload()) {
+    Event event = event_with(payload);
+    event.provisional = true;
+    const std::string text = to_json(event);
+    CAPTURE(text);
+    const auto fast = event_from_text(text);
+    const auto slow = read_text(text);
+    REQUIRE(fast.has_value());
+    REQUIRE(slow.has_value());
+    CHECK(to_json(*fast) == to_json(*slow));
+    CHECK(fast->provisional);
+  }
+
+  // Each damage the Reader refuses (tests above), the fast reader refuses too.
+  std::vector<EventJson> damaged;
+  auto dispatched = [] { return event_to_json(event_with(ev::CaseDispatched{.to = sample_step()})); };
+  damaged.push_back(dispatched());
+  damaged.back()["data"]["to"].erase("lead_unit");
+  damaged.push_back(dispatched());
+  damaged.back().erase("seq");
+  damaged.push_back(dispatched());
+  damaged.back().erase("data");
+  damaged.push_back(dispatched());
+  damaged.back()["data"]["to"]["co_handlers"][1] = 3;
+  damaged.push_back(dispatched());
+  damaged.back()["seq"] = -1;
+  damaged.push_back(dispatched());
+  damaged.back()["seq"] = 1.5;
+  damaged.push_back(dispatched());
+  damaged.back()["time"] = "yesterday";
+  damaged.push_back(dispatched());
+  damaged.back()["type"] = "MessageAdded";
+  damaged.push_back(dispatched());
+  damaged.back()["provisional"] = nullptr;
+  damaged.push_back(event_to_json(event_with(ev::OverdueMarked{.kind = DeadlineKind::kReply, .due = kT0})));
+  damaged.back()["data"]["kind"] = "lunch";
+  damaged.push_back(EventJson::array());
+  for (const auto& json : damaged) {
+    const std::string text = json.dump();
+    CAPTURE(text);
+    CHECK_FALSE(event_from_json(json).has_value());
+    CHECK_FALSE(event_from_text(text).has_value());
+  }
+  const std::string whole = to_json(event_with(every_payload()[0]));
+  CHECK_FALSE(event_from_text(whole + "x").has_value());                   // not one JSON value
+  CHECK_FALSE(event_from_text(whole.substr(0, whole.size() - 1)).has_value());  // cut short
+  std::string bad_utf8 = whole;
+  bad_utf8.replace(bad_utf8.find("staff-9"), 7, "staff-\xff");
+  CHECK_FALSE(event_from_text(bad_utf8).has_value());
+}
+
 }  // namespace escalator
