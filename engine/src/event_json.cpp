@@ -393,17 +393,17 @@ Result<EventPayload> blank_payload(std::string_view type_name) {
   return std::move(*payload);
 }
 
-// event_from_json's reading through FastReader: none where that would fail.
-std::optional<Event> event_from_value(const rapidjson::Value& json) {
-  FastReader reader(json);
-  Event event;
-  std::string type_name;
+// The envelope's fields, the same for either reader.
+template <class Read>
+void read_envelope(Read& reader, Event& event, std::string& type_name) {
   reader("seq", event.seq);
   reader("time", event.time);
   reader("type", type_name);
   reader("actor", event.actor);
   reader("key", event.idempotency_key);
   reader("workflow", event.workflow);
+  // Absent unless true; the chain's fields are absent before the chain (store
+  // formats 1 and 2) and in the hashed body.
   std::optional<bool> provisional;
   std::optional<std::string> prev_hash, hash;
   std::optional<std::uint64_t> position;
@@ -411,11 +411,19 @@ std::optional<Event> event_from_value(const rapidjson::Value& json) {
   reader("prev_hash", prev_hash);
   reader("hash", hash);
   reader("position", position);
-  if (!reader.ok()) return std::nullopt;
   event.provisional = provisional.value_or(false);
   event.prev_hash = prev_hash.value_or("");
   event.hash = hash.value_or("");
   event.position = position.value_or(0);
+}
+
+// event_from_json's reading through FastReader: none where that would fail.
+std::optional<Event> event_from_value(const rapidjson::Value& json) {
+  FastReader reader(json);
+  Event event;
+  std::string type_name;
+  read_envelope(reader, event, type_name);
+  if (!reader.ok()) return std::nullopt;
   auto payload = blank_payload(type_name);
   const auto data = json.FindMember("data");
   if (!payload || data == json.MemberEnd() || !data->value.IsObject()) return std::nullopt;
@@ -462,24 +470,7 @@ Result<Event> event_from_json(const EventJson& json) {
   Reader reader(json, "", error);
   Event event;
   std::string type_name;
-  reader("seq", event.seq);
-  reader("time", event.time);
-  reader("type", type_name);
-  reader("actor", event.actor);
-  reader("key", event.idempotency_key);
-  reader("workflow", event.workflow);
-  std::optional<bool> provisional;
-  reader("provisional", provisional);
-  event.provisional = provisional.value_or(false);
-  // Absent before the chain (store formats 1 and 2) and in the hashed body.
-  std::optional<std::string> prev_hash, hash;
-  std::optional<std::uint64_t> position;
-  reader("prev_hash", prev_hash);
-  reader("hash", hash);
-  reader("position", position);
-  event.prev_hash = prev_hash.value_or("");
-  event.hash = hash.value_or("");
-  event.position = position.value_or(0);
+  read_envelope(reader, event, type_name);
   if (error) return tl::unexpected(std::move(*error));
 
   auto payload = blank_payload(type_name);

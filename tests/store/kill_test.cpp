@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <algorithm>
 #include <map>
 #include <random>
@@ -78,6 +79,32 @@ pid_t spawn_child(std::vector<std::string> args, int& out_fd) {
   return pid;
 }
 
+// Runs the child with `args` and SIGKILLs it at its `wanted`th acknowledgement;
+// every acknowledgement it printed, those written before it died too, goes to
+// `acked`. How many it printed. A child that `may_finish` first is not an error.
+int kill_at_acknowledgement(std::vector<std::string> args, int wanted,
+                            const std::function<void(const std::string&, std::uint64_t)>& acked,
+                            bool may_finish = false) {
+  int out = -1;
+  const pid_t child = spawn_child(std::move(args), out);
+  AckReader reader(out);
+  std::string id;
+  std::uint64_t version = 0;
+  int seen = 0;
+  while (seen < wanted && reader.next(id, version)) {
+    acked(id, version);
+    ++seen;
+  }
+  if (!may_finish) REQUIRE_MESSAGE(seen == wanted, "the child stopped on its own");
+  REQUIRE(kill(child, SIGKILL) == 0);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  if (!may_finish) CHECK(WIFSIGNALED(status));
+  for (; reader.next(id, version); ++seen) acked(id, version);
+  close(out);
+  return seen;
+}
+
 }  // namespace
 
 TEST_CASE("AProcessKilledAtRandomLosesNoAcknowledgedCommand") {
@@ -89,28 +116,10 @@ TEST_CASE("AProcessKilledAtRandomLosesNoAcknowledgedCommand") {
   std::size_t total_acks = 0;
   for (int cycle = 0; cycle < kCycles; ++cycle) {
     CAPTURE(cycle);
-    int out = -1;
-    const pid_t child = spawn_child({dir.path().string(), std::to_string(cycle)}, out);
-    AckReader reader(out);
-    std::string id;
-    std::uint64_t version = 0;
-    const int wanted = acks_before_kill(random);
-    int seen = 0;
-    while (seen < wanted && reader.next(id, version)) {
-      acknowledged[id] = std::max(acknowledged[id], version);
-      ++seen;
-    }
-    REQUIRE_MESSAGE(seen == wanted, "the child stopped on its own");
-    REQUIRE(kill(child, SIGKILL) == 0);
-    int status = 0;
-    REQUIRE(waitpid(child, &status, 0) == child);
-    CHECK(WIFSIGNALED(status));
-    // What it wrote before it died was acknowledged too.
-    while (reader.next(id, version)) {
-      acknowledged[id] = std::max(acknowledged[id], version);
-      ++seen;
-    }
-    close(out);
+    const int seen = kill_at_acknowledgement({dir.path().string(), std::to_string(cycle)}, acks_before_kill(random),
+                                             [&](const std::string& id, std::uint64_t version) {
+                                               acknowledged[id] = std::max(acknowledged[id], version);
+                                             });
     total_acks += static_cast<std::size_t>(seen);
 
     DurableStoreOptions options;
@@ -193,20 +202,10 @@ TEST_CASE("TimersFallingDueAcrossKillsFireOnceEachInDueOrder") {
   constexpr int kKills = 20;
   for (int cycle = 0; cycle < kKills; ++cycle) {
     CAPTURE(cycle);
-    int out = -1;
-    const pid_t child = spawn_child({dir.path().string(), "timers", std::to_string(kCases)}, out);
-    AckReader reader(out);
-    std::string id;
-    std::uint64_t version = 0;
-    const int wanted = acks_before_kill(random);
-    for (int seen = 0; seen < wanted && reader.next(id, version); ++seen) {
-      acknowledged[id] = std::max(acknowledged[id], version);
-    }
-    REQUIRE(kill(child, SIGKILL) == 0);
-    int status = 0;
-    REQUIRE(waitpid(child, &status, 0) == child);
-    while (reader.next(id, version)) acknowledged[id] = std::max(acknowledged[id], version);
-    close(out);
+    kill_at_acknowledgement(
+        {dir.path().string(), "timers", std::to_string(kCases)}, acks_before_kill(random),
+        [&](const std::string& id, std::uint64_t version) { acknowledged[id] = std::max(acknowledged[id], version); },
+        /*may_finish=*/true);
     auto store = reopen(dir.path());
     for (const auto& [case_id, acked] : acknowledged) {
       auto stored = store->load(case_id);
@@ -322,23 +321,8 @@ TEST_CASE("AMergeKilledAtAnyMomentIsOnBothCasesOrOnNeither") {
   constexpr int kCycles = 20;
   for (int cycle = 0; cycle < kCycles; ++cycle) {
     CAPTURE(cycle);
-    int out = -1;
-    const pid_t child = spawn_child({dir.path().string(), "merges", std::to_string(cycle)}, out);
-    AckReader reader(out);
-    std::string id;
-    std::uint64_t version = 0;
-    const int wanted = acks_before_kill(random);
-    int seen = 0;
-    while (seen < wanted && reader.next(id, version)) {
-      acknowledged[id] = version;
-      ++seen;
-    }
-    REQUIRE_MESSAGE(seen == wanted, "the child stopped on its own");
-    REQUIRE(kill(child, SIGKILL) == 0);
-    int status = 0;
-    REQUIRE(waitpid(child, &status, 0) == child);
-    while (reader.next(id, version)) acknowledged[id] = version;
-    close(out);
+    kill_at_acknowledgement({dir.path().string(), "merges", std::to_string(cycle)}, acks_before_kill(random),
+                            [&](const std::string& id, std::uint64_t version) { acknowledged[id] = version; });
 
     std::map<std::string, std::string> merged_into;          // from the duplicates' side
     std::map<std::string, std::vector<std::string>> taken_in;  // from the primaries' side
