@@ -335,28 +335,28 @@ struct Engine::Impl {
   // the caller, and hand the commands that waited for its cases back to their strands.
   void written(const std::shared_ptr<Submitted>& job, Unwritten unwritten, Result<void> stored) noexcept {
     const Command& command = job->command;
-    std::vector<std::pair<Shard*, std::string>> to_resume;
+    std::vector<std::pair<Shard*, const std::string*>> to_resume;
     Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
     try {
       Shard& shard = shard_of(command.case_id);
       locked(shard, command, [&] {
-        std::vector<std::pair<Shard*, std::string>> cases;
-        for (const auto& write : unwritten.writes) cases.emplace_back(&shard_of(write.case_id), write.case_id);
         if (stored) {
           decided = remember(shard, command.idempotency_key, std::move(unwritten));
         } else {
           decided = tl::unexpected(stored.error());
         }
         shard.trim(cache_per_shard);
-        for (auto& [at, case_id] : cases) {
-          if (release(*at, case_id)) to_resume.emplace_back(at, std::move(case_id));
+        // The cases written: the command's, and a merge's primary.
+        if (release(shard, command.case_id)) to_resume.emplace_back(&shard, &command.case_id);
+        if (const std::string* into = primary_of(command); into && release(shard_of(*into), *into)) {
+          to_resume.emplace_back(&shard_of(*into), into);
         }
       });
     } catch (...) {
       decided = tl::unexpected(thrown_while_deciding(command));
     }
     finish(job, conclude(command, std::move(decided)));
-    for (auto& [at, case_id] : to_resume) resume(*at, case_id);
+    for (auto& [at, case_id] : to_resume) resume(*at, *case_id);
   }
 
   // On the strand: the case's waiting commands, in order, until one has to be

@@ -354,8 +354,9 @@ class RocksStore final : public CaseStore {
 
   // The first reason any write of the decision led by `lead` cannot be made.
   static std::optional<Error> refusal_of_any(const Prepared& lead, const GroupWrite& group) {
-    std::unordered_map<std::string, std::uint64_t> within;
+    std::unordered_map<std::string, std::uint64_t> within;  // stays empty for a one-case write
     if (auto refused = refusal(lead, group, within)) return refused;
+    if (lead.together.empty()) return std::nullopt;
     within[lead.case_id] = lead.last_seq;
     for (const Prepared& p : lead.together) {
       if (auto refused = refusal(p, group, within)) return refused;
