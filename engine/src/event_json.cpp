@@ -9,6 +9,7 @@
 #include <rapidjson/document.h>
 #include "record_fields.hpp"
 
+#include <array>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -267,10 +268,22 @@ class FastReader {
   }
 
  private:
-  const rapidjson::Value* find(const char* key) const {
+  // Members are searched from the one after the last found: the fields are
+  // read in about the order canonical text sorts them, so most are found at
+  // the first try rather than after a scan from the start.
+  const rapidjson::Value* find(const char* key) {
     if (!ok_) return nullptr;
-    const auto it = object_.FindMember(key);
-    return it == object_.MemberEnd() ? nullptr : &it->value;
+    const std::string_view wanted(key);
+    const auto count = object_.MemberCount();
+    for (rapidjson::SizeType tried = 0; tried < count; ++tried) {
+      const auto at = (next_ + tried) % count;
+      const auto& member = object_.MemberBegin()[at];
+      if (text(member.name) == wanted) {
+        next_ = at + 1;
+        return &member.value;
+      }
+    }
+    return nullptr;
   }
   static std::string_view text(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
@@ -346,6 +359,7 @@ class FastReader {
   }
 
   const rapidjson::Value& object_;
+  rapidjson::SizeType next_ = 0;
   bool ok_ = true;
 };
 
@@ -485,15 +499,28 @@ Result<Event> event_from_json(const EventJson& json) {
 }
 
 std::optional<Event> event_from_text(std::string_view text) {
-  // One pool per thread, emptied after each event: parsing allocates nothing new.
-  thread_local rapidjson::MemoryPoolAllocator<> pool;
+  // The text is checked as UTF-8 once, whole, so the parser can copy strings
+  // sixteen bytes at a time rather than validate them byte by byte; and it is
+  // parsed in place in a copy that ends in NUL, so a NUL in the text would end
+  // it early: such a text goes to the full reader, which refuses it.
+  if (!is_utf8(text) || text.find('\0') != std::string_view::npos) return std::nullopt;
+  // Per thread, reused: after the first event, parsing allocates nothing.
+  thread_local std::string copy;
+  thread_local std::array<char, 32 * 1024> values_buffer;
+  thread_local std::array<char, 4 * 1024> stack_buffer;
+  thread_local rapidjson::MemoryPoolAllocator<> values(values_buffer.data(), values_buffer.size());
+  thread_local rapidjson::MemoryPoolAllocator<> stack(stack_buffer.data(), stack_buffer.size());
+  copy.assign(text);
   std::optional<Event> read;
   {
-    rapidjson::Document document(&pool);
-    document.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    using Document =
+        rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>>;
+    Document document(&values, 1024, &stack);
+    document.ParseInsitu(copy.data());
     if (!document.HasParseError() && document.IsObject()) read = event_from_value(document);
   }
-  pool.Clear();
+  values.Clear();
+  stack.Clear();
   return read;
 }
 

@@ -17,7 +17,6 @@ constexpr std::string_view kPositionKey = R"(","position":)";
 constexpr std::string_view kPrevKey = R"(,"prev_hash":")";
 constexpr std::string_view kEnd = R"("})";
 
-bool is_hex64(std::string_view text) { return text.size() == 64 && digest_from_hex(text).has_value(); }
 
 }  // namespace
 
@@ -38,49 +37,86 @@ std::string encode(std::string_view canonical, std::string_view hash, std::uint6
 }
 
 std::optional<Parts> split(std::string_view value) {
-  // A string's quotes are escaped inside it, so the last `,"hash":"` is the
-  // record's own, whatever the event holds.
-  if (!value.starts_with(kHead) || !value.ends_with(kEnd)) return std::nullopt;
-  const auto hash_at = value.rfind(kHashKey);
-  if (hash_at == std::string_view::npos || hash_at < kHead.size()) return std::nullopt;
+  // Everything after the event has a fixed form, so it is read from the end,
+  // without searching: a string's quotes are escaped inside it, so nothing the
+  // event holds can end the record in its place.
+  constexpr std::size_t kShortest = kHead.size() + kHashKey.size() + 64 + kPositionKey.size() + 1 +
+                                    kPrevKey.size() + 64 + kEnd.size();
+  if (value.size() < kShortest || !value.starts_with(kHead) || !value.ends_with(kEnd)) return std::nullopt;
+  std::string_view rest = value.substr(0, value.size() - kEnd.size());
+  const auto take_last = [&rest](std::size_t n) {
+    const auto last = rest.substr(rest.size() - n);
+    rest.remove_suffix(n);
+    return last;
+  };
   Parts parts;
-  parts.canonical = value.substr(kHead.size(), hash_at - kHead.size());
-  std::string_view rest = value.substr(hash_at + kHashKey.size());
-  parts.hash = rest.substr(0, 64);
-  if (!is_hex64(parts.hash) || !rest.substr(64).starts_with(kPositionKey)) return std::nullopt;
-  rest.remove_prefix(64 + kPositionKey.size());
-  const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), parts.position);
-  if (error != std::errc{} || end == rest.data() || rest.front() == '0') return std::nullopt;
-  rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
-  if (!rest.starts_with(kPrevKey)) return std::nullopt;
-  rest.remove_prefix(kPrevKey.size());
-  parts.prev_hash = rest.substr(0, 64);
-  if (!is_hex64(parts.prev_hash) || rest.substr(64) != kEnd) return std::nullopt;
+  parts.prev_hash = take_last(64);
+  if (!rest.ends_with(kPrevKey)) return std::nullopt;
+  rest.remove_suffix(kPrevKey.size());
+  std::size_t digits = 0;
+  while (digits < rest.size() && rest[rest.size() - 1 - digits] >= '0' && rest[rest.size() - 1 - digits] <= '9') {
+    ++digits;
+  }
+  const auto position = take_last(digits);
+  const auto [end, error] = std::from_chars(position.data(), position.data() + position.size(), parts.position);
+  if (position.empty() || position.front() == '0' || error != std::errc{} || end != position.data() + position.size()) {
+    return std::nullopt;
+  }
+  if (!rest.ends_with(kPositionKey)) return std::nullopt;
+  rest.remove_suffix(kPositionKey.size());
+  if (rest.size() < kHead.size() + 64 + kHashKey.size()) return std::nullopt;
+  parts.hash = take_last(64);
+  if (!rest.ends_with(kHashKey)) return std::nullopt;
+  rest.remove_suffix(kHashKey.size());
+  parts.canonical = rest.substr(kHead.size());
+  const auto hash = digest_from_lowercase_hex(parts.hash);
+  const auto prev_hash = digest_from_lowercase_hex(parts.prev_hash);
+  if (!hash || !prev_hash) return std::nullopt;
+  parts.hash_digest = *hash;
+  parts.prev_hash_digest = *prev_hash;
   return parts;
 }
 
-Result<Event> decode(std::string_view value, bool before_chain) {
-  const auto parts = split(value);
-  if (!parts && !before_chain) return fail(ErrorCode::kDataLoss, "not an event record");
-  if (parts) {
-    if (auto fast = event_from_text(parts->canonical)) {
-      fast->hash = std::string(parts->hash);
-      fast->prev_hash = std::string(parts->prev_hash);
-      fast->position = parts->position;
-      return std::move(*fast);
-    }
+bool seal_holds(const Parts& parts) {
+  thread_local Sha256 hasher;
+  return hasher.update(parts.prev_hash_digest).update(parts.canonical).finish() == parts.hash_digest;
+}
+
+namespace {
+
+Result<Event> read_event(std::string_view text, const Parts* parts) {
+  // nlohmann takes a NUL byte for the end of its input, and would read what comes before it.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return fail(ErrorCode::kDataLoss, "not JSON: a NUL byte at offset " + std::to_string(nul));
   }
-  const auto json = nlohmann::ordered_json::parse(parts ? parts->canonical : value, nullptr, false);
+  const auto json = nlohmann::ordered_json::parse(text, nullptr, false);
   if (json.is_discarded()) return fail(ErrorCode::kDataLoss, "not JSON");
-  if (!parts && json.is_object() && json.contains("event")) return fail(ErrorCode::kDataLoss, "not an event record");
-  auto event = event_from_json(json);
-  if (!event) return event;
-  if (parts) {
-    event->hash = std::string(parts->hash);
-    event->prev_hash = std::string(parts->prev_hash);
-    event->position = parts->position;
+  if (parts == nullptr && json.is_object() && json.contains("event")) {
+    return fail(ErrorCode::kDataLoss, "not an event record");
   }
-  return event;
+  return event_from_json(json);
+}
+
+void take_seal(Event& event, const Parts& parts) {
+  event.hash.assign(parts.hash);
+  event.prev_hash.assign(parts.prev_hash);
+  event.position = parts.position;
+}
+
+}  // namespace
+
+Result<Event> decode(const Parts& parts) {
+  // The fast reader says only whether it read; the full one names the problem.
+  auto event = event_from_text(parts.canonical);
+  auto read = event ? Result<Event>(std::move(*event)) : read_event(parts.canonical, &parts);
+  if (read) take_seal(*read, parts);
+  return read;
+}
+
+Result<Event> decode(std::string_view value, bool before_chain) {
+  if (const auto parts = split(value)) return decode(*parts);
+  if (!before_chain) return fail(ErrorCode::kDataLoss, "not an event record");
+  return read_event(value, nullptr);
 }
 
 std::string encode_log(const LogEntry& entry) {

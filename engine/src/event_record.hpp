@@ -19,15 +19,20 @@
 
 #include "escalator/event.hpp"
 #include "escalator/result.hpp"
+#include "sha256.hpp"
 
 namespace escalator::event_record {
 
-// The parts of an events value, pointing into it.
+// The parts of an events value, pointing into it, with the bytes the two
+// hashes spell (lowercase hex, as to_hex writes them; any other spelling is
+// not a record of this form).
 struct Parts {
   std::string_view canonical;
   std::string_view hash;
   std::uint64_t position = 0;
   std::string_view prev_hash;
+  Sha256Digest hash_digest{};
+  Sha256Digest prev_hash_digest{};
 };
 
 std::string encode(std::string_view canonical, std::string_view hash, std::uint64_t position,
@@ -38,6 +43,11 @@ std::optional<Parts> split(std::string_view value);
 // without the record's key (the caller names it). With `before_chain`, a
 // value of store formats 1 and 2 (the event JSON alone, unsealed) is read too.
 [[nodiscard]] Result<Event> decode(std::string_view value, bool before_chain = false);
+// The event of a value already split.
+[[nodiscard]] Result<Event> decode(const Parts& parts);
+// Whether the value's hash is SHA-256(prev_hash's 32 bytes ‖ canonical), as
+// chained_hash() spells it: the check of one link of the chain, in bytes.
+[[nodiscard]] bool seal_holds(const Parts& parts);
 
 struct LogEntry {
   std::string case_id;

@@ -65,22 +65,41 @@ std::string to_hex(const Sha256Digest& digest) {
   return hex;
 }
 
-std::optional<Sha256Digest> digest_from_hex(std::string_view hex) {
+namespace {
+
+// -1 for a byte that is no hex digit; one table per accepted alphabet, so a
+// digest is read with a load per character rather than a chain of compares.
+constexpr std::array<std::int8_t, 256> nibbles(bool upper_too) {
+  std::array<std::int8_t, 256> table{};
+  for (auto& entry : table) entry = -1;
+  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) table[c] = static_cast<std::int8_t>(c - 'a' + 10);
+  if (upper_too) {
+    for (int c = 'A'; c <= 'F'; ++c) table[c] = static_cast<std::int8_t>(c - 'A' + 10);
+  }
+  return table;
+}
+constexpr auto kAnyCase = nibbles(true);
+constexpr auto kLowerCase = nibbles(false);
+
+std::optional<Sha256Digest> digest_from(std::string_view hex, const std::array<std::int8_t, 256>& table) {
   if (hex.size() != 64) return std::nullopt;
-  const auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   Sha256Digest digest{};
+  int invalid = 0;  // one test after the loop rather than a branch per digit
   for (std::size_t i = 0; i < 32; ++i) {
-    const int high = nibble(hex[2 * i]);
-    const int low = nibble(hex[2 * i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
+    const int high = table[static_cast<unsigned char>(hex[2 * i])];
+    const int low = table[static_cast<unsigned char>(hex[2 * i + 1])];
+    invalid |= high | low;
     digest[i] = static_cast<std::uint8_t>(high << 4 | low);
   }
+  if (invalid < 0) return std::nullopt;
   return digest;
 }
+
+}  // namespace
+
+std::optional<Sha256Digest> digest_from_hex(std::string_view hex) { return digest_from(hex, kAnyCase); }
+
+std::optional<Sha256Digest> digest_from_lowercase_hex(std::string_view hex) { return digest_from(hex, kLowerCase); }
 
 }  // namespace escalator

@@ -36,5 +36,8 @@ Sha256Digest sha256(std::string_view bytes);
 std::string to_hex(const Sha256Digest& digest);
 // The digest 64 hex digits spell (either case); none for anything else.
 std::optional<Sha256Digest> digest_from_hex(std::string_view hex);
+// Only the lowercase spelling, which to_hex writes and the chain stores: the
+// digest whose to_hex is `hex`, or none.
+std::optional<Sha256Digest> digest_from_lowercase_hex(std::string_view hex);
 
 }  // namespace escalator

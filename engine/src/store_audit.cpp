@@ -135,10 +135,10 @@ class Auditor {
       run.all_decoded = false;
       return;
     }
-    if (auto hash = chained_hash(parts->prev_hash, parts->canonical); !hash || *hash != parts->hash) {
+    if (!event_record::seal_holds(*parts)) {
       broke(where, run.id, seq,
             "hash " + short_hash(parts->hash) + " does not match its bytes, which hash to " +
-                short_hash(hash.value_or("?")));
+                short_hash(chained_hash(parts->prev_hash, parts->canonical).value_or("?")));
     }
     if (run.chain_known && parts->prev_hash != run.expected_prev) {
       broke(where, run.id, seq,
@@ -150,7 +150,7 @@ class Auditor {
     run.chain_known = true;
     log_entry_of(run.id, seq, *parts, where);
 
-    auto decoded = event_record::decode(value);
+    auto decoded = event_record::decode(*parts);
     if (!decoded) {
       broke(where, run.id, seq, decoded.error().message);
       run.all_decoded = false;

@@ -505,6 +505,7 @@ TEST_CASE("TheFastReaderReadsWhatTheReaderReadsAndRefusesWhatItRefuses") {
   const std::string whole = to_json(event_with(every_payload()[0]));
   CHECK_FALSE(event_from_text(whole + "x").has_value());                   // not one JSON value
   CHECK_FALSE(event_from_text(whole.substr(0, whole.size() - 1)).has_value());  // cut short
+  CHECK_FALSE(event_from_text(whole + std::string(1, '\0') + "x").has_value());  // read in place, NUL would end it
   std::string bad_utf8 = whole;
   bad_utf8.replace(bad_utf8.find("staff-9"), 7, "staff-\xff");
   CHECK_FALSE(event_from_text(bad_utf8).has_value());

@@ -41,6 +41,21 @@ TEST_CASE("IsUtf8AgreesWithNlohmannOnEveryBoundary") {
   CHECK_FALSE(is_utf8("\xc0\xaf"));      // an overlong '/'
 }
 
+TEST_CASE("IsUtf8FindsABadByteAtAnyOffsetOfALongText") {
+  // Long ASCII runs are checked eight bytes at a time: a bad byte or a cut
+  // character must be found wherever it falls in or across those eight.
+  const std::string ascii = "{\"actor\":\"staff-9\",\"seq\":12,\"type\":\"CaseOpened\"}";
+  for (std::size_t at = 0; at <= ascii.size(); ++at) {
+    CAPTURE(at);
+    std::string text = ascii;
+    CHECK(is_utf8(text.insert(at, "水")));
+    text = ascii;
+    CHECK_FALSE(is_utf8(text.insert(at, "\xff")));
+    text = ascii;
+    CHECK_FALSE(is_utf8(text.insert(at, "\xe6\xb0")));  // 水 without its last byte
+  }
+}
+
 TEST_CASE("IsUtf8AgreesWithNlohmannOnRandomBytes") {
   std::mt19937 random(20251008);
   std::uniform_int_distribution<int> byte(0, 255), length(0, 12);

@@ -1,0 +1,82 @@
+#include <doctest/doctest.h>
+
+#include <cctype>
+#include <string>
+
+#include "escalator/history.hpp"
+#include "event_record.hpp"
+#include "sha256.hpp"
+
+using namespace escalator;
+
+namespace {
+
+// An event text whose strings hold what the record's own tail looks like.
+constexpr std::string_view kTricky =
+    R"({"data":{"note":"\",\"hash\":\"00\",\"position\":7,\"prev_hash\":\"\"}"},"seq":1,"type":"CaseOpened"})";
+
+std::string sealed_record(std::string_view canonical, std::uint64_t position) {
+  const std::string prev(kGenesisHash);
+  return event_record::encode(canonical, *chained_hash(prev, canonical), position, prev);
+}
+
+}  // namespace
+
+TEST_CASE("ARecordSplitsIntoTheBytesItWasMadeOfWhateverTheEventHolds") {
+  const std::string value = sealed_record(kTricky, 42);
+  const auto parts = event_record::split(value);
+  REQUIRE(parts.has_value());
+  CHECK(parts->canonical == kTricky);
+  CHECK(parts->position == 42);
+  CHECK(parts->prev_hash == kGenesisHash);
+  CHECK(parts->hash == *chained_hash(kGenesisHash, kTricky));
+  CHECK(to_hex(parts->hash_digest) == parts->hash);
+  CHECK(to_hex(parts->prev_hash_digest) == parts->prev_hash);
+  CHECK(event_record::seal_holds(*parts));
+}
+
+TEST_CASE("ASealHoldsOnlyOverTheBytesAndThePrevHashItWasTakenOver") {
+  std::string changed_byte = sealed_record(kTricky, 1);
+  changed_byte[changed_byte.find("CaseOpened")] = 'c';
+  CHECK_FALSE(event_record::seal_holds(*event_record::split(changed_byte)));
+
+  const std::string other_prev(64, 'a');
+  const std::string moved = event_record::encode(kTricky, *chained_hash(kGenesisHash, kTricky), 1, other_prev);
+  CHECK_FALSE(event_record::seal_holds(*event_record::split(moved)));
+}
+
+TEST_CASE("AValueNotOfTheRecordsFormDoesNotSplit") {
+  const std::string value = sealed_record(kTricky, 90);
+  const auto hash_at = value.rfind(R"(,"hash":")") + 9;
+  auto with = [&](std::size_t at, std::size_t n, std::string_view instead) {
+    return std::string(value).replace(at, n, instead);
+  };
+  std::string upper = value;
+  for (std::size_t i = hash_at; i < hash_at + 64; ++i) upper[i] = static_cast<char>(std::toupper(upper[i]));
+  CHECK_FALSE(event_record::split(upper).has_value());  // hex other than to_hex's
+  CHECK_FALSE(event_record::split(with(value.find(":90,"), 3, ":090")).has_value());  // a leading zero
+  CHECK_FALSE(event_record::split(with(value.find(":90,"), 3, ":")).has_value());     // no position
+  CHECK_FALSE(event_record::split(with(value.find(":90,"), 3, ":99999999999999999999")).has_value());
+  CHECK_FALSE(event_record::split(with(hash_at, 1, "")).has_value());                 // 63 digits
+  CHECK_FALSE(event_record::split(with(hash_at, 1, "g")).has_value());                // not hex
+  CHECK_FALSE(event_record::split(value.substr(0, value.size() - 1)).has_value());
+  CHECK_FALSE(event_record::split(value.substr(9)).has_value());
+  CHECK_FALSE(event_record::split(std::string(kTricky)).has_value());
+  CHECK_FALSE(event_record::split("").has_value());
+  // The shortest value of the form holds an empty event; one byte less is not one.
+  const std::string empty_event = sealed_record("", 1);
+  CHECK(event_record::split(empty_event).has_value());
+  CHECK_FALSE(event_record::split(empty_event.substr(1)).has_value());
+}
+
+TEST_CASE("AnEventTextWithANulByteIsNotRead") {
+  // A JSON reader may take NUL for the end of its input and read what comes before.
+  const std::string whole = R"({"actor":"a","data":{"note":"已办结"},"key":"k","seq":2,"time":"2025-11-11T09:00:00+08:00",)"
+                            R"("type":"CaseClosed","workflow":{"id":"w","version":1}})";
+  const auto cut = [&](std::string text) {
+    auto read = event_record::decode(sealed_record(text, 3));
+    return read ? std::string("read") : read.error().message;
+  };
+  CHECK(cut(whole) == "read");
+  CHECK(cut(whole + std::string(1, '\0') + "junk") == "not JSON: a NUL byte at offset " + std::to_string(whole.size()));
+}
