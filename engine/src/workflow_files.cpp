@@ -3,12 +3,11 @@
 #include "escalator/workflow_files.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 
 #include "embedded.hpp"
+#include "json_file.hpp"
 #include "json_lines.hpp"
 #include "schema_check.hpp"
 #include "sha256.hpp"
@@ -31,13 +30,9 @@ const std::map<std::string, Level> kLevels = {{"compound", Level::kCompound},
                                               {"district", Level::kDistrict}};
 
 // Collects problems with their lines, and reads values the schema has vouched for.
-class Reader {
+class Reader : public JsonFile {
  public:
-  Reader(std::string_view text, std::string file) : lines_(json_pointer_lines(text)), file_(std::move(file)) {}
-
-  void problem(const std::string& pointer, const std::string& reason) {
-    problems_.push_back({file_, line_of(lines_, pointer), pointer, reason});
-  }
+  using JsonFile::JsonFile;
 
   Duration duration(const Json& doc, const std::string& pointer, const Duration& fallback) {
     const Json::json_pointer at(pointer);
@@ -49,12 +44,6 @@ class Reader {
     }
     return *d;
   }
-
-  std::vector<WorkflowProblem> problems_;
-
- private:
-  std::map<std::string, int> lines_;
-  std::string file_;
 };
 
 WorkflowTakes read_takes_object(const Json& t) {
@@ -265,29 +254,14 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
 
 }  // namespace
 
-std::string WorkflowProblem::text() const {
-  return file + ":" + std::to_string(line) + ": " + (pointer.empty() ? std::string("") : pointer + ": ") + reason;
-}
-
 WorkflowFile read_workflow(std::string_view text, const std::string& file, const OrgDirectory& directory) {
-  // A UTF-8 byte-order mark: nlohmann skips it, RapidJSON would not, and lines would disagree.
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   WorkflowFile result;
-  Reader r(text, file);
-  auto doc = parse_json_text(text);
-  if (!doc) {
-    // "invalid JSON at byte 53: line 3, column 27: ..." names its own line.
-    const std::string& m = doc.error().message;
-    const auto at = m.find(": line ");
-    const int line = at == std::string::npos ? 1 : std::atoi(m.c_str() + at + 7);
-    result.problems.push_back({file, line, "", m});
+  Reader r(text, file, schema());
+  if (r.doc() == nullptr) {
+    result.problems = std::move(r.problems());
     return result;
   }
-  for (const auto& p : schema().check(*doc)) r.problem(p.pointer, p.reason);
-  if (!r.problems_.empty()) {
-    result.problems = std::move(r.problems_);
-    return result;
-  }
+  const Json* doc = r.doc();
   Workflow w;
   w.id = (*doc)["id"].get<std::string>();
   w.name = (*doc)["name"].get<std::string>();
@@ -295,7 +269,7 @@ WorkflowFile read_workflow(std::string_view text, const std::string& file, const
   w.priority = doc->value("priority", 0);
   w.takes = read_takes(*doc);
   read_steps(*doc, r, directory, w);
-  if (r.problems_.empty()) check_routes(*doc, r, w);
+  if (r.problems().empty()) check_routes(*doc, r, w);
   w.reply_within = r.duration(*doc, "/reply_within", {});
   w.rating_within = r.duration(*doc, "/follow_up/rating_within", Duration{3, Duration::Unit::kDays});
   w.follow_up_required = doc->contains("follow_up") ? (*doc)["follow_up"].value("required", true) : true;
@@ -315,27 +289,22 @@ WorkflowFile read_workflow(std::string_view text, const std::string& file, const
   check_warnings(r, w);
   w.content_hash = to_hex(sha256(doc->dump()));
   w.source = file;
-  result.problems = std::move(r.problems_);
+  result.problems = std::move(r.problems());
   if (result.problems.empty()) result.workflow = std::move(w);
   return result;
 }
 
 WorkflowFile load_workflow_file(const std::filesystem::path& file, const OrgDirectory& directory) {
-  std::ifstream in(file);
-  if (!in) return WorkflowFile{std::nullopt, {{file.string(), 1, "", "cannot be read"}}};
-  std::stringstream text;
-  text << in.rdbuf();
-  return read_workflow(text.str(), file.string(), directory);
+  const auto text = read_text_file(file.string());
+  if (!text) return WorkflowFile{std::nullopt, {{file.string(), 1, "", "cannot be read"}}};
+  return read_workflow(*text, file.string(), directory);
 }
 
 namespace {
 // The line of `pointer` in the file a workflow came from; 1 when it cannot be read.
 int line_in(const std::string& file, const std::string& pointer) {
-  std::ifstream in(file);
-  if (!in) return 1;
-  std::stringstream text;
-  text << in.rdbuf();
-  return line_of(json_pointer_lines(text.str()), pointer);
+  const auto text = read_text_file(file);
+  return text ? line_of(json_pointer_lines(*text), pointer) : 1;
 }
 }  // namespace
 

@@ -11,20 +11,13 @@
 #include <vector>
 
 #include "escalator/directory.hpp"
+#include "escalator/file_problem.hpp"
 #include "escalator/workflow.hpp"
 
 namespace escalator {
 
-// One thing wrong with a workflow file, located for the person who wrote it.
-struct WorkflowProblem {
-  std::string file;
-  int line = 1;
-  std::string pointer;  // JSON pointer of the value at fault; empty for the whole file
-  std::string reason;
-
-  // "workflows/x.json:12: /steps/1/level: must be one of ..., but is \"roof\""
-  std::string text() const;
-};
+// One thing wrong with a workflow file (file_problem.hpp).
+using WorkflowProblem = FileProblem;
 
 struct WorkflowFile {
   std::optional<Workflow> workflow;  // present only when there are no problems
