@@ -10,6 +10,8 @@ namespace escalator::embedded {
 std::string_view workflow_schema();        // schemas/workflow.schema.json
 std::string_view property_first_workflow();  // workflows/property-first.json
 std::string_view calendar_schema();          // schemas/calendar.schema.json
+std::string_view org_schema();               // schemas/org.schema.json
+std::string_view sample_org_directory();     // org/sample-district.json
 
 // calendars/*.json: each file's path in the repository and its text.
 struct EmbeddedFile {

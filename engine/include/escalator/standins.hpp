@@ -1,7 +1,7 @@
 // Small in-memory, immutable collaborators, safe from any thread: a built-in
-// workflow, a Monday-Friday calendar for tests that want no holidays, and a
-// fixed sample directory (one district, 370811 任城区) the engine runs on until
-// the org directory lands. docs/embedding.md describes what each holds.
+// workflow, a Monday-Friday calendar for tests that want no holidays, and the
+// sample org directory (one district, 370811 任城区, org/sample-district.json
+// compiled in). docs/embedding.md describes what each holds.
 #pragma once
 
 #include <memory>
@@ -16,7 +16,7 @@ namespace escalator {
 std::shared_ptr<const WorkflowCatalog> builtin_workflows();
 // Every Monday to Friday is a working day; no holidays.
 std::shared_ptr<const Calendar> weekday_calendar();
-// 任城区 → 济阳街道 → 阳光社区 → two grids → three compounds.
+// 任城区 → 济阳街道 → 阳光社区 → two grids → four compounds (docs/directory.md).
 std::shared_ptr<const OrgDirectory> sample_directory();
 
 }  // namespace escalator
