@@ -17,7 +17,6 @@ constexpr std::string_view kPositionKey = R"(","position":)";
 constexpr std::string_view kPrevKey = R"(,"prev_hash":")";
 constexpr std::string_view kEnd = R"("})";
 
-
 }  // namespace
 
 std::string encode(std::string_view canonical, std::string_view hash, std::uint64_t position,
@@ -84,14 +83,16 @@ bool seal_holds(const Parts& parts) {
 
 namespace {
 
-Result<Event> read_event(std::string_view text, const Parts* parts) {
+// The full reader, which names what is wrong. `in_record`: the text came out of
+// a record of this form, so it cannot be a whole record itself.
+Result<Event> read_event(std::string_view text, bool in_record) {
   // nlohmann takes a NUL byte for the end of its input, and would read what comes before it.
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
     return fail(ErrorCode::kDataLoss, "not JSON: a NUL byte at offset " + std::to_string(nul));
   }
   const auto json = nlohmann::ordered_json::parse(text, nullptr, false);
   if (json.is_discarded()) return fail(ErrorCode::kDataLoss, "not JSON");
-  if (parts == nullptr && json.is_object() && json.contains("event")) {
+  if (!in_record && json.is_object() && json.contains("event")) {
     return fail(ErrorCode::kDataLoss, "not an event record");
   }
   return event_from_json(json);
@@ -108,7 +109,7 @@ void take_seal(Event& event, const Parts& parts) {
 Result<Event> decode(const Parts& parts) {
   // The fast reader says only whether it read; the full one names the problem.
   auto event = event_from_text(parts.canonical);
-  auto read = event ? Result<Event>(std::move(*event)) : read_event(parts.canonical, &parts);
+  auto read = event ? Result<Event>(std::move(*event)) : read_event(parts.canonical, true);
   if (read) take_seal(*read, parts);
   return read;
 }
@@ -116,7 +117,7 @@ Result<Event> decode(const Parts& parts) {
 Result<Event> decode(std::string_view value, bool before_chain) {
   if (const auto parts = split(value)) return decode(*parts);
   if (!before_chain) return fail(ErrorCode::kDataLoss, "not an event record");
-  return read_event(value, nullptr);
+  return read_event(value, false);
 }
 
 std::string encode_log(const LogEntry& entry) {

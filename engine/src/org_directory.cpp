@@ -28,6 +28,21 @@ Level level_named(const std::string& name) {
 
 std::string level_text(Level level) { return std::string(to_string(level)); }
 
+// "a → b → a" when following `next` (parents, fallbacks) from `start` comes
+// back to it; `next` gives "" where the chain ends. At most `limit` steps, so
+// a circle that `start` only leads into ends the walk too.
+template <class Next>
+std::optional<std::string> circle_from(const std::string& start, Next next, std::size_t limit) {
+  std::string chain = start;
+  std::string at = next(start);
+  for (std::size_t steps = 0; steps <= limit && !at.empty(); ++steps) {
+    chain += " → " + at;
+    if (at == start) return chain;
+    at = next(at);
+  }
+  return std::nullopt;
+}
+
 struct Place {
   std::string id;
   std::string name;
@@ -188,17 +203,12 @@ class OrgReader {
         problem(at, "'" + role.fallback + "' sits at " + level_text(instead->second.level) + ", below " +
                         level_text(role.level) + ": a fallback is looked for at the role's level and above");
       }
-      // Following fallbacks from here must end.
-      std::string chain = id;
-      std::string next = role.fallback;
-      for (std::size_t steps = 0; !next.empty() && steps <= d_.roles.size(); ++steps) {
-        chain += " → " + next;
-        if (next == id) {
-          problem(at, "the fallbacks go round: " + chain);
-          break;
-        }
-        const auto it = d_.roles.find(next);
-        next = it == d_.roles.end() ? "" : it->second.fallback;
+      const auto fallback_of = [this](const std::string& name) {
+        const auto it = d_.roles.find(name);
+        return it == d_.roles.end() ? std::string() : it->second.fallback;
+      };
+      if (const auto circle = circle_from(id, fallback_of, d_.roles.size())) {
+        problem(at, "the fallbacks go round: " + *circle);
       }
     }
   }
@@ -234,7 +244,11 @@ class OrgReader {
       problem(at + "/parent", "no place '" + place.parent_id + "' in /places");
       return;
     }
-    if (const auto cycle = cycle_through(i)) {
+    const auto parent_of = [this](const std::string& id) {
+      const auto found = d_.place_index.find(id);
+      return found == d_.place_index.end() ? std::string() : d_.places[static_cast<std::size_t>(found->second)].parent_id;
+    };
+    if (const auto cycle = circle_from(place.id, parent_of, d_.places.size())) {
       problem(at + "/parent", "the parents go round: " + *cycle);
       return;
     }
@@ -245,20 +259,6 @@ class OrgReader {
       return;
     }
     place.parent = it->second;
-  }
-
-  // "a → b → a" when following parents from place i comes back to it.
-  std::optional<std::string> cycle_through(std::size_t i) const {
-    std::string chain = d_.places[i].id;
-    std::string next = d_.places[i].parent_id;
-    for (std::size_t steps = 0; steps <= d_.places.size() && !next.empty(); ++steps) {
-      chain += " → " + next;
-      if (next == d_.places[i].id) return chain;
-      const auto it = d_.place_index.find(next);
-      if (it == d_.place_index.end()) return std::nullopt;
-      next = d_.places[static_cast<std::size_t>(it->second)].parent_id;
-    }
-    return std::nullopt;
   }
 
   void read_units(const Json& units) {

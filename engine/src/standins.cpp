@@ -7,18 +7,12 @@
 #include "escalator/workflow_registry.hpp"
 
 #include <chrono>
-#include <cstddef>
-#include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
 
 namespace escalator {
 
 namespace {
-
 
 // ---- The weekday calendar ---------------------------------------------------
 

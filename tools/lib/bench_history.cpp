@@ -132,7 +132,7 @@ HistoryVerify history_verify_run(const std::filesystem::path& dir, int cases, in
       result.error = "a stored event is not an event record";
       return result;
     }
-    inputs.emplace_back(*digest_from_hex(parts->prev_hash), parts->canonical);
+    inputs.emplace_back(parts->prev_hash_digest, parts->canonical);
     result.bytes += 32 + parts->canonical.size();
   }
   result.events = inputs.size();
