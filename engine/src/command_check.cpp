@@ -44,7 +44,10 @@ struct Checker {
               "expected a 6-digit administrative division code, but got '" +
                   c.location.district_code + "'");
     }
-    required("location.compound", c.location.compound);
+    // The directory places a case by its compound or by a building it knows.
+    if (c.location.compound.empty() && c.location.building.empty()) {
+      invalid("location.compound", "required for open, unless location.building names a building of the org directory");
+    }
     if (c.reply_by && *c.reply_by <= now_) invalid("reply_by", "must be later than now, but is " + format_time(*c.reply_by));
     required_text("content", c.content);
     text("location.address", c.location.address);

@@ -8,6 +8,7 @@
 
 #include "deadline_carry.hpp"
 #include "escalator/history.hpp"
+#include "escalator/routing.hpp"
 
 namespace escalator::lifecycle::decisions {
 
@@ -74,20 +75,6 @@ void emit(Scratch& s, Payload payload) {
   s.events.emplace_back(std::move(payload));
 }
 
-// The holder of a step's fallback role for the case's place: at the step's
-// level, else the nearest level above.
-Result<std::string> held_by_fallback(const Scratch& s, const WorkflowStep& step, const std::string& role) {
-  WorkflowStep asked;
-  asked.role = role;
-  for (int level = static_cast<int>(step.level); level <= static_cast<int>(Level::kDistrict); ++level) {
-    asked.level = static_cast<Level>(level);
-    auto unit = s.in.directory.holder(s.in.current.location, asked);
-    if (unit || unit.error().code != ErrorCode::kNotFound) return unit;
-  }
-  return fail(ErrorCode::kNotFound, "No unit holds role '" + step.role + "' for compound '" +
-                                        s.in.current.location.compound + "', nor role '" + role + "'");
-}
-
 // The step a case moves to, with its holder from the directory unless the
 // dispatcher named one, and its accept deadline counted from `from` (now,
 // unless a timer says otherwise).
@@ -97,29 +84,15 @@ std::optional<ev::StepAssignment> assign(Scratch& s, int step, const std::string
   const auto& wf_step = s.in.workflow.steps.at(step);
   std::string lead = chosen_lead;
   if (lead.empty()) {
-    auto held = s.in.directory.holder(s.in.current.location, wf_step);
-    for (std::size_t i = 0; !held && held.error().code == ErrorCode::kNotFound && i < wf_step.fallback_roles.size();
-         ++i) {
-      held = held_by_fallback(s, wf_step, wf_step.fallback_roles[i]);
-    }
+    auto held = lead_unit_for(s.in.directory, s.in.current.location, wf_step);
     if (!held) {
       s.failure = held.error();
       return std::nullopt;
     }
     lead = std::move(*held);
   }
-  if (co_handlers.empty()) {
-    // The step's own co-handling roles (协办), as held for the case's place.
-    for (const auto& [level, role] : wf_step.co_handler_roles) {
-      WorkflowStep asked;
-      asked.level = level;
-      asked.role = role;
-      auto unit = s.in.directory.holder(s.in.current.location, asked);
-      if (unit && *unit != lead && std::find(co_handlers.begin(), co_handlers.end(), *unit) == co_handlers.end()) {
-        co_handlers.push_back(std::move(*unit));
-      }
-    }
-  }
+  // The step's own co-handling roles (协办), unless the dispatcher named units.
+  if (co_handlers.empty()) co_handlers = co_handling_units_for(s.in.directory, s.in.current.location, wf_step, lead);
   return ev::StepAssignment{step,
                             wf_step.id,
                             wf_step.level,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "decision_support.hpp"
+#include "escalator/routing.hpp"
 
 namespace escalator::lifecycle::decisions {
 
@@ -26,7 +27,7 @@ bool routing_is_valid(Scratch& s, const cmd::Dispatch& c) {
                            " for step " + wf_step.id + " of case " + case_id(s) + ", but '" + lead +
                            "' is at level " + std::string(to_string(*level)));
     }
-  } else if (auto held = s.in.directory.holder(s.in.current.location, wf_step)) {
+  } else if (auto held = lead_unit_for(s.in.directory, s.in.current.location, wf_step)) {
     lead = *held;
   }
   if (!lead.empty() && lead == s.in.current.returned_by) {

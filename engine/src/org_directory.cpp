@@ -43,36 +43,31 @@ std::optional<std::string> circle_from(const std::string& start, Next next, std:
   return std::nullopt;
 }
 
-struct Place {
+struct Place : OrgPlace {
+  int parent_at = -1;
+};
+
+struct Unit : OrgUnit {
+  int place_at = -1;
+};
+
+struct Person {
   std::string id;
   std::string name;
-  Level level = Level::kBuilding;
-  std::string parent_id;
-  int parent = -1;
+  std::vector<std::pair<std::string, std::string>> posts;  // unit, title
 };
 
-struct Role {
-  std::string name;
-  Level level = Level::kBuilding;
-  std::string fallback;  // empty: none
-};
-
-struct Unit {
-  std::string id;
-  std::string name;
-  std::string role;
-  int place = -1;
-};
-
-class LoadedDirectory final : public OrgDirectory {
+class LoadedDirectory final : public OrgChart {
  public:
+  std::string title;
   std::vector<Place> places;
   std::unordered_map<std::string, int> place_index;
-  std::map<std::string, Role, std::less<>> roles;
+  std::map<std::string, OrgRole, std::less<>> roles;
   std::vector<Unit> units;
   std::unordered_map<std::string, int> unit_index;
   // place id + '\n' + role -> the unit playing that role there
   std::unordered_map<std::string, int> posts;
+  std::vector<Person> people;
 
   static std::string post_key(std::string_view place, std::string_view role) {
     std::string key(place);
@@ -81,9 +76,8 @@ class LoadedDirectory final : public OrgDirectory {
     return key;
   }
 
-  const Place* place(const std::string& id) const {
-    const auto it = place_index.find(id);
-    return it == place_index.end() ? nullptr : &places[static_cast<std::size_t>(it->second)];
+  const Place* parent_of(const Place& p) const {
+    return p.parent_at < 0 ? nullptr : &places[static_cast<std::size_t>(p.parent_at)];
   }
 
   const Unit* post_holder(const std::string& place_id, const std::string& role) const {
@@ -96,13 +90,16 @@ class LoadedDirectory final : public OrgDirectory {
     return it == roles.end() || it->second.fallback.empty() ? nullptr : &it->second.fallback;
   }
 
+  // ---- OrgDirectory ----
+
   Result<Location> complete(const Location& partial) const override {
     auto path = path_of(partial);
     if (!path) return tl::unexpected(std::move(path.error()));
-    // The directory is the authority on the units above a compound: what a
-    // hotline order says about street or community may be a name or stale.
+    // The directory is the authority on the places above a building or
+    // compound: what a hotline order says about them may be a name or stale.
     Location full = partial;
     for (const Place* p : *path) {
+      if (p->level == Level::kCompound) full.compound = p->id;
       if (p->level == Level::kGrid) full.grid = p->id;
       if (p->level == Level::kCommunity) full.community = p->id;
       if (p->level == Level::kStreet) full.street = p->id;
@@ -125,18 +122,18 @@ class LoadedDirectory final : public OrgDirectory {
         }
       }
     }
-    return fail(ErrorCode::kNotFound, "No unit holds role '" + step.role + "' for compound '" + where.compound +
-                                          "', nor any fallback");
+    return fail(ErrorCode::kNotFound, "No unit holds role '" + step.role + "' for " + place_words(where) +
+                                          ", nor any fallback");
   }
 
   bool has_role(Level level, const std::string& role) const override {
     for (const Unit& unit : units) {
-      if (unit.role == role && places[static_cast<std::size_t>(unit.place)].level == level) return true;
+      if (unit.role == role && places[static_cast<std::size_t>(unit.place_at)].level == level) return true;
     }
     // A fallback held at that level or above serves (a compound without a party branch).
     for (const std::string* instead = fallback_of(role); instead != nullptr; instead = fallback_of(*instead)) {
       for (const Unit& unit : units) {
-        if (unit.role == *instead && places[static_cast<std::size_t>(unit.place)].level >= level) return true;
+        if (unit.role == *instead && places[static_cast<std::size_t>(unit.place_at)].level >= level) return true;
       }
     }
     return false;
@@ -145,28 +142,110 @@ class LoadedDirectory final : public OrgDirectory {
   std::optional<Level> unit_level(const std::string& unit) const override {
     const auto it = unit_index.find(unit);
     if (it == unit_index.end()) return std::nullopt;
-    return places[static_cast<std::size_t>(units[static_cast<std::size_t>(it->second)].place)].level;
+    return places[static_cast<std::size_t>(units[static_cast<std::size_t>(it->second)].place_at)].level;
+  }
+
+  // ---- OrgChart ----
+
+  std::string name() const override { return title; }
+
+  const OrgPlace* place(const std::string& id) const override { return find_place(id); }
+
+  const OrgRole* role(const std::string& id) const override {
+    const auto it = roles.find(id);
+    return it == roles.end() ? nullptr : &it->second;
+  }
+
+  const OrgUnit* unit(const std::string& id) const override {
+    const auto it = unit_index.find(id);
+    return it == unit_index.end() ? nullptr : &units[static_cast<std::size_t>(it->second)];
+  }
+
+  std::vector<const OrgPlace*> places_at(Level level) const override {
+    std::vector<const OrgPlace*> found;
+    for (const Place& p : places) {
+      if (p.level == level) found.push_back(&p);
+    }
+    return found;
+  }
+
+  std::vector<const OrgPlace*> places_under(const std::string& parent) const override {
+    std::vector<const OrgPlace*> found;
+    for (const Place& p : places) {
+      if (p.parent == parent) found.push_back(&p);
+    }
+    return found;
+  }
+
+  std::vector<const OrgUnit*> units_at(const std::string& place_id) const override {
+    std::vector<const OrgUnit*> found;
+    for (const Unit& u : units) {
+      if (u.place == place_id) found.push_back(&u);
+    }
+    return found;
+  }
+
+  std::vector<OrgPost> posts_in(const std::string& unit_id) const override {
+    std::vector<OrgPost> found;
+    for (const Person& person : people) {
+      for (const auto& [unit, title] : person.posts) {
+        if (unit == unit_id) found.push_back({person.id, person.name, unit, title});
+      }
+    }
+    return found;
+  }
+
+  std::vector<OrgPost> posts_of(const std::string& person_id) const override {
+    std::vector<OrgPost> found;
+    for (const Person& person : people) {
+      if (person.id != person_id) continue;
+      for (const auto& [unit, title] : person.posts) found.push_back({person.id, person.name, unit, title});
+    }
+    return found;
   }
 
  private:
-  // The places from the location's compound up to its district.
+  const Place* find_place(const std::string& id) const {
+    const auto it = place_index.find(id);
+    return it == place_index.end() ? nullptr : &places[static_cast<std::size_t>(it->second)];
+  }
+
+  static std::string place_words(const Location& where) {
+    return where.compound.empty() ? "building '" + where.building + "'" : "compound '" + where.compound + "'";
+  }
+
+  // The places from the location's building (when the directory knows it) or
+  // compound up to its district.
   Result<std::vector<const Place*>> path_of(const Location& where) const {
     if (where.district_code.empty()) return fail(ErrorCode::kInvalidArgument, "location.district_code: required");
-    if (where.compound.empty()) return fail(ErrorCode::kInvalidArgument, "location.compound: required");
-    const Place* district = place(where.district_code);
+    const Place* building = where.building.empty() ? nullptr : find_place(where.building);
+    if (building != nullptr && building->level != Level::kBuilding) building = nullptr;
+    if (where.compound.empty() && building == nullptr) {
+      if (where.building.empty()) {
+        return fail(ErrorCode::kInvalidArgument, "location.compound: required, unless location.building names a building of the directory");
+      }
+      return fail(ErrorCode::kNotFound,
+                  "No building '" + where.building + "' in district " + where.district_code + " of the directory");
+    }
+    const Place* district = find_place(where.district_code);
     if (district == nullptr || district->level != Level::kDistrict) {
       return fail(ErrorCode::kNotFound, "No district " + where.district_code + " in the directory");
     }
+    // A building the directory knows places the case; beside a compound, any
+    // other building text is the resident's own label for it ("3号楼2单元").
+    const Place* compound = building != nullptr ? parent_of(*building) : find_place(where.compound);
+    if (building != nullptr && !where.compound.empty() && compound->id != where.compound) {
+      return fail(ErrorCode::kInvalidArgument, "location.building: '" + building->id + "' is in compound '" +
+                                                   compound->id + "', not in '" + where.compound + "'");
+    }
     std::vector<const Place*> path;
-    const Place* p = place(where.compound);
-    if (p != nullptr && p->level == Level::kCompound) {
-      for (; p != nullptr; p = p->parent < 0 ? nullptr : &places[static_cast<std::size_t>(p->parent)]) {
-        path.push_back(p);
-      }
+    if (building != nullptr) path.push_back(building);
+    if (compound != nullptr && compound->level == Level::kCompound) {
+      for (const Place* p = compound; p != nullptr; p = parent_of(*p)) path.push_back(p);
     }
     if (path.empty() || path.back() != district) {
-      return fail(ErrorCode::kNotFound,
-                  "No compound '" + where.compound + "' in district " + where.district_code + " of the directory");
+      return fail(ErrorCode::kNotFound, "No " + place_words(where) + " in district " + where.district_code +
+                                            " of the directory");
     }
     return path;
   }
@@ -183,6 +262,7 @@ class OrgReader {
     read_places(doc["places"]);
     read_units(doc.value("units", Json::array()));
     read_people(doc.value("people", Json::array()));
+    d_.title = doc["name"].get<std::string>();
   }
 
  private:
@@ -190,8 +270,8 @@ class OrgReader {
 
   void read_roles(const Json& roles) {
     for (const auto& [id, role] : roles.items()) {
-      d_.roles[id] = Role{role["name"].get<std::string>(), level_named(role["level"].get<std::string>()),
-                          role.value("fallback", "")};
+      d_.roles[id] = OrgRole{id, role["name"].get<std::string>(), level_named(role["level"].get<std::string>()),
+                             role.value("fallback", "")};
     }
     for (const auto& [id, role] : d_.roles) {
       if (role.fallback.empty()) continue;
@@ -216,8 +296,11 @@ class OrgReader {
   void read_places(const Json& places) {
     for (std::size_t i = 0; i < places.size(); ++i) {
       const Json& p = places[i];
-      Place place{p["id"].get<std::string>(), p["name"].get<std::string>(),
-                  level_named(p["level"].get<std::string>()), p.value("parent", ""), -1};
+      Place place;
+      place.id = p["id"].get<std::string>();
+      place.name = p["name"].get<std::string>();
+      place.level = level_named(p["level"].get<std::string>());
+      place.parent = p.value("parent", "");
       const std::string at = "/places/" + std::to_string(i);
       if (const auto [it, added] = d_.place_index.emplace(place.id, static_cast<int>(i)); !added) {
         problem(at + "/id", "'" + place.id + "' is already the id of /places/" + std::to_string(it->second));
@@ -231,22 +314,22 @@ class OrgReader {
     Place& place = d_.places[i];
     const std::string at = "/places/" + std::to_string(i);
     if (place.level == Level::kDistrict) {
-      if (!place.parent_id.empty()) problem(at + "/parent", "a district has no parent in the directory");
+      if (!place.parent.empty()) problem(at + "/parent", "a district has no parent in the directory");
       return;
     }
     const auto above = static_cast<Level>(static_cast<int>(place.level) + 1);
-    if (place.parent_id.empty()) {
+    if (place.parent.empty()) {
       problem(at, "a " + level_text(place.level) + " needs a parent (a " + level_text(above) + ")");
       return;
     }
-    const auto it = d_.place_index.find(place.parent_id);
+    const auto it = d_.place_index.find(place.parent);
     if (it == d_.place_index.end()) {
-      problem(at + "/parent", "no place '" + place.parent_id + "' in /places");
+      problem(at + "/parent", "no place '" + place.parent + "' in /places");
       return;
     }
     const auto parent_of = [this](const std::string& id) {
       const auto found = d_.place_index.find(id);
-      return found == d_.place_index.end() ? std::string() : d_.places[static_cast<std::size_t>(found->second)].parent_id;
+      return found == d_.place_index.end() ? std::string() : d_.places[static_cast<std::size_t>(found->second)].parent;
     };
     if (const auto cycle = circle_from(place.id, parent_of, d_.places.size())) {
       problem(at + "/parent", "the parents go round: " + *cycle);
@@ -258,15 +341,19 @@ class OrgReader {
                                   level_text(place.level) + "'s parent must be a " + level_text(above));
       return;
     }
-    place.parent = it->second;
+    place.parent_at = it->second;
   }
 
   void read_units(const Json& units) {
     for (std::size_t i = 0; i < units.size(); ++i) {
       const Json& u = units[i];
       const std::string at = "/units/" + std::to_string(i);
-      Unit unit{u["id"].get<std::string>(), u["name"].get<std::string>(), u["role"].get<std::string>(), -1};
-      const std::string place_id = u["place"].get<std::string>();
+      Unit unit;
+      unit.id = u["id"].get<std::string>();
+      unit.name = u["name"].get<std::string>();
+      unit.role = u["role"].get<std::string>();
+      unit.place = u["place"].get<std::string>();
+      const std::string& place_id = unit.place;
       if (const auto [it, added] = d_.unit_index.emplace(unit.id, static_cast<int>(i)); !added) {
         problem(at + "/id", "'" + unit.id + "' is already the id of /units/" + std::to_string(it->second));
       }
@@ -280,7 +367,7 @@ class OrgReader {
         problem(at + "/place", "'" + place_id + "' is a " + level_text(p.level) + ", but role '" + unit.role +
                                    "' sits at a " + level_text(role->second.level));
       } else {
-        unit.place = place->second;
+        unit.place_at = place->second;
         const auto [held, added] =
             d_.posts.emplace(LoadedDirectory::post_key(place_id, unit.role), static_cast<int>(i));
         if (!added) {
@@ -300,13 +387,16 @@ class OrgReader {
       if (const auto [it, added] = seen.emplace(id, i); !added) {
         problem(at + "/id", "'" + id + "' is already the id of /people/" + std::to_string(it->second));
       }
+      Person person{id, people[i]["name"].get<std::string>(), {}};
       const Json& posts = people[i]["posts"];
       for (std::size_t j = 0; j < posts.size(); ++j) {
-        const std::string unit = posts[j]["unit"].get<std::string>();
+        std::string unit = posts[j]["unit"].get<std::string>();
         if (!d_.unit_index.contains(unit)) {
           problem(at + "/posts/" + std::to_string(j) + "/unit", "no unit '" + unit + "' in /units");
         }
+        person.posts.emplace_back(std::move(unit), posts[j]["title"].get<std::string>());
       }
+      d_.people.push_back(std::move(person));
     }
   }
 

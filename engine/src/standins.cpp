@@ -40,9 +40,9 @@ std::shared_ptr<const Calendar> weekday_calendar() {
   return std::make_shared<const WeekdayCalendar>();
 }
 
-std::shared_ptr<const OrgDirectory> sample_directory() {
+std::shared_ptr<const OrgChart> sample_directory() {
   // Read once; tests hold the shipped file to loading without a problem.
-  static const std::shared_ptr<const OrgDirectory> directory =
+  static const std::shared_ptr<const OrgChart> directory =
       read_org_directory(embedded::sample_org_directory(), "org/sample-district.json").directory;
   return directory;
 }

@@ -145,7 +145,8 @@ TEST_CASE("CompleteNeedsDistrictAndCompound") {
   const Result<Location> no_compound = directory->complete(at(""));
   REQUIRE_FALSE(no_compound.has_value());
   CHECK(no_compound.error().code == ErrorCode::kInvalidArgument);
-  CHECK(no_compound.error().message == "location.compound: required");
+  CHECK(no_compound.error().message ==
+        "location.compound: required, unless location.building names a building of the directory");
 
   Location no_district = at("heping-li");
   no_district.district_code = "";
@@ -213,12 +214,12 @@ TEST_CASE("BranchFallsBackToCommunityPartyCommittee") {
 
 TEST_CASE("RoleWithoutHolderOrFallbackIsNotFound") {
   WorkflowStep council = step("property");
-  council.role = "owners_committee";
+  council.role = "lift_maintenance";
   const Result<std::string> holder = sample_directory()->holder(at("heping-li"), council);
   REQUIRE_FALSE(holder.has_value());
   CHECK(holder.error().code == ErrorCode::kNotFound);
   CHECK(holder.error().message ==
-        "No unit holds role 'owners_committee' for compound 'heping-li', nor any fallback");
+        "No unit holds role 'lift_maintenance' for compound 'heping-li', nor any fallback");
 
   // A role is looked for at its step's level only: the grid worker is not a
   // compound role.

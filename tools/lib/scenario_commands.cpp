@@ -121,8 +121,9 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
     o.channel = a.parsed<Channel>("channel", "hotline", parse_channel);
     o.category = a.text("category", "物业/漏水");
     o.location.district_code = a.text("district", "370811");
-    o.location.compound = a.text("compound", "yangguang-garden");
+    // A building the directory knows places the case by itself.
     o.location.building = a.text("building");
+    o.location.compound = a.text("compound", o.location.building.empty() ? "yangguang-garden" : "");
     o.location.address = a.text("address");
     o.collective = a.flag("collective");
     o.urgent = a.flag("urgent");

@@ -16,8 +16,53 @@
 
 namespace escalator {
 
+struct OrgPlace {
+  std::string id;
+  std::string name;  // "阳光花园"
+  Level level = Level::kBuilding;
+  std::string parent;  // the place one level above; empty for a district
+};
+
+struct OrgRole {
+  std::string id;    // "party_branch"
+  std::string name;  // "小区党支部"
+  Level level = Level::kCompound;
+  std::string fallback;  // the role that acts where none plays this one; may be empty
+};
+
+struct OrgUnit {
+  std::string id;
+  std::string name;
+  std::string role;
+  std::string place;
+};
+
+// A person's post in a unit: 张伟, 项目经理 of 阳光花园物业服务中心.
+struct OrgPost {
+  std::string person;
+  std::string person_name;
+  std::string unit;
+  std::string title;
+};
+
+// The directory with everything it holds, for the tools that show it.
+// Pointers stay valid as long as the chart.
+class OrgChart : public OrgDirectory {
+ public:
+  virtual std::string name() const = 0;
+  virtual const OrgPlace* place(const std::string& id) const = 0;
+  virtual const OrgRole* role(const std::string& id) const = 0;
+  virtual const OrgUnit* unit(const std::string& id) const = 0;
+  // In the file's order.
+  virtual std::vector<const OrgPlace*> places_at(Level level) const = 0;
+  virtual std::vector<const OrgPlace*> places_under(const std::string& parent) const = 0;
+  virtual std::vector<const OrgUnit*> units_at(const std::string& place) const = 0;
+  virtual std::vector<OrgPost> posts_in(const std::string& unit) const = 0;
+  virtual std::vector<OrgPost> posts_of(const std::string& person) const = 0;
+};
+
 struct OrgFile {
-  std::shared_ptr<const OrgDirectory> directory;  // present only when there are no problems
+  std::shared_ptr<const OrgChart> directory;  // present only when there are no problems
   std::vector<FileProblem> problems;
 };
 

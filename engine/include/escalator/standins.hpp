@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "escalator/calendar.hpp"
-#include "escalator/directory.hpp"
+#include "escalator/org_directory.hpp"
 #include "escalator/workflow.hpp"
 
 namespace escalator {
@@ -16,7 +16,7 @@ namespace escalator {
 std::shared_ptr<const WorkflowCatalog> builtin_workflows();
 // Every Monday to Friday is a working day; no holidays.
 std::shared_ptr<const Calendar> weekday_calendar();
-// 任城区 → 济阳街道 → 阳光社区 → two grids → four compounds (docs/directory.md).
-std::shared_ptr<const OrgDirectory> sample_directory();
+// 任城区: two streets, four communities, twelve compounds (docs/directory.md).
+std::shared_ptr<const OrgChart> sample_directory();
 
 }  // namespace escalator
