@@ -12,6 +12,7 @@
 #include "calendar_commands.hpp"
 #include "demo.hpp"
 #include "new_store.hpp"
+#include "org_commands.hpp"
 #include "store_commands.hpp"
 #include "escalator/config.hpp"
 #include "escalator/standins.hpp"
@@ -44,6 +45,7 @@ Commands:
   replay      print a stored case's timeline and the case at any past moment
   erase       erase residents' personal data from a durable store once their cases are over
   calendar    the official working-day calendar: days, deadlines, checking notice files
+  org         the org directory: show a unit, place or person; route a workflow at a place; check files
 
 Run 'escalator COMMAND --help' for what a command takes.
 )";
@@ -221,6 +223,7 @@ int main(int argc, char** argv) {
   if (command == "backup") return tools::backup_command(args, std::cout);
   if (command == "restore") return tools::restore_command(args, std::cout);
   if (command == "calendar") return tools::calendar_command(args, config, std::cout);
+  if (command == "org") return tools::org_command(args, std::cout);
   if (command == "lifecycle") return tools::lifecycle_command(args, std::cout);
   std::cerr << "escalator: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

@@ -62,7 +62,7 @@ class LoadedDirectory final : public OrgChart {
   std::string title;
   std::vector<Place> places;
   std::unordered_map<std::string, int> place_index;
-  std::map<std::string, OrgRole, std::less<>> roles;
+  std::map<std::string, OrgRole, std::less<>> roles_by_id;
   std::vector<Unit> units;
   std::unordered_map<std::string, int> unit_index;
   // place id + '\n' + role -> the unit playing that role there
@@ -86,8 +86,8 @@ class LoadedDirectory final : public OrgChart {
   }
 
   const std::string* fallback_of(const std::string& role) const {
-    const auto it = roles.find(role);
-    return it == roles.end() || it->second.fallback.empty() ? nullptr : &it->second.fallback;
+    const auto it = roles_by_id.find(role);
+    return it == roles_by_id.end() || it->second.fallback.empty() ? nullptr : &it->second.fallback;
   }
 
   // ---- OrgDirectory ----
@@ -152,13 +152,19 @@ class LoadedDirectory final : public OrgChart {
   const OrgPlace* place(const std::string& id) const override { return find_place(id); }
 
   const OrgRole* role(const std::string& id) const override {
-    const auto it = roles.find(id);
-    return it == roles.end() ? nullptr : &it->second;
+    const auto it = roles_by_id.find(id);
+    return it == roles_by_id.end() ? nullptr : &it->second;
   }
 
   const OrgUnit* unit(const std::string& id) const override {
     const auto it = unit_index.find(id);
     return it == unit_index.end() ? nullptr : &units[static_cast<std::size_t>(it->second)];
+  }
+
+  std::vector<const OrgRole*> roles() const override {
+    std::vector<const OrgRole*> found;
+    for (const auto& [id, role] : roles_by_id) found.push_back(&role);
+    return found;
   }
 
   std::vector<const OrgPlace*> places_at(Level level) const override {
@@ -270,24 +276,24 @@ class OrgReader {
 
   void read_roles(const Json& roles) {
     for (const auto& [id, role] : roles.items()) {
-      d_.roles[id] = OrgRole{id, role["name"].get<std::string>(), level_named(role["level"].get<std::string>()),
+      d_.roles_by_id[id] = OrgRole{id, role["name"].get<std::string>(), level_named(role["level"].get<std::string>()),
                              role.value("fallback", "")};
     }
-    for (const auto& [id, role] : d_.roles) {
+    for (const auto& [id, role] : d_.roles_by_id) {
       if (role.fallback.empty()) continue;
       const std::string at = "/roles/" + id + "/fallback";
-      const auto instead = d_.roles.find(role.fallback);
-      if (instead == d_.roles.end()) {
+      const auto instead = d_.roles_by_id.find(role.fallback);
+      if (instead == d_.roles_by_id.end()) {
         problem(at, "no role '" + role.fallback + "' in /roles");
       } else if (instead->second.level < role.level) {
         problem(at, "'" + role.fallback + "' sits at " + level_text(instead->second.level) + ", below " +
                         level_text(role.level) + ": a fallback is looked for at the role's level and above");
       }
       const auto fallback_of = [this](const std::string& name) {
-        const auto it = d_.roles.find(name);
-        return it == d_.roles.end() ? std::string() : it->second.fallback;
+        const auto it = d_.roles_by_id.find(name);
+        return it == d_.roles_by_id.end() ? std::string() : it->second.fallback;
       };
-      if (const auto circle = circle_from(id, fallback_of, d_.roles.size())) {
+      if (const auto circle = circle_from(id, fallback_of, d_.roles_by_id.size())) {
         problem(at, "the fallbacks go round: " + *circle);
       }
     }
@@ -357,9 +363,9 @@ class OrgReader {
       if (const auto [it, added] = d_.unit_index.emplace(unit.id, static_cast<int>(i)); !added) {
         problem(at + "/id", "'" + unit.id + "' is already the id of /units/" + std::to_string(it->second));
       }
-      const auto role = d_.roles.find(unit.role);
+      const auto role = d_.roles_by_id.find(unit.role);
       const auto place = d_.place_index.find(place_id);
-      if (role == d_.roles.end()) {
+      if (role == d_.roles_by_id.end()) {
         problem(at + "/role", "no role '" + unit.role + "' in /roles");
       } else if (place == d_.place_index.end()) {
         problem(at + "/place", "no place '" + place_id + "' in /places");

@@ -53,6 +53,7 @@ class OrgChart : public OrgDirectory {
   virtual const OrgPlace* place(const std::string& id) const = 0;
   virtual const OrgRole* role(const std::string& id) const = 0;
   virtual const OrgUnit* unit(const std::string& id) const = 0;
+  virtual std::vector<const OrgRole*> roles() const = 0;  // by id
   // In the file's order.
   virtual std::vector<const OrgPlace*> places_at(Level level) const = 0;
   virtual std::vector<const OrgPlace*> places_under(const std::string& parent) const = 0;

@@ -1,0 +1,13 @@
+// `escalator org show|route|check`: what the org directory holds and whom
+// routing picks for each step of a workflow at a place (docs/directory.md).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace escalator::tools {
+
+int org_command(const std::vector<std::string>& args, std::ostream& out);
+
+}  // namespace escalator::tools
