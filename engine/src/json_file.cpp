@@ -20,13 +20,14 @@ JsonFile::JsonFile(std::string_view text, std::string file, const JsonSchema& sc
     problems_.push_back({file_, line, "", m});
     return;
   }
-  lines_ = json_pointer_lines(text);
+  text_ = text;
   for (const auto& p : schema.check(*parsed)) problem(p.pointer, p.reason);
   if (problems_.empty()) doc_ = std::move(*parsed);
 }
 
 void JsonFile::problem(const std::string& pointer, const std::string& reason) {
-  problems_.push_back({file_, line_of(lines_, pointer), pointer, reason});
+  if (!lines_) lines_ = json_pointer_lines(text_);
+  problems_.push_back({file_, line_of(*lines_, pointer), pointer, reason});
 }
 
 std::optional<std::string> read_text_file(const std::string& path) {

@@ -29,7 +29,8 @@ class JsonFile {
 
  private:
   std::string file_;
-  std::map<std::string, int> lines_;
+  std::string text_;  // kept to locate problems: lines are found only once there is one
+  std::optional<std::map<std::string, int>> lines_;
   std::optional<nlohmann::json> doc_;
   std::vector<FileProblem> problems_;
 };

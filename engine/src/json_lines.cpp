@@ -92,10 +92,16 @@ std::map<std::string, int> json_pointer_lines(std::string_view text) {
   rapidjson::Reader reader;
   // Iterative: a file nested a million deep must not exhaust the stack.
   reader.Parse<rapidjson::kParseIterativeFlag>(stream, locator);
+  // Where each line ends, found once: a directory of 100,000 buildings may be
+  // one line, and counting from the start for each pointer is quadratic.
+  std::vector<std::size_t> newlines;
+  for (std::size_t at = copy.find('\n'); at != std::string::npos; at = copy.find('\n', at + 1)) {
+    newlines.push_back(at);
+  }
   std::map<std::string, int> lines{{"", 1}};
   for (const auto& [pointer, offset] : offsets) {
-    const auto end = copy.begin() + static_cast<std::ptrdiff_t>(std::min(offset, copy.size()));
-    lines[pointer] = 1 + static_cast<int>(std::count(copy.begin(), end, '\n'));
+    const auto before = std::lower_bound(newlines.begin(), newlines.end(), std::min(offset, copy.size()));
+    lines[pointer] = 1 + static_cast<int>(before - newlines.begin());
   }
   return lines;
 }
