@@ -45,8 +45,8 @@ struct Checker {
                   c.location.district_code + "'");
     }
     // The directory places a case by its compound or by a building it knows.
-    if (c.location.compound.empty() && c.location.building.empty()) {
-      invalid("location.compound", "required for open, unless location.building names a building of the org directory");
+    if (c.location.compound.empty() && c.location.building.empty() && c.location.address.empty()) {
+      invalid("location.compound", "required for open, unless location.building or location.address places the case");
     }
     if (c.reply_by && *c.reply_by <= now_) invalid("reply_by", "must be later than now, but is " + format_time(*c.reply_by));
     required_text("content", c.content);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "embedded.hpp"
+#include "escalator/address.hpp"
 #include "json_file.hpp"
 
 namespace escalator {
@@ -68,6 +69,8 @@ class LoadedDirectory final : public OrgChart {
   // place id + '\n' + role -> the unit playing that role there
   std::unordered_map<std::string, int> posts;
   std::vector<Person> people;
+  // normalised address -> the place it names (a compound or a building)
+  std::unordered_map<std::string, int> address_index;
 
   static std::string post_key(std::string_view place, std::string_view role) {
     std::string key(place);
@@ -99,6 +102,7 @@ class LoadedDirectory final : public OrgChart {
     // compound: what a hotline order says about them may be a name or stale.
     Location full = partial;
     for (const Place* p : *path) {
+      if (p->level == Level::kBuilding) full.building = p->id;
       if (p->level == Level::kCompound) full.compound = p->id;
       if (p->level == Level::kGrid) full.grid = p->id;
       if (p->level == Level::kCommunity) full.community = p->id;
@@ -150,6 +154,18 @@ class LoadedDirectory final : public OrgChart {
   std::string name() const override { return title; }
 
   const OrgPlace* place(const std::string& id) const override { return find_place(id); }
+
+  const OrgPlace* place_of_address(std::string_view address) const override {
+    const std::string normal = normalise_address(address);
+    // The longest entry the address begins with, ending between characters:
+    // 3号楼2单元501 is found by the entry for 3号楼, never by a near miss.
+    for (std::size_t end = normal.size(); end > 0; --end) {
+      if (end < normal.size() && (static_cast<unsigned char>(normal[end]) & 0xC0) == 0x80) continue;
+      const auto it = address_index.find(normal.substr(0, end));
+      if (it != address_index.end()) return &places[static_cast<std::size_t>(it->second)];
+    }
+    return nullptr;
+  }
 
   const OrgRole* role(const std::string& id) const override {
     const auto it = roles_by_id.find(id);
@@ -217,7 +233,9 @@ class LoadedDirectory final : public OrgChart {
   }
 
   static std::string place_words(const Location& where) {
-    return where.compound.empty() ? "building '" + where.building + "'" : "compound '" + where.compound + "'";
+    if (!where.compound.empty()) return "compound '" + where.compound + "'";
+    if (!where.building.empty()) return "building '" + where.building + "'";
+    return "the place of location.address";
   }
 
   // The places from the location's building (when the directory knows it) or
@@ -226,20 +244,32 @@ class LoadedDirectory final : public OrgChart {
     if (where.district_code.empty()) return fail(ErrorCode::kInvalidArgument, "location.district_code: required");
     const Place* building = where.building.empty() ? nullptr : find_place(where.building);
     if (building != nullptr && building->level != Level::kBuilding) building = nullptr;
-    if (where.compound.empty() && building == nullptr) {
-      if (where.building.empty()) {
-        return fail(ErrorCode::kInvalidArgument, "location.compound: required, unless location.building names a building of the directory");
-      }
-      return fail(ErrorCode::kNotFound,
-                  "No building '" + where.building + "' in district " + where.district_code + " of the directory");
-    }
     const Place* district = find_place(where.district_code);
     if (district == nullptr || district->level != Level::kDistrict) {
       return fail(ErrorCode::kNotFound, "No district " + where.district_code + " in the directory");
     }
-    // A building the directory knows places the case; beside a compound, any
-    // other building text is the resident's own label for it ("3号楼2单元").
-    const Place* compound = building != nullptr ? parent_of(*building) : find_place(where.compound);
+    // A building the directory knows places the case, else its compound, else
+    // its address through the address table; beside a compound, any other
+    // building text is the resident's own label for it ("3号楼2单元").
+    const Place* compound = nullptr;
+    if (building == nullptr && where.compound.empty()) {
+      if (!where.address.empty()) {
+        // The address is personal data: the message does not repeat it.
+        const OrgPlace* named = place_of_address(where.address);
+        if (named == nullptr) {
+          return fail(ErrorCode::kNotFound, "location.address: matches no entry of the directory's address table");
+        }
+        (named->level == Level::kBuilding ? building : compound) = static_cast<const Place*>(named);
+      } else if (where.building.empty()) {
+        return fail(ErrorCode::kInvalidArgument,
+                    "location.compound: required, unless location.building or location.address places the case");
+      } else {
+        return fail(ErrorCode::kNotFound,
+                    "No building '" + where.building + "' in district " + where.district_code + " of the directory");
+      }
+    }
+    if (building != nullptr) compound = parent_of(*building);
+    if (compound == nullptr) compound = find_place(where.compound);
     if (building != nullptr && !where.compound.empty() && compound->id != where.compound) {
       return fail(ErrorCode::kInvalidArgument, "location.building: '" + building->id + "' is in compound '" +
                                                    compound->id + "', not in '" + where.compound + "'");
@@ -268,6 +298,7 @@ class OrgReader {
     read_places(doc["places"]);
     read_units(doc.value("units", Json::array()));
     read_people(doc.value("people", Json::array()));
+    read_addresses(doc.value("addresses", Json::array()));
     d_.title = doc["name"].get<std::string>();
   }
 
@@ -406,8 +437,34 @@ class OrgReader {
     }
   }
 
+  void read_addresses(const Json& addresses) {
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+      const std::string at = "/addresses/" + std::to_string(i);
+      const std::string place_id = addresses[i]["place"].get<std::string>();
+      const auto place = d_.place_index.find(place_id);
+      if (place == d_.place_index.end()) {
+        problem(at + "/place", "no place '" + place_id + "' in /places");
+        continue;
+      }
+      const Level level = d_.places[static_cast<std::size_t>(place->second)].level;
+      if (level != Level::kCompound && level != Level::kBuilding) {
+        problem(at + "/place", "'" + place_id + "' is a " + level_text(level) +
+                                   ", but an address names a compound or a building");
+        continue;
+      }
+      const std::string normal = normalise_address(addresses[i]["address"].get<std::string>());
+      if (const auto [it, added] = entries_.emplace(normal, i); !added) {
+        problem(at + "/address", "reads as '" + normal + "', as /addresses/" + std::to_string(it->second) +
+                                     " does: one address names one place");
+        continue;
+      }
+      d_.address_index.emplace(normal, place->second);
+    }
+  }
+
   JsonFile& file_;
   LoadedDirectory& d_;
+  std::unordered_map<std::string, std::size_t> entries_;  // normalised address -> its index in /addresses
 };
 
 }  // namespace

@@ -144,3 +144,18 @@ TEST_CASE("AProblemNamesTheFileAndLineAndTheSchemaSpeaksFirst") {
   CHECK(load_org_directory_file("/nonexistent/org.json").problems[0].text() ==
         "/nonexistent/org.json:1: cannot be read");
 }
+
+TEST_CASE("AnAddressEntryIsRefusedWhenItsPlaceIsWrongOrItReadsAsAnother") {
+  CHECK(problems_after([](Json& d) { d["addresses"][0]["place"] = "nowhere"; }) ==
+        std::vector<std::string>{"/addresses/0/place: no place 'nowhere' in /places"});
+  CHECK(problems_after([](Json& d) { d["addresses"][0]["place"] = "yangguang-1"; }) ==
+        std::vector<std::string>{
+            "/addresses/0/place: 'yangguang-1' is a grid, but an address names a compound or a building"});
+  // Written differently, the same address: one address names one place.
+  CHECK(problems_after([](Json& d) {
+          d["addresses"].push_back({{"address", "阳光花园 三号楼"}, {"place", "yangguang-garden-4"}});
+        }) == std::vector<std::string>{"/addresses/" + std::to_string(shipped()["addresses"].size()) +
+                                       "/address: reads as '阳光花园3栋', as /addresses/2 does: one address "
+                                       "names one place"});
+}
+

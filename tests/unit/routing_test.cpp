@@ -233,3 +233,56 @@ TEST_CASE("APersonHoldsPostsInSeveralUnits") {
 }
 
 }  // namespace escalator
+
+namespace escalator {
+
+TEST_CASE("AnAddressIsPlacedByTheLongestEntryOfTheAddressTableItBeginsWith") {
+  const auto directory = sample_directory();
+  const auto placed = [&](const std::string& address) {
+    const OrgPlace* place = directory->place_of_address(address);
+    return place == nullptr ? std::string("(none)") : place->id;
+  };
+  CHECK(placed("金桂苑7号楼") == "jingui-yuan-7");
+  // Written differently, the same building.
+  CHECK(placed("金桂苑 七号楼") == "jingui-yuan-7");
+  CHECK(placed("金桂苑7幢") == "jingui-yuan-7");
+  CHECK(placed("金桂路１８号7栋") == "jingui-yuan-7");
+  // Below the building: the resident's door, which the table does not hold.
+  CHECK(placed("金桂苑7号楼2单元501室") == "jingui-yuan-7");
+  // A building the table does not list: its compound.
+  CHECK(placed("金桂苑9号楼3单元") == "jingui-yuan");
+  CHECK(placed("金桂路18号") == "jingui-yuan");
+  // Never a near match: another number, a typo, a prefix the table lacks.
+  CHECK(placed("金桂路19号") == "(none)");
+  CHECK(placed("金贵苑7号楼") == "(none)");
+  CHECK(placed("济宁市任城区金桂苑7号楼") == "(none)");
+  CHECK(placed("") == "(none)");
+}
+
+TEST_CASE("ACaseAtAnAddressIsPlacedAndRoutedAndAnUnknownAddressIsNotRepeated") {
+  const auto directory = sample_directory();
+  Location by_address;
+  by_address.district_code = "370811";
+  by_address.address = "粮食局街7号1号楼2单元302";
+  const Result<Location> full = directory->complete(by_address);
+  REQUIRE_MESSAGE(full.has_value(), full.error().message);
+  CHECK(full->building == "liangshiju-dorm-1");
+  CHECK(full->compound == "liangshiju-dorm");
+  CHECK(full->grid == "yunhe-1");
+  CHECK(full->street == "guhuai");
+  CHECK(full->address == by_address.address);  // kept, as personal data, for the resident's door
+
+  Location unknown = by_address;
+  unknown.address = "光明路99号3单元";
+  const Result<Location> refused = directory->complete(unknown);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kNotFound);
+  CHECK(refused.error().message == "location.address: matches no entry of the directory's address table");
+
+  // A compound or building given wins over the address.
+  Location both = by_address;
+  both.compound = "heping-li";
+  CHECK(directory->complete(both)->compound == "heping-li");
+}
+
+}  // namespace escalator

@@ -146,7 +146,7 @@ TEST_CASE("CompleteNeedsDistrictAndCompound") {
   REQUIRE_FALSE(no_compound.has_value());
   CHECK(no_compound.error().code == ErrorCode::kInvalidArgument);
   CHECK(no_compound.error().message ==
-        "location.compound: required, unless location.building names a building of the directory");
+        "location.compound: required, unless location.building or location.address places the case");
 
   Location no_district = at("heping-li");
   no_district.district_code = "";

@@ -121,10 +121,11 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
     o.channel = a.parsed<Channel>("channel", "hotline", parse_channel);
     o.category = a.text("category", "物业/漏水");
     o.location.district_code = a.text("district", "370811");
-    // A building the directory knows places the case by itself.
+    // A building the directory knows, or an address of its table, places the case by itself.
     o.location.building = a.text("building");
-    o.location.compound = a.text("compound", o.location.building.empty() ? "yangguang-garden" : "");
     o.location.address = a.text("address");
+    const bool placed = !o.location.building.empty() || !o.location.address.empty();
+    o.location.compound = a.text("compound", placed ? "" : "yangguang-garden");
     o.collective = a.flag("collective");
     o.urgent = a.flag("urgent");
     o.reporter = Reporter{a.text("reporter"), a.text("phone"), a.text("account")};

@@ -51,6 +51,9 @@ class OrgChart : public OrgDirectory {
  public:
   virtual std::string name() const = 0;
   virtual const OrgPlace* place(const std::string& id) const = 0;
+  // The compound or building the address table gives for `address`: the
+  // longest entry that the address, normalised (address.hpp), begins with.
+  virtual const OrgPlace* place_of_address(std::string_view address) const = 0;
   virtual const OrgRole* role(const std::string& id) const = 0;
   virtual const OrgUnit* unit(const std::string& id) const = 0;
   virtual std::vector<const OrgRole*> roles() const = 0;  // by id
