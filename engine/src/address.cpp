@@ -1,47 +1,11 @@
 // normalise_address (address.hpp).
 #include "escalator/address.hpp"
 
-#include <optional>
-#include <vector>
+#include "json_text.hpp"
+#include "utf8.hpp"
 
 namespace escalator {
 namespace {
-
-std::optional<std::u32string> decode(std::string_view text) {
-  std::u32string out;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    const int extra = b < 0x80 ? 0 : (b >> 5) == 0x6 ? 1 : (b >> 4) == 0xE ? 2 : (b >> 3) == 0x1E ? 3 : -1;
-    if (extra < 0 || i + static_cast<std::size_t>(extra) >= text.size()) return std::nullopt;
-    char32_t cp = extra == 0 ? b : b & (0x3F >> extra);
-    for (int k = 1; k <= extra; ++k) {
-      const auto c = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
-      if ((c & 0xC0) != 0x80) return std::nullopt;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    out += cp;
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return out;
-}
-
-void encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Separators that change nothing of where a place is.
 bool dropped(char32_t cp) {
@@ -107,11 +71,10 @@ std::string arabic(const std::u32string& numeral) {
 }  // namespace
 
 std::string normalise_address(std::string_view address) {
-  const auto decoded = decode(address);
-  if (!decoded) return std::string(address);
+  if (!is_utf8(address)) return std::string(address);
   std::u32string text;
-  for (char32_t cp : *decoded) {
-    cp = rewritten(cp);
+  for (std::size_t at = 0; at < address.size();) {
+    const char32_t cp = rewritten(next_code_point(address, at));
     if (!dropped(cp)) text += cp;
   }
   std::string out;
@@ -127,11 +90,11 @@ std::string normalise_address(std::string_view address) {
     for (; i < end; ++i) {
       // 号楼 is a building, as 栋 is; 号 alone is a street number.
       if (text[i] == U'号' && i + 1 < text.size() && text[i + 1] == U'楼') {
-        encode(U'栋', out);
+        append_utf8(out, U'栋');
         ++i;
         continue;
       }
-      encode(text[i], out);
+      append_utf8(out, text[i]);
     }
   }
   return out;

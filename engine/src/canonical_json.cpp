@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "json_text.hpp"
+#include "utf8.hpp"
 
 namespace escalator {
 namespace {
@@ -18,12 +19,7 @@ std::u16string utf16_units(std::string_view utf8) {
   std::u16string units;
   units.reserve(utf8.size());
   for (std::size_t i = 0; i < utf8.size();) {
-    const auto c = static_cast<unsigned char>(utf8[i]);
-    const int length = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-    char32_t code = length == 1 ? c : length == 2 ? (c & 0x1f) : length == 3 ? (c & 0x0f) : (c & 0x07);
-    for (int k = 1; k < length && i + k < utf8.size(); ++k) {
-      code = (code << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3f);
-    }
+    char32_t code = next_code_point(utf8, i);
     if (code > 0xffff) {
       code -= 0x10000;
       units.push_back(static_cast<char16_t>(0xd800 + (code >> 10)));
@@ -31,7 +27,6 @@ std::u16string utf16_units(std::string_view utf8) {
     } else {
       units.push_back(static_cast<char16_t>(code));
     }
-    i += length;
   }
   return units;
 }

@@ -204,6 +204,7 @@ Result<Rating> parse_rating(std::string_view text) {
 Result<DeadlineKind> parse_deadline_kind(std::string_view text) {
   return parse<DeadlineKind>(kDeadlineKinds, "a deadline kind", text);
 }
+Result<Level> parse_level(std::string_view text) { return parse<Level>(kLevels, "a level", text); }
 
 std::string_view command_name(const CommandPayload& payload) {
   return command_name(static_cast<int>(payload.index()));

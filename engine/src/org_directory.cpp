@@ -20,13 +20,6 @@ const JsonSchema& schema() {
   return compiled;
 }
 
-Level level_named(const std::string& name) {
-  for (int l = static_cast<int>(Level::kBuilding); l <= static_cast<int>(Level::kDistrict); ++l) {
-    if (to_string(static_cast<Level>(l)) == name) return static_cast<Level>(l);
-  }
-  return Level::kBuilding;  // the schema lists the names, so this is not reached
-}
-
 std::string level_text(Level level) { return std::string(to_string(level)); }
 
 // "a → b → a" when following `next` (parents, fallbacks) from `start` comes
@@ -307,7 +300,7 @@ class OrgReader {
 
   void read_roles(const Json& roles) {
     for (const auto& [id, role] : roles.items()) {
-      d_.roles_by_id[id] = OrgRole{id, role["name"].get<std::string>(), level_named(role["level"].get<std::string>()),
+      d_.roles_by_id[id] = OrgRole{id, role["name"].get<std::string>(), *parse_level(role["level"].get<std::string>()),
                              role.value("fallback", "")};
     }
     for (const auto& [id, role] : d_.roles_by_id) {
@@ -336,7 +329,7 @@ class OrgReader {
       Place place;
       place.id = p["id"].get<std::string>();
       place.name = p["name"].get<std::string>();
-      place.level = level_named(p["level"].get<std::string>());
+      place.level = *parse_level(p["level"].get<std::string>());
       place.parent = p.value("parent", "");
       const std::string at = "/places/" + std::to_string(i);
       if (const auto [it, added] = d_.place_index.emplace(place.id, static_cast<int>(i)); !added) {

@@ -22,13 +22,6 @@ const JsonSchema& schema() {
   return compiled;
 }
 
-// The ladder from the bottom; a workflow's steps may only climb it.
-const std::map<std::string, Level> kLevels = {{"compound", Level::kCompound},
-                                              {"grid", Level::kGrid},
-                                              {"community", Level::kCommunity},
-                                              {"street", Level::kStreet},
-                                              {"district", Level::kDistrict}};
-
 // Collects problems with their lines, and reads values the schema has vouched for.
 class Reader : public JsonFile {
  public:
@@ -194,7 +187,7 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
     WorkflowStep step;
     step.id = s["id"].get<std::string>();
     step.name = s["name"].get<std::string>();
-    step.level = kLevels.at(s["level"].get<std::string>());
+    step.level = *parse_level(s["level"].get<std::string>());
     step.role = s["role"].get<std::string>();
     if (s.contains("fallback_roles")) {
       step.fallback_roles = s["fallback_roles"].get<std::vector<std::string>>();
@@ -224,7 +217,7 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
       if (co.contains("roles")) {
         for (std::size_t j = 0; j < co["roles"].size(); ++j) {
           const Json& role = co["roles"][j];
-          const Level level = kLevels.at(role["level"].get<std::string>());
+          const Level level = *parse_level(role["level"].get<std::string>());
           const std::string name = role["role"].get<std::string>();
           if (!directory.has_role(level, name)) {
             r.problem(at + "/co_handling/roles/" + std::to_string(j) + "/role",

@@ -204,3 +204,15 @@ TEST_CASE("DeadlineKindsParseFromEnglishAndChinese") {
   REQUIRE_FALSE(wrong.has_value());
   CHECK(wrong.error().message.find("a deadline kind") != std::string::npos);
 }
+
+TEST_CASE("LevelsParseFromEnglishAndChinese") {
+  for (const auto level : {Level::kBuilding, Level::kCompound, Level::kGrid, Level::kCommunity, Level::kStreet,
+                           Level::kDistrict}) {
+    CHECK(parse_level(to_string(level)) == level);
+    CHECK(parse_level(label_zh(level)) == level);
+  }
+  const auto wrong = parse_level("province");
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error().message.find("a level") != std::string::npos);
+}
+

@@ -7,6 +7,7 @@
 
 #include "demo_plan.hpp"
 #include "escalator/standins.hpp"
+#include "utf8.hpp"
 
 namespace escalator::tools::demo_parts {
 namespace {
@@ -17,16 +18,12 @@ using namespace std::chrono;
 int display_width(std::string_view s) {
   int width = 0;
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
-    for (int j = 1; j < len && i + j < s.size(); ++j) cp = (cp << 6) | (s[i + j] & 0x3F);
+    const char32_t cp = next_code_point(s, i);
     const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
                       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
                       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
                       (cp >= 0xFFE0 && cp <= 0xFFE6);
     width += wide ? 2 : 1;
-    i += len;
   }
   return width;
 }

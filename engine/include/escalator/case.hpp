@@ -96,6 +96,7 @@ std::string_view label_zh(DeadlineKind k);
 [[nodiscard]] Result<Outcome> parse_outcome(std::string_view text);
 [[nodiscard]] Result<Rating> parse_rating(std::string_view text);
 [[nodiscard]] Result<DeadlineKind> parse_deadline_kind(std::string_view text);
+[[nodiscard]] Result<Level> parse_level(std::string_view text);
 
 // Where the matter is. district_code is the 6-digit administrative division
 // code (370811 is 任城区, 济宁市); the rest name units of the org directory,
