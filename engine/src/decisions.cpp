@@ -84,7 +84,7 @@ std::optional<ev::StepAssignment> assign(Scratch& s, int step, const std::string
   const auto& wf_step = s.in.workflow.steps.at(step);
   std::string lead = chosen_lead;
   if (lead.empty()) {
-    auto held = lead_unit_for(s.in.directory, s.in.current.location, wf_step);
+    auto held = lead_unit_for(s.in.directory, s.in.current.location, wf_step, s.in.now);
     if (!held) {
       s.failure = held.error();
       return std::nullopt;
@@ -92,13 +92,17 @@ std::optional<ev::StepAssignment> assign(Scratch& s, int step, const std::string
     lead = std::move(*held);
   }
   // The step's own co-handling roles (协办), unless the dispatcher named units.
-  if (co_handlers.empty()) co_handlers = co_handling_units_for(s.in.directory, s.in.current.location, wf_step, lead);
+  if (co_handlers.empty()) {
+    co_handlers = co_handling_units_for(s.in.directory, s.in.current.location, wf_step, lead, s.in.now);
+  }
+  const std::uint64_t directory_version = s.in.directory.version();
   return ev::StepAssignment{step,
                             wf_step.id,
                             wf_step.level,
                             std::move(lead),
                             std::move(co_handlers),
-                            s.in.calendar.deadline(from.value_or(s.in.now), wf_step.accept_within)};
+                            s.in.calendar.deadline(from.value_or(s.in.now), wf_step.accept_within),
+                            directory_version == 0 ? std::nullopt : std::optional(directory_version)};
 }
 
 int current_step(const Scratch& s) { return std::max(s.in.current.step, 0); }
@@ -188,7 +192,7 @@ Error no_row_refusal(const DecisionContext& context, int command_kind,
 // ---- Actions --------------------------------------------------------------------
 
 void open_case(Scratch& s, const cmd::Open& c) {
-  auto where = s.in.directory.complete(c.location);
+  auto where = s.in.directory.complete(c.location, s.in.now);
   if (!where) {
     s.failure = where.error();
     return;

@@ -434,7 +434,7 @@ struct Engine::Impl {
       }
     }
     const auto& open = std::get<cmd::Open>(command.payload);
-    auto where = options.directory->complete(open.location);
+    auto where = options.directory->complete(open.location, options.clock->now());
     if (!where) return tl::unexpected(where.error());
     if (auto workflow = options.workflows->select(provisional_case(command)); !workflow) {
       return tl::unexpected(workflow.error());

@@ -17,7 +17,7 @@ bool routing_is_valid(Scratch& s, const cmd::Dispatch& c) {
   const WorkflowStep& wf_step = s.in.workflow.steps.at(step);
   std::string lead = c.lead_unit;
   if (!lead.empty()) {
-    const auto level = s.in.directory.unit_level(lead);
+    const auto level = s.in.directory.unit_level(lead, s.in.now);
     if (!level) {
       return refuse(s, "Expected lead unit '" + lead + "' of case " + case_id(s) +
                            " in the org directory, but there is no such unit");
@@ -27,7 +27,7 @@ bool routing_is_valid(Scratch& s, const cmd::Dispatch& c) {
                            " for step " + wf_step.id + " of case " + case_id(s) + ", but '" + lead +
                            "' is at level " + std::string(to_string(*level)));
     }
-  } else if (auto held = lead_unit_for(s.in.directory, s.in.current.location, wf_step)) {
+  } else if (auto held = lead_unit_for(s.in.directory, s.in.current.location, wf_step, s.in.now)) {
     lead = *held;
   }
   if (!lead.empty() && lead == s.in.current.returned_by) {
@@ -36,7 +36,7 @@ bool routing_is_valid(Scratch& s, const cmd::Dispatch& c) {
   }
   for (std::size_t i = 0; i < c.co_handlers.size(); ++i) {
     const std::string& unit = c.co_handlers[i];
-    if (!s.in.directory.unit_level(unit)) {
+    if (!s.in.directory.unit_level(unit, s.in.now)) {
       return refuse(s, "Expected co-handling unit '" + unit + "' of case " + case_id(s) +
                            " in the org directory, but there is no such unit");
     }
@@ -77,7 +77,7 @@ bool holds_personal_data(Scratch& s, const cmd::ErasePersonalData&) {
 }
 
 bool is_new_owner(Scratch& s, const cmd::HandOver& c) {
-  if (!s.in.directory.unit_level(c.to.unit)) {
+  if (!s.in.directory.unit_level(c.to.unit, s.in.now)) {
     return refuse(s, "Expected to hand case " + case_id(s) + " over to a unit of the org directory, but '" +
                          c.to.unit + "' is none");
   }

@@ -56,6 +56,7 @@ void fields(auto& io, Is<ev::StepAssignment> auto& s) {
   io("lead_unit", s.lead_unit);
   io("co_handlers", s.co_handlers);
   io("accept_by", s.accept_by);
+  io("directory_version", s.directory_version);
 }
 
 void fields(auto& io, Is<DeadlineWarning> auto& w) {

@@ -60,9 +60,19 @@ bool is_index(const std::string& key) {
   return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// The schema a local reference ("#/definitions/id") names; `s` itself when it is none.
+const OrderedJson* dereferenced(const OrderedJson& root, const OrderedJson* s) {
+  if (s == nullptr || !s->contains("$ref") || !(*s)["$ref"].is_string()) return s;
+  const std::string ref = (*s)["$ref"].get<std::string>();
+  if (!ref.starts_with("#/")) return s;
+  const OrderedJson::json_pointer pointer(ref.substr(1));
+  return root.contains(pointer) ? &root[pointer] : s;
+}
+
 const OrderedJson* schema_at(const OrderedJson& root, const Segments& segments) {
   const OrderedJson* s = &root;
   for (const std::string& key : segments) {
+    s = dereferenced(root, s);
     if (is_index(key) && s->contains("items") && (*s)["items"].is_object()) {
       s = &(*s)["items"];
     } else if (s->contains("properties") && (*s)["properties"].contains(key)) {
@@ -73,7 +83,7 @@ const OrderedJson* schema_at(const OrderedJson& root, const Segments& segments) 
       return nullptr;
     }
   }
-  return s;
+  return dereferenced(root, s);
 }
 
 const Json* value_at(const Json& root, const Segments& segments) {

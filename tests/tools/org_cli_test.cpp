@@ -1,5 +1,6 @@
 // `escalator org show|route|check`: what an administrator sees of the
 // directory and of routing, over the shipped sample and workflows.
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -27,7 +28,12 @@ struct Ran {
   std::string out;
 };
 
+// Asked on a day before the sample's dated changes (2027-01-01), unless a test names its own.
 Ran org(std::vector<std::string> args) {
+  if ((args.front() == "show" || args.front() == "route") &&
+      std::find(args.begin(), args.end(), "--at") == args.end()) {
+    args.insert(args.end(), {"--at", "2026-06-01T09:00"});
+  }
   std::ostringstream out;
   const int code = tools::org_command(args, out);
   return {code, out.str()};
@@ -62,7 +68,10 @@ TEST_CASE("OrgShowGivesAUnitWithItsPlaceAndItsPeoplesOtherPosts") {
 TEST_CASE("OrgShowGivesACompoundWithWhoActsForEachOfItsRoles") {
   const Ran shown = org({"show", "heping-li"});
   CHECK(shown.code == 0);
-  CHECK(has_line(shown.out, "units    heping-li.property 和平里物业服务中心 (property_company)"));
+  // Every record, dated ones marked by when they hold; who acts is as on the day asked about.
+  CHECK(has_line(shown.out, "units    heping-li.property 和平里物业服务中心 (property_company) [to 2026-12-31]"));
+  CHECK(has_line(shown.out,
+                 "         heping-li.property-2027 济宁安居物业和平里项目部 (property_company) [from 2027-01-01]"));
   CHECK(has_line(shown.out, "acting   four_party_council 四方议事会: yangguang.huanwuwei 阳光社区环物委 "
                             "(fallback: environment_property_committee)"));
   CHECK(has_line(shown.out, "         owners_committee 业主委员会（业委会）: yangguang.huanwuwei 阳光社区环物委 "
@@ -72,6 +81,12 @@ TEST_CASE("OrgShowGivesACompoundWithWhoActsForEachOfItsRoles") {
   CHECK(has_line(shown.out, "         property_company 物业公司: heping-li.property 和平里物业服务中心"));
   // 老城大院 has no property company, and the directory names no fallback for one.
   CHECK(has_line(org({"show", "laocheng-yard"}).out, "         property_company 物业公司: nobody"));
+  // From 2027 both compounds have a new property company.
+  const Ran in_2027 = org({"show", "heping-li", "--at", "2027-01-05T09:00"});
+  CHECK(has_line(in_2027.out, "         property_company 物业公司: heping-li.property-2027 济宁安居物业和平里项目部"));
+  CHECK(has_line(org({"show", "laocheng-yard", "--at", "2027-01-01T00:00"}).out,
+                 "         property_company 物业公司: laocheng-yard.property 老城大院物业服务站"));
+  CHECK(org({"show", "heping-li", "--at", "next year"}).code == 2);
 }
 
 TEST_CASE("OrgShowGivesAPersonsPostsAndRefusesAnUnknownId") {
@@ -80,7 +95,7 @@ TEST_CASE("OrgShowGivesAPersonsPostsAndRefusesAnUnknownId") {
   CHECK(person.out ==
         "person   p-wang-fang 王芳\n"
         "posts    专职网格员 of yangguang-1.station 阳光社区第一网格工作站 (grid_worker 网格员 at 阳光社区第一网格)\n"
-        "         物业管家 of heping-li.property 和平里物业服务中心 (property_company 物业公司 at 和平里)\n");
+        "         物业管家 of heping-li.property 和平里物业服务中心 (property_company 物业公司 at 和平里) [to 2026-12-31]\n");
   CHECK(org({"show", "nobody"}).code == 1);
   CHECK(org({"show"}).code == 2);
 }
@@ -114,7 +129,7 @@ TEST_CASE("OrgRouteExitsOneWhenAStepReachesNobody") {
       org({"route", "--location", "laocheng-yard", "--workflow", "lifts", "--workflows", dir.path.string()});
   CHECK(routed.code == 1);
   CHECK(has_line(routed.out, "   lead         nobody: No unit holds role 'property_company' for compound "
-                             "'laocheng-yard', nor any fallback"));
+                             "'laocheng-yard' on 2026-06-01, nor any fallback"));
   CHECK(route("yangguang", "property-first").code == 2);  // a community is not where a case is
   CHECK(route("heping-li", "no-such-workflow").code == 2);
 }

@@ -201,9 +201,13 @@ namespace {
 
 struct ThrowingDirectory final : OrgDirectory {
   std::shared_ptr<const OrgDirectory> real = sample_directory();
-  Result<Location> complete(const Location&) const override { throw std::runtime_error("directory down"); }
-  Result<std::string> holder(const Location& w, const WorkflowStep& s) const override { return real->holder(w, s); }
-  std::optional<Level> unit_level(const std::string& u) const override { return real->unit_level(u); }
+  Result<Location> complete(const Location&, Timestamp) const override { throw std::runtime_error("directory down"); }
+  Result<std::string> holder(const Location& w, const WorkflowStep& s, Timestamp at) const override {
+    return real->holder(w, s, at);
+  }
+  std::optional<Level> unit_level(const std::string& u, Timestamp at) const override {
+    return real->unit_level(u, at);
+  }
   bool has_role(Level l, const std::string& r) const override { return real->has_role(l, r); }
 };
 

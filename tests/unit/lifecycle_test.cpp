@@ -26,7 +26,8 @@ struct Fixture {
     k.state = state;
     k.version = 3;
     k.workflow = WorkflowRef{"property-first", 1};
-    k.location = *directory->complete(Location{"370811", "", "", "", "yangguang-garden", "", ""});
+    k.location = *directory->complete(Location{"370811", "", "", "", "yangguang-garden", "", ""},
+                                     *parse_time("2025-11-11T09:00:00+08:00"));
     k.owner = Party{"hotline.12345", ""};
     k.step = step;
     k.step_id = workflow.steps.at(step).id;

@@ -15,6 +15,9 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
+// A day the sample directory holds as it was written (no record begins or ends near it).
+const Timestamp kDay = *parse_time("2026-06-01T09:00:00+08:00");
+
 Json shipped() {
   std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) + "/org/sample-district.json");
   std::stringstream text;
@@ -50,10 +53,10 @@ TEST_CASE("TheShippedSampleDirectoryLoadsAndIsTheOneTheEngineRunsOn") {
   WorkflowStep branch;
   branch.level = Level::kCompound;
   branch.role = "party_branch";
-  CHECK(*read.directory->holder(at("xingfu-court"), branch) == "xingfu-court.branch");
-  CHECK(*sample_directory()->holder(at("heping-li"), branch) == "yangguang.party-committee");
-  CHECK(read.directory->unit_level("jiyang.office") == Level::kStreet);
-  CHECK(read.directory->unit_level("nobody") == std::nullopt);
+  CHECK(*read.directory->holder(at("xingfu-court"), branch, kDay) == "xingfu-court.branch");
+  CHECK(*sample_directory()->holder(at("heping-li"), branch, kDay) == "yangguang.party-committee");
+  CHECK(read.directory->unit_level("jiyang.office", kDay) == Level::kStreet);
+  CHECK(read.directory->unit_level("nobody", kDay) == std::nullopt);
 }
 
 TEST_CASE("APlaceIsRefusedWithItsPointerWhenItsIdOrParentIsWrong") {
@@ -62,7 +65,7 @@ TEST_CASE("APlaceIsRefusedWithItsPointerWhenItsIdOrParentIsWrong") {
         std::vector<std::string>{"/places/4/id: 'yangguang-1' is already the id of /places/3",
                                  "/places/7/parent: no place 'yangguang-2' in /places",
                                  "/places/8/parent: no place 'yangguang-2' in /places",
-                                 "/units/8/place: no place 'yangguang-2' in /places"});
+                                 "/units/10/place: no place 'yangguang-2' in /places"});
   // A building in two compounds is one id listed twice.
   const std::string added = "/places/" + std::to_string(shipped()["places"].size());
   CHECK(problems_after([](Json& d) {
@@ -99,8 +102,8 @@ TEST_CASE("AUnitIsRefusedWhenItsRoleOrPlaceIsWrongOrTaken") {
   CHECK(problems_after([](Json& d) { d["units"][0]["place"] = "yangguang-1"; }) ==
         std::vector<std::string>{
             "/units/0/place: 'yangguang-1' is a grid, but role 'property_company' sits at a compound"});
-  CHECK(problems_after([](Json& d) { d["units"][3]["place"] = "yangguang-garden"; }) ==
-        std::vector<std::string>{"/units/3/role: /units/0 already plays 'property_company' at 'yangguang-garden'"});
+  CHECK(problems_after([](Json& d) { d["units"][6]["place"] = "yangguang-garden"; }) ==
+        std::vector<std::string>{"/units/6/role: /units/0 already plays 'property_company' at 'yangguang-garden'"});
   CHECK(problems_after([](Json& d) { d["units"][1]["id"] = "yangguang-garden.property"; }) ==
         std::vector<std::string>{"/units/1/id: 'yangguang-garden.property' is already the id of /units/0",
                                  "/people/1/posts/0/unit: no unit 'yangguang-garden.branch' in /units"});

@@ -15,6 +15,9 @@
 namespace escalator {
 namespace {
 
+// A day the sample directory holds as it was written (no record begins or ends near it).
+const Timestamp kDay = *parse_time("2026-06-01T09:00:00+08:00");
+
 Location in_compound(const std::string& compound) {
   Location where;
   where.district_code = "370811";
@@ -125,11 +128,11 @@ TEST_CASE("EveryStepOfEveryShippedWorkflowGoesToTheUnitTheSampleDirectoryNames")
         CAPTURE(compound);
         const auto want = expected.lead.find(column(*workflow, step));
         REQUIRE_MESSAGE(want != expected.lead.end(), "no expectation for this step");
-        const Result<std::string> lead = lead_unit_for(*directory, in_compound(compound), step);
+        const Result<std::string> lead = lead_unit_for(*directory, in_compound(compound), step, kDay);
         REQUIRE_MESSAGE(lead.has_value(), lead.error().message);
         CHECK(*lead == want->second);
         if (!step.co_handler_roles.empty()) {
-          CHECK(co_handling_units_for(*directory, in_compound(compound), step, *lead) ==
+          CHECK(co_handling_units_for(*directory, in_compound(compound), step, *lead, kDay) ==
                 expected.council_co_handlers);
         }
         ++checked;
@@ -151,11 +154,11 @@ TEST_CASE("ACaseAtABuildingGoesWhereItsCompoundGoes") {
     for (const WorkflowStep& step : (*property_first)->steps) {
       CAPTURE(building->id);
       CAPTURE(step.id);
-      const Result<std::string> lead = lead_unit_for(*directory, at_building, step);
+      const Result<std::string> lead = lead_unit_for(*directory, at_building, step, kDay);
       REQUIRE_MESSAGE(lead.has_value(), lead.error().message);
       CHECK(*lead == expected.lead.at(step.id));
     }
-    const Result<Location> full = directory->complete(at_building);
+    const Result<Location> full = directory->complete(at_building, kDay);
     REQUIRE(full.has_value());
     CHECK(full->compound == building->parent);
     CHECK(full->building == building->id);
@@ -166,7 +169,7 @@ TEST_CASE("ABuildingOutsideTheNamedCompoundOrUnknownIsRefused") {
   const auto directory = sample_directory();
   Location mixed = in_compound("heping-li");
   mixed.building = "jingui-yuan-7";
-  const Result<Location> refused = directory->complete(mixed);
+  const Result<Location> refused = directory->complete(mixed, kDay);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == ErrorCode::kInvalidArgument);
   CHECK(refused.error().message == "location.building: 'jingui-yuan-7' is in compound 'jingui-yuan', not in 'heping-li'");
@@ -175,7 +178,7 @@ TEST_CASE("ABuildingOutsideTheNamedCompoundOrUnknownIsRefused") {
   // resident's own label and stays as written.
   Location labelled = in_compound("heping-li");
   labelled.building = "2号楼3单元";
-  const Result<Location> kept = directory->complete(labelled);
+  const Result<Location> kept = directory->complete(labelled, kDay);
   REQUIRE(kept.has_value());
   CHECK(kept->building == "2号楼3单元");
   CHECK(kept->grid == "yangguang-1");
@@ -184,7 +187,7 @@ TEST_CASE("ABuildingOutsideTheNamedCompoundOrUnknownIsRefused") {
   Location alone;
   alone.district_code = "370811";
   alone.building = "2号楼3单元";
-  const Result<Location> unknown = directory->complete(alone);
+  const Result<Location> unknown = directory->complete(alone, kDay);
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == ErrorCode::kNotFound);
   CHECK(unknown.error().message == "No building '2号楼3单元' in district 370811 of the directory");
@@ -196,7 +199,7 @@ TEST_CASE("EveryFallbackOfTheSampleIsTakenWhereItsRoleIsMissing") {
     WorkflowStep step;
     step.level = Level::kCompound;
     step.role = role;
-    const Result<std::string> unit = directory->holder(in_compound(compound), step);
+    const Result<std::string> unit = directory->holder(in_compound(compound), step, kDay);
     return unit ? *unit : "(" + unit.error().message + ")";
   };
   // No owners' committee: the community's 环物委 acts in its place (rule 7).
@@ -211,7 +214,7 @@ TEST_CASE("EveryFallbackOfTheSampleIsTakenWhereItsRoleIsMissing") {
   // No property company and no directory fallback for it: nobody, which the
   // workflow's own fallback_roles then answer (the table above).
   CHECK(holder("liangshiju-dorm", "property_company") ==
-        "(No unit holds role 'property_company' for compound 'liangshiju-dorm', nor any fallback)");
+        "(No unit holds role 'property_company' for compound 'liangshiju-dorm' on 2026-06-01, nor any fallback)");
 }
 
 TEST_CASE("APersonHoldsPostsInSeveralUnits") {
@@ -239,7 +242,7 @@ namespace escalator {
 TEST_CASE("AnAddressIsPlacedByTheLongestEntryOfTheAddressTableItBeginsWith") {
   const auto directory = sample_directory();
   const auto placed = [&](const std::string& address) {
-    const OrgPlace* place = directory->place_of_address(address);
+    const OrgPlace* place = directory->place_of_address(address, kDay);
     return place == nullptr ? std::string("(none)") : place->id;
   };
   CHECK(placed("金桂苑7号楼") == "jingui-yuan-7");
@@ -264,7 +267,7 @@ TEST_CASE("ACaseAtAnAddressIsPlacedAndRoutedAndAnUnknownAddressIsNotRepeated") {
   Location by_address;
   by_address.district_code = "370811";
   by_address.address = "粮食局街7号1号楼2单元302";
-  const Result<Location> full = directory->complete(by_address);
+  const Result<Location> full = directory->complete(by_address, kDay);
   REQUIRE_MESSAGE(full.has_value(), full.error().message);
   CHECK(full->building == "liangshiju-dorm-1");
   CHECK(full->compound == "liangshiju-dorm");
@@ -274,7 +277,7 @@ TEST_CASE("ACaseAtAnAddressIsPlacedAndRoutedAndAnUnknownAddressIsNotRepeated") {
 
   Location unknown = by_address;
   unknown.address = "光明路99号3单元";
-  const Result<Location> refused = directory->complete(unknown);
+  const Result<Location> refused = directory->complete(unknown, kDay);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == ErrorCode::kNotFound);
   CHECK(refused.error().message == "location.address: matches no entry of the directory's address table");
@@ -282,7 +285,7 @@ TEST_CASE("ACaseAtAnAddressIsPlacedAndRoutedAndAnUnknownAddressIsNotRepeated") {
   // A compound or building given wins over the address.
   Location both = by_address;
   both.compound = "heping-li";
-  CHECK(directory->complete(both)->compound == "heping-li");
+  CHECK(directory->complete(both, kDay)->compound == "heping-li");
 }
 
 }  // namespace escalator

@@ -10,6 +10,9 @@
 namespace escalator {
 namespace {
 
+// A day the sample directory holds as it was written (no record begins or ends near it).
+const Timestamp kDay = *parse_time("2026-06-01T09:00:00+08:00");
+
 using std::chrono::sys_days;
 
 Duration working_days(std::int64_t n) { return {n, Duration::Unit::kWorkingDays}; }
@@ -124,7 +127,7 @@ TEST_CASE("CompleteFillsTheUnitsAboveTheCompound") {
   Location partial = at("xingfu-court");
   partial.building = "5号楼";
   partial.address = "5号楼1单元302";
-  const Result<Location> full = sample_directory()->complete(partial);
+  const Result<Location> full = sample_directory()->complete(partial, kDay);
   REQUIRE(full.has_value());
   CHECK(*full == Location{"370811", "jiyang", "yangguang", "yangguang-2", "xingfu-court", "5号楼",
                           "5号楼1单元302"});
@@ -134,7 +137,7 @@ TEST_CASE("CompleteReplacesUnitsTheDirectoryDisagreesWith") {
   Location partial = at("heping-li");
   partial.street = "济阳街道";
   partial.grid = "yangguang-2";
-  const Result<Location> full = sample_directory()->complete(partial);
+  const Result<Location> full = sample_directory()->complete(partial, kDay);
   REQUIRE(full.has_value());
   CHECK(full->street == "jiyang");
   CHECK(full->grid == "yangguang-1");
@@ -142,7 +145,7 @@ TEST_CASE("CompleteReplacesUnitsTheDirectoryDisagreesWith") {
 
 TEST_CASE("CompleteNeedsDistrictAndCompound") {
   const auto directory = sample_directory();
-  const Result<Location> no_compound = directory->complete(at(""));
+  const Result<Location> no_compound = directory->complete(at(""), kDay);
   REQUIRE_FALSE(no_compound.has_value());
   CHECK(no_compound.error().code == ErrorCode::kInvalidArgument);
   CHECK(no_compound.error().message ==
@@ -150,7 +153,7 @@ TEST_CASE("CompleteNeedsDistrictAndCompound") {
 
   Location no_district = at("heping-li");
   no_district.district_code = "";
-  const Result<Location> result = directory->complete(no_district);
+  const Result<Location> result = directory->complete(no_district, kDay);
   REQUIRE_FALSE(result.has_value());
   CHECK(result.error().code == ErrorCode::kInvalidArgument);
   CHECK(result.error().message == "location.district_code: required");
@@ -158,17 +161,17 @@ TEST_CASE("CompleteNeedsDistrictAndCompound") {
 
 TEST_CASE("UnknownPlacesAreNotFound") {
   const auto directory = sample_directory();
-  const Result<Location> compound = directory->complete(at("nowhere"));
+  const Result<Location> compound = directory->complete(at("nowhere"), kDay);
   REQUIRE_FALSE(compound.has_value());
   CHECK(compound.error().code == ErrorCode::kNotFound);
   CHECK(compound.error().message == "No compound 'nowhere' in district 370811 of the directory");
 
   // A place that exists but is not a compound is not one.
-  CHECK_FALSE(directory->complete(at("yangguang-1")).has_value());
+  CHECK_FALSE(directory->complete(at("yangguang-1"), kDay).has_value());
 
   Location elsewhere = at("heping-li");
   elsewhere.district_code = "370802";
-  const Result<Location> district = directory->complete(elsewhere);
+  const Result<Location> district = directory->complete(elsewhere, kDay);
   REQUIRE_FALSE(district.has_value());
   CHECK(district.error().code == ErrorCode::kNotFound);
   CHECK(district.error().message == "No district 370802 in the directory");
@@ -197,17 +200,17 @@ TEST_CASE("EveryStepHasAHolderAtEveryCompound") {
     for (std::size_t i = 0; i < steps.size(); ++i) {
       CAPTURE(row.compound);
       CAPTURE(steps[i].id);
-      const Result<std::string> holder = directory->holder(at(row.compound), steps[i]);
+      const Result<std::string> holder = directory->holder(at(row.compound), steps[i], kDay);
       REQUIRE_MESSAGE(holder.has_value(), holder.error().message);
       CHECK(*holder == row.holders[i]);
-      CHECK(directory->unit_level(*holder).has_value());
+      CHECK(directory->unit_level(*holder, kDay).has_value());
     }
   }
 }
 
 TEST_CASE("BranchFallsBackToCommunityPartyCommittee") {
   // 和平里 has no party branch (domain rule 7).
-  const Result<std::string> holder = sample_directory()->holder(at("heping-li"), step("branch"));
+  const Result<std::string> holder = sample_directory()->holder(at("heping-li"), step("branch"), kDay);
   REQUIRE(holder.has_value());
   CHECK(*holder == "yangguang.party-committee");
 }
@@ -215,21 +218,21 @@ TEST_CASE("BranchFallsBackToCommunityPartyCommittee") {
 TEST_CASE("RoleWithoutHolderOrFallbackIsNotFound") {
   WorkflowStep council = step("property");
   council.role = "lift_maintenance";
-  const Result<std::string> holder = sample_directory()->holder(at("heping-li"), council);
+  const Result<std::string> holder = sample_directory()->holder(at("heping-li"), council, kDay);
   REQUIRE_FALSE(holder.has_value());
   CHECK(holder.error().code == ErrorCode::kNotFound);
   CHECK(holder.error().message ==
-        "No unit holds role 'lift_maintenance' for compound 'heping-li', nor any fallback");
+        "No unit holds role 'lift_maintenance' for compound 'heping-li' on 2026-06-01, nor any fallback");
 
   // A role is looked for at its step's level only: the grid worker is not a
   // compound role.
   WorkflowStep misplaced = step("grid");
   misplaced.level = Level::kCompound;
-  CHECK_FALSE(sample_directory()->holder(at("heping-li"), misplaced).has_value());
+  CHECK_FALSE(sample_directory()->holder(at("heping-li"), misplaced, kDay).has_value());
 }
 
 TEST_CASE("HolderOfUnknownCompoundIsNotFound") {
-  const Result<std::string> holder = sample_directory()->holder(at("nowhere"), step("grid"));
+  const Result<std::string> holder = sample_directory()->holder(at("nowhere"), step("grid"), kDay);
   REQUIRE_FALSE(holder.has_value());
   CHECK(holder.error().code == ErrorCode::kNotFound);
   CHECK(holder.error().message == "No compound 'nowhere' in district 370811 of the directory");
@@ -237,12 +240,12 @@ TEST_CASE("HolderOfUnknownCompoundIsNotFound") {
 
 TEST_CASE("HasUnitKnowsOnlyUnits") {
   const auto directory = sample_directory();
-  CHECK(directory->unit_level("yangguang.party-committee") == Level::kCommunity);
-  CHECK(directory->unit_level("370811.office") == Level::kDistrict);
-  CHECK(directory->unit_level("yangguang-garden.property") == Level::kCompound);
-  CHECK_FALSE(directory->unit_level("heping-li.branch").has_value());
-  CHECK_FALSE(directory->unit_level("yangguang").has_value());  // a place, not a unit
-  CHECK_FALSE(directory->unit_level("").has_value());
+  CHECK(directory->unit_level("yangguang.party-committee", kDay) == Level::kCommunity);
+  CHECK(directory->unit_level("370811.office", kDay) == Level::kDistrict);
+  CHECK(directory->unit_level("yangguang-garden.property", kDay) == Level::kCompound);
+  CHECK_FALSE(directory->unit_level("heping-li.branch", kDay).has_value());
+  CHECK_FALSE(directory->unit_level("yangguang", kDay).has_value());  // a place, not a unit
+  CHECK_FALSE(directory->unit_level("", kDay).has_value());
 }
 
 }  // namespace

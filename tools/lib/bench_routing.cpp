@@ -27,7 +27,8 @@ struct Generated {
 
 // A district shaped like a real one, at scale: every compound has a property
 // company but one in ten; seven in ten a party branch; half an owners'
-// committee, so the fallbacks are taken as often as in life.
+// committee, so the fallbacks are taken as often as in life. One property
+// company in five was replaced at the start of 2026: its records are dated.
 Generated generate(int buildings) {
   using Json = nlohmann::json;
   Generated g;
@@ -77,7 +78,14 @@ Generated generate(int buildings) {
     }
     const std::string compound = "x" + std::to_string(c);
     place(compound, "compound", grid);
-    if (c % 10 != 3) unit(compound, "property_company");
+    if (c % 5 == 1) {
+      units.push_back({{"id", compound + ".old-property"}, {"name", compound}, {"role", "property_company"},
+                       {"place", compound}, {"valid_to", "2025-12-31"}});
+      units.push_back({{"id", compound + ".property_company"}, {"name", compound}, {"role", "property_company"},
+                       {"place", compound}, {"valid_from", "2026-01-01"}});
+    } else if (c % 10 != 3) {
+      unit(compound, "property_company");
+    }
     if (c % 10 < 7) unit(compound, "party_branch");
     if (c % 2 == 0) unit(compound, "owners_committee");
     for (int b = 0; b < kBuildingsPerCompound && int(g.buildings.size()) < buildings; ++b) {
@@ -90,6 +98,9 @@ Generated generate(int buildings) {
   g.text = Json{{"name", "基准目录"}, {"roles", roles}, {"places", places}, {"units", units}}.dump();
   return g;
 }
+
+// After the replaced companies' change.
+const Timestamp kRoutedAt = *parse_time("2026-06-01T09:00:00+08:00");
 
 double micros(BenchClock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
 
@@ -135,13 +146,13 @@ RoutingSpeed routing_run(int buildings, int cases, int runs) {
       where.district_code = "370811";
       where.building = generated.buildings[any(random)];
       const auto start = BenchClock::now();
-      const auto full = chart.complete(where);
+      const auto full = chart.complete(where, kRoutedAt);
       if (!full) {
         speed.error = full.error().message;
         return speed;
       }
       for (const WorkflowStep& step : steps) {
-        const auto lead = lead_unit_for(chart, *full, step);
+        const auto lead = lead_unit_for(chart, *full, step, kRoutedAt);
         if (!lead) {
           speed.error = lead.error().message;
           return speed;

@@ -16,13 +16,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kHelp = R"(Usage: escalator org show ID [--org FILE]
-       escalator org route --location ID --workflow ID [--org FILE] [--workflows DIR]
+constexpr const char* kHelp = R"(Usage: escalator org show ID [--org FILE] [--at TIME]
+       escalator org route --location ID --workflow ID [--org FILE] [--workflows DIR] [--at TIME]
        escalator org check FILE...
 
 The org directory (docs/directory.md): places from district to building, the roles units
 play, the units and the people who hold posts in them. By default the sample directory
 compiled into this escalator (org/sample-district.json); --org FILE reads another.
+Records are effective-dated: show and route answer as the directory is at --at TIME
+("2027-01-05T09:00"; default now), and mark records with dates by when they hold.
 
   show   a unit, a place or a person by id. A unit: its role, its place and the places above,
          and the people with posts in it (and their other posts). A place: the places above and
@@ -49,10 +51,13 @@ std::string named(const OrgPlace& place) { return place.id + " " + place.name; }
 
 std::string named(const OrgUnit& unit) { return unit.id + " " + unit.name; }
 
+// " [from 2027-01-01]" for a record with dates; nothing for one always in force.
+std::string dated(const InForce& in_force) { return in_force.always() ? "" : " [" + in_force.words() + "]"; }
+
 // "yangguang-1 阳光社区第一网格 → yangguang 阳光社区 → … → 370811 任城区"
-std::string places_above(const OrgChart& chart, const OrgPlace& place) {
+std::string places_above(const OrgChart& chart, const OrgPlace& place, Timestamp at) {
   std::string text;
-  for (const OrgPlace* p = chart.place(place.parent); p != nullptr; p = chart.place(p->parent)) {
+  for (const OrgPlace* p = chart.place(place.parent, at); p != nullptr; p = chart.place(p->parent, at)) {
     text += (text.empty() ? "" : " → ") + named(*p);
   }
   return text.empty() ? "-" : text;
@@ -64,26 +69,26 @@ std::string role_words(const OrgChart& chart, const std::string& role_id) {
 }
 
 // Where the place lies, as a case there would name it.
-Location location_of(const OrgChart& chart, const OrgPlace& place) {
+Location location_of(const OrgChart& chart, const OrgPlace& place, Timestamp at) {
   Location where;
   (place.level == Level::kBuilding ? where.building : where.compound) = place.id;
   const OrgPlace* p = &place;
-  while (chart.place(p->parent) != nullptr) p = chart.place(p->parent);
+  while (chart.place(p->parent, at) != nullptr) p = chart.place(p->parent, at);
   where.district_code = p->id;
   return where;
 }
 
-void show_unit(const OrgChart& chart, const OrgUnit& unit, std::ostream& out) {
-  const OrgPlace& place = *chart.place(unit.place);
-  out << "unit     " << named(unit) << "\n"
+void show_unit(const OrgChart& chart, const OrgUnit& unit, Timestamp at, std::ostream& out) {
+  const OrgPlace& place = *chart.place(unit.place, at);
+  out << "unit     " << named(unit) << dated(unit.in_force) << "\n"
       << "role     " << role_words(chart, unit.role) << " (" << to_string(place.level) << ")\n"
       << "place    " << named(place) << "\n"
-      << "above    " << places_above(chart, place) << "\n";
+      << "above    " << places_above(chart, place, at) << "\n";
   const auto posts = chart.posts_in(unit.id);
   if (posts.empty()) out << "people   -\n";
   for (std::size_t i = 0; i < posts.size(); ++i) {
     out << (i == 0 ? "people   " : "         ") << posts[i].person << " " << posts[i].person_name << ", "
-        << posts[i].title;
+        << posts[i].title << dated(posts[i].in_force);
     for (const OrgPost& other : chart.posts_of(posts[i].person)) {
       if (other.unit != unit.id) out << "; also " << other.title << " of " << named(*chart.unit(other.unit));
     }
@@ -91,18 +96,21 @@ void show_unit(const OrgChart& chart, const OrgUnit& unit, std::ostream& out) {
   }
 }
 
-void show_place(const OrgChart& chart, const OrgPlace& place, std::ostream& out) {
-  out << "place    " << named(place) << " (" << to_string(place.level) << ")\n"
-      << "above    " << places_above(chart, place) << "\n";
+void show_place(const OrgChart& chart, const OrgPlace& place, Timestamp at, std::ostream& out) {
+  out << "place    " << named(place) << " (" << to_string(place.level) << ")" << dated(place.in_force) << "\n"
+      << "above    " << places_above(chart, place, at) << "\n";
   const auto below = chart.places_under(place.id);
   out << "below    ";
   if (below.empty()) out << "-";
-  for (std::size_t i = 0; i < below.size(); ++i) out << (i == 0 ? "" : ", ") << named(*below[i]);
+  for (std::size_t i = 0; i < below.size(); ++i) {
+    out << (i == 0 ? "" : ", ") << named(*below[i]) << dated(below[i]->in_force);
+  }
   out << "\n";
   const auto units = chart.units_at(place.id);
   if (units.empty()) out << "units    -\n";
   for (std::size_t i = 0; i < units.size(); ++i) {
-    out << (i == 0 ? "units    " : "         ") << named(*units[i]) << " (" << units[i]->role << ")\n";
+    out << (i == 0 ? "units    " : "         ") << named(*units[i]) << " (" << units[i]->role << ")"
+        << dated(units[i]->in_force) << "\n";
   }
   if (place.level != Level::kCompound && place.level != Level::kBuilding) return;
   // Who acts for each role of the place's level: the gaps fallbacks fill.
@@ -112,7 +120,7 @@ void show_place(const OrgChart& chart, const OrgPlace& place, std::ostream& out)
     WorkflowStep asked;
     asked.level = place.level;
     asked.role = role->id;
-    const auto held = chart.holder(location_of(chart, place), asked);
+    const auto held = chart.holder(location_of(chart, place, at), asked, at);
     out << (first ? "acting   " : "         ") << role->id << " " << role->name << ": ";
     first = false;
     if (!held) {
@@ -126,22 +134,23 @@ void show_place(const OrgChart& chart, const OrgPlace& place, std::ostream& out)
   }
 }
 
-void show_person(const OrgChart& chart, const std::vector<OrgPost>& posts, std::ostream& out) {
+void show_person(const OrgChart& chart, const std::vector<OrgPost>& posts, Timestamp at, std::ostream& out) {
   out << "person   " << posts.front().person << " " << posts.front().person_name << "\n";
   for (std::size_t i = 0; i < posts.size(); ++i) {
     const OrgUnit& unit = *chart.unit(posts[i].unit);
     out << (i == 0 ? "posts    " : "         ") << posts[i].title << " of " << named(unit) << " ("
-        << role_words(chart, unit.role) << " at " << chart.place(unit.place)->name << ")\n";
+        << role_words(chart, unit.role) << " at " << chart.place(unit.place, at)->name << ")"
+        << dated(posts[i].in_force) << "\n";
   }
 }
 
-int show(const OrgChart& chart, const std::string& id, std::ostream& out) {
+int show(const OrgChart& chart, const std::string& id, Timestamp at, std::ostream& out) {
   if (const OrgUnit* unit = chart.unit(id)) {
-    show_unit(chart, *unit, out);
-  } else if (const OrgPlace* place = chart.place(id)) {
-    show_place(chart, *place, out);
+    show_unit(chart, *unit, at, out);
+  } else if (const OrgPlace* place = chart.place(id, at)) {
+    show_place(chart, *place, at, out);
   } else if (const auto posts = chart.posts_of(id); !posts.empty()) {
-    show_person(chart, posts, out);
+    show_person(chart, posts, at, out);
   } else {
     std::cerr << "no unit, place or person '" << id << "' in " << chart.name() << "\n";
     return 1;
@@ -151,23 +160,24 @@ int show(const OrgChart& chart, const std::string& id, std::ostream& out) {
 
 // How the lead was found: the step's own role, the directory's fallback for
 // it, or one of the workflow's fallback_roles.
-std::string how_found(const OrgChart& chart, const WorkflowStep& step, const OrgUnit& lead) {
-  const std::string at = " at " + chart.place(lead.place)->name;
-  if (lead.role == step.role) return "plays " + step.role + at;
+std::string how_found(const OrgChart& chart, const WorkflowStep& step, const OrgUnit& lead, Timestamp at) {
+  const std::string there = " at " + chart.place(lead.place, at)->name;
+  if (lead.role == step.role) return "plays " + step.role + there;
   for (const OrgRole* r = chart.role(step.role); r != nullptr && !r->fallback.empty(); r = chart.role(r->fallback)) {
-    if (r->fallback == lead.role) return "the directory's fallback for " + step.role + ": " + lead.role + at;
+    if (r->fallback == lead.role) return "the directory's fallback for " + step.role + ": " + lead.role + there;
   }
-  return "the workflow's fallback_roles: " + lead.role + at;
+  return "the workflow's fallback_roles: " + lead.role + there;
 }
 
-int route(const OrgChart& chart, const std::map<std::string, std::string>& options, std::ostream& out) {
+int route(const OrgChart& chart, const std::map<std::string, std::string>& options, Timestamp at,
+          std::ostream& out) {
   const auto location = options.find("--location");
   const auto workflow_id = options.find("--workflow");
   if (location == options.end() || workflow_id == options.end()) {
     std::cerr << "org route: expected --location ID and --workflow ID\n\n" << kHelp;
     return 2;
   }
-  const OrgPlace* place = chart.place(location->second);
+  const OrgPlace* place = chart.place(location->second, at);
   if (place == nullptr || (place->level != Level::kCompound && place->level != Level::kBuilding)) {
     std::cerr << "--location: expected a compound or building id of " << chart.name() << ", but "
               << (place == nullptr ? "there is no place '" + location->second + "'"
@@ -189,23 +199,23 @@ int route(const OrgChart& chart, const std::map<std::string, std::string>& optio
     return 2;
   }
   const Workflow& workflow = **found;
-  const Location where = location_of(chart, *place);
-  out << "location " << named(*place) << " → " << places_above(chart, *place) << "\n"
+  const Location where = location_of(chart, *place, at);
+  out << "location " << named(*place) << " → " << places_above(chart, *place, at) << "\n"
       << "workflow " << workflow.id << " v" << workflow.version << " " << workflow.name << "\n";
   int nobody = 0;
   for (std::size_t i = 0; i < workflow.steps.size(); ++i) {
     const WorkflowStep& step = workflow.steps[i];
     out << "\n" << i + 1 << ". " << step.id << " " << step.name << " (" << to_string(step.level) << ", "
         << step.role << ")\n";
-    const auto lead = lead_unit_for(chart, where, step);
+    const auto lead = lead_unit_for(chart, where, step, at);
     if (!lead) {
       out << "   lead         nobody: " << lead.error().message << "\n";
       ++nobody;
       continue;
     }
     const OrgUnit& unit = *chart.unit(*lead);
-    out << "   lead         " << named(unit) << ": " << how_found(chart, step, unit) << "\n";
-    const auto co = co_handling_units_for(chart, where, step, *lead);
+    out << "   lead         " << named(unit) << ": " << how_found(chart, step, unit, at) << "\n";
+    const auto co = co_handling_units_for(chart, where, step, *lead, at);
     for (std::size_t c = 0; c < co.size(); ++c) {
       out << (c == 0 ? "   co-handling  " : "                ") << named(*chart.unit(co[c])) << "\n";
     }
@@ -247,7 +257,7 @@ int org_command(const std::vector<std::string>& args, std::ostream& out) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (sub == "check") return check(rest, out);
   std::vector<std::string> words;
-  const auto options = options_of(rest, {"--org", "--location", "--workflow", "--workflows"}, kHelp, &words);
+  const auto options = options_of(rest, {"--org", "--location", "--workflow", "--workflows", "--at"}, kHelp, &words);
   if (!options) return 2;
   if (sub != "show" && sub != "route") {
     std::cerr << "org: unknown command '" << sub << "'\n\n" << kHelp;
@@ -258,9 +268,18 @@ int org_command(const std::vector<std::string>& args, std::ostream& out) {
               << "\n\n" << kHelp;
     return 2;
   }
+  Timestamp at = SystemClock().now();
+  if (const auto given = options->find("--at"); given != options->end()) {
+    const auto parsed = parse_time(given->second);
+    if (!parsed) {
+      std::cerr << "--at: " << parsed.error().message << "\n";
+      return 2;
+    }
+    at = *parsed;
+  }
   const auto chart = chart_from(*options);
   if (!chart) return 1;
-  return sub == "show" ? show(*chart, words.front(), out) : route(*chart, *options, out);
+  return sub == "show" ? show(*chart, words.front(), at, out) : route(*chart, *options, at, out);
 }
 
 }  // namespace escalator::tools

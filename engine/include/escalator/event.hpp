@@ -67,6 +67,9 @@ struct StepAssignment {
   std::string lead_unit;
   std::vector<std::string> co_handlers;
   Timestamp accept_by{};
+  // The version of the store's org directory the holders were found in
+  // (docs/directory.md, "Versions"); none where the directory was not a stored one.
+  std::optional<std::uint64_t> directory_version;
 
   friend bool operator==(const StepAssignment&, const StepAssignment&) = default;
 };
