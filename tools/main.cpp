@@ -13,6 +13,7 @@
 #include "demo.hpp"
 #include "new_store.hpp"
 #include "org_commands.hpp"
+#include "org_import_command.hpp"
 #include "store_commands.hpp"
 #include "escalator/config.hpp"
 #include "escalator/standins.hpp"
@@ -45,7 +46,9 @@ Commands:
   replay      print a stored case's timeline and the case at any past moment
   erase       erase residents' personal data from a durable store once their cases are over
   calendar    the official working-day calendar: days, deadlines, checking notice files
-  org         the org directory: show a unit, place or person; route a workflow at a place; check files
+  org         the org directory: show a unit, place or person; route a workflow at a place; check files;
+              the versions a store keeps
+  import      store a new version of the org directory (or a calendar notice) in a store
 
 Run 'escalator COMMAND --help' for what a command takes.
 )";
@@ -223,7 +226,8 @@ int main(int argc, char** argv) {
   if (command == "backup") return tools::backup_command(args, std::cout);
   if (command == "restore") return tools::restore_command(args, std::cout);
   if (command == "calendar") return tools::calendar_command(args, config, std::cout);
-  if (command == "org") return tools::org_command(args, std::cout);
+  if (command == "org") return tools::org_command(args, config, std::cout);
+  if (command == "import") return tools::import_command(args, config, std::cout);
   if (command == "lifecycle") return tools::lifecycle_command(args, std::cout);
   std::cerr << "escalator: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

@@ -1,4 +1,5 @@
 #include "escalator/engine.hpp"
+#include "escalator/org_versions.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -470,8 +471,12 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   if (options.config.working_hours.empty()) return fail(ErrorCode::kInvalidArgument, "working_hours: none given");
   if (!options.workflows) options.workflows = builtin_workflows();
   if (!options.calendar) options.calendar = shipped_calendar()->with_working_hours(options.config.working_hours);
-  if (!options.directory) options.directory = sample_directory();
   if (!options.store) options.store = memory_store();
+  if (!options.directory) {
+    auto in_force = directory_in_force(*options.store, options.clock->now());
+    if (!in_force) return tl::unexpected(in_force.error());
+    options.directory = std::move(*in_force);
+  }
   auto calendars = calendars_in_force(options.calendar, *options.store);
   if (!calendars) return tl::unexpected(calendars.error());
   options.calendar = calendars->current;
@@ -568,6 +573,8 @@ std::vector<Result<Decision>> Engine::fire_due_timers() {
 }
 
 std::shared_ptr<const Calendar> Engine::calendar() const { return impl_->options.calendar; }
+std::shared_ptr<const OrgDirectory> Engine::directory() const { return impl_->options.directory; }
+
 
 const std::optional<CalendarRecount>& Engine::calendar_recount() const { return impl_->recount; }
 

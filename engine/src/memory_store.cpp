@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <future>
+#include <map>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -56,6 +57,27 @@ class MemoryStore final : public CaseStore {
                                                       std::to_string(calendar_imports_.size() + 1));
     }
     calendar_imports_.push_back(import);
+    return {};
+  }
+  Result<std::vector<OrgImport>> org_imports() const override {
+    std::shared_lock lock(mutex_);
+    return org_imports_;
+  }
+  Result<std::vector<StoredOrgRecord>> org_records() const override {
+    std::shared_lock lock(mutex_);
+    std::vector<StoredOrgRecord> records;
+    for (const auto& [key, record] : org_records_) records.push_back(record);
+    return records;
+  }
+  Result<void> add_org_import(const OrgImport& import, std::span<const StoredOrgRecord> records) override {
+    std::unique_lock lock(mutex_);
+    if (import.version != org_imports_.size() + 1) {
+      return fail(ErrorCode::kFailedPrecondition, "org directory import " + std::to_string(import.version) +
+                                                      ": the next version is " +
+                                                      std::to_string(org_imports_.size() + 1));
+    }
+    org_imports_.push_back(import);
+    for (const StoredOrgRecord& record : records) org_records_[{record.key, record.since}] = record;
     return {};
   }
   Result<std::uint64_t> calendar_applied() const override {
@@ -140,6 +162,8 @@ class MemoryStore final : public CaseStore {
   std::vector<std::string> order_;
   std::vector<CalendarImport> calendar_imports_;
   std::uint64_t calendar_applied_ = 0;
+  std::vector<OrgImport> org_imports_;
+  std::map<std::pair<std::string, std::uint64_t>, StoredOrgRecord> org_records_;  // by key, then since
   std::uint64_t writes_ = 0;
   std::uint64_t last_position_ = 0;  // of the log of every case's events, in commit order
   std::set<PendingTimer> timers_;

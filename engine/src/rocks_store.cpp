@@ -31,6 +31,7 @@
 #include "rocks_support.hpp"
 #include "store_prepared.hpp"
 #include "store_calendars.hpp"
+#include "store_org.hpp"
 #include "store_timers.hpp"
 #include "store_format.hpp"
 #include "store_layout.hpp"
@@ -55,7 +56,8 @@ class RocksStore final : public CaseStore {
         handles_(opened_.handles),
         statistics_(*opened_.statistics),
         timers_(db_, family(layout::kTimers), family(layout::kMeta)),
-        calendar_imports_(db_, family(layout::kMeta)) {}
+        calendar_imports_(db_, family(layout::kMeta)),
+        org_versions_(db_, family(layout::kOrg)) {}
 
   ~RocksStore() override {
     {
@@ -152,6 +154,11 @@ class RocksStore final : public CaseStore {
   Result<std::vector<CalendarImport>> calendar_imports() const override { return calendar_imports_.list(); }
   Result<void> add_calendar_import(const CalendarImport& import) override { return calendar_imports_.add(import); }
   Result<std::uint64_t> calendar_applied() const override { return calendar_imports_.applied(); }
+  Result<std::vector<OrgImport>> org_imports() const override { return org_versions_.imports(); }
+  Result<std::vector<StoredOrgRecord>> org_records() const override { return org_versions_.records(); }
+  Result<void> add_org_import(const OrgImport& import, std::span<const StoredOrgRecord> records) override {
+    return org_versions_.add(import, records);
+  }
   Result<void> set_calendar_applied(std::uint64_t version) override { return calendar_imports_.set_applied(version); }
 
   Result<std::vector<std::string>> cases_of_resident(std::string_view resident) const override {
@@ -455,6 +462,7 @@ class RocksStore final : public CaseStore {
   rocksdb::Statistics& statistics_;
   TimerIndex timers_;
   StoredCalendarImports calendar_imports_;
+  StoredOrgVersions org_versions_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;

@@ -68,6 +68,11 @@ struct ForwardingStore : CaseStore {
   }
   Result<void> begin_timer_round(Timestamp now) override { return real->begin_timer_round(now); }
   std::optional<Timestamp> next_timer() const override { return real->next_timer(); }
+  Result<std::vector<OrgImport>> org_imports() const override { return real->org_imports(); }
+  Result<std::vector<StoredOrgRecord>> org_records() const override { return real->org_records(); }
+  Result<void> add_org_import(const OrgImport& i, std::span<const StoredOrgRecord> r) override {
+    return real->add_org_import(i, r);
+  }
 };
 
 }  // namespace escalator::testing

@@ -5,26 +5,20 @@
 #include <random>
 #include <sstream>
 
+#include "cli_support.hpp"
 #include "calendar_commands.hpp"
 #include "escalator/engine.hpp"
 
 namespace fs = std::filesystem;
 using namespace escalator;
 
+using testing::Ran;
+using testing::ScratchDir;
+
 namespace {
 
 const fs::path kSource = ESCALATOR_SOURCE_DIR;
 
-struct ScratchDir {
-  fs::path path = fs::temp_directory_path() / ("escalator-cli-" + std::to_string(std::random_device{}()));
-  ScratchDir() { fs::create_directories(path); }
-  ~ScratchDir() { fs::remove_all(path); }
-};
-
-struct Ran {
-  int code;
-  std::string out;
-};
 Ran calendar(std::vector<std::string> args) {
   std::ostringstream out;
   const int code = tools::calendar_command(args, Config{}, out);

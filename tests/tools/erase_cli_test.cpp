@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "cli_support.hpp"
 #include "erase_command.hpp"
 #include "escalator/audit.hpp"
 #include "escalator/engine.hpp"
@@ -14,18 +15,11 @@
 namespace fs = std::filesystem;
 using namespace escalator;
 
+using testing::Ran;
+using testing::ScratchDir;
+
 namespace {
 
-struct ScratchDir {
-  fs::path path = fs::temp_directory_path() / ("escalator-erase-" + std::to_string(std::random_device{}()));
-  ScratchDir() { fs::create_directories(path); }
-  ~ScratchDir() { fs::remove_all(path); }
-};
-
-struct Ran {
-  int code;
-  std::string out;
-};
 Ran erase(const std::vector<std::string>& args) {
   std::ostringstream out;
   const int code = tools::erase_command(args, Config{}, out);

@@ -1,32 +1,25 @@
 // `escalator org show|route|check`: what an administrator sees of the
 // directory and of routing, over the shipped sample and workflows.
-#include <algorithm>
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 
+#include "cli_support.hpp"
 #include "org_commands.hpp"
 
 namespace fs = std::filesystem;
 using namespace escalator;
 
+using testing::Ran;
+using testing::ScratchDir;
+
 namespace {
 
 const fs::path kSource = ESCALATOR_SOURCE_DIR;
-
-struct ScratchDir {
-  fs::path path = fs::temp_directory_path() / ("escalator-org-" + std::to_string(std::random_device{}()));
-  ScratchDir() { fs::create_directories(path); }
-  ~ScratchDir() { fs::remove_all(path); }
-};
-
-struct Ran {
-  int code;
-  std::string out;
-};
 
 // Asked on a day before the sample's dated changes (2027-01-01), unless a test names its own.
 Ran org(std::vector<std::string> args) {
@@ -35,7 +28,7 @@ Ran org(std::vector<std::string> args) {
     args.insert(args.end(), {"--at", "2026-06-01T09:00"});
   }
   std::ostringstream out;
-  const int code = tools::org_command(args, out);
+  const int code = tools::org_command(args, Config{}, out);
   return {code, out.str()};
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli_options.hpp"
+#include "org_import_command.hpp"
 #include "escalator/org_directory.hpp"
 #include "escalator/routing.hpp"
 #include "escalator/standins.hpp"
@@ -16,13 +17,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kHelp = R"(Usage: escalator org show ID [--org FILE] [--at TIME]
-       escalator org route --location ID --workflow ID [--org FILE] [--workflows DIR] [--at TIME]
+constexpr const char* kHelp = R"(Usage: escalator org show ID [WHICH] [--at TIME]
+       escalator org route --location ID --workflow ID [WHICH] [--workflows DIR] [--at TIME]
        escalator org check FILE...
+       escalator org versions [--data DIR]
+WHICH: --org FILE | --data DIR [--version N]
 
 The org directory (docs/directory.md): places from district to building, the roles units
 play, the units and the people who hold posts in them. By default the sample directory
-compiled into this escalator (org/sample-district.json); --org FILE reads another.
+compiled into this escalator (org/sample-district.json); --org FILE reads another, and
+--data DIR takes the newest version the store keeps, or version N.
 Records are effective-dated: show and route answer as the directory is at --at TIME
 ("2027-01-05T09:00"; default now), and mark records with dates by when they hold.
 
@@ -37,10 +41,27 @@ Records are effective-dated: show and route answer as the directory is at --at T
          the directory. Exits 1 when a step reaches nobody.
   check  reads org directory files and prints what each holds, or every problem as
          FILE:LINE: POINTER: reason. Exits 1 on any problem.
+  versions  the versions the store keeps: number, when imported, from which file, the
+         directory's name, records added (+), changed (~) and removed (-), and the digest.
+         `escalator import org FILE` adds one.
 )";
 
 std::shared_ptr<const OrgChart> chart_from(const std::map<std::string, std::string>& options) {
   const auto file = options.find("--org");
+  if (const auto data = options.find("--data"); data != options.end()) {
+    std::uint64_t version = 0;
+    if (const auto v = options.find("--version"); v != options.end()) {
+      try {
+        version = std::stoull(v->second);
+      } catch (const std::exception&) {
+        std::cerr << "--version: expected a version number, but got '" << v->second << "'\n";
+        return nullptr;
+      }
+    }
+    auto stored = stored_chart(data->second, version);
+    if (!stored) std::cerr << stored.error().message << "\n";
+    return stored ? *stored : nullptr;
+  }
   if (file == options.end()) return sample_directory();
   OrgFile read = load_org_directory_file(file->second);
   for (const auto& p : read.problems) std::cerr << p.text() << "\n";
@@ -248,7 +269,7 @@ int check(const std::vector<std::string>& files, std::ostream& out) {
 
 }  // namespace
 
-int org_command(const std::vector<std::string>& args, std::ostream& out) {
+int org_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
   if (args.empty() || wants_help(args)) {
     std::cout << kHelp;
     return args.empty() ? 2 : 0;
@@ -257,8 +278,17 @@ int org_command(const std::vector<std::string>& args, std::ostream& out) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (sub == "check") return check(rest, out);
   std::vector<std::string> words;
-  const auto options = options_of(rest, {"--org", "--location", "--workflow", "--workflows", "--at"}, kHelp, &words);
+  const auto options = options_of(
+      rest, {"--org", "--data", "--version", "--location", "--workflow", "--workflows", "--at"}, kHelp, &words);
   if (!options) return 2;
+  if (sub == "versions") {
+    return org_versions_command(options->contains("--data") ? options->at("--data") : config.data_dir.string(),
+                                out);
+  }
+  if (options->contains("--org") && options->contains("--data")) {
+    std::cerr << "org " << sub << ": --org FILE or --data DIR, not both\n";
+    return 2;
+  }
   if (sub != "show" && sub != "route") {
     std::cerr << "org: unknown command '" << sub << "'\n\n" << kHelp;
     return 2;

@@ -1,4 +1,4 @@
-// `escalator org show|route|check`: what the org directory holds and whom
+// `escalator org show|route|check|versions`: what the org directory holds and whom
 // routing picks for each step of a workflow at a place (docs/directory.md).
 #pragma once
 
@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "escalator/config.hpp"
+
 namespace escalator::tools {
 
-int org_command(const std::vector<std::string>& args, std::ostream& out);
+int org_command(const std::vector<std::string>& args, const Config& config, std::ostream& out);
 
 }  // namespace escalator::tools

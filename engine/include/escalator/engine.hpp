@@ -64,7 +64,9 @@ struct EngineOptions {
   // null: shipped_calendar(), the official one. Either way, the calendar
   // imports the store holds replace their years (they need an OfficialCalendar).
   std::shared_ptr<const Calendar> calendar;
-  std::shared_ptr<const OrgDirectory> directory;     // null: sample_directory()
+  // null: the store's newest org directory version; a store that holds none
+  // gets the sample directory as version 1 (org_versions.hpp).
+  std::shared_ptr<const OrgDirectory> directory;
   std::shared_ptr<CaseStore> store;                  // null: memory_store()
 };
 // Collaborators and the logger should not throw; if one does, the command it
@@ -122,6 +124,8 @@ class Engine {
   // The calendar deadlines are counted on: the options' (or the shipped one)
   // with the store's calendar imports.
   std::shared_ptr<const Calendar> calendar() const;
+  // The org directory cases are routed by: the options', or the store's.
+  std::shared_ptr<const OrgDirectory> directory() const;
   // What open did for a calendar import not yet applied; none when there was none.
   const std::optional<CalendarRecount>& calendar_recount() const;
 

@@ -1,0 +1,120 @@
+#include "org_import_command.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "calendar_import_command.hpp"
+#include "cli_options.hpp"
+#include "escalator/org_versions.hpp"
+#include "escalator/store.hpp"
+
+namespace escalator::tools {
+namespace {
+
+constexpr const char* kHelp = R"(Usage: escalator import org FILE [--data DIR]
+       escalator import calendar FILE [--data DIR]
+
+  org       reads an org directory file (docs/directory.md) and, when it has no problem and
+            differs from the store's newest version, stores it as the next version: only the
+            records that changed are written. An engine routes by it from when it next opens.
+            A file with problems is refused whole, each problem as FILE:LINE: POINTER: reason,
+            and the version in force stays. Exits 1 when refused.
+  calendar  the same as `escalator calendar import` (docs/calendar.md).
+
+--data DIR is the store (default: the configuration's data_dir, ./data).
+)";
+
+Result<std::shared_ptr<CaseStore>> open_existing(const std::filesystem::path& data) {
+  DurableStoreOptions options;
+  options.path = data;
+  options.create_if_missing = false;
+  return open_durable_store(options);
+}
+
+int import_org(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
+  std::vector<std::string> files;
+  const auto options = options_of(args, {"--data"}, kHelp, &files);
+  if (!options) return 2;
+  if (files.size() != 1) {
+    std::cerr << "import org: expected one file\n\n" << kHelp;
+    return 2;
+  }
+  const std::string data = options->contains("--data") ? options->at("--data") : config.data_dir.string();
+  std::ifstream in(files[0], std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) {
+    out << files[0] << ":1: cannot be read\nrefused: nothing was imported\n";
+    return 1;
+  }
+  auto store = open_existing(data);
+  if (!store) {
+    out << store.error().message << "\nrefused: nothing was imported\n";
+    return 1;
+  }
+  const std::string source = std::filesystem::path(files[0]).filename().string();
+  auto imported = import_org_directory(**store, text.str(), files[0], SystemClock().now());
+  if (!imported) {
+    out << imported.error().message << "\nrefused: nothing was imported\n";
+    return 1;
+  }
+  for (const auto& p : imported->problems) out << p.text() << "\n";
+  if (!imported->problems.empty()) {
+    out << "refused: nothing was imported; "
+        << (imported->in_force == 0 ? std::string("the store holds no directory yet")
+                                    : "version " + std::to_string(imported->in_force) + " stays in force")
+        << "\n";
+    return 1;
+  }
+  if (!imported->stored) {
+    out << source << ": the same as version " << imported->in_force << ", which stays in force\n";
+    return 0;
+  }
+  const OrgImport& v = *imported->stored;
+  out << "org directory version " << v.version << ": " << v.name << ", from " << v.source << "\n"
+      << "records: " << v.added << " added, " << v.changed << " changed, " << v.removed << " removed\n"
+      << "in force for what an engine decides from when it next opens\n";
+  return 0;
+}
+
+}  // namespace
+
+int import_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
+  if (args.empty() || wants_help(args)) {
+    std::cout << kHelp;
+    return args.empty() ? 2 : 0;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "org") return import_org(rest, config, out);
+  if (args[0] == "calendar") return calendar_import_command(rest, config, out);
+  std::cerr << "import: unknown kind '" << args[0] << "'\n\n" << kHelp;
+  return 2;
+}
+
+int org_versions_command(const std::string& data, std::ostream& out) {
+  auto store = open_existing(data);
+  if (!store) {
+    std::cerr << store.error().message << "\n";
+    return 1;
+  }
+  const auto imports = (*store)->org_imports();
+  if (!imports) {
+    std::cerr << imports.error().message << "\n";
+    return 1;
+  }
+  if (imports->empty()) out << "no org directory in " << data << " yet: an engine's first open stores the sample\n";
+  for (const OrgImport& v : *imports) {
+    out << v.version << "  " << format_time(v.imported_at) << "  " << v.source << "  " << v.name << "  +"
+        << v.added << " ~" << v.changed << " -" << v.removed << "  " << v.digest.substr(0, 16) << "\n";
+  }
+  return 0;
+}
+
+Result<std::shared_ptr<const OrgChart>> stored_chart(const std::filesystem::path& data, std::uint64_t version) {
+  auto store = open_existing(data);
+  if (!store) return tl::unexpected(store.error());
+  return stored_org_directory(**store, version);
+}
+
+}  // namespace escalator::tools
