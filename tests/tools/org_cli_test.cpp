@@ -145,3 +145,16 @@ TEST_CASE("OrgCheckSaysWhatAFileHoldsOrEveryProblem") {
   // Another directory, read with --org, is the one shown.
   CHECK(org({"show", "jiyang", "--org", bad.string()}).code == 1);
 }
+
+TEST_CASE("OrgRouteByAnAddressRoutesThePlaceTheAddressTableGives") {
+  std::vector<std::string> args = {"route", "--address", "金桂苑 七号楼二单元501", "--workflow", "property-first"};
+  for (auto& a : shipped_workflows()) args.push_back(a);
+  const Ran by_address = org(args);
+  CHECK(by_address.code == 0);
+  CHECK(by_address.out.starts_with("address  金桂苑 七号楼二单元501 → jingui-yuan-7 (金桂苑7栋2单元501)\n"));
+  // Then exactly what routing from the building prints.
+  CHECK(by_address.out.substr(by_address.out.find('\n') + 1) == route("jingui-yuan-7", "property-first").out);
+  args[2] = "济宁市任城区金桂苑7号楼";  // a prefix the table does not hold matches nothing
+  CHECK(org(args).code == 1);
+  CHECK(org({"route", "--address", "金桂苑", "--location", "jingui-yuan", "--workflow", "property-first"}).code == 2);
+}

@@ -7,6 +7,7 @@
 
 #include "cli_options.hpp"
 #include "org_import_command.hpp"
+#include "escalator/address.hpp"
 #include "escalator/org_directory.hpp"
 #include "escalator/routing.hpp"
 #include "escalator/standins.hpp"
@@ -18,7 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kHelp = R"(Usage: escalator org show ID [WHICH] [--at TIME]
-       escalator org route --location ID --workflow ID [WHICH] [--workflows DIR] [--at TIME]
+       escalator org route (--location ID | --address TEXT) --workflow ID [WHICH] [--workflows DIR]
+                           [--at TIME]
        escalator org check FILE...
        escalator org versions [--data DIR]
 WHICH: --org FILE | --data DIR [--version N]
@@ -34,7 +36,8 @@ Records are effective-dated: show and route answer as the directory is at --at T
          and the people with posts in it (and their other posts). A place: the places above and
          below it, the units there, and for a compound or building who acts for each of its
          level's roles, fallbacks included. A person: their posts.
-  route  whom each step of the workflow goes to for a case at the building or compound ID:
+  route  whom each step of the workflow goes to for a case at the building or compound ID, or
+         at the place the address table gives for TEXT (docs/directory.md, "Addresses"):
          the lead unit and how it was found (plays the role, the directory's fallback, or the
          workflow's fallback_roles) and the co-handling units, as the engine decides them.
          Workflows are read from --workflows DIR (default ./workflows) and checked against
@@ -193,10 +196,25 @@ std::string how_found(const OrgChart& chart, const WorkflowStep& step, const Org
 int route(const OrgChart& chart, const std::map<std::string, std::string>& options, Timestamp at,
           std::ostream& out) {
   const auto location = options.find("--location");
+  const auto address = options.find("--address");
   const auto workflow_id = options.find("--workflow");
-  if (location == options.end() || workflow_id == options.end()) {
-    std::cerr << "org route: expected --location ID and --workflow ID\n\n" << kHelp;
+  if ((location == options.end()) == (address == options.end()) || workflow_id == options.end()) {
+    std::cerr << "org route: expected --location ID or --address TEXT, and --workflow ID\n\n" << kHelp;
     return 2;
+  }
+  if (address != options.end()) {
+    // As a case placed only by its address is: the longest entry of the address table it begins with.
+    const OrgPlace* named = chart.place_of_address(address->second, at);
+    if (named == nullptr) {
+      std::cerr << "--address: matches no entry of the address table of " << chart.name() << "\n";
+      return 1;
+    }
+    out << "address  " << address->second << " → " << named->id << " (" << normalise_address(address->second)
+        << ")\n";
+    std::map<std::string, std::string> by_place = options;
+    by_place.erase("--address");
+    by_place["--location"] = named->id;
+    return route(chart, by_place, at, out);
   }
   const OrgPlace* place = chart.place(location->second, at);
   if (place == nullptr || (place->level != Level::kCompound && place->level != Level::kBuilding)) {
@@ -279,7 +297,8 @@ int org_command(const std::vector<std::string>& args, const Config& config, std:
   if (sub == "check") return check(rest, out);
   std::vector<std::string> words;
   const auto options = options_of(
-      rest, {"--org", "--data", "--version", "--location", "--workflow", "--workflows", "--at"}, kHelp, &words);
+      rest, {"--org", "--data", "--version", "--location", "--address", "--workflow", "--workflows", "--at"}, kHelp,
+      &words);
   if (!options) return 2;
   if (sub == "versions") {
     return org_versions_command(options->contains("--data") ? options->at("--data") : config.data_dir.string(),
