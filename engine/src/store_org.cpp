@@ -35,7 +35,9 @@ std::string import_where(std::uint64_t version) { return "org/import/" + std::to
 
 Result<OrgImport> read_import(std::string_view key, const std::string& value) {
   const auto version = layout::read_big_endian(key.substr(kImportPrefix.size()));
-  if (!version) return fail(ErrorCode::kDataLoss, "org/" + printable(std::string(key)) + ": the key should end in 8 bytes");
+  if (!version) {
+    return fail(ErrorCode::kDataLoss, "org/" + printable(std::string(key)) + ": the key should end in 8 bytes");
+  }
   const std::string at = import_where(*version);
   const Json j = Json::parse(value, nullptr, false);
   OrgImport import;

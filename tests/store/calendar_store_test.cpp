@@ -12,14 +12,6 @@ using namespace escalator::testing;
 
 namespace {
 
-std::shared_ptr<CaseStore> open_at(const std::filesystem::path& path) {
-  DurableStoreOptions options;
-  options.path = path;
-  auto store = open_durable_store(options);
-  REQUIRE_MESSAGE(store.has_value(), store.error().message);
-  return *store;
-}
-
 CalendarImport import_of(std::uint64_t version) {
   return CalendarImport{version, *parse_time("2026-02-16T10:00:00+08:00"), "notice-" + std::to_string(version) + ".json",
                         R"({"year": 2026, "note": "春节"})" + std::to_string(version)};
@@ -30,7 +22,7 @@ CalendarImport import_of(std::uint64_t version) {
 TEST_CASE("CalendarImportsOutliveTheStoreThatKeptThemInOrder") {
   TempDir dir;
   {
-    auto store = open_at(dir.path());
+    auto store = open_durable_at(dir.path());
     CHECK(store->calendar_imports()->empty());
     CHECK(*store->calendar_applied() == 0);
     REQUIRE(store->add_calendar_import(import_of(1)));
@@ -40,7 +32,7 @@ TEST_CASE("CalendarImportsOutliveTheStoreThatKeptThemInOrder") {
     CHECK(skipped.error().message == "calendar import 4: the next version is 3");
     REQUIRE(store->set_calendar_applied(1));
   }
-  auto store = open_at(dir.path());
+  auto store = open_durable_at(dir.path());
   CHECK(*store->calendar_imports() == std::vector<CalendarImport>{import_of(1), import_of(2)});
   CHECK(*store->calendar_applied() == 1);
 }
@@ -48,7 +40,7 @@ TEST_CASE("CalendarImportsOutliveTheStoreThatKeptThemInOrder") {
 TEST_CASE("ADamagedCalendarImportIsDataLossNamingIt") {
   TempDir dir;
   {
-    auto store = open_at(dir.path());
+    auto store = open_durable_at(dir.path());
     REQUIRE(store->add_calendar_import(import_of(1)));
   }
   {
@@ -57,7 +49,7 @@ TEST_CASE("ADamagedCalendarImportIsDataLossNamingIt") {
     store_layout::put_big_endian(key, 1);
     REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("meta"), key, R"({"version":1})").ok());
   }
-  auto store = open_at(dir.path());
+  auto store = open_durable_at(dir.path());
   const auto read = store->calendar_imports();
   REQUIRE_FALSE(read.has_value());
   CHECK(read.error().code == ErrorCode::kDataLoss);

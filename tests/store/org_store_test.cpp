@@ -8,6 +8,7 @@
 #include "escalator/org_versions.hpp"
 #include "escalator/store.hpp"
 #include "store_layout.hpp"
+#include "../unit/sample_org.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;
@@ -15,24 +16,9 @@ using namespace escalator::testing;
 
 namespace {
 
-std::shared_ptr<CaseStore> open_at(const std::filesystem::path& path) {
-  DurableStoreOptions options;
-  options.path = path;
-  auto store = open_durable_store(options);
-  REQUIRE_MESSAGE(store.has_value(), store.error().message);
-  return *store;
-}
-
-std::string sample_text() {
-  std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) + "/org/sample-district.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The sample without 幸福苑's council.
 std::string without_council() {
-  std::string text = sample_text();
+  std::string text = sample_org_text();
   const auto from = text.find("    {\"id\": \"xingfu-court.council\"");
   text.erase(from, text.find('\n', from) + 1 - from);
   return text;
@@ -44,9 +30,9 @@ TEST_CASE("OrgDirectoryVersionsOutliveTheStoreThatKeptThem") {
   TempDir dir;
   const Timestamp now = *parse_time("2026-11-20T10:00:00+08:00");
   {
-    auto store = open_at(dir.path());
+    auto store = open_durable_at(dir.path());
     CHECK(store->org_imports()->empty());
-    REQUIRE(import_org_directory(*store, sample_text(), "sample-district.json", now)->stored.has_value());
+    REQUIRE(import_org_directory(*store, sample_org_text(), "sample-district.json", now)->stored.has_value());
     const auto second = import_org_directory(*store, without_council(), "district.json", now);
     REQUIRE(second->stored.has_value());
     CHECK(second->stored->removed == 1);
@@ -54,7 +40,7 @@ TEST_CASE("OrgDirectoryVersionsOutliveTheStoreThatKeptThem") {
     REQUIRE_FALSE(skipped.has_value());
     CHECK(skipped.error().message == "org directory import 4: the next version is 3");
   }
-  auto store = open_at(dir.path());
+  auto store = open_durable_at(dir.path());
   const auto imports = *store->org_imports();
   REQUIRE(imports.size() == 2);
   CHECK(imports[0].source == "sample-district.json");
@@ -71,8 +57,8 @@ TEST_CASE("OrgDirectoryVersionsOutliveTheStoreThatKeptThem") {
 TEST_CASE("ADamagedOrgRecordIsDataLossNamingIt") {
   TempDir dir;
   {
-    auto store = open_at(dir.path());
-    REQUIRE(import_org_directory(*store, sample_text(), "sample.json", *parse_time("2026-11-20T10:00"))->stored);
+    auto store = open_durable_at(dir.path());
+    REQUIRE(import_org_directory(*store, sample_org_text(), "sample.json", *parse_time("2026-11-20T10:00"))->stored);
   }
   {
     RawStore raw(dir.path());
@@ -81,7 +67,7 @@ TEST_CASE("ADamagedOrgRecordIsDataLossNamingIt") {
     store_layout::put_big_endian(key, 1);
     REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("org"), key, R"({"record":{}})").ok());
   }
-  auto store = open_at(dir.path());
+  auto store = open_durable_at(dir.path());
   const auto read = stored_org_directory(*store);
   REQUIRE_FALSE(read.has_value());
   CHECK(read.error().code == ErrorCode::kDataLoss);

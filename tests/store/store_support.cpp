@@ -37,6 +37,14 @@ std::vector<CommandPayload> to_closure() {
   return steps;
 }
 
+std::shared_ptr<CaseStore> open_durable_at(const std::filesystem::path& path) {
+  DurableStoreOptions options;
+  options.path = path;
+  auto store = open_durable_store(options);
+  if (!store) throw std::runtime_error(store.error().message);  // doctest reports it as the test's failure
+  return *store;
+}
+
 RawStore::RawStore(const std::filesystem::path& path) {
   rocksdb::Options options;
   if (!rocksdb::DB::ListColumnFamilies(options, path.string(), &names_).ok()) {

@@ -30,6 +30,9 @@ cmd::Open leak_report();
 // After Open: the commands that take a case to Closed.
 std::vector<CommandPayload> to_closure();
 
+// The durable store at `path`, created when missing; throws (failing the test) when it cannot be opened.
+std::shared_ptr<CaseStore> open_durable_at(const std::filesystem::path& path);
+
 // The store's RocksDB, opened directly with every column family.
 class RawStore {
  public:

@@ -71,7 +71,8 @@ TEST_CASE("ImportingAnOrgFileStoresTheNextVersionOnlyWhenItIsSoundAndNew") {
   CHECK(again.out == "district.json: the same as version 2, which stays in force\n");
 
   std::ofstream(dir.path / "bad.json") << R"({"name": "坏目录", "roles": {}, "places": [], "units": []})";
-  const Ran refused = run(tools::import_command, {"org", (dir.path / "bad.json").string(), "--data", data.string()});
+  const std::string bad = (dir.path / "bad.json").string();
+  const Ran refused = run(tools::import_command, {"org", bad, "--data", data.string()});
   CHECK(refused.code == 1);
   CHECK(refused.out.ends_with("refused: nothing was imported; version 2 stays in force\n"));
 

@@ -3,8 +3,6 @@
 // whose dates cannot all hold at once is refused with every problem located.
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,28 +11,16 @@
 #include "escalator/org_directory.hpp"
 #include "escalator/routing.hpp"
 #include "escalator/standins.hpp"
+#include "sample_org.hpp"
 
 namespace escalator {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using testing::sample_org;
+using testing::index_of;
 
 Timestamp at(const char* text) { return *parse_time(text); }
-
-Json shipped() {
-  std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) + "/org/sample-district.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return Json::parse(text.str());
-}
-
-std::size_t index_of(const Json& list, const std::string& id) {
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (list[i].value("id", "") == id) return i;
-  }
-  FAIL("no record " << id);
-  return 0;
-}
 
 std::vector<std::string> problems_of(const Json& doc) {
   const OrgFile read = read_org_directory(doc.dump(2), "org.json");
@@ -94,7 +80,7 @@ TEST_CASE("TheSampleChangesPropertyCompaniesAtTheStartOf2027") {
 TEST_CASE("ACompoundMovedToAnotherGridIsRoutedByTheGridOfTheDay") {
   // 网格调整: from 2027 和平里 belongs to the second grid. Its buildings, undated,
   // hang from whichever record of it is in force.
-  Json doc = shipped();
+  Json doc = sample_org();
   const std::size_t heping = index_of(doc["places"], "heping-li");
   doc["places"][heping]["valid_to"] = "2026-12-31";
   Json moved = doc["places"][heping];
@@ -118,7 +104,7 @@ TEST_CASE("ACompoundMovedToAnotherGridIsRoutedByTheGridOfTheDay") {
 }
 
 TEST_CASE("APlaceIsNotThereBeforeItBeginsNorAfterItEnds") {
-  Json doc = shipped();
+  Json doc = sample_org();
   doc["places"].push_back(kNewCompound);
   doc["addresses"].push_back({{"address", "新建苑"}, {"place", "xinjian-yuan"}, {"valid_from", "2027-03-01"}});
   const OrgFile read = read_org_directory(doc.dump(), "org.json");
@@ -136,7 +122,7 @@ TEST_CASE("APlaceIsNotThereBeforeItBeginsNorAfterItEnds") {
 }
 
 TEST_CASE("DatesThatCannotAllHoldAreRefusedWithTheirPointers") {
-  const Json sample = shipped();
+  const Json sample = sample_org();
   const std::size_t units = sample["units"].size();
   const std::size_t places = sample["places"].size();
   const std::size_t addresses = sample["addresses"].size();

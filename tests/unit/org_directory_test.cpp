@@ -1,7 +1,5 @@
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -9,25 +7,20 @@
 
 #include "escalator/org_directory.hpp"
 #include "escalator/standins.hpp"
+#include "sample_org.hpp"
 
 using namespace escalator;
 using Json = nlohmann::ordered_json;
+using escalator::testing::sample_org;
 
 namespace {
 
 // A day the sample directory holds as it was written (no record begins or ends near it).
 const Timestamp kDay = *parse_time("2026-06-01T09:00:00+08:00");
 
-Json shipped() {
-  std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) + "/org/sample-district.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return Json::parse(text.str());
-}
-
 // The problems of the shipped directory after `damage`, as "pointer: reason".
 std::vector<std::string> problems_after(void (*damage)(Json&)) {
-  Json doc = shipped();
+  Json doc = sample_org();
   damage(doc);
   const OrgFile read = read_org_directory(doc.dump(2), "org.json");
   CHECK(read.directory == nullptr);
@@ -46,7 +39,7 @@ Location at(const char* compound) {
 }  // namespace
 
 TEST_CASE("TheShippedSampleDirectoryLoadsAndIsTheOneTheEngineRunsOn") {
-  const OrgFile read = read_org_directory(shipped().dump(), "org/sample-district.json");
+  const OrgFile read = read_org_directory(sample_org().dump(), "org/sample-district.json");
   for (const auto& p : read.problems) FAIL_CHECK(p.text());
   REQUIRE(read.directory != nullptr);
   REQUIRE(sample_directory() != nullptr);
@@ -67,7 +60,7 @@ TEST_CASE("APlaceIsRefusedWithItsPointerWhenItsIdOrParentIsWrong") {
                                  "/places/8/parent: no place 'yangguang-2' in /places",
                                  "/units/10/place: no place 'yangguang-2' in /places"});
   // A building in two compounds is one id listed twice.
-  const std::string added = "/places/" + std::to_string(shipped()["places"].size());
+  const std::string added = "/places/" + std::to_string(sample_org()["places"].size());
   CHECK(problems_after([](Json& d) {
           d["places"].push_back({{"id", "heping-li-2"}, {"name", "和平里2号楼"}, {"level", "building"},
                                  {"parent", "xingfu-court"}});
@@ -132,7 +125,7 @@ TEST_CASE("APostInAUnitThatDoesNotExistOrATwiceUsedPersonIdIsRefused") {
 }
 
 TEST_CASE("AProblemNamesTheFileAndLineAndTheSchemaSpeaksFirst") {
-  Json doc = shipped();
+  Json doc = sample_org();
   doc["places"][2].erase("level");
   const OrgFile read = read_org_directory(doc.dump(2), "streets/jiyang.json");
   REQUIRE(read.problems.size() == 1);
@@ -157,7 +150,7 @@ TEST_CASE("AnAddressEntryIsRefusedWhenItsPlaceIsWrongOrItReadsAsAnother") {
   // Written differently, the same address: one address names one place.
   CHECK(problems_after([](Json& d) {
           d["addresses"].push_back({{"address", "阳光花园 三号楼"}, {"place", "yangguang-garden-4"}});
-        }) == std::vector<std::string>{"/addresses/" + std::to_string(shipped()["addresses"].size()) +
+        }) == std::vector<std::string>{"/addresses/" + std::to_string(sample_org()["addresses"].size()) +
                                        "/address: reads as '阳光花园3栋', as /addresses/2 does: one address "
                                        "names one place"});
 }

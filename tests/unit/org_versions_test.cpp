@@ -6,41 +6,27 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "escalator/engine.hpp"
 #include "escalator/routing.hpp"
 #include "escalator/standins.hpp"
+#include "sample_org.hpp"
 #include "store_support.hpp"
 
 namespace escalator {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using testing::sample_org;
+using testing::index_of;
 
 Timestamp at(const char* text) { return *parse_time(text); }
 
-Json shipped() {
-  std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) + "/org/sample-district.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return Json::parse(text.str());
-}
-
-std::size_t index_of(const Json& list, const std::string& id) {
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (list[i].value("id", "") == id) return i;
-  }
-  FAIL("no record " << id);
-  return 0;
-}
-
 // The sample with one unit renamed, one removed and a party branch founded at 和平里.
 Json changed_sample() {
-  Json doc = shipped();
+  Json doc = sample_org();
   doc["units"][index_of(doc["units"], "xingfu-court.property")]["name"] = "幸福苑物业服务处";
   doc["units"].erase(index_of(doc["units"], "xingfu-court.council"));
   doc["units"].push_back({{"id", "heping-li.branch"}, {"name", "和平里党支部"}, {"role", "party_branch"},
@@ -69,7 +55,7 @@ struct TamperedStore final : testing::ForwardingStore {
 
 TEST_CASE("AnImportStoresWhatChangedAndEveryVersionRebuildsAsImported") {
   auto store = memory_store();
-  const auto first = import_org_directory(*store, shipped().dump(), "sample-district.json", at("2026-11-01T10:00"));
+  const auto first = import_org_directory(*store, sample_org().dump(), "sample-district.json", at("2026-11-01T10:00"));
   REQUIRE(first.has_value());
   REQUIRE(first->stored.has_value());
   CHECK(first->stored->version == 1);
@@ -78,7 +64,7 @@ TEST_CASE("AnImportStoresWhatChangedAndEveryVersionRebuildsAsImported") {
   CHECK(held == 1 + 12 + 48 + 53 + 12 + 68);  // name, roles, places, units, people, addresses
 
   // The same file again is no new version.
-  const auto again = import_org_directory(*store, shipped().dump(2), "again.json", at("2026-11-02T10:00"));
+  const auto again = import_org_directory(*store, sample_org().dump(2), "again.json", at("2026-11-02T10:00"));
   CHECK_FALSE(again->stored.has_value());
   CHECK(again->in_force == 1);
 
@@ -121,8 +107,8 @@ TEST_CASE("AnImportStoresWhatChangedAndEveryVersionRebuildsAsImported") {
 
 TEST_CASE("ARefusedImportLeavesTheDirectoryInForceUnchanged") {
   auto store = memory_store();
-  REQUIRE(import_org_directory(*store, shipped().dump(), "sample.json", at("2026-11-01T10:00")).has_value());
-  Json bad = shipped();
+  REQUIRE(import_org_directory(*store, sample_org().dump(), "sample.json", at("2026-11-01T10:00")).has_value());
+  Json bad = sample_org();
   bad["units"][0]["place"] = "nowhere";
   const auto refused = import_org_directory(*store, bad.dump(2), "bad.json", at("2026-11-02T10:00"));
   REQUIRE(refused.has_value());
@@ -138,7 +124,7 @@ TEST_CASE("ARefusedImportLeavesTheDirectoryInForceUnchanged") {
 TEST_CASE("RecordsThatNoLongerRebuildTheImportAreReportedAsDataLoss") {
   auto tampered = std::make_shared<TamperedStore>();
   tampered->real = memory_store();
-  REQUIRE(import_org_directory(*tampered, shipped().dump(), "sample.json", at("2026-11-01T10:00")).has_value());
+  REQUIRE(import_org_directory(*tampered, sample_org().dump(), "sample.json", at("2026-11-01T10:00")).has_value());
   const auto read = stored_org_directory(*tampered);
   REQUIRE_FALSE(read.has_value());
   CHECK(read.error().code == ErrorCode::kDataLoss);
