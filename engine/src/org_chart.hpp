@@ -26,6 +26,10 @@ class LoadedDirectory final : public OrgChart {
   std::vector<OrgPlace> places;
   // id -> its records, earliest first
   std::unordered_map<std::string, std::vector<int>> place_index;
+  // By record: its parent's record when the parent has only one (it then
+  // holds whenever the child does), else -1: found by id and time. Routing
+  // walks up the ladder for every step, and most places have one record.
+  std::vector<int> sole_parent;
   std::map<std::string, OrgRole, std::less<>> roles_by_id;
   std::vector<OrgUnit> units;
   std::unordered_map<std::string, int> unit_index;
@@ -44,6 +48,8 @@ class LoadedDirectory final : public OrgChart {
 
   // The record of the place in force at `at`; null when none is.
   const OrgPlace* place_at(const std::string& id, Timestamp at) const;
+  // The record of `child`'s parent in force at `at`; null for a district.
+  const OrgPlace* parent_at(const OrgPlace& child, Timestamp at) const;
 
   // OrgDirectory
   Result<Location> complete(const Location& partial, Timestamp at) const override;

@@ -39,6 +39,12 @@ const OrgPlace* LoadedDirectory::place_at(const std::string& id, Timestamp at) c
   return it == place_index.end() ? nullptr : in_force_at(places, it->second, at);
 }
 
+const OrgPlace* LoadedDirectory::parent_at(const OrgPlace& child, Timestamp at) const {
+  if (child.parent.empty()) return nullptr;
+  const int sole = sole_parent[static_cast<std::size_t>(&child - places.data())];
+  return sole >= 0 ? &places[static_cast<std::size_t>(sole)] : place_at(child.parent, at);
+}
+
 const OrgUnit* LoadedDirectory::player(const std::string& place_id, const std::string& role, Timestamp at) const {
   const auto it = players.find(player_key(place_id, role));
   return it == players.end() ? nullptr : in_force_at(units, it->second, at);
@@ -238,7 +244,7 @@ Result<std::vector<const OrgPlace*>> LoadedDirectory::path_of(const Location& wh
     }
   }
   if (*building != nullptr) {
-    const OrgPlace* its_compound = place_at((*building)->parent, at);
+    const OrgPlace* its_compound = parent_at(**building, at);
     if (!where.compound.empty() && (its_compound == nullptr || its_compound->id != where.compound)) {
       return fail(ErrorCode::kInvalidArgument, "location.building: '" + (*building)->id + "' is in compound '" +
                                                    (*building)->parent + "', not in '" + where.compound + "'");
@@ -247,7 +253,7 @@ Result<std::vector<const OrgPlace*>> LoadedDirectory::path_of(const Location& wh
   }
   std::vector<const OrgPlace*> path;
   if (*building != nullptr) path.push_back(*building);
-  for (const OrgPlace* p = *compound; p != nullptr; p = p->parent.empty() ? nullptr : place_at(p->parent, at)) {
+  for (const OrgPlace* p = *compound; p != nullptr; p = parent_at(*p, at)) {
     path.push_back(p);
   }
   if (path.empty() || path.back() != district) {

@@ -184,6 +184,11 @@ class OrgReader {
       });
     }
     for (std::size_t i = 0; i < d_.places.size(); ++i) link_parent(i);
+    d_.sole_parent.assign(d_.places.size(), -1);
+    for (std::size_t i = 0; i < d_.places.size(); ++i) {
+      const auto parent = d_.place_index.find(d_.places[i].parent);
+      if (parent != d_.place_index.end() && parent->second.size() == 1) d_.sole_parent[i] = parent->second.front();
+    }
   }
 
   void link_parent(std::size_t i) {
