@@ -5,6 +5,7 @@
 
 #include "rocks_support.hpp"
 #include "store_layout.hpp"
+#include "store_versions.hpp"
 
 namespace escalator {
 namespace {
@@ -15,18 +16,9 @@ using Json = nlohmann::ordered_json;
 constexpr std::string_view kImportPrefix = "calendar_import/";
 constexpr std::string_view kAppliedKey = "calendar_applied";
 
-std::string import_key(std::uint64_t version) {
-  std::string key(kImportPrefix);
-  layout::put_big_endian(key, version);
-  return key;
-}
+constexpr const char* kPlace = "meta/calendar_import";
 
-std::string where(std::uint64_t version) { return "meta/calendar_import/" + std::to_string(version); }
-
-Result<CalendarImport> read_import(std::string_view key, const std::string& value) {
-  const auto version = layout::read_big_endian(key.substr(kImportPrefix.size()));
-  const std::string at = version ? where(*version) : "meta/calendar_import/" + printable(std::string(key));
-  if (!version) return fail(ErrorCode::kDataLoss, at + ": the key should end in 8 bytes");
+Result<CalendarImport> read_import(const std::string& value, const std::string& where) {
   const Json j = Json::parse(value, nullptr, false);
   CalendarImport import;
   try {
@@ -37,10 +29,7 @@ Result<CalendarImport> read_import(std::string_view key, const std::string& valu
     import.source = j.at("source").get<std::string>();
     import.text = j.at("text").get<std::string>();
   } catch (const std::exception& e) {
-    return fail(ErrorCode::kDataLoss, at + ": " + (j.is_discarded() ? std::string("not JSON") : e.what()));
-  }
-  if (import.version != *version) {
-    return fail(ErrorCode::kDataLoss, at + ": the record says version " + std::to_string(import.version));
+    return fail(ErrorCode::kDataLoss, where + ": " + (j.is_discarded() ? std::string("not JSON") : e.what()));
   }
   return import;
 }
@@ -48,19 +37,7 @@ Result<CalendarImport> read_import(std::string_view key, const std::string& valu
 }  // namespace
 
 Result<std::vector<CalendarImport>> StoredCalendarImports::list() const {
-  std::vector<CalendarImport> imports;
-  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), meta_));
-  for (it->Seek(std::string(kImportPrefix)); it->Valid() && it->key().starts_with(kImportPrefix); it->Next()) {
-    auto import = read_import(it->key().ToStringView(), it->value().ToString());
-    if (!import) return tl::unexpected(import.error());
-    if (import->version != imports.size() + 1) {
-      return fail(ErrorCode::kDataLoss, where(import->version) + ": follows version " +
-                                            std::to_string(imports.size()) + "; a version is missing");
-    }
-    imports.push_back(std::move(*import));
-  }
-  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "meta/calendar_import"));
-  return imports;
+  return store_versions::read_all<CalendarImport>(db_, meta_, kImportPrefix, kPlace, read_import);
 }
 
 Result<void> StoredCalendarImports::add(const CalendarImport& import) {
@@ -78,8 +55,10 @@ Result<void> StoredCalendarImports::add(const CalendarImport& import) {
   j["text"] = import.text;
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  const auto status = db_.Put(sync, meta_, import_key(import.version), j.dump());
-  if (!status.ok()) return tl::unexpected(status_error(status, where(import.version)));
+  const auto status = db_.Put(sync, meta_, store_versions::key(kImportPrefix, import.version), j.dump());
+  if (!status.ok()) {
+    return tl::unexpected(status_error(status, std::string(kPlace) + "/" + std::to_string(import.version)));
+  }
   return {};
 }
 

@@ -7,6 +7,7 @@
 
 #include "rocks_support.hpp"
 #include "store_layout.hpp"
+#include "store_versions.hpp"
 
 namespace escalator {
 namespace {
@@ -17,12 +18,6 @@ using Json = nlohmann::ordered_json;
 constexpr std::string_view kImportPrefix = "import/";
 constexpr std::string_view kRecordPrefix = "record/";
 
-std::string import_key(std::uint64_t version) {
-  std::string key(kImportPrefix);
-  layout::put_big_endian(key, version);
-  return key;
-}
-
 std::string record_key(const StoredOrgRecord& record) {
   std::string key(kRecordPrefix);
   key += record.key;
@@ -31,14 +26,11 @@ std::string record_key(const StoredOrgRecord& record) {
   return key;
 }
 
-std::string import_where(std::uint64_t version) { return "org/import/" + std::to_string(version); }
+constexpr const char* kImportPlace = "org/import";
 
-Result<OrgImport> read_import(std::string_view key, const std::string& value) {
-  const auto version = layout::read_big_endian(key.substr(kImportPrefix.size()));
-  if (!version) {
-    return fail(ErrorCode::kDataLoss, "org/" + printable(std::string(key)) + ": the key should end in 8 bytes");
-  }
-  const std::string at = import_where(*version);
+std::string import_where(std::uint64_t version) { return std::string(kImportPlace) + "/" + std::to_string(version); }
+
+Result<OrgImport> read_import(const std::string& value, const std::string& where) {
   const Json j = Json::parse(value, nullptr, false);
   OrgImport import;
   try {
@@ -53,10 +45,7 @@ Result<OrgImport> read_import(std::string_view key, const std::string& value) {
     import.changed = j.at("changed").get<std::uint64_t>();
     import.removed = j.at("removed").get<std::uint64_t>();
   } catch (const std::exception& e) {
-    return fail(ErrorCode::kDataLoss, at + ": " + (j.is_discarded() ? std::string("not JSON") : e.what()));
-  }
-  if (import.version != *version) {
-    return fail(ErrorCode::kDataLoss, at + ": the record says version " + std::to_string(import.version));
+    return fail(ErrorCode::kDataLoss, where + ": " + (j.is_discarded() ? std::string("not JSON") : e.what()));
   }
   return import;
 }
@@ -84,19 +73,7 @@ Result<StoredOrgRecord> read_record(std::string_view key, const std::string& val
 }  // namespace
 
 Result<std::vector<OrgImport>> StoredOrgVersions::imports() const {
-  std::vector<OrgImport> imports;
-  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), org_));
-  for (it->Seek(std::string(kImportPrefix)); it->Valid() && it->key().starts_with(kImportPrefix); it->Next()) {
-    auto import = read_import(it->key().ToStringView(), it->value().ToString());
-    if (!import) return tl::unexpected(import.error());
-    if (import->version != imports.size() + 1) {
-      return fail(ErrorCode::kDataLoss, import_where(import->version) + ": follows version " +
-                                            std::to_string(imports.size()) + "; a version is missing");
-    }
-    imports.push_back(std::move(*import));
-  }
-  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "org/import"));
-  return imports;
+  return store_versions::read_all<OrgImport>(db_, org_, kImportPrefix, kImportPlace, read_import);
 }
 
 Result<std::vector<StoredOrgRecord>> StoredOrgVersions::records() const {
@@ -138,7 +115,7 @@ Result<void> StoredOrgVersions::add(const OrgImport& import, std::span<const Sto
   j["added"] = import.added;
   j["changed"] = import.changed;
   j["removed"] = import.removed;
-  batch.Put(org_, import_key(import.version), j.dump());
+  batch.Put(org_, store_versions::key(kImportPrefix, import.version), j.dump());
   rocksdb::WriteOptions sync;
   sync.sync = true;
   const auto status = db_.Write(sync, &batch);

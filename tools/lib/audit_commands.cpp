@@ -7,6 +7,7 @@
 #include "escalator/engine.hpp"
 #include "escalator/history.hpp"
 #include "escalator/store.hpp"
+#include "new_store.hpp"
 #include "appliers.hpp"
 #include "timers.hpp"
 
@@ -137,10 +138,7 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out) {
     }
     at = *parsed;
   }
-  DurableStoreOptions options;
-  options.path = o->at("--data");
-  options.create_if_missing = false;
-  auto store = open_durable_store(options);
+  auto store = open_existing_store(o->at("--data"));
   if (!store) {
     std::cerr << store.error().message << "\n";
     return 1;
@@ -148,7 +146,7 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out) {
   const std::string& case_id = words.front();
   auto loaded = (*store)->load(case_id);
   if (!loaded || !*loaded) {
-    std::cerr << (loaded ? "No case " + case_id + " in " + options.path.string() : loaded.error().message) << "\n";
+    std::cerr << (loaded ? "No case " + case_id + " in " + o->at("--data") : loaded.error().message) << "\n";
     return 1;
   }
   const auto& events = (*loaded)->events;

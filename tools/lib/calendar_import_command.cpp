@@ -6,6 +6,7 @@
 
 #include "escalator/engine.hpp"
 #include "escalator/store.hpp"
+#include "new_store.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -19,13 +20,6 @@ std::string take(std::vector<std::string>& args, const std::string& flag) {
     return value;
   }
   return "";
-}
-
-Result<std::shared_ptr<CaseStore>> open_existing(const std::filesystem::path& data) {
-  DurableStoreOptions options;
-  options.path = data;
-  options.create_if_missing = false;
-  return open_durable_store(options);
 }
 
 std::string notices_of(const CalendarYear& year) {
@@ -43,7 +37,7 @@ int refuse_unread(const std::filesystem::path& file, std::ostream& out) {
 
 Result<std::shared_ptr<const OfficialCalendar>> calendar_of_store(const std::filesystem::path& data,
                                                                  const Config& config) {
-  auto store = open_existing(data);
+  auto store = open_existing_store(data);
   if (!store) return tl::unexpected(store.error());
   auto imports = (*store)->calendar_imports();
   if (!imports) return tl::unexpected(imports.error());
@@ -71,7 +65,7 @@ int calendar_import_command(const std::vector<std::string>& given, const Config&
   };
   auto year = parse_calendar_year(text.str(), file.string());
   if (!year) return refuse(year.error());
-  auto store = open_existing(data);
+  auto store = open_existing_store(data);
   if (!store) return refuse(store.error());
   auto imports = (*store)->calendar_imports();
   if (!imports) return refuse(imports.error());
@@ -114,7 +108,7 @@ int calendar_imports_command(const std::vector<std::string>& given, const Config
     std::cerr << "calendar imports: unexpected '" << args[0] << "'\n";
     return 2;
   }
-  auto store = open_existing(data);
+  auto store = open_existing_store(data);
   if (!store) {
     out << store.error().message << "\n";
     return 1;

@@ -5,6 +5,7 @@
 #include "cli_options.hpp"
 #include "escalator/engine.hpp"
 #include "escalator/store.hpp"
+#include "new_store.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -43,10 +44,7 @@ int erase_command(const std::vector<std::string>& args, const Config& config, st
     std::cerr << "escalator erase: expected --data and one of --resident and --case\n\n" << kEraseHelp;
     return 2;
   }
-  DurableStoreOptions store_options;
-  store_options.path = o->at("--data");
-  store_options.create_if_missing = false;
-  auto store = open_durable_store(store_options);
+  auto store = open_existing_store(o->at("--data"));
   if (!store) {
     out << store.error().message << "\n";
     return 1;

@@ -13,4 +13,11 @@ Result<std::shared_ptr<CaseStore>> open_new_store(const std::filesystem::path& p
   return open_durable_store(options);
 }
 
+Result<std::shared_ptr<CaseStore>> open_existing_store(const std::filesystem::path& path) {
+  DurableStoreOptions options;
+  options.path = path;
+  options.create_if_missing = false;
+  return open_durable_store(options);
+}
+
 }  // namespace escalator::tools

@@ -1,5 +1,6 @@
-// A durable store that did not exist before: the demo and simulate write
-// their made-up cases only into stores of their own, never into a city's.
+// Durable stores as the tools open them: a new one for the demo and simulate,
+// which write their made-up cases only into stores of their own, never into a
+// city's; an existing one for every tool that reads or adds to a city's.
 #pragma once
 
 #include <filesystem>
@@ -11,5 +12,8 @@ namespace escalator::tools {
 
 // kFailedPrecondition when `path` exists; otherwise the new store (parents made).
 [[nodiscard]] Result<std::shared_ptr<CaseStore>> open_new_store(const std::filesystem::path& path);
+
+// The store at `path`, never created: a mistyped --data is an error, not a new empty store.
+[[nodiscard]] Result<std::shared_ptr<CaseStore>> open_existing_store(const std::filesystem::path& path);
 
 }  // namespace escalator::tools

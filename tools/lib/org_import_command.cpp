@@ -8,6 +8,7 @@
 #include "cli_options.hpp"
 #include "escalator/org_versions.hpp"
 #include "escalator/store.hpp"
+#include "new_store.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -25,13 +26,6 @@ constexpr const char* kHelp = R"(Usage: escalator import org FILE [--data DIR]
 --data DIR is the store (default: the configuration's data_dir, ./data).
 )";
 
-Result<std::shared_ptr<CaseStore>> open_existing(const std::filesystem::path& data) {
-  DurableStoreOptions options;
-  options.path = data;
-  options.create_if_missing = false;
-  return open_durable_store(options);
-}
-
 int import_org(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
   std::vector<std::string> files;
   const auto options = options_of(args, {"--data"}, kHelp, &files);
@@ -48,7 +42,7 @@ int import_org(const std::vector<std::string>& args, const Config& config, std::
     out << files[0] << ":1: cannot be read\nrefused: nothing was imported\n";
     return 1;
   }
-  auto store = open_existing(data);
+  auto store = open_existing_store(data);
   if (!store) {
     out << store.error().message << "\nrefused: nothing was imported\n";
     return 1;
@@ -93,7 +87,7 @@ int import_command(const std::vector<std::string>& args, const Config& config, s
 }
 
 int org_versions_command(const std::string& data, std::ostream& out) {
-  auto store = open_existing(data);
+  auto store = open_existing_store(data);
   if (!store) {
     std::cerr << store.error().message << "\n";
     return 1;
@@ -112,7 +106,7 @@ int org_versions_command(const std::string& data, std::ostream& out) {
 }
 
 Result<std::shared_ptr<const OrgChart>> stored_chart(const std::filesystem::path& data, std::uint64_t version) {
-  auto store = open_existing(data);
+  auto store = open_existing_store(data);
   if (!store) return tl::unexpected(store.error());
   return stored_org_directory(**store, version);
 }

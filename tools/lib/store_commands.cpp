@@ -6,6 +6,7 @@
 
 #include "cli_options.hpp"
 #include "escalator/store.hpp"
+#include "new_store.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -47,10 +48,7 @@ bool report(const StoreCheck& check, std::ostream& out) {
 }
 
 int check_at(const std::filesystem::path& data, std::ostream& out) {
-  DurableStoreOptions options;
-  options.path = data;
-  options.create_if_missing = false;
-  auto store = open_durable_store(options);
+  auto store = open_existing_store(data);
   if (!store) {
     std::cerr << store.error().message << "\n";
     return 1;

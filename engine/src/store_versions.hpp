@@ -1,0 +1,57 @@
+// Records the durable store keeps one per version, versions 1, 2, … without
+// gaps, each under a prefix and its version (8 bytes, big-endian): calendar
+// imports (meta/calendar_import/) and org directory versions (org/import/).
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rocks_support.hpp"
+#include "store_layout.hpp"
+
+namespace escalator::store_versions {
+
+inline std::string key(std::string_view prefix, std::uint64_t version) {
+  std::string k(prefix);
+  store_layout::put_big_endian(k, version);
+  return k;
+}
+
+// Every record under `prefix` of `family`, oldest first. `read(value, where)`
+// turns a value into a Record (with a `version` member) or a kDataLoss naming
+// `where`, "<place>/<version>". kDataLoss also for a key that is not the
+// prefix and 8 bytes, a record whose version is not its key's, and a gap.
+template <class Record, class Read>
+Result<std::vector<Record>> read_all(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family, std::string_view prefix,
+                                     const std::string& place, Read read) {
+  std::vector<Record> records;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), family));
+  for (it->Seek(std::string(prefix)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const std::string_view k = it->key().ToStringView();
+    const auto version = store_layout::read_big_endian(k.substr(prefix.size()));
+    if (!version) {
+      return fail(ErrorCode::kDataLoss, place + "/" + printable(k.substr(prefix.size())) +
+                                            ": the key should end in 8 bytes");
+    }
+    const std::string where = place + "/" + std::to_string(*version);
+    Result<Record> record = read(it->value().ToString(), where);
+    if (!record) return tl::unexpected(record.error());
+    if (record->version != *version) {
+      return fail(ErrorCode::kDataLoss, where + ": the record says version " + std::to_string(record->version));
+    }
+    if (*version != records.size() + 1) {
+      return fail(ErrorCode::kDataLoss, where + ": follows version " + std::to_string(records.size()) +
+                                            "; a version is missing");
+    }
+    records.push_back(std::move(*record));
+  }
+  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), place));
+  return records;
+}
+
+}  // namespace escalator::store_versions
