@@ -14,6 +14,7 @@ packages=(
   libexpected-dev         # tl::expected for Result<T>
   libpugixml-dev          # XML (hotline and WeChat messages)
   rapidjson-dev           # byte offsets of JSON keys, so workflow errors can name the line
+  libcsv-dev              # RFC 4180 CSV, for org directories kept as spreadsheets
 )
 
 missing=()

@@ -8,6 +8,7 @@
 #include "embedded.hpp"
 #include "escalator/address.hpp"
 #include "json_file.hpp"
+#include "org_csv.hpp"
 #include "org_chart.hpp"
 
 namespace escalator {
@@ -363,10 +364,36 @@ OrgFile read_org_directory(std::string_view text, const std::string& file, std::
   return result;
 }
 
+OrgFileRead read_org_file(std::string_view text, const std::string& file, OrgFileFormat format,
+                          std::uint64_t version) {
+  if (format == OrgFileFormat::kJson) return {read_org_directory(text, file, version), std::string(text)};
+  const OrgCsvSheet sheet = OrgCsvSheet::read(text, file);
+  if (!sheet.problems().empty()) return {OrgFile{nullptr, sheet.problems()}, ""};
+  OrgFile read = read_org_directory(sheet.json(), file, version);
+  for (FileProblem& problem : read.problems) problem = sheet.located(problem);
+  std::stable_sort(read.problems.begin(), read.problems.end(),
+                   [](const FileProblem& a, const FileProblem& b) { return a.line < b.line; });
+  return {std::move(read), sheet.json()};
+}
+
+OrgFile read_org_directory_csv(std::string_view text, const std::string& file, std::uint64_t version) {
+  return read_org_file(text, file, OrgFileFormat::kCsv, version).file;
+}
+
+OrgFileFormat org_file_format(const std::filesystem::path& file) {
+  std::string extension = file.extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return extension == ".csv" ? OrgFileFormat::kCsv : OrgFileFormat::kJson;
+}
+
+OrgFile read_org_directory(std::string_view text, const std::string& file, OrgFileFormat format) {
+  return format == OrgFileFormat::kCsv ? read_org_directory_csv(text, file) : read_org_directory(text, file);
+}
+
 OrgFile load_org_directory_file(const std::filesystem::path& file) {
   const auto text = read_text_file(file.string());
   if (!text) return OrgFile{nullptr, {{file.string(), 1, "", "cannot be read"}}};
-  return read_org_directory(*text, file.string());
+  return read_org_directory(*text, file.string(), org_file_format(file));
 }
 
 }  // namespace escalator

@@ -9,6 +9,7 @@
 #include "canonical_json.hpp"
 #include "embedded.hpp"
 #include "escalator/standins.hpp"
+#include "org_csv.hpp"
 #include "sha256.hpp"
 
 namespace escalator {
@@ -80,12 +81,12 @@ bool holds_at(const StoredOrgRecord& record, std::uint64_t version) {
 }  // namespace
 
 Result<OrgImportResult> import_org_directory(CaseStore& store, std::string_view text, const std::string& source,
-                                             Timestamp now) {
+                                             Timestamp now, OrgFileFormat format) {
   OrgImportResult result;
   auto imports = store.org_imports();
   if (!imports) return tl::unexpected(imports.error());
   result.in_force = imports->size();
-  const OrgFile read = read_org_directory(text, source);
+  const auto [read, json] = read_org_file(text, source, format);
   if (!read.directory) {
     result.problems = read.problems;
     return result;
@@ -98,7 +99,7 @@ Result<OrgImportResult> import_org_directory(CaseStore& store, std::string_view 
   for (const StoredOrgRecord& record : *stored) {
     if (record.until == 0) current[record.key] = &record;
   }
-  const Records wanted = records_of(Json::parse(text));
+  const Records wanted = records_of(Json::parse(json));
   OrgImport import{version, now, source, read.directory->name(), digest_of(wanted), 0, 0, 0};
   std::vector<StoredOrgRecord> writes;
   for (const auto& [key, json] : wanted) {

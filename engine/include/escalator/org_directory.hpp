@@ -103,6 +103,18 @@ struct OrgFile {
 // posts in units that exist, and every record in force only while what it
 // names is. `version` is what the chart's version() reports.
 OrgFile read_org_directory(std::string_view text, const std::string& file, std::uint64_t version = 0);
+
+// The same directory kept as a spreadsheet and saved as CSV, one row per
+// record (docs/directory.md, "The CSV file"). Its problems are told by the
+// sheet's line and column, the records they name by their lines.
+OrgFile read_org_directory_csv(std::string_view text, const std::string& file, std::uint64_t version = 0);
+
+enum class OrgFileFormat { kJson, kCsv };
+// kCsv for a name ending in .csv (any case), else kJson.
+OrgFileFormat org_file_format(const std::filesystem::path& file);
+OrgFile read_org_directory(std::string_view text, const std::string& file, OrgFileFormat format);
+
+// Reads the file in the format its name says.
 OrgFile load_org_directory_file(const std::filesystem::path& file);
 
 }  // namespace escalator

@@ -25,13 +25,14 @@ struct OrgImportResult {
   std::uint64_t in_force = 0;         // the store's newest version afterwards
 };
 
-// Reads `text` as an org directory file and, when it has no problem and
+// Reads `text` as an org directory file in `format` and, when it has no problem and
 // differs from the store's newest version, stores it as the next version,
 // named `source`, at `now`. The store's errors (kFailedPrecondition from a
 // store that keeps no imports, kUnavailable, kDataLoss) as errors; a file's
 // problems as the result's.
 [[nodiscard]] Result<OrgImportResult> import_org_directory(CaseStore& store, std::string_view text,
-                                                           const std::string& source, Timestamp now);
+                                                           const std::string& source, Timestamp now,
+                                                           OrgFileFormat format = OrgFileFormat::kJson);
 
 // The directory as version `version` of the store has it (0: the newest),
 // its version() that version. kNotFound when the store holds no such version;
