@@ -35,7 +35,8 @@ Records records_of(const Json& doc) {
     records["role/" + id] = canonical(with_id);
   }
   for (const Json& place : doc["places"]) {
-    records["place/" + place["id"].get<std::string>() + "/" + place.value("valid_from", "")] = canonical(place);
+    records["place/" + place["id"].get<std::string>() + "/" + place.value("valid_from", "")] =
+        canonical(place);
   }
   for (const Json& unit : doc.value("units", Json::array())) {
     records["unit/" + unit["id"].get<std::string>()] = canonical(unit);
@@ -44,16 +45,20 @@ Records records_of(const Json& doc) {
     records["person/" + person["id"].get<std::string>()] = canonical(person);
   }
   for (const Json& entry : doc.value("addresses", Json::array())) {
-    records["address/" + entry.value("valid_from", "") + "/" + entry["address"].get<std::string>()] =
-        canonical(entry);
+    records["address/" + entry.value("valid_from", "") + "/" +
+            entry["address"].get<std::string>()] = canonical(entry);
   }
   return records;
 }
 
 // The directory file the records make, each list in key order.
 Json document_of(const Records& records) {
-  Json doc = {{"name", ""}, {"roles", Json::object()}, {"places", Json::array()}, {"units", Json::array()},
-              {"people", Json::array()}, {"addresses", Json::array()}};
+  Json doc = {{"name", ""},
+              {"roles", Json::object()},
+              {"places", Json::array()},
+              {"units", Json::array()},
+              {"people", Json::array()},
+              {"addresses", Json::array()}};
   for (const auto& [key, text] : records) {
     Json record = Json::parse(text);
     const std::string kind = key.substr(0, key.find('/'));
@@ -72,7 +77,9 @@ Json document_of(const Records& records) {
   return doc;
 }
 
-std::string digest_of(const Records& records) { return to_hex(sha256(canonical(document_of(records)))); }
+std::string digest_of(const Records& records) {
+  return to_hex(sha256(canonical(document_of(records))));
+}
 
 bool holds_at(const StoredOrgRecord& record, std::uint64_t version) {
   return record.since <= version && (record.until == 0 || record.until > version);
@@ -80,8 +87,9 @@ bool holds_at(const StoredOrgRecord& record, std::uint64_t version) {
 
 }  // namespace
 
-Result<OrgImportResult> import_org_directory(CaseStore& store, std::string_view text, const std::string& source,
-                                             Timestamp now, OrgFileFormat format) {
+Result<OrgImportResult> import_org_directory(CaseStore& store, std::string_view text,
+                                             const std::string& source, Timestamp now,
+                                             OrgFileFormat format) {
   OrgImportResult result;
   auto imports = store.org_imports();
   if (!imports) return tl::unexpected(imports.error());
@@ -123,20 +131,27 @@ Result<OrgImportResult> import_org_directory(CaseStore& store, std::string_view 
     ++import.removed;
   }
   if (writes.empty() && !imports->empty()) return result;
-  if (auto added = store.add_org_import(import, writes); !added) return tl::unexpected(added.error());
+  if (auto added = store.add_org_import(import, writes); !added)
+    return tl::unexpected(added.error());
   result.stored = std::move(import);
   result.in_force = version;
   return result;
 }
 
-Result<std::shared_ptr<const OrgChart>> stored_org_directory(const CaseStore& store, std::uint64_t version) {
+namespace {
+
+// Version `version` (0: the newest) as the directory file its records rebuild, checked against its
+// digest.
+Result<std::pair<std::uint64_t, Json>> stored_document(const CaseStore& store,
+                                                       std::uint64_t version) {
   auto imports = store.org_imports();
   if (!imports) return tl::unexpected(imports.error());
   if (imports->empty()) return fail(ErrorCode::kNotFound, "the store holds no org directory");
   if (version == 0) version = imports->size();
   if (version > imports->size()) {
     return fail(ErrorCode::kNotFound, "the store holds org directory versions 1 to " +
-                                          std::to_string(imports->size()) + ", not " + std::to_string(version));
+                                          std::to_string(imports->size()) + ", not " +
+                                          std::to_string(version));
   }
   auto stored = store.org_records();
   if (!stored) return tl::unexpected(stored.error());
@@ -144,24 +159,43 @@ Result<std::shared_ptr<const OrgChart>> stored_org_directory(const CaseStore& st
   for (const StoredOrgRecord& record : *stored) {
     if (holds_at(record, version)) records[record.key] = record.json;
   }
-  const std::string where = "org directory version " + std::to_string(version);
   const OrgImport& import = (*imports)[version - 1];
   if (digest_of(records) != import.digest) {
-    return fail(ErrorCode::kDataLoss, where + ": its records do not rebuild what was imported (digest " +
-                                          import.digest + ")");
+    return fail(ErrorCode::kDataLoss,
+                "org directory version " + std::to_string(version) +
+                    ": its records do not rebuild what was imported (digest " + import.digest +
+                    ")");
   }
-  const OrgFile read = read_org_directory(document_of(records).dump(), where, version);
+  return std::make_pair(version, document_of(records));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const OrgChart>> stored_org_directory(const CaseStore& store,
+                                                             std::uint64_t version) {
+  auto document = stored_document(store, version);
+  if (!document) return tl::unexpected(document.error());
+  const std::string where = "org directory version " + std::to_string(document->first);
+  const OrgFile read = read_org_directory(document->second.dump(), where, document->first);
   if (!read.directory) {
-    return fail(ErrorCode::kDataLoss, read.problems.empty() ? where + ": cannot be read" : read.problems[0].text());
+    return fail(ErrorCode::kDataLoss,
+                read.problems.empty() ? where + ": cannot be read" : read.problems[0].text());
   }
   return read.directory;
+}
+
+Result<std::string> stored_org_directory_file(const CaseStore& store, std::uint64_t version) {
+  auto document = stored_document(store, version);
+  if (!document) return tl::unexpected(document.error());
+  return document->second.dump(2);
 }
 
 Result<std::shared_ptr<const OrgChart>> directory_in_force(CaseStore& store, Timestamp now) {
   auto newest = stored_org_directory(store);
   if (newest || newest.error().code != ErrorCode::kNotFound) return newest;
   auto imported = import_org_directory(store, embedded::sample_org_directory(), "sample", now);
-  if (!imported && imported.error().code == ErrorCode::kFailedPrecondition) return sample_directory();
+  if (!imported && imported.error().code == ErrorCode::kFailedPrecondition)
+    return sample_directory();
   if (!imported) return tl::unexpected(imported.error());
   return stored_org_directory(store);
 }

@@ -1,7 +1,9 @@
-// `escalator import org` and `escalator org versions|show --data`: a new
-// version stored only when the file is sound and says something new.
+// `escalator import org`, `escalator org versions|show|export --data`: a new
+// version stored only when the file is sound and says something new, from
+// JSON or from a spreadsheet saved as CSV, and written out as either.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,15 +47,86 @@ fs::path branch_founded(const fs::path& dir) {
   text << in.rdbuf();
   std::string changed = text.str();
   const std::string anchor = "  \"units\": [\n";
-  changed.insert(changed.find(anchor) + anchor.size(),
-                 "    {\"id\": \"heping-li.branch\", \"name\": \"和平里党支部\", \"role\": \"party_branch\", "
-                 "\"place\": \"heping-li\"},\n");
+  changed.insert(
+      changed.find(anchor) + anchor.size(),
+      "    {\"id\": \"heping-li.branch\", \"name\": \"和平里党支部\", \"role\": \"party_branch\", "
+      "\"place\": \"heping-li\"},\n");
   const fs::path file = dir / "district.json";
   std::ofstream(file) << changed;
   return file;
 }
 
+std::string text_of(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 }  // namespace
+
+TEST_CASE("TheShippedSampleSheetIsTheSampleDirectoryExportedAsCsv") {
+  const Ran exported = run(tools::org_command, {"export", "--format", "csv"});
+  CHECK(exported.code == 0);
+  CHECK(
+      exported.out.starts_with("\xEF\xBB\xBF类型,编号,名称,层级,上级,兜底角色,角色,所在地点,单位,"
+                               "职务,地址,生效日期,截止日期,备注\r\n"));
+  CHECK(exported.out == text_of(kSource / "org/sample-district.csv"));
+  const Ran checked =
+      run(tools::org_command, {"check", (kSource / "org/sample-district.csv").string()});
+  CHECK(checked.code == 0);
+  CHECK(
+      checked.out.ends_with("district 1, street 2, community 4, grid 7, compound 12, building 22, "
+                            "role 12; no problems\n"));
+}
+
+TEST_CASE("ASheetImportsAsTheSameDirectoryItsJsonIsAndExportsFromTheStoreAgain") {
+  ScratchDir dir;
+  const fs::path data = dir.path / "data";
+  store_opened_once(data);
+  const std::string sheet = (kSource / "org/sample-district.csv").string();
+  const Ran same = run(tools::import_command, {"org", sheet, "--data", data.string()});
+  CHECK(same.code == 0);
+  CHECK(same.out == "sample-district.csv: the same as version 1, which stays in force\n");
+
+  // An administrator's edit in the sheet: 和平里 founds a party branch.
+  std::string edited = text_of(sheet);
+  edited += "单位,heping-li.branch,和平里党支部,,,,party_branch,heping-li,,,,2027/3/1,,新成立\r\n";
+  std::ofstream(dir.path / "district.csv", std::ios::binary) << edited;
+  const Ran imported = run(tools::import_command,
+                           {"org", (dir.path / "district.csv").string(), "--data", data.string()});
+  CHECK(imported.code == 0);
+  CHECK(imported.out.find("records: 1 added, 0 changed, 0 removed\n") != std::string::npos);
+
+  const Ran csv = run(tools::org_command, {"export", "--data", data.string(), "--format", "csv"});
+  CHECK(csv.code == 0);
+  CHECK(
+      csv.out.find(
+          "\r\n单位,heping-li.branch,和平里党支部,,,,party_branch,heping-li,,,,2027-03-01,,\r\n") !=
+      std::string::npos);
+  const Ran first = run(tools::org_command, {"export", "--data", data.string(), "--version", "1"});
+  CHECK(first.code == 0);
+  CHECK(first.out.find("heping-li.branch") == std::string::npos);
+  // What the store exports reads back as the version it is.
+  std::ofstream(dir.path / "exported.csv", std::ios::binary) << csv.out;
+  const Ran again = run(tools::import_command,
+                        {"org", (dir.path / "exported.csv").string(), "--data", data.string()});
+  CHECK(again.out == "exported.csv: the same as version 2, which stays in force\n");
+
+  std::ofstream(dir.path / "bad.csv", std::ios::binary)
+      << edited << "单位,heping-li.branch2,和平里第二党支部,,,,party_branch,heping-li,,,,,,\r\n";
+  const Ran refused =
+      run(tools::import_command, {"org", (dir.path / "bad.csv").string(), "--data", data.string()});
+  CHECK(refused.code == 1);
+  const std::string line = std::to_string(std::count(edited.begin(), edited.end(), '\n') + 1);
+  CHECK(
+      refused.out ==
+      (dir.path / "bad.csv").string() + ":" + line + ": 角色: line " +
+          std::to_string(std::count(edited.begin(), edited.end(), '\n')) +
+          " already plays 'party_branch' at 'heping-li', in force from 2027-03-01: one unit plays "
+          "a role at a place at a time\n"
+          "refused: nothing was imported; version 2 stays in force\n");
+}
 
 TEST_CASE("ImportingAnOrgFileStoresTheNextVersionOnlyWhenItIsSoundAndNew") {
   ScratchDir dir;
@@ -70,7 +143,8 @@ TEST_CASE("ImportingAnOrgFileStoresTheNextVersionOnlyWhenItIsSoundAndNew") {
   CHECK(again.code == 0);
   CHECK(again.out == "district.json: the same as version 2, which stays in force\n");
 
-  std::ofstream(dir.path / "bad.json") << R"({"name": "坏目录", "roles": {}, "places": [], "units": []})";
+  std::ofstream(dir.path / "bad.json")
+      << R"({"name": "坏目录", "roles": {}, "places": [], "units": []})";
   const std::string bad = (dir.path / "bad.json").string();
   const Ran refused = run(tools::import_command, {"org", bad, "--data", data.string()});
   CHECK(refused.code == 1);
@@ -78,17 +152,23 @@ TEST_CASE("ImportingAnOrgFileStoresTheNextVersionOnlyWhenItIsSoundAndNew") {
 
   const Ran versions = run(tools::org_command, {"versions", "--data", data.string()});
   CHECK(versions.code == 0);
-  CHECK(versions.out.starts_with("1  2026-11-20T09:00:00+08:00  sample  任城区样例组织目录  +194 ~0 -0  "));
+  CHECK(versions.out.starts_with(
+      "1  2026-11-20T09:00:00+08:00  sample  任城区样例组织目录  +194 ~0 -0  "));
   CHECK(versions.out.find("\n2  ") != std::string::npos);
 
   // Either version can be shown; the newest by default.
   const auto acting = [&](std::vector<std::string> which) {
-    std::vector<std::string> args = {"show", "heping-li", "--data", data.string(), "--at", "2026-12-01T09:00"};
+    std::vector<std::string> args = {"show",        "heping-li", "--data",
+                                     data.string(), "--at",      "2026-12-01T09:00"};
     args.insert(args.end(), which.begin(), which.end());
     return run(tools::org_command, args).out;
   };
-  CHECK(acting({}).find("party_branch 小区党支部: heping-li.branch 和平里党支部\n") != std::string::npos);
-  CHECK(acting({"--version", "1"}).find("party_branch 小区党支部: yangguang.party-committee") != std::string::npos);
-  CHECK(run(tools::org_command, {"show", "heping-li", "--data", data.string(), "--version", "9"}).code == 1);
-  CHECK(run(tools::import_command, {"org", file, "--data", (dir.path / "none").string()}).code == 1);
+  CHECK(acting({}).find("party_branch 小区党支部: heping-li.branch 和平里党支部\n") !=
+        std::string::npos);
+  CHECK(acting({"--version", "1"}).find("party_branch 小区党支部: yangguang.party-committee") !=
+        std::string::npos);
+  CHECK(run(tools::org_command, {"show", "heping-li", "--data", data.string(), "--version", "9"})
+            .code == 1);
+  CHECK(run(tools::import_command, {"org", file, "--data", (dir.path / "none").string()}).code ==
+        1);
 }

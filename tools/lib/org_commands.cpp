@@ -6,12 +6,12 @@
 #include <memory>
 
 #include "cli_options.hpp"
-#include "org_import_command.hpp"
 #include "escalator/address.hpp"
 #include "escalator/org_directory.hpp"
 #include "escalator/routing.hpp"
 #include "escalator/standins.hpp"
 #include "escalator/workflow_registry.hpp"
+#include "org_import_command.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -23,12 +23,14 @@ constexpr const char* kHelp = R"(Usage: escalator org show ID [WHICH] [--at TIME
                            [--at TIME]
        escalator org check FILE...
        escalator org versions [--data DIR]
+       escalator org export [WHICH] [--format json|csv]
 WHICH: --org FILE | --data DIR [--version N]
 
 The org directory (docs/directory.md): places from district to building, the roles units
 play, the units and the people who hold posts in them. By default the sample directory
-compiled into this escalator (org/sample-district.json); --org FILE reads another, and
---data DIR takes the newest version the store keeps, or version N.
+compiled into this escalator (org/sample-district.json); --org FILE reads another (JSON,
+or CSV for a name ending in .csv), and --data DIR takes the newest version the store keeps,
+or version N.
 Records are effective-dated: show and route answer as the directory is at --at TIME
 ("2027-01-05T09:00"; default now), and mark records with dates by when they hold.
 
@@ -47,6 +49,9 @@ Records are effective-dated: show and route answer as the directory is at --at T
   versions  the versions the store keeps: number, when imported, from which file, the
          directory's name, records added (+), changed (~) and removed (-), and the digest.
          `escalator import org FILE` adds one.
+  export the directory as a file: JSON (the default), or with --format csv the spreadsheet
+         form (docs/directory.md, "The CSV file"), UTF-8 with a byte-order mark so that Excel
+         opens it, ready to edit and import again.
 )";
 
 std::shared_ptr<const OrgChart> chart_from(const std::map<std::string, std::string>& options) {
@@ -54,12 +59,9 @@ std::shared_ptr<const OrgChart> chart_from(const std::map<std::string, std::stri
   if (const auto data = options.find("--data"); data != options.end()) {
     std::uint64_t version = 0;
     if (const auto v = options.find("--version"); v != options.end()) {
-      try {
-        version = std::stoull(v->second);
-      } catch (const std::exception&) {
-        std::cerr << "--version: expected a version number, but got '" << v->second << "'\n";
-        return nullptr;
-      }
+      const auto parsed = version_number(v->second);
+      if (!parsed) return nullptr;
+      version = *parsed;
     }
     auto stored = stored_chart(data->second, version);
     if (!stored) std::cerr << stored.error().message << "\n";
@@ -76,12 +78,15 @@ std::string named(const OrgPlace& place) { return place.id + " " + place.name; }
 std::string named(const OrgUnit& unit) { return unit.id + " " + unit.name; }
 
 // " [from 2027-01-01]" for a record with dates; nothing for one always in force.
-std::string dated(const InForce& in_force) { return in_force.always() ? "" : " [" + in_force.words() + "]"; }
+std::string dated(const InForce& in_force) {
+  return in_force.always() ? "" : " [" + in_force.words() + "]";
+}
 
 // "yangguang-1 阳光社区第一网格 → yangguang 阳光社区 → … → 370811 任城区"
 std::string places_above(const OrgChart& chart, const OrgPlace& place, Timestamp at) {
   std::string text;
-  for (const OrgPlace* p = chart.place(place.parent, at); p != nullptr; p = chart.place(p->parent, at)) {
+  for (const OrgPlace* p = chart.place(place.parent, at); p != nullptr;
+       p = chart.place(p->parent, at)) {
     text += (text.empty() ? "" : " → ") + named(*p);
   }
   return text.empty() ? "-" : text;
@@ -111,17 +116,19 @@ void show_unit(const OrgChart& chart, const OrgUnit& unit, Timestamp at, std::os
   const auto posts = chart.posts_in(unit.id);
   if (posts.empty()) out << "people   -\n";
   for (std::size_t i = 0; i < posts.size(); ++i) {
-    out << (i == 0 ? "people   " : "         ") << posts[i].person << " " << posts[i].person_name << ", "
-        << posts[i].title << dated(posts[i].in_force);
+    out << (i == 0 ? "people   " : "         ") << posts[i].person << " " << posts[i].person_name
+        << ", " << posts[i].title << dated(posts[i].in_force);
     for (const OrgPost& other : chart.posts_of(posts[i].person)) {
-      if (other.unit != unit.id) out << "; also " << other.title << " of " << named(*chart.unit(other.unit));
+      if (other.unit != unit.id)
+        out << "; also " << other.title << " of " << named(*chart.unit(other.unit));
     }
     out << "\n";
   }
 }
 
 void show_place(const OrgChart& chart, const OrgPlace& place, Timestamp at, std::ostream& out) {
-  out << "place    " << named(place) << " (" << to_string(place.level) << ")" << dated(place.in_force) << "\n"
+  out << "place    " << named(place) << " (" << to_string(place.level) << ")"
+      << dated(place.in_force) << "\n"
       << "above    " << places_above(chart, place, at) << "\n";
   const auto below = chart.places_under(place.id);
   out << "below    ";
@@ -158,7 +165,8 @@ void show_place(const OrgChart& chart, const OrgPlace& place, Timestamp at, std:
   }
 }
 
-void show_person(const OrgChart& chart, const std::vector<OrgPost>& posts, Timestamp at, std::ostream& out) {
+void show_person(const OrgChart& chart, const std::vector<OrgPost>& posts, Timestamp at,
+                 std::ostream& out) {
   out << "person   " << posts.front().person << " " << posts.front().person_name << "\n";
   for (std::size_t i = 0; i < posts.size(); ++i) {
     const OrgUnit& unit = *chart.unit(posts[i].unit);
@@ -184,11 +192,14 @@ int show(const OrgChart& chart, const std::string& id, Timestamp at, std::ostrea
 
 // How the lead was found: the step's own role, the directory's fallback for
 // it, or one of the workflow's fallback_roles.
-std::string how_found(const OrgChart& chart, const WorkflowStep& step, const OrgUnit& lead, Timestamp at) {
+std::string how_found(const OrgChart& chart, const WorkflowStep& step, const OrgUnit& lead,
+                      Timestamp at) {
   const std::string there = " at " + chart.place(lead.place, at)->name;
   if (lead.role == step.role) return "plays " + step.role + there;
-  for (const OrgRole* r = chart.role(step.role); r != nullptr && !r->fallback.empty(); r = chart.role(r->fallback)) {
-    if (r->fallback == lead.role) return "the directory's fallback for " + step.role + ": " + lead.role + there;
+  for (const OrgRole* r = chart.role(step.role); r != nullptr && !r->fallback.empty();
+       r = chart.role(r->fallback)) {
+    if (r->fallback == lead.role)
+      return "the directory's fallback for " + step.role + ": " + lead.role + there;
   }
   return "the workflow's fallback_roles: " + lead.role + there;
 }
@@ -199,18 +210,20 @@ int route(const OrgChart& chart, const std::map<std::string, std::string>& optio
   const auto address = options.find("--address");
   const auto workflow_id = options.find("--workflow");
   if ((location == options.end()) == (address == options.end()) || workflow_id == options.end()) {
-    std::cerr << "org route: expected --location ID or --address TEXT, and --workflow ID\n\n" << kHelp;
+    std::cerr << "org route: expected --location ID or --address TEXT, and --workflow ID\n\n"
+              << kHelp;
     return 2;
   }
   if (address != options.end()) {
-    // As a case placed only by its address is: the longest entry of the address table it begins with.
+    // As a case placed only by its address is: the longest entry of the address table it begins
+    // with.
     const OrgPlace* named = chart.place_of_address(address->second, at);
     if (named == nullptr) {
       std::cerr << "--address: matches no entry of the address table of " << chart.name() << "\n";
       return 1;
     }
-    out << "address  " << address->second << " → " << named->id << " (" << normalise_address(address->second)
-        << ")\n";
+    out << "address  " << address->second << " → " << named->id << " ("
+        << normalise_address(address->second) << ")\n";
     std::map<std::string, std::string> by_place = options;
     by_place.erase("--address");
     by_place["--location"] = named->id;
@@ -219,13 +232,15 @@ int route(const OrgChart& chart, const std::map<std::string, std::string>& optio
   const OrgPlace* place = chart.place(location->second, at);
   if (place == nullptr || (place->level != Level::kCompound && place->level != Level::kBuilding)) {
     std::cerr << "--location: expected a compound or building id of " << chart.name() << ", but "
-              << (place == nullptr ? "there is no place '" + location->second + "'"
-                                   : "'" + place->id + "' is a " + std::string(to_string(place->level)))
+              << (place == nullptr
+                      ? "there is no place '" + location->second + "'"
+                      : "'" + place->id + "' is a " + std::string(to_string(place->level)))
               << "\n";
     return 2;
   }
   const auto dir = options.find("--workflows");
-  const fs::path workflows_dir = dir == options.end() ? fs::path("workflows") : fs::path(dir->second);
+  const fs::path workflows_dir =
+      dir == options.end() ? fs::path("workflows") : fs::path(dir->second);
   WorkflowRegistry registry;
   const auto problems = registry.load_directory(workflows_dir, chart);
   for (const auto& p : problems) std::cerr << p.text() << "\n";
@@ -234,7 +249,8 @@ int route(const OrgChart& chart, const std::map<std::string, std::string>& optio
   const auto found = std::find_if(latest.begin(), latest.end(),
                                   [&](const Workflow* w) { return w->id == workflow_id->second; });
   if (found == latest.end()) {
-    std::cerr << "--workflow: no workflow '" << workflow_id->second << "' in " << workflows_dir.string() << "\n";
+    std::cerr << "--workflow: no workflow '" << workflow_id->second << "' in "
+              << workflows_dir.string() << "\n";
     return 2;
   }
   const Workflow& workflow = **found;
@@ -244,7 +260,8 @@ int route(const OrgChart& chart, const std::map<std::string, std::string>& optio
   int nobody = 0;
   for (std::size_t i = 0; i < workflow.steps.size(); ++i) {
     const WorkflowStep& step = workflow.steps[i];
-    out << "\n" << i + 1 << ". " << step.id << " " << step.name << " (" << to_string(step.level) << ", "
+    out << "\n"
+        << i + 1 << ". " << step.id << " " << step.name << " (" << to_string(step.level) << ", "
         << step.role << ")\n";
     const auto lead = lead_unit_for(chart, where, step, at);
     if (!lead) {
@@ -256,7 +273,8 @@ int route(const OrgChart& chart, const std::map<std::string, std::string>& optio
     out << "   lead         " << named(unit) << ": " << how_found(chart, step, unit, at) << "\n";
     const auto co = co_handling_units_for(chart, where, step, *lead, at);
     for (std::size_t c = 0; c < co.size(); ++c) {
-      out << (c == 0 ? "   co-handling  " : "                ") << named(*chart.unit(co[c])) << "\n";
+      out << (c == 0 ? "   co-handling  " : "                ") << named(*chart.unit(co[c]))
+          << "\n";
     }
   }
   return nobody == 0 ? 0 : 1;
@@ -278,7 +296,8 @@ int check(const std::vector<std::string>& files, std::ostream& out) {
     const OrgChart& chart = *read.directory;
     out << file << ": " << chart.name() << ": ";
     for (int l = static_cast<int>(Level::kDistrict); l >= static_cast<int>(Level::kBuilding); --l) {
-      out << to_string(static_cast<Level>(l)) << " " << chart.places_at(static_cast<Level>(l)).size() << ", ";
+      out << to_string(static_cast<Level>(l)) << " "
+          << chart.places_at(static_cast<Level>(l)).size() << ", ";
     }
     out << "role " << chart.roles().size() << "; no problems\n";
   }
@@ -296,25 +315,29 @@ int org_command(const std::vector<std::string>& args, const Config& config, std:
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (sub == "check") return check(rest, out);
   std::vector<std::string> words;
-  const auto options = options_of(
-      rest, {"--org", "--data", "--version", "--location", "--address", "--workflow", "--workflows", "--at"}, kHelp,
-      &words);
+  const auto options = options_of(rest,
+                                  {"--org", "--data", "--version", "--location", "--address",
+                                   "--workflow", "--workflows", "--at", "--format"},
+                                  kHelp, &words);
   if (!options) return 2;
   if (sub == "versions") {
-    return org_versions_command(options->contains("--data") ? options->at("--data") : config.data_dir.string(),
-                                out);
+    return org_versions_command(
+        options->contains("--data") ? options->at("--data") : config.data_dir.string(), out);
   }
   if (options->contains("--org") && options->contains("--data")) {
     std::cerr << "org " << sub << ": --org FILE or --data DIR, not both\n";
     return 2;
   }
+  if (sub == "export" && words.empty()) return org_export_command(*options, out);
   if (sub != "show" && sub != "route") {
     std::cerr << "org: unknown command '" << sub << "'\n\n" << kHelp;
     return 2;
   }
   if ((sub == "show") != (words.size() == 1) || (sub == "route" && !words.empty())) {
-    std::cerr << "org " << sub << ": " << (sub == "show" ? "expected one id" : "unexpected '" + words.front() + "'")
-              << "\n\n" << kHelp;
+    std::cerr << "org " << sub << ": "
+              << (sub == "show" ? "expected one id" : "unexpected '" + words.front() + "'")
+              << "\n\n"
+              << kHelp;
     return 2;
   }
   Timestamp at = SystemClock().now();

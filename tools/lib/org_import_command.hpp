@@ -1,9 +1,12 @@
-// `escalator import org FILE` and `escalator org versions`: the org directory
-// versions a store keeps (docs/directory.md, "Versions").
+// `escalator import org FILE`, `escalator org versions` and `org export`: the
+// org directory versions a store keeps (docs/directory.md, "Versions"), and
+// a directory written out for the people who keep it.
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -19,6 +22,13 @@ int import_command(const std::vector<std::string>& args, const Config& config, s
 
 // `escalator org versions [--data DIR]`: every version, oldest first.
 int org_versions_command(const std::string& data, std::ostream& out);
+
+// `escalator org export [--org FILE | --data DIR [--version N]] [--format json|csv]`:
+// the directory (by default the sample) as a file of either format, on `out`.
+int org_export_command(const std::map<std::string, std::string>& options, std::ostream& out);
+
+// A --version number (1 or more); none, with the reason on stderr, for anything else.
+std::optional<std::uint64_t> version_number(const std::string& text);
 
 // Version `version` (0: the newest) of the directory the store at `data` keeps.
 Result<std::shared_ptr<const OrgChart>> stored_chart(const std::filesystem::path& data, std::uint64_t version);

@@ -114,6 +114,11 @@ enum class OrgFileFormat { kJson, kCsv };
 OrgFileFormat org_file_format(const std::filesystem::path& file);
 OrgFile read_org_directory(std::string_view text, const std::string& file, OrgFileFormat format);
 
+// The directory file `json`, one read without problems, as the CSV sheet that
+// reads back as it: UTF-8 with a byte-order mark (so that Excel reads it so),
+// CRLF, Chinese headers, kinds and levels, places from district to building.
+std::string org_directory_as_csv(std::string_view json);
+
 // Reads the file in the format its name says.
 OrgFile load_org_directory_file(const std::filesystem::path& file);
 

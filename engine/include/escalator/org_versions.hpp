@@ -41,6 +41,11 @@ struct OrgImportResult {
 [[nodiscard]] Result<std::shared_ptr<const OrgChart>> stored_org_directory(const CaseStore& store,
                                                                            std::uint64_t version = 0);
 
+// Version `version` (0: the newest) as a directory file, JSON, each list in
+// the order of its ids: what `escalator org export --data` writes. Errors as
+// stored_org_directory's, but a file that no longer reads is returned as is.
+[[nodiscard]] Result<std::string> stored_org_directory_file(const CaseStore& store, std::uint64_t version = 0);
+
 // The directory an engine routes by when its embedder names none: the
 // store's newest version; when the store holds none yet, the sample directory
 // (standins.hpp), imported as version 1 at `now` so that dispatches name a
