@@ -21,6 +21,7 @@ void assign(CaseState& k, const ev::StepAssignment& to) {
   k.co_replied.clear();
   k.steps_visited.push_back(to.step);
   k.returned_by.clear();
+  k.waiting_for_dispatcher.reset();
   k.accept_by = to.accept_by;
   k.resolve_by.reset();
   k.extension_requested.reset();
@@ -149,6 +150,7 @@ void on(CaseState& k, const Event& meta, const ev::CaseMerged& e) {
   k.closed_at = meta.time;
 }
 void on(CaseState& k, const Event&, const ev::DuplicateMergedIn& e) { k.duplicates.push_back(e.duplicate); }
+void on(CaseState& k, const Event&, const ev::ParkedForDispatcher& e) { k.waiting_for_dispatcher = e.reason; }
 void on(CaseState& k, const Event& meta, const ev::CaseClosed&) {
   k.state = S::kClosed;
   k.closed_at = meta.time;

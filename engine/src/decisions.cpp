@@ -191,8 +191,20 @@ Error no_row_refusal(const DecisionContext& context, int command_kind,
 
 // ---- Actions --------------------------------------------------------------------
 
+// A place the directory does not know (or not then) opens the case all the
+// same, so that the resident's request is kept, and parks it for a
+// dispatcher; the places above it are left empty rather than taken from the
+// order, for the directory is their authority.
 void open_case(Scratch& s, const cmd::Open& c) {
   auto where = s.in.directory.complete(c.location, s.in.now);
+  std::optional<std::string> unplaced;
+  if (!where && where.error().code == ErrorCode::kNotFound) {
+    unplaced = where.error().message;
+    where = c.location;
+    where->street.clear();
+    where->community.clear();
+    where->grid.clear();
+  }
   if (!where) {
     s.failure = where.error();
     return;
@@ -207,15 +219,27 @@ void open_case(Scratch& s, const cmd::Open& c) {
     return;
   }
   emit(s, std::move(opened));
+  if (unplaced) emit(s, ev::ParkedForDispatcher{std::move(*unplaced)});
 }
 
 int dispatch_step(const Scratch& s, const cmd::Dispatch& c) {
   return c.step.empty() ? current_step(s) : s.in.workflow.step_index(c.step);
 }
 
+// Where the directory names no holder, the case waits for a dispatcher, who
+// names the lead unit; a case already waiting is refused with routing's
+// reason, so that asking again changes nothing.
 void dispatch_to_step(Scratch& s, const cmd::Dispatch& c) {
   if (auto to = assign(s, dispatch_step(s, c), c.lead_unit, c.co_handlers)) {
     emit(s, ev::CaseDispatched{std::move(*to)});
+  } else if (s.failure->code == ErrorCode::kNotFound && c.lead_unit.empty()) {
+    if (const auto& waiting = s.in.current.waiting_for_dispatcher) {
+      s.failure->message = "Expected the org directory to name the holder of case " + case_id(s) +
+                           ", but it waits for a dispatcher (" + *waiting + "): name the lead unit";
+      return;
+    }
+    emit(s, ev::ParkedForDispatcher{s.failure->message});
+    s.failure.reset();
   }
 }
 

@@ -435,8 +435,9 @@ struct Engine::Impl {
       }
     }
     const auto& open = std::get<cmd::Open>(command.payload);
+    // A place the directory does not know opens a case that waits for a dispatcher.
     auto where = options.directory->complete(open.location, options.clock->now());
-    if (!where) return tl::unexpected(where.error());
+    if (!where && where.error().code != ErrorCode::kNotFound) return tl::unexpected(where.error());
     if (auto workflow = options.workflows->select(provisional_case(command)); !workflow) {
       return tl::unexpected(workflow.error());
     }

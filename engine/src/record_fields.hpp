@@ -89,6 +89,7 @@ void fields(auto& io, Is<CaseState> auto& k) {
   io("co_replied", k.co_replied);
   io("steps_visited", k.steps_visited);
   io("returned_by", k.returned_by);
+  io("waiting_for_dispatcher", k.waiting_for_dispatcher);
   io("accept_by", k.accept_by);
   io("resolve_by", k.resolve_by);
   io("reply_by", k.reply_by);
@@ -218,6 +219,7 @@ void fields(auto& io, Is<ev::DeadlinesRecomputed> auto& e) {
 
 void fields(auto& io, Is<ev::PersonalDataErased> auto& e) { io("reason", e.reason); }
 void fields(auto& io, Is<ev::DuplicateMergedIn> auto& e) { io("duplicate", e.duplicate); }
+void fields(auto& io, Is<ev::ParkedForDispatcher> auto& e) { io("reason", e.reason); }
 
 // An event's members before its "data", as every writer writes them (the
 // reader reads "type" on its own, to choose the payload).

@@ -347,11 +347,12 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     // The new number goes first, so that an older escalator refuses the store
     // from here on: format 1 would write timers below format 2's low-water
     // mark, where no scan looks, formats 1 to 3 would write personal data
-    // into the history, and format 4 would not read a DuplicateMergedIn.
+    // into the history, format 4 would not read a DuplicateMergedIn, and
+    // format 5 would neither read a ParkedForDispatcher nor open the `org` family.
     if (version < 4 && !store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
     }
-    if (!store.has_meta(layout::kSnapshotsFromKey)) {
+    if (version < 5 && !store.has_meta(layout::kSnapshotsFromKey)) {
       if (auto marked = store.put_meta(layout::kSnapshotsFromKey, std::to_string(version)); !marked) return marked;
     }
     if (auto upgraded = store.put_meta(key, std::to_string(kStoreFormatVersion)); !upgraded) return upgraded;

@@ -360,3 +360,28 @@ TEST_CASE("TheStoreOfFormatFiveThatThisReleaseWroteAuditsCleanWithItsMergeOnBoth
   });
   CHECK(taken_in == 1);
 }
+
+TEST_CASE("TheStoreOfFormatSixThatThisReleaseWroteAuditsCleanWithItsDirectoryVersion") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-6", dir);
+  const auto report = clean_fixture_audit(copy, 93);
+  // Printed by `escalator audit verify` when the fixture was made.
+  CHECK(report.log_hash == "d28de4371f0c74e7bc2858fd33a518926c16f57d68b2577efd0fda62486da370");
+
+  // The sample directory its engine stored as version 1, and a dispatch routed by it.
+  DurableStoreOptions options;
+  options.path = copy;
+  auto store = open_durable_store(options);
+  REQUIRE(store.has_value());
+  const auto imports = (*store)->org_imports();
+  REQUIRE(imports.has_value());
+  REQUIRE(imports->size() == 1);
+  CHECK(imports->front().source == "sample");
+  const auto first = (*store)->load("370811-20251103-000001");
+  REQUIRE((first.has_value() && *first));
+  const auto dispatched = std::find_if((*first)->events.begin(), (*first)->events.end(), [](const Event& e) {
+    return std::holds_alternative<ev::CaseDispatched>(e.payload);
+  });
+  REQUIRE(dispatched != (*first)->events.end());
+  CHECK(std::get<ev::CaseDispatched>(dispatched->payload).to.directory_version == std::optional<std::uint64_t>(1));
+}

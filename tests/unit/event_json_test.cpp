@@ -80,6 +80,7 @@ std::vector<EventPayload> every_payload() {
                                         .rating_by = kT0 + 11h, .follow_up_by = kT0 + 12h}},
       ev::PersonalDataErased{.reason = "保存期满"},
       ev::DuplicateMergedIn{.duplicate = "370811-20250930-000002"},
+      ev::ParkedForDispatcher{.reason = "location.address: matches no entry of the directory's address table"},
   };
 }
 
@@ -331,6 +332,7 @@ CaseState every_field_case() {
   k.co_replied = {"yangguang.office"};
   k.steps_visited = {0, 1, 2};
   k.returned_by = "heping-li.property";
+  k.waiting_for_dispatcher = "No unit holds role 'property_company' for compound 'heping-li' on 2027-01-01, nor any fallback";
   k.accept_by = kT0 + 1h;
   k.resolve_by = kT0 + 2h;
   k.reply_by = kT0 + 3h;

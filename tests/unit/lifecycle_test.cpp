@@ -134,13 +134,28 @@ TEST_CASE("UnsatisfiedRatingReopensOnlyWhileReopensAreLeft") {
   CHECK(std::get<ev::CaseRated>(kept->at(0)).rating == Rating::kUnsatisfied);
 }
 
-TEST_CASE("NoHolderInTheDirectoryIsNotFound") {
+TEST_CASE("NoHolderInTheDirectoryParksTheCaseForADispatcherWhoNamesOne") {
   Fixture f;
   CaseState k = f.case_in(LifecycleState::kNew);
   k.location.compound = "gone-compound";
-  auto decided = f.decide(k, cmd::Dispatch{});
-  REQUIRE_FALSE(decided.has_value());
-  CHECK(decided.error().code == ErrorCode::kNotFound);
+  auto parked = f.decide(k, cmd::Dispatch{});
+  REQUIRE(parked.has_value());
+  REQUIRE(parked->size() == 1);
+  const std::string reason = std::get<ev::ParkedForDispatcher>(parked->at(0)).reason;
+  CHECK(reason.find("gone-compound") != std::string::npos);
+
+  // Waiting already, asking the directory again changes nothing and says why.
+  k.waiting_for_dispatcher = "an earlier reason";
+  auto again = f.decide(k, cmd::Dispatch{});
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == ErrorCode::kNotFound);
+  CHECK(again.error().message == "Expected the org directory to name the holder of case " + k.id +
+                                     ", but it waits for a dispatcher (an earlier reason): name the lead unit");
+
+  // The dispatcher's choice is not routing's: it stands.
+  auto chosen = f.decide(k, cmd::Dispatch{"yangguang-garden.property", {}, ""});
+  REQUIRE(chosen.has_value());
+  CHECK(std::get<ev::CaseDispatched>(chosen->at(0)).to.lead_unit == "yangguang-garden.property");
 }
 
 TEST_CASE("TableStaysWithinTheMplLimitAndItsGuardsExcludeEachOther") {

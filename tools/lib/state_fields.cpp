@@ -37,6 +37,7 @@ const std::map<std::string, Reader>& readers() {
       {"step", [](const CaseState& k) { return k.step_id.empty() ? "none" : k.step_id; }},
       {"level", [](const CaseState& k) { return std::string(to_string(k.level)); }},
       {"holder", [](const CaseState& k) { return k.lead_unit.empty() ? "none" : k.lead_unit; }},
+      {"waiting_for_dispatcher", [](const CaseState& k) { return k.waiting_for_dispatcher.value_or("none"); }},
       {"co_handlers", [](const CaseState& k) { return list_or_none(k.co_handlers); }},
       {"co_replied", [](const CaseState& k) { return list_or_none(k.co_replied); }},
       {"accept_by", [](const CaseState& k) { return time_or_none(k.accept_by); }},

@@ -194,6 +194,9 @@ struct CaseState {
   std::vector<std::string> co_replied;  // co-handling units that have replied at this step
   std::vector<int> steps_visited;  // in order; SendBack may go to any of them
   std::string returned_by;  // the unit that last returned it as not its own; cleared on dispatch
+  // Why routing could not place it or find its holder (ParkedForDispatcher):
+  // it waits for a dispatcher. Cleared on dispatch.
+  std::optional<std::string> waiting_for_dispatcher;
 
   // Deadlines that are running; absent when not running.
   std::optional<Timestamp> accept_by;

@@ -48,8 +48,8 @@ enum class EventType : std::uint16_t {
   kOverdueMarked = 20,
   // Reserved for later versions; no applier yet, so finding one is data loss.
   kMessageAdded = 22,         // a message between resident and handler
-  kParkedForDispatcher = 23,  // routing found no holder; a dispatcher must choose
   // In use.
+  kParkedForDispatcher = 23,  // routing could not place the case or find its holder; a dispatcher must
   kWarningRaised = 21,        // 预逾期: a deadline is near (yellow)
   kCoHandlerReplied = 24,     // one co-handling unit's part of a joint reply (会签)
   kDeadlinesRecomputed = 26,  // an imported calendar moved running deadlines
@@ -247,6 +247,14 @@ struct DuplicateMergedIn {
   std::string duplicate;  // the merged case's id
 };
 
+// Routing could not place the case (its compound, building or address is not
+// in the directory) or found no unit to hold its step: it waits in New for a
+// dispatcher (人工分拨), with what routing said. Nothing is guessed.
+struct ParkedForDispatcher {
+  static constexpr EventType kType = EventType::kParkedForDispatcher;
+  std::string reason;
+};
+
 }  // namespace ev
 
 using EventPayload =
@@ -256,7 +264,7 @@ using EventPayload =
                  ev::ExtensionDecided, ev::FollowUpStarted, ev::CaseRated, ev::CaseReopened,
                  ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked,
                  ev::CoHandlerReplied, ev::WarningRaised, ev::DeadlinesRecomputed,
-                 ev::PersonalDataErased, ev::DuplicateMergedIn>;
+                 ev::PersonalDataErased, ev::DuplicateMergedIn, ev::ParkedForDispatcher>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history
