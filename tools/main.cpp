@@ -14,6 +14,7 @@
 #include "new_store.hpp"
 #include "org_commands.hpp"
 #include "org_import_command.hpp"
+#include "queue_command.hpp"
 #include "store_commands.hpp"
 #include "escalator/config.hpp"
 #include "escalator/standins.hpp"
@@ -49,6 +50,7 @@ Commands:
   org         the org directory: show a unit, place or person; route a workflow at a place; check files;
               the versions a store keeps
   import      store a new version of the org directory (or a calendar notice) in a store
+  queue       the cases waiting for a dispatcher: routing could not place them or find their holder
 
 Run 'escalator COMMAND --help' for what a command takes.
 )";
@@ -228,6 +230,7 @@ int main(int argc, char** argv) {
   if (command == "calendar") return tools::calendar_command(args, config, std::cout);
   if (command == "org") return tools::org_command(args, config, std::cout);
   if (command == "import") return tools::import_command(args, config, std::cout);
+  if (command == "queue") return tools::queue_command(args, config, std::cout);
   if (command == "lifecycle") return tools::lifecycle_command(args, std::cout);
   std::cerr << "escalator: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

@@ -1,0 +1,56 @@
+#include "queue_command.hpp"
+
+#include <iostream>
+
+#include "cli_options.hpp"
+#include "escalator/store.hpp"
+#include "new_store.hpp"
+
+namespace escalator::tools {
+namespace {
+
+constexpr const char* kHelp = R"(Usage: escalator queue [--data DIR]
+
+The dispatcher queue (docs/directory.md, "The dispatcher queue"): every case of the store
+that routing could not place or find a holder for, and that no dispatcher has sent on yet,
+oldest first: its id, when it was opened, its category, the compound or building it named
+(or -), and what routing said. A dispatcher sends one on with a dispatch that names the
+lead unit. Reads every case of the store.
+
+--data DIR is the store (default: the configuration's data_dir, ./data).
+)";
+
+}  // namespace
+
+int queue_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
+  if (wants_help(args)) {
+    std::cout << kHelp;
+    return 0;
+  }
+  const auto options = options_of(args, {"--data"}, kHelp);
+  if (!options) return 2;
+  const std::string data = options->contains("--data") ? options->at("--data") : config.data_dir.string();
+  auto store = open_existing_store(data);
+  if (!store) {
+    std::cerr << store.error().message << "\n";
+    return 1;
+  }
+  int waiting = 0;
+  for (const std::string& id : (*store)->case_ids()) {
+    auto stored = (*store)->load(id);
+    if (!stored) {
+      std::cerr << stored.error().message << "\n";
+      return 1;
+    }
+    const CaseState& k = (*stored)->snapshot;
+    if (k.state != LifecycleState::kNew || !k.waiting_for_dispatcher) continue;
+    const std::string& place = k.location.building.empty() ? k.location.compound : k.location.building;
+    out << k.id << "  " << format_time(k.opened_at) << "  " << (k.category.empty() ? "-" : k.category) << "  "
+        << (place.empty() ? "-" : place) << "  " << *k.waiting_for_dispatcher << "\n";
+    ++waiting;
+  }
+  out << waiting << (waiting == 1 ? " case waits" : " cases wait") << " for a dispatcher\n";
+  return 0;
+}
+
+}  // namespace escalator::tools
