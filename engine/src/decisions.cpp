@@ -227,8 +227,8 @@ int dispatch_step(const Scratch& s, const cmd::Dispatch& c) {
 }
 
 // Where the directory names no holder, the case waits for a dispatcher, who
-// names the lead unit; a case already waiting is refused with routing's
-// reason, so that asking again changes nothing.
+// names the lead unit; a case already waiting is refused, naming why it
+// waits, so that asking routing again changes nothing.
 void dispatch_to_step(Scratch& s, const cmd::Dispatch& c) {
   if (auto to = assign(s, dispatch_step(s, c), c.lead_unit, c.co_handlers)) {
     emit(s, ev::CaseDispatched{std::move(*to)});

@@ -1,14 +1,13 @@
 #include "org_import_command.hpp"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "calendar_import_command.hpp"
 #include "cli_options.hpp"
 #include "embedded.hpp"
+#include "json_file.hpp"
 #include "escalator/org_versions.hpp"
 #include "escalator/store.hpp"
 #include "new_store.hpp"
@@ -42,10 +41,8 @@ int import_org(const std::vector<std::string>& args, const Config& config, std::
   }
   const std::string data =
       options->contains("--data") ? options->at("--data") : config.data_dir.string();
-  std::ifstream in(files[0], std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) {
+  const auto text = read_text_file(files[0]);
+  if (!text) {
     out << files[0] << ":1: cannot be read\nrefused: nothing was imported\n";
     return 1;
   }
@@ -55,7 +52,7 @@ int import_org(const std::vector<std::string>& args, const Config& config, std::
     return 1;
   }
   const std::string source = std::filesystem::path(files[0]).filename().string();
-  auto imported = import_org_directory(**store, text.str(), files[0], SystemClock().now(),
+  auto imported = import_org_directory(**store, *text, files[0], SystemClock().now(),
                                        org_file_format(files[0]));
   if (!imported) {
     out << imported.error().message << "\nrefused: nothing was imported\n";
@@ -139,12 +136,10 @@ int org_export_command(const std::map<std::string, std::string>& options, std::o
     }
     json = std::move(*file);
   } else if (const auto org = options.find("--org"); org != options.end()) {
-    std::ifstream in(org->second, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
+    const auto text = read_text_file(org->second);
     const OrgFileRead read =
-        in ? read_org_file(text.str(), org->second, org_file_format(org->second))
-           : OrgFileRead{OrgFile{nullptr, {{org->second, 1, "", "cannot be read"}}}, ""};
+        text ? read_org_file(*text, org->second, org_file_format(org->second))
+             : OrgFileRead{OrgFile{nullptr, {{org->second, 1, "", "cannot be read"}}}, ""};
     for (const auto& p : read.file.problems) std::cerr << p.text() << "\n";
     if (!read.file.directory) return 1;
     json = read.json;
