@@ -19,19 +19,12 @@ constexpr std::string_view kAppliedKey = "calendar_applied";
 constexpr const char* kPlace = "meta/calendar_import";
 
 Result<CalendarImport> read_import(const std::string& value, const std::string& where) {
-  const Json j = Json::parse(value, nullptr, false);
-  CalendarImport import;
-  try {
+  return store_versions::from_json<CalendarImport>(value, where, [](const Json& j, CalendarImport& import) {
     import.version = j.at("version").get<std::uint64_t>();
-    auto imported_at = parse_time(j.at("imported_at").get<std::string>());
-    if (!imported_at) throw std::invalid_argument(imported_at.error().message);
-    import.imported_at = *imported_at;
+    import.imported_at = store_versions::time_at(j, "imported_at");
     import.source = j.at("source").get<std::string>();
     import.text = j.at("text").get<std::string>();
-  } catch (const std::exception& e) {
-    return fail(ErrorCode::kDataLoss, where + ": " + (j.is_discarded() ? std::string("not JSON") : e.what()));
-  }
-  return import;
+  });
 }
 
 }  // namespace

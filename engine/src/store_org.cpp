@@ -31,23 +31,16 @@ constexpr const char* kImportPlace = "org/import";
 std::string import_where(std::uint64_t version) { return std::string(kImportPlace) + "/" + std::to_string(version); }
 
 Result<OrgImport> read_import(const std::string& value, const std::string& where) {
-  const Json j = Json::parse(value, nullptr, false);
-  OrgImport import;
-  try {
+  return store_versions::from_json<OrgImport>(value, where, [](const Json& j, OrgImport& import) {
     import.version = j.at("version").get<std::uint64_t>();
-    auto imported_at = parse_time(j.at("imported_at").get<std::string>());
-    if (!imported_at) throw std::invalid_argument(imported_at.error().message);
-    import.imported_at = *imported_at;
+    import.imported_at = store_versions::time_at(j, "imported_at");
     import.source = j.at("source").get<std::string>();
     import.name = j.at("name").get<std::string>();
     import.digest = j.at("digest").get<std::string>();
     import.added = j.at("added").get<std::uint64_t>();
     import.changed = j.at("changed").get<std::uint64_t>();
     import.removed = j.at("removed").get<std::uint64_t>();
-  } catch (const std::exception& e) {
-    return fail(ErrorCode::kDataLoss, where + ": " + (j.is_discarded() ? std::string("not JSON") : e.what()));
-  }
-  return import;
+  });
 }
 
 Result<StoredOrgRecord> read_record(std::string_view key, const std::string& value) {
@@ -57,17 +50,12 @@ Result<StoredOrgRecord> read_record(std::string_view key, const std::string& val
   const std::size_t nul = key.size() - 9;
   const auto since = well_formed ? layout::read_big_endian(key.substr(nul + 1)) : std::nullopt;
   if (!since) return fail(ErrorCode::kDataLoss, printable_key + ": the key should end in NUL and 8 bytes");
-  StoredOrgRecord record;
-  record.key = std::string(key.substr(kRecordPrefix.size(), nul - kRecordPrefix.size()));
-  record.since = *since;
-  const Json j = Json::parse(value, nullptr, false);
-  try {
+  return store_versions::from_json<StoredOrgRecord>(value, printable_key, [&](const Json& j, StoredOrgRecord& record) {
+    record.key = std::string(key.substr(kRecordPrefix.size(), nul - kRecordPrefix.size()));
+    record.since = *since;
     record.until = j.at("until").get<std::uint64_t>();
     record.json = j.at("record").dump();
-  } catch (const std::exception& e) {
-    return fail(ErrorCode::kDataLoss, printable_key + ": " + (j.is_discarded() ? std::string("not JSON") : e.what()));
-  }
-  return record;
+  });
 }
 
 }  // namespace

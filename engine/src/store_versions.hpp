@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,28 @@ inline std::string key(std::string_view prefix, std::uint64_t version) {
   std::string k(prefix);
   store_layout::put_big_endian(k, version);
   return k;
+}
+
+// The Record `fill(json, record)` makes of `value` read as JSON; kDataLoss
+// naming `where` for a value that is not JSON or lacks what `fill` reads
+// (nlohmann's at() and get() throw).
+template <class Record, class Fill>
+Result<Record> from_json(const std::string& value, const std::string& where, Fill fill) {
+  const auto j = nlohmann::json::parse(value, nullptr, false);
+  Record record;
+  try {
+    fill(j, record);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kDataLoss, where + ": " + (j.is_discarded() ? std::string("not JSON") : e.what()));
+  }
+  return record;
+}
+
+// The time under `key`; throws, for from_json, when it is missing or not one.
+inline Timestamp time_at(const nlohmann::json& j, const char* key) {
+  auto time = parse_time(j.at(key).get<std::string>());
+  if (!time) throw std::invalid_argument(time.error().message);
+  return *time;
 }
 
 // Every record under `prefix` of `family`, oldest first. `read(value, where)`

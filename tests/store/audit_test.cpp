@@ -327,11 +327,8 @@ TEST_CASE("TheStoreOfFormatFourThatThisReleaseWroteAuditsCleanWithTheLogHashItWa
   CHECK(report.resealed_log_position == 0);
 
   // The demo's first resident, back from the personal record.
-  DurableStoreOptions options;
-  options.path = copy;
-  auto store = open_durable_store(options);
-  REQUIRE(store.has_value());
-  const auto first = (*store)->load("370811-20251103-000001");
+  const auto store = open_durable_at(copy);
+  const auto first = store->load("370811-20251103-000001");
   REQUIRE(first.has_value());
   CHECK((*first)->snapshot.reporter == Reporter{"王先生", "13901234567", ""});
   CHECK_FALSE((*first)->snapshot.content.empty());
@@ -346,12 +343,9 @@ TEST_CASE("TheStoreOfFormatFiveThatThisReleaseWroteAuditsCleanWithItsMergeOnBoth
   CHECK(report.log_hash == "ed34358d4b9f3dffc70b6a00dda5eb716f89805874893301eee7d76d5a005de5");
 
   // The demo's one merge, on both cases.
-  DurableStoreOptions options;
-  options.path = copy;
-  auto store = open_durable_store(options);
-  REQUIRE(store.has_value());
-  const auto primary = (*store)->load("370811-20251114-000001");
-  const auto duplicate = (*store)->load("370811-20251119-000001");
+  const auto store = open_durable_at(copy);
+  const auto primary = store->load("370811-20251114-000001");
+  const auto duplicate = store->load("370811-20251119-000001");
   REQUIRE((primary.has_value() && *primary && duplicate.has_value() && *duplicate));
   CHECK((*duplicate)->snapshot.merged_into == "370811-20251114-000001");
   CHECK((*primary)->snapshot.duplicates == std::vector<std::string>{"370811-20251119-000001"});
@@ -369,15 +363,12 @@ TEST_CASE("TheStoreOfFormatSixThatThisReleaseWroteAuditsCleanWithItsDirectoryVer
   CHECK(report.log_hash == "d28de4371f0c74e7bc2858fd33a518926c16f57d68b2577efd0fda62486da370");
 
   // The sample directory its engine stored as version 1, and a dispatch routed by it.
-  DurableStoreOptions options;
-  options.path = copy;
-  auto store = open_durable_store(options);
-  REQUIRE(store.has_value());
-  const auto imports = (*store)->org_imports();
+  const auto store = open_durable_at(copy);
+  const auto imports = store->org_imports();
   REQUIRE(imports.has_value());
   REQUIRE(imports->size() == 1);
   CHECK(imports->front().source == "sample");
-  const auto first = (*store)->load("370811-20251103-000001");
+  const auto first = store->load("370811-20251103-000001");
   REQUIRE((first.has_value() && *first));
   const auto dispatched = std::find_if((*first)->events.begin(), (*first)->events.end(), [](const Event& e) {
     return std::holds_alternative<ev::CaseDispatched>(e.payload);

@@ -19,11 +19,7 @@ namespace {
 
 const fs::path kSource = ESCALATOR_SOURCE_DIR;
 
-Ran calendar(std::vector<std::string> args) {
-  std::ostringstream out;
-  const int code = tools::calendar_command(args, Config{}, out);
-  return {code, out.str()};
-}
+Ran calendar(std::vector<std::string> args) { return testing::run(tools::calendar_command, args); }
 
 // A store holding one case opened now, so that its deadlines still run.
 void store_with_a_running_case(const fs::path& data) {

@@ -2,8 +2,13 @@
 #pragma once
 
 #include <filesystem>
+#include <ostream>
 #include <random>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include "escalator/config.hpp"
 
 namespace escalator::testing {
 
@@ -20,5 +25,15 @@ struct Ran {
   int code;
   std::string out;
 };
+
+// An escalator subcommand as tools/ implements it (`tools::org_command`, ...).
+using Subcommand = int (*)(const std::vector<std::string>&, const Config&, std::ostream&);
+
+// What `command` does with `args` and the default configuration.
+inline Ran run(Subcommand command, const std::vector<std::string>& args) {
+  std::ostringstream out;
+  const int code = command(args, Config{}, out);
+  return {code, out.str()};
+}
 
 }  // namespace escalator::testing

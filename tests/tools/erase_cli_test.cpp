@@ -20,11 +20,7 @@ using testing::ScratchDir;
 
 namespace {
 
-Ran erase(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  const int code = tools::erase_command(args, Config{}, out);
-  return {code, out.str()};
-}
+Ran erase(const std::vector<std::string>& args) { return testing::run(tools::erase_command, args); }
 
 struct Resident {
   std::string name, phone, account, address, content;

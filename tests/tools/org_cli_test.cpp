@@ -27,9 +27,7 @@ Ran org(std::vector<std::string> args) {
       std::find(args.begin(), args.end(), "--at") == args.end()) {
     args.insert(args.end(), {"--at", "2026-06-01T09:00"});
   }
-  std::ostringstream out;
-  const int code = tools::org_command(args, Config{}, out);
-  return {code, out.str()};
+  return testing::run(tools::org_command, args);
 }
 
 std::vector<std::string> shipped_workflows() { return {"--workflows", (kSource / "workflows").string()}; }

@@ -17,18 +17,12 @@
 namespace fs = std::filesystem;
 using namespace escalator;
 using testing::Ran;
+using testing::run;
 using testing::ScratchDir;
 
 namespace {
 
 const fs::path kSource = ESCALATOR_SOURCE_DIR;
-
-Ran run(int (*command)(const std::vector<std::string>&, const Config&, std::ostream&),
-        const std::vector<std::string>& args) {
-  std::ostringstream out;
-  const int code = command(args, Config{}, out);
-  return {code, out.str()};
-}
 
 // A store an engine has opened once: it holds the sample as version 1.
 void store_opened_once(const fs::path& data) {

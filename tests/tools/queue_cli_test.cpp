@@ -16,11 +16,7 @@ using testing::ScratchDir;
 
 namespace {
 
-Ran queue(std::vector<std::string> args) {
-  std::ostringstream out;
-  const int code = tools::queue_command(args, Config{}, out);
-  return {code, out.str()};
-}
+Ran queue(std::vector<std::string> args) { return testing::run(tools::queue_command, args); }
 
 struct Desk {
   std::unique_ptr<Engine> engine;
