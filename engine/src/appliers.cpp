@@ -10,18 +10,20 @@ namespace {
 using S = LifecycleState;
 
 // Where a case is after dispatch, escalation, send-back or reopening: at a step,
-// waiting to be signed for, no handling deadline yet.
+// waiting to be signed for, no handling deadline yet. A step nobody holds
+// leaves the case New there, waiting for a dispatcher; it is not yet a step
+// the case was handled at, so not one to send it back to.
 void assign(CaseState& k, const ev::StepAssignment& to) {
-  k.state = S::kDispatched;
+  k.state = to.waiting_for_dispatcher ? S::kNew : S::kDispatched;
   k.step = to.step;
   k.step_id = to.step_id;
   k.level = to.level;
   k.lead_unit = to.lead_unit;
   k.co_handlers = to.co_handlers;
   k.co_replied.clear();
-  k.steps_visited.push_back(to.step);
+  if (!to.waiting_for_dispatcher) k.steps_visited.push_back(to.step);
   k.returned_by.clear();
-  k.waiting_for_dispatcher.reset();
+  k.waiting_for_dispatcher = to.waiting_for_dispatcher;
   k.accept_by = to.accept_by;
   k.resolve_by.reset();
   k.extension_requested.reset();

@@ -107,12 +107,28 @@ std::optional<ev::StepAssignment> assign(Scratch& s, int step, const std::string
 
 int current_step(const Scratch& s) { return std::max(s.in.current.step, 0); }
 
+// A case that moves on (escalated, sent back, reopened) to a step the
+// directory names nobody for still moves: the move is what happened, and the
+// step waits for a dispatcher with routing's reason, with no time to sign
+// running until someone holds it. Any other failure refuses the move.
+std::optional<ev::StepAssignment> move_to(Scratch& s, int step, std::optional<Timestamp> from = std::nullopt) {
+  auto to = assign(s, step, {}, {}, from);
+  if (to || s.failure->code != ErrorCode::kNotFound) return to;
+  const auto& wf_step = s.in.workflow.steps.at(step);
+  const std::uint64_t directory_version = s.in.directory.version();
+  ev::StepAssignment parked{step, wf_step.id, wf_step.level, {}, {}, std::nullopt,
+                            directory_version == 0 ? std::nullopt : std::optional(directory_version),
+                            std::move(s.failure->message)};
+  s.failure.reset();
+  return parked;
+}
+
 // Back to the step the case is at: the same lead and co-handling units the
 // dispatcher chose, not the directory's default.
 std::optional<ev::StepAssignment> assign_again(Scratch& s, int step) {
   const auto& k = s.in.current;
   if (step == k.step && !k.lead_unit.empty()) return assign(s, step, k.lead_unit, k.co_handlers);
-  return assign(s, step);
+  return move_to(s, step);
 }
 
 // A day-based timer fires at the midnight that ends the missed day. A next step
@@ -275,13 +291,13 @@ void send_back_to_step(Scratch& s, const cmd::SendBack& c) {
 }
 
 void escalate_to_next_step(Scratch& s, const cmd::Escalate& c) {
-  if (auto to = assign(s, current_step(s) + 1)) {
+  if (auto to = move_to(s, current_step(s) + 1)) {
     emit(s, ev::CaseEscalated{std::move(*to), c.reason});
   }
 }
 void route_onward(Scratch& s, const cmd::ResolveTimeout& c) {
   const int target = *s.in.workflow.route(current_step(s), RouteTrigger::kResolveTimeout, s.in.current);
-  if (auto to = assign(s, target, {}, {}, escalated_at(s, c.due, target))) {
+  if (auto to = move_to(s, target, escalated_at(s, c.due, target))) {
     emit(s, ev::CaseEscalated{std::move(*to), "resolve_timeout"});
   }
 }
@@ -290,7 +306,7 @@ void route_onward(Scratch& s, const cmd::ResolveTimeout& c) {
 // unanswered, and the answer is kept in the reason for the next holder.
 void route_unresolved(Scratch& s, const cmd::Reply& c) {
   const int target = *s.in.workflow.route(current_step(s), RouteTrigger::kUnresolved, s.in.current);
-  if (auto to = assign(s, target)) emit(s, ev::CaseEscalated{std::move(*to), "unresolved: " + c.answer});
+  if (auto to = move_to(s, target)) emit(s, ev::CaseEscalated{std::move(*to), "unresolved: " + c.answer});
 }
 
 // 催办 with teeth: where the step says so, the running deadline of the step
@@ -363,7 +379,7 @@ void record_rating_and_move_on(Scratch& s, const cmd::Rate& c) {
   }
   // The reopens are used up: once more, at the step the workflow names for that.
   const int target = s.in.workflow.step_index(s.in.workflow.when_reopens_exhausted);
-  if (auto to = assign(s, target)) {
+  if (auto to = move_to(s, target)) {
     emit(s, ev::CaseReopened{std::move(*to), "重启次数已满，转" + s.in.workflow.steps.at(target).name + "：" + c.reason,
                              reply_deadline(s)});
   }
@@ -385,7 +401,7 @@ void route_or_mark_overdue(Scratch& s, const cmd::AcceptTimeout& c) {
   const auto target = s.in.workflow.route(current_step(s), RouteTrigger::kAcceptTimeout, s.in.current);
   if (!target) {
     emit(s, ev::OverdueMarked{DeadlineKind::kAccept, c.due});
-  } else if (auto to = assign(s, *target, {}, {}, escalated_at(s, c.due, *target))) {
+  } else if (auto to = move_to(s, *target, escalated_at(s, c.due, *target))) {
     emit(s, ev::CaseEscalated{std::move(*to), "accept_timeout"});
   }
 }

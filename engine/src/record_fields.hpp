@@ -57,6 +57,7 @@ void fields(auto& io, Is<ev::StepAssignment> auto& s) {
   io("co_handlers", s.co_handlers);
   io("accept_by", s.accept_by);
   io("directory_version", s.directory_version);
+  io("waiting_for_dispatcher", s.waiting_for_dispatcher);
 }
 
 void fields(auto& io, Is<DeadlineWarning> auto& w) {

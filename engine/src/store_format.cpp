@@ -347,8 +347,9 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     // The new number goes first, so that an older escalator refuses the store
     // from here on: format 1 would write timers below format 2's low-water
     // mark, where no scan looks, formats 1 to 3 would write personal data
-    // into the history, format 4 would not read a DuplicateMergedIn, and
-    // format 5 would neither read a ParkedForDispatcher nor open the `org` family.
+    // into the history, format 4 would not read a DuplicateMergedIn,
+    // format 5 would neither read a ParkedForDispatcher nor open the `org`
+    // family, and format 6 would not read a step that nobody holds.
     if (version < 4 && !store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
     }

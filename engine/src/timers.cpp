@@ -68,7 +68,7 @@ void add_if_set(const std::optional<Timestamp>& due, std::vector<Timestamp>& out
 
 // The deadlines an event sets or carries on; past instants it names (the due
 // time of a warning or an overdue mark) are not counted by it.
-void deadlines_in(const ev::StepAssignment& to, std::vector<Timestamp>& out) { out.push_back(to.accept_by); }
+void deadlines_in(const ev::StepAssignment& to, std::vector<Timestamp>& out) { add_if_set(to.accept_by, out); }
 void deadlines_in(const ev::CaseOpened& e, std::vector<Timestamp>& out) { out.push_back(e.reply_by); }
 void deadlines_in(const ev::CaseDispatched& e, std::vector<Timestamp>& out) { deadlines_in(e.to, out); }
 void deadlines_in(const ev::CaseEscalated& e, std::vector<Timestamp>& out) { deadlines_in(e.to, out); }

@@ -210,3 +210,26 @@ TEST_CASE("ARecomputationSetsTheDeadlinesItNamesAndLeavesTheRest") {
   CHECK(k.resolve_by == *parse_time("2025-11-18T00:00:00+08:00"));
   CHECK(k.reply_by == *parse_time("2025-12-03T00:00:00+08:00"));
 }
+
+TEST_CASE("AStepNobodyHoldsLeavesTheCaseNewThereUntilADispatcherNamesAHolder") {
+  CaseState k = opened_and_dispatched();
+  ev::StepAssignment nobody{1, "branch", Level::kCompound, "", {}, std::nullopt, 3, "No unit holds role 'party_branch'"};
+  REQUIRE(apply(k, event(3, "2025-11-13T00:00:00+08:00", ev::CaseEscalated{nobody, "accept_timeout"})).has_value());
+  CHECK(k.state == LifecycleState::kNew);
+  CHECK(k.step == 1);
+  CHECK(k.step_id == "branch");
+  CHECK(k.lead_unit.empty());
+  CHECK_FALSE(k.accept_by.has_value());
+  CHECK(k.waiting_for_dispatcher == "No unit holds role 'party_branch'");
+  CHECK(k.escalations == 1);
+  // Nobody handled the case at the branch: not a step to send it back to.
+  CHECK(k.steps_visited == std::vector<int>{0});
+
+  REQUIRE(apply(k, event(4, "2025-11-13T09:00:00+08:00",
+                         ev::CaseDispatched{step(1, "branch", "b", "2025-11-14T00:00:00+08:00")}))
+              .has_value());
+  CHECK(k.state == LifecycleState::kDispatched);
+  CHECK(k.lead_unit == "b");
+  CHECK_FALSE(k.waiting_for_dispatcher.has_value());
+  CHECK(k.steps_visited == std::vector<int>{0, 1});
+}

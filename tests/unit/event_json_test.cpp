@@ -199,6 +199,24 @@ TEST_CASE("StepAssignmentIsAnObject") {
         R"("co_handlers":["heping-li.branch"],"accept_by":"2025-09-30T09:00:00+08:00"}})");
 }
 
+TEST_CASE("AStepNobodyHoldsIsWrittenWithWhyAndWithoutAHolderOrDeadline") {
+  const ev::CaseEscalated parked{.to = {.step = 1,
+                                        .step_id = "branch",
+                                        .level = Level::kCompound,
+                                        .directory_version = 2,
+                                        .waiting_for_dispatcher = "No unit holds role 'party_branch'"},
+                                 .reason = "accept_timeout"};
+  CHECK(payload_json(parked) ==
+        R"({"to":{"step":1,"step_id":"branch","level":"compound","lead_unit":"","co_handlers":[],)"
+        R"("directory_version":2,"waiting_for_dispatcher":"No unit holds role 'party_branch'"},)"
+        R"("reason":"accept_timeout"})");
+  const Result<Event> back = read_text(to_json(event_with(parked)));
+  REQUIRE(back.has_value());
+  const auto& got = std::get<ev::CaseEscalated>(back->payload);
+  CHECK(got.to == parked.to);
+  CHECK_FALSE(got.to.accept_by.has_value());
+}
+
 TEST_CASE("AbsentDeadlinesAreLeftOut") {
   const ev::CaseResumed resumed{
       .accept_by = std::nullopt, .resolve_by = kT0, .reply_by = std::nullopt};

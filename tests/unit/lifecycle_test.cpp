@@ -271,3 +271,57 @@ TEST_CASE("ARecomputationMovesOnlyDeadlinesThatRun") {
   REQUIRE_FALSE(empty.has_value());
   CHECK(empty.error().code == ErrorCode::kFailedPrecondition);
 }
+
+TEST_CASE("AMoveToAStepTheDirectoryNamesNobodyForStillMovesAndWaitsForADispatcher") {
+  Fixture f;
+  // A dispatcher placed the case by hand: the directory does not know its compound.
+  const auto gone = [&](LifecycleState state, int step = 0) {
+    CaseState k = f.case_in(state, step);
+    k.location.compound = "gone-compound";
+    return k;
+  };
+  const auto waits_at = [&](const ev::StepAssignment& to, int step) {
+    CHECK(to.step == step);
+    CHECK(to.step_id == f.workflow.steps.at(step).id);
+    CHECK(to.lead_unit.empty());
+    CHECK(to.co_handlers.empty());
+    CHECK_FALSE(to.accept_by.has_value());
+    REQUIRE(to.waiting_for_dispatcher.has_value());
+    CHECK(to.waiting_for_dispatcher->find("gone-compound") != std::string::npos);
+  };
+
+  SUBCASE("an escalation by hand") {
+    auto moved = f.decide(gone(LifecycleState::kAccepted), cmd::Escalate{"本级无法解决"});
+    REQUIRE(moved.has_value());
+    const auto& e = std::get<ev::CaseEscalated>(moved->at(0));
+    CHECK(e.reason == "本级无法解决");
+    waits_at(e.to, 1);
+  }
+  SUBCASE("a missed handling deadline") {
+    CaseState k = gone(LifecycleState::kAccepted);
+    k.resolve_by = at("2025-11-14T00:00:00+08:00");
+    auto moved = f.decide(k, cmd::ResolveTimeout{*k.resolve_by}, "2025-11-14T00:00:00+08:00");
+    REQUIRE(moved.has_value());
+    waits_at(std::get<ev::CaseEscalated>(moved->at(0)).to, 1);
+  }
+  SUBCASE("an unresolved answer the workflow does not let stand") {
+    auto moved = f.decide(gone(LifecycleState::kAccepted), cmd::Reply{Outcome::kUnresolved, "无法维修"});
+    REQUIRE(moved.has_value());
+    waits_at(std::get<ev::CaseEscalated>(moved->at(0)).to, 1);
+  }
+  SUBCASE("a send-back to another step") {
+    CaseState k = gone(LifecycleState::kReplied, 1);
+    k.steps_visited = {0, 1};
+    k.outcome = Outcome::kResolved;
+    auto moved = f.decide(k, cmd::SendBack{"property", "答复不实"});
+    REQUIRE(moved.has_value());
+    waits_at(std::get<ev::CaseSentBack>(moved->at(0)).to, 0);
+  }
+  SUBCASE("a reopen at the step keeps the holder the dispatcher chose") {
+    auto moved = f.decide(gone(LifecycleState::kRated), cmd::Reopen{"问题复发"});
+    REQUIRE(moved.has_value());
+    const auto& to = std::get<ev::CaseReopened>(moved->at(0)).to;
+    CHECK(to.lead_unit == "yangguang-garden.property");
+    CHECK_FALSE(to.waiting_for_dispatcher.has_value());
+  }
+}

@@ -91,8 +91,10 @@ std::string compound_label(const std::string& compound) {
 }
 
 std::string step_label(const ev::StepAssignment& to) {
-  return to.step_id.empty() ? "" : "第" + std::to_string(to.step + 1) + "级 " + std::string(label_zh(to.level)) +
-                                       "·" + unit_label(to.lead_unit) + "，签收时限 " + deadline(to.accept_by);
+  if (to.step_id.empty()) return "";
+  const std::string step = "第" + std::to_string(to.step + 1) + "级 " + std::string(label_zh(to.level));
+  if (to.waiting_for_dispatcher) return step + "·无承办单位，待人工分拨";
+  return step + "·" + unit_label(to.lead_unit) + "，签收时限 " + deadline(*to.accept_by);
 }
 
 std::string escalation_reason(const std::string& reason) {

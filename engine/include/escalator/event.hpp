@@ -66,10 +66,16 @@ struct StepAssignment {
   Level level = Level::kCompound;
   std::string lead_unit;
   std::vector<std::string> co_handlers;
-  Timestamp accept_by{};
+  // None while nobody holds the step: the holder's time to sign starts when a
+  // dispatcher names one.
+  std::optional<Timestamp> accept_by;
   // The version of the store's org directory the holders were found in
   // (docs/directory.md, "Versions"); none where the directory was not a stored one.
   std::optional<std::uint64_t> directory_version;
+  // Why the directory names nobody for the step, when it does not: the case
+  // moves to the step all the same and waits there for a dispatcher (rule 7:
+  // never to nobody, never guessed). lead_unit is then empty.
+  std::optional<std::string> waiting_for_dispatcher;
 
   friend bool operator==(const StepAssignment&, const StepAssignment&) = default;
 };
