@@ -153,6 +153,12 @@ void on(CaseState& k, const Event& meta, const ev::CaseMerged& e) {
 }
 void on(CaseState& k, const Event&, const ev::DuplicateMergedIn& e) { k.duplicates.push_back(e.duplicate); }
 void on(CaseState& k, const Event&, const ev::ParkedForDispatcher& e) { k.waiting_for_dispatcher = e.reason; }
+// The address is the resident's words, kept as given (and out of the event).
+void on(CaseState& k, const Event&, const ev::CaseLocated& e) {
+  std::string address = std::move(k.location.address);
+  k.location = e.location;
+  k.location.address = std::move(address);
+}
 void on(CaseState& k, const Event& meta, const ev::CaseClosed&) {
   k.state = S::kClosed;
   k.closed_at = meta.time;

@@ -104,6 +104,12 @@ struct Checker {
   }
   void operator()(const cmd::RecomputeDeadlines& c) { required_text("calendar", c.calendar); }
   void operator()(const cmd::ErasePersonalData& c) { required_text("reason", c.reason); }
+  void operator()(const cmd::Locate& c) {  // the place is checked against the directory by the decider
+    if (c.compound.empty() && c.building.empty()) invalid("compound", "required, unless building places the case");
+    text("compound", c.compound);
+    text("building", c.building);
+    required_text("reason", c.reason);
+  }
   template <class Other>
   void operator()(const Other&) {}
 };

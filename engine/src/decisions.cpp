@@ -48,6 +48,7 @@ constexpr const char* kVerbs[] = {
     "time out the follow-up of",
     "recompute the deadlines of",
     "erase the personal data of",
+    "locate",
 };
 static_assert(std::size(kVerbs) == kCommandKindCount, "a verb for every command");
 
@@ -417,6 +418,22 @@ void mark_overdue(Scratch& s, const cmd::FollowUpTimeout& c) {
 }
 
 void erase_personal_data(Scratch& s, const cmd::ErasePersonalData& c) { emit(s, ev::PersonalDataErased{c.reason}); }
+
+// The directory, not the dispatcher, says which grid, community and street
+// the place is in; a place it does not hold (or not today) is refused, for a
+// correction that routing cannot use corrects nothing.
+void locate_case(Scratch& s, const cmd::Locate& c) {
+  const Location asked{s.in.current.location.district_code, "", "", "", c.compound, c.building, ""};
+  auto where = s.in.directory.complete(asked, s.in.now);
+  if (!where) {
+    s.failure = Error{where.error().code, "Expected the org directory to hold the place case " + case_id(s) +
+                                              " is located at, but: " + where.error().message};
+    return;
+  }
+  const std::uint64_t directory_version = s.in.directory.version();
+  emit(s, ev::CaseLocated{std::move(*where), c.reason,
+                          directory_version == 0 ? std::nullopt : std::optional(directory_version)});
+}
 
 void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c) {
   emit(s, ev::DeadlinesRecomputed{c.calendar, c.moved});

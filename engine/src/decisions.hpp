@@ -60,6 +60,7 @@ void rate_no_answer(Scratch& s, const cmd::RatingTimeout& c);
 void raise_warning(Scratch& s, const cmd::RaiseWarning& c);
 void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c);
 void erase_personal_data(Scratch& s, const cmd::ErasePersonalData& c);
+void locate_case(Scratch& s, const cmd::Locate& c);
 
 // Guards.
 bool routing_is_valid(Scratch& s, const cmd::Dispatch& c);
@@ -87,5 +88,6 @@ bool unresolved_moves_on(Scratch& s, const cmd::Reply& c);
 bool warning_is_due(Scratch& s, const cmd::RaiseWarning& c);
 bool moves_running_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c);
 bool holds_personal_data(Scratch& s, const cmd::ErasePersonalData& c);
+bool is_new_place(Scratch& s, const cmd::Locate& c);
 
 }  // namespace escalator::lifecycle::decisions

@@ -76,6 +76,16 @@ bool holds_personal_data(Scratch& s, const cmd::ErasePersonalData&) {
   return true;
 }
 
+bool is_new_place(Scratch& s, const cmd::Locate& c) {
+  const Location& at = s.in.current.location;
+  if ((c.compound.empty() || c.compound == at.compound) && c.building == at.building) {
+    const std::string place = at.building.empty() ? "compound '" + at.compound + "'" : "building '" + at.building + "'";
+    return refuse(s, "Expected a place other than where case " + case_id(s) + " is, but it is at " + place +
+                         " already");
+  }
+  return true;
+}
+
 bool is_new_owner(Scratch& s, const cmd::HandOver& c) {
   if (!s.in.directory.unit_level(c.to.unit, s.in.now)) {
     return refuse(s, "Expected to hand case " + case_id(s) + " over to a unit of the org directory, but '" +

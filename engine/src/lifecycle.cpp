@@ -90,11 +90,13 @@ ESCALATOR_ACTION(rate_no_answer);
 ESCALATOR_ACTION(raise_warning);
 ESCALATOR_ACTION(recompute_deadlines);
 ESCALATOR_ACTION(erase_personal_data);
+ESCALATOR_ACTION(locate_case);
 
 ESCALATOR_GUARD(routing_is_valid);
 ESCALATOR_GUARD(is_step_visited);
 ESCALATOR_GUARD(has_next_step);
 ESCALATOR_GUARD(is_new_owner);
+ESCALATOR_GUARD(is_new_place);
 ESCALATOR_GUARD(was_dispatched);
 ESCALATOR_GUARD(was_accepted);
 ESCALATOR_GUARD(can_request_extension);
@@ -153,7 +155,8 @@ struct Stay {
 template <class... Rows>
 struct StayTable {};
 
-using cmd::CoHandlerReply, cmd::DecideExtension, cmd::ErasePersonalData, cmd::FollowUpTimeout, cmd::HandOver, cmd::RaiseWarning,
+using cmd::CoHandlerReply, cmd::DecideExtension, cmd::ErasePersonalData, cmd::FollowUpTimeout, cmd::HandOver, cmd::Locate,
+    cmd::RaiseWarning,
     cmd::RecomputeDeadlines, cmd::ReplyTimeout, cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
 constexpr auto kNew = LifecycleState::kNew;
 constexpr auto kDispatched = LifecycleState::kDispatched;
@@ -170,17 +173,20 @@ using InPlaceTable = StayTable<
   //   State            Command            Action                       Guard
   Stay<kNew,            Urge,              record_urge,                 none>,
   Stay<kNew,            HandOver,          hand_over_ownership,         is_new_owner>,
+  Stay<kNew,            Locate,            locate_case,                 is_new_place>,
   Stay<kNew,            ReplyTimeout,      mark_overdue,                timer_is_current>,
   Stay<kNew,            RaiseWarning,      raise_warning,               warning_is_due>,
   Stay<kNew,            RecomputeDeadlines, recompute_deadlines,        moves_running_deadlines>,
   Stay<kDispatched,     Urge,              record_urge,                 none>,
   Stay<kDispatched,     HandOver,          hand_over_ownership,         is_new_owner>,
+  Stay<kDispatched,     Locate,            locate_case,                 is_new_place>,
   Stay<kDispatched,     ReplyTimeout,      mark_overdue,                timer_is_current>,
   Stay<kDispatched,     RaiseWarning,      raise_warning,               warning_is_due>,
   Stay<kDispatched,     RecomputeDeadlines, recompute_deadlines,        moves_running_deadlines>,
   Stay<kAccepted,       CoHandlerReply,    record_co_handler_reply,     is_pending_co_handler>,
   Stay<kAccepted,       Urge,              record_urge,                 none>,
   Stay<kAccepted,       HandOver,          hand_over_ownership,         is_new_owner>,
+  Stay<kAccepted,       Locate,            locate_case,                 is_new_place>,
   Stay<kAccepted,       RequestExtension,  record_extension_request,    can_request_extension>,
   Stay<kAccepted,       DecideExtension,   decide_extension,            has_extension_pending>,
   Stay<kAccepted,       ResolveTimeout,    mark_overdue,                timer_is_current_and_stays>,
@@ -194,6 +200,7 @@ using InPlaceTable = StayTable<
   Stay<kAwaitingRating, RecomputeDeadlines, recompute_deadlines,        moves_running_deadlines>,
   Stay<kSuspended,      Urge,              record_urge,                 none>,
   Stay<kSuspended,      HandOver,          hand_over_ownership,         is_new_owner>,
+  Stay<kSuspended,      Locate,            locate_case,                 is_new_place>,
   Stay<kClosed,         ErasePersonalData, erase_personal_data,         holds_personal_data>,
   Stay<kWithdrawn,      ErasePersonalData, erase_personal_data,         holds_personal_data>,
   Stay<kMerged,         ErasePersonalData, erase_personal_data,         holds_personal_data>>;

@@ -148,6 +148,7 @@ constexpr std::string_view name_of(std::type_identity<cmd::RaiseWarning>) { retu
 constexpr std::string_view name_of(std::type_identity<cmd::FollowUpTimeout>) { return "follow_up_timeout"; }
 constexpr std::string_view name_of(std::type_identity<cmd::RecomputeDeadlines>) { return "recompute_deadlines"; }
 constexpr std::string_view name_of(std::type_identity<cmd::ErasePersonalData>) { return "erase_personal_data"; }
+constexpr std::string_view name_of(std::type_identity<cmd::Locate>) { return "locate"; }
 
 template <std::size_t... I>
 constexpr std::array<std::string_view, sizeof...(I)> command_names(std::index_sequence<I...>) {
@@ -248,6 +249,7 @@ std::string_view event_type_name(EventType type) {
     case EventType::kPersonalDataErased: return "PersonalDataErased";
     case EventType::kDeadlinesRecomputed: return "DeadlinesRecomputed";
     case EventType::kDuplicateMergedIn: return "DuplicateMergedIn";
+    case EventType::kCaseLocated: return "CaseLocated";
   }
   return "Unknown";
 }

@@ -221,6 +221,11 @@ void fields(auto& io, Is<ev::DeadlinesRecomputed> auto& e) {
 void fields(auto& io, Is<ev::PersonalDataErased> auto& e) { io("reason", e.reason); }
 void fields(auto& io, Is<ev::DuplicateMergedIn> auto& e) { io("duplicate", e.duplicate); }
 void fields(auto& io, Is<ev::ParkedForDispatcher> auto& e) { io("reason", e.reason); }
+void fields(auto& io, Is<ev::CaseLocated> auto& e) {
+  io("location", e.location);
+  io("reason", e.reason);
+  io("directory_version", e.directory_version);
+}
 
 // An event's members before its "data", as every writer writes them (the
 // reader reads "type" on its own, to choose the payload).

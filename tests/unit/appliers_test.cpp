@@ -233,3 +233,16 @@ TEST_CASE("AStepNobodyHoldsLeavesTheCaseNewThereUntilADispatcherNamesAHolder") {
   CHECK_FALSE(k.waiting_for_dispatcher.has_value());
   CHECK(k.steps_visited == std::vector<int>{0, 1});
 }
+
+TEST_CASE("ADispatchersCorrectionMovesTheCaseButKeepsTheResidentsAddressAndHolder") {
+  CaseState k = opened_and_dispatched();
+  k.location = Location{"370811", "", "", "", "xinjian-yuan", "", "金桂路18号7号楼"};
+  const Location corrected{"370811", "jiyang", "shuguang", "shuguang-2", "jingui-yuan", "jingui-yuan-7", ""};
+  REQUIRE(apply(k, event(3, "2025-11-11T10:00:00+08:00", ev::CaseLocated{corrected, "即金桂苑", 1})).has_value());
+  CHECK(k.location.compound == "jingui-yuan");
+  CHECK(k.location.building == "jingui-yuan-7");
+  CHECK(k.location.grid == "shuguang-2");
+  CHECK(k.location.address == "金桂路18号7号楼");
+  CHECK(k.lead_unit == "p");
+  CHECK(k.state == LifecycleState::kDispatched);
+}

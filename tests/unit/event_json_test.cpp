@@ -81,6 +81,9 @@ std::vector<EventPayload> every_payload() {
       ev::PersonalDataErased{.reason = "保存期满"},
       ev::DuplicateMergedIn{.duplicate = "370811-20250930-000002"},
       ev::ParkedForDispatcher{.reason = "location.address: matches no entry of the directory's address table"},
+      ev::CaseLocated{.location = {"370811", "jiyang", "shuguang", "shuguang-2", "jingui-yuan", "jingui-yuan-7", ""},
+                      .reason = "居民所报新建小区即金桂苑",
+                      .directory_version = 4},
   };
 }
 

@@ -129,7 +129,8 @@ TEST_CASE("CommandNamesFollowTheVariantOrder") {
       "suspend",      "resume",            "request_extension", "decide_extension", "follow_up",
       "rate",         "reopen",            "withdraw",         "merge",         "close",
       "accept_timeout", "resolve_timeout", "reply_timeout",    "rating_timeout", "co_handler_reply",
-      "raise_warning",  "follow_up_timeout", "recompute_deadlines", "erase_personal_data"};
+      "raise_warning",  "follow_up_timeout", "recompute_deadlines", "erase_personal_data",
+      "locate"};
   REQUIRE(std::size(expected) == static_cast<std::size_t>(kCommandKindCount));
   for (int i = 0; i < kCommandKindCount; ++i) {
     CHECK(command_name(i) == expected[i]);
@@ -157,7 +158,8 @@ TEST_CASE("EventTypeNamesCoverAssignedAndReservedIds") {
   CHECK(event_type_name(EventType::kDuplicateMergedIn) == "DuplicateMergedIn");
   CHECK(event_type_name(static_cast<EventType>(0)) == "Unknown");
   CHECK(event_type_name(EventType::kDeadlinesRecomputed) == "DeadlinesRecomputed");
-  CHECK(event_type_name(static_cast<EventType>(28)) == "Unknown");
+  CHECK(event_type_name(EventType::kCaseLocated) == "CaseLocated");
+  CHECK(event_type_name(static_cast<EventType>(29)) == "Unknown");
 }
 
 TEST_CASE("EveryAssignedEventIdHasADistinctName") {

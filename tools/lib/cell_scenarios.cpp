@@ -43,7 +43,8 @@ const std::vector<const char*> kCommands = {
     "follow_up", "rate rating=satisfied", "reopen reason=问题复发", "withdraw reason=居民自行解决",
     "merge into=@target", "close", "accept_timeout", "resolve_timeout", "reply_timeout", "rating_timeout",
     "co_handler_reply unit=yangguang.office answer=社区已协调", "raise_warning kind=reply",
-    "follow_up_timeout", "recompute_deadlines", "erase_personal_data reason=保存期满"};
+    "follow_up_timeout", "recompute_deadlines", "erase_personal_data reason=保存期满",
+    "locate compound=heping-li reason=居民所报小区有误"};
 
 // Runs steps on one engine the way the scenario runner would, remembering the
 // case behind each alias.

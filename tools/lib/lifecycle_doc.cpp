@@ -65,7 +65,8 @@ CommandPayload sample_command(int kind, const std::string& other_case) {
     case 25: return cmd::RaiseWarning{};
     case 26: return cmd::FollowUpTimeout{};
     case 27: return cmd::RecomputeDeadlines{"sample"};
-    default: return cmd::ErasePersonalData{"保存期满"};
+    case 28: return cmd::ErasePersonalData{"保存期满"};
+    default: return cmd::Locate{"heping-li", "", "居民所报小区有误"};
   }
 }
 

@@ -32,6 +32,7 @@ const std::map<std::string, Reader>& readers() {
       {"community", [](const CaseState& k) { return k.location.community; }},
       {"grid", [](const CaseState& k) { return k.location.grid; }},
       {"compound", [](const CaseState& k) { return k.location.compound; }},
+      {"building", [](const CaseState& k) { return k.location.building; }},
       {"workflow", [](const CaseState& k) { return k.workflow.id + "@" + std::to_string(k.workflow.version); }},
       {"owner", [](const CaseState& k) { return k.owner.unit; }},
       {"step", [](const CaseState& k) { return k.step_id.empty() ? "none" : k.step_id; }},

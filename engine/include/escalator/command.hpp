@@ -152,6 +152,17 @@ struct ErasePersonalData {
   std::string reason;  // "retention period ended", "the resident asked (PIPL art. 47)"
 };
 
+// A dispatcher corrects where the case is (定位): a compound or building of the
+// org directory, in the case's district; the directory fills in the grid,
+// community and street. The holders the case has are kept: the place is what
+// routing asks from the next dispatch or escalation on. The resident's
+// address text is the resident's words and stays as given.
+struct Locate {
+  std::string compound;
+  std::string building;
+  std::string reason;  // "居民所说新建小区即金桂苑二期"
+};
+
 }  // namespace cmd
 
 using CommandPayload =
@@ -161,7 +172,7 @@ using CommandPayload =
                  cmd::Withdraw, cmd::Merge, cmd::Close, cmd::AcceptTimeout, cmd::ResolveTimeout,
                  cmd::ReplyTimeout, cmd::RatingTimeout, cmd::CoHandlerReply,
                  cmd::RaiseWarning, cmd::FollowUpTimeout, cmd::RecomputeDeadlines,
-                 cmd::ErasePersonalData>;
+                 cmd::ErasePersonalData, cmd::Locate>;
 
 inline constexpr int kCommandKindCount = std::variant_size_v<CommandPayload>;
 

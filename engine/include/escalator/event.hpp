@@ -55,6 +55,7 @@ enum class EventType : std::uint16_t {
   kDeadlinesRecomputed = 26,  // an imported calendar moved running deadlines
   kPersonalDataErased = 25,   // the personal values and their salts were deleted
   kDuplicateMergedIn = 27,    // a duplicate was merged into this case
+  kCaseLocated = 28,          // a dispatcher corrected where the case is
 };
 
 namespace ev {
@@ -261,6 +262,17 @@ struct ParkedForDispatcher {
   std::string reason;
 };
 
+// A dispatcher corrected where the case is (定位). `location` is the place as
+// the directory completed it, without the address (personal data, which stays
+// as the resident gave it); the directory version it was completed by, as on
+// a step assignment.
+struct CaseLocated {
+  static constexpr EventType kType = EventType::kCaseLocated;
+  Location location;
+  std::string reason;
+  std::optional<std::uint64_t> directory_version;
+};
+
 }  // namespace ev
 
 using EventPayload =
@@ -270,7 +282,8 @@ using EventPayload =
                  ev::ExtensionDecided, ev::FollowUpStarted, ev::CaseRated, ev::CaseReopened,
                  ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked,
                  ev::CoHandlerReplied, ev::WarningRaised, ev::DeadlinesRecomputed,
-                 ev::PersonalDataErased, ev::DuplicateMergedIn, ev::ParkedForDispatcher>;
+                 ev::PersonalDataErased, ev::DuplicateMergedIn, ev::ParkedForDispatcher,
+                 ev::CaseLocated>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history
