@@ -217,12 +217,12 @@ std::filesystem::path fixture_copy(const char* name, const TempDir& dir) {
 }
 
 // The audit of a fixture store, which must be whole: the demo's twelve cases
-// and `events` events, without a break.
-AuditReport clean_fixture_audit(const std::filesystem::path& copy, std::uint64_t events) {
+// (or as many as `cases` says) and `events` events, without a break.
+AuditReport clean_fixture_audit(const std::filesystem::path& copy, std::uint64_t events, std::uint64_t cases = 12) {
   const auto report = audit_store(copy);
   REQUIRE_MESSAGE(report.has_value(), report.error().message);
   CHECK_MESSAGE(report->breaks.empty(), all_breaks(*report));
-  CHECK(report->cases == 12);
+  CHECK(report->cases == cases);
   CHECK(report->events == events);
   return *report;
 }
@@ -375,4 +375,30 @@ TEST_CASE("TheStoreOfFormatSixThatThisReleaseWroteAuditsCleanWithItsDirectoryVer
   });
   REQUIRE(dispatched != (*first)->events.end());
   CHECK(std::get<ev::CaseDispatched>(dispatched->payload).to.directory_version == std::optional<std::uint64_t>(1));
+}
+
+TEST_CASE("TheStoreOfFormatSevenThatThisReleaseWroteAuditsCleanWithItsStepsNobodyHeldAndItsCorrectedPlace") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-7", dir);
+  const auto report = clean_fixture_audit(copy, 10, 1);
+  // Printed by `escalator audit verify` when the fixture was made.
+  CHECK(report.log_hash == "4f711f7d5be2d7fb4b4c0c1704a4c40dea778a9840146889a1c5cc5520360bfb");
+
+  // Two escalations to steps nobody held, then the dispatcher's correction and routing's holder.
+  const auto store = open_durable_at(copy);
+  const auto only = store->load("370811-20251111-000001");
+  REQUIRE((only.has_value() && *only));
+  std::vector<std::string> waited_at;
+  for (const Event& e : (*only)->events) {
+    if (const auto* up = std::get_if<ev::CaseEscalated>(&e.payload); up && up->to.waiting_for_dispatcher) {
+      CHECK_FALSE(up->to.accept_by.has_value());
+      waited_at.push_back(up->to.step_id);
+    }
+  }
+  CHECK(waited_at == std::vector<std::string>{"branch", "grid"});
+  const auto& located = std::get<ev::CaseLocated>((*only)->events.at(8).payload);
+  CHECK(located.location.compound == "jingui-yuan");
+  CHECK(located.location.grid == "shuguang-2");
+  CHECK((*only)->snapshot.lead_unit == "shuguang-2.station");
+  CHECK_FALSE((*only)->snapshot.waiting_for_dispatcher.has_value());
 }
