@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "audit_commands.hpp"
+#include "cli_options.hpp"
 #include "erase_command.hpp"
 #include "bench.hpp"
 #include "calendar_commands.hpp"
@@ -173,17 +174,36 @@ int simulate(std::vector<std::string> args) {
   return failed == 0 ? 0 : 1;
 }
 
+constexpr const char* kValidateHelp =
+    "Usage: escalator validate [--org FILE | --data DIR [--version N]] FILE_OR_DIR...\n\n"
+    "Checks workflow files (a .json file, or every .json file in a directory) against\n"
+    "schemas/workflow.schema.json and then for meaning: step ids, the ladder, roles the org\n"
+    "directory holds, durations, and workflows that claim the same cases at one priority.\n"
+    "Roles are looked for in the directory the workflows will route by: --org FILE (JSON or\n"
+    "CSV), or the newest version a store holds (--data DIR, or version N of it); the sample\n"
+    "directory when neither is given.\n"
+    "Prints every problem as FILE:LINE: POINTER: reason. Exits 1 if there is any.\n";
+
 int validate(std::vector<std::string> args) {
   if (wants_help(args) || args.empty()) {
-    std::cout << "Usage: escalator validate FILE_OR_DIR...\n\n"
-                 "Checks workflow files (a .json file, or every .json file in a directory) against\n"
-                 "schemas/workflow.schema.json and then for meaning: step ids, the ladder, roles the org\n"
-                 "directory holds, durations, and workflows that claim the same cases at one priority.\n"
-                 "Prints every problem as FILE:LINE: POINTER: reason. Exits 1 if there is any.\n";
+    std::cout << kValidateHelp;
     return args.empty() ? 2 : 0;
   }
-  const std::vector<fs::path> paths(args.begin(), args.end());
-  const auto problems = tools::validate_workflows(paths);
+  std::vector<std::string> words;
+  const auto options = tools::options_of(args, {"--org", "--data", "--version"}, kValidateHelp, &words);
+  if (!options) return 2;
+  if (options->contains("--org") && options->contains("--data")) {
+    std::cerr << "validate: --org FILE or --data DIR, not both\n";
+    return 2;
+  }
+  if (words.empty()) {
+    std::cerr << "validate: name the workflow files or directories to check\n";
+    return 2;
+  }
+  const auto directory = tools::org_chart_from(*options);
+  if (!directory) return 1;
+  const std::vector<fs::path> paths(words.begin(), words.end());
+  const auto problems = tools::validate_workflows(paths, *directory);
   for (const auto& p : problems) std::cout << p.text() << "\n";
   std::cout << problems.size() << (problems.size() == 1 ? " problem\n" : " problems\n");
   return problems.empty() ? 0 : 1;

@@ -54,25 +54,6 @@ Records are effective-dated: show and route answer as the directory is at --at T
          opens it, ready to edit and import again.
 )";
 
-std::shared_ptr<const OrgChart> chart_from(const std::map<std::string, std::string>& options) {
-  const auto file = options.find("--org");
-  if (const auto data = options.find("--data"); data != options.end()) {
-    std::uint64_t version = 0;
-    if (const auto v = options.find("--version"); v != options.end()) {
-      const auto parsed = version_number(v->second);
-      if (!parsed) return nullptr;
-      version = *parsed;
-    }
-    auto stored = stored_chart(data->second, version);
-    if (!stored) std::cerr << stored.error().message << "\n";
-    return stored ? *stored : nullptr;
-  }
-  if (file == options.end()) return sample_directory();
-  OrgFile read = load_org_directory_file(file->second);
-  for (const auto& p : read.problems) std::cerr << p.text() << "\n";
-  return read.directory;
-}
-
 std::string named(const OrgPlace& place) { return place.id + " " + place.name; }
 
 std::string named(const OrgUnit& unit) { return unit.id + " " + unit.name; }
@@ -306,6 +287,26 @@ int check(const std::vector<std::string>& files, std::ostream& out) {
 
 }  // namespace
 
+std::shared_ptr<const OrgChart> org_chart_from(const std::map<std::string, std::string>& options) {
+  const auto file = options.find("--org");
+  if (const auto data = options.find("--data"); data != options.end()) {
+    std::uint64_t version = 0;
+    if (const auto v = options.find("--version"); v != options.end()) {
+      const auto parsed = version_number(v->second);
+      if (!parsed) return nullptr;
+      version = *parsed;
+    }
+    auto stored = stored_chart(data->second, version);
+    if (!stored) std::cerr << stored.error().message << "\n";
+    return stored ? *stored : nullptr;
+  }
+  if (file == options.end()) return sample_directory();
+  OrgFile read = load_org_directory_file(file->second);
+  for (const auto& p : read.problems) std::cerr << p.text() << "\n";
+  return read.directory;
+}
+
+
 int org_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
   if (args.empty() || wants_help(args)) {
     std::cout << kHelp;
@@ -349,7 +350,7 @@ int org_command(const std::vector<std::string>& args, const Config& config, std:
     }
     at = *parsed;
   }
-  const auto chart = chart_from(*options);
+  const auto chart = org_chart_from(*options);
   if (!chart) return 1;
   return sub == "show" ? show(*chart, words.front(), at, out) : route(*chart, *options, at, out);
 }

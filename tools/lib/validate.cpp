@@ -6,7 +6,8 @@
 
 namespace escalator::tools {
 
-std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesystem::path>& paths) {
+std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesystem::path>& paths,
+                                                const OrgDirectory& directory) {
   std::vector<std::filesystem::path> files;
   std::vector<WorkflowProblem> problems;
   for (const auto& path : paths) {
@@ -26,16 +27,19 @@ std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesyste
     }
   }
   std::sort(files.begin(), files.end());
-  const auto directory = sample_directory();
   std::vector<Workflow> read;
   for (const auto& file : files) {
-    auto loaded = load_workflow_file(file, *directory);
+    auto loaded = load_workflow_file(file, directory);
     problems.insert(problems.end(), loaded.problems.begin(), loaded.problems.end());
     if (loaded.workflow) read.push_back(std::move(*loaded.workflow));
   }
   const auto between = check_workflow_set(read);
   problems.insert(problems.end(), between.begin(), between.end());
   return problems;
+}
+
+std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesystem::path>& paths) {
+  return validate_workflows(paths, *sample_directory());
 }
 
 }  // namespace escalator::tools

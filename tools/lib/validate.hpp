@@ -4,12 +4,16 @@
 #include <filesystem>
 #include <vector>
 
+#include "escalator/org_directory.hpp"
 #include "escalator/workflow_files.hpp"
 
 namespace escalator::tools {
 
 // Every problem of the files (a directory stands for its *.json files), in
-// file order, then the problems between them.
+// file order, then the problems between them. Roles are looked for in
+// `directory`: the one the workflows will route by (the sample, unless told).
+std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesystem::path>& paths,
+                                                const OrgDirectory& directory);
 std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesystem::path>& paths);
 
 }  // namespace escalator::tools
