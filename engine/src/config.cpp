@@ -55,6 +55,7 @@ Result<Config> to_config(const Json& doc) {
     if (!hours) return fail(ErrorCode::kInvalidArgument, "/calendar/" + hours.error().message);
     config.working_hours = std::move(*hours);
   }
+  if (doc.contains("org_file")) config.org_file = doc["org_file"].get<std::string>();
   if (doc.contains("secret_files")) {
     for (const auto& [name, path] : doc["secret_files"].items()) {
       config.secret_files[name] = path.get<std::string>();
@@ -125,6 +126,7 @@ Result<Config> load_config(const std::filesystem::path& file) {
       if (p.is_relative()) p = (dir / p).lexically_normal();
     };
     resolve(config->data_dir);
+    if (!config->org_file.empty()) resolve(config->org_file);
     for (auto& [name, path] : config->secret_files) resolve(path);
     return config;
   } catch (const std::exception& e) {

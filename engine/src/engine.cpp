@@ -474,7 +474,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   if (!options.calendar) options.calendar = shipped_calendar()->with_working_hours(options.config.working_hours);
   if (!options.store) options.store = memory_store();
   if (!options.directory) {
-    auto in_force = directory_in_force(*options.store, options.clock->now());
+    auto in_force = directory_in_force(*options.store, options.clock->now(), options.config.org_file);
     if (!in_force) return tl::unexpected(in_force.error());
     options.directory = std::move(*in_force);
   }

@@ -8,6 +8,7 @@
 
 #include "canonical_json.hpp"
 #include "embedded.hpp"
+#include "json_file.hpp"
 #include "escalator/standins.hpp"
 #include "org_csv.hpp"
 #include "sha256.hpp"
@@ -190,13 +191,36 @@ Result<std::string> stored_org_directory_file(const CaseStore& store, std::uint6
   return document->second.dump(2);
 }
 
-Result<std::shared_ptr<const OrgChart>> directory_in_force(CaseStore& store, Timestamp now) {
+namespace {
+
+Error first_file_problems(const std::filesystem::path& file, const std::vector<FileProblem>& problems) {
+  std::string message = "org_file " + file.string() + " has problems:";
+  for (const auto& p : problems) message += "\n" + p.text();
+  return Error{ErrorCode::kInvalidArgument, std::move(message)};
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const OrgChart>> directory_in_force(CaseStore& store, Timestamp now,
+                                                           const std::filesystem::path& first_file) {
   auto newest = stored_org_directory(store);
   if (newest || newest.error().code != ErrorCode::kNotFound) return newest;
-  auto imported = import_org_directory(store, embedded::sample_org_directory(), "sample", now);
-  if (!imported && imported.error().code == ErrorCode::kFailedPrecondition)
-    return sample_directory();
+  std::string text(embedded::sample_org_directory());
+  if (!first_file.empty()) {
+    auto read = read_text_file(first_file.string());
+    if (!read) return tl::unexpected(first_file_problems(first_file, {{first_file.string(), 1, "", "cannot be read"}}));
+    text = std::move(*read);
+  }
+  const OrgFileFormat format = first_file.empty() ? OrgFileFormat::kJson : org_file_format(first_file);
+  auto imported = import_org_directory(store, text, first_file.empty() ? "sample" : first_file.string(), now, format);
+  if (!imported && imported.error().code == ErrorCode::kFailedPrecondition) {
+    if (first_file.empty()) return sample_directory();
+    OrgFile unversioned = read_org_directory(text, first_file.string(), format);
+    if (!unversioned.directory) return tl::unexpected(first_file_problems(first_file, unversioned.problems));
+    return unversioned.directory;
+  }
   if (!imported) return tl::unexpected(imported.error());
+  if (!imported->problems.empty()) return tl::unexpected(first_file_problems(first_file, imported->problems));
   return stored_org_directory(store);
 }
 

@@ -73,3 +73,42 @@ TEST_CASE("ADamagedOrgRecordIsDataLossNamingIt") {
   CHECK(read.error().code == ErrorCode::kDataLoss);
   CHECK(read.error().message.starts_with("org/record/unit/heping-li.property\\x00"));
 }
+
+TEST_CASE("AStoreThatHoldsNoDirectoryStartsFromTheConfiguredFileAndKeepsItsOwnAfterwards") {
+  TempDir dir;
+  const Timestamp now = *parse_time("2026-11-20T10:00:00+08:00");
+  const auto file = dir.path() / "district.json";
+  std::ofstream(file) << without_council();
+  const auto store = open_durable_at(dir.path() / "store");
+
+  const auto first = directory_in_force(*store, now, file);
+  REQUIRE_MESSAGE(first.has_value(), first.error().message);
+  CHECK((*first)->version() == 1);
+  CHECK((*first)->unit("xingfu-court.council") == nullptr);
+  CHECK(store->org_imports()->front().source == file.string());
+
+  // Once the store holds a directory, it is the authority: later changes are imports.
+  std::ofstream(file, std::ios::trunc) << sample_org_text();
+  const auto again = directory_in_force(*store, now, file);
+  REQUIRE(again.has_value());
+  CHECK((*again)->unit("xingfu-court.council") == nullptr);
+  CHECK(store->org_imports()->size() == 1);
+}
+
+TEST_CASE("AConfiguredDirectoryFileWithProblemsStopsTheOpenAndStoresNothing") {
+  TempDir dir;
+  const Timestamp now = *parse_time("2026-11-20T10:00:00+08:00");
+  const auto file = dir.path() / "district.csv";
+  std::ofstream(file) << "类型,编号,名称\n目录,,样例\n楼盘,x,y\n";
+  const auto store = open_durable_at(dir.path() / "store");
+  const auto refused = directory_in_force(*store, now, file);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kInvalidArgument);
+  CHECK(refused.error().message.starts_with("org_file " + file.string() + " has problems:\n" + file.string() + ":3: "));
+  CHECK(store->org_imports()->empty());
+
+  const auto missing = directory_in_force(*store, now, dir.path() / "nope.json");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().message == "org_file " + (dir.path() / "nope.json").string() + " has problems:\n" +
+                                       (dir.path() / "nope.json").string() + ":1: cannot be read");
+}

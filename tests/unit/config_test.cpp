@@ -60,6 +60,7 @@ TEST_CASE("EmptyDocumentGivesTheDefaults") {
   CHECK(config->log_level == LogLevel::kInfo);
   CHECK(config->limits == Limits{2, 16, 4000, 8, 100000});
   CHECK(config->secret_files.empty());
+  CHECK(config->org_file.empty());
 }
 
 TEST_CASE("EveryKeyIsRead") {
@@ -69,7 +70,8 @@ TEST_CASE("EveryKeyIsRead") {
     "limits": {"worker_threads": 0, "shards": 4096, "max_text_bytes": 64, "max_co_handlers": 64,
                "cached_cases": 5000},
     "secret_files": {"wechat_token": "secrets/wechat.token",
-                     "hotline_key": "/etc/escalator/hotline.key"}
+                     "hotline_key": "/etc/escalator/hotline.key"},
+    "org_file": "district.json"
   })");
   REQUIRE(config.has_value());
   CHECK(config->data_dir == "/var/lib/escalator");
@@ -79,6 +81,7 @@ TEST_CASE("EveryKeyIsRead") {
   // parse_config keeps relative paths as written.
   CHECK(config->secret_files.at("wechat_token") == "secrets/wechat.token");
   CHECK(config->secret_files.at("hotline_key") == "/etc/escalator/hotline.key");
+  CHECK(config->org_file == "district.json");
 }
 
 TEST_CASE("LimitsNotGivenKeepTheirDefaults") {
@@ -94,7 +97,7 @@ TEST_CASE("UnknownKeyIsNamedWithTheKeysExpectedThere") {
         "/limits/shardz: unknown key (expected worker_threads, shards, max_text_bytes, "
         "max_co_handlers, cached_cases or timers_at_once)");
   CHECK(refusal(R"({"datadir": "x"})") ==
-        "/datadir: unknown key (expected data_dir, log_level, limits, calendar or secret_files)");
+        "/datadir: unknown key (expected data_dir, org_file, log_level, limits, calendar or secret_files)");
 }
 
 TEST_CASE("EveryUnknownKeyIsReportedNotJustTheFirst") {
@@ -188,11 +191,13 @@ TEST_CASE("LoadConfigResolvesRelativePathsAgainstTheFilesDirectory") {
   const TempDir dir;
   const fs::path file = dir.write("escalator.json", R"({
     "data_dir": "./cases",
+    "org_file": "org/district.csv",
     "secret_files": {"token": "secrets/../keys/token", "abs": "/etc/escalator/abs.key"}
   })");
   const auto config = load_config(file);
   REQUIRE(config.has_value());
   CHECK(config->data_dir == dir.path() / "cases");
+  CHECK(config->org_file == dir.path() / "org/district.csv");
   CHECK(config->secret_files.at("token") == dir.path() / "keys/token");
   CHECK(config->secret_files.at("abs") == "/etc/escalator/abs.key");
 }

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -441,4 +443,34 @@ TEST_CASE("AnEventWhoseDeadlineReachesAYearWithoutANoticeSaysItIsProvisional") {
   REQUIRE(dispatched.has_value());
   CHECK_FALSE(dispatched->events.front().provisional);
   CHECK((*h.engine->history(late->case_id))[0].provisional);
+}
+
+TEST_CASE("TheConfiguredOrgFileIsWhatANewStoreRoutesBy") {
+  const auto open_with = [](const std::filesystem::path& org_file) {
+    EngineOptions options;
+    options.config.org_file = org_file;
+    options.clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
+    options.store = testing::open_durable_at(org_file.parent_path() / "store");
+    return Engine::open(std::move(options));
+  };
+  testing::TempDir dir;
+  // The sample sheet without 幸福苑's council: the engine routes by it, not by the compiled-in sample.
+  std::ifstream in(std::filesystem::path(ESCALATOR_SOURCE_DIR) / "org/sample-district.csv", std::ios::binary);
+  std::string sheet((std::istreambuf_iterator<char>(in)), {});
+  const auto row = sheet.find("单位,xingfu-court.council,");
+  REQUIRE(row != std::string::npos);
+  sheet.erase(row, sheet.find('\n', row) + 1 - row);
+  std::ofstream(dir.path() / "district.csv", std::ios::binary) << sheet;
+  const auto engine = open_with(dir.path() / "district.csv");
+  REQUIRE_MESSAGE(engine.has_value(), engine.error().message);
+  CHECK((*engine)->directory()->version() == 1);
+  CHECK_FALSE((*engine)->directory()->unit_level("xingfu-court.council", at("2025-11-11T09:00:00+08:00")));
+  CHECK((*engine)->directory()->unit_level("xingfu-court.property", at("2025-11-11T09:00:00+08:00")));
+
+  testing::TempDir other;
+  std::ofstream(other.path() / "broken.json") << "{\"name\": \"x\"}";
+  const auto refused = open_with(other.path() / "broken.json");
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kInvalidArgument);
+  CHECK(refused.error().message.starts_with("org_file " + (other.path() / "broken.json").string() + " has problems:\n"));
 }

@@ -38,6 +38,9 @@ struct Config {
   WorkingHours working_hours = default_working_hours();
   // Secrets are never in the file itself, only where to read them: name -> path.
   std::map<std::string, std::filesystem::path> secret_files;
+  // The org directory file (JSON or CSV) a store that holds no directory
+  // starts from, as its version 1; empty: the sample directory.
+  std::filesystem::path org_file;
 
   friend bool operator==(const Config&, const Config&) = default;
 };

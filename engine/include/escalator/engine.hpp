@@ -65,7 +65,8 @@ struct EngineOptions {
   // imports the store holds replace their years (they need an OfficialCalendar).
   std::shared_ptr<const Calendar> calendar;
   // null: the store's newest org directory version; a store that holds none
-  // gets the sample directory as version 1 (org_versions.hpp).
+  // gets config.org_file, or else the sample directory, as version 1
+  // (org_versions.hpp).
   std::shared_ptr<const OrgDirectory> directory;
   std::shared_ptr<CaseStore> store;                  // null: memory_store()
 };

@@ -47,9 +47,12 @@ struct OrgImportResult {
 [[nodiscard]] Result<std::string> stored_org_directory_file(const CaseStore& store, std::uint64_t version = 0);
 
 // The directory an engine routes by when its embedder names none: the
-// store's newest version; when the store holds none yet, the sample directory
+// store's newest version; when the store holds none yet, `first_file` (JSON or
+// CSV, the configuration's org_file) or else the sample directory
 // (standins.hpp), imported as version 1 at `now` so that dispatches name a
-// version. A store that keeps no imports gets the sample unversioned.
-[[nodiscard]] Result<std::shared_ptr<const OrgChart>> directory_in_force(CaseStore& store, Timestamp now);
+// version. A store that keeps no imports gets it unversioned. A first file
+// with problems is kInvalidArgument listing them all, and nothing is stored.
+[[nodiscard]] Result<std::shared_ptr<const OrgChart>> directory_in_force(CaseStore& store, Timestamp now,
+                                                                         const std::filesystem::path& first_file = {});
 
 }  // namespace escalator
