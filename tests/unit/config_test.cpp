@@ -102,13 +102,13 @@ TEST_CASE("UnknownKeyIsNamedWithTheKeysExpectedThere") {
 
 TEST_CASE("EveryUnknownKeyIsReportedNotJustTheFirst") {
   CHECK(refusal(R"({"a": 1, "b": 2})") ==
-        "/a: unknown key (expected data_dir, log_level, limits, calendar or secret_files)\n"
-        "/b: unknown key (expected data_dir, log_level, limits, calendar or secret_files)");
+        "/a: unknown key (expected data_dir, org_file, log_level, limits, calendar or secret_files)\n"
+        "/b: unknown key (expected data_dir, org_file, log_level, limits, calendar or secret_files)");
 }
 
 TEST_CASE("KeysAreEscapedInThePointer") {
   CHECK(refusal(R"({"a/b~c": 1})") ==
-        "/a~1b~0c: unknown key (expected data_dir, log_level, limits, calendar or secret_files)");
+        "/a~1b~0c: unknown key (expected data_dir, org_file, log_level, limits, calendar or secret_files)");
 }
 
 TEST_CASE("WrongTypeSaysWhatWasExpectedAndWhatWasFound") {
