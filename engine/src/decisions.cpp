@@ -76,6 +76,13 @@ void emit(Scratch& s, Payload payload) {
   s.events.emplace_back(std::move(payload));
 }
 
+// The store's version of the directory a decision asked, as events record
+// it; none for a directory that is not a stored one.
+std::optional<std::uint64_t> directory_version(const Scratch& s) {
+  const std::uint64_t version = s.in.directory.version();
+  return version == 0 ? std::nullopt : std::optional(version);
+}
+
 // The step a case moves to, with its holder from the directory unless the
 // dispatcher named one, and its accept deadline counted from `from` (now,
 // unless a timer says otherwise).
@@ -96,14 +103,13 @@ std::optional<ev::StepAssignment> assign(Scratch& s, int step, const std::string
   if (co_handlers.empty()) {
     co_handlers = co_handling_units_for(s.in.directory, s.in.current.location, wf_step, lead, s.in.now);
   }
-  const std::uint64_t directory_version = s.in.directory.version();
   return ev::StepAssignment{step,
                             wf_step.id,
                             wf_step.level,
                             std::move(lead),
                             std::move(co_handlers),
                             s.in.calendar.deadline(from.value_or(s.in.now), wf_step.accept_within),
-                            directory_version == 0 ? std::nullopt : std::optional(directory_version)};
+                            directory_version(s)};
 }
 
 int current_step(const Scratch& s) { return std::max(s.in.current.step, 0); }
@@ -116,9 +122,7 @@ std::optional<ev::StepAssignment> move_to(Scratch& s, int step, std::optional<Ti
   auto to = assign(s, step, {}, {}, from);
   if (to || s.failure->code != ErrorCode::kNotFound) return to;
   const auto& wf_step = s.in.workflow.steps.at(step);
-  const std::uint64_t directory_version = s.in.directory.version();
-  ev::StepAssignment parked{step, wf_step.id, wf_step.level, {}, {}, std::nullopt,
-                            directory_version == 0 ? std::nullopt : std::optional(directory_version),
+  ev::StepAssignment parked{step, wf_step.id, wf_step.level, {}, {}, std::nullopt, directory_version(s),
                             std::move(s.failure->message)};
   s.failure.reset();
   return parked;
@@ -430,9 +434,7 @@ void locate_case(Scratch& s, const cmd::Locate& c) {
                                               " is located at, but: " + where.error().message};
     return;
   }
-  const std::uint64_t directory_version = s.in.directory.version();
-  emit(s, ev::CaseLocated{std::move(*where), c.reason,
-                          directory_version == 0 ? std::nullopt : std::optional(directory_version)});
+  emit(s, ev::CaseLocated{std::move(*where), c.reason, directory_version(s)});
 }
 
 void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c) {
