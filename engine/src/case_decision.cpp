@@ -3,6 +3,7 @@
 #include "appliers.hpp"
 #include "escalator/history.hpp"
 #include "lifecycle.hpp"
+#include "stats_count.hpp"
 #include "timers.hpp"
 
 namespace escalator {
@@ -31,6 +32,9 @@ Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, s
                            const EngineOptions& options, Timestamp now) {
   CaseState next = current;
   std::vector<Event> events;
+  stats::Cells counted;
+  stats::CaseCounter counter(*options.calendar, record ? std::span<const Event>(record->events) : std::span<const Event>(),
+                             counted);
   const WorkflowRef ref{workflow.id, workflow.version};
   std::string prev_hash(record && !record->events.empty() ? record->events.back().hash : kGenesisHash);
   for (auto& payload : payloads) {
@@ -40,12 +44,14 @@ Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, s
       return fail(ErrorCode::kInternal, "Sealing a decided event failed: " + sealed.error().message);
     }
     prev_hash = events.back().hash;
+    const auto before = stats::CaseCounter::Before::of(next);
     if (auto applied = apply(next, events.back()); !applied) {
       return fail(ErrorCode::kInternal, "Applying a decided event failed: " + applied.error().message);
     }
+    counter.count(before, events.back(), next);
   }
   auto timers = pending_timers(next, &workflow, *options.calendar);
-  return CaseWrite{current.id, std::move(events), std::move(next), std::move(timers)};
+  return CaseWrite{current.id, std::move(events), std::move(next), std::move(timers), std::move(counted)};
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "case_record.hpp"
 #include "command_check.hpp"
 #include "escalator/official_calendar.hpp"
+#include "escalator/stats_report.hpp"
 #include "escalator/standins.hpp"
 #include "personal_data.hpp"
 #include "shard.hpp"
@@ -481,6 +482,10 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   auto calendars = calendars_in_force(options.calendar, *options.store);
   if (!calendars) return tl::unexpected(calendars.error());
   options.calendar = calendars->current;
+  // Before any write: a write's counts add to counters of the same kind.
+  if (auto counted = stats::bring_counters_up_to_date(*options.store, *options.calendar); !counted) {
+    return fail(counted.error().code, "Counting the store's figures afresh: " + counted.error().message);
+  }
 
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);

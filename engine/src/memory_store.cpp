@@ -113,7 +113,8 @@ class MemoryStore final : public CaseStore {
   }
 
   void put(const CaseWrite& write) {
-    const auto& [case_id, events, snapshot, timers] = write;
+    const auto& [case_id, events, snapshot, timers, counted] = write;
+    stats::add_cells(stats_, counted);
     auto [it, created] = cases_.try_emplace(case_id);
     StoredCase& stored = it->second;
     ++writes_;
@@ -155,6 +156,28 @@ class MemoryStore final : public CaseStore {
     return order_;
   }
 
+  Result<std::vector<std::pair<std::string, stats::Tally>>> stats_cells(std::string_view from,
+                                                                       std::string_view to) const override {
+    std::shared_lock lock(mutex_);
+    std::vector<std::pair<std::string, stats::Tally>> cells;
+    for (auto at = stats_.lower_bound(std::string(from)); at != stats_.end() && at->first < to; ++at) {
+      cells.emplace_back(at->first, at->second);
+    }
+    return cells;
+  }
+
+  Result<std::optional<stats::Stamp>> stats_stamp() const override {
+    std::shared_lock lock(mutex_);
+    return stats_stamp_;
+  }
+
+  Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) override {
+    std::unique_lock lock(mutex_);
+    stats_ = cells;
+    stats_stamp_ = stamp;
+    return {};
+  }
+
  private:
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, StoredCase> cases_;
@@ -168,6 +191,8 @@ class MemoryStore final : public CaseStore {
   std::uint64_t last_position_ = 0;  // of the log of every case's events, in commit order
   std::set<PendingTimer> timers_;
   std::unordered_map<std::string, std::vector<PendingTimer>> timers_of_case_;
+  stats::Cells stats_;
+  std::optional<stats::Stamp> stats_stamp_;
 };
 
 }  // namespace

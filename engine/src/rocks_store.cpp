@@ -32,6 +32,7 @@
 #include "store_prepared.hpp"
 #include "store_calendars.hpp"
 #include "store_org.hpp"
+#include "store_stats.hpp"
 #include "store_timers.hpp"
 #include "store_format.hpp"
 #include "store_layout.hpp"
@@ -57,7 +58,8 @@ class RocksStore final : public CaseStore {
         statistics_(*opened_.statistics),
         timers_(db_, family(layout::kTimers), family(layout::kMeta)),
         calendar_imports_(db_, family(layout::kMeta)),
-        org_versions_(db_, family(layout::kOrg)) {}
+        org_versions_(db_, family(layout::kOrg)),
+        stats_(db_, family(layout::kStats), family(layout::kMeta)) {}
 
   ~RocksStore() override {
     {
@@ -112,6 +114,15 @@ class RocksStore final : public CaseStore {
       queue_.push_back(std::move(lead));
     }
     queue_ready_.notify_one();
+  }
+
+  Result<std::vector<std::pair<std::string, stats::Tally>>> stats_cells(std::string_view from,
+                                                                       std::string_view to) const override {
+    return stats_.cells(from, to);
+  }
+  Result<std::optional<stats::Stamp>> stats_stamp() const override { return stats_.stamp(); }
+  Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) override {
+    return stats_.replace(cells, stamp);
   }
 
   std::optional<std::string> case_of_external_id(const std::string& external_id) const override {
@@ -339,6 +350,7 @@ class RocksStore final : public CaseStore {
     std::uint64_t position = 0;
     std::string log_hash;
     std::uint64_t accepted = 0;
+    stats::Cells stats;  // the group's counts, summed: one merge per cell
   };
 
   // Why the write cannot follow what is stored (or earlier in the group, or
@@ -390,6 +402,7 @@ class RocksStore final : public CaseStore {
     }
     batch.Put(family(layout::kOutbox), layout::outbox_key(group.outbox++), p.outbox_record);
     replace_timers(batch, p, group.timers);
+    stats::add_cells(group.stats, p.stats);
     group.last_seq[p.case_id] = p.last_seq;
     ++group.accepted;
   }
@@ -412,6 +425,7 @@ class RocksStore final : public CaseStore {
     }
     if (group.accepted == 0) return;
     auto& batch = group.batch;
+    stats_.add(batch, group.stats);
     const auto data_bytes = batch.GetDataSize();
     std::string opened_bytes, outbox_bytes;
     layout::put_big_endian(opened_bytes, group.opened);
@@ -463,6 +477,7 @@ class RocksStore final : public CaseStore {
   TimerIndex timers_;
   StoredCalendarImports calendar_imports_;
   StoredOrgVersions org_versions_;
+  StoredStats stats_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
@@ -526,6 +541,7 @@ Result<OpenedDb> open_rocks_db(const DurableStoreOptions& o, rocksdb::Env* env) 
   // Personal records are small and few; kept uncompressed, an erasure can be
   // checked by searching the files for the erased text (docs/storage.md).
   families[1 + layout::kPersonal].options.compression = rocksdb::kNoCompression;
+  families[1 + layout::kStats].options.merge_operator = tally_merge_operator();
   for (const auto& name : names) {
     const bool known = std::any_of(families.begin(), families.end(),
                                    [&](const auto& f) { return f.name == name; });

@@ -349,8 +349,8 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     // mark, where no scan looks, formats 1 to 3 would write personal data
     // into the history, format 4 would not read a DuplicateMergedIn,
     // format 5 would neither read a ParkedForDispatcher nor open the `org`
-    // family, and format 6 would read neither a step that nobody holds nor a
-    // CaseLocated.
+    // family, format 6 would read neither a step that nobody holds nor a
+    // CaseLocated, and format 7 would not count its writes in `stats`.
     if (version < 4 && !store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
     }

@@ -38,6 +38,7 @@ Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
   p.snapshot = case_json_text(write.snapshot);
   p.timers = write.timers;
   p.timers_record = store_records::timers(write.timers);
+  p.stats = write.stats;
   p.outbox_record = store_records::outbox(p.case_id, write.events);
   p.done = std::move(done);
   return p;

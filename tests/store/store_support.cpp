@@ -1,5 +1,7 @@
 #include "store_support.hpp"
 
+#include "store_stats.hpp"
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -52,6 +54,9 @@ RawStore::RawStore(const std::filesystem::path& path) {
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const auto& name : names_) families.emplace_back(name, options);
+  for (auto& family : families) {
+    if (family.name == "stats") family.options.merge_operator = tally_merge_operator();
+  }
   rocksdb::DB* raw = nullptr;
   const auto status = rocksdb::DB::Open(options, path.string(), families, &handles_, &raw);
   if (!status.ok()) throw std::runtime_error(status.ToString());

@@ -76,6 +76,14 @@ struct ForwardingStore : CaseStore {
   Result<void> add_org_import(const OrgImport& i, std::span<const StoredOrgRecord> r) override {
     return real->add_org_import(i, r);
   }
+  Result<std::vector<std::pair<std::string, stats::Tally>>> stats_cells(std::string_view from,
+                                                                       std::string_view to) const override {
+    return real->stats_cells(from, to);
+  }
+  Result<std::optional<stats::Stamp>> stats_stamp() const override { return real->stats_stamp(); }
+  Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) override {
+    return real->replace_stats(cells, stamp);
+  }
 };
 
 }  // namespace escalator::testing

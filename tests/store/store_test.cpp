@@ -91,7 +91,7 @@ CaseWrite opened_write(const std::string& id) {
   payload.case_id = id;
   opened.payload = payload;
   REQUIRE(seal(opened, kGenesisHash).has_value());
-  return CaseWrite{id, {opened}, snapshot, {}};
+  return CaseWrite{id, {opened}, snapshot, {}, {}};
 }
 
 }  // namespace
@@ -159,13 +159,13 @@ TEST_CASE("AWriteThatDoesNotFollowTheStoredEventsIsRefusedAndWritesNothing") {
   const auto id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
   auto stored = store->load(id);
   REQUIRE(stored.has_value());
-  CaseWrite gap{id, {(*stored)->events.front()}, (*stored)->snapshot, {}};
+  CaseWrite gap{id, {(*stored)->events.front()}, (*stored)->snapshot, {}, {}};
   gap.events.front().seq = 3;
   auto refused = store->append(gap);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == ErrorCode::kFailedPrecondition);
   CHECK(refused.error().message == "Expected event 3 of case " + id + " to follow the stored events, but it does not");
-  CaseWrite again{id, {(*stored)->events.front()}, (*stored)->snapshot, {}};
+  CaseWrite again{id, {(*stored)->events.front()}, (*stored)->snapshot, {}, {}};
   CHECK_FALSE(store->append(again).has_value());
   CHECK((*store->load(id))->events.size() == 1);
   CHECK(store->counters().writes == 1);

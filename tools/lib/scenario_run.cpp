@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include "escalator/history.hpp"
 #include "escalator/official_calendar.hpp"
 #include "escalator/standins.hpp"
+#include "escalator/stats_report.hpp"
 #include "escalator/workflow_registry.hpp"
 #include "timers.hpp"
 #include "scenario.hpp"
@@ -27,9 +29,13 @@ class Runner {
  public:
   Runner(const Scenario& s, std::ostream* timeline, std::shared_ptr<const WorkflowCatalog> workflows,
          std::shared_ptr<CaseStore> store)
-      : s_(s), timeline_(timeline), clock_(std::make_shared<ManualClock>(s.start)), store_(store) {
+      : s_(s),
+        timeline_(timeline),
+        clock_(std::make_shared<ManualClock>(s.start)),
+        durable_(store != nullptr),
+        store_(store ? std::move(store) : memory_store()) {
     EngineOptions options;
-    options.store = std::move(store);
+    options.store = store_;
     options.config.limits.worker_threads = 0;  // deterministic: decide on this thread
     options.clock = clock_;
     calendar_ = shipped_calendar();
@@ -56,7 +62,8 @@ class Runner {
     if (unexpected_refusal_) report_unexpected_refusal();
     // Whatever happened must have been expected: events left unchecked fail.
     if (!pending_.empty()) failed("events nobody expected at the end: " + joined(pending_));
-    if (store_) compare_with_store();
+    if (durable_) compare_with_store();
+    compare_counters_with_recount();
     return outcome_;
   }
 
@@ -253,6 +260,8 @@ class Runner {
       if (!last_ || !*last_ || !(*last_)->duplicate) failed("expected a repeated command's first decision");
     } else if (what == "event") {
       expect_event(step);
+    } else if (what == "stats") {
+      expect_stats(step);
     } else if (step.words.empty() || step.words.front()[0] == '@') {
       expect_fields(step);
     } else {
@@ -315,6 +324,81 @@ class Runner {
     }
   }
 
+  // expect stats [by=DIM] [group=NAME] [from=DAY] [to=DAY] figure=value ...:
+  // the figures of the group over the days (the scenario's, by default). A
+  // rate is a fraction or a percentage; "~N" is a time within the histogram's error.
+  void expect_stats(const Step& step) {
+    stats::Query query{stats::local_day(s_.start), stats::local_day(clock_->now()), stats::Dimension::kAll};
+    std::string group;
+    for (const auto& [key, value] : step.ordered_args) {
+      if (key == "by") {
+        auto by = stats::parse_dimension(value);
+        if (!by) return failed(by.error().message);
+        query.by = *by;
+      } else if (key == "from" || key == "to") {
+        auto day = stats::parse_day(value);
+        if (!day) return failed(key + ": " + day.error().message);
+        (key == "from" ? query.from : query.to) = *day;
+      } else if (key == "group") {
+        group = substituted(value);
+      }
+    }
+    auto report = stats::read_report(*store_, query);
+    if (!report) return failed(report.error().message);
+    auto found = std::find_if(report->groups.begin(), report->groups.end(),
+                              [&](const stats::Group& g) { return g.name == group; });
+    const stats::Tally none;
+    const stats::Tally& tally = found == report->groups.end() ? none : found->tally;
+    for (const auto& [key, wanted] : step.ordered_args) {
+      if (key == "by" || key == "from" || key == "to" || key == "group") continue;
+      const auto& all = stats::figures();
+      auto figure = std::find_if(all.begin(), all.end(), [&](const stats::Figure& f) { return f.name == key; });
+      if (figure == all.end()) {
+        failed("stats: no figure '" + key + "'");
+        continue;
+      }
+      const auto got = stats::value_of(*figure, tally, report->total, stats::Formulas{});
+      if (auto mismatch = stats_mismatch(wanted, got)) failed("stats " + key + ": " + *mismatch);
+    }
+  }
+
+  static std::optional<std::string> stats_mismatch(const std::string& wanted, std::optional<double> got) {
+    std::ostringstream shown_text;
+    shown_text.precision(10);
+    if (got) shown_text << *got;
+    const std::string shown = got ? shown_text.str() : "none";
+    if (wanted == "none") {
+      if (got) return "expected none, got " + shown;
+      return std::nullopt;
+    }
+    const bool near = wanted.starts_with("~");
+    const bool percent = wanted.ends_with("%");
+    double value = 0;
+    try {
+      value = std::stod(wanted.substr(near ? 1 : 0));
+    } catch (const std::exception&) {
+      return "expected a number, none, ~N or N%, not '" + wanted + "'";
+    }
+    if (percent) value /= 100.0;
+    const double allowed = near ? value * stats::kBucketError : 1e-9;
+    if (!got || std::abs(*got - value) > allowed) return "expected " + wanted + ", got " + shown;
+    return std::nullopt;
+  }
+
+  // The counters the engine kept as it went must be what counting the
+  // stored events afresh gives.
+  void compare_counters_with_recount() {
+    auto recounted = stats::recount(*store_, *engine_->calendar());
+    if (!recounted) return failed("recounting: " + recounted.error().message);
+    auto kept = store_->stats_cells(std::string(1, '\0'), std::string(1, '\xff'));
+    if (!kept) return failed("reading the counters: " + kept.error().message);
+    const stats::Cells kept_cells(kept->begin(), kept->end());
+    if (kept_cells != *recounted) {
+      failed("the counters kept (" + std::to_string(kept_cells.size()) + " cells) differ from a recount of the events (" +
+             std::to_string(recounted->size()) + " cells)");
+    }
+  }
+
   // What the store holds must be what the engine answered with.
   void compare_with_store() {
     for (const auto& id : engine_->case_ids()) {
@@ -333,6 +417,7 @@ class Runner {
   const Scenario& s_;
   std::ostream* timeline_;
   std::shared_ptr<ManualClock> clock_;
+  bool durable_ = false;  // the store was given: compare what it holds
   std::shared_ptr<CaseStore> store_;
   std::shared_ptr<const Calendar> calendar_;
   std::unique_ptr<Engine> engine_;

@@ -23,6 +23,7 @@
 #include "escalator/event.hpp"
 #include "escalator/official_calendar.hpp"
 #include "escalator/result.hpp"
+#include "escalator/stats.hpp"
 #include "escalator/timer.hpp"
 
 namespace escalator {
@@ -69,6 +70,7 @@ struct CaseWrite {
   std::vector<Event> events;  // their seq continue the stored ones
   CaseState snapshot;         // the case after them
   std::vector<PendingTimer> timers;  // every timer the case has pending after them
+  stats::Cells stats;  // what the events count (docs/stats.md), added to the store's counters
 };
 
 // What a store has done since it opened, for tests and `escalator bench`.
@@ -162,6 +164,16 @@ class CaseStore {
   // (docs/history.md, "Erasure"). In memory (the default) there is nothing to do.
   [[nodiscard]] virtual Result<void> purge_deleted() { return {}; }
 
+  // The stored counters (docs/stats.md) whose encoded CellKey is in [from, to),
+  // in key order. kDataLoss naming the cell when one cannot be read.
+  [[nodiscard]] virtual Result<std::vector<std::pair<std::string, stats::Tally>>> stats_cells(
+      std::string_view from, std::string_view to) const = 0;
+  // What the stored counters were counted with; none before they ever were.
+  [[nodiscard]] virtual Result<std::optional<stats::Stamp>> stats_stamp() const = 0;
+  // Replaces every counter with `cells`, stamped, all at once. Writes must
+  // not be handed over meanwhile: the engine recounts before it takes any.
+  [[nodiscard]] virtual Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) = 0;
+
   // commit() and wait for it.
   [[nodiscard]] Result<void> append(std::span<const CaseWrite> writes);
   [[nodiscard]] Result<void> append(const CaseWrite& write) { return append(std::span(&write, 1)); }
@@ -174,7 +186,7 @@ std::shared_ptr<CaseStore> memory_store();
 // The format this release writes. A store records its format when created; a
 // store of a newer format is refused, and an older one is upgraded when opened
 // (docs/storage.md, "Formats and versions").
-inline constexpr int kStoreFormatVersion = 7;
+inline constexpr int kStoreFormatVersion = 8;
 
 // RocksDB's settings that a deployment may want to change; docs/storage.md
 // says why each default is what it is.

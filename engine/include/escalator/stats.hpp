@@ -1,0 +1,146 @@
+// The figures supervisors report (docs/stats.md): what each event of a case
+// counts, kept as counters beside the events, and the rates a city's formulas
+// make of them.
+//
+// Counters are kept per group of a dimension (a unit, a category, a street …)
+// and per period, a day and its month, so a year's report reads a dozen cells
+// per group. Each cell is a Tally: sparse signed counts under stable indexes,
+// the raw counts below and the buckets of four histograms. A write's tallies
+// go into the same atomic batch as its events; recounting from the events
+// gives the same cells, which `audit verify` checks.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "escalator/case.hpp"
+#include "escalator/result.hpp"
+
+namespace escalator::stats {
+
+// What a report groups by. kAll has one group, "", the whole store.
+enum class Dimension : std::uint8_t {
+  kAll,
+  kUnit,         // the unit a figure is attributed to (docs/stats.md, "Attribution")
+  kLevel,        // the rung of the ladder: the workflow step's id (property, branch, grid, …)
+  kCategory,     // the full category path, "物业/漏水"
+  kChannel,
+  kRequestType,
+  kGrid,
+  kStreet,
+};
+inline constexpr Dimension kEveryDimension[] = {Dimension::kAll,     Dimension::kUnit,        Dimension::kLevel,
+                                                Dimension::kCategory, Dimension::kChannel, Dimension::kRequestType,
+                                                Dimension::kGrid,    Dimension::kStreet};
+std::string_view to_string(Dimension d);  // "all", "unit", "level", "category", "channel", "request-type", …
+[[nodiscard]] Result<Dimension> parse_dimension(std::string_view text);
+
+// The raw counts. Their numbers are stored: append, never renumber.
+enum class Count : std::uint16_t {
+  kReceived,          // cases opened; for a unit or level, cases that reached it for the first time
+  kHanded,            // times a case was handed to a unit (交办): dispatch, escalation, send-back, reopen
+  kSigned,            // sign-fors (签收)
+  kSignedInTime,      // sign-fors by the accept deadline
+  kReturned,          // returned as not the unit's own (退回)
+  kEscalated,         // escalations away from the unit
+  kSentBack,          // sent back for re-handling (发回重办), against the unit whose work it was
+  kUrged,             // urgings (催办), against the holder
+  kOverdue,           // accept, resolve or reply deadlines missed, against the holder
+  kClosed,            // cases closed (办结), for the unit that gave the final reply
+  kClosedResolved,    // … whose final outcome was resolved
+  kClosedPartly,      // … partly resolved
+  kClosedUnresolved,  // … unresolved
+  kClosedOnTime,      // … missing no resolve or reply deadline
+  kReopened,          // reopenings, against the unit whose reply was rejected
+  kRatedSatisfied,    // ratings of a unit's reply
+  kRatedBasically,
+  kRatedUnsatisfied,
+  kRatedNoAnswer,
+  kWithdrawn,  // withdrawn by the resident (撤单)
+  kMerged,     // merged into another case as its duplicate
+};
+inline constexpr int kCountCount = 21;
+std::string_view to_string(Count c);  // "received", "signed_in_time", …
+std::string_view label_zh(Count c);   // "受理", "按时签收", …
+
+// The histograms: times in seconds, each in its own fixed buckets.
+enum class Histogram : std::uint8_t {
+  kAcceptCalendar,  // from handing to sign-for, calendar time
+  kAcceptWorking,   // the same in working time
+  kResolveCalendar,  // from opening to close
+  kResolveWorking,
+};
+inline constexpr int kHistogramCount = 4;
+inline constexpr int kBucketCount = 100;
+inline constexpr std::uint16_t kHistogramBase = 1000;
+// Bucket 0 holds times under a minute; bucket b ≥ 1 holds times in
+// [60·2^((b-1)/4), 60·2^(b/4)) seconds, the last one everything longer: an
+// estimate from a bucket's geometric middle is within 9.1% of every time in it.
+int bucket_of(std::chrono::seconds time);
+std::chrono::seconds bucket_floor(int bucket);
+std::chrono::seconds bucket_middle(int bucket);
+inline constexpr double kBucketError = 0.091;
+inline std::uint16_t index_of(Count c) { return static_cast<std::uint16_t>(c); }
+inline std::uint16_t index_of(Histogram h, int bucket) {
+  return static_cast<std::uint16_t>(kHistogramBase + static_cast<int>(h) * kBucketCount + bucket);
+}
+
+// Sparse signed counts by index: one cell's, or a sum of cells.
+class Tally {
+ public:
+  void add(std::uint16_t index, std::int64_t delta);
+  void add(const Tally& other);
+  std::int64_t get(std::uint16_t index) const;
+  std::int64_t get(Count c) const { return get(index_of(c)); }
+  bool empty() const { return values_.empty(); }
+  const std::vector<std::pair<std::uint16_t, std::int64_t>>& values() const { return values_; }
+  // A compact binary form (varints); decode() refuses bytes that are not one.
+  std::string encode() const;
+  static std::optional<Tally> decode(std::string_view bytes);
+  // The time below which `share` (0 < share ≤ 1) of the histogram's times lie,
+  // estimated from buckets; none when it holds no time.
+  std::optional<std::chrono::seconds> percentile(Histogram h, double share) const;
+  friend bool operator==(const Tally&, const Tally&) = default;
+
+ private:
+  std::vector<std::pair<std::uint16_t, std::int64_t>> values_;  // by index, none zero
+};
+
+// A cell's period: a day (China Standard Time) or the month holding it.
+enum class Period : std::uint8_t { kDay, kMonth };
+struct CellKey {
+  Dimension dimension = Dimension::kAll;
+  Period period = Period::kDay;
+  std::uint32_t number = 0;  // days since 1970-01-01, or months since 1970-01
+  std::string group;
+  // Bytes that sort by dimension, period kind, number, then group.
+  std::string encode() const;
+  static std::optional<CellKey> decode(std::string_view bytes);
+  friend bool operator==(const CellKey&, const CellKey&) = default;
+};
+std::uint32_t day_number(std::chrono::sys_days day);
+std::uint32_t month_number(std::chrono::sys_days day);
+// The day (China Standard Time) an instant falls on.
+std::chrono::sys_days local_day(Timestamp at);
+
+// Cell tallies by encoded CellKey: one write's counts, or a whole store's.
+using Cells = std::map<std::string, Tally>;
+void add_cells(Cells& into, const Cells& from);
+
+// What the stored counters were counted with. A store whose stamp differs
+// from the engine's is recounted when the engine opens it.
+struct Stamp {
+  int definition = 0;    // kDefinition of the release that counted
+  std::string calendar;  // the working-time calendar's identity (calendar_identity())
+  friend bool operator==(const Stamp&, const Stamp&) = default;
+};
+// Raised whenever what an event counts changes.
+inline constexpr int kDefinition = 1;
+
+}  // namespace escalator::stats

@@ -1,0 +1,84 @@
+// Reports over a store's counters (docs/stats.md): the sums of a period by
+// group, the rates a city's formulas make of them, and recounting the
+// counters from the events.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "escalator/calendar.hpp"
+#include "escalator/stats.hpp"
+#include "escalator/store.hpp"
+
+namespace escalator::stats {
+
+// How a city turns counts into rates. The defaults are docs/stats.md's.
+struct Formulas {
+  // Each outcome's weight in the resolution rate (解决率).
+  double resolved = 1.0;
+  double partly_resolved = 0.5;
+  double unresolved = 0.0;
+  // Each rating's weight in the satisfaction rate (满意率).
+  double satisfied = 1.0;
+  double basically_satisfied = 1.0;
+  double unsatisfied = 0.0;
+  // Whether a follow-up that reached nobody is a valid follow-up (in the
+  // satisfaction rate's denominator, weighing nothing).
+  bool no_answer_is_valid = false;
+  // Whether withdrawn and merged cases leave the denominators of the rates
+  // taken over cases received (urged, share).
+  bool withdrawn_excluded = true;
+  bool merged_excluded = true;
+  friend bool operator==(const Formulas&, const Formulas&) = default;
+};
+
+// "2025-11-01" as that day; kInvalidArgument for anything else.
+[[nodiscard]] Result<std::chrono::sys_days> parse_day(std::string_view text);
+
+// The days from and to, both included (China Standard Time), grouped by.
+struct Query {
+  std::chrono::sys_days from{};
+  std::chrono::sys_days to{};
+  Dimension by = Dimension::kAll;
+};
+
+struct Group {
+  std::string name;  // the unit's id, the category's path, …; "" for no place or unit
+  Tally tally;
+};
+
+struct Report {
+  Query query;
+  std::vector<Group> groups;  // by name
+  Tally total;                // every case's counts, whatever the grouping
+};
+
+// The period's counts by group, read from whole months where the period
+// holds them and from days at its ends. kInvalidArgument when `to` is before
+// `from`.
+[[nodiscard]] Result<Report> read_report(const CaseStore& store, const Query& query);
+
+// A figure of a report row: a count, a rate or a time.
+struct Figure {
+  std::string_view name;  // "received", "resolution_rate", "accept_p50_working_hours", …
+  std::string_view zh;
+  enum class Kind { kCount, kRate, kHours } kind = Kind::kCount;
+};
+const std::vector<Figure>& figures();
+// The figure's value in `group` of `report`; none when its denominator is 0
+// or, for a time, no time was counted.
+std::optional<double> value_of(const Figure& figure, const Tally& group, const Tally& total,
+                               const Formulas& formulas);
+
+// Counts every stored case's events afresh with `calendar`'s working time.
+[[nodiscard]] Result<Cells> recount(const CaseStore& store, const Calendar& calendar);
+// What the engine counts with `calendar`.
+Stamp stamp_of(const Calendar& calendar);
+// Recounts and replaces the store's counters when they were counted with
+// another definition or calendar, or never: true when it did.
+[[nodiscard]] Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calendar);
+
+}  // namespace escalator::stats

@@ -1,0 +1,205 @@
+#include "escalator/stats.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace escalator::stats {
+namespace {
+
+constexpr std::array<std::string_view, 8> kDimensionNames = {"all",     "unit",         "level", "category",
+                                                             "channel", "request-type", "grid",  "street"};
+
+struct CountName {
+  std::string_view name;
+  std::string_view zh;
+};
+constexpr std::array<CountName, kCountCount> kCountNames = {{
+    {"received", "受理"},
+    {"handed", "交办"},
+    {"signed", "签收"},
+    {"signed_in_time", "按时签收"},
+    {"returned", "退回"},
+    {"escalated", "上报"},
+    {"sent_back", "发回重办"},
+    {"urged", "催办"},
+    {"overdue", "逾期"},
+    {"closed", "办结"},
+    {"closed_resolved", "办结·解决"},
+    {"closed_partly", "办结·部分解决"},
+    {"closed_unresolved", "办结·未解决"},
+    {"closed_on_time", "按时办结"},
+    {"reopened", "重启"},
+    {"rated_satisfied", "满意"},
+    {"rated_basically", "基本满意"},
+    {"rated_unsatisfied", "不满意"},
+    {"rated_no_answer", "未接通"},
+    {"withdrawn", "撤单"},
+    {"merged", "合并"},
+}};
+
+void put_varint(std::string& out, std::uint64_t value) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+}
+
+std::optional<std::uint64_t> read_varint(std::string_view& bytes) {
+  std::uint64_t value = 0;
+  for (int shift = 0; shift < 64 && !bytes.empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(bytes.front());
+    bytes.remove_prefix(1);
+    value |= std::uint64_t{byte & 0x7fu} << shift;
+    if ((byte & 0x80) == 0) return value;
+  }
+  return std::nullopt;
+}
+
+void put_u32(std::string& out, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
+}
+
+}  // namespace
+
+std::string_view to_string(Dimension d) { return kDimensionNames[static_cast<std::size_t>(d)]; }
+
+Result<Dimension> parse_dimension(std::string_view text) {
+  for (std::size_t i = 0; i < kDimensionNames.size(); ++i) {
+    if (kDimensionNames[i] == text) return static_cast<Dimension>(i);
+  }
+  return fail(ErrorCode::kInvalidArgument,
+              "Expected a dimension (all, unit, level, category, channel, request-type, grid, street), but got '" +
+                  std::string(text) + "'");
+}
+
+std::string_view to_string(Count c) { return kCountNames[static_cast<std::size_t>(c)].name; }
+std::string_view label_zh(Count c) { return kCountNames[static_cast<std::size_t>(c)].zh; }
+
+int bucket_of(std::chrono::seconds time) {
+  if (time.count() < 60) return 0;
+  const int bucket = 1 + static_cast<int>(std::floor(4.0 * std::log2(static_cast<double>(time.count()) / 60.0)));
+  // log2 of an exact power of two may round either way: settle on the bounds.
+  int settled = std::clamp(bucket, 1, kBucketCount - 1);
+  while (settled > 1 && time < bucket_floor(settled)) --settled;
+  while (settled < kBucketCount - 1 && time >= bucket_floor(settled + 1)) ++settled;
+  return settled;
+}
+
+std::chrono::seconds bucket_floor(int bucket) {
+  if (bucket <= 0) return std::chrono::seconds{0};
+  return std::chrono::seconds{static_cast<std::int64_t>(std::ceil(60.0 * std::exp2((bucket - 1) / 4.0)))};
+}
+
+std::chrono::seconds bucket_middle(int bucket) {
+  if (bucket <= 0) return std::chrono::seconds{30};
+  return std::chrono::seconds{static_cast<std::int64_t>(std::llround(60.0 * std::exp2((bucket - 0.5) / 4.0)))};
+}
+
+void Tally::add(std::uint16_t index, std::int64_t delta) {
+  if (delta == 0) return;
+  auto at = std::lower_bound(values_.begin(), values_.end(), index,
+                             [](const auto& value, std::uint16_t i) { return value.first < i; });
+  if (at != values_.end() && at->first == index) {
+    at->second += delta;
+    if (at->second == 0) values_.erase(at);
+    return;
+  }
+  values_.insert(at, {index, delta});
+}
+
+void Tally::add(const Tally& other) {
+  for (const auto& [index, delta] : other.values_) add(index, delta);
+}
+
+std::int64_t Tally::get(std::uint16_t index) const {
+  auto at = std::lower_bound(values_.begin(), values_.end(), index,
+                             [](const auto& value, std::uint16_t i) { return value.first < i; });
+  return at != values_.end() && at->first == index ? at->second : 0;
+}
+
+// Each value as the gap from the previous index and the count, zigzagged.
+std::string Tally::encode() const {
+  std::string out;
+  std::uint16_t previous = 0;
+  for (const auto& [index, value] : values_) {
+    put_varint(out, index - previous);
+    put_varint(out, (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63));
+    previous = index;
+  }
+  return out;
+}
+
+std::optional<Tally> Tally::decode(std::string_view bytes) {
+  Tally tally;
+  std::uint64_t index = 0;
+  while (!bytes.empty()) {
+    auto gap = read_varint(bytes);
+    if (!gap) return std::nullopt;
+    auto zigzag = read_varint(bytes);
+    if (!zigzag) return std::nullopt;
+    index += *gap;
+    if (index > 0xffff || (!tally.values_.empty() && *gap == 0)) return std::nullopt;
+    const auto value = static_cast<std::int64_t>((*zigzag >> 1) ^ (~(*zigzag & 1) + 1));
+    if (value == 0) return std::nullopt;
+    tally.values_.emplace_back(static_cast<std::uint16_t>(index), value);
+  }
+  return tally;
+}
+
+std::optional<std::chrono::seconds> Tally::percentile(Histogram h, double share) const {
+  std::int64_t total = 0;
+  for (int b = 0; b < kBucketCount; ++b) total += std::max<std::int64_t>(0, get(index_of(h, b)));
+  if (total == 0) return std::nullopt;
+  const auto rank = static_cast<std::int64_t>(std::ceil(share * static_cast<double>(total)));
+  std::int64_t seen = 0;
+  for (int b = 0; b < kBucketCount; ++b) {
+    seen += std::max<std::int64_t>(0, get(index_of(h, b)));
+    if (seen >= std::max<std::int64_t>(rank, 1)) return bucket_middle(b);
+  }
+  return bucket_middle(kBucketCount - 1);
+}
+
+std::string CellKey::encode() const {
+  std::string out;
+  out.push_back(static_cast<char>(dimension));
+  out.push_back(period == Period::kDay ? 'd' : 'm');
+  put_u32(out, number);
+  out += group;
+  return out;
+}
+
+std::optional<CellKey> CellKey::decode(std::string_view bytes) {
+  if (bytes.size() < 6 || static_cast<unsigned char>(bytes[0]) >= std::size(kEveryDimension)) return std::nullopt;
+  if (bytes[1] != 'd' && bytes[1] != 'm') return std::nullopt;
+  CellKey key;
+  key.dimension = static_cast<Dimension>(bytes[0]);
+  key.period = bytes[1] == 'd' ? Period::kDay : Period::kMonth;
+  for (int i = 2; i < 6; ++i) key.number = (key.number << 8) | static_cast<unsigned char>(bytes[i]);
+  key.group = std::string(bytes.substr(6));
+  return key;
+}
+
+std::uint32_t day_number(std::chrono::sys_days day) {
+  return static_cast<std::uint32_t>(day.time_since_epoch().count());
+}
+
+std::uint32_t month_number(std::chrono::sys_days day) {
+  const std::chrono::year_month_day date{day};
+  return static_cast<std::uint32_t>((int(date.year()) - 1970) * 12 + (unsigned(date.month()) - 1));
+}
+
+std::chrono::sys_days local_day(Timestamp at) {
+  return std::chrono::floor<std::chrono::days>(at + kChinaOffset);
+}
+
+void add_cells(Cells& into, const Cells& from) {
+  for (const auto& [key, tally] : from) {
+    Tally& cell = into[key];
+    cell.add(tally);
+    if (cell.empty()) into.erase(key);
+  }
+}
+
+}  // namespace escalator::stats

@@ -1,0 +1,153 @@
+#include "stats_count.hpp"
+
+#include "appliers.hpp"
+
+namespace escalator::stats {
+namespace {
+
+// The step assignment an event hands the case on with, if it does.
+const ev::StepAssignment* handing_of(const Event& e) {
+  if (const auto* d = std::get_if<ev::CaseDispatched>(&e.payload)) return &d->to;
+  if (const auto* x = std::get_if<ev::CaseEscalated>(&e.payload)) return &x->to;
+  if (const auto* s = std::get_if<ev::CaseSentBack>(&e.payload)) return &s->to;
+  if (const auto* r = std::get_if<ev::CaseReopened>(&e.payload)) return &r->to;
+  return nullptr;
+}
+
+bool counts_as_overdue(DeadlineKind kind) {
+  return kind == DeadlineKind::kAccept || kind == DeadlineKind::kResolve || kind == DeadlineKind::kReply;
+}
+
+Count closed_as(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kResolved: return Count::kClosedResolved;
+    case Outcome::kPartlyResolved: return Count::kClosedPartly;
+    case Outcome::kUnresolved: return Count::kClosedUnresolved;
+  }
+  return Count::kClosedUnresolved;
+}
+
+Count rated_as(Rating rating) {
+  switch (rating) {
+    case Rating::kSatisfied: return Count::kRatedSatisfied;
+    case Rating::kBasicallySatisfied: return Count::kRatedBasically;
+    case Rating::kUnsatisfied: return Count::kRatedUnsatisfied;
+    case Rating::kNoAnswer: return Count::kRatedNoAnswer;
+  }
+  return Count::kRatedNoAnswer;
+}
+
+}  // namespace
+
+std::string calendar_identity(const Calendar& calendar) {
+  return calendar.version() + " " + format_working_hours(calendar.working_hours());
+}
+
+CaseCounter::CaseCounter(const Calendar& calendar, std::span<const Event> earlier, Cells& out)
+    : calendar_(calendar), out_(out) {
+  for (const Event& e : earlier) note_handing(e);
+}
+
+void CaseCounter::note_handing(const Event& e) {
+  const ev::StepAssignment* to = handing_of(e);
+  if (to != nullptr && !to->lead_unit.empty()) handings_.push_back({to->lead_unit, to->step_id, e.time});
+}
+
+void CaseCounter::add(const CaseState& after, Timestamp at, std::uint16_t index, bool case_dimensions,
+                      const std::string& unit, const std::string& level) {
+  const auto day = local_day(at);
+  auto put = [&](Dimension dimension, std::string_view group) {
+    CellKey key{dimension, Period::kDay, day_number(day), std::string(group)};
+    out_[key.encode()].add(index, 1);
+    key.period = Period::kMonth;
+    key.number = month_number(day);
+    out_[key.encode()].add(index, 1);
+  };
+  if (case_dimensions) {
+    put(Dimension::kAll, "");
+    put(Dimension::kCategory, after.category);
+    put(Dimension::kChannel, to_string(after.channel));
+    put(Dimension::kRequestType, to_string(after.request_type));
+    put(Dimension::kGrid, after.location.grid);
+    put(Dimension::kStreet, after.location.street);
+  }
+  if (!unit.empty()) put(Dimension::kUnit, unit);
+  if (!level.empty()) put(Dimension::kLevel, level);
+}
+
+void CaseCounter::add_time(const CaseState& after, Timestamp at, Histogram calendar_time,
+                           Histogram working_time, Timestamp from, const std::string& unit,
+                           const std::string& level) {
+  const auto elapsed = at > from ? std::chrono::duration_cast<std::chrono::seconds>(at - from)
+                                 : std::chrono::seconds{0};
+  add(after, at, index_of(calendar_time, bucket_of(elapsed)), true, unit, level);
+  add(after, at, index_of(working_time, bucket_of(calendar_.working_time(from, at))), true, unit, level);
+}
+
+void CaseCounter::count(const Before& before, const Event& e, const CaseState& after) {
+  static const std::string kNone;
+  const auto at = e.time;
+  auto add_count = [&](Count c, bool case_dimensions, const std::string& unit, const std::string& level) {
+    add(after, at, index_of(c), case_dimensions, unit, level);
+  };
+  // Against the holder as the event found it: its unit and its rung.
+  auto against_holder = [&](Count c) { add_count(c, true, before.lead_unit, before.step_id); };
+
+  if (std::holds_alternative<ev::CaseOpened>(e.payload)) add_count(Count::kReceived, true, kNone, kNone);
+  if (const ev::StepAssignment* to = handing_of(e); to != nullptr && !to->lead_unit.empty()) {
+    bool unit_new = true, level_new = true;
+    for (const Handing& h : handings_) {
+      unit_new = unit_new && h.unit != to->lead_unit;
+      level_new = level_new && h.step_id != to->step_id;
+    }
+    add_count(Count::kReceived, false, unit_new ? to->lead_unit : kNone, level_new ? to->step_id : kNone);
+    add_count(Count::kHanded, true, to->lead_unit, to->step_id);
+  }
+  if (std::holds_alternative<ev::CaseEscalated>(e.payload)) against_holder(Count::kEscalated);
+  if (std::holds_alternative<ev::CaseSentBack>(e.payload)) against_holder(Count::kSentBack);
+  if (std::holds_alternative<ev::CaseReopened>(e.payload)) against_holder(Count::kReopened);
+  if (std::holds_alternative<ev::CaseUrged>(e.payload)) against_holder(Count::kUrged);
+  if (std::holds_alternative<ev::CaseWithdrawn>(e.payload)) against_holder(Count::kWithdrawn);
+  if (std::holds_alternative<ev::CaseMerged>(e.payload)) against_holder(Count::kMerged);
+  if (const auto* returned = std::get_if<ev::CaseReturned>(&e.payload)) {
+    add_count(Count::kReturned, true, returned->from_unit, before.step_id);
+  }
+  if (const auto* missed = std::get_if<ev::OverdueMarked>(&e.payload); missed && counts_as_overdue(missed->kind)) {
+    against_holder(Count::kOverdue);
+  }
+  if (const auto* accepted = std::get_if<ev::CaseAccepted>(&e.payload)) {
+    add_count(Count::kSigned, true, accepted->unit, before.step_id);
+    if (!before.accept_by || at <= *before.accept_by) {
+      add_count(Count::kSignedInTime, true, accepted->unit, before.step_id);
+    }
+    const Timestamp handed_at = handings_.empty() ? after.opened_at : handings_.back().at;
+    add_time(after, at, Histogram::kAcceptCalendar, Histogram::kAcceptWorking, handed_at, accepted->unit,
+             before.step_id);
+  }
+  if (const auto* rated = std::get_if<ev::CaseRated>(&e.payload)) against_holder(rated_as(rated->rating));
+  if (std::holds_alternative<ev::CaseClosed>(e.payload)) {
+    add_count(Count::kClosed, true, after.lead_unit, after.step_id);
+    if (after.outcome) add_count(closed_as(*after.outcome), true, after.lead_unit, after.step_id);
+    bool on_time = true;
+    for (DeadlineKind missed : after.overdue) {
+      on_time = on_time && missed != DeadlineKind::kResolve && missed != DeadlineKind::kReply;
+    }
+    if (on_time) add_count(Count::kClosedOnTime, true, after.lead_unit, after.step_id);
+    add_time(after, at, Histogram::kResolveCalendar, Histogram::kResolveWorking, after.opened_at,
+             after.lead_unit, after.step_id);
+  }
+  note_handing(e);
+}
+
+Result<void> count_case(std::span<const Event> events, const Calendar& calendar, Cells& out) {
+  CaseCounter counter(calendar, {}, out);
+  CaseState state;
+  for (const Event& e : events) {
+    const auto before = CaseCounter::Before::of(state);
+    if (auto applied = apply(state, e); !applied) return applied;
+    counter.count(before, e, state);
+  }
+  return {};
+}
+
+}  // namespace escalator::stats

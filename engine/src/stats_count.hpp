@@ -1,0 +1,57 @@
+// What each event of a case counts (docs/stats.md): the engine counts a
+// write's events as it decides them, and a recount counts every stored case's
+// events the same way, so the two agree.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "escalator/calendar.hpp"
+#include "escalator/case.hpp"
+#include "escalator/event.hpp"
+#include "escalator/stats.hpp"
+
+namespace escalator::stats {
+
+// The working-time calendar's identity, for the Stamp.
+std::string calendar_identity(const Calendar& calendar);
+
+// Counts the case's events one by one, each on the case as it was before it.
+class CaseCounter {
+ public:
+  // `earlier`: the events the case had before the ones to count.
+  CaseCounter(const Calendar& calendar, std::span<const Event> earlier, Cells& out);
+  // What counting an event reads of the case before it.
+  struct Before {
+    std::string lead_unit;
+    std::string step_id;
+    std::optional<Timestamp> accept_by;
+    static Before of(const CaseState& k) { return {k.lead_unit, k.step_id, k.accept_by}; }
+  };
+  // Counts `e`, taken by `after` from `before`. Call in seq order: an event
+  // counted is earlier for the next.
+  void count(const Before& before, const Event& e, const CaseState& after);
+
+ private:
+  // A time the case was handed to a unit at a step.
+  struct Handing {
+    std::string unit;
+    std::string step_id;
+    Timestamp at{};
+  };
+  void add(const CaseState& after, Timestamp at, std::uint16_t index, bool case_dimensions,
+           const std::string& unit, const std::string& level);
+  void add_time(const CaseState& after, Timestamp at, Histogram calendar_time, Histogram working_time,
+                Timestamp from, const std::string& unit, const std::string& level);
+  void note_handing(const Event& e);
+
+  const Calendar& calendar_;
+  std::vector<Handing> handings_;  // of every event counted or earlier, in order
+  Cells& out_;
+};
+
+// Everything a stored case's events count.
+[[nodiscard]] Result<void> count_case(std::span<const Event> events, const Calendar& calendar, Cells& out);
+
+}  // namespace escalator::stats

@@ -1,0 +1,209 @@
+#include "escalator/stats_report.hpp"
+
+#include <cstdio>
+#include <map>
+
+#include "stats_count.hpp"
+
+namespace escalator::stats {
+namespace {
+
+using std::chrono::sys_days;
+
+sys_days last_of_month(sys_days day) {
+  const std::chrono::year_month_day date{day};
+  return sys_days{date.year() / date.month() / std::chrono::last};
+}
+
+// The key ranges that cover the period: whole months, and days where a month
+// is only partly in it.
+std::vector<std::pair<std::string, std::string>> ranges_of(const Query& q) {
+  std::vector<std::pair<std::string, std::string>> ranges;
+  auto add = [&](Period period, std::uint32_t first, std::uint32_t last) {
+    if (!ranges.empty()) {
+      auto key = CellKey::decode(ranges.back().second);
+      if (key && key->period == period && key->number == first) {
+        ranges.back().second = CellKey{q.by, period, last + 1, ""}.encode();
+        return;
+      }
+    }
+    ranges.emplace_back(CellKey{q.by, period, first, ""}.encode(), CellKey{q.by, period, last + 1, ""}.encode());
+  };
+  for (sys_days day = q.from; day <= q.to;) {
+    const std::chrono::year_month_day date{day};
+    const sys_days month_end = last_of_month(day);
+    if (date.day() == std::chrono::day{1} && month_end <= q.to) {
+      add(Period::kMonth, month_number(day), month_number(day));
+      day = month_end + std::chrono::days{1};
+    } else {
+      add(Period::kDay, day_number(day), day_number(day));
+      day += std::chrono::days{1};
+    }
+  }
+  return ranges;
+}
+
+double ratio(double numerator, double denominator, bool& defined) {
+  defined = denominator > 0;
+  return defined ? numerator / denominator : 0.0;
+}
+
+std::int64_t valid_received(const Tally& t, const Formulas& f) {
+  return t.get(Count::kReceived) - (f.withdrawn_excluded ? t.get(Count::kWithdrawn) : 0) -
+         (f.merged_excluded ? t.get(Count::kMerged) : 0);
+}
+
+std::vector<Figure> make_figures() {
+  std::vector<Figure> all;
+  for (int c = 0; c < kCountCount; ++c) {
+    all.push_back({to_string(Count(c)), label_zh(Count(c)), Figure::Kind::kCount});
+  }
+  const std::pair<std::string_view, std::string_view> rates[] = {
+      {"signed_in_time_rate", "按时签收率"}, {"on_time_close_rate", "按时办结率"}, {"resolution_rate", "解决率"},
+      {"satisfaction_rate", "满意率"},       {"send_back_rate", "发回重办率"},     {"urge_rate", "催办率"},
+      {"reopen_rate", "重启率"},             {"share", "占比"},
+  };
+  for (auto [name, zh] : rates) all.push_back({name, zh, Figure::Kind::kRate});
+  const std::pair<std::string_view, std::string_view> times[] = {
+      {"accept_p50_hours", "签收用时中位数(小时)"},
+      {"accept_p90_hours", "签收用时90分位(小时)"},
+      {"accept_p50_working_hours", "签收用时中位数(工作小时)"},
+      {"accept_p90_working_hours", "签收用时90分位(工作小时)"},
+      {"resolve_p50_hours", "办结用时中位数(小时)"},
+      {"resolve_p90_hours", "办结用时90分位(小时)"},
+      {"resolve_p50_working_hours", "办结用时中位数(工作小时)"},
+      {"resolve_p90_working_hours", "办结用时90分位(工作小时)"},
+  };
+  for (auto [name, zh] : times) all.push_back({name, zh, Figure::Kind::kHours});
+  return all;
+}
+
+std::optional<double> rate_of(std::string_view name, const Tally& t, const Tally& total, const Formulas& f) {
+  bool defined = false;
+  double value = 0;
+  const auto closed_with_outcome =
+      t.get(Count::kClosedResolved) + t.get(Count::kClosedPartly) + t.get(Count::kClosedUnresolved);
+  if (name == "signed_in_time_rate") {
+    value = ratio(double(t.get(Count::kSignedInTime)), double(t.get(Count::kHanded)), defined);
+  } else if (name == "on_time_close_rate") {
+    value = ratio(double(t.get(Count::kClosedOnTime)), double(t.get(Count::kClosed)), defined);
+  } else if (name == "resolution_rate") {
+    const double weighed = f.resolved * double(t.get(Count::kClosedResolved)) +
+                           f.partly_resolved * double(t.get(Count::kClosedPartly)) +
+                           f.unresolved * double(t.get(Count::kClosedUnresolved));
+    value = ratio(weighed, double(closed_with_outcome), defined);
+  } else if (name == "satisfaction_rate") {
+    const double weighed = f.satisfied * double(t.get(Count::kRatedSatisfied)) +
+                           f.basically_satisfied * double(t.get(Count::kRatedBasically)) +
+                           f.unsatisfied * double(t.get(Count::kRatedUnsatisfied));
+    const auto valid = t.get(Count::kRatedSatisfied) + t.get(Count::kRatedBasically) +
+                       t.get(Count::kRatedUnsatisfied) + (f.no_answer_is_valid ? t.get(Count::kRatedNoAnswer) : 0);
+    value = ratio(weighed, double(valid), defined);
+  } else if (name == "send_back_rate") {
+    value = ratio(double(t.get(Count::kSentBack)), double(t.get(Count::kClosed)), defined);
+  } else if (name == "urge_rate") {
+    value = ratio(double(t.get(Count::kUrged)), double(valid_received(t, f)), defined);
+  } else if (name == "reopen_rate") {
+    value = ratio(double(t.get(Count::kReopened)), double(t.get(Count::kClosed)), defined);
+  } else if (name == "share") {
+    value = ratio(double(valid_received(t, f)), double(valid_received(total, f)), defined);
+  }
+  if (!defined) return std::nullopt;
+  return value;
+}
+
+std::optional<double> hours_of(std::string_view name, const Tally& t) {
+  const bool accept = name.starts_with("accept");
+  const bool working = name.ends_with("working_hours");
+  const double share = name.find("p90") != std::string_view::npos ? 0.9 : 0.5;
+  const Histogram h = accept ? (working ? Histogram::kAcceptWorking : Histogram::kAcceptCalendar)
+                             : (working ? Histogram::kResolveWorking : Histogram::kResolveCalendar);
+  auto time = t.percentile(h, share);
+  if (!time) return std::nullopt;
+  return static_cast<double>(time->count()) / 3600.0;
+}
+
+}  // namespace
+
+Result<sys_days> parse_day(std::string_view text) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  char tail = 0;
+  const std::string copy(text);
+  if (copy.size() == 10 && std::sscanf(copy.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) == 3) {
+    const std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+    if (date.ok()) return sys_days{date};
+  }
+  return fail(ErrorCode::kInvalidArgument, "Expected a day as YYYY-MM-DD, but got '" + copy + "'");
+}
+
+Result<Report> read_report(const CaseStore& store, const Query& query) {
+  if (query.to < query.from) {
+    return fail(ErrorCode::kInvalidArgument, "to: the period ends before it begins");
+  }
+  Report report{query, {}, {}};
+  std::map<std::string, Tally> by_group;
+  for (const auto& [from, to] : ranges_of(query)) {
+    auto cells = store.stats_cells(from, to);
+    if (!cells) return tl::unexpected(cells.error());
+    for (const auto& [key, tally] : *cells) {
+      if (auto cell = CellKey::decode(key)) by_group[cell->group].add(tally);
+    }
+  }
+  for (auto& [name, tally] : by_group) report.groups.push_back({name, std::move(tally)});
+  if (query.by == Dimension::kAll) {
+    if (!report.groups.empty()) report.total = report.groups.front().tally;
+    return report;
+  }
+  auto whole = read_report(store, Query{query.from, query.to, Dimension::kAll});
+  if (!whole) return tl::unexpected(whole.error());
+  report.total = std::move(whole->total);
+  return report;
+}
+
+const std::vector<Figure>& figures() {
+  static const std::vector<Figure> all = make_figures();
+  return all;
+}
+
+std::optional<double> value_of(const Figure& figure, const Tally& group, const Tally& total,
+                               const Formulas& formulas) {
+  switch (figure.kind) {
+    case Figure::Kind::kCount:
+      for (int c = 0; c < kCountCount; ++c) {
+        if (to_string(Count(c)) == figure.name) return static_cast<double>(group.get(Count(c)));
+      }
+      return std::nullopt;
+    case Figure::Kind::kRate: return rate_of(figure.name, group, total, formulas);
+    case Figure::Kind::kHours: return hours_of(figure.name, group);
+  }
+  return std::nullopt;
+}
+
+Result<Cells> recount(const CaseStore& store, const Calendar& calendar) {
+  Cells cells;
+  for (const auto& id : store.case_ids()) {
+    auto stored = store.load(id);
+    if (!stored) return tl::unexpected(stored.error());
+    if (!*stored) continue;
+    if (auto counted = count_case((*stored)->events, calendar, cells); !counted) {
+      return fail(counted.error().code, "case " + id + ": " + counted.error().message);
+    }
+  }
+  return cells;
+}
+
+Stamp stamp_of(const Calendar& calendar) { return Stamp{kDefinition, calendar_identity(calendar)}; }
+
+Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calendar) {
+  auto stamp = store.stats_stamp();
+  if (!stamp) return tl::unexpected(stamp.error());
+  const Stamp wanted = stamp_of(calendar);
+  if (*stamp == wanted) return false;
+  auto cells = recount(store, calendar);
+  if (!cells) return tl::unexpected(cells.error());
+  if (auto replaced = store.replace_stats(*cells, wanted); !replaced) return tl::unexpected(replaced.error());
+  return true;
+}
+
+}  // namespace escalator::stats

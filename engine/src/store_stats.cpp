@@ -1,0 +1,86 @@
+#include "store_stats.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "rocks_support.hpp"
+
+namespace escalator {
+namespace {
+
+constexpr std::string_view kStampKey = "stats_stamp";
+
+class TallyAdd final : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* merged, rocksdb::Logger*) const override {
+    auto sum = stats::Tally::decode(existing ? existing->ToStringView() : std::string_view());
+    const auto added = stats::Tally::decode(value.ToStringView());
+    if (!sum || !added) return false;  // RocksDB reports the key as corrupt
+    sum->add(*added);
+    *merged = sum->encode();
+    return true;
+  }
+  const char* Name() const override { return "escalator.TallyAdd"; }
+};
+
+// "stats/…": the cell's key, readable.
+std::string where(std::string_view key) {
+  if (auto cell = stats::CellKey::decode(key)) {
+    return "stats/" + std::string(to_string(cell->dimension)) + (cell->period == stats::Period::kDay ? "/day/" : "/month/") +
+           std::to_string(cell->number) + "/" + printable(cell->group);
+  }
+  return "stats/" + printable(key);
+}
+
+}  // namespace
+
+std::shared_ptr<rocksdb::MergeOperator> tally_merge_operator() { return std::make_shared<TallyAdd>(); }
+
+void StoredStats::add(rocksdb::WriteBatch& batch, const stats::Cells& cells) const {
+  for (const auto& [key, tally] : cells) batch.Merge(stats_, key, tally.encode());
+}
+
+Result<std::vector<std::pair<std::string, stats::Tally>>> StoredStats::cells(std::string_view from,
+                                                                             std::string_view to) const {
+  std::vector<std::pair<std::string, stats::Tally>> found;
+  rocksdb::ReadOptions read;
+  const rocksdb::Slice upper(to.data(), to.size());
+  read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, stats_));
+  for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid(); it->Next()) {
+    auto tally = stats::Tally::decode(it->value().ToStringView());
+    if (!tally) return fail(ErrorCode::kDataLoss, where(it->key().ToStringView()) + ": not a tally");
+    found.emplace_back(it->key().ToString(), std::move(*tally));
+  }
+  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "stats: reading the counters"));
+  return found;
+}
+
+Result<std::optional<stats::Stamp>> StoredStats::stamp() const {
+  std::string text;
+  const auto status = db_.Get(rocksdb::ReadOptions(), meta_, kStampKey, &text);
+  if (status.IsNotFound()) return std::optional<stats::Stamp>();
+  if (!status.ok()) return tl::unexpected(status_error(status, "meta/stats_stamp"));
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.value("definition", nlohmann::json()).is_number_integer() ||
+      !j.value("calendar", nlohmann::json()).is_string()) {
+    return fail(ErrorCode::kDataLoss, "meta/stats_stamp: not {\"definition\":N,\"calendar\":\"…\"}");
+  }
+  return std::optional<stats::Stamp>(stats::Stamp{j["definition"].get<int>(), j["calendar"].get<std::string>()});
+}
+
+Result<void> StoredStats::replace(const stats::Cells& cells, const stats::Stamp& stamp) {
+  rocksdb::WriteBatch batch;
+  // Every cell key starts with its dimension's number, below 0xff.
+  batch.DeleteRange(stats_, rocksdb::Slice("\x00", 1), rocksdb::Slice("\xff", 1));
+  for (const auto& [key, tally] : cells) batch.Put(stats_, key, tally.encode());
+  const nlohmann::json j = {{"calendar", stamp.calendar}, {"definition", stamp.definition}};
+  batch.Put(meta_, kStampKey, j.dump());
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  const auto status = db_.Write(sync, &batch);
+  if (!status.ok()) return tl::unexpected(status_error(status, "stats: replacing the counters"));
+  return {};
+}
+
+}  // namespace escalator
