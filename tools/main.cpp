@@ -16,6 +16,7 @@
 #include "org_commands.hpp"
 #include "org_import_command.hpp"
 #include "queue_command.hpp"
+#include "stats_command.hpp"
 #include "store_commands.hpp"
 #include "escalator/config.hpp"
 #include "escalator/standins.hpp"
@@ -52,6 +53,7 @@ Commands:
               the versions a store keeps
   import      store a new version of the org directory (or a calendar notice) in a store
   queue       the cases waiting for a dispatcher: routing could not place them or find their holder
+  stats       the figures supervisors report, per unit, level, category, channel, grid or street over a period
 
 Run 'escalator COMMAND --help' for what a command takes.
 )";
@@ -251,6 +253,7 @@ int main(int argc, char** argv) {
   if (command == "org") return tools::org_command(args, config, std::cout);
   if (command == "import") return tools::import_command(args, config, std::cout);
   if (command == "queue") return tools::queue_command(args, config, std::cout);
+  if (command == "stats") return tools::stats_command(args, config, std::cout);
   if (command == "lifecycle") return tools::lifecycle_command(args, std::cout);
   std::cerr << "escalator: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

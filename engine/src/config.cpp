@@ -30,6 +30,28 @@ const JsonSchema& schema() {
   return compiled;
 }
 
+// The schema has checked every key and its range.
+void read_formulas(const Json& stats, stats::Formulas& f) {
+  const auto read = [](const Json& object, const char* key, auto& into) {
+    if (object.contains(key)) into = object[key].get<std::remove_reference_t<decltype(into)>>();
+  };
+  if (stats.contains("resolution_weights")) {
+    const Json& w = stats["resolution_weights"];
+    read(w, "resolved", f.resolved);
+    read(w, "partly_resolved", f.partly_resolved);
+    read(w, "unresolved", f.unresolved);
+  }
+  if (stats.contains("satisfaction_weights")) {
+    const Json& w = stats["satisfaction_weights"];
+    read(w, "satisfied", f.satisfied);
+    read(w, "basically_satisfied", f.basically_satisfied);
+    read(w, "unsatisfied", f.unsatisfied);
+  }
+  read(stats, "no_answer_is_valid", f.no_answer_is_valid);
+  read(stats, "withdrawn_excluded", f.withdrawn_excluded);
+  read(stats, "merged_excluded", f.merged_excluded);
+}
+
 Result<Config> to_config(const Json& doc) {
   Config config;
   if (doc.contains("data_dir")) config.data_dir = doc["data_dir"].get<std::string>();
@@ -55,6 +77,7 @@ Result<Config> to_config(const Json& doc) {
     if (!hours) return fail(ErrorCode::kInvalidArgument, "/calendar/" + hours.error().message);
     config.working_hours = std::move(*hours);
   }
+  if (doc.contains("stats")) read_formulas(doc["stats"], config.stats);
   if (doc.contains("org_file")) config.org_file = doc["org_file"].get<std::string>();
   if (doc.contains("secret_files")) {
     for (const auto& [name, path] : doc["secret_files"].items()) {

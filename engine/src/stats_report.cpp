@@ -137,6 +137,13 @@ Result<sys_days> parse_day(std::string_view text) {
   return fail(ErrorCode::kInvalidArgument, "Expected a day as YYYY-MM-DD, but got '" + copy + "'");
 }
 
+std::string format_day(sys_days day) {
+  const std::chrono::year_month_day date{day};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()), unsigned(date.day()));
+  return text;
+}
+
 Result<Report> read_report(const CaseStore& store, const Query& query) {
   if (query.to < query.from) {
     return fail(ErrorCode::kInvalidArgument, "to: the period ends before it begins");
@@ -191,6 +198,29 @@ Result<Cells> recount(const CaseStore& store, const Calendar& calendar) {
     }
   }
   return cells;
+}
+
+Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calendar& calendar, const Query& query,
+                                            std::string_view group, Count count) {
+  const auto ranges = ranges_of(query);
+  std::vector<CaseShare> shares;
+  for (const auto& id : store.case_ids()) {
+    auto stored = store.load(id);
+    if (!stored) return tl::unexpected(stored.error());
+    if (!*stored) continue;
+    Cells cells;
+    if (auto counted = count_case((*stored)->events, calendar, cells); !counted) {
+      return fail(counted.error().code, "case " + id + ": " + counted.error().message);
+    }
+    std::int64_t part = 0;
+    for (const auto& [from, to] : ranges) {
+      for (auto at = cells.lower_bound(from); at != cells.end() && at->first < to; ++at) {
+        if (auto cell = CellKey::decode(at->first); cell && cell->group == group) part += at->second.get(count);
+      }
+    }
+    if (part != 0) shares.push_back({id, part});
+  }
+  return shares;
 }
 
 Stamp stamp_of(const Calendar& calendar) { return Stamp{kDefinition, calendar_identity(calendar)}; }

@@ -12,6 +12,7 @@
 #include "escalator/calendar.hpp"
 #include "escalator/logger.hpp"
 #include "escalator/result.hpp"
+#include "escalator/stats.hpp"
 
 namespace escalator {
 
@@ -41,6 +42,8 @@ struct Config {
   // The org directory file (JSON or CSV) a store that holds no directory
   // starts from, as its version 1; empty: the sample directory.
   std::filesystem::path org_file;
+  // How the report's rates are made of its counts (docs/stats.md).
+  stats::Formulas stats;
 
   friend bool operator==(const Config&, const Config&) = default;
 };

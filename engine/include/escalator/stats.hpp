@@ -133,6 +133,26 @@ std::chrono::sys_days local_day(Timestamp at);
 using Cells = std::map<std::string, Tally>;
 void add_cells(Cells& into, const Cells& from);
 
+// How a city turns counts into rates. The defaults are docs/stats.md's.
+struct Formulas {
+  // Each outcome's weight in the resolution rate (解决率).
+  double resolved = 1.0;
+  double partly_resolved = 0.5;
+  double unresolved = 0.0;
+  // Each rating's weight in the satisfaction rate (满意率).
+  double satisfied = 1.0;
+  double basically_satisfied = 1.0;
+  double unsatisfied = 0.0;
+  // Whether a follow-up that reached nobody is a valid follow-up (in the
+  // satisfaction rate's denominator, weighing nothing).
+  bool no_answer_is_valid = false;
+  // Whether withdrawn and merged cases leave the denominators of the rates
+  // taken over cases received (urged, share).
+  bool withdrawn_excluded = true;
+  bool merged_excluded = true;
+  friend bool operator==(const Formulas&, const Formulas&) = default;
+};
+
 // What the stored counters were counted with. A store whose stamp differs
 // from the engine's is recounted when the engine opens it.
 struct Stamp {

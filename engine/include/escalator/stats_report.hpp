@@ -15,28 +15,9 @@
 
 namespace escalator::stats {
 
-// How a city turns counts into rates. The defaults are docs/stats.md's.
-struct Formulas {
-  // Each outcome's weight in the resolution rate (解决率).
-  double resolved = 1.0;
-  double partly_resolved = 0.5;
-  double unresolved = 0.0;
-  // Each rating's weight in the satisfaction rate (满意率).
-  double satisfied = 1.0;
-  double basically_satisfied = 1.0;
-  double unsatisfied = 0.0;
-  // Whether a follow-up that reached nobody is a valid follow-up (in the
-  // satisfaction rate's denominator, weighing nothing).
-  bool no_answer_is_valid = false;
-  // Whether withdrawn and merged cases leave the denominators of the rates
-  // taken over cases received (urged, share).
-  bool withdrawn_excluded = true;
-  bool merged_excluded = true;
-  friend bool operator==(const Formulas&, const Formulas&) = default;
-};
-
 // "2025-11-01" as that day; kInvalidArgument for anything else.
 [[nodiscard]] Result<std::chrono::sys_days> parse_day(std::string_view text);
+std::string format_day(std::chrono::sys_days day);
 
 // The days from and to, both included (China Standard Time), grouped by.
 struct Query {
@@ -80,5 +61,15 @@ Stamp stamp_of(const Calendar& calendar);
 // Recounts and replaces the store's counters when they were counted with
 // another definition or calendar, or never: true when it did.
 [[nodiscard]] Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calendar);
+
+// A case behind a figure (drill-down), and its part in it.
+struct CaseShare {
+  std::string case_id;
+  std::int64_t count = 0;
+};
+// The cases whose events make `count` in `group` over the query's days, by
+// counting each stored case's events afresh: every case, read once.
+[[nodiscard]] Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calendar& calendar,
+                                                          const Query& query, std::string_view group, Count count);
 
 }  // namespace escalator::stats

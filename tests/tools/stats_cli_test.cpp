@@ -1,0 +1,147 @@
+// `escalator stats` over the store of the hand-worked scenario: the figures it
+// reports, a formula that changes exactly the rate it names, recounting, and
+// the cases behind a count.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_support.hpp"
+#include "escalator/stats_report.hpp"
+#include "scenario.hpp"
+#include "stats_command.hpp"
+
+namespace fs = std::filesystem;
+using namespace escalator;
+
+using testing::ScratchDir;
+
+namespace {
+
+struct Ran {
+  int code;
+  std::string out;
+};
+
+Ran stats_of(const std::vector<std::string>& args, const Config& config = {}) {
+  std::ostringstream out;
+  const int code = tools::stats_command(args, config, out);
+  return {code, out.str()};
+}
+
+// The store the scenario tests/scenarios/stats/figures_by_hand.scn leaves.
+fs::path store_of_the_scenario(const ScratchDir& dir) {
+  const fs::path data = dir.path / "data";
+  auto loaded = scenario::load(fs::path(ESCALATOR_SOURCE_DIR) / "tests/scenarios/stats/figures_by_hand.scn");
+  REQUIRE_MESSAGE(loaded.has_value(), loaded.error().message);
+  DurableStoreOptions where;
+  where.path = data;
+  auto store = open_durable_store(where);
+  REQUIRE_MESSAGE(store.has_value(), store.error().message);
+  const auto verdict = scenario::run(*loaded, nullptr, nullptr, *store);
+  REQUIRE_MESSAGE(verdict.passed, verdict.failures.front());
+  return data;
+}
+
+nlohmann::json json_report(const fs::path& data, const std::string& by, const Config& config = {}) {
+  const Ran ran = stats_of({"--data", data.string(), "--from", "2025-10-01", "--to", "2025-11-30", "--by", by,
+                            "--json"}, config);
+  REQUIRE(ran.code == 0);
+  return nlohmann::json::parse(ran.out);
+}
+
+}  // namespace
+
+TEST_CASE("TheReportGivesEachUnitsFiguresAndTheTotal") {
+  ScratchDir dir;
+  const fs::path data = store_of_the_scenario(dir);
+  const Ran ran = stats_of({"--data", data.string(), "--from", "2025-10-01", "--to", "2025-11-30", "--by", "unit"});
+  CHECK(ran.code == 0);
+  CHECK(ran.out ==
+        "统计 2025-10-01 至 2025-11-30，按 unit\n"
+        "group                      received  handed  signed_in_time_rate  closed  resolution_rate  satisfaction_rate  "
+        "on_time_close_rate  reopened  overdue   share\n"
+        "yangguang-garden.branch           1       2               100.0%       1           100.0%              50.0%  "
+        "            100.0%         1        0   33.3%\n"
+        "yangguang-garden.property         3       3                33.3%       1           100.0%             100.0%  "
+        "            100.0%         0        0  100.0%\n"
+        "合计                              5       5                60.0%       2           100.0%              66.7%  "
+        "            100.0%         1        0  100.0%\n");
+
+  const auto by_level = json_report(data, "level");
+  REQUIRE(by_level["groups"].size() == 2);
+  CHECK(by_level["groups"][0]["group"] == "branch");
+  CHECK(by_level["groups"][0]["figures"]["received"] == 1);
+  CHECK(by_level["groups"][0]["figures"]["reopened"] == 1);
+  CHECK(by_level["groups"][1]["group"] == "property");
+  CHECK(by_level["groups"][1]["figures"]["escalated"] == 1);
+  CHECK(by_level["total"]["urge_rate"] == doctest::Approx(1.0 / 3.0));  // 1 urging over 5 received, 1 merged, 1 withdrawn
+  CHECK(by_level["total"]["rated_no_answer"] == 0);
+}
+
+TEST_CASE("AFormulaChangesExactlyTheRatesItNames") {
+  ScratchDir dir;
+  const fs::path data = store_of_the_scenario(dir);
+  const auto before = json_report(data, "unit");
+  Config weighed;
+  weighed.stats.basically_satisfied = 0.5;
+  const auto after = json_report(data, "unit", weighed);
+  // The branch's ratings: unsatisfied, then basically satisfied.
+  CHECK(before["groups"][0]["figures"]["satisfaction_rate"] == doctest::Approx(0.5));
+  CHECK(after["groups"][0]["figures"]["satisfaction_rate"] == doctest::Approx(0.25));
+  CHECK(after["total"]["satisfaction_rate"] == doctest::Approx(1.5 / 3.0));
+  auto rest = [](nlohmann::json report) {
+    report["total"].erase("satisfaction_rate");
+    for (auto& g : report["groups"]) g["figures"].erase("satisfaction_rate");
+    return report;
+  };
+  CHECK(rest(before) == rest(after));
+  // The property company's one rating was satisfied: its rate stays.
+  CHECK(after["groups"][1]["figures"]["satisfaction_rate"] == 1.0);
+
+  Config counted_in;
+  counted_in.stats.merged_excluded = false;
+  const auto with_merged = json_report(data, "all", counted_in);
+  CHECK(with_merged["total"]["urge_rate"] == doctest::Approx(1.0 / 4.0));
+  CHECK(with_merged["total"]["received"] == 5);
+}
+
+TEST_CASE("RecomputingGivesBackTheCountersAndTheCasesBehindACountAreListed") {
+  ScratchDir dir;
+  const fs::path data = store_of_the_scenario(dir);
+  const auto kept = json_report(data, "category");
+  {
+    // Counters lost, stamped as counted: the report shows nothing until recomputed.
+    DurableStoreOptions where;
+    where.path = data;
+    auto store = open_durable_store(where);
+    REQUIRE(store.has_value());
+    auto stamp = (*store)->stats_stamp();
+    REQUIRE(stamp.has_value());
+    REQUIRE(stamp->has_value());
+    REQUIRE((*store)->replace_stats({}, **stamp).has_value());
+  }
+  CHECK(json_report(data, "category")["total"]["received"] == 0);
+  const Ran recomputed = stats_of({"--data", data.string(), "--from", "2025-10-01", "--to", "2025-11-30", "--by",
+                                   "category", "--json", "--recompute"});
+  CHECK(recomputed.code == 0);
+  CHECK(nlohmann::json::parse(recomputed.out) == kept);
+
+  const Ran listed = stats_of({"--data", data.string(), "--from", "2025-10-01", "--to", "2025-11-30", "--by",
+                               "category", "--group", "物业/漏水", "--list", "received"});
+  CHECK(listed.code == 0);
+  CHECK(listed.out ==
+        "370811-20251030-000001  1\n370811-20251103-000001  1\n370811-20251103-000002  1\nreceived = 3 from 3 cases\n");
+}
+
+TEST_CASE("BadArgumentsAreRefusedNamingTheFlag") {
+  ScratchDir dir;
+  const std::string data = (dir.path / "none").string();
+  CHECK(stats_of({"--data", data, "--from", "2025-10-01", "--to", "2025-11-30", "--by", "person"}).code == 2);
+  CHECK(stats_of({"--data", data, "--from", "2025-11-30", "--to", "2025-10-01"}).code == 2);
+  CHECK(stats_of({"--data", data, "--from", "2025-13-01", "--to", "2025-11-30"}).code == 2);
+  CHECK(stats_of({"--data", data, "--from", "2025-10-01"}).code == 2);
+  CHECK(stats_of({"--data", data, "--from", "2025-10-01", "--to", "2025-11-30", "--figures", "joy"}).code == 2);
+  CHECK(stats_of({"--data", data, "--from", "2025-10-01", "--to", "2025-11-30", "--list", "share"}).code == 2);
+  CHECK(stats_of({"--data", data, "--from", "2025-10-01", "--to", "2025-11-30"}).code == 1);  // no store
+}

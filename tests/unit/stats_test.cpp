@@ -1,0 +1,70 @@
+// The counters' building blocks: a tally's bytes, the histogram's buckets and
+// the percentiles read from them, and a cell's key.
+#include <doctest/doctest.h>
+
+#include "escalator/stats.hpp"
+
+using namespace escalator;
+using namespace escalator::stats;
+using std::chrono::seconds;
+
+TEST_CASE("ATallyRoundTripsThroughItsBytesAndAddsUpToNothing") {
+  Tally t;
+  t.add(index_of(Count::kReceived), 3);
+  t.add(index_of(Count::kMerged), -2);
+  t.add(index_of(Histogram::kResolveWorking, 99), 1'000'000'000'000);
+  const auto back = Tally::decode(t.encode());
+  REQUIRE(back.has_value());
+  CHECK(*back == t);
+  CHECK(back->get(Count::kMerged) == -2);
+  Tally undo;
+  undo.add(index_of(Count::kReceived), -3);
+  undo.add(index_of(Count::kMerged), 2);
+  undo.add(index_of(Histogram::kResolveWorking, 99), -1'000'000'000'000);
+  t.add(undo);
+  CHECK(t.empty());
+  CHECK(t.encode().empty());
+  // Bytes that are not a tally: a varint cut short, or the same index twice.
+  CHECK_FALSE(Tally::decode(std::string("\x01\x82", 2)).has_value());
+  CHECK_FALSE(Tally::decode(std::string("\x01\x02\x00\x02", 4)).has_value());
+}
+
+TEST_CASE("EveryTimeFallsInTheBucketWhoseBoundsHoldItAndItsMiddleIsWithinTheError") {
+  CHECK(bucket_of(seconds{0}) == 0);
+  CHECK(bucket_of(seconds{59}) == 0);
+  CHECK(bucket_of(seconds{60}) == 1);
+  CHECK(bucket_of(seconds{120}) == 5);  // 60·2^(4/4): the first second of bucket 5
+  CHECK(bucket_of(seconds{119}) == 4);
+  for (std::int64_t s = 60; s < 400 * 24 * 3600; s = s * 21 / 20 + 1) {
+    const int b = bucket_of(seconds{s});
+    INFO("time " << s << "s in bucket " << b);
+    CHECK(bucket_floor(b) <= seconds{s});
+    CHECK(seconds{s} < bucket_floor(b + 1));
+    const double middle = static_cast<double>(bucket_middle(b).count());
+    CHECK(std::abs(middle - double(s)) <= kBucketError * double(s) + 1);
+  }
+}
+
+TEST_CASE("APercentileIsTheMiddleOfTheBucketHoldingItsRank") {
+  Tally t;
+  CHECK_FALSE(t.percentile(Histogram::kAcceptCalendar, 0.5).has_value());
+  for (int hours : {1, 2, 3, 4, 100}) t.add(index_of(Histogram::kAcceptCalendar, bucket_of(seconds{hours * 3600})), 1);
+  const auto median = t.percentile(Histogram::kAcceptCalendar, 0.5);
+  REQUIRE(median.has_value());
+  CHECK(std::abs(double(median->count()) - 3 * 3600.0) <= kBucketError * 3 * 3600);
+  const auto p90 = t.percentile(Histogram::kAcceptCalendar, 0.9);
+  CHECK(std::abs(double(p90->count()) - 100 * 3600.0) <= kBucketError * 100 * 3600);
+  CHECK_FALSE(t.percentile(Histogram::kResolveCalendar, 0.5).has_value());
+}
+
+TEST_CASE("CellKeysSortByDimensionPeriodAndNumberBeforeGroup") {
+  const CellKey a{Dimension::kUnit, Period::kDay, 20'000, "zz"};
+  const CellKey b{Dimension::kUnit, Period::kDay, 20'001, "aa"};
+  const CellKey c{Dimension::kUnit, Period::kMonth, 0, ""};
+  CHECK(a.encode() < b.encode());
+  CHECK(b.encode() < c.encode());
+  CHECK(CellKey::decode(a.encode()) == a);
+  CHECK_FALSE(CellKey::decode("\x09" "d0000").has_value());
+  CHECK(local_day(Timestamp{seconds{16 * 3600}}) == std::chrono::sys_days{std::chrono::days{1}});  // 00:00 CST on 2 Jan 1970
+  CHECK(month_number(std::chrono::sys_days{std::chrono::year{2025} / 11 / 30}) == 55 * 12 + 10);
+}
