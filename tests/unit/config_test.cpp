@@ -97,18 +97,18 @@ TEST_CASE("UnknownKeyIsNamedWithTheKeysExpectedThere") {
         "/limits/shardz: unknown key (expected worker_threads, shards, max_text_bytes, "
         "max_co_handlers, cached_cases or timers_at_once)");
   CHECK(refusal(R"({"datadir": "x"})") ==
-        "/datadir: unknown key (expected data_dir, org_file, log_level, limits, calendar or secret_files)");
+        "/datadir: unknown key (expected data_dir, org_file, log_level, limits, calendar, secret_files or stats)");
 }
 
 TEST_CASE("EveryUnknownKeyIsReportedNotJustTheFirst") {
   CHECK(refusal(R"({"a": 1, "b": 2})") ==
-        "/a: unknown key (expected data_dir, org_file, log_level, limits, calendar or secret_files)\n"
-        "/b: unknown key (expected data_dir, org_file, log_level, limits, calendar or secret_files)");
+        "/a: unknown key (expected data_dir, org_file, log_level, limits, calendar, secret_files or stats)\n"
+        "/b: unknown key (expected data_dir, org_file, log_level, limits, calendar, secret_files or stats)");
 }
 
 TEST_CASE("KeysAreEscapedInThePointer") {
   CHECK(refusal(R"({"a/b~c": 1})") ==
-        "/a~1b~0c: unknown key (expected data_dir, org_file, log_level, limits, calendar or secret_files)");
+        "/a~1b~0c: unknown key (expected data_dir, org_file, log_level, limits, calendar, secret_files or stats)");
 }
 
 TEST_CASE("WrongTypeSaysWhatWasExpectedAndWhatWasFound") {
@@ -294,4 +294,20 @@ TEST_CASE("TheDocumentedExampleWithEveryKeyIsAValidConfiguration") {
   CHECK(config->limits.cached_cases == 200000);
   CHECK(format_working_hours(config->working_hours) == "08:30-12:00, 14:00-17:30");
   CHECK(config->secret_files.size() == 2);
+}
+
+TEST_CASE("TheStatsFormulasAreReadAndAWeightOutOfRangeIsRefused") {
+  const auto config = parse_config(R"({"stats": {"resolution_weights": {"partly_resolved": 0},
+      "satisfaction_weights": {"basically_satisfied": 0.8}, "no_answer_is_valid": true, "merged_excluded": false}})");
+  REQUIRE(config.has_value());
+  stats::Formulas expected;
+  expected.partly_resolved = 0;
+  expected.basically_satisfied = 0.8;
+  expected.no_answer_is_valid = true;
+  expected.merged_excluded = false;
+  CHECK(config->stats == expected);
+  CHECK(parse_config("{}")->stats == stats::Formulas{});
+  CHECK(refusal(R"({"stats": {"satisfaction_weights": {"satisfied": 2}}})").starts_with(
+      "/stats/satisfaction_weights/satisfied: "));
+  CHECK(refusal(R"({"stats": {"repeat_days": 7}})").starts_with("/stats/repeat_days: unknown key"));
 }
