@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 
 namespace escalator::stats {
 namespace {
@@ -179,6 +180,18 @@ std::optional<CellKey> CellKey::decode(std::string_view bytes) {
   for (int i = 2; i < 6; ++i) key.number = (key.number << 8) | static_cast<unsigned char>(bytes[i]);
   key.group = std::string(bytes.substr(6));
   return key;
+}
+
+std::string CellKey::name() const {
+  char period_text[32];
+  if (period == Period::kDay) {
+    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{number}}};
+    std::snprintf(period_text, sizeof period_text, "day/%04d-%02u-%02u", int(date.year()), unsigned(date.month()),
+                  unsigned(date.day()));
+  } else {
+    std::snprintf(period_text, sizeof period_text, "month/%04u-%02u", 1970 + number / 12, number % 12 + 1);
+  }
+  return std::string(to_string(dimension)) + "/" + period_text + "/" + group;
 }
 
 std::uint32_t day_number(std::chrono::sys_days day) {

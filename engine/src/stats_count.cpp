@@ -39,10 +39,6 @@ Count rated_as(Rating rating) {
 
 }  // namespace
 
-std::string calendar_identity(const Calendar& calendar) {
-  return calendar.version() + " " + format_working_hours(calendar.working_hours());
-}
-
 CaseCounter::CaseCounter(const Calendar& calendar, std::span<const Event> earlier, Cells& out)
     : calendar_(calendar), out_(out) {
   for (const Event& e : earlier) note_handing(e);

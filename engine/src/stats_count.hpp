@@ -14,9 +14,6 @@
 
 namespace escalator::stats {
 
-// The working-time calendar's identity, for the Stamp.
-std::string calendar_identity(const Calendar& calendar);
-
 // Counts the case's events one by one, each on the case as it was before it.
 class CaseCounter {
  public:

@@ -200,6 +200,41 @@ Result<Cells> recount(const CaseStore& store, const Calendar& calendar) {
   return cells;
 }
 
+Result<std::vector<std::string>> counter_differences(const CaseStore& store, const Calendar& calendar) {
+  auto recounted = recount(store, calendar);
+  if (!recounted) return tl::unexpected(recounted.error());
+  auto kept = store.stats_cells(std::string(1, '\0'), std::string(1, '\xff'));
+  if (!kept) return tl::unexpected(kept.error());
+  // What the one has that the other has not: the recount less what is kept.
+  Cells difference = *recounted;
+  for (const auto& [key, tally] : *kept) {
+    Tally negated;
+    for (const auto& [index, value] : tally.values()) negated.add(index, -value);
+    add_cells(difference, Cells{{key, negated}});
+  }
+  auto described = [](const Tally* tally, const Tally& differing) {
+    std::string text;
+    for (const auto& [index, ignored] : differing.values()) {
+      const std::int64_t value = tally ? tally->get(index) : 0;
+      const std::string name = index < kCountCount ? std::string(to_string(Count(index)))
+                                                   : "bucket" + std::to_string(index);
+      text += (text.empty() ? "" : " ") + name + "=" + std::to_string(value);
+    }
+    return text;
+  };
+  const Cells kept_cells(kept->begin(), kept->end());
+  std::vector<std::string> lines;
+  for (const auto& [key, differing] : difference) {
+    const auto cell = CellKey::decode(key);
+    const auto k = kept_cells.find(key);
+    const auto r = recounted->find(key);
+    lines.push_back((cell ? cell->name() : "?") + ": kept " +
+                    described(k == kept_cells.end() ? nullptr : &k->second, differing) + ", recounted " +
+                    described(r == recounted->end() ? nullptr : &r->second, differing));
+  }
+  return lines;
+}
+
 Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calendar& calendar, const Query& query,
                                             std::string_view group, Count count) {
   const auto ranges = ranges_of(query);
@@ -223,7 +258,9 @@ Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calend
   return shares;
 }
 
-Stamp stamp_of(const Calendar& calendar) { return Stamp{kDefinition, calendar_identity(calendar)}; }
+Stamp stamp_of(const Calendar& calendar) {
+  return Stamp{kDefinition, calendar.version(), format_working_hours(calendar.working_hours())};
+}
 
 Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calendar) {
   auto stamp = store.stats_stamp();

@@ -25,10 +25,7 @@ class TallyAdd final : public rocksdb::AssociativeMergeOperator {
 
 // "stats/…": the cell's key, readable.
 std::string where(std::string_view key) {
-  if (auto cell = stats::CellKey::decode(key)) {
-    return "stats/" + std::string(to_string(cell->dimension)) + (cell->period == stats::Period::kDay ? "/day/" : "/month/") +
-           std::to_string(cell->number) + "/" + printable(cell->group);
-  }
+  if (auto cell = stats::CellKey::decode(key)) return "stats/" + cell->name();
   return "stats/" + printable(key);
 }
 
@@ -63,10 +60,12 @@ Result<std::optional<stats::Stamp>> StoredStats::stamp() const {
   if (!status.ok()) return tl::unexpected(status_error(status, "meta/stats_stamp"));
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.value("definition", nlohmann::json()).is_number_integer() ||
-      !j.value("calendar", nlohmann::json()).is_string()) {
-    return fail(ErrorCode::kDataLoss, "meta/stats_stamp: not {\"definition\":N,\"calendar\":\"…\"}");
+      !j.value("calendar", nlohmann::json()).is_string() || !j.value("working_hours", nlohmann::json()).is_string()) {
+    return fail(ErrorCode::kDataLoss,
+                "meta/stats_stamp: not {\"calendar\":\"…\",\"definition\":N,\"working_hours\":\"…\"}");
   }
-  return std::optional<stats::Stamp>(stats::Stamp{j["definition"].get<int>(), j["calendar"].get<std::string>()});
+  return std::optional<stats::Stamp>(stats::Stamp{j["definition"].get<int>(), j["calendar"].get<std::string>(),
+                                                  j["working_hours"].get<std::string>()});
 }
 
 Result<void> StoredStats::replace(const stats::Cells& cells, const stats::Stamp& stamp) {
@@ -74,7 +73,8 @@ Result<void> StoredStats::replace(const stats::Cells& cells, const stats::Stamp&
   // Every cell key starts with its dimension's number, below 0xff.
   batch.DeleteRange(stats_, rocksdb::Slice("\x00", 1), rocksdb::Slice("\xff", 1));
   for (const auto& [key, tally] : cells) batch.Put(stats_, key, tally.encode());
-  const nlohmann::json j = {{"calendar", stamp.calendar}, {"definition", stamp.definition}};
+  const nlohmann::json j = {
+      {"calendar", stamp.calendar}, {"definition", stamp.definition}, {"working_hours", stamp.working_hours}};
   batch.Put(meta_, kStampKey, j.dump());
   rocksdb::WriteOptions sync;
   sync.sync = true;

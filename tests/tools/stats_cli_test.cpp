@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "audit_commands.hpp"
 #include "cli_support.hpp"
 #include "escalator/stats_report.hpp"
 #include "scenario.hpp"
@@ -144,4 +145,29 @@ TEST_CASE("BadArgumentsAreRefusedNamingTheFlag") {
   CHECK(stats_of({"--data", data, "--from", "2025-10-01", "--to", "2025-11-30", "--figures", "joy"}).code == 2);
   CHECK(stats_of({"--data", data, "--from", "2025-10-01", "--to", "2025-11-30", "--list", "share"}).code == 2);
   CHECK(stats_of({"--data", data, "--from", "2025-10-01", "--to", "2025-11-30"}).code == 1);  // no store
+}
+
+TEST_CASE("AuditVerifyFindsACounterThatDiffersFromTheEvents") {
+  ScratchDir dir;
+  const fs::path data = store_of_the_scenario(dir);
+  std::ostringstream clean;
+  CHECK(tools::audit_command({"verify", "--data", data.string()}, clean) == 0);
+  CHECK(clean.str().starts_with("counters: every one agrees with a recount of the events\n"));
+  {
+    DurableStoreOptions where;
+    where.path = data;
+    auto store = open_durable_store(where);
+    REQUIRE(store.has_value());
+    auto cells = (*store)->stats_cells(std::string(1, '\0'), std::string(1, '\xff'));
+    REQUIRE(cells.has_value());
+    stats::Cells edited(cells->begin(), cells->end());
+    const stats::CellKey november{stats::Dimension::kAll, stats::Period::kMonth,
+                                  stats::month_number(std::chrono::sys_days{std::chrono::year{2025} / 11 / 1}), ""};
+    REQUIRE(edited.contains(november.encode()));
+    edited[november.encode()].add(stats::index_of(stats::Count::kReceived), 1);
+    REQUIRE((*store)->replace_stats(edited, **(*store)->stats_stamp()).has_value());
+  }
+  std::ostringstream found;
+  CHECK(tools::audit_command({"verify", "--data", data.string()}, found) == 1);
+  CHECK(found.str().starts_with("BREAK stats/all/month/2025-11/: kept received=4, recounted received=3\n"));
 }

@@ -1,6 +1,7 @@
 #include "audit_commands.hpp"
 
 #include <iostream>
+#include <sstream>
 
 #include "cli_options.hpp"
 #include "escalator/audit.hpp"
@@ -9,6 +10,9 @@
 #include "escalator/store.hpp"
 #include "new_store.hpp"
 #include "appliers.hpp"
+#include "calendar_change.hpp"
+#include "escalator/official_calendar.hpp"
+#include "escalator/stats_report.hpp"
 #include "timers.hpp"
 
 namespace escalator::tools {
@@ -74,6 +78,40 @@ void print_moment(const CaseState& k, std::ostream& out) {
   if (!k.merged_into.empty()) out << "  merged into  " << k.merged_into << "\n";
 }
 
+// Checks the report's counters against a recount of the events (docs/stats.md),
+// with the calendar they were counted with, adding a break per cell that
+// differs: what to print about them.
+std::string check_counters(const std::string& data, std::vector<AuditBreak>& breaks) {
+  auto store = open_existing_store(data);
+  auto broken = [&](const std::string& what) {
+    breaks.push_back({"stats", "", 0, what});
+    return std::string();
+  };
+  if (!store) return broken("cannot open the store to recount: " + store.error().message);
+  auto stamp = (*store)->stats_stamp();
+  if (!stamp) return broken(stamp.error().message);
+  if (!*stamp) return "counters: not counted yet; an engine counts them when it opens the store\n";
+  std::vector<std::string> windows;
+  std::stringstream hours((*stamp)->working_hours);
+  for (std::string window; std::getline(hours >> std::ws, window, ',');) windows.push_back(window);
+  auto working_hours = parse_working_hours(windows);
+  if (!working_hours) return broken("meta/stats_stamp: working_hours: " + working_hours.error().message);
+  auto calendars = calendars_in_force(shipped_calendar()->with_working_hours(*working_hours), **store);
+  if (!calendars) return broken(calendars.error().message);
+  if (calendars->current->version() != (*stamp)->calendar) {
+    return broken("counted on calendar " + (*stamp)->calendar + ", but the store's calendar in force is " +
+                  calendars->current->version());
+  }
+  auto differences = stats::counter_differences(**store, *calendars->current);
+  if (!differences) return broken("cannot recount: " + differences.error().message);
+  for (const auto& line : *differences) {
+    const auto colon = line.find(": ");
+    breaks.push_back({"stats/" + line.substr(0, colon), "", 0, line.substr(colon + 2)});
+  }
+  if (!differences->empty()) return "";
+  return "counters: every one agrees with a recount of the events\n";
+}
+
 }  // namespace
 
 int audit_command(const std::vector<std::string>& args, std::ostream& out) {
@@ -93,7 +131,9 @@ int audit_command(const std::vector<std::string>& args, std::ostream& out) {
     std::cerr << report.error().message << "\n";
     return 1;
   }
+  const std::string counters = check_counters(o->at("--data"), report->breaks);
   for (const auto& b : report->breaks) out << "BREAK " << b.where << ": " << b.what << "\n";
+  out << counters;
   out << "checked " << report->cases << " cases, " << report->events << " events, " << report->log_entries
       << " log entries, " << report->snapshots << " snapshots, " << report->personal_records
       << " personal records; " << report->breaks.size()

@@ -122,6 +122,8 @@ struct CellKey {
   // Bytes that sort by dimension, period kind, number, then group.
   std::string encode() const;
   static std::optional<CellKey> decode(std::string_view bytes);
+  // "unit/day/2025-10-30/yangguang-garden.property", "category/month/2025-11/物业/漏水"
+  std::string name() const;
   friend bool operator==(const CellKey&, const CellKey&) = default;
 };
 std::uint32_t day_number(std::chrono::sys_days day);
@@ -156,8 +158,9 @@ struct Formulas {
 // What the stored counters were counted with. A store whose stamp differs
 // from the engine's is recounted when the engine opens it.
 struct Stamp {
-  int definition = 0;    // kDefinition of the release that counted
-  std::string calendar;  // the working-time calendar's identity (calendar_identity())
+  int definition = 0;         // kDefinition of the release that counted
+  std::string calendar;       // the calendar's version: its notices and imports
+  std::string working_hours;  // its working hours, as format_working_hours() writes them
   friend bool operator==(const Stamp&, const Stamp&) = default;
 };
 // Raised whenever what an event counts changes.

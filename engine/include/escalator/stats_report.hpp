@@ -62,6 +62,11 @@ Stamp stamp_of(const Calendar& calendar);
 // another definition or calendar, or never: true when it did.
 [[nodiscard]] Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calendar);
 
+// Where the stored counters differ from a recount of the events with
+// `calendar`, a line per cell: "unit/day/2025-10-30/yangguang-garden.property:
+// kept received=2, recounted received=3"; none when they agree.
+[[nodiscard]] Result<std::vector<std::string>> counter_differences(const CaseStore& store, const Calendar& calendar);
+
 // A case behind a figure (drill-down), and its part in it.
 struct CaseShare {
   std::string case_id;
