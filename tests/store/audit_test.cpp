@@ -6,7 +6,10 @@
 
 #include "escalator/audit.hpp"
 #include "escalator/history.hpp"
+#include "escalator/engine.hpp"
+#include "escalator/official_calendar.hpp"
 #include "escalator/standins.hpp"
+#include "escalator/stats_report.hpp"
 #include "event_record.hpp"
 #include "rocks_store.hpp"
 #include "store_layout.hpp"
@@ -401,4 +404,49 @@ TEST_CASE("TheStoreOfFormatSevenThatThisReleaseWroteAuditsCleanWithItsStepsNobod
   CHECK(located.location.grid == "shuguang-2");
   CHECK((*only)->snapshot.lead_unit == "shuguang-2.station");
   CHECK_FALSE((*only)->snapshot.waiting_for_dispatcher.has_value());
+}
+
+TEST_CASE("TheStoreOfFormatEightThatThisReleaseWroteAuditsCleanAndReportsItsFigures") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-8", dir);
+  const auto report = clean_fixture_audit(copy, 27, 5);
+  // Printed by `escalator audit verify` when the fixture was made.
+  CHECK(report.log_hash == "2f32bdf97cd16254054a07256209472281f07460f8629b41042d6f87b97c4424");
+
+  const auto store = open_durable_at(copy);
+  const auto differences = stats::counter_differences(*store, *shipped_calendar());
+  REQUIRE(differences.has_value());
+  CHECK(differences->empty());
+  using std::chrono::year;
+  const auto figures = stats::read_report(
+      *store, {std::chrono::sys_days{year{2025} / 10 / 1}, std::chrono::sys_days{year{2025} / 11 / 30},
+               stats::Dimension::kLevel});
+  REQUIRE(figures.has_value());
+  CHECK(figures->total.get(stats::Count::kReceived) == 5);
+  REQUIRE(figures->groups.size() == 2);
+  CHECK(figures->groups[0].name == "branch");
+  CHECK(figures->groups[0].tally.get(stats::Count::kReopened) == 1);
+  CHECK(figures->groups[1].tally.get(stats::Count::kClosedResolved) == 1);
+}
+
+TEST_CASE("AStoreOfFormatSevenIsCountedWhenAnEngineFirstOpensIt") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-7", dir);
+  const auto store = open_durable_at(copy);
+  CHECK_FALSE(store->stats_stamp()->has_value());
+  EngineOptions options;
+  options.clock = std::make_shared<ManualClock>(*parse_time("2026-06-01T09:00:00+08:00"));
+  options.store = store;
+  auto engine = Engine::open(std::move(options));
+  REQUIRE_MESSAGE(engine.has_value(), engine.error().message);
+  REQUIRE(store->stats_stamp()->has_value());
+  CHECK(**store->stats_stamp() == stats::stamp_of(*(*engine)->calendar()));
+  const auto differences = stats::counter_differences(*store, *(*engine)->calendar());
+  REQUIRE(differences.has_value());
+  CHECK(differences->empty());
+  const auto day = std::chrono::sys_days{std::chrono::year{2025} / 11 / 11};
+  const auto figures = stats::read_report(*store, {day, day + std::chrono::days{30}, stats::Dimension::kAll});
+  REQUIRE(figures.has_value());
+  CHECK(figures->total.get(stats::Count::kReceived) == 1);
+  CHECK(figures->total.get(stats::Count::kEscalated) == 2);
 }
