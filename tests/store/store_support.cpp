@@ -1,9 +1,9 @@
 #include "store_support.hpp"
 
-#include "store_stats.hpp"
-
 #include <cstdlib>
 #include <stdexcept>
+
+#include "store_stats.hpp"
 
 namespace escalator::testing {
 
