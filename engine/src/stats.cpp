@@ -78,6 +78,13 @@ Result<Dimension> parse_dimension(std::string_view text) {
 std::string_view to_string(Count c) { return kCountNames[static_cast<std::size_t>(c)].name; }
 std::string_view label_zh(Count c) { return kCountNames[static_cast<std::size_t>(c)].zh; }
 
+std::optional<Count> parse_count(std::string_view name) {
+  for (std::size_t i = 0; i < kCountNames.size(); ++i) {
+    if (kCountNames[i].name == name) return static_cast<Count>(i);
+  }
+  return std::nullopt;
+}
+
 int bucket_of(std::chrono::seconds time) {
   if (time.count() < 60) return 0;
   const int bucket = 1 + static_cast<int>(std::floor(4.0 * std::log2(static_cast<double>(time.count()) / 60.0)));

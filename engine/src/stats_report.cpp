@@ -176,11 +176,11 @@ const std::vector<Figure>& figures() {
 std::optional<double> value_of(const Figure& figure, const Tally& group, const Tally& total,
                                const Formulas& formulas) {
   switch (figure.kind) {
-    case Figure::Kind::kCount:
-      for (int c = 0; c < kCountCount; ++c) {
-        if (to_string(Count(c)) == figure.name) return static_cast<double>(group.get(Count(c)));
-      }
-      return std::nullopt;
+    case Figure::Kind::kCount: {
+      const auto count = parse_count(figure.name);
+      if (!count) return std::nullopt;
+      return static_cast<double>(group.get(*count));
+    }
     case Figure::Kind::kRate: return rate_of(figure.name, group, total, formulas);
     case Figure::Kind::kHours: return hours_of(figure.name, group);
   }
@@ -203,7 +203,7 @@ Result<Cells> recount(const CaseStore& store, const Calendar& calendar) {
 Result<std::vector<std::string>> counter_differences(const CaseStore& store, const Calendar& calendar) {
   auto recounted = recount(store, calendar);
   if (!recounted) return tl::unexpected(recounted.error());
-  auto kept = store.stats_cells(std::string(1, '\0'), std::string(1, '\xff'));
+  auto kept = store.stats_cells(kCellsFrom, kCellsTo);
   if (!kept) return tl::unexpected(kept.error());
   // What the one has that the other has not: the recount less what is kept.
   Cells difference = *recounted;

@@ -70,8 +70,8 @@ Result<std::optional<stats::Stamp>> StoredStats::stamp() const {
 
 Result<void> StoredStats::replace(const stats::Cells& cells, const stats::Stamp& stamp) {
   rocksdb::WriteBatch batch;
-  // Every cell key starts with its dimension's number, below 0xff.
-  batch.DeleteRange(stats_, rocksdb::Slice("\x00", 1), rocksdb::Slice("\xff", 1));
+  batch.DeleteRange(stats_, rocksdb::Slice(stats::kCellsFrom.data(), stats::kCellsFrom.size()),
+                    rocksdb::Slice(stats::kCellsTo.data(), stats::kCellsTo.size()));
   for (const auto& [key, tally] : cells) batch.Put(stats_, key, tally.encode());
   const nlohmann::json j = {
       {"calendar", stamp.calendar}, {"definition", stamp.definition}, {"working_hours", stamp.working_hours}};

@@ -15,14 +15,10 @@
 namespace fs = std::filesystem;
 using namespace escalator;
 
+using testing::Ran;
 using testing::ScratchDir;
 
 namespace {
-
-struct Ran {
-  int code;
-  std::string out;
-};
 
 Ran stats_of(const std::vector<std::string>& args, const Config& config = {}) {
   std::ostringstream out;
@@ -158,7 +154,7 @@ TEST_CASE("AuditVerifyFindsACounterThatDiffersFromTheEvents") {
     where.path = data;
     auto store = open_durable_store(where);
     REQUIRE(store.has_value());
-    auto cells = (*store)->stats_cells(std::string(1, '\0'), std::string(1, '\xff'));
+    auto cells = (*store)->stats_cells(stats::kCellsFrom, stats::kCellsTo);
     REQUIRE(cells.has_value());
     stats::Cells edited(cells->begin(), cells->end());
     const stats::CellKey november{stats::Dimension::kAll, stats::Period::kMonth,

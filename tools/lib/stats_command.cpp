@@ -218,11 +218,8 @@ int stats_command(const std::vector<std::string>& given, const Config& config, s
 
   std::optional<stats::Count> listed;
   if (options->contains("--list")) {
-    const std::string& name = options->at("--list");
-    for (int c = 0; c < stats::kCountCount; ++c) {
-      if (to_string(stats::Count(c)) == name) listed = stats::Count(c);
-    }
-    if (!listed) return refuse("--list: '" + name + "' is not a count (docs/stats.md lists them)");
+    listed = stats::parse_count(options->at("--list"));
+    if (!listed) return refuse("--list: '" + options->at("--list") + "' is not a count (docs/stats.md lists them)");
   }
 
   const std::string data = options->contains("--data") ? options->at("--data") : config.data_dir.string();

@@ -68,6 +68,7 @@ enum class Count : std::uint16_t {
 inline constexpr int kCountCount = 21;
 std::string_view to_string(Count c);  // "received", "signed_in_time", …
 std::string_view label_zh(Count c);   // "受理", "按时签收", …
+std::optional<Count> parse_count(std::string_view name);  // by its English name
 
 // The histograms: times in seconds, each in its own fixed buckets.
 enum class Histogram : std::uint8_t {
@@ -126,6 +127,10 @@ struct CellKey {
   std::string name() const;
   friend bool operator==(const CellKey&, const CellKey&) = default;
 };
+// Every cell key lies in [kCellsFrom, kCellsTo): each starts with its dimension's number.
+inline constexpr std::string_view kCellsFrom{"\x00", 1};
+inline constexpr std::string_view kCellsTo{"\xff", 1};
+
 std::uint32_t day_number(std::chrono::sys_days day);
 std::uint32_t month_number(std::chrono::sys_days day);
 // The day (China Standard Time) an instant falls on.
