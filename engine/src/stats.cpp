@@ -58,10 +58,6 @@ std::optional<std::uint64_t> read_varint(std::string_view& bytes) {
   return std::nullopt;
 }
 
-void put_u32(std::string& out, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
-}
-
 }  // namespace
 
 std::string_view to_string(Dimension d) { return kDimensionNames[static_cast<std::size_t>(d)]; }
@@ -118,7 +114,36 @@ void Tally::add(std::uint16_t index, std::int64_t delta) {
 }
 
 void Tally::add(const Tally& other) {
-  for (const auto& [index, delta] : other.values_) add(index, delta);
+  if (other.values_.empty()) return;
+  if (values_.empty()) {
+    values_ = other.values_;
+    return;
+  }
+  // Both are sorted by index: one pass, as a report adds thousands of cells;
+  // in place while every index is already here, as it mostly is by then.
+  auto here = values_.begin();
+  auto there = other.values_.cbegin();
+  for (; there != other.values_.cend(); ++there, ++here) {
+    while (here != values_.end() && here->first < there->first) ++here;
+    if (here == values_.end() || here->first != there->first || here->second + there->second == 0) break;
+    here->second += there->second;
+  }
+  if (there == other.values_.cend()) return;
+  std::vector<std::pair<std::uint16_t, std::int64_t>> sum;
+  sum.reserve(values_.size() + other.values_.size());
+  auto a = values_.cbegin();
+  auto b = there;
+  while (a != values_.cend() || b != other.values_.cend()) {
+    if (b == other.values_.cend() || (a != values_.cend() && a->first < b->first)) {
+      sum.push_back(*a++);
+    } else if (a == values_.cend() || b->first < a->first) {
+      sum.push_back(*b++);
+    } else {
+      if (const auto value = a->second + b->second; value != 0) sum.emplace_back(a->first, value);
+      ++a, ++b;
+    }
+  }
+  values_ = std::move(sum);
 }
 
 std::int64_t Tally::get(std::uint16_t index) const {
@@ -157,36 +182,51 @@ std::optional<Tally> Tally::decode(std::string_view bytes) {
 }
 
 std::optional<std::chrono::seconds> Tally::percentile(Histogram h, double share) const {
+  // The histogram's buckets are one run of indexes, in order.
+  const auto first = std::lower_bound(values_.begin(), values_.end(), index_of(h, 0),
+                                      [](const auto& value, std::uint16_t i) { return value.first < i; });
+  const auto end = std::lower_bound(first, values_.end(), index_of(h, kBucketCount),
+                                    [](const auto& value, std::uint16_t i) { return value.first < i; });
   std::int64_t total = 0;
-  for (int b = 0; b < kBucketCount; ++b) total += std::max<std::int64_t>(0, get(index_of(h, b)));
+  for (auto at = first; at != end; ++at) total += std::max<std::int64_t>(0, at->second);
   if (total == 0) return std::nullopt;
-  const auto rank = static_cast<std::int64_t>(std::ceil(share * static_cast<double>(total)));
+  const auto rank = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(share * static_cast<double>(total))));
   std::int64_t seen = 0;
-  for (int b = 0; b < kBucketCount; ++b) {
-    seen += std::max<std::int64_t>(0, get(index_of(h, b)));
-    if (seen >= std::max<std::int64_t>(rank, 1)) return bucket_middle(b);
+  for (auto at = first; at != end; ++at) {
+    seen += std::max<std::int64_t>(0, at->second);
+    if (seen >= rank) return bucket_middle(at->first - index_of(h, 0));
   }
   return bucket_middle(kBucketCount - 1);
 }
 
 std::string CellKey::encode() const {
   std::string out;
+  out.reserve(6 + group.size());
   out.push_back(static_cast<char>(dimension));
-  out.push_back(period == Period::kDay ? 'd' : 'm');
-  put_u32(out, number);
+  out.append(5, '\0');
   out += group;
+  repoint(out, period, number);
   return out;
+}
+
+void CellKey::repoint(std::string& encoded, Period period, std::uint32_t number) {
+  encoded[1] = period == Period::kDay ? 'd' : period == Period::kMonth ? 'm' : 'y';
+  for (int i = 0; i < 4; ++i) encoded[2 + i] = static_cast<char>((number >> (24 - 8 * i)) & 0xff);
 }
 
 std::optional<CellKey> CellKey::decode(std::string_view bytes) {
   if (bytes.size() < 6 || static_cast<unsigned char>(bytes[0]) >= std::size(kEveryDimension)) return std::nullopt;
-  if (bytes[1] != 'd' && bytes[1] != 'm') return std::nullopt;
+  if (bytes[1] != 'd' && bytes[1] != 'm' && bytes[1] != 'y') return std::nullopt;
   CellKey key;
   key.dimension = static_cast<Dimension>(bytes[0]);
-  key.period = bytes[1] == 'd' ? Period::kDay : Period::kMonth;
+  key.period = bytes[1] == 'd' ? Period::kDay : bytes[1] == 'm' ? Period::kMonth : Period::kYear;
   for (int i = 2; i < 6; ++i) key.number = (key.number << 8) | static_cast<unsigned char>(bytes[i]);
-  key.group = std::string(bytes.substr(6));
+  key.group = std::string(group_in(bytes));
   return key;
+}
+
+std::string_view CellKey::group_in(std::string_view encoded) {
+  return encoded.size() < 6 ? std::string_view{} : encoded.substr(6);
 }
 
 std::string CellKey::name() const {
@@ -195,8 +235,10 @@ std::string CellKey::name() const {
     const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{number}}};
     std::snprintf(period_text, sizeof period_text, "day/%04d-%02u-%02u", int(date.year()), unsigned(date.month()),
                   unsigned(date.day()));
-  } else {
+  } else if (period == Period::kMonth) {
     std::snprintf(period_text, sizeof period_text, "month/%04u-%02u", 1970 + number / 12, number % 12 + 1);
+  } else {
+    std::snprintf(period_text, sizeof period_text, "year/%04u", 1970 + number);
   }
   return std::string(to_string(dimension)) + "/" + period_text + "/" + group;
 }
@@ -208,6 +250,10 @@ std::uint32_t day_number(std::chrono::sys_days day) {
 std::uint32_t month_number(std::chrono::sys_days day) {
   const std::chrono::year_month_day date{day};
   return static_cast<std::uint32_t>((int(date.year()) - 1970) * 12 + (unsigned(date.month()) - 1));
+}
+
+std::uint32_t year_number(std::chrono::sys_days day) {
+  return static_cast<std::uint32_t>(int(std::chrono::year_month_day{day}.year()) - 1970);
 }
 
 std::chrono::sys_days local_day(Timestamp at) {

@@ -53,11 +53,12 @@ void CaseCounter::add(const CaseState& after, Timestamp at, std::uint16_t index,
                       const std::string& unit, const std::string& level) {
   const auto day = local_day(at);
   auto put = [&](Dimension dimension, std::string_view group) {
-    CellKey key{dimension, Period::kDay, day_number(day), std::string(group)};
-    out_[key.encode()].add(index, 1);
-    key.period = Period::kMonth;
-    key.number = month_number(day);
-    out_[key.encode()].add(index, 1);
+    std::string key = CellKey{dimension, Period::kDay, day_number(day), std::string(group)}.encode();
+    out_[key].add(index, 1);
+    CellKey::repoint(key, Period::kMonth, month_number(day));
+    out_[key].add(index, 1);
+    CellKey::repoint(key, Period::kYear, year_number(day));
+    out_[std::move(key)].add(index, 1);
   };
   if (case_dimensions) {
     put(Dimension::kAll, "");

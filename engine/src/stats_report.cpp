@@ -15,8 +15,8 @@ sys_days last_of_month(sys_days day) {
   return sys_days{date.year() / date.month() / std::chrono::last};
 }
 
-// The key ranges that cover the period: whole months, and days where a month
-// is only partly in it.
+// The key ranges that cover the period: whole years, whole months where a
+// year is only partly in it, and days where a month is.
 std::vector<std::pair<std::string, std::string>> ranges_of(const Query& q) {
   std::vector<std::pair<std::string, std::string>> ranges;
   auto add = [&](Period period, std::uint32_t first, std::uint32_t last) {
@@ -32,7 +32,11 @@ std::vector<std::pair<std::string, std::string>> ranges_of(const Query& q) {
   for (sys_days day = q.from; day <= q.to;) {
     const std::chrono::year_month_day date{day};
     const sys_days month_end = last_of_month(day);
-    if (date.day() == std::chrono::day{1} && month_end <= q.to) {
+    const sys_days year_end{date.year() / std::chrono::December / 31};
+    if (date.month() == std::chrono::January && date.day() == std::chrono::day{1} && year_end <= q.to) {
+      add(Period::kYear, year_number(day), year_number(day));
+      day = year_end + std::chrono::days{1};
+    } else if (date.day() == std::chrono::day{1} && month_end <= q.to) {
       add(Period::kMonth, month_number(day), month_number(day));
       day = month_end + std::chrono::days{1};
     } else {
@@ -53,17 +57,22 @@ std::int64_t valid_received(const Tally& t, const Formulas& f) {
          (f.merged_excluded ? t.get(Count::kMerged) : 0);
 }
 
+// The rates and times, in the order of figures(); a figure's code is its place among its kind.
+enum class Rate { kSignedInTime, kOnTimeClose, kResolution, kSatisfaction, kSendBack, kUrge, kReopen, kShare };
+
 std::vector<Figure> make_figures() {
   std::vector<Figure> all;
   for (int c = 0; c < kCountCount; ++c) {
-    all.push_back({to_string(Count(c)), label_zh(Count(c)), Figure::Kind::kCount});
+    all.push_back({to_string(Count(c)), label_zh(Count(c)), Figure::Kind::kCount, c});
   }
   const std::pair<std::string_view, std::string_view> rates[] = {
       {"signed_in_time_rate", "按时签收率"}, {"on_time_close_rate", "按时办结率"}, {"resolution_rate", "解决率"},
       {"satisfaction_rate", "满意率"},       {"send_back_rate", "发回重办率"},     {"urge_rate", "催办率"},
       {"reopen_rate", "重启率"},             {"share", "占比"},
   };
-  for (auto [name, zh] : rates) all.push_back({name, zh, Figure::Kind::kRate});
+  int code = 0;
+  for (auto [name, zh] : rates) all.push_back({name, zh, Figure::Kind::kRate, code++});
+  // Accept before resolve, calendar before working hours, p50 before p90: hours_of reads the code so.
   const std::pair<std::string_view, std::string_view> times[] = {
       {"accept_p50_hours", "签收用时中位数(小时)"},
       {"accept_p90_hours", "签收用时90分位(小时)"},
@@ -74,48 +83,57 @@ std::vector<Figure> make_figures() {
       {"resolve_p50_working_hours", "办结用时中位数(工作小时)"},
       {"resolve_p90_working_hours", "办结用时90分位(工作小时)"},
   };
-  for (auto [name, zh] : times) all.push_back({name, zh, Figure::Kind::kHours});
+  code = 0;
+  for (auto [name, zh] : times) all.push_back({name, zh, Figure::Kind::kHours, code++});
   return all;
 }
 
-std::optional<double> rate_of(std::string_view name, const Tally& t, const Tally& total, const Formulas& f) {
+std::optional<double> rate_of(Rate rate, const Tally& t, const Tally& total, const Formulas& f) {
   bool defined = false;
   double value = 0;
-  const auto closed_with_outcome =
-      t.get(Count::kClosedResolved) + t.get(Count::kClosedPartly) + t.get(Count::kClosedUnresolved);
-  if (name == "signed_in_time_rate") {
-    value = ratio(double(t.get(Count::kSignedInTime)), double(t.get(Count::kHanded)), defined);
-  } else if (name == "on_time_close_rate") {
-    value = ratio(double(t.get(Count::kClosedOnTime)), double(t.get(Count::kClosed)), defined);
-  } else if (name == "resolution_rate") {
-    const double weighed = f.resolved * double(t.get(Count::kClosedResolved)) +
-                           f.partly_resolved * double(t.get(Count::kClosedPartly)) +
-                           f.unresolved * double(t.get(Count::kClosedUnresolved));
-    value = ratio(weighed, double(closed_with_outcome), defined);
-  } else if (name == "satisfaction_rate") {
-    const double weighed = f.satisfied * double(t.get(Count::kRatedSatisfied)) +
-                           f.basically_satisfied * double(t.get(Count::kRatedBasically)) +
-                           f.unsatisfied * double(t.get(Count::kRatedUnsatisfied));
-    const auto valid = t.get(Count::kRatedSatisfied) + t.get(Count::kRatedBasically) +
-                       t.get(Count::kRatedUnsatisfied) + (f.no_answer_is_valid ? t.get(Count::kRatedNoAnswer) : 0);
-    value = ratio(weighed, double(valid), defined);
-  } else if (name == "send_back_rate") {
-    value = ratio(double(t.get(Count::kSentBack)), double(t.get(Count::kClosed)), defined);
-  } else if (name == "urge_rate") {
-    value = ratio(double(t.get(Count::kUrged)), double(valid_received(t, f)), defined);
-  } else if (name == "reopen_rate") {
-    value = ratio(double(t.get(Count::kReopened)), double(t.get(Count::kClosed)), defined);
-  } else if (name == "share") {
-    value = ratio(double(valid_received(t, f)), double(valid_received(total, f)), defined);
+  switch (rate) {
+    case Rate::kSignedInTime:
+      value = ratio(double(t.get(Count::kSignedInTime)), double(t.get(Count::kHanded)), defined);
+      break;
+    case Rate::kOnTimeClose:
+      value = ratio(double(t.get(Count::kClosedOnTime)), double(t.get(Count::kClosed)), defined);
+      break;
+    case Rate::kResolution: {
+      const double weighed = f.resolved * double(t.get(Count::kClosedResolved)) +
+                             f.partly_resolved * double(t.get(Count::kClosedPartly)) +
+                             f.unresolved * double(t.get(Count::kClosedUnresolved));
+      const auto closed_with_outcome =
+          t.get(Count::kClosedResolved) + t.get(Count::kClosedPartly) + t.get(Count::kClosedUnresolved);
+      value = ratio(weighed, double(closed_with_outcome), defined);
+      break;
+    }
+    case Rate::kSatisfaction: {
+      const double weighed = f.satisfied * double(t.get(Count::kRatedSatisfied)) +
+                             f.basically_satisfied * double(t.get(Count::kRatedBasically)) +
+                             f.unsatisfied * double(t.get(Count::kRatedUnsatisfied));
+      const auto valid = t.get(Count::kRatedSatisfied) + t.get(Count::kRatedBasically) +
+                         t.get(Count::kRatedUnsatisfied) + (f.no_answer_is_valid ? t.get(Count::kRatedNoAnswer) : 0);
+      value = ratio(weighed, double(valid), defined);
+      break;
+    }
+    case Rate::kSendBack:
+      value = ratio(double(t.get(Count::kSentBack)), double(t.get(Count::kClosed)), defined);
+      break;
+    case Rate::kUrge: value = ratio(double(t.get(Count::kUrged)), double(valid_received(t, f)), defined); break;
+    case Rate::kReopen:
+      value = ratio(double(t.get(Count::kReopened)), double(t.get(Count::kClosed)), defined);
+      break;
+    case Rate::kShare:
+      value = ratio(double(valid_received(t, f)), double(valid_received(total, f)), defined);
+      break;
   }
   if (!defined) return std::nullopt;
   return value;
 }
 
-std::optional<double> hours_of(std::string_view name, const Tally& t) {
-  const bool accept = name.starts_with("accept");
-  const bool working = name.ends_with("working_hours");
-  const double share = name.find("p90") != std::string_view::npos ? 0.9 : 0.5;
+std::optional<double> hours_of(int code, const Tally& t) {
+  const bool accept = code < 4, working = code % 4 >= 2;
+  const double share = code % 2 == 1 ? 0.9 : 0.5;
   const Histogram h = accept ? (working ? Histogram::kAcceptWorking : Histogram::kAcceptCalendar)
                              : (working ? Histogram::kResolveWorking : Histogram::kResolveCalendar);
   auto time = t.percentile(h, share);
@@ -149,12 +167,15 @@ Result<Report> read_report(const CaseStore& store, const Query& query) {
     return fail(ErrorCode::kInvalidArgument, "to: the period ends before it begins");
   }
   Report report{query, {}, {}};
-  std::map<std::string, Tally> by_group;
+  std::map<std::string, Tally, std::less<>> by_group;
   for (const auto& [from, to] : ranges_of(query)) {
     auto cells = store.stats_cells(from, to);
     if (!cells) return tl::unexpected(cells.error());
     for (const auto& [key, tally] : *cells) {
-      if (auto cell = CellKey::decode(key)) by_group[cell->group].add(tally);
+      const std::string_view group = CellKey::group_in(key);
+      auto at = by_group.lower_bound(group);
+      if (at == by_group.end() || at->first != group) at = by_group.emplace_hint(at, std::string(group), Tally{});
+      at->second.add(tally);
     }
   }
   for (auto& [name, tally] : by_group) report.groups.push_back({name, std::move(tally)});
@@ -176,13 +197,9 @@ const std::vector<Figure>& figures() {
 std::optional<double> value_of(const Figure& figure, const Tally& group, const Tally& total,
                                const Formulas& formulas) {
   switch (figure.kind) {
-    case Figure::Kind::kCount: {
-      const auto count = parse_count(figure.name);
-      if (!count) return std::nullopt;
-      return static_cast<double>(group.get(*count));
-    }
-    case Figure::Kind::kRate: return rate_of(figure.name, group, total, formulas);
-    case Figure::Kind::kHours: return hours_of(figure.name, group);
+    case Figure::Kind::kCount: return static_cast<double>(group.get(Count(figure.code)));
+    case Figure::Kind::kRate: return rate_of(Rate(figure.code), group, total, formulas);
+    case Figure::Kind::kHours: return hours_of(figure.code, group);
   }
   return std::nullopt;
 }

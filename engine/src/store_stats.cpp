@@ -9,18 +9,36 @@ namespace {
 
 constexpr std::string_view kStampKey = "stats_stamp";
 
-class TallyAdd final : public rocksdb::AssociativeMergeOperator {
+// Adds a cell's tallies. All of a key's operands at once, decoded once each
+// and encoded once, since a busy cell collects one per group write until a flush.
+class TallyAdd final : public rocksdb::MergeOperator {
  public:
-  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
-             std::string* merged, rocksdb::Logger*) const override {
-    auto sum = stats::Tally::decode(existing ? existing->ToStringView() : std::string_view());
-    const auto added = stats::Tally::decode(value.ToStringView());
-    if (!sum || !added) return false;  // RocksDB reports the key as corrupt
-    sum->add(*added);
-    *merged = sum->encode();
+  bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
+    std::optional<stats::Tally> sum = stats::Tally();
+    if (in.existing_value) sum = stats::Tally::decode(in.existing_value->ToStringView());
+    if (!sum || !add_up(in.operand_list, *sum)) return false;  // RocksDB reports the key as corrupt
+    out->new_value = sum->encode();
+    return true;
+  }
+  bool PartialMergeMulti(const rocksdb::Slice&, const std::deque<rocksdb::Slice>& operands, std::string* merged,
+                         rocksdb::Logger*) const override {
+    stats::Tally sum;
+    if (!add_up(operands, sum)) return false;
+    *merged = sum.encode();
     return true;
   }
   const char* Name() const override { return "escalator.TallyAdd"; }
+
+ private:
+  template <typename Operands>
+  static bool add_up(const Operands& operands, stats::Tally& sum) {
+    for (const rocksdb::Slice& operand : operands) {
+      const auto added = stats::Tally::decode(operand.ToStringView());
+      if (!added) return false;
+      sum.add(*added);
+    }
+    return true;
+  }
 };
 
 // "stats/…": the cell's key, readable.

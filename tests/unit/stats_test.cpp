@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "escalator/stats.hpp"
+#include "escalator/stats_report.hpp"
+#include "escalator/store.hpp"
 
 using namespace escalator;
 using namespace escalator::stats;
@@ -67,4 +69,32 @@ TEST_CASE("CellKeysSortByDimensionPeriodAndNumberBeforeGroup") {
   CHECK_FALSE(CellKey::decode("\x09" "d0000").has_value());
   CHECK(local_day(Timestamp{seconds{16 * 3600}}) == std::chrono::sys_days{std::chrono::days{1}});  // 00:00 CST on 2 Jan 1970
   CHECK(month_number(std::chrono::sys_days{std::chrono::year{2025} / 11 / 30}) == 55 * 12 + 10);
+  const CellKey y{Dimension::kUnit, Period::kYear, year_number(std::chrono::sys_days{std::chrono::year{2025} / 1 / 1}), "x"};
+  CHECK(y.number == 55);
+  CHECK(c.encode() < y.encode());
+  CHECK(CellKey::decode(y.encode()) == y);
+  CHECK(y.name() == "unit/year/2025/x");
+}
+
+// Cells that disagree on purpose show which ones a report reads.
+TEST_CASE("AReportReadsWholeYearsThenWholeMonthsThenDays") {
+  using std::chrono::sys_days;
+  using std::chrono::year;
+  const auto store = memory_store();
+  const auto cell = [](Period period, std::uint32_t number, std::int64_t received) {
+    Tally t;
+    t.add(index_of(Count::kReceived), received);
+    return std::pair{CellKey{Dimension::kAll, period, number, ""}.encode(), t};
+  };
+  const sys_days jan1{year{2025} / 1 / 1}, dec31{year{2025} / 12 / 31}, nov30{year{2025} / 11 / 30};
+  Cells cells{cell(Period::kYear, year_number(jan1), 1000), cell(Period::kDay, day_number(dec31), 3)};
+  for (unsigned m = 1; m <= 12; ++m) cells.insert(cell(Period::kMonth, month_number(sys_days{year{2025} / m / 1}), 10));
+  REQUIRE(store->replace_stats(cells, Stamp{kDefinition, "test", "09:00-17:00"}).has_value());
+  const auto received = [&](sys_days from, sys_days to) {
+    return read_report(*store, {from, to, Dimension::kAll})->total.get(Count::kReceived);
+  };
+  CHECK(received(jan1, dec31) == 1000);                           // the year cell alone
+  CHECK(received(jan1, nov30) == 110);                            // eleven month cells
+  CHECK(received(jan1, dec31 + std::chrono::days{1}) == 1000);    // the year, and 1 January 2026 with nothing
+  CHECK(received(sys_days{year{2025} / 12 / 2}, dec31) == 3);     // December in part: its days
 }

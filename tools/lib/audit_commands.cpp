@@ -91,6 +91,10 @@ std::string check_counters(const std::string& data, std::vector<AuditBreak>& bre
   auto stamp = (*store)->stats_stamp();
   if (!stamp) return broken(stamp.error().message);
   if (!*stamp) return "counters: not counted yet; an engine counts them when it opens the store\n";
+  if ((*stamp)->definition != stats::kDefinition) {
+    return "counters: counted by definition " + std::to_string((*stamp)->definition) + ", this release counts by " +
+           std::to_string(stats::kDefinition) + "; an engine counts them again when it opens the store\n";
+  }
   std::vector<std::string> windows;
   std::stringstream hours((*stamp)->working_hours);
   for (std::string window; std::getline(hours >> std::ws, window, ',');) windows.push_back(window);

@@ -16,6 +16,7 @@
 #include "bench_routing.hpp"
 #include "bench_runs.hpp"
 #include "bench_timers.hpp"
+#include "bench_year.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -35,11 +36,14 @@ constexpr double kTargetReplayOverSha256 = 0.5;
 // And for routing: a case placed and routed through every step, 99th percentile.
 constexpr double kTargetRoutingP99Micros = 10;
 constexpr int kRoutingCasesPerRun = 50000;
+// And for reports: a full-year report of one district, by unit and by category.
+constexpr double kTargetYearReportMillis = 50;
 constexpr int kClientCounts[] = {1, 8, 64};
 
 constexpr const char* kHelp = R"(Usage: escalator bench [--json] [--cases N] [--runs N] [--dir DIR]
                        [--durable-commands N] [--startup-cases N] [--timer-cases N]
                        [--history-cases N] [--routing-buildings N]
+                       [--year-cases N] [--workflows DIR]
 
 Measures complete case lifecycles per second in memory on one core. A lifecycle is
 six commands: open, dispatch, accept, reply, rate (satisfied), close, each submitted
@@ -49,7 +53,10 @@ there are 5 runs by default and the medians are reported.
 
 In the same runs, a baseline decides and applies the same commands directly
 (lifecycle::decide + apply on a CaseState: no idempotency map, no shards, no futures);
-the engine's overhead is the ratio of their CPU time per command.
+the engine's overhead is the ratio of their CPU time per command. A second baseline
+also counts each command's events for the reports, as the engine does (a counter over
+the case's earlier events, its cells for the day, month and year of each dimension);
+the difference of the two is what counting costs per command.
 
 Then, on durable stores in new directories under DIR (default: the system's temporary
 directory; it must be on the device being measured): for 1, 8 and 64 clients, each
@@ -85,9 +92,20 @@ buildings are each placed (OrgDirectory::complete) and routed through every step
 property-first (lead_unit_for), each case timed alone: p50 and p99 per case, against one
 lookup per case in an unordered_map from building id to unit id, in the same loop.
 
+Then a year of reports: --year-cases cases (default 1000000; 0 skips it) are opened over
+2025 in one generated district of 20000 buildings, on a new durable store, and run
+through the workflows in --workflows (default: ./workflows, the shipped ones) on a
+manual clock stepped an hour at a time, due timers fired every hour. Each case's path is
+drawn from a hotline's mix: late signing, returns, urgings, unresolved and partly
+resolved answers, send-backs, unsatisfied ratings and reopens, no answer, withdrawals,
+duplicates. Then the full-year report by unit and by category is read from the
+counters (every figure of every row computed), medians of the runs; and, once, the
+events of every case are counted again and checked against the counters, and the
+counters replaced by the recount, as `escalator stats --recompute` does.
+
 Targets: >= 20,000 lifecycles/s on one core; < 20 us CPU per command; durable commands/s
 >= 0.8x the raw baseline at every client count; start-up < 1 s; during the storm, the
-client's p99 <= 5x its idle p99; replay+verify >= 0.5x raw SHA-256; routing p99 <= 10 us.
+client's p99 <= 5x its idle p99; replay+verify >= 0.5x raw SHA-256; routing p99 <= 10 us; a full-year report < 50 ms.
 Exits 1 if any command was refused or any lifecycle did not end Closed.
 --json prints the figures as one JSON object.
 )";
@@ -102,12 +120,30 @@ std::optional<int> positive(const std::string& text) {
   return std::nullopt;
 }
 
+void print_year(std::ostream& out, const YearLoad& year, int runs, bool ok) {
+  char text[800];
+  std::snprintf(text, sizeof text,
+                "\nreports: a year of one district, %d cases (%d units), run in %.0f s: %ld commands (%ld by "
+                "timers, %.0f/s), %ld events, %ld counter cells\n"
+                "  full-year report, medians of %d runs: by unit (%d rows) %.1f ms, by category (%d rows) %.1f ms  %s\n"
+                "  recount of every case's events %.1f s (%.0f events/s), %s the counters; replacing them %.1f s\n",
+                year.cases, year.units, year.load_seconds, year.commands, year.timer_commands,
+                year.load_seconds > 0 ? double(year.commands) / year.load_seconds : 0.0, year.events, year.cells,
+                runs, year.unit_groups, year.report_by_unit_ms, year.category_groups, year.report_by_category_ms,
+                ok ? "PASS" : "MISS (< 50 ms, recount equal)", year.recount_seconds,
+                year.recount_seconds > 0 ? double(year.events) / year.recount_seconds : 0.0,
+                year.recount_agrees ? "equal to" : "DIFFERENT from", year.replace_seconds);
+  out << text;
+  if (!year.error.empty()) out << "  " << year.error << "\n";
+}
+
 }  // namespace
 
 int bench(const std::vector<std::string>& args, std::ostream& out) {
   bool json = false;
   int cases = 20000, runs = 5, durable_commands = 2400, startup_cases = 100000, timer_cases = 100000;
-  int history_cases = 20000, routing_buildings = 100000;
+  int history_cases = 20000, routing_buildings = 100000, year_cases = 1000000;
+  std::filesystem::path workflows = "workflows";
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "escalator-bench";
   if (args.size() == 2 && args[0] == "--startup-probe") return startup_probe(args[1]);
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -121,15 +157,18 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
                positive(args[i + 1])) {
       (a == "--cases" ? cases : a == "--runs" ? runs : durable_commands) = *positive(args[++i]);
     } else if ((a == "--startup-cases" || a == "--timer-cases" || a == "--history-cases" ||
-                a == "--routing-buildings") &&
+                a == "--routing-buildings" || a == "--year-cases") &&
                i + 1 < args.size() && (args[i + 1] == "0" || positive(args[i + 1]))) {
       (a == "--startup-cases"       ? startup_cases
        : a == "--timer-cases"       ? timer_cases
        : a == "--history-cases"     ? history_cases
+       : a == "--year-cases"        ? year_cases
                                     : routing_buildings) = args[i + 1] == "0" ? 0 : *positive(args[i + 1]);
       ++i;
     } else if (a == "--dir" && i + 1 < args.size()) {
       dir = args[++i];
+    } else if (a == "--workflows" && i + 1 < args.size()) {
+      workflows = args[++i];
     } else {
       std::cerr << "escalator bench: unexpected '" << a << "' (--cases and --runs take a positive number)\n\n"
                 << kHelp;
@@ -140,22 +179,26 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
   Tally tally;
   // Untimed: the first decisions build thread-local machinery and warm the allocator.
   engine_run(-1, std::min(cases, 1000), tally);
-  baseline_run(std::min(cases, 1000), tally);
+  baseline_run(std::min(cases, 1000), tally, false);
+  baseline_run(std::min(cases, 1000), tally, true);
 
   const double commands = double(cases) * kCommandsPerLifecycle;
-  std::vector<double> rates, cpu_us, base_us;
+  std::vector<double> rates, cpu_us, base_us, counted_us;
   nlohmann::json all_runs = nlohmann::json::array();
   for (int run = 0; run < runs; ++run) {
-    const Sample base = baseline_run(cases, tally);
+    const Sample base = baseline_run(cases, tally, false);
+    const Sample counted = baseline_run(cases, tally, true);
     const Sample eng = engine_run(run, cases, tally);
     rates.push_back(cases / eng.wall);
     cpu_us.push_back(eng.cpu / commands * 1e6);
     base_us.push_back(base.cpu / commands * 1e6);
+    counted_us.push_back(counted.cpu / commands * 1e6);
     all_runs.push_back({{"wall_seconds", eng.wall},
                         {"cpu_seconds", eng.cpu},
                         {"lifecycles_per_second", rates.back()},
                         {"cpu_us_per_command", cpu_us.back()},
-                        {"baseline_cpu_us_per_command", base_us.back()}});
+                        {"baseline_cpu_us_per_command", base_us.back()},
+                        {"counted_baseline_cpu_us_per_command", counted_us.back()}});
   }
 
   // Durable: engine and raw RocksDB alternate within each run, so both see the same device.
@@ -191,6 +234,11 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
   RoutingSpeed routing;
   if (routing_buildings > 0) routing = routing_run(routing_buildings, kRoutingCasesPerRun, runs);
   const bool routing_ok = routing_buildings == 0 || (routing.error.empty() && routing.p99_us <= kTargetRoutingP99Micros);
+  YearLoad year;
+  if (year_cases > 0) year = year_run(dir, workflows, year_cases, runs, tally);
+  const bool year_ok = year_cases == 0 || (year.error.empty() && year.recount_agrees &&
+                                           year.report_by_unit_ms < kTargetYearReportMillis &&
+                                           year.report_by_category_ms < kTargetYearReportMillis);
   const bool storm_ok = timer_cases == 0 || (storm.error.empty() && storm_ratio <= kTargetStormOverIdleP99);
   std::error_code ignored;
   for (int clients : kClientCounts) {
@@ -215,7 +263,7 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
   }
   const bool startup_ok = startup_cases == 0 || (startup.error.empty() && startup.open_seconds < kTargetStartupSeconds);
 
-  const double rate = median(rates), cpu = median(cpu_us), base = median(base_us);
+  const double rate = median(rates), cpu = median(cpu_us), base = median(base_us), counted = median(counted_us);
   const bool rate_ok = rate >= kTargetLifecyclesPerSecond, cpu_ok = cpu < kTargetCpuMicrosPerCommand;
   const bool clean = tally.refused == 0 && tally.not_closed == 0;
   if (json) {
@@ -224,6 +272,8 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
         {"cpu_us_per_command_median", cpu},
         {"baseline_cpu_us_per_command_median", base},
         {"engine_over_baseline", cpu / base},
+        {"counted_baseline_cpu_us_per_command_median", counted},
+        {"counting_cpu_us_per_command", counted - base},
         {"runs", runs},
         {"cases_per_run", cases},
         {"commands_per_lifecycle", kCommandsPerLifecycle},
@@ -260,7 +310,16 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
           {"load_seconds", routing.load_seconds}, {"p50_us_median", routing.p50_us},
           {"p99_us_median", routing.p99_us}, {"hash_map_p50_us_median", routing.map_p50_us},
           {"hash_map_p99_us_median", routing.map_p99_us}, {"target_p99_us", kTargetRoutingP99Micros},
-          {"pass", routing_ok}, {"error", routing.error}}}};
+          {"pass", routing_ok}, {"error", routing.error}}},
+        {"year",
+         {{"cases", year.cases}, {"commands", year.commands}, {"timer_commands", year.timer_commands},
+          {"events", year.events}, {"units", year.units}, {"load_seconds", year.load_seconds},
+          {"unit_rows", year.unit_groups}, {"category_rows", year.category_groups},
+          {"report_by_unit_ms_median", year.report_by_unit_ms},
+          {"report_by_category_ms_median", year.report_by_category_ms}, {"cells", year.cells},
+          {"recount_seconds", year.recount_seconds}, {"replace_seconds", year.replace_seconds},
+          {"recount_agrees", year.recount_agrees}, {"target_report_ms", kTargetYearReportMillis},
+          {"pass", year_ok}, {"error", year.error}}}};
     out << doc.dump() << "\n";
   } else {
     const auto line = [&out](const char* what, const char* format, double value, const char* target,
@@ -277,6 +336,8 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
     line("CPU us per command (engine)", "%.2f", cpu, "< 20", cpu_ok ? "PASS" : "MISS");
     line("CPU us per command (baseline)", "%.2f", base, "", "(decide + apply, no engine)");
     line("engine / baseline", "%.2fx", cpu / base, "", "");
+    line("CPU us per command (counted)", "%.2f", counted, "", "(baseline + counting, as the engine counts)");
+    line("counting, CPU us per command", "%.2f", counted - base, "", "(counted - baseline)");
     out << "\n  lifecycles/s per run:";
     for (double r : rates) out << " " << static_cast<long>(r);
     out << "\n\ndurable, under " << dir.string() << ": commands acknowledged on disk, medians of " << runs
@@ -348,6 +409,7 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
       out << text;
       if (!routing.error.empty()) out << "  " << routing.error << "\n";
     }
+    if (year_cases > 0) print_year(out, year, runs, year_ok);
   }
   if (!clean) {
     std::cerr << "escalator bench: " << tally.refused << " commands refused, " << tally.not_closed

@@ -18,23 +18,21 @@ constexpr int kCompoundsPerGrid = 8;
 constexpr int kGridsPerCommunity = 5;
 constexpr int kCommunitiesPerStreet = 10;
 
-struct Generated {
-  std::string text;
-  std::vector<std::string> buildings;
-  int compounds = 0;
-  int units = 0;
-};
+// After the replaced companies' change.
+const Timestamp kRoutedAt = *parse_time("2026-06-01T09:00:00+08:00");
 
-// A district shaped like a real one, at scale: every compound has a property
-// company but one in ten; seven in ten a party branch; half an owners'
-// committee, so the fallbacks are taken as often as in life. One property
-// company in five was replaced at the start of 2026: its records are dated.
-Generated generate(int buildings) {
+double micros(BenchClock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+}  // namespace
+
+GeneratedDistrict generated_district(int buildings) {
   using Json = nlohmann::json;
-  Generated g;
+  GeneratedDistrict g;
   Json roles = {
       {"property_company", {{"name", "物业公司"}, {"level", "compound"}}},
       {"party_branch", {{"name", "小区党支部"}, {"level", "compound"}, {"fallback", "party_committee"}}},
+      {"four_party_council",
+       {{"name", "四方议事会"}, {"level", "compound"}, {"fallback", "environment_property_committee"}}},
       {"owners_committee",
        {{"name", "业主委员会"}, {"level", "compound"}, {"fallback", "environment_property_committee"}}},
       {"grid_worker", {{"name", "网格员"}, {"level", "grid"}}},
@@ -88,6 +86,7 @@ Generated generate(int buildings) {
     }
     if (c % 10 < 7) unit(compound, "party_branch");
     if (c % 2 == 0) unit(compound, "owners_committee");
+    if (c % 4 == 0) unit(compound, "four_party_council");
     for (int b = 0; b < kBuildingsPerCompound && int(g.buildings.size()) < buildings; ++b) {
       g.buildings.push_back(compound + "-" + std::to_string(b + 1));
       place(g.buildings.back(), "building", compound);
@@ -99,16 +98,9 @@ Generated generate(int buildings) {
   return g;
 }
 
-// After the replaced companies' change.
-const Timestamp kRoutedAt = *parse_time("2026-06-01T09:00:00+08:00");
-
-double micros(BenchClock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
-
-}  // namespace
-
 RoutingSpeed routing_run(int buildings, int cases, int runs) {
   RoutingSpeed speed;
-  const Generated generated = generate(buildings);
+  const GeneratedDistrict generated = generated_district(buildings);
   speed.buildings = static_cast<int>(generated.buildings.size());
   speed.compounds = generated.compounds;
   speed.units = generated.units;

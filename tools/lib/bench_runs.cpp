@@ -12,6 +12,7 @@
 #include "escalator/engine.hpp"
 #include "escalator/standins.hpp"
 #include "lifecycle.hpp"
+#include "stats_count.hpp"
 
 namespace escalator::tools::bench_parts {
 
@@ -109,7 +110,7 @@ Sample engine_run(int run, int cases, Tally& tally) {
 
 // The same lifecycles decided and applied by hand. Cases and their events are
 // kept, as the engine keeps them, so the two differ only in the engine's machinery.
-Sample baseline_run(int cases, Tally& tally) {
+Sample baseline_run(int cases, Tally& tally, bool counted) {
   const auto workflows = builtin_workflows();
   const auto calendar = weekday_calendar();
   const auto directory = sample_directory();
@@ -135,10 +136,16 @@ Sample baseline_run(int cases, Tally& tally) {
         tally.refuse(payloads.error());
         break;
       }
+      // As the engine counts a command's write: a counter over the case's earlier events.
+      stats::Cells cells;
+      std::optional<stats::CaseCounter> counter;
+      if (counted) counter.emplace(*calendar, std::span<const Event>(events), cells);
       for (auto& payload : *payloads) {
         Event event{state.version + 1, now, "bench", key, {workflow->id, workflow->version},
                     std::move(payload)};
+        const auto before = stats::CaseCounter::Before::of(state);
         if (auto applied = apply(state, event); !applied) tally.refuse(applied.error());
+        if (counter) counter->count(before, event, state);
         events.push_back(std::move(event));
       }
     }

@@ -45,7 +45,9 @@ double percentile(const std::vector<double>& sorted, double p);
 // clock, no logger); `run` makes the order numbers unique. Only the
 // submissions are timed; afterwards every case is checked to be Closed.
 Sample engine_run(int run, int cases, Tally& tally);
-// The same lifecycles through lifecycle::decide and apply on a CaseState.
-Sample baseline_run(int cases, Tally& tally);
+// The same lifecycles through lifecycle::decide and apply on a CaseState;
+// `counted`: and each command's events counted as the engine counts them
+// (stats::CaseCounter), so the difference is what counting costs.
+Sample baseline_run(int cases, Tally& tally, bool counted);
 
 }  // namespace escalator::tools::bench_parts

@@ -113,17 +113,23 @@ class Tally {
   std::vector<std::pair<std::uint16_t, std::int64_t>> values_;  // by index, none zero
 };
 
-// A cell's period: a day (China Standard Time) or the month holding it.
-enum class Period : std::uint8_t { kDay, kMonth };
+// A cell's period: a day (China Standard Time), or the month or the year
+// holding it. A fact is counted in all three, so a report reads whole years,
+// then whole months, then days: a year by unit is one cell per unit.
+enum class Period : std::uint8_t { kDay, kMonth, kYear };
 struct CellKey {
   Dimension dimension = Dimension::kAll;
   Period period = Period::kDay;
-  std::uint32_t number = 0;  // days since 1970-01-01, or months since 1970-01
+  std::uint32_t number = 0;  // days since 1970-01-01, months since 1970-01, or years since 1970
   std::string group;
   // Bytes that sort by dimension, period kind, number, then group.
   std::string encode() const;
   static std::optional<CellKey> decode(std::string_view bytes);
-  // "unit/day/2025-10-30/yangguang-garden.property", "category/month/2025-11/物业/漏水"
+  // Makes an encoded key another period's cell of the same dimension and group.
+  static void repoint(std::string& encoded, Period period, std::uint32_t number);
+  // The group of an encoded key, without decoding the rest.
+  static std::string_view group_in(std::string_view encoded);
+  // "unit/day/2025-10-30/yangguang-garden.property", "category/month/2025-11/物业/漏水", "all/year/2025/"
   std::string name() const;
   friend bool operator==(const CellKey&, const CellKey&) = default;
 };
@@ -133,6 +139,7 @@ inline constexpr std::string_view kCellsTo{"\xff", 1};
 
 std::uint32_t day_number(std::chrono::sys_days day);
 std::uint32_t month_number(std::chrono::sys_days day);
+std::uint32_t year_number(std::chrono::sys_days day);
 // The day (China Standard Time) an instant falls on.
 std::chrono::sys_days local_day(Timestamp at);
 
@@ -169,6 +176,7 @@ struct Stamp {
   friend bool operator==(const Stamp&, const Stamp&) = default;
 };
 // Raised whenever what an event counts changes.
-inline constexpr int kDefinition = 1;
+// 2: year cells beside the day and month ones.
+inline constexpr int kDefinition = 2;
 
 }  // namespace escalator::stats

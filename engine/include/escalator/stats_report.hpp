@@ -37,7 +37,7 @@ struct Report {
   Tally total;                // every case's counts, whatever the grouping
 };
 
-// The period's counts by group, read from whole months where the period
+// The period's counts by group, read from whole years and months where the period
 // holds them and from days at its ends. kInvalidArgument when `to` is before
 // `from`.
 [[nodiscard]] Result<Report> read_report(const CaseStore& store, const Query& query);
@@ -47,6 +47,7 @@ struct Figure {
   std::string_view name;  // "received", "resolution_rate", "accept_p50_working_hours", …
   std::string_view zh;
   enum class Kind { kCount, kRate, kHours } kind = Kind::kCount;
+  int code = 0;  // which of its kind: the Count, or its place among the rates or the times
 };
 const std::vector<Figure>& figures();
 // The figure's value in `group` of `report`; none when its denominator is 0
