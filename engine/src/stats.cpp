@@ -119,20 +119,11 @@ void Tally::add(const Tally& other) {
     values_ = other.values_;
     return;
   }
-  // Both are sorted by index: one pass, as a report adds thousands of cells;
-  // in place while every index is already here, as it mostly is by then.
-  auto here = values_.begin();
-  auto there = other.values_.cbegin();
-  for (; there != other.values_.cend(); ++there, ++here) {
-    while (here != values_.end() && here->first < there->first) ++here;
-    if (here == values_.end() || here->first != there->first || here->second + there->second == 0) break;
-    here->second += there->second;
-  }
-  if (there == other.values_.cend()) return;
+  // Both are sorted by index: one pass, as a report adds thousands of cells.
   std::vector<std::pair<std::uint16_t, std::int64_t>> sum;
   sum.reserve(values_.size() + other.values_.size());
   auto a = values_.cbegin();
-  auto b = there;
+  auto b = other.values_.cbegin();
   while (a != values_.cend() || b != other.values_.cend()) {
     if (b == other.values_.cend() || (a != values_.cend() && a->first < b->first)) {
       sum.push_back(*a++);

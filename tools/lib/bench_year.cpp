@@ -95,14 +95,13 @@ class Year {
        YearLoad& load, Tally& tally)
       : buildings_(std::move(buildings)), engine_(engine), workflows_(workflows), load_(load), tally_(tally), slots_(kDaysRunning * 24) {
     cases_.reserve(cases);
-    std::mt19937_64 random(20250101);
-    const auto percent = [&] { return static_cast<int>(random() % 100); };
+    const auto percent = [&] { return static_cast<int>(random_() % 100); };
     int category_total = 0;
     for (const auto& c : kCategories) category_total += c.weight;
     for (int i = 0; i < cases; ++i) {
       SimCase c;
-      c.building = static_cast<std::uint32_t>(random() % buildings_.size());
-      int draw = static_cast<int>(random() % category_total);
+      c.building = static_cast<std::uint32_t>(random_() % buildings_.size());
+      int draw = static_cast<int>(random_() % category_total);
       while (draw >= kCategories[c.category].weight) draw -= kCategories[c.category++].weight;
       c.channel_draw = static_cast<std::uint8_t>(percent());
       c.type_draw = static_cast<std::uint8_t>(percent());
@@ -123,11 +122,10 @@ class Year {
                  : rating < Mix::kUnsatisfied + Mix::kBasically ? Rating::kBasicallySatisfied
                                                                 : Rating::kSatisfied;
       const int day = static_cast<int>(static_cast<long>(i) * kDaysOpening / cases);
-      slots_[day * 24 + kFirstHour + static_cast<int>(random() % (kLastHour - kFirstHour + 1))].push_back(
+      slots_[day * 24 + kFirstHour + static_cast<int>(random_() % (kLastHour - kFirstHour + 1))].push_back(
           {i, 0, cmd::Open{}});
       cases_.push_back(std::move(c));
     }
-    random_ = random;
   }
 
   void run(ManualClock& clock) {
@@ -308,7 +306,7 @@ class Year {
   std::vector<SimCase> cases_;
   std::vector<std::vector<Pending>> slots_;
   std::unordered_map<std::string, int> ids_;
-  std::mt19937_64 random_;
+  std::mt19937_64 random_{20250101};  // the same year every run
 };
 
 }  // namespace
