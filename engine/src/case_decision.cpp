@@ -32,7 +32,7 @@ Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, s
                            const EngineOptions& options, Timestamp now) {
   CaseState next = current;
   std::vector<Event> events;
-  stats::Cells counted;
+  stats::Marks counted;
   stats::CaseCounter counter(*options.calendar, record ? std::span<const Event>(record->events) : std::span<const Event>(),
                              counted);
   const WorkflowRef ref{workflow.id, workflow.version};

@@ -114,7 +114,7 @@ class MemoryStore final : public CaseStore {
 
   void put(const CaseWrite& write) {
     const auto& [case_id, events, snapshot, timers, counted] = write;
-    stats::add_cells(stats_, counted);
+    stats::add_marks(stats_, counted);
     auto [it, created] = cases_.try_emplace(case_id);
     StoredCase& stored = it->second;
     ++writes_;
@@ -160,7 +160,7 @@ class MemoryStore final : public CaseStore {
                                                                        std::string_view to) const override {
     std::shared_lock lock(mutex_);
     std::vector<std::pair<std::string, stats::Tally>> cells;
-    for (auto at = stats_.lower_bound(std::string(from)); at != stats_.end() && at->first < to; ++at) {
+    for (auto at = stats_.lower_bound(from); at != stats_.end() && at->first < to; ++at) {
       cells.emplace_back(at->first, at->second);
     }
     return cells;

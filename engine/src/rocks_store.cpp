@@ -350,7 +350,7 @@ class RocksStore final : public CaseStore {
     std::uint64_t position = 0;
     std::string log_hash;
     std::uint64_t accepted = 0;
-    stats::Cells stats;  // the group's counts, summed: one merge per cell
+    stats::Marks stats;  // the group's counts, summed by cell as the batch is made
   };
 
   // Why the write cannot follow what is stored (or earlier in the group, or
@@ -402,7 +402,7 @@ class RocksStore final : public CaseStore {
     }
     batch.Put(family(layout::kOutbox), layout::outbox_key(group.outbox++), p.outbox_record);
     replace_timers(batch, p, group.timers);
-    stats::add_cells(group.stats, p.stats);
+    group.stats.add(p.stats);
     group.last_seq[p.case_id] = p.last_seq;
     ++group.accepted;
   }

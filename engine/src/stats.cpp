@@ -200,9 +200,15 @@ std::string CellKey::encode() const {
   return out;
 }
 
-void CellKey::repoint(std::string& encoded, Period period, std::uint32_t number) {
+namespace {
+void repoint_bytes(char* encoded, Period period, std::uint32_t number) {
   encoded[1] = period == Period::kDay ? 'd' : period == Period::kMonth ? 'm' : 'y';
   for (int i = 0; i < 4; ++i) encoded[2 + i] = static_cast<char>((number >> (24 - 8 * i)) & 0xff);
+}
+}  // namespace
+
+void CellKey::repoint(std::string& encoded, Period period, std::uint32_t number) {
+  repoint_bytes(encoded.data(), period, number);
 }
 
 std::optional<CellKey> CellKey::decode(std::string_view bytes) {
@@ -249,6 +255,39 @@ std::uint32_t year_number(std::chrono::sys_days day) {
 
 std::chrono::sys_days local_day(Timestamp at) {
   return std::chrono::floor<std::chrono::days>(at + kChinaOffset);
+}
+
+void Marks::put(std::uint32_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) bytes_.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+void Marks::add(std::string_view key, std::uint16_t index) {
+  put(static_cast<std::uint32_t>(key.size()), 4);
+  bytes_ += key;
+  put(index, 2);
+}
+
+void Marks::add_day_month_year(std::string_view day_key, std::uint32_t month, std::uint32_t year,
+                               std::uint16_t index) {
+  add(day_key, index);
+  for (const auto& [period, number] : {std::pair{Period::kMonth, month}, std::pair{Period::kYear, year}}) {
+    add(day_key, index);
+    repoint_bytes(bytes_.data() + bytes_.size() - 2 - day_key.size(), period, number);
+  }
+}
+
+Cells Marks::summed() const {
+  Cells cells;
+  add_marks(cells, *this);
+  return cells;
+}
+
+void add_marks(Cells& into, const Marks& marks) {
+  marks.each([&into](std::string_view key, std::uint16_t index) {
+    auto cell = into.find(key);
+    if (cell == into.end()) cell = into.emplace(std::string(key), Tally{}).first;
+    cell->second.add(index, 1);
+  });
 }
 
 void add_cells(Cells& into, const Cells& from) {

@@ -39,7 +39,7 @@ Count rated_as(Rating rating) {
 
 }  // namespace
 
-CaseCounter::CaseCounter(const Calendar& calendar, std::span<const Event> earlier, Cells& out)
+CaseCounter::CaseCounter(const Calendar& calendar, std::span<const Event> earlier, Marks& out)
     : calendar_(calendar), out_(out) {
   for (const Event& e : earlier) note_handing(e);
 }
@@ -52,13 +52,14 @@ void CaseCounter::note_handing(const Event& e) {
 void CaseCounter::add(const CaseState& after, Timestamp at, std::uint16_t index, bool case_dimensions,
                       const std::string& unit, const std::string& level) {
   const auto day = local_day(at);
+  const auto month = month_number(day), year = year_number(day);
+  // One day key, its dimension and group rewritten in place for each.
+  key_.assign(6, '\0');
+  CellKey::repoint(key_, Period::kDay, day_number(day));
   auto put = [&](Dimension dimension, std::string_view group) {
-    std::string key = CellKey{dimension, Period::kDay, day_number(day), std::string(group)}.encode();
-    out_[key].add(index, 1);
-    CellKey::repoint(key, Period::kMonth, month_number(day));
-    out_[key].add(index, 1);
-    CellKey::repoint(key, Period::kYear, year_number(day));
-    out_[std::move(key)].add(index, 1);
+    key_[0] = static_cast<char>(dimension);
+    key_.replace(6, std::string::npos, group);
+    out_.add_day_month_year(key_, month, year, index);
   };
   if (case_dimensions) {
     put(Dimension::kAll, "");
@@ -136,7 +137,7 @@ void CaseCounter::count(const Before& before, const Event& e, const CaseState& a
   note_handing(e);
 }
 
-Result<void> count_case(std::span<const Event> events, const Calendar& calendar, Cells& out) {
+Result<void> count_case(std::span<const Event> events, const Calendar& calendar, Marks& out) {
   CaseCounter counter(calendar, {}, out);
   CaseState state;
   for (const Event& e : events) {

@@ -18,7 +18,7 @@ namespace escalator::stats {
 class CaseCounter {
  public:
   // `earlier`: the events the case had before the ones to count.
-  CaseCounter(const Calendar& calendar, std::span<const Event> earlier, Cells& out);
+  CaseCounter(const Calendar& calendar, std::span<const Event> earlier, Marks& out);
   // What counting an event reads of the case before it.
   struct Before {
     std::string lead_unit;
@@ -45,10 +45,11 @@ class CaseCounter {
 
   const Calendar& calendar_;
   std::vector<Handing> handings_;  // of every event counted or earlier, in order
-  Cells& out_;
+  Marks& out_;
+  std::string key_;  // the cell key being counted into, kept to reuse its buffer
 };
 
 // Everything a stored case's events count.
-[[nodiscard]] Result<void> count_case(std::span<const Event> events, const Calendar& calendar, Cells& out);
+[[nodiscard]] Result<void> count_case(std::span<const Event> events, const Calendar& calendar, Marks& out);
 
 }  // namespace escalator::stats

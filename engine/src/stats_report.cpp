@@ -206,13 +206,16 @@ std::optional<double> value_of(const Figure& figure, const Tally& group, const T
 
 Result<Cells> recount(const CaseStore& store, const Calendar& calendar) {
   Cells cells;
+  Marks marks;  // one case's, its buffer reused
   for (const auto& id : store.case_ids()) {
     auto stored = store.load(id);
     if (!stored) return tl::unexpected(stored.error());
     if (!*stored) continue;
-    if (auto counted = count_case((*stored)->events, calendar, cells); !counted) {
+    marks.clear();
+    if (auto counted = count_case((*stored)->events, calendar, marks); !counted) {
       return fail(counted.error().code, "case " + id + ": " + counted.error().message);
     }
+    add_marks(cells, marks);
   }
   return cells;
 }
@@ -260,10 +263,11 @@ Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calend
     auto stored = store.load(id);
     if (!stored) return tl::unexpected(stored.error());
     if (!*stored) continue;
-    Cells cells;
-    if (auto counted = count_case((*stored)->events, calendar, cells); !counted) {
+    Marks marks;
+    if (auto counted = count_case((*stored)->events, calendar, marks); !counted) {
       return fail(counted.error().code, "case " + id + ": " + counted.error().message);
     }
+    const Cells cells = marks.summed();
     std::int64_t part = 0;
     for (const auto& [from, to] : ranges) {
       for (auto at = cells.lower_bound(from); at != cells.end() && at->first < to; ++at) {

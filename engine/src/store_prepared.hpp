@@ -33,7 +33,7 @@ struct Prepared {
   std::string outbox_record;
   std::vector<PendingTimer> timers;
   std::string timers_record;  // the case's list under "c/"
-  stats::Cells stats;  // what its events count
+  stats::Marks stats;  // what its events count
   // Read when the write is handed over: a case's next write comes only after
   // its previous one is done, so these are what the committer would read.
   bool follows_stored = false;  // its first event follows the stored events

@@ -1,5 +1,7 @@
 #include "store_stats.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "rocks_support.hpp"
@@ -51,8 +53,18 @@ std::string where(std::string_view key) {
 
 std::shared_ptr<rocksdb::MergeOperator> tally_merge_operator() { return std::make_shared<TallyAdd>(); }
 
-void StoredStats::add(rocksdb::WriteBatch& batch, const stats::Cells& cells) const {
-  for (const auto& [key, tally] : cells) batch.Merge(stats_, key, tally.encode());
+void StoredStats::add(rocksdb::WriteBatch& batch, const stats::Marks& marks) const {
+  // Sorted, each cell's marks lie together, by index: one operand per cell.
+  std::vector<std::pair<std::string_view, std::uint16_t>> sorted;
+  marks.each([&sorted](std::string_view key, std::uint16_t index) { sorted.emplace_back(key, index); });
+  std::sort(sorted.begin(), sorted.end());
+  for (auto cell = sorted.begin(); cell != sorted.end();) {
+    stats::Tally tally;
+    auto mark = cell;
+    for (; mark != sorted.end() && mark->first == cell->first; ++mark) tally.add(mark->second, 1);
+    batch.Merge(stats_, rocksdb::Slice(cell->first.data(), cell->first.size()), tally.encode());
+    cell = mark;
+  }
 }
 
 Result<std::vector<std::pair<std::string, stats::Tally>>> StoredStats::cells(std::string_view from,

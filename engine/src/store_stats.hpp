@@ -27,7 +27,7 @@ class StoredStats {
       : db_(db), stats_(stats), meta_(meta) {}
 
   // Adds each cell's tally to the batch.
-  void add(rocksdb::WriteBatch& batch, const stats::Cells& cells) const;
+  void add(rocksdb::WriteBatch& batch, const stats::Marks& marks) const;
   [[nodiscard]] Result<std::vector<std::pair<std::string, stats::Tally>>> cells(std::string_view from,
                                                                                 std::string_view to) const;
   [[nodiscard]] Result<std::optional<stats::Stamp>> stamp() const;

@@ -98,3 +98,42 @@ TEST_CASE("AReportReadsWholeYearsThenWholeMonthsThenDays") {
   CHECK(received(jan1, dec31 + std::chrono::days{1}) == 1000);    // the year, and 1 January 2026 with nothing
   CHECK(received(sys_days{year{2025} / 12 / 2}, dec31) == 3);     // December in part: its days
 }
+
+// A write's counts are marks in one buffer; summed, they are the cells the
+// counters add, a day's mark with its month's and its year's.
+TEST_CASE("MarksSumToOneTallyPerCellAndADaysMarkCountsInItsMonthAndYear") {
+  const std::chrono::sys_days nov30{std::chrono::year{2025} / 11 / 30};
+  const CellKey day{Dimension::kCategory, Period::kDay, day_number(nov30), "供水"};
+  const auto month = month_number(nov30), year = year_number(nov30);
+  Marks marks;
+  CHECK(marks.empty());
+  marks.add_day_month_year(day.encode(), month, year, index_of(Count::kReceived));
+  marks.add_day_month_year(day.encode(), month, year, index_of(Count::kReceived));
+  marks.add(day.encode(), index_of(Histogram::kAcceptWorking, 7));
+  Marks other;
+  other.add(CellKey{Dimension::kAll, Period::kDay, 1, std::string(70'000, 'x')}.encode(), index_of(Count::kClosed));
+  marks.add(other);
+
+  const Cells cells = marks.summed();
+  REQUIRE(cells.size() == 4);
+  const Tally& on_day = cells.at(day.encode());
+  CHECK(on_day.get(Count::kReceived) == 2);
+  CHECK(on_day.get(index_of(Histogram::kAcceptWorking, 7)) == 1);
+  CHECK(on_day.values().size() == 2);
+  for (const auto& [period, number] : {std::pair{Period::kMonth, month}, std::pair{Period::kYear, year}}) {
+    const CellKey whole{Dimension::kCategory, period, number, "供水"};
+    INFO(whole.name());
+    REQUIRE(cells.count(whole.encode()) == 1);
+    CHECK(cells.at(whole.encode()).get(Count::kReceived) == 2);
+    CHECK(cells.at(whole.encode()).values().size() == 1);
+  }
+  // A group longer than 65,535 bytes keeps all of its key.
+  CHECK(cells.at(CellKey{Dimension::kAll, Period::kDay, 1, std::string(70'000, 'x')}.encode()).get(Count::kClosed) == 1);
+
+  Cells store{{day.encode(), on_day}};
+  add_marks(store, marks);
+  CHECK(store.at(day.encode()).get(Count::kReceived) == 4);
+  marks.clear();
+  CHECK(marks.empty());
+  CHECK(marks.summed().empty());
+}

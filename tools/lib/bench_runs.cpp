@@ -137,9 +137,9 @@ Sample baseline_run(int cases, Tally& tally, bool counted) {
         break;
       }
       // As the engine counts a command's write: a counter over the case's earlier events.
-      stats::Cells cells;
+      stats::Marks marks;
       std::optional<stats::CaseCounter> counter;
-      if (counted) counter.emplace(*calendar, std::span<const Event>(events), cells);
+      if (counted) counter.emplace(*calendar, std::span<const Event>(events), marks);
       for (auto& payload : *payloads) {
         Event event{state.version + 1, now, "bench", key, {workflow->id, workflow->version},
                     std::move(payload)};

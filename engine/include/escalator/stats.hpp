@@ -3,8 +3,8 @@
 // make of them.
 //
 // Counters are kept per group of a dimension (a unit, a category, a street …)
-// and per period, a day and its month, so a year's report reads a dozen cells
-// per group. Each cell is a Tally: sparse signed counts under stable indexes,
+// and per period, a day, its month and its year, so a year's report reads one
+// cell per group. Each cell is a Tally: sparse signed counts under stable indexes,
 // the raw counts below and the buckets of four histograms. A write's tallies
 // go into the same atomic batch as its events; recounting from the events
 // gives the same cells, which `audit verify` checks.
@@ -143,9 +143,46 @@ std::uint32_t year_number(std::chrono::sys_days day);
 // The day (China Standard Time) an instant falls on.
 std::chrono::sys_days local_day(Timestamp at);
 
-// Cell tallies by encoded CellKey: one write's counts, or a whole store's.
-using Cells = std::map<std::string, Tally>;
+// Cell tallies by encoded CellKey: a whole store's, or a sum of writes'.
+using Cells = std::map<std::string, Tally, std::less<>>;
 void add_cells(Cells& into, const Cells& from);
+
+// One write's counts as they are made: each adds one to an index of a cell.
+// They are packed into one buffer, so counting a command allocates next to
+// nothing (it makes dozens of counts); whoever stores them sums them by cell.
+class Marks {
+ public:
+  void add(std::string_view key, std::uint16_t index);
+  // Adds one to `index` of the cell `key` names and of the cells of its
+  // month and its year (`key` being a day's: CellKey::repoint).
+  void add_day_month_year(std::string_view day_key, std::uint32_t month, std::uint32_t year, std::uint16_t index);
+  void add(const Marks& other) { bytes_ += other.bytes_; }
+  bool empty() const { return bytes_.empty(); }
+  void clear() { bytes_.clear(); }
+  // Calls visit(key, index) for each mark, in the order made.
+  template <class Visit>
+  void each(Visit&& visit) const {
+    for (std::size_t at = 0; at < bytes_.size();) {
+      const std::size_t size = read(at, 4);
+      visit(std::string_view(bytes_).substr(at + 4, size), static_cast<std::uint16_t>(read(at + 4 + size, 2)));
+      at += 6 + size;
+    }
+  }
+  // The marks summed, one tally per cell.
+  Cells summed() const;
+  friend bool operator==(const Marks&, const Marks&) = default;
+
+ private:
+  // The little-endian number of `bytes` bytes at `at`.
+  std::uint32_t read(std::size_t at, int bytes) const {
+    std::uint32_t value = 0;
+    for (int i = bytes - 1; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(bytes_[at + i]);
+    return value;
+  }
+  void put(std::uint32_t value, int bytes);
+  std::string bytes_;  // each mark: its key's size (4 bytes), the key, the index (2 bytes)
+};
+void add_marks(Cells& into, const Marks& marks);
 
 // How a city turns counts into rates. The defaults are docs/stats.md's.
 struct Formulas {

@@ -70,7 +70,7 @@ struct CaseWrite {
   std::vector<Event> events;  // their seq continue the stored ones
   CaseState snapshot;         // the case after them
   std::vector<PendingTimer> timers;  // every timer the case has pending after them
-  stats::Cells stats;  // what the events count (docs/stats.md), added to the store's counters
+  stats::Marks stats;  // what the events count (docs/stats.md), added to the store's counters
 };
 
 // What a store has done since it opened, for tests and `escalator bench`.
