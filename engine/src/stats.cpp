@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace escalator::stats {
 namespace {
@@ -257,14 +258,16 @@ std::chrono::sys_days local_day(Timestamp at) {
   return std::chrono::floor<std::chrono::days>(at + kChinaOffset);
 }
 
-void Marks::put(std::uint32_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) bytes_.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
 void Marks::add(std::string_view key, std::uint16_t index) {
-  put(static_cast<std::uint32_t>(key.size()), 4);
-  bytes_ += key;
-  put(index, 2);
+  // One resize and three copies: counting a command makes dozens of marks.
+  const std::size_t at = bytes_.size();
+  bytes_.resize(at + 6 + key.size());
+  char* out = bytes_.data() + at;
+  const auto size = static_cast<std::uint32_t>(key.size());
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>((size >> (8 * i)) & 0xff);
+  std::memcpy(out + 4, key.data(), key.size());
+  out[4 + key.size()] = static_cast<char>(index & 0xff);
+  out[5 + key.size()] = static_cast<char>(index >> 8);
 }
 
 void Marks::add_day_month_year(std::string_view day_key, std::uint32_t month, std::uint32_t year,

@@ -179,7 +179,6 @@ class Marks {
     for (int i = bytes - 1; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(bytes_[at + i]);
     return value;
   }
-  void put(std::uint32_t value, int bytes);
   std::string bytes_;  // each mark: its key's size (4 bytes), the key, the index (2 bytes)
 };
 void add_marks(Cells& into, const Marks& marks);
