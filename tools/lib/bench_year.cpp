@@ -113,7 +113,8 @@ class Year {
       c.sends_back = percent() < Mix::kSentBack;
       c.withdraws = percent() < Mix::kWithdrawn;
       c.no_answer = percent() < Mix::kNoAnswer;
-      if (i > 0 && percent() < Mix::kDuplicate) c.duplicate_of = i - 1;
+      // Never a duplicate of a duplicate: that one is merged away before or after.
+      if (percent() < Mix::kDuplicate && i > 0 && cases_.back().duplicate_of < 0) c.duplicate_of = i - 1;
       const int outcome = percent(), rating = percent();
       c.outcome = outcome < Mix::kUnresolved                 ? Outcome::kUnresolved
                   : outcome < Mix::kUnresolved + Mix::kPartly ? Outcome::kPartlyResolved
