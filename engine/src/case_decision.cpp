@@ -3,6 +3,7 @@
 #include "appliers.hpp"
 #include "escalator/history.hpp"
 #include "lifecycle.hpp"
+#include "repeat_calls.hpp"
 #include "stats_count.hpp"
 #include "timers.hpp"
 
@@ -23,6 +24,27 @@ Result<const Workflow*> workflow_of(const CaseState& current, const EngineOption
                     ", but the catalog's has content " + (*workflow)->content_hash.substr(0, 12));
   }
   return *workflow;
+}
+
+// A new case's caller's previous case at its place in its category, if any,
+// into its CaseOpened, with who held that case now: a decision reads no store.
+Result<void> note_earlier_call(std::vector<EventPayload>& payloads, const CaseStore& store, Timestamp now) {
+  auto* opened = payloads.empty() ? nullptr : std::get_if<ev::CaseOpened>(&payloads.front());
+  if (opened == nullptr) return {};
+  const auto digests = repeat_calls::digests_of(opened->reporter, opened->location, opened->category);
+  if (digests.empty()) return {};
+  auto call = store.previous_call(digests, now);
+  if (!call) return tl::unexpected(call.error());
+  if (!*call) return {};
+  auto earlier = store.load((*call)->case_id);
+  if (!earlier) return tl::unexpected(earlier.error());
+  ev::EarlierCall noted{(*call)->case_id, (*call)->opened_at, {}, {}};
+  if (*earlier) {
+    noted.lead_unit = (**earlier).snapshot.lead_unit;
+    noted.step_id = (**earlier).snapshot.step_id;
+  }
+  opened->earlier_call = std::move(noted);
+  return {};
 }
 
 // The payloads as events after the case's last, each sealed onto the chain
@@ -78,6 +100,9 @@ Result<Unwritten> decide_case(const CaseRecord* record, const Command& command, 
                                            *options.directory, now, command.idempotency_key};
   auto payloads = lifecycle::decide(context, command.payload);
   if (!payloads) return tl::unexpected(payloads.error());
+  if (opening) {
+    if (auto noted = note_earlier_call(*payloads, *options.store, now); !noted) return tl::unexpected(noted.error());
+  }
   auto write = write_of(record, current, std::move(*payloads), command, **workflow, options, now);
   if (!write) return tl::unexpected(write.error());
   const CaseRecord::Seen seen{current.version + 1, write->snapshot.version, command.payload.index(),

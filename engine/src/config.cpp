@@ -50,6 +50,7 @@ void read_formulas(const Json& stats, stats::Formulas& f) {
   read(stats, "no_answer_is_valid", f.no_answer_is_valid);
   read(stats, "withdrawn_excluded", f.withdrawn_excluded);
   read(stats, "merged_excluded", f.merged_excluded);
+  read(stats, "repeat_window_days", f.repeat_window_days);
 }
 
 Result<Config> to_config(const Json& doc) {

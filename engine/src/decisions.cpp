@@ -234,7 +234,7 @@ void open_case(Scratch& s, const cmd::Open& c) {
                         c.collective, c.urgent, c.reporter, c.content, {}, {}, s.in.idempotency_key,
                         c.first_contact,
                         c.reply_by.value_or(s.in.calendar.deadline(s.in.now, s.in.workflow.reply_within)),
-                        s.in.workflow.content_hash};
+                        s.in.workflow.content_hash, std::nullopt /* the engine notes an earlier call */};
   if (auto committed = commit_personal_data(opened); !committed) {
     s.failure = committed.error();
     return;

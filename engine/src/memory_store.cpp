@@ -8,6 +8,7 @@
 
 #include "escalator/store.hpp"
 #include "personal_data.hpp"
+#include "repeat_calls.hpp"
 
 namespace escalator {
 namespace {
@@ -123,6 +124,14 @@ class MemoryStore final : public CaseStore {
       stored.events.back().position = ++last_position_;
     }
     personal_data::forget_if_erased(stored.events);
+    for (auto& entry : repeat_calls::entries_of(write)) {
+      calls_of_case_[case_id].push_back(entry);
+      calls_.insert(std::move(entry));
+    }
+    if (repeat_calls::erases(write)) {
+      for (const auto& entry : calls_of_case_[case_id]) calls_.erase(entry);
+      calls_of_case_.erase(case_id);
+    }
     stored.snapshot = snapshot;
     auto& of_case = timers_of_case_[case_id];
     for (const auto& old : of_case) timers_.erase(old);
@@ -154,6 +163,18 @@ class MemoryStore final : public CaseStore {
   std::vector<std::string> case_ids() const override {
     std::shared_lock lock(mutex_);
     return order_;
+  }
+
+  Result<std::optional<Call>> previous_call(std::span<const std::string> digests, Timestamp at) const override {
+    std::shared_lock lock(mutex_);
+    std::optional<Call> latest;
+    for (const auto& digest : digests) {
+      auto above = calls_.lower_bound(repeat_calls::bound(digest, at));
+      if (above == calls_.begin()) continue;
+      auto call = repeat_calls::call_in(*std::prev(above), digest);
+      if (call && (!latest || call->opened_at > latest->opened_at)) latest = std::move(call);
+    }
+    return latest;
   }
 
   Result<std::vector<std::pair<std::string, stats::Tally>>> stats_cells(std::string_view from,
@@ -193,6 +214,8 @@ class MemoryStore final : public CaseStore {
   std::unordered_map<std::string, std::vector<PendingTimer>> timers_of_case_;
   stats::Cells stats_;
   std::optional<stats::Stamp> stats_stamp_;
+  std::set<std::string> calls_;  // repeat_calls.hpp's entries
+  std::unordered_map<std::string, std::vector<std::string>> calls_of_case_;
 };
 
 }  // namespace

@@ -22,7 +22,7 @@ concept Is = std::same_as<std::remove_const_t<T>, U>;
 // Types written as nested JSON objects through their own fields() list.
 template <typename T>
 concept Nested = Is<T, WorkflowRef> || Is<T, Location> || Is<T, Party> || Is<T, PersonalFields> ||
-                 Is<T, ev::StepAssignment> || Is<T, DeadlineWarning>;
+                 Is<T, ev::StepAssignment> || Is<T, DeadlineWarning> || Is<T, ev::EarlierCall>;
 
 void fields(auto& io, Is<WorkflowRef> auto& w) {
   io("id", w.id);
@@ -58,6 +58,13 @@ void fields(auto& io, Is<ev::StepAssignment> auto& s) {
   io("accept_by", s.accept_by);
   io("directory_version", s.directory_version);
   io("waiting_for_dispatcher", s.waiting_for_dispatcher);
+}
+
+void fields(auto& io, Is<ev::EarlierCall> auto& c) {
+  io("case_id", c.case_id);
+  io("opened_at", c.opened_at);
+  io("lead_unit", c.lead_unit);
+  io("step_id", c.step_id);
 }
 
 void fields(auto& io, Is<DeadlineWarning> auto& w) {
@@ -132,6 +139,7 @@ void fields(auto& io, Is<ev::CaseOpened> auto& e) {
   io("owner", e.owner);
   io("reply_by", e.reply_by);
   io("workflow_hash", e.workflow_hash);
+  io("earlier_call", e.earlier_call);
 }
 void fields(auto& io, Is<ev::CaseDispatched> auto& e) { io("to", e.to); }
 void fields(auto& io, Is<ev::CaseAccepted> auto& e) {

@@ -91,7 +91,16 @@ void CaseCounter::count(const Before& before, const Event& e, const CaseState& a
   // Against the holder as the event found it: its unit and its rung.
   auto against_holder = [&](Count c) { add_count(c, true, before.lead_unit, before.step_id); };
 
-  if (std::holds_alternative<ev::CaseOpened>(e.payload)) add_count(Count::kReceived, true, kNone, kNone);
+  if (const auto* opened = std::get_if<ev::CaseOpened>(&e.payload)) {
+    add_count(Count::kReceived, true, kNone, kNone);
+    // A repeat call counts against whoever held the earlier case when it came.
+    if (const auto& earlier = opened->earlier_call; earlier && earlier->opened_at <= at) {
+      const auto days = std::chrono::floor<std::chrono::days>(at - earlier->opened_at).count();
+      if (days < kRepeatDays) {
+        add(after, at, index_of_repeat(static_cast<int>(days)), true, earlier->lead_unit, earlier->step_id);
+      }
+    }
+  }
   if (const ev::StepAssignment* to = handing_of(e); to != nullptr && !to->lead_unit.empty()) {
     bool unit_new = true, level_new = true;
     for (const Handing& h : handings_) {

@@ -58,17 +58,30 @@ std::int64_t valid_received(const Tally& t, const Formulas& f) {
 }
 
 // The rates and times, in the order of figures(); a figure's code is its place among its kind.
-enum class Rate { kSignedInTime, kOnTimeClose, kResolution, kSatisfaction, kSendBack, kUrge, kReopen, kShare };
+enum class Rate {
+  kSignedInTime, kOnTimeClose, kResolution, kSatisfaction, kSendBack, kUrge, kReopen, kShare, kRepeatCall
+};
+
+// The calls within the formulas' window of the caller's previous one.
+std::int64_t repeat_calls(const Tally& t, const Formulas& f) {
+  std::int64_t calls = 0;
+  const int days = std::clamp(f.repeat_window_days, 0, kRepeatDays);
+  for (const auto& [index, value] : t.values()) {
+    if (index >= index_of_repeat(0) && index < index_of_repeat(days)) calls += value;
+  }
+  return calls;
+}
 
 std::vector<Figure> make_figures() {
   std::vector<Figure> all;
   for (int c = 0; c < kCountCount; ++c) {
     all.push_back({to_string(Count(c)), label_zh(Count(c)), Figure::Kind::kCount, c});
   }
+  all.push_back({"repeat_calls", "重复来电", Figure::Kind::kWindowedCount, 0});
   const std::pair<std::string_view, std::string_view> rates[] = {
       {"signed_in_time_rate", "按时签收率"}, {"on_time_close_rate", "按时办结率"}, {"resolution_rate", "解决率"},
       {"satisfaction_rate", "满意率"},       {"send_back_rate", "发回重办率"},     {"urge_rate", "催办率"},
-      {"reopen_rate", "重启率"},             {"share", "占比"},
+      {"reopen_rate", "重启率"},             {"share", "占比"},           {"repeat_call_rate", "重复来电率"},
   };
   int code = 0;
   for (auto [name, zh] : rates) all.push_back({name, zh, Figure::Kind::kRate, code++});
@@ -125,6 +138,10 @@ std::optional<double> rate_of(Rate rate, const Tally& t, const Tally& total, con
       break;
     case Rate::kShare:
       value = ratio(double(valid_received(t, f)), double(valid_received(total, f)), defined);
+      break;
+    case Rate::kRepeatCall:
+      // Over every call: a repeat is often merged into the case it repeats.
+      value = ratio(double(repeat_calls(t, f)), double(t.get(Count::kReceived)), defined);
       break;
   }
   if (!defined) return std::nullopt;
@@ -198,6 +215,7 @@ std::optional<double> value_of(const Figure& figure, const Tally& group, const T
                                const Formulas& formulas) {
   switch (figure.kind) {
     case Figure::Kind::kCount: return static_cast<double>(group.get(Count(figure.code)));
+    case Figure::Kind::kWindowedCount: return static_cast<double>(repeat_calls(group, formulas));
     case Figure::Kind::kRate: return rate_of(Rate(figure.code), group, total, formulas);
     case Figure::Kind::kHours: return hours_of(figure.code, group);
   }

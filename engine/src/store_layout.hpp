@@ -104,6 +104,12 @@ inline std::string opened_key(std::uint64_t ordinal) {
   return key;
 }
 
+// index: "calls/" + a repeat_calls.hpp entry -> ""; "calls-of/" + case id ->
+// the case's entries, each after its size (2 bytes, big-endian), which an
+// erasure of the case's personal data deletes with them.
+inline constexpr std::string_view kCallsPrefix = "calls/";
+inline constexpr std::string_view kCallsOfPrefix = "calls-of/";
+
 // outbox: position in commit order -> one command's record (docs/storage.md).
 inline std::string outbox_key(std::uint64_t position) {
   std::string key;

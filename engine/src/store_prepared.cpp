@@ -5,6 +5,7 @@
 #include "escalator/history.hpp"
 #include "event_json.hpp"
 #include "personal_data.hpp"
+#include "repeat_calls.hpp"
 #include "store_layout.hpp"
 #include "store_records.hpp"
 
@@ -21,9 +22,8 @@ Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
   if (const auto* opened = write.events.empty() ? nullptr : std::get_if<ev::CaseOpened>(&write.events.front().payload)) {
     p.personal_record = personal_data::encode(*opened);
   }
-  p.erases_personal = std::any_of(write.events.begin(), write.events.end(), [](const Event& e) {
-    return std::holds_alternative<ev::PersonalDataErased>(e.payload);
-  });
+  p.erases_personal = repeat_calls::erases(write);
+  p.call_entries = repeat_calls::entries_of(write);
   for (const auto& event : write.events) {
     auto canonical = canonical_bytes(event);
     if (!canonical || event.hash.empty()) {

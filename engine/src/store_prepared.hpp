@@ -28,7 +28,8 @@ struct Prepared {
   std::vector<SealedEvent> events;
   std::optional<Error> unsealed;  // an event that cannot be stored as it is
   std::string personal_record;  // put when the write opens the case with personal data
-  bool erases_personal = false;  // deleted when the write erases it
+  bool erases_personal = false;  // deleted when the write erases it, with the call entries
+  std::vector<std::string> call_entries;  // put when the write opens the case with a caller (repeat_calls.hpp)
   std::string snapshot;
   std::string outbox_record;
   std::vector<PendingTimer> timers;

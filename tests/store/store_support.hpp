@@ -81,6 +81,9 @@ struct ForwardingStore : CaseStore {
     return real->stats_cells(from, to);
   }
   Result<std::optional<stats::Stamp>> stats_stamp() const override { return real->stats_stamp(); }
+  Result<std::optional<Call>> previous_call(std::span<const std::string> digests, Timestamp at) const override {
+    return real->previous_call(digests, at);
+  }
   Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) override {
     return real->replace_stats(cells, stamp);
   }

@@ -11,6 +11,7 @@
 #include "erase_command.hpp"
 #include "escalator/audit.hpp"
 #include "escalator/engine.hpp"
+#include "repeat_calls.hpp"
 
 namespace fs = std::filesystem;
 using namespace escalator;
@@ -85,8 +86,14 @@ TEST_CASE("ErasingAResidentLeavesNoTraceOfThemInAnyFileAndTheHistoryWhole") {
   ScratchDir dir;
   const fs::path data = dir.path / "store";
   const auto ids = store_cases(data, {{kErased, true}, {kKept, true}, {kErased, true}});
+  // The index of callers holds digests of the phone and account (repeat_calls.hpp).
+  const Location place{"370811", "", "", "", "yangguang-garden", "", ""};
+  const auto erased_digests = repeat_calls::digests_of({"", kErased.phone, kErased.account}, place, "物业/漏水");
+  const auto kept_digests = repeat_calls::digests_of({"", kKept.phone, ""}, place, "物业/漏水");
+  REQUIRE(erased_digests.size() == 2);
   // The search can see what is there: before the erasure, both residents are found.
-  for (const auto* text : {&kErased.phone, &kErased.content, &kKept.phone}) {
+  for (const auto* text : {&kErased.phone, &kErased.content, &kKept.phone, &erased_digests[0], &erased_digests[1],
+                           &kept_digests[0]}) {
     CHECK_MESSAGE(!files_holding(data, *text).empty(), *text);
   }
 
@@ -94,12 +101,14 @@ TEST_CASE("ErasingAResidentLeavesNoTraceOfThemInAnyFileAndTheHistoryWhole") {
   CHECK_MESSAGE(ran.code == 0, ran.out);
   CHECK(ran.out == "erased " + ids[0] + "\nerased " + ids[2] + "\n2 erased, 0 refused; the store's files are rewritten\n");
 
-  for (const auto* text : {&kErased.name, &kErased.phone, &kErased.account, &kErased.address, &kErased.content}) {
+  for (const auto* text : {&kErased.name, &kErased.phone, &kErased.account, &kErased.address, &kErased.content,
+                           &erased_digests[0], &erased_digests[1]}) {
     CHECK_MESSAGE(files_holding(data, *text).empty(), *text);
   }
   // The other resident is where the search looks, so not finding the first means something.
   CHECK_FALSE(files_holding(data, kKept.phone).empty());
   CHECK_FALSE(files_holding(data, kKept.content).empty());
+  CHECK_FALSE(files_holding(data, kept_digests[0]).empty());
 
   const auto audit = audit_store(data);
   REQUIRE_MESSAGE(audit.has_value(), audit.error().message);
@@ -120,6 +129,17 @@ TEST_CASE("ErasingAResidentLeavesNoTraceOfThemInAnyFileAndTheHistoryWhole") {
   CHECK(k.personal.reporter_phone.size() == 64);  // the commitment stays
   CHECK(std::holds_alternative<ev::PersonalDataErased>((*erased)->events.back().payload));
   CHECK((*(*store)->load(ids[1]))->snapshot.reporter.phone == kKept.phone);
+  // The second call of the erased resident had named the first; neither is found now.
+  const auto second_case = (*store)->load(ids[2]);
+  REQUIRE(second_case.has_value());
+  const auto& second = std::get<ev::CaseOpened>((*second_case)->events.front().payload);
+  REQUIRE(second.earlier_call.has_value());
+  CHECK(second.earlier_call->case_id == ids[0]);
+  CHECK((*store)->previous_call(erased_digests, Timestamp::max())->has_value() == false);
+  const auto kept_call = (*store)->previous_call(kept_digests, Timestamp::max());
+  REQUIRE(kept_call.has_value());
+  REQUIRE(kept_call->has_value());
+  CHECK((*kept_call)->case_id == ids[1]);
 }
 
 TEST_CASE("ACaseStillOpenIsRefusedAndKeepsItsData") {

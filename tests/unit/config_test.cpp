@@ -298,16 +298,20 @@ TEST_CASE("TheDocumentedExampleWithEveryKeyIsAValidConfiguration") {
 
 TEST_CASE("TheStatsFormulasAreReadAndAWeightOutOfRangeIsRefused") {
   const auto config = parse_config(R"({"stats": {"resolution_weights": {"partly_resolved": 0},
-      "satisfaction_weights": {"basically_satisfied": 0.8}, "no_answer_is_valid": true, "merged_excluded": false}})");
+      "satisfaction_weights": {"basically_satisfied": 0.8}, "no_answer_is_valid": true, "merged_excluded": false,
+      "repeat_window_days": 15}})");
   REQUIRE(config.has_value());
   stats::Formulas expected;
   expected.partly_resolved = 0;
   expected.basically_satisfied = 0.8;
   expected.no_answer_is_valid = true;
   expected.merged_excluded = false;
+  expected.repeat_window_days = 15;
   CHECK(config->stats == expected);
   CHECK(parse_config("{}")->stats == stats::Formulas{});
   CHECK(refusal(R"({"stats": {"satisfaction_weights": {"satisfied": 2}}})").starts_with(
       "/stats/satisfaction_weights/satisfied: "));
   CHECK(refusal(R"({"stats": {"repeat_days": 7}})").starts_with("/stats/repeat_days: unknown key"));
+  CHECK(refusal(R"({"stats": {"repeat_window_days": 0}})").starts_with("/stats/repeat_window_days: "));
+  CHECK(refusal(R"({"stats": {"repeat_window_days": 366}})").starts_with("/stats/repeat_window_days: "));
 }

@@ -324,11 +324,12 @@ class Runner {
     }
   }
 
-  // expect stats [by=DIM] [group=NAME] [from=DAY] [to=DAY] figure=value ...:
+  // expect stats [by=DIM] [group=NAME] [from=DAY] [to=DAY] [repeat_window_days=N] figure=value ...:
   // the figures of the group over the days (the scenario's, by default). A
   // rate is a fraction or a percentage; "~N" is a time within the histogram's error.
   void expect_stats(const Step& step) {
     stats::Query query{stats::local_day(s_.start), stats::local_day(clock_->now()), stats::Dimension::kAll};
+    stats::Formulas formulas;
     std::string group;
     for (const auto& [key, value] : step.ordered_args) {
       if (key == "by") {
@@ -341,6 +342,11 @@ class Runner {
         (key == "from" ? query.from : query.to) = *day;
       } else if (key == "group") {
         group = substituted(value);
+      } else if (key == "repeat_window_days") {
+        formulas.repeat_window_days = std::atoi(value.c_str());
+        if (formulas.repeat_window_days < 1 || formulas.repeat_window_days > stats::kRepeatDays) {
+          return failed("repeat_window_days: expected 1 to " + std::to_string(stats::kRepeatDays) + ", got " + value);
+        }
       }
     }
     auto report = stats::read_report(*store_, query);
@@ -350,14 +356,14 @@ class Runner {
     const stats::Tally none;
     const stats::Tally& tally = found == report->groups.end() ? none : found->tally;
     for (const auto& [key, wanted] : step.ordered_args) {
-      if (key == "by" || key == "from" || key == "to" || key == "group") continue;
+      if (key == "by" || key == "from" || key == "to" || key == "group" || key == "repeat_window_days") continue;
       const auto& all = stats::figures();
       auto figure = std::find_if(all.begin(), all.end(), [&](const stats::Figure& f) { return f.name == key; });
       if (figure == all.end()) {
         failed("stats: no figure '" + key + "'");
         continue;
       }
-      const auto got = stats::value_of(*figure, tally, report->total, stats::Formulas{});
+      const auto got = stats::value_of(*figure, tally, report->total, formulas);
       if (auto mismatch = stats_mismatch(wanted, got)) failed("stats " + key + ": " + *mismatch);
     }
   }

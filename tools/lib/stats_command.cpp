@@ -75,7 +75,8 @@ std::string shown(const stats::Figure& figure, std::optional<double> value) {
   if (!value) return "-";
   char text[32];
   switch (figure.kind) {
-    case stats::Figure::Kind::kCount: std::snprintf(text, sizeof text, "%.0f", *value); break;
+    case stats::Figure::Kind::kCount:
+    case stats::Figure::Kind::kWindowedCount: std::snprintf(text, sizeof text, "%.0f", *value); break;
     case stats::Figure::Kind::kRate: std::snprintf(text, sizeof text, "%.1f%%", *value * 100.0); break;
     case stats::Figure::Kind::kHours: std::snprintf(text, sizeof text, "%.1f", *value); break;
   }
@@ -84,7 +85,9 @@ std::string shown(const stats::Figure& figure, std::optional<double> value) {
 
 nlohmann::ordered_json json_value(std::optional<double> value, const stats::Figure& figure) {
   if (!value) return nullptr;
-  if (figure.kind == stats::Figure::Kind::kCount) return static_cast<std::int64_t>(*value);
+  if (figure.kind == stats::Figure::Kind::kCount || figure.kind == stats::Figure::Kind::kWindowedCount) {
+    return static_cast<std::int64_t>(*value);
+  }
   return *value;
 }
 

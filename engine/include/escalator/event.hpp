@@ -81,6 +81,19 @@ struct StepAssignment {
   friend bool operator==(const StepAssignment&, const StepAssignment&) = default;
 };
 
+// The caller's previous case (重复来电, docs/stats.md "Repeat calls"): the
+// latest one opened before by the same phone or account, at the same compound
+// and building, in the same category, whatever became of it; and who held it
+// when the new call came. It names no one: not personal data.
+struct EarlierCall {
+  std::string case_id;
+  Timestamp opened_at{};
+  std::string lead_unit;  // the unit holding it then, or that gave its final reply
+  std::string step_id;
+
+  friend bool operator==(const EarlierCall&, const EarlierCall&) = default;
+};
+
 struct CaseOpened {
   static constexpr EventType kType = EventType::kCaseOpened;
   std::string case_id;
@@ -105,6 +118,7 @@ struct CaseOpened {
   // SHA-256 of the workflow version the case follows: a version number is the
   // catalog's, the hash is the content's, so a history names what it ran on.
   std::string workflow_hash;
+  std::optional<EarlierCall> earlier_call;  // none for a first call, or without a caller
 };
 struct CaseDispatched {
   static constexpr EventType kType = EventType::kCaseDispatched;

@@ -87,6 +87,13 @@ int bucket_of(std::chrono::seconds time);
 std::chrono::seconds bucket_floor(int bucket);
 std::chrono::seconds bucket_middle(int bucket);
 inline constexpr double kBucketError = 0.091;
+// Repeat calls (重复来电): for each day d, the calls that came d whole days
+// (of 24 hours) after the same caller's previous case at the same place in
+// the same category. A report sums the days within a city's window, so a new
+// window applies to every period without a recount.
+inline constexpr std::uint16_t kRepeatBase = 2000;
+inline constexpr int kRepeatDays = 365;  // a call a year or more after the previous one is no repeat
+inline std::uint16_t index_of_repeat(int days) { return static_cast<std::uint16_t>(kRepeatBase + days); }
 inline std::uint16_t index_of(Count c) { return static_cast<std::uint16_t>(c); }
 inline std::uint16_t index_of(Histogram h, int bucket) {
   return static_cast<std::uint16_t>(kHistogramBase + static_cast<int>(h) * kBucketCount + bucket);
@@ -200,6 +207,9 @@ struct Formulas {
   // taken over cases received (urged, share).
   bool withdrawn_excluded = true;
   bool merged_excluded = true;
+  // A call less than this many days after the caller's previous one about
+  // the same place and category is a repeat call (1 to kRepeatDays).
+  int repeat_window_days = 30;
   friend bool operator==(const Formulas&, const Formulas&) = default;
 };
 

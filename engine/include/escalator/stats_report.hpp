@@ -46,8 +46,9 @@ struct Report {
 struct Figure {
   std::string_view name;  // "received", "resolution_rate", "accept_p50_working_hours", …
   std::string_view zh;
-  enum class Kind { kCount, kRate, kHours } kind = Kind::kCount;
-  int code = 0;  // which of its kind: the Count, or its place among the rates or the times
+  // kWindowedCount: a count the formulas' window makes (repeat_calls).
+  enum class Kind { kCount, kWindowedCount, kRate, kHours } kind = Kind::kCount;
+  int code = 0;  // which of its kind: the Count, or its place among its kind
 };
 const std::vector<Figure>& figures();
 // The figure's value in `group` of `report`; none when its denominator is 0

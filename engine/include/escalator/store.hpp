@@ -154,6 +154,17 @@ class CaseStore {
     return fail(ErrorCode::kFailedPrecondition, "this store cannot keep org directory imports");
   }
 
+  // A case a caller opened before (docs/stats.md, "Repeat calls").
+  struct Call {
+    std::string case_id;
+    Timestamp opened_at{};
+  };
+  // The latest case opened at or before `at` whose caller, place and category
+  // give one of `digests` (the engine's index of callers; personal data, so
+  // an erased case is not found). kDataLoss when the index cannot be read.
+  [[nodiscard]] virtual Result<std::optional<Call>> previous_call(std::span<const std::string> digests,
+                                                                  Timestamp at) const = 0;
+
   // The cases whose reporter's phone or account is `resident`, exactly as
   // recorded, by case id: whose data `escalator erase
   // --resident` erases. Cases whose data is erased are not found. This
