@@ -38,6 +38,8 @@ constexpr std::array<CountName, kCountCount> kCountNames = {{
     {"rated_no_answer", "未接通"},
     {"withdrawn", "撤单"},
     {"merged", "合并"},
+    {"open_overdue_joined", "逾期未办结·增"},
+    {"open_overdue_left", "逾期未办结·减"},
 }};
 
 void put_varint(std::string& out, std::uint64_t value) {

@@ -1,5 +1,7 @@
 #include "stats_count.hpp"
 
+#include <algorithm>
+
 #include "appliers.hpp"
 
 namespace escalator::stats {
@@ -37,7 +39,25 @@ Count rated_as(Rating rating) {
   return Count::kRatedNoAnswer;
 }
 
+// Late and not yet over: closed, withdrawn or merged.
+bool is_open_overdue(const CaseState& k) {
+  if (k.state == LifecycleState::kClosed || k.state == LifecycleState::kWithdrawn ||
+      k.state == LifecycleState::kMerged) {
+    return false;
+  }
+  return std::any_of(k.overdue.begin(), k.overdue.end(), counts_as_overdue);
+}
+
 }  // namespace
+
+CaseCounter::Before CaseCounter::Before::of(const CaseState& k) {
+  Before before{k.lead_unit, k.step_id, k.accept_by, is_open_overdue(k), {}, {}};
+  if (before.open_overdue) {
+    before.grid = k.location.grid;
+    before.street = k.location.street;
+  }
+  return before;
+}
 
 CaseCounter::CaseCounter(const Calendar& calendar, std::span<const Event> earlier, Marks& out)
     : calendar_(calendar), out_(out) {
@@ -49,8 +69,9 @@ void CaseCounter::note_handing(const Event& e) {
   if (to != nullptr && !to->lead_unit.empty()) handings_.push_back({to->lead_unit, to->step_id, e.time});
 }
 
-void CaseCounter::add(const CaseState& after, Timestamp at, std::uint16_t index, bool case_dimensions,
-                      const std::string& unit, const std::string& level) {
+void CaseCounter::add_placed(const CaseState& after, const std::string& grid, const std::string& street,
+                             Timestamp at, std::uint16_t index, bool case_dimensions, const std::string& unit,
+                             const std::string& level) {
   const auto day = local_day(at);
   const auto month = month_number(day), year = year_number(day);
   // One day key, its dimension and group rewritten in place for each.
@@ -66,8 +87,8 @@ void CaseCounter::add(const CaseState& after, Timestamp at, std::uint16_t index,
     put(Dimension::kCategory, after.category);
     put(Dimension::kChannel, to_string(after.channel));
     put(Dimension::kRequestType, to_string(after.request_type));
-    put(Dimension::kGrid, after.location.grid);
-    put(Dimension::kStreet, after.location.street);
+    put(Dimension::kGrid, grid);
+    put(Dimension::kStreet, street);
   }
   if (!unit.empty()) put(Dimension::kUnit, unit);
   if (!level.empty()) put(Dimension::kLevel, level);
@@ -143,7 +164,25 @@ void CaseCounter::count(const Before& before, const Event& e, const CaseState& a
     add_time(after, at, Histogram::kResolveCalendar, Histogram::kResolveWorking, after.opened_at,
              after.lead_unit, after.step_id);
   }
+  count_open_overdue(before, after, e.time);
   note_handing(e);
+}
+
+// A case leaves the groups it was open overdue in and joins the ones it is
+// now, when either changed: by its holder, its rung, its place, or its being so.
+void CaseCounter::count_open_overdue(const Before& before, const CaseState& after, Timestamp at) {
+  const bool is = is_open_overdue(after);
+  if (!before.open_overdue && !is) return;
+  const bool moved = before.open_overdue && is &&
+                     (before.lead_unit != after.lead_unit || before.step_id != after.step_id ||
+                      before.grid != after.location.grid || before.street != after.location.street);
+  if (before.open_overdue && (!is || moved)) {
+    add_placed(after, before.grid, before.street, at, index_of(Count::kOpenOverdueLeft), true, before.lead_unit,
+               before.step_id);
+  }
+  if (is && (!before.open_overdue || moved)) {
+    add(after, at, index_of(Count::kOpenOverdueJoined), true, after.lead_unit, after.step_id);
+  }
 }
 
 Result<void> count_case(std::span<const Event> events, const Calendar& calendar, Marks& out) {

@@ -24,7 +24,9 @@ class CaseCounter {
     std::string lead_unit;
     std::string step_id;
     std::optional<Timestamp> accept_by;
-    static Before of(const CaseState& k) { return {k.lead_unit, k.step_id, k.accept_by}; }
+    bool open_overdue = false;
+    std::string grid, street;  // kept only for a case open overdue, which leaves them
+    static Before of(const CaseState& k);
   };
   // Counts `e`, taken by `after` from `before`. Call in seq order: an event
   // counted is earlier for the next.
@@ -38,7 +40,13 @@ class CaseCounter {
     Timestamp at{};
   };
   void add(const CaseState& after, Timestamp at, std::uint16_t index, bool case_dimensions,
-           const std::string& unit, const std::string& level);
+           const std::string& unit, const std::string& level) {
+    add_placed(after, after.location.grid, after.location.street, at, index, case_dimensions, unit, level);
+  }
+  // As add(), with the case's grid and street as they were.
+  void add_placed(const CaseState& after, const std::string& grid, const std::string& street, Timestamp at,
+                  std::uint16_t index, bool case_dimensions, const std::string& unit, const std::string& level);
+  void count_open_overdue(const Before& before, const CaseState& after, Timestamp at);
   void add_time(const CaseState& after, Timestamp at, Histogram calendar_time, Histogram working_time,
                 Timestamp from, const std::string& unit, const std::string& level);
   void note_handing(const Event& e);

@@ -62,6 +62,9 @@ enum class Rate {
   kSignedInTime, kOnTimeClose, kResolution, kSatisfaction, kSendBack, kUrge, kReopen, kShare, kRepeatCall
 };
 
+// The derived counts, by code.
+constexpr int kRepeatCalls = 0, kOpenOverdue = 1;
+
 // The calls within the formulas' window of the caller's previous one.
 std::int64_t repeat_calls(const Tally& t, const Formulas& f) {
   std::int64_t calls = 0;
@@ -77,7 +80,8 @@ std::vector<Figure> make_figures() {
   for (int c = 0; c < kCountCount; ++c) {
     all.push_back({to_string(Count(c)), label_zh(Count(c)), Figure::Kind::kCount, c});
   }
-  all.push_back({"repeat_calls", "重复来电", Figure::Kind::kWindowedCount, 0});
+  all.push_back({"repeat_calls", "重复来电", Figure::Kind::kDerivedCount, kRepeatCalls});
+  all.push_back({"open_overdue", "逾期未办结", Figure::Kind::kDerivedCount, kOpenOverdue});
   const std::pair<std::string_view, std::string_view> rates[] = {
       {"signed_in_time_rate", "按时签收率"}, {"on_time_close_rate", "按时办结率"}, {"resolution_rate", "解决率"},
       {"satisfaction_rate", "满意率"},       {"send_back_rate", "发回重办率"},     {"urge_rate", "催办率"},
@@ -195,7 +199,24 @@ Result<Report> read_report(const CaseStore& store, const Query& query) {
       at->second.add(tally);
     }
   }
-  for (auto& [name, tally] : by_group) report.groups.push_back({name, std::move(tally)});
+  // Open overdue is a level: what joined it less what left it, since the first day.
+  if (const sys_days first{}; query.from > first) {
+    for (const auto& [from, to] : ranges_of(Query{first, query.from - std::chrono::days{1}, query.by})) {
+      auto cells = store.stats_cells(from, to);
+      if (!cells) return tl::unexpected(cells.error());
+      for (const auto& [key, tally] : *cells) {
+        const auto level = tally.get(Count::kOpenOverdueJoined) - tally.get(Count::kOpenOverdueLeft);
+        if (level == 0) continue;
+        const std::string_view group = CellKey::group_in(key);
+        auto at = by_group.lower_bound(group);
+        if (at == by_group.end() || at->first != group) at = by_group.emplace_hint(at, std::string(group), Tally{});
+        at->second.add(kOpenOverdueAtStart, level);
+      }
+    }
+  }
+  for (auto& [name, tally] : by_group) {
+    if (!tally.empty()) report.groups.push_back({name, std::move(tally)});
+  }
   if (query.by == Dimension::kAll) {
     if (!report.groups.empty()) report.total = report.groups.front().tally;
     return report;
@@ -215,7 +236,10 @@ std::optional<double> value_of(const Figure& figure, const Tally& group, const T
                                const Formulas& formulas) {
   switch (figure.kind) {
     case Figure::Kind::kCount: return static_cast<double>(group.get(Count(figure.code)));
-    case Figure::Kind::kWindowedCount: return static_cast<double>(repeat_calls(group, formulas));
+    case Figure::Kind::kDerivedCount:
+      if (figure.code == kRepeatCalls) return static_cast<double>(repeat_calls(group, formulas));
+      return static_cast<double>(group.get(kOpenOverdueAtStart) + group.get(Count::kOpenOverdueJoined) -
+                                 group.get(Count::kOpenOverdueLeft));
     case Figure::Kind::kRate: return rate_of(Rate(figure.code), group, total, formulas);
     case Figure::Kind::kHours: return hours_of(figure.code, group);
   }

@@ -57,13 +57,13 @@ TEST_CASE("TheReportGivesEachUnitsFiguresAndTheTotal") {
   CHECK(ran.out ==
         "统计 2025-10-01 至 2025-11-30，按 unit\n"
         "group                      received  handed  signed_in_time_rate  closed  resolution_rate  satisfaction_rate  "
-        "on_time_close_rate  reopened  overdue   share\n"
+        "on_time_close_rate  reopened  overdue  open_overdue   share\n"
         "yangguang-garden.branch           1       2               100.0%       1           100.0%              50.0%  "
-        "            100.0%         1        0   33.3%\n"
+        "            100.0%         1        0             0   33.3%\n"
         "yangguang-garden.property         3       3                33.3%       1           100.0%             100.0%  "
-        "            100.0%         0        0  100.0%\n"
+        "            100.0%         0        0             0  100.0%\n"
         "合计                              5       5                60.0%       2           100.0%              66.7%  "
-        "            100.0%         1        0  100.0%\n");
+        "            100.0%         1        0             0  100.0%\n");
 
   const auto by_level = json_report(data, "level");
   REQUIRE(by_level["groups"].size() == 2);

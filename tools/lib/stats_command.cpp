@@ -37,10 +37,10 @@ by counting every case's events afresh.
 --data DIR is the store (default: the configuration's data_dir, ./data).
 )";
 
-constexpr std::string_view kMainFigures[] = {"received",          "handed",             "signed_in_time_rate",
-                                             "closed",            "resolution_rate",    "satisfaction_rate",
-                                             "on_time_close_rate", "reopened",          "overdue",
-                                             "share"};
+constexpr std::string_view kMainFigures[] = {"received",           "handed",          "signed_in_time_rate",
+                                             "closed",             "resolution_rate", "satisfaction_rate",
+                                             "on_time_close_rate", "reopened",        "overdue",
+                                             "open_overdue",       "share"};
 
 // The switches, taken out of args.
 bool take_switch(std::vector<std::string>& args, std::string_view name) {
@@ -76,7 +76,7 @@ std::string shown(const stats::Figure& figure, std::optional<double> value) {
   char text[32];
   switch (figure.kind) {
     case stats::Figure::Kind::kCount:
-    case stats::Figure::Kind::kWindowedCount: std::snprintf(text, sizeof text, "%.0f", *value); break;
+    case stats::Figure::Kind::kDerivedCount: std::snprintf(text, sizeof text, "%.0f", *value); break;
     case stats::Figure::Kind::kRate: std::snprintf(text, sizeof text, "%.1f%%", *value * 100.0); break;
     case stats::Figure::Kind::kHours: std::snprintf(text, sizeof text, "%.1f", *value); break;
   }
@@ -85,7 +85,7 @@ std::string shown(const stats::Figure& figure, std::optional<double> value) {
 
 nlohmann::ordered_json json_value(std::optional<double> value, const stats::Figure& figure) {
   if (!value) return nullptr;
-  if (figure.kind == stats::Figure::Kind::kCount || figure.kind == stats::Figure::Kind::kWindowedCount) {
+  if (figure.kind == stats::Figure::Kind::kCount || figure.kind == stats::Figure::Kind::kDerivedCount) {
     return static_cast<std::int64_t>(*value);
   }
   return *value;

@@ -64,8 +64,14 @@ enum class Count : std::uint16_t {
   kRatedNoAnswer,
   kWithdrawn,  // withdrawn by the resident (撤单)
   kMerged,     // merged into another case as its duplicate
+  // Open overdue (逾期未办结), a level kept as its changes: a case joins a
+  // group's open overdue when it misses an accept, resolve or reply deadline
+  // or reaches the group already late, and leaves it when it is closed,
+  // withdrawn or merged, or moves to another unit, rung or place.
+  kOpenOverdueJoined,
+  kOpenOverdueLeft,
 };
-inline constexpr int kCountCount = 21;
+inline constexpr int kCountCount = 23;
 std::string_view to_string(Count c);  // "received", "signed_in_time", …
 std::string_view label_zh(Count c);   // "受理", "按时签收", …
 std::optional<Count> parse_count(std::string_view name);  // by its English name
@@ -94,6 +100,9 @@ inline constexpr double kBucketError = 0.091;
 inline constexpr std::uint16_t kRepeatBase = 2000;
 inline constexpr int kRepeatDays = 365;  // a call a year or more after the previous one is no repeat
 inline std::uint16_t index_of_repeat(int days) { return static_cast<std::uint16_t>(kRepeatBase + days); }
+// Never stored: a report's open overdue cases as its period began, the
+// joined less the left of every earlier day.
+inline constexpr std::uint16_t kOpenOverdueAtStart = 1900;
 inline std::uint16_t index_of(Count c) { return static_cast<std::uint16_t>(c); }
 inline std::uint16_t index_of(Histogram h, int bucket) {
   return static_cast<std::uint16_t>(kHistogramBase + static_cast<int>(h) * kBucketCount + bucket);
@@ -223,6 +232,7 @@ struct Stamp {
 };
 // Raised whenever what an event counts changes.
 // 2: year cells beside the day and month ones.
-inline constexpr int kDefinition = 2;
+// 3: open overdue, as the cases joining and leaving it.
+inline constexpr int kDefinition = 3;
 
 }  // namespace escalator::stats

@@ -38,16 +38,18 @@ struct Report {
 };
 
 // The period's counts by group, read from whole years and months where the period
-// holds them and from days at its ends. kInvalidArgument when `to` is before
-// `from`.
+// holds them and from days at its ends; and, under kOpenOverdueAtStart, each
+// group's open overdue cases as the period began, read from every earlier
+// day. kInvalidArgument when `to` is before `from`.
 [[nodiscard]] Result<Report> read_report(const CaseStore& store, const Query& query);
 
 // A figure of a report row: a count, a rate or a time.
 struct Figure {
   std::string_view name;  // "received", "resolution_rate", "accept_p50_working_hours", …
   std::string_view zh;
-  // kWindowedCount: a count the formulas' window makes (repeat_calls).
-  enum class Kind { kCount, kWindowedCount, kRate, kHours } kind = Kind::kCount;
+  // kDerivedCount: a count made of others: repeat_calls by the formulas'
+  // window; open_overdue as of the period's last day.
+  enum class Kind { kCount, kDerivedCount, kRate, kHours } kind = Kind::kCount;
   int code = 0;  // which of its kind: the Count, or its place among its kind
 };
 const std::vector<Figure>& figures();
