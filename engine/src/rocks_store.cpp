@@ -28,10 +28,10 @@
 #include "event_json.hpp"
 #include "event_record.hpp"
 #include "personal_data.hpp"
-#include "repeat_calls.hpp"
 #include "rocks_support.hpp"
 #include "store_prepared.hpp"
 #include "store_calendars.hpp"
+#include "store_calls.hpp"
 #include "store_org.hpp"
 #include "store_stats.hpp"
 #include "store_timers.hpp"
@@ -60,7 +60,8 @@ class RocksStore final : public CaseStore {
         timers_(db_, family(layout::kTimers), family(layout::kMeta)),
         calendar_imports_(db_, family(layout::kMeta)),
         org_versions_(db_, family(layout::kOrg)),
-        stats_(db_, family(layout::kStats), family(layout::kMeta)) {}
+        stats_(db_, family(layout::kStats), family(layout::kMeta)),
+        calls_(db_, family(layout::kIndex)) {}
 
   ~RocksStore() override {
     {
@@ -160,17 +161,7 @@ class RocksStore final : public CaseStore {
   }
 
   Result<std::optional<Call>> previous_call(std::span<const std::string> digests, Timestamp at) const override {
-    std::optional<Call> latest;
-    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kIndex)));
-    for (const auto& digest : digests) {
-      const std::string prefix = std::string(layout::kCallsPrefix) + digest;
-      it->SeekForPrev(std::string(layout::kCallsPrefix) + repeat_calls::bound(digest, at));
-      if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "index: the callers' calls"));
-      if (!it->Valid() || !it->key().starts_with(prefix)) continue;
-      auto call = repeat_calls::call_in(it->key().ToStringView().substr(layout::kCallsPrefix.size()), digest);
-      if (call && (!latest || call->opened_at > latest->opened_at)) latest = std::move(call);
-    }
-    return latest;
+    return calls_.previous(digests, at);
   }
 
   Result<void> begin_timer_round(Timestamp now) override { return timers_.begin_round(now); }
@@ -411,7 +402,8 @@ class RocksStore final : public CaseStore {
     batch.Put(family(layout::kCases), p.case_id, p.snapshot);
     if (!p.personal_record.empty()) batch.Put(family(layout::kPersonal), p.case_id, p.personal_record);
     if (p.erases_personal) batch.Delete(family(layout::kPersonal), p.case_id);
-    put_calls(batch, p);
+    calls_.add(batch, p.case_id, p.call_entries);
+    if (p.erases_personal) calls_.erase(batch, p.case_id);
     if (p.first_seq == 1) {
       batch.Put(family(layout::kIndex), layout::opened_key(++group.opened), p.case_id);
       if (!p.external_id.empty()) batch.Put(family(layout::kIndex), layout::external_key(p.external_id), p.case_id);
@@ -421,32 +413,6 @@ class RocksStore final : public CaseStore {
     group.stats.add(p.stats);
     group.last_seq[p.case_id] = p.last_seq;
     ++group.accepted;
-  }
-
-  // The write's entries in the index of callers, and the record of them that
-  // lets an erasure find them; or, for an erasure, their deletion.
-  void put_calls(rocksdb::WriteBatch& batch, const Prepared& p) const {
-    const auto index = family(layout::kIndex);
-    const std::string of_case = std::string(layout::kCallsOfPrefix) + p.case_id;
-    if (!p.call_entries.empty()) {
-      std::string record;
-      for (const auto& entry : p.call_entries) {
-        batch.Put(index, std::string(layout::kCallsPrefix) + entry, "");
-        record.push_back(static_cast<char>(entry.size() >> 8));
-        record.push_back(static_cast<char>(entry.size() & 0xff));
-        record += entry;
-      }
-      batch.Put(index, of_case, record);
-    }
-    if (!p.erases_personal) return;
-    std::string record;
-    if (!db_.Get(rocksdb::ReadOptions(), index, of_case, &record).ok()) return;  // none were made
-    for (std::string_view rest = record; rest.size() >= 2;) {
-      const std::size_t size = (static_cast<unsigned char>(rest[0]) << 8) | static_cast<unsigned char>(rest[1]);
-      batch.Delete(index, std::string(layout::kCallsPrefix) + std::string(rest.substr(2, size)));
-      rest.remove_prefix(std::min(rest.size(), 2 + size));
-    }
-    batch.Delete(index, of_case);
   }
 
   // Writes the group as one synced batch and leaves each write's outcome in it.
@@ -520,6 +486,7 @@ class RocksStore final : public CaseStore {
   StoredCalendarImports calendar_imports_;
   StoredOrgVersions org_versions_;
   StoredStats stats_;
+  StoredCalls calls_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
