@@ -1,5 +1,7 @@
 #include "escalator/stats_report.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -298,25 +300,40 @@ Result<std::vector<std::string>> counter_differences(const CaseStore& store, con
 }
 
 Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calendar& calendar, const Query& query,
-                                            std::string_view group, Count count) {
+                                            std::string_view group, const Figure& figure, const Formulas& formulas) {
+  if (figure.kind != Figure::Kind::kCount && figure.kind != Figure::Kind::kDerivedCount) {
+    return fail(ErrorCode::kInvalidArgument, std::string(figure.name) + " is not a count of cases");
+  }
   const auto ranges = ranges_of(query);
+  const sys_days first{};
+  const auto earlier =
+      query.from > first ? ranges_of(Query{first, query.from - std::chrono::days{1}, query.by}) : decltype(ranges){};
   std::vector<CaseShare> shares;
+  Marks marks;
   for (const auto& id : store.case_ids()) {
     auto stored = store.load(id);
     if (!stored) return tl::unexpected(stored.error());
     if (!*stored) continue;
-    Marks marks;
+    marks.clear();
     if (auto counted = count_case((*stored)->events, calendar, marks); !counted) {
       return fail(counted.error().code, "case " + id + ": " + counted.error().message);
     }
     const Cells cells = marks.summed();
-    std::int64_t part = 0;
-    for (const auto& [from, to] : ranges) {
-      for (auto at = cells.lower_bound(from); at != cells.end() && at->first < to; ++at) {
-        if (auto cell = CellKey::decode(at->first); cell && cell->group == group) part += at->second.get(count);
+    // The case's own report row: its counts in the group, as read_report reads them.
+    Tally row;
+    auto each_in_group = [&](const auto& in_ranges, auto add) {
+      for (const auto& [from, to] : in_ranges) {
+        for (auto at = cells.lower_bound(from); at != cells.end() && at->first < to; ++at) {
+          if (CellKey::group_in(at->first) == group) add(at->second);
+        }
       }
-    }
-    if (part != 0) shares.push_back({id, part});
+    };
+    each_in_group(ranges, [&](const Tally& t) { row.add(t); });
+    each_in_group(earlier, [&](const Tally& t) {
+      row.add(kOpenOverdueAtStart, t.get(Count::kOpenOverdueJoined) - t.get(Count::kOpenOverdueLeft));
+    });
+    const auto part = value_of(figure, row, row, formulas);
+    if (part && *part != 0) shares.push_back({id, static_cast<std::int64_t>(std::llround(*part))});
   }
   return shares;
 }

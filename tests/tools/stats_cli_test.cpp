@@ -26,10 +26,10 @@ Ran stats_of(const std::vector<std::string>& args, const Config& config = {}) {
   return {code, out.str()};
 }
 
-// The store the scenario tests/scenarios/stats/figures_by_hand.scn leaves.
-fs::path store_of_the_scenario(const ScratchDir& dir) {
+// The store a scenario of tests/scenarios/stats leaves: figures_by_hand.scn's by default.
+fs::path store_of_the_scenario(const ScratchDir& dir, const std::string& name = "figures_by_hand") {
   const fs::path data = dir.path / "data";
-  auto loaded = scenario::load(fs::path(ESCALATOR_SOURCE_DIR) / "tests/scenarios/stats/figures_by_hand.scn");
+  auto loaded = scenario::load(fs::path(ESCALATOR_SOURCE_DIR) / "tests/scenarios/stats" / (name + ".scn"));
   REQUIRE_MESSAGE(loaded.has_value(), loaded.error().message);
   DurableStoreOptions where;
   where.path = data;
@@ -129,6 +129,38 @@ TEST_CASE("RecomputingGivesBackTheCountersAndTheCasesBehindACountAreListed") {
   CHECK(listed.code == 0);
   CHECK(listed.out ==
         "370811-20251030-000001  1\n370811-20251103-000001  1\n370811-20251103-000002  1\nreceived = 3 from 3 cases\n");
+}
+
+// The derived counts list their cases too: each repeat call by the window in
+// force, and the cases late and open on the period's last day.
+TEST_CASE("TheCasesBehindRepeatCallsAndOpenOverdueAreListed") {
+  ScratchDir calls_dir, late_dir;
+  const fs::path calls = store_of_the_scenario(calls_dir, "repeat_calls");
+  const std::vector<std::string> november{"--data", calls.string(), "--from", "2025-11-01", "--to", "2025-11-30"};
+  auto with = [](std::vector<std::string> args, std::initializer_list<std::string> more) {
+    args.insert(args.end(), more);
+    return args;
+  };
+  const Ran repeats = stats_of(with(november, {"--list", "repeat_calls"}));
+  CHECK(repeats.code == 0);
+  CHECK(repeats.out ==
+        "370811-20251113-000001  1\n370811-20251114-000001  1\n370811-20251114-000003  1\nrepeat_calls = 3 from 3 cases\n");
+  Config week;
+  week.stats.repeat_window_days = 7;  // @b came ten days after @a: no longer a repeat
+  const Ran within_a_week = stats_of(with(november, {"--list", "repeat_calls"}), week);
+  CHECK(within_a_week.out == "370811-20251114-000001  1\n370811-20251114-000003  1\nrepeat_calls = 2 from 2 cases\n");
+  const Ran of_the_property = stats_of(
+      with(november, {"--by", "unit", "--group", "yangguang-garden.property", "--list", "repeat_calls"}));
+  CHECK(of_the_property.out == "370811-20251113-000001  1\nrepeat_calls = 1 from 1 case\n");
+
+  const fs::path late = store_of_the_scenario(late_dir, "open_overdue");
+  const Ran weekend = stats_of({"--data", late.string(), "--from", "2025-11-08", "--to", "2025-11-09", "--by", "unit",
+                                "--group", "yangguang-garden.branch", "--list", "open_overdue"});
+  CHECK(weekend.code == 0);
+  CHECK(weekend.out == "370811-20251103-000001  1\nopen_overdue = 1 from 1 case\n");
+  const Ran wednesday = stats_of({"--data", late.string(), "--from", "2025-11-05", "--to", "2025-11-05", "--list",
+                                  "open_overdue"});
+  CHECK(wednesday.out == "370811-20251103-000001  1\n370811-20251103-000002  1\nopen_overdue = 2 from 2 cases\n");
 }
 
 TEST_CASE("BadArgumentsAreRefusedNamingTheFlag") {

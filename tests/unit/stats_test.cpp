@@ -5,6 +5,7 @@
 #include "escalator/stats.hpp"
 #include "escalator/stats_report.hpp"
 #include "escalator/store.hpp"
+#include "repeat_calls.hpp"
 
 using namespace escalator;
 using namespace escalator::stats;
@@ -136,4 +137,41 @@ TEST_CASE("MarksSumToOneTallyPerCellAndADaysMarkCountsInItsMonthAndYear") {
   marks.clear();
   CHECK(marks.empty());
   CHECK(marks.summed().empty());
+}
+
+// A caller is the same however the phone is written; the place and the
+// category are part of the digest, and a caller with neither phone nor account has none.
+TEST_CASE("ACallersDigestIgnoresHowThePhoneIsWrittenButNotThePlaceOrTheCategory") {
+  const Location building3{"370811", "", "", "", "yangguang-garden", "yangguang-garden-3", "3单元201"};
+  const auto digests = [](std::string phone, std::string account, const Location& at, std::string category) {
+    return repeat_calls::digests_of(Reporter{"", std::move(phone), std::move(account)}, at, category);
+  };
+  const auto plain = digests("13900001111", "", building3, "物业/漏水");
+  REQUIRE(plain.size() == 1);
+  CHECK(plain.front().size() == 32);
+  CHECK(digests("+86 139-0000-1111", "", building3, "物业/漏水") == plain);
+  CHECK(digests("8613900001111", "", building3, "物业/漏水") == plain);
+  Location other_address = building3;
+  other_address.address = "5单元101";  // below building level: not part of the place
+  CHECK(digests("13900001111", "", other_address, "物业/漏水") == plain);
+  Location building4 = building3;
+  building4.building = "yangguang-garden-4";
+  CHECK(digests("13900001111", "", building4, "物业/漏水") != plain);
+  CHECK(digests("13900001111", "", building3, "物业/电梯") != plain);
+  CHECK(digests("13900002222", "", building3, "物业/漏水") != plain);
+  const auto both = digests("13900001111", "oUser", building3, "物业/漏水");
+  REQUIRE(both.size() == 2);
+  CHECK(both.front() == plain.front());
+  CHECK(digests("", "", building3, "物业/漏水").empty());
+  // An account that happens to be a phone's digits is another identity.
+  CHECK(digests("", "13900001111", building3, "物业/漏水") != plain);
+
+  const auto entry = repeat_calls::entry(plain.front(), Timestamp{seconds{1'762'131'600}}, "370811-20251103-000001");
+  const auto call = repeat_calls::call_in(entry, plain.front());
+  REQUIRE(call.has_value());
+  CHECK(call->case_id == "370811-20251103-000001");
+  CHECK(call->opened_at == Timestamp{seconds{1'762'131'600}});
+  CHECK_FALSE(repeat_calls::call_in(entry, both.back()).has_value());
+  CHECK(entry < repeat_calls::bound(plain.front(), Timestamp{seconds{1'762'131'600}}));
+  CHECK(repeat_calls::bound(plain.front(), Timestamp{seconds{1'762'131'599}}) < entry);
 }

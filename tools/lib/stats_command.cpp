@@ -32,7 +32,8 @@ rate has no denominator or no time was counted).
 --recompute counts every stored case's events afresh and replaces the counters with the
 result (an engine also does this when it opens a store counted otherwise). --list COUNT
 prints the cases behind a count in the group (--group, "" by default) and their part in it,
-by counting every case's events afresh.
+by counting every case's events afresh: any count, repeat_calls (with the configured window)
+and open_overdue (the cases late and open on the last day) among them.
 
 --data DIR is the store (default: the configuration's data_dir, ./data).
 )";
@@ -219,10 +220,15 @@ int stats_command(const std::vector<std::string>& given, const Config& config, s
   const auto figures = chosen_figures(options->contains("--figures") ? options->at("--figures") : "", unknown);
   if (!unknown.empty()) return refuse("--figures: no figure '" + unknown + "'");
 
-  std::optional<stats::Count> listed;
+  std::optional<stats::Figure> listed;
   if (options->contains("--list")) {
-    listed = stats::parse_count(options->at("--list"));
-    if (!listed) return refuse("--list: '" + options->at("--list") + "' is not a count (docs/stats.md lists them)");
+    const auto& all = stats::figures();
+    const auto& name = options->at("--list");
+    auto found = std::find_if(all.begin(), all.end(), [&](const stats::Figure& f) { return f.name == name; });
+    if (found == all.end() || found->kind == stats::Figure::Kind::kRate || found->kind == stats::Figure::Kind::kHours) {
+      return refuse("--list: '" + name + "' is not a count (docs/stats.md lists them)");
+    }
+    listed = *found;
   }
 
   const std::string data = options->contains("--data") ? options->at("--data") : config.data_dir.string();
@@ -234,14 +240,14 @@ int stats_command(const std::vector<std::string>& given, const Config& config, s
 
   if (listed) {
     const std::string group = options->contains("--group") ? options->at("--group") : "";
-    auto shares = stats::cases_behind(**store, calendar, query, group, *listed);
+    auto shares = stats::cases_behind(**store, calendar, query, group, *listed, config.stats);
     if (!shares) return failed(shares.error().message);
     std::int64_t total = 0;
     for (const auto& share : *shares) {
       out << share.case_id << "  " << share.count << "\n";
       total += share.count;
     }
-    out << to_string(*listed) << " = " << total << " from " << shares->size() << (shares->size() == 1 ? " case\n" : " cases\n");
+    out << listed->name << " = " << total << " from " << shares->size() << (shares->size() == 1 ? " case\n" : " cases\n");
     return 0;
   }
 

@@ -76,9 +76,11 @@ struct CaseShare {
   std::string case_id;
   std::int64_t count = 0;
 };
-// The cases whose events make `count` in `group` over the query's days, by
-// counting each stored case's events afresh: every case, read once.
+// The cases behind a count (a Count or a derived count) in `group` over the
+// query's days, each with its part, by counting each stored case's events
+// afresh: every case, read once. kInvalidArgument for a rate or a time.
 [[nodiscard]] Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calendar& calendar,
-                                                          const Query& query, std::string_view group, Count count);
+                                                          const Query& query, std::string_view group,
+                                                          const Figure& figure, const Formulas& formulas);
 
 }  // namespace escalator::stats
