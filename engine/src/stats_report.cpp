@@ -164,6 +164,47 @@ std::optional<double> hours_of(int code, const Tally& t) {
   return static_cast<double>(time->count()) / 3600.0;
 }
 
+// The ranges of every day before the query's, from the first day counted.
+std::vector<std::pair<std::string, std::string>> ranges_before(const Query& query) {
+  const sys_days first{};
+  if (query.from <= first) return {};
+  return ranges_of(Query{first, query.from - std::chrono::days{1}, query.by});
+}
+
+// Reads the cells of `ranges`, calling add(row, cell) with each one's group's row.
+template <typename Add>
+Result<void> read_by_group(const CaseStore& store, const std::vector<std::pair<std::string, std::string>>& ranges,
+                           std::map<std::string, Tally, std::less<>>& by_group, Add add) {
+  for (const auto& [from, to] : ranges) {
+    auto cells = store.stats_cells(from, to);
+    if (!cells) return tl::unexpected(cells.error());
+    for (const auto& [key, tally] : *cells) {
+      const std::string_view group = CellKey::group_in(key);
+      auto at = by_group.lower_bound(group);
+      if (at == by_group.end() || at->first != group) at = by_group.emplace_hint(at, std::string(group), Tally{});
+      add(at->second, tally);
+    }
+  }
+  return {};
+}
+
+// Calls f(case id, marks) with what each stored case's events count, afresh.
+template <typename F>
+Result<void> each_case_counted(const CaseStore& store, const Calendar& calendar, F f) {
+  Marks marks;  // one case's, its buffer reused
+  for (const auto& id : store.case_ids()) {
+    auto stored = store.load(id);
+    if (!stored) return tl::unexpected(stored.error());
+    if (!*stored) continue;
+    marks.clear();
+    if (auto counted = count_case((*stored)->events, calendar, marks); !counted) {
+      return fail(counted.error().code, "case " + id + ": " + counted.error().message);
+    }
+    f(id, marks);
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<sys_days> parse_day(std::string_view text) {
@@ -191,31 +232,13 @@ Result<Report> read_report(const CaseStore& store, const Query& query) {
   }
   Report report{query, {}, {}};
   std::map<std::string, Tally, std::less<>> by_group;
-  for (const auto& [from, to] : ranges_of(query)) {
-    auto cells = store.stats_cells(from, to);
-    if (!cells) return tl::unexpected(cells.error());
-    for (const auto& [key, tally] : *cells) {
-      const std::string_view group = CellKey::group_in(key);
-      auto at = by_group.lower_bound(group);
-      if (at == by_group.end() || at->first != group) at = by_group.emplace_hint(at, std::string(group), Tally{});
-      at->second.add(tally);
-    }
-  }
+  auto read = read_by_group(store, ranges_of(query), by_group, [](Tally& row, const Tally& cell) { row.add(cell); });
+  if (!read) return tl::unexpected(read.error());
   // Open overdue is a level: what joined it less what left it, since the first day.
-  if (const sys_days first{}; query.from > first) {
-    for (const auto& [from, to] : ranges_of(Query{first, query.from - std::chrono::days{1}, query.by})) {
-      auto cells = store.stats_cells(from, to);
-      if (!cells) return tl::unexpected(cells.error());
-      for (const auto& [key, tally] : *cells) {
-        const auto level = tally.get(Count::kOpenOverdueJoined) - tally.get(Count::kOpenOverdueLeft);
-        if (level == 0) continue;
-        const std::string_view group = CellKey::group_in(key);
-        auto at = by_group.lower_bound(group);
-        if (at == by_group.end() || at->first != group) at = by_group.emplace_hint(at, std::string(group), Tally{});
-        at->second.add(kOpenOverdueAtStart, level);
-      }
-    }
-  }
+  read = read_by_group(store, ranges_before(query), by_group, [](Tally& row, const Tally& cell) {
+    row.add(kOpenOverdueAtStart, cell.get(Count::kOpenOverdueJoined) - cell.get(Count::kOpenOverdueLeft));
+  });
+  if (!read) return tl::unexpected(read.error());
   for (auto& [name, tally] : by_group) {
     if (!tally.empty()) report.groups.push_back({name, std::move(tally)});
   }
@@ -250,17 +273,10 @@ std::optional<double> value_of(const Figure& figure, const Tally& group, const T
 
 Result<Cells> recount(const CaseStore& store, const Calendar& calendar) {
   Cells cells;
-  Marks marks;  // one case's, its buffer reused
-  for (const auto& id : store.case_ids()) {
-    auto stored = store.load(id);
-    if (!stored) return tl::unexpected(stored.error());
-    if (!*stored) continue;
-    marks.clear();
-    if (auto counted = count_case((*stored)->events, calendar, marks); !counted) {
-      return fail(counted.error().code, "case " + id + ": " + counted.error().message);
-    }
+  auto counted = each_case_counted(store, calendar, [&cells](const std::string&, const Marks& marks) {
     add_marks(cells, marks);
-  }
+  });
+  if (!counted) return tl::unexpected(counted.error());
   return cells;
 }
 
@@ -305,19 +321,9 @@ Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calend
     return fail(ErrorCode::kInvalidArgument, std::string(figure.name) + " is not a count of cases");
   }
   const auto ranges = ranges_of(query);
-  const sys_days first{};
-  const auto earlier =
-      query.from > first ? ranges_of(Query{first, query.from - std::chrono::days{1}, query.by}) : decltype(ranges){};
+  const auto earlier = ranges_before(query);
   std::vector<CaseShare> shares;
-  Marks marks;
-  for (const auto& id : store.case_ids()) {
-    auto stored = store.load(id);
-    if (!stored) return tl::unexpected(stored.error());
-    if (!*stored) continue;
-    marks.clear();
-    if (auto counted = count_case((*stored)->events, calendar, marks); !counted) {
-      return fail(counted.error().code, "case " + id + ": " + counted.error().message);
-    }
+  auto counted = each_case_counted(store, calendar, [&](const std::string& id, const Marks& marks) {
     const Cells cells = marks.summed();
     // The case's own report row: its counts in the group, as read_report reads them.
     Tally row;
@@ -334,7 +340,8 @@ Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calend
     });
     const auto part = value_of(figure, row, row, formulas);
     if (part && *part != 0) shares.push_back({id, static_cast<std::int64_t>(std::llround(*part))});
-  }
+  });
+  if (!counted) return tl::unexpected(counted.error());
   return shares;
 }
 
