@@ -172,7 +172,9 @@ class CaseStore {
   [[nodiscard]] virtual Result<std::vector<std::string>> cases_of_resident(std::string_view resident) const;
   // Rewrites the store's files so that nothing deleted or overwritten stays
   // in them, nor in a write-ahead log: the last step of an erasure
-  // (docs/history.md, "Erasure"). In memory (the default) there is nothing to do.
+  // (docs/history.md, "Erasure"), but for RocksDB's manifest, which may still
+  // name a deleted key of the callers' index until the store is opened again.
+  // In memory (the default) there is nothing to do.
   [[nodiscard]] virtual Result<void> purge_deleted() { return {}; }
 
   // The stored counters (docs/stats.md) whose encoded CellKey is in [from, to),
