@@ -159,6 +159,7 @@ void on(CaseState& k, const Event&, const ev::CaseLocated& e) {
   k.location = e.location;
   k.location.address = std::move(address);
 }
+void on(CaseState&, const Event&, const ev::CaseDiscussed&) {}  // a record of the meeting; the case goes on as it was
 void on(CaseState& k, const Event& meta, const ev::CaseClosed&) {
   k.state = S::kClosed;
   k.closed_at = meta.time;

@@ -104,6 +104,7 @@ struct Checker {
   }
   void operator()(const cmd::RecomputeDeadlines& c) { required_text("calendar", c.calendar); }
   void operator()(const cmd::ErasePersonalData& c) { required_text("reason", c.reason); }
+  void operator()(const cmd::Discuss& c) { text("note", c.note); }
   void operator()(const cmd::Locate& c) {  // the place is checked against the directory by the decider
     if (c.compound.empty() && c.building.empty()) invalid("compound", "required, unless building places the case");
     text("compound", c.compound);

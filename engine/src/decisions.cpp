@@ -49,6 +49,7 @@ constexpr const char* kVerbs[] = {
     "recompute the deadlines of",
     "erase the personal data of",
     "locate",
+    "discuss",
 };
 static_assert(std::size(kVerbs) == kCommandKindCount, "a verb for every command");
 
@@ -435,6 +436,11 @@ void locate_case(Scratch& s, const cmd::Locate& c) {
     return;
   }
   emit(s, ev::CaseLocated{std::move(*where), c.reason, directory_version(s)});
+}
+
+// Dispatched and Accepted cases always have a holder: one waiting for a dispatcher is New.
+void discuss_case(Scratch& s, const cmd::Discuss& c) {
+  emit(s, ev::CaseDiscussed{s.in.current.lead_unit, c.note});
 }
 
 void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c) {

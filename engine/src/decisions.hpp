@@ -61,6 +61,7 @@ void raise_warning(Scratch& s, const cmd::RaiseWarning& c);
 void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c);
 void erase_personal_data(Scratch& s, const cmd::ErasePersonalData& c);
 void locate_case(Scratch& s, const cmd::Locate& c);
+void discuss_case(Scratch& s, const cmd::Discuss& c);
 
 // Guards.
 bool routing_is_valid(Scratch& s, const cmd::Dispatch& c);

@@ -149,6 +149,7 @@ constexpr std::string_view name_of(std::type_identity<cmd::FollowUpTimeout>) { r
 constexpr std::string_view name_of(std::type_identity<cmd::RecomputeDeadlines>) { return "recompute_deadlines"; }
 constexpr std::string_view name_of(std::type_identity<cmd::ErasePersonalData>) { return "erase_personal_data"; }
 constexpr std::string_view name_of(std::type_identity<cmd::Locate>) { return "locate"; }
+constexpr std::string_view name_of(std::type_identity<cmd::Discuss>) { return "discuss"; }
 
 template <std::size_t... I>
 constexpr std::array<std::string_view, sizeof...(I)> command_names(std::index_sequence<I...>) {
@@ -250,6 +251,7 @@ std::string_view event_type_name(EventType type) {
     case EventType::kDeadlinesRecomputed: return "DeadlinesRecomputed";
     case EventType::kDuplicateMergedIn: return "DuplicateMergedIn";
     case EventType::kCaseLocated: return "CaseLocated";
+    case EventType::kCaseDiscussed: return "CaseDiscussed";
   }
   return "Unknown";
 }

@@ -234,6 +234,10 @@ void fields(auto& io, Is<ev::CaseLocated> auto& e) {
   io("reason", e.reason);
   io("directory_version", e.directory_version);
 }
+void fields(auto& io, Is<ev::CaseDiscussed> auto& e) {
+  io("unit", e.unit);
+  io("note", e.note);
+}
 
 // An event's members before its "data", as every writer writes them (the
 // reader reads "type" on its own, to choose the payload).

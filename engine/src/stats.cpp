@@ -9,8 +9,9 @@
 namespace escalator::stats {
 namespace {
 
-constexpr std::array<std::string_view, 8> kDimensionNames = {"all",     "unit",         "level", "category",
-                                                             "channel", "request-type", "grid",  "street"};
+constexpr std::array<std::string_view, 9> kDimensionNames = {"all",     "unit",         "level", "category",
+                                                             "channel", "request-type", "grid",  "street",
+                                                             "meeting"};
 
 struct CountName {
   std::string_view name;
@@ -40,6 +41,7 @@ constexpr std::array<CountName, kCountCount> kCountNames = {{
     {"merged", "合并"},
     {"open_overdue_joined", "逾期未办结·增"},
     {"open_overdue_left", "逾期未办结·减"},
+    {"discussed", "上会议事"},
 }};
 
 void put_varint(std::string& out, std::uint64_t value) {
@@ -66,7 +68,7 @@ std::optional<std::uint64_t> read_varint(std::string_view& bytes) {
 std::string_view to_string(Dimension d) { return kDimensionNames[static_cast<std::size_t>(d)]; }
 
 Result<Dimension> parse_dimension(std::string_view text) {
-  for (std::size_t i = 0; i < kDimensionNames.size(); ++i) {
+  for (std::size_t i = 0; i < static_cast<std::size_t>(Dimension::kMeeting); ++i) {
     if (kDimensionNames[i] == text) return static_cast<Dimension>(i);
   }
   return fail(ErrorCode::kInvalidArgument,

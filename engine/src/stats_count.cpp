@@ -137,6 +137,13 @@ void CaseCounter::count(const Before& before, const Event& e, const CaseState& a
   if (std::holds_alternative<ev::CaseUrged>(e.payload)) against_holder(Count::kUrged);
   if (std::holds_alternative<ev::CaseWithdrawn>(e.payload)) against_holder(Count::kWithdrawn);
   if (std::holds_alternative<ev::CaseMerged>(e.payload)) against_holder(Count::kMerged);
+  if (const auto* discussed = std::get_if<ev::CaseDiscussed>(&e.payload)) {
+    against_holder(Count::kDiscussed);
+    // The meeting itself: one day cell for the unit at its rung, however many cases it took up.
+    const CellKey meeting{Dimension::kMeeting, Period::kDay, day_number(local_day(at)),
+                          before.step_id + "/" + discussed->unit};
+    out_.add(meeting.encode(), index_of(Count::kDiscussed));
+  }
   if (const auto* returned = std::get_if<ev::CaseReturned>(&e.payload)) {
     add_count(Count::kReturned, true, returned->from_unit, before.step_id);
   }

@@ -65,7 +65,7 @@ enum class Rate {
 };
 
 // The derived counts, by code.
-constexpr int kRepeatCalls = 0, kOpenOverdue = 1;
+constexpr int kRepeatCalls = 0, kOpenOverdue = 1, kMeetings = 2;
 
 // The calls within the formulas' window of the caller's previous one.
 std::int64_t repeat_calls(const Tally& t, const Formulas& f) {
@@ -84,6 +84,8 @@ std::vector<Figure> make_figures() {
   }
   all.push_back({"repeat_calls", "重复来电", Figure::Kind::kDerivedCount, kRepeatCalls});
   all.push_back({"open_overdue", "逾期未办结", Figure::Kind::kDerivedCount, kOpenOverdue});
+  all.push_back({"meetings", "会议次数", Figure::Kind::kDerivedCount, kMeetings});
+  all.push_back({"resolved_per_meeting", "每次会议解决问题数", Figure::Kind::kAverage, 0});
   const std::pair<std::string_view, std::string_view> rates[] = {
       {"signed_in_time_rate", "按时签收率"}, {"on_time_close_rate", "按时办结率"}, {"resolution_rate", "解决率"},
       {"satisfaction_rate", "满意率"},       {"send_back_rate", "发回重办率"},     {"urge_rate", "催办率"},
@@ -171,21 +173,42 @@ std::vector<std::pair<std::string, std::string>> ranges_before(const Query& quer
   return ranges_of(Query{first, query.from - std::chrono::days{1}, query.by});
 }
 
-// Reads the cells of `ranges`, calling add(row, cell) with each one's group's row.
-template <typename Add>
+// Reads the cells of `ranges`, calling add(row, cell) with the row of the
+// group group_of(the cell's group) names.
+template <typename GroupOf, typename Add>
 Result<void> read_by_group(const CaseStore& store, const std::vector<std::pair<std::string, std::string>>& ranges,
-                           std::map<std::string, Tally, std::less<>>& by_group, Add add) {
+                           std::map<std::string, Tally, std::less<>>& by_group, GroupOf group_of, Add add) {
   for (const auto& [from, to] : ranges) {
     auto cells = store.stats_cells(from, to);
     if (!cells) return tl::unexpected(cells.error());
     for (const auto& [key, tally] : *cells) {
-      const std::string_view group = CellKey::group_in(key);
+      const std::string_view group = group_of(CellKey::group_in(key));
       auto at = by_group.lower_bound(group);
       if (at == by_group.end() || at->first != group) at = by_group.emplace_hint(at, std::string(group), Tally{});
       add(at->second, tally);
     }
   }
   return {};
+}
+template <typename Add>
+Result<void> read_by_group(const CaseStore& store, const std::vector<std::pair<std::string, std::string>>& ranges,
+                           std::map<std::string, Tally, std::less<>>& by_group, Add add) {
+  return read_by_group(store, ranges, by_group, [](std::string_view group) { return group; }, add);
+}
+
+// The meetings held in the period, for the units, rungs or whole store the
+// query groups by: one a day for a unit whose meeting took up any case.
+Result<void> add_meetings(const CaseStore& store, const Query& query, std::map<std::string, Tally, std::less<>>& by_group) {
+  if (query.by != Dimension::kAll && query.by != Dimension::kUnit && query.by != Dimension::kLevel) return {};
+  const auto from = CellKey{Dimension::kMeeting, Period::kDay, day_number(query.from), ""}.encode();
+  const auto to = CellKey{Dimension::kMeeting, Period::kDay, day_number(query.to) + 1, ""}.encode();
+  return read_by_group(store, {{from, to}}, by_group, [&](std::string_view group) {
+    const auto slash = group.find('/');
+    const auto step = group.substr(0, slash), unit = slash == std::string_view::npos ? group : group.substr(slash + 1);
+    return query.by == Dimension::kUnit ? unit : query.by == Dimension::kLevel ? step : std::string_view{};
+  }, [](Tally& row, const Tally& cell) {
+    if (cell.get(Count::kDiscussed) > 0) row.add(kMeetingsHeld, 1);
+  });
 }
 
 // Calls f(case id, marks) with what each stored case's events count, afresh.
@@ -239,6 +262,7 @@ Result<Report> read_report(const CaseStore& store, const Query& query) {
     row.add(kOpenOverdueAtStart, cell.get(Count::kOpenOverdueJoined) - cell.get(Count::kOpenOverdueLeft));
   });
   if (!read) return tl::unexpected(read.error());
+  if (auto held = add_meetings(store, query, by_group); !held) return tl::unexpected(held.error());
   for (auto& [name, tally] : by_group) {
     if (!tally.empty()) report.groups.push_back({name, std::move(tally)});
   }
@@ -263,9 +287,17 @@ std::optional<double> value_of(const Figure& figure, const Tally& group, const T
     case Figure::Kind::kCount: return static_cast<double>(group.get(Count(figure.code)));
     case Figure::Kind::kDerivedCount:
       if (figure.code == kRepeatCalls) return static_cast<double>(repeat_calls(group, formulas));
+      if (figure.code == kMeetings) return static_cast<double>(group.get(kMeetingsHeld));
       return static_cast<double>(group.get(kOpenOverdueAtStart) + group.get(Count::kOpenOverdueJoined) -
                                  group.get(Count::kOpenOverdueLeft));
     case Figure::Kind::kRate: return rate_of(Rate(figure.code), group, total, formulas);
+    case Figure::Kind::kAverage: {
+      bool defined = false;
+      const double value =
+          ratio(double(group.get(Count::kClosedResolved)), double(group.get(kMeetingsHeld)), defined);
+      if (!defined) return std::nullopt;
+      return value;
+    }
     case Figure::Kind::kHours: return hours_of(figure.code, group);
   }
   return std::nullopt;
@@ -317,7 +349,8 @@ Result<std::vector<std::string>> counter_differences(const CaseStore& store, con
 
 Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calendar& calendar, const Query& query,
                                             std::string_view group, const Figure& figure, const Formulas& formulas) {
-  if (figure.kind != Figure::Kind::kCount && figure.kind != Figure::Kind::kDerivedCount) {
+  if ((figure.kind != Figure::Kind::kCount && figure.kind != Figure::Kind::kDerivedCount) ||
+      (figure.kind == Figure::Kind::kDerivedCount && figure.code == kMeetings)) {
     return fail(ErrorCode::kInvalidArgument, std::string(figure.name) + " is not a count of cases");
   }
   const auto ranges = ranges_of(query);

@@ -86,6 +86,7 @@ std::vector<EventPayload> every_payload() {
       ev::CaseLocated{.location = {"370811", "jiyang", "shuguang", "shuguang-2", "jingui-yuan", "jingui-yuan-7", ""},
                       .reason = "居民所报新建小区即金桂苑",
                       .directory_version = 4},
+      ev::CaseDiscussed{.unit = "yangguang-garden.council", .note = "议定由维修资金列支，下周施工"},
   };
 }
 

@@ -130,7 +130,7 @@ TEST_CASE("CommandNamesFollowTheVariantOrder") {
       "rate",         "reopen",            "withdraw",         "merge",         "close",
       "accept_timeout", "resolve_timeout", "reply_timeout",    "rating_timeout", "co_handler_reply",
       "raise_warning",  "follow_up_timeout", "recompute_deadlines", "erase_personal_data",
-      "locate"};
+      "locate", "discuss"};
   REQUIRE(std::size(expected) == static_cast<std::size_t>(kCommandKindCount));
   for (int i = 0; i < kCommandKindCount; ++i) {
     CHECK(command_name(i) == expected[i]);
@@ -159,17 +159,18 @@ TEST_CASE("EventTypeNamesCoverAssignedAndReservedIds") {
   CHECK(event_type_name(static_cast<EventType>(0)) == "Unknown");
   CHECK(event_type_name(EventType::kDeadlinesRecomputed) == "DeadlinesRecomputed");
   CHECK(event_type_name(EventType::kCaseLocated) == "CaseLocated");
-  CHECK(event_type_name(static_cast<EventType>(29)) == "Unknown");
+  CHECK(event_type_name(EventType::kCaseDiscussed) == "CaseDiscussed");
+  CHECK(event_type_name(static_cast<EventType>(30)) == "Unknown");
 }
 
 TEST_CASE("EveryAssignedEventIdHasADistinctName") {
   std::set<std::string_view> names;
-  for (int id = 1; id <= 27; ++id) {
+  for (int id = 1; id <= 29; ++id) {
     const std::string_view name = event_type_name(static_cast<EventType>(id));
     CHECK(name != "Unknown");
     names.insert(name);
   }
-  CHECK(names.size() == 27);
+  CHECK(names.size() == 29);
 }
 
 namespace {

@@ -161,6 +161,8 @@ std::pair<std::string, std::string> describe(const Event& e) {
           return {"待人工分拨", d.reason};
         } else if constexpr (std::is_same_v<T, ev::CaseLocated>) {
           return {"人工定位", compound_label(d.location.compound) + "：" + d.reason};
+        } else if constexpr (std::is_same_v<T, ev::CaseDiscussed>) {
+          return {"上会议事", d.note};
         } else {
           static_assert(std::is_same_v<T, ev::OverdueMarked>, "every event has a label");
           return {"逾期", std::string(kDeadlines[int(d.kind)]) + "超期（时限 " + deadline(d.due) + "）"};

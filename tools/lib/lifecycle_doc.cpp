@@ -66,7 +66,8 @@ CommandPayload sample_command(int kind, const std::string& other_case) {
     case 26: return cmd::FollowUpTimeout{};
     case 27: return cmd::RecomputeDeadlines{"sample"};
     case 28: return cmd::ErasePersonalData{"保存期满"};
-    default: return cmd::Locate{"heping-li", "", "居民所报小区有误"};
+    case 29: return cmd::Locate{"heping-li", "", "居民所报小区有误"};
+    default: return cmd::Discuss{"议定处理办法"};
   }
 }
 

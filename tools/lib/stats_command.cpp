@@ -79,7 +79,8 @@ std::string shown(const stats::Figure& figure, std::optional<double> value) {
     case stats::Figure::Kind::kCount:
     case stats::Figure::Kind::kDerivedCount: std::snprintf(text, sizeof text, "%.0f", *value); break;
     case stats::Figure::Kind::kRate: std::snprintf(text, sizeof text, "%.1f%%", *value * 100.0); break;
-    case stats::Figure::Kind::kHours: std::snprintf(text, sizeof text, "%.1f", *value); break;
+    case stats::Figure::Kind::kHours:
+    case stats::Figure::Kind::kAverage: std::snprintf(text, sizeof text, "%.1f", *value); break;
   }
   return text;
 }
@@ -225,7 +226,8 @@ int stats_command(const std::vector<std::string>& given, const Config& config, s
     const auto& all = stats::figures();
     const auto& name = options->at("--list");
     auto found = std::find_if(all.begin(), all.end(), [&](const stats::Figure& f) { return f.name == name; });
-    if (found == all.end() || found->kind == stats::Figure::Kind::kRate || found->kind == stats::Figure::Kind::kHours) {
+    if (found == all.end() || found->name == "meetings" ||
+        (found->kind != stats::Figure::Kind::kCount && found->kind != stats::Figure::Kind::kDerivedCount)) {
       return refuse("--list: '" + name + "' is not a count (docs/stats.md lists them)");
     }
     listed = *found;

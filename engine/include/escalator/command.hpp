@@ -163,6 +163,13 @@ struct Locate {
   std::string reason;  // "居民所说新建小区即金桂苑二期"
 };
 
+// The unit holding the case takes it up at its meeting today (上会议事): the
+// four-party council's gathering of issues (集中议事, rule 6), or any holder's.
+// Meetings are counted per unit and day (docs/stats.md, "Meetings").
+struct Discuss {
+  std::string note;  // what the meeting made of it: "议定由维修资金列支，下周施工"
+};
+
 }  // namespace cmd
 
 using CommandPayload =
@@ -172,7 +179,7 @@ using CommandPayload =
                  cmd::Withdraw, cmd::Merge, cmd::Close, cmd::AcceptTimeout, cmd::ResolveTimeout,
                  cmd::ReplyTimeout, cmd::RatingTimeout, cmd::CoHandlerReply,
                  cmd::RaiseWarning, cmd::FollowUpTimeout, cmd::RecomputeDeadlines,
-                 cmd::ErasePersonalData, cmd::Locate>;
+                 cmd::ErasePersonalData, cmd::Locate, cmd::Discuss>;
 
 inline constexpr int kCommandKindCount = std::variant_size_v<CommandPayload>;
 

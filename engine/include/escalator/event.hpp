@@ -56,6 +56,7 @@ enum class EventType : std::uint16_t {
   kPersonalDataErased = 25,   // the personal values and their salts were deleted
   kDuplicateMergedIn = 27,    // a duplicate was merged into this case
   kCaseLocated = 28,          // a dispatcher corrected where the case is
+  kCaseDiscussed = 29,        // the holder took the case up at its meeting
 };
 
 namespace ev {
@@ -286,6 +287,11 @@ struct CaseLocated {
   std::string reason;
   std::optional<std::uint64_t> directory_version;
 };
+struct CaseDiscussed {
+  static constexpr EventType kType = EventType::kCaseDiscussed;
+  std::string unit;  // whose meeting: the holder's
+  std::string note;
+};
 
 }  // namespace ev
 
@@ -297,7 +303,7 @@ using EventPayload =
                  ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked,
                  ev::CoHandlerReplied, ev::WarningRaised, ev::DeadlinesRecomputed,
                  ev::PersonalDataErased, ev::DuplicateMergedIn, ev::ParkedForDispatcher,
-                 ev::CaseLocated>;
+                 ev::CaseLocated, ev::CaseDiscussed>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history

@@ -34,10 +34,13 @@ enum class Dimension : std::uint8_t {
   kRequestType,
   kGrid,
   kStreet,
+  // Not a grouping to ask for: a day cell per unit and rung ("council/" + unit
+  // id) on each day its meeting took a case up, which a report counts.
+  kMeeting,
 };
 inline constexpr Dimension kEveryDimension[] = {Dimension::kAll,     Dimension::kUnit,        Dimension::kLevel,
                                                 Dimension::kCategory, Dimension::kChannel, Dimension::kRequestType,
-                                                Dimension::kGrid,    Dimension::kStreet};
+                                                Dimension::kGrid,    Dimension::kStreet,   Dimension::kMeeting};
 std::string_view to_string(Dimension d);  // "all", "unit", "level", "category", "channel", "request-type", …
 [[nodiscard]] Result<Dimension> parse_dimension(std::string_view text);
 
@@ -70,8 +73,9 @@ enum class Count : std::uint16_t {
   // withdrawn or merged, or moves to another unit, rung or place.
   kOpenOverdueJoined,
   kOpenOverdueLeft,
+  kDiscussed,  // cases taken up at their holder's meeting (上会议事), against the holder
 };
-inline constexpr int kCountCount = 23;
+inline constexpr int kCountCount = 24;
 std::string_view to_string(Count c);  // "received", "signed_in_time", …
 std::string_view label_zh(Count c);   // "受理", "按时签收", …
 std::optional<Count> parse_count(std::string_view name);  // by its English name
@@ -103,6 +107,9 @@ inline std::uint16_t index_of_repeat(int days) { return static_cast<std::uint16_
 // Never stored: a report's open overdue cases as its period began, the
 // joined less the left of every earlier day.
 inline constexpr std::uint16_t kOpenOverdueAtStart = 1900;
+// Never stored: a report's meetings held in its period, the days on which a
+// unit's meeting took up a case.
+inline constexpr std::uint16_t kMeetingsHeld = 1901;
 inline std::uint16_t index_of(Count c) { return static_cast<std::uint16_t>(c); }
 inline std::uint16_t index_of(Histogram h, int bucket) {
   return static_cast<std::uint16_t>(kHistogramBase + static_cast<int>(h) * kBucketCount + bucket);
@@ -233,6 +240,7 @@ struct Stamp {
 // Raised whenever what an event counts changes.
 // 2: year cells beside the day and month ones.
 // 3: open overdue, as the cases joining and leaving it.
-inline constexpr int kDefinition = 3;
+// 4: cases taken up at meetings, and the meetings' day cells.
+inline constexpr int kDefinition = 4;
 
 }  // namespace escalator::stats

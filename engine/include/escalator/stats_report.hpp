@@ -49,7 +49,8 @@ struct Figure {
   std::string_view zh;
   // kDerivedCount: a count made of others: repeat_calls by the formulas'
   // window; open_overdue as of the period's last day.
-  enum class Kind { kCount, kDerivedCount, kRate, kHours } kind = Kind::kCount;
+  // kAverage: problems resolved per meeting (resolved_per_meeting).
+  enum class Kind { kCount, kDerivedCount, kRate, kHours, kAverage } kind = Kind::kCount;
   int code = 0;  // which of its kind: the Count, or its place among its kind
 };
 const std::vector<Figure>& figures();
