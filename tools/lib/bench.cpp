@@ -98,7 +98,8 @@ through the workflows in --workflows (default: ./workflows, the shipped ones) on
 manual clock stepped an hour at a time, due timers fired every hour. Each case's path is
 drawn from a hotline's mix: late signing, returns, urgings, unresolved and partly
 resolved answers, send-backs, unsatisfied ratings and reopens, no answer, withdrawals,
-duplicates. Then the full-year report by unit and by category is read from the
+duplicates; every case has a caller's phone (one per building, so repeat calls occur), and
+the council takes each collective matter up at a meeting. Then the full-year report by unit and by category is read from the
 counters (every figure of every row computed), medians of the runs; and, once, the
 events of every case are counted again and checked against the counters, and the
 counters replaced by the recount, as `escalator stats --recompute` does.

@@ -67,6 +67,7 @@ struct SimCase {
   Rating rating = Rating::kSatisfied;
   // How far along its detours it is.
   bool waited_to_sign = false, returned = false, was_urged = false, was_sent_back = false, followed_up = false;
+  bool discussed = false;
   int replies = 0, ratings = 0;
 };
 
@@ -220,6 +221,11 @@ class Year {
         return later(index, slot, 1, cmd::Accept{});
       case LifecycleState::kAccepted: {
         if (c.collective) {
+          // The council takes the matter up at its next day's meeting (上会议事).
+          if (!c.discussed) {
+            c.discussed = true;
+            return later(index, slot, 24, cmd::Discuss{"四方议事会议定处理方案"});
+          }
           if (auto unit = co_handler_to_reply(c)) {
             return later(index, slot, 2, cmd::CoHandlerReply{*unit, Outcome::kResolved, "协办意见：同意议定方案"});
           }
