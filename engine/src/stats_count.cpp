@@ -139,10 +139,16 @@ void CaseCounter::count(const Before& before, const Event& e, const CaseState& a
   if (std::holds_alternative<ev::CaseMerged>(e.payload)) against_holder(Count::kMerged);
   if (const auto* discussed = std::get_if<ev::CaseDiscussed>(&e.payload)) {
     against_holder(Count::kDiscussed);
-    // The meeting itself: one day cell for the unit at its rung, however many cases it took up.
-    const CellKey meeting{Dimension::kMeeting, Period::kDay, day_number(local_day(at)),
-                          before.step_id + "/" + discussed->unit};
-    out_.add(meeting.encode(), index_of(Count::kDiscussed));
+    // The meeting itself: its day, in the unit's day, month and year cells at its rung.
+    const auto day = local_day(at);
+    const std::chrono::year_month_day date{day};
+    const auto day_of_year = (day - std::chrono::sys_days{date.year() / 1 / 1}).count() + 1;
+    std::string key = CellKey{Dimension::kMeeting, Period::kDay, day_number(day), before.step_id + "/" + discussed->unit}.encode();
+    out_.add(key, kMeetingDayBase);
+    CellKey::repoint(key, Period::kMonth, month_number(day));
+    out_.add(key, static_cast<std::uint16_t>(kMeetingDayBase + unsigned(date.day())));
+    CellKey::repoint(key, Period::kYear, year_number(day));
+    out_.add(key, static_cast<std::uint16_t>(kMeetingDayBase + day_of_year));
   }
   if (const auto* returned = std::get_if<ev::CaseReturned>(&e.payload)) {
     add_count(Count::kReturned, true, returned->from_unit, before.step_id);

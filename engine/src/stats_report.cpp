@@ -200,14 +200,18 @@ Result<void> read_by_group(const CaseStore& store, const std::vector<std::pair<s
 // query groups by: one a day for a unit whose meeting took up any case.
 Result<void> add_meetings(const CaseStore& store, const Query& query, std::map<std::string, Tally, std::less<>>& by_group) {
   if (query.by != Dimension::kAll && query.by != Dimension::kUnit && query.by != Dimension::kLevel) return {};
-  const auto from = CellKey{Dimension::kMeeting, Period::kDay, day_number(query.from), ""}.encode();
-  const auto to = CellKey{Dimension::kMeeting, Period::kDay, day_number(query.to) + 1, ""}.encode();
-  return read_by_group(store, {{from, to}}, by_group, [&](std::string_view group) {
+  // Whole years, then months, then days, as for any figure: each cell's days in use are its meetings.
+  return read_by_group(store, ranges_of(Query{query.from, query.to, Dimension::kMeeting}), by_group,
+                       [&](std::string_view group) {
     const auto slash = group.find('/');
     const auto step = group.substr(0, slash), unit = slash == std::string_view::npos ? group : group.substr(slash + 1);
     return query.by == Dimension::kUnit ? unit : query.by == Dimension::kLevel ? step : std::string_view{};
   }, [](Tally& row, const Tally& cell) {
-    if (cell.get(Count::kDiscussed) > 0) row.add(kMeetingsHeld, 1);
+    std::int64_t days = 0;
+    for (const auto& [index, value] : cell.values()) {
+      days += index >= kMeetingDayBase && index < kMeetingDayBase + kMeetingDays && value > 0;
+    }
+    row.add(kMeetingsHeld, days);
   });
 }
 

@@ -34,8 +34,8 @@ enum class Dimension : std::uint8_t {
   kRequestType,
   kGrid,
   kStreet,
-  // Not a grouping to ask for: a day cell per unit and rung ("council/" + unit
-  // id) on each day its meeting took a case up, which a report counts.
+  // Not a grouping to ask for: the days a unit's meetings took cases up, per
+  // unit and rung ("council/" + unit id); see kMeetingDayBase.
   kMeeting,
 };
 inline constexpr Dimension kEveryDimension[] = {Dimension::kAll,     Dimension::kUnit,        Dimension::kLevel,
@@ -108,8 +108,14 @@ inline std::uint16_t index_of_repeat(int days) { return static_cast<std::uint16_
 // joined less the left of every earlier day.
 inline constexpr std::uint16_t kOpenOverdueAtStart = 1900;
 // Never stored: a report's meetings held in its period, the days on which a
-// unit's meeting took up a case.
+// unit's meeting took up any case.
 inline constexpr std::uint16_t kMeetingsHeld = 1901;
+// A meeting's day, so that meetings are counted once a day however many cases
+// they took up: under kMeetingDayBase in a day cell, plus the day of the month
+// (1–31) in its month cell and the day of the year (1–366) in its year cell.
+// A cell's meetings are its indexes in use.
+inline constexpr std::uint16_t kMeetingDayBase = 2400;
+inline constexpr int kMeetingDays = 367;
 inline std::uint16_t index_of(Count c) { return static_cast<std::uint16_t>(c); }
 inline std::uint16_t index_of(Histogram h, int bucket) {
   return static_cast<std::uint16_t>(kHistogramBase + static_cast<int>(h) * kBucketCount + bucket);
