@@ -15,6 +15,7 @@ packages=(
   libpugixml-dev          # XML (hotline and WeChat messages)
   rapidjson-dev           # byte offsets of JSON keys, so workflow errors can name the line
   libcsv-dev              # RFC 4180 CSV, for org directories kept as spreadsheets
+  libsimdjson-dev         # stored events read back at the speed of hashing them (replay, audit)
 )
 
 missing=()

@@ -5,8 +5,8 @@
 // and then forgotten on the way back, and the directions cannot disagree on a name.
 #include "event_json.hpp"
 
+#include "event_reading.hpp"
 #include "json_text.hpp"
-#include <rapidjson/document.h>
 #include "record_fields.hpp"
 
 #include <array>
@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +29,7 @@ namespace {
 using Json = EventJson;
 
 using namespace record_fields;
+using namespace event_reading;
 
 class Writer {
  public:
@@ -116,29 +116,6 @@ class TextWriter {
 
   JsonText& out_;
 };
-
-// The stored names of the two enums case.hpp has no parse_* for; the stored
-// form is only ever the to_string() name, so that is all this accepts.
-template <typename E>
-Result<E> parse_by_name(std::string_view text, E first, E last, std::string_view what) {
-  for (auto i = static_cast<int>(first); i <= static_cast<int>(last); ++i) {
-    if (to_string(static_cast<E>(i)) == text) return static_cast<E>(i);
-  }
-  return fail(ErrorCode::kInvalidArgument,
-              "Expected " + std::string(what) + ", found '" + std::string(text) + "'");
-}
-
-Result<RequestType> parse_enum(std::string_view s, RequestType*) { return parse_request_type(s); }
-Result<Channel> parse_enum(std::string_view s, Channel*) { return parse_channel(s); }
-Result<Outcome> parse_enum(std::string_view s, Outcome*) { return parse_outcome(s); }
-Result<Rating> parse_enum(std::string_view s, Rating*) { return parse_rating(s); }
-Result<LifecycleState> parse_enum(std::string_view s, LifecycleState*) { return parse_lifecycle_state(s); }
-Result<Level> parse_enum(std::string_view s, Level*) {
-  return parse_by_name(s, Level::kBuilding, Level::kDistrict, "a level");
-}
-Result<DeadlineKind> parse_enum(std::string_view s, DeadlineKind*) {
-  return parse_deadline_kind(s);
-}
 
 // Reads the fields of one JSON object. The first problem found is kept in
 // `error`, shared with the readers of nested objects; after it, reading stops.
@@ -240,215 +217,79 @@ class Reader {
   std::optional<Error>& error_;
 };
 
-// Reads what Reader reads, from a RapidJSON value parsed in place into a
-// reused pool: no object per member, as nlohmann builds. It says only whether
-// everything read; on any problem the caller reads the text again with Reader,
-// which names the problem. So it must refuse whatever Reader refuses.
-class FastReader {
- public:
-  explicit FastReader(const rapidjson::Value& object) : object_(object) {}
-  bool ok() const { return ok_; }
+}  // namespace
 
-  template <typename T>
-  void operator()(const char* key, T& out) {
-    if (const auto* v = find(key)) {
-      value(*v, out);
-    } else {
-      ok_ = false;
+namespace event_reading {
+namespace {
+
+// Every event type by name, in an open-addressed table whose hash reads three
+// bytes and the length: the type of every stored event is looked up. Names
+// resolve through event_type_name(), so names.cpp stays their one source;
+// scanning every possible id once costs well under a millisecond and does not
+// assume the ids are dense.
+class TypesByName {
+ public:
+  TypesByName() {
+    for (std::uint32_t id = 1; id <= std::numeric_limits<std::uint16_t>::max(); ++id) {
+      const auto type = static_cast<EventType>(id);
+      const std::string_view name = event_type_name(type);
+      if (name == "Unknown") continue;
+      auto at = slot(name);
+      while (!slots_[at].first.empty()) at = (at + 1) % kSlots;
+      slots_[at] = {name, type};
     }
   }
-  template <typename T>
-  void operator()(const char* key, std::optional<T>& out) {
-    out.reset();
-    const auto* v = find(key);
-    if (v == nullptr) return;
-    T item{};
-    value(*v, item);
-    if (ok_) out = std::move(item);
+  std::optional<EventType> find(std::string_view name) const {
+    if (name.empty()) return std::nullopt;
+    for (auto at = slot(name); !slots_[at].first.empty(); at = (at + 1) % kSlots) {
+      if (slots_[at].first == name) return slots_[at].second;
+    }
+    return std::nullopt;
   }
 
  private:
-  // Members are searched from the one after the last found: the fields are
-  // read in about the order canonical text sorts them, so most are found at
-  // the first try rather than after a scan from the start.
-  const rapidjson::Value* find(const char* key) {
-    if (!ok_) return nullptr;
-    const std::string_view wanted(key);
-    const auto count = object_.MemberCount();
-    for (rapidjson::SizeType tried = 0; tried < count; ++tried) {
-      const auto at = (next_ + tried) % count;
-      const auto& member = object_.MemberBegin()[at];
-      if (text(member.name) == wanted) {
-        next_ = at + 1;
-        return &member.value;
-      }
-    }
-    return nullptr;
+  static constexpr std::size_t kSlots = 256;  // a power of two, several times the types there are
+  static std::size_t slot(std::string_view name) {
+    const auto byte = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(name[i])); };
+    return (name.size() * 131 + byte(0) * 31 + byte(name.size() / 2) * 7 + byte(name.size() - 1)) % kSlots;
   }
-  static std::string_view text(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
-
-  void value(const rapidjson::Value& v, std::string& out) {
-    if (v.IsString()) {
-      out.assign(v.GetString(), v.GetStringLength());
-    } else {
-      ok_ = false;
-    }
-  }
-  void value(const rapidjson::Value& v, bool& out) {
-    if (v.IsBool()) {
-      out = v.GetBool();
-    } else {
-      ok_ = false;
-    }
-  }
-  template <std::integral I>
-    requires(!std::same_as<I, bool>)
-  void value(const rapidjson::Value& v, I& out) {
-    if (v.IsUint64() && std::in_range<I>(v.GetUint64())) {
-      out = static_cast<I>(v.GetUint64());
-    } else if (v.IsInt64() && std::in_range<I>(v.GetInt64())) {
-      out = static_cast<I>(v.GetInt64());
-    } else {
-      ok_ = false;
-    }
-  }
-  template <typename T>
-  void value(const rapidjson::Value& v, std::vector<T>& out) {
-    if (!v.IsArray()) {
-      ok_ = false;
-      return;
-    }
-    out.clear();
-    out.reserve(v.Size());
-    for (const auto& item : v.GetArray()) {
-      T read{};
-      value(item, read);
-      if (!ok_) return;
-      out.push_back(std::move(read));
-    }
-  }
-  template <typename T, typename Parse>
-  void parsed(const rapidjson::Value& v, T& out, Parse parse) {
-    if (!v.IsString()) {
-      ok_ = false;
-      return;
-    }
-    auto read = parse(text(v));
-    if (read) {
-      out = *read;
-    } else {
-      ok_ = false;
-    }
-  }
-  void value(const rapidjson::Value& v, Timestamp& out) { parsed(v, out, parse_time); }
-  void value(const rapidjson::Value& v, Duration& out) { parsed(v, out, parse_duration); }
-  template <typename E>
-    requires std::is_enum_v<E>
-  void value(const rapidjson::Value& v, E& out) {
-    parsed(v, out, [](std::string_view s) { return parse_enum(s, static_cast<E*>(nullptr)); });
-  }
-  template <Nested T>
-  void value(const rapidjson::Value& v, T& out) {
-    if (!v.IsObject()) {
-      ok_ = false;
-      return;
-    }
-    FastReader inner(v);
-    fields(inner, out);
-    ok_ = ok_ && inner.ok_;
-  }
-
-  const rapidjson::Value& object_;
-  rapidjson::SizeType next_ = 0;
-  bool ok_ = true;
+  // event_type_name() returns literals, so the views stay valid.
+  std::array<std::pair<std::string_view, EventType>, kSlots> slots_{};
 };
 
-// Type names resolve through event_type_name(), so names.cpp stays their one
-// source. Scanning every possible id once costs well under a millisecond and
-// does not assume the ids are dense.
-const std::map<std::string, EventType, std::less<>>& types_by_name() {
-  static const auto types = [] {
-    std::map<std::string, EventType, std::less<>> map;
-    for (std::uint32_t id = 1; id <= std::numeric_limits<std::uint16_t>::max(); ++id) {
-      const auto type = static_cast<EventType>(id);
-      if (const std::string_view name = event_type_name(type); name != "Unknown") {
-        map.emplace(name, type);
-      }
-    }
-    return map;
-  }();
+// Makes `payload` the default of the alternative whose kType is `type`; false
+// for reserved types, which have no alternative yet.
+template <std::size_t... I>
+bool make_blank(EventType type, EventPayload& payload, std::index_sequence<I...>) {
+  return ((std::variant_alternative_t<I, EventPayload>::kType == type &&
+           (payload.emplace<I>(), true)) ||
+          ...);
+}
+
+const TypesByName& types() {
+  static const TypesByName types;
   return types;
 }
 
-// A default payload of the alternative whose kType is `type`; none for
-// reserved types, which have no alternative yet.
-template <std::size_t... I>
-std::optional<EventPayload> blank_payload(EventType type, std::index_sequence<I...>) {
-  std::optional<EventPayload> payload;
-  (void)((std::variant_alternative_t<I, EventPayload>::kType == type &&
-          (payload.emplace(std::in_place_index<I>), true)) ||
-         ...);
-  return payload;
+}  // namespace
+
+bool make_blank_payload(std::string_view type_name, EventPayload& payload) {
+  const auto type = types().find(type_name);
+  return type && make_blank(*type, payload, std::make_index_sequence<std::variant_size_v<EventPayload>>{});
 }
 
 Result<EventPayload> blank_payload(std::string_view type_name) {
-  const auto& types = types_by_name();
-  const auto it = types.find(type_name);
-  if (it == types.end()) {
-    return fail(ErrorCode::kDataLoss, "event type '" + std::string(type_name) + "' is unknown");
+  const auto type = types().find(type_name);
+  if (!type) return fail(ErrorCode::kDataLoss, "event type '" + std::string(type_name) + "' is unknown");
+  EventPayload payload;
+  if (!make_blank(*type, payload, std::make_index_sequence<std::variant_size_v<EventPayload>>{})) {
+    return fail(ErrorCode::kDataLoss, "event type " + std::to_string(static_cast<int>(*type)) + " (" +
+                                          std::string(type_name) + ") has no reader in this version");
   }
-  auto payload =
-      blank_payload(it->second, std::make_index_sequence<std::variant_size_v<EventPayload>>{});
-  if (!payload) {
-    return fail(ErrorCode::kDataLoss,
-                "event type " + std::to_string(static_cast<int>(it->second)) + " (" + it->first +
-                    ") has no reader in this version");
-  }
-  return std::move(*payload);
+  return payload;
 }
 
-// The envelope's fields, the same for either reader.
-template <class Read>
-void read_envelope(Read& reader, Event& event, std::string& type_name) {
-  reader("seq", event.seq);
-  reader("time", event.time);
-  reader("type", type_name);
-  reader("actor", event.actor);
-  reader("key", event.idempotency_key);
-  reader("workflow", event.workflow);
-  // Absent unless true; the chain's fields are absent before the chain (store
-  // formats 1 and 2) and in the hashed body.
-  std::optional<bool> provisional;
-  std::optional<std::string> prev_hash, hash;
-  std::optional<std::uint64_t> position;
-  reader("provisional", provisional);
-  reader("prev_hash", prev_hash);
-  reader("hash", hash);
-  reader("position", position);
-  event.provisional = provisional.value_or(false);
-  event.prev_hash = prev_hash.value_or("");
-  event.hash = hash.value_or("");
-  event.position = position.value_or(0);
-}
-
-// event_from_json's reading through FastReader: none where that would fail.
-std::optional<Event> event_from_value(const rapidjson::Value& json) {
-  FastReader reader(json);
-  Event event;
-  std::string type_name;
-  read_envelope(reader, event, type_name);
-  if (!reader.ok()) return std::nullopt;
-  auto payload = blank_payload(type_name);
-  const auto data = json.FindMember("data");
-  if (!payload || data == json.MemberEnd() || !data->value.IsObject()) return std::nullopt;
-  FastReader data_reader(data->value);
-  std::visit([&](auto& p) { fields(data_reader, p); }, *payload);
-  if (!data_reader.ok()) return std::nullopt;
-  event.payload = std::move(*payload);
-  return event;
-}
-
-}  // namespace
+}  // namespace event_reading
 
 EventJson payload_to_json(const EventPayload& payload) {
   Json data = Json::object();
@@ -496,32 +337,6 @@ Result<Event> event_from_json(const EventJson& json) {
   if (error) return tl::unexpected(std::move(*error));
   event.payload = std::move(*payload);
   return event;
-}
-
-std::optional<Event> event_from_text(std::string_view text) {
-  // The text is checked as UTF-8 once, whole, so the parser can copy strings
-  // sixteen bytes at a time rather than validate them byte by byte; and it is
-  // parsed in place in a copy that ends in NUL, so a NUL in the text would end
-  // it early: such a text goes to the full reader, which refuses it.
-  if (!is_utf8(text) || text.find('\0') != std::string_view::npos) return std::nullopt;
-  // Per thread, reused: after the first event, parsing allocates nothing.
-  thread_local std::string copy;
-  thread_local std::array<char, 32 * 1024> values_buffer;
-  thread_local std::array<char, 4 * 1024> stack_buffer;
-  thread_local rapidjson::MemoryPoolAllocator<> values(values_buffer.data(), values_buffer.size());
-  thread_local rapidjson::MemoryPoolAllocator<> stack(stack_buffer.data(), stack_buffer.size());
-  copy.assign(text);
-  std::optional<Event> read;
-  {
-    using Document =
-        rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>>;
-    Document document(&values, 1024, &stack);
-    document.ParseInsitu(copy.data());
-    if (!document.HasParseError() && document.IsObject()) read = event_from_value(document);
-  }
-  values.Clear();
-  stack.Clear();
-  return read;
 }
 
 EventJson case_to_json(const CaseState& state) {

@@ -43,9 +43,12 @@ EventJson payload_to_json(const EventPayload& payload);
 //   an unknown type name, or a reserved one this version has no reader for
 //   ("event type 22 (MessageAdded) has no reader in this version").
 [[nodiscard]] Result<Event> event_from_json(const EventJson& json);
-// The same reading straight from JSON text, several times faster (RapidJSON,
-// parsed in place): for replay and audit, which read every event. Nullopt
-// wherever event_from_json would refuse the text; read it that way for the reason.
+// The same reading straight from JSON text, several times faster (simdjson,
+// event_text.cpp): for replay and audit, which read every event. False (or
+// none) wherever event_from_json would refuse the text, and also for a key no
+// event has or a key given twice, which event_from_json reads: read the text
+// that way for the reason, or for the event. After false, `event` is partly read.
+[[nodiscard]] bool event_from_text(std::string_view text, Event& event);
 std::optional<Event> event_from_text(std::string_view text);
 
 // A case's snapshot, every CaseState field under its own name, the same rules

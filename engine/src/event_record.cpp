@@ -108,8 +108,8 @@ void take_seal(Event& event, const Parts& parts) {
 
 Result<Event> decode(const Parts& parts) {
   // The fast reader says only whether it read; the full one names the problem.
-  auto event = event_from_text(parts.canonical);
-  auto read = event ? Result<Event>(std::move(*event)) : read_event(parts.canonical, true);
+  Result<Event> read(tl::in_place);
+  if (!event_from_text(parts.canonical, *read)) read = read_event(parts.canonical, true);
   if (read) take_seal(*read, parts);
   return read;
 }

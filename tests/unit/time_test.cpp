@@ -42,6 +42,25 @@ TEST_CASE("FormattedTimeParsesBackToTheSameInstant") {
   CHECK(parse_time(format_time(t)) == t);
 }
 
+// Stored instants all have format_time()'s form, which parse_time() reads on
+// a path of its own: it must give the same instants and refuse the same text.
+TEST_CASE("TheFormTheEngineWritesReadsBackOverYearsAndRefusesWhatTheGeneralFormRefuses") {
+  for (Timestamp t = Timestamp{sys_days{year{2023} / 12 / 30}}; t < Timestamp{sys_days{year{2025} / 3 / 2}};
+       t += hours{7} + minutes{13} + seconds{17}) {
+    CAPTURE(format_time(t));
+    REQUIRE(parse_time(format_time(t)) == t);
+  }
+  CHECK(parse_time("2025-09-30T09:00:00+08:00") == kNineInChina);
+  CHECK(parse_time("2025-02-29T09:00:00+08:00").error().message.ends_with("(there is no day 29 in 2025-02)"));
+  CHECK(parse_time("2025-13-01T09:00:00+08:00").error().message.ends_with("(there is no month 13)"));
+  CHECK(parse_time("2025-09-30T24:00:00+08:00").error().message.ends_with("(the hour must be 00 to 23)"));
+  CHECK(parse_time("2025-09-30T09:60:00+08:00").error().message.ends_with("(the minute must be 00 to 59)"));
+  CHECK(parse_time("2025-09-30T09:00:60+08:00").error().message.ends_with("(the second must be 00 to 59)"));
+  CHECK_FALSE(parse_time("2025-09-3aT09:00:00+08:00").has_value());
+  CHECK_FALSE(parse_time("2025-09-30T09:0/:00+08:00").has_value());
+  CHECK_FALSE(parse_time("2025-09-30T09:00:00+08:0a").has_value());
+}
+
 TEST_CASE("ParseTimeRefusesMalformedTextNamingIt") {
   const auto r = parse_time("tomorrow");
   REQUIRE_FALSE(r.has_value());

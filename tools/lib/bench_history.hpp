@@ -15,7 +15,7 @@ struct HistoryVerify {
   std::uint64_t bytes = 0;      // their hashed bytes, prev_hash's 32 included
   double replay_verify_per_second = 0;  // median over runs, one core
   double raw_sha256_per_second = 0;     // the same runs, SHA-256 alone over the same bytes
-  double tokenize_only_per_second = 0;  // the same runs, RapidJSON's tokenizer alone over the canonical bytes
+  double parse_only_per_second = 0;     // the same runs, simdjson's parse alone over the canonical bytes
   std::string error;
 };
 
@@ -24,8 +24,7 @@ struct HistoryVerify {
 // record split, its hash recomputed and compared, its prev_hash checked,
 // decoded and applied to its case (what audit and replay do per event);
 // SHA-256 alone over each record's prev_hash bytes and canonical bytes; and
-// RapidJSON's tokenizer alone over the canonical bytes, which bounds any
-// replay that reads the events as JSON.
+// simdjson's parse alone over the canonical bytes, the first step of decoding.
 HistoryVerify history_verify_run(const std::filesystem::path& dir, int cases, int runs, Tally& tally);
 
 }  // namespace escalator::tools::bench_parts
