@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <concepts>
 #include <cstdint>
 #include <cstring>
@@ -227,7 +226,7 @@ class TapeReader {
     ok_ = ok_ && inner.ok_;
   }
 
-  // Not initialised: a place is read only when its bit in present_ is set.
+  // A place is read only when its bit in present_ is set.
   std::array<element, FieldTable::kMostFields> at_place_;
   std::uint64_t present_ = 0;
   std::size_t next_ = 0;
