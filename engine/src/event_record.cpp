@@ -41,7 +41,8 @@ std::optional<Parts> split(std::string_view value) {
   // event holds can end the record in its place.
   constexpr std::size_t kShortest = kHead.size() + kHashKey.size() + 64 + kPositionKey.size() + 1 +
                                     kPrevKey.size() + 64 + kEnd.size();
-  if (value.size() < kShortest || !value.starts_with(kHead) || !value.ends_with(kEnd)) return std::nullopt;
+  if (value.size() < kShortest || !value.starts_with(kHead) || !value.ends_with(kEnd))
+    return std::nullopt;
   std::string_view rest = value.substr(0, value.size() - kEnd.size());
   const auto take_last = [&rest](std::size_t n) {
     const auto last = rest.substr(rest.size() - n);
@@ -53,12 +54,15 @@ std::optional<Parts> split(std::string_view value) {
   if (!rest.ends_with(kPrevKey)) return std::nullopt;
   rest.remove_suffix(kPrevKey.size());
   std::size_t digits = 0;
-  while (digits < rest.size() && rest[rest.size() - 1 - digits] >= '0' && rest[rest.size() - 1 - digits] <= '9') {
+  while (digits < rest.size() && rest[rest.size() - 1 - digits] >= '0' &&
+         rest[rest.size() - 1 - digits] <= '9') {
     ++digits;
   }
   const auto position = take_last(digits);
-  const auto [end, error] = std::from_chars(position.data(), position.data() + position.size(), parts.position);
-  if (position.empty() || position.front() == '0' || error != std::errc{} || end != position.data() + position.size()) {
+  const auto [end, error] =
+      std::from_chars(position.data(), position.data() + position.size(), parts.position);
+  if (position.empty() || position.front() == '0' || error != std::errc{} ||
+      end != position.data() + position.size()) {
     return std::nullopt;
   }
   if (!rest.ends_with(kPositionKey)) return std::nullopt;
@@ -78,7 +82,8 @@ std::optional<Parts> split(std::string_view value) {
 
 bool seal_holds(const Parts& parts) {
   thread_local Sha256 hasher;
-  return hasher.update(parts.prev_hash_digest).update(parts.canonical).finish() == parts.hash_digest;
+  return hasher.update(parts.prev_hash_digest).update(parts.canonical).finish() ==
+         parts.hash_digest;
 }
 
 namespace {
@@ -121,15 +126,18 @@ Result<Event> decode(std::string_view value, bool before_chain) {
 }
 
 std::string encode_log(const LogEntry& entry) {
-  nlohmann::ordered_json json = {
-      {"case_id", entry.case_id}, {"hash", entry.hash}, {"log_hash", entry.log_hash}, {"seq", entry.seq}};
+  nlohmann::ordered_json json = {{"case_id", entry.case_id},
+                                 {"hash", entry.hash},
+                                 {"log_hash", entry.log_hash},
+                                 {"seq", entry.seq}};
   auto text = canonical_json(json);
   return text ? *text : json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 Result<LogEntry> decode_log(std::string_view value) {
   const auto json = nlohmann::json::parse(value, nullptr, false);
-  if (json.is_discarded() || !json.is_object()) return fail(ErrorCode::kDataLoss, "not a log entry");
+  if (json.is_discarded() || !json.is_object())
+    return fail(ErrorCode::kDataLoss, "not a log entry");
   LogEntry entry;
   const auto text = [&](const char* key, std::string& out) {
     const auto it = json.find(key);
@@ -138,8 +146,8 @@ Result<LogEntry> decode_log(std::string_view value) {
     return true;
   };
   const auto seq = json.find("seq");
-  if (!text("case_id", entry.case_id) || !text("hash", entry.hash) || !text("log_hash", entry.log_hash) ||
-      seq == json.end() || !seq->is_number_unsigned()) {
+  if (!text("case_id", entry.case_id) || !text("hash", entry.hash) ||
+      !text("log_hash", entry.log_hash) || seq == json.end() || !seq->is_number_unsigned()) {
     return fail(ErrorCode::kDataLoss, "not a log entry: " + std::string(value.substr(0, 120)));
   }
   entry.seq = seq->get<std::uint64_t>();
@@ -149,7 +157,8 @@ Result<LogEntry> decode_log(std::string_view value) {
 Result<std::string> next_log_hash(std::string_view previous, std::string_view event_hash) {
   const auto before = digest_from_hex(previous);
   const auto hash = digest_from_hex(event_hash);
-  if (!before || !hash) return fail(ErrorCode::kInvalidArgument, "a log hash or event hash is not 64 hex digits");
+  if (!before || !hash)
+    return fail(ErrorCode::kInvalidArgument, "a log hash or event hash is not 64 hex digits");
   thread_local Sha256 hasher;
   return to_hex(hasher.update(*before).update(*hash).finish());
 }

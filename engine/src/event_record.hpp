@@ -59,6 +59,7 @@ std::string encode_log(const LogEntry& entry);
 [[nodiscard]] Result<LogEntry> decode_log(std::string_view value);
 // The log_hash after `previous` for an event whose hash is `event_hash`.
 // kInvalidArgument when either is not 64 hex digits.
-[[nodiscard]] Result<std::string> next_log_hash(std::string_view previous, std::string_view event_hash);
+[[nodiscard]] Result<std::string> next_log_hash(std::string_view previous,
+                                                std::string_view event_hash);
 
 }  // namespace escalator::event_record

@@ -19,7 +19,8 @@ struct Sha256::Context {
 };
 
 Sha256::Sha256() : context_(new Context) {
-  if (context_->ctx == nullptr || EVP_DigestInit_ex(context_->ctx, sha256_algorithm(), nullptr) != 1) {
+  if (context_->ctx == nullptr ||
+      EVP_DigestInit_ex(context_->ctx, sha256_algorithm(), nullptr) != 1) {
     EVP_MD_CTX_free(context_->ctx);
     delete context_;
     throw std::bad_alloc();
@@ -82,7 +83,8 @@ constexpr std::array<std::int8_t, 256> nibbles(bool upper_too) {
 constexpr auto kAnyCase = nibbles(true);
 constexpr auto kLowerCase = nibbles(false);
 
-std::optional<Sha256Digest> digest_from(std::string_view hex, const std::array<std::int8_t, 256>& table) {
+std::optional<Sha256Digest> digest_from(std::string_view hex,
+                                        const std::array<std::int8_t, 256>& table) {
   if (hex.size() != 64) return std::nullopt;
   Sha256Digest digest{};
   int invalid = 0;  // one test after the loop rather than a branch per digit
@@ -98,8 +100,12 @@ std::optional<Sha256Digest> digest_from(std::string_view hex, const std::array<s
 
 }  // namespace
 
-std::optional<Sha256Digest> digest_from_hex(std::string_view hex) { return digest_from(hex, kAnyCase); }
+std::optional<Sha256Digest> digest_from_hex(std::string_view hex) {
+  return digest_from(hex, kAnyCase);
+}
 
-std::optional<Sha256Digest> digest_from_lowercase_hex(std::string_view hex) { return digest_from(hex, kLowerCase); }
+std::optional<Sha256Digest> digest_from_lowercase_hex(std::string_view hex) {
+  return digest_from(hex, kLowerCase);
+}
 
 }  // namespace escalator

@@ -34,7 +34,8 @@ namespace layout = store_layout;
 std::string short_hash(std::string_view hash) { return std::string(hash.substr(0, 12)) + "…"; }
 
 std::string brief(const EventJson& value) {
-  std::string text = value.is_null() ? "nothing" : value.dump(-1, ' ', false, EventJson::error_handler_t::replace);
+  std::string text =
+      value.is_null() ? "nothing" : value.dump(-1, ' ', false, EventJson::error_handler_t::replace);
   return text.size() > 60 ? text.substr(0, 57) + "..." : text;
 }
 
@@ -76,8 +77,8 @@ class Auditor {
     std::string id;
     std::uint64_t next_seq = 1;
     std::string expected_prev{kGenesisHash};
-    bool chain_known = true;   // expected_prev is the hash of the record before
-    bool all_decoded = true;   // every event 1..n was read, so the replay can be compared
+    bool chain_known = true;  // expected_prev is the hash of the record before
+    bool all_decoded = true;  // every event 1..n was read, so the replay can be compared
     std::vector<Event> events{};
   };
 
@@ -95,11 +96,13 @@ class Auditor {
 
   void events_pass() {
     CaseRun run;
-    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kEvents)));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_.NewIterator(rocksdb::ReadOptions(), family(layout::kEvents)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const std::string key = it->key().ToString();
       const auto nul = key.find('\0');
-      const auto seq = nul == std::string::npos ? std::nullopt : layout::event_seq(key, key.substr(0, nul));
+      const auto seq =
+          nul == std::string::npos ? std::nullopt : layout::event_seq(key, key.substr(0, nul));
       if (!seq) {
         broke("events/" + printable(key), "", 0, "not an event key");
         continue;
@@ -121,9 +124,10 @@ class Auditor {
     const std::string where = "events/" + run.id + "#" + std::to_string(seq);
     if (seq != run.next_seq) {
       broke(where, run.id, seq,
-            seq == run.next_seq + 1 ? "event #" + std::to_string(run.next_seq) + " before it is missing"
-                                    : "events #" + std::to_string(run.next_seq) + " to #" + std::to_string(seq - 1) +
-                                          " before it are missing");
+            seq == run.next_seq + 1
+                ? "event #" + std::to_string(run.next_seq) + " before it is missing"
+                : "events #" + std::to_string(run.next_seq) + " to #" + std::to_string(seq - 1) +
+                      " before it are missing");
       run.chain_known = false;
       run.all_decoded = false;
     }
@@ -143,8 +147,9 @@ class Auditor {
     if (run.chain_known && parts->prev_hash != run.expected_prev) {
       broke(where, run.id, seq,
             "prev_hash " + short_hash(parts->prev_hash) + " is not " +
-                (seq == 1 ? "the genesis hash" : "the hash of event #" + std::to_string(seq - 1) + ", " +
-                                                     short_hash(run.expected_prev)));
+                (seq == 1 ? "the genesis hash"
+                          : "the hash of event #" + std::to_string(seq - 1) + ", " +
+                                short_hash(run.expected_prev)));
     }
     run.expected_prev = std::string(parts->hash);
     run.chain_known = true;
@@ -159,11 +164,13 @@ class Auditor {
     if (auto canonical = canonical_bytes(*decoded); !canonical || *canonical != parts->canonical) {
       broke(where, run.id, seq, "its bytes are not the canonical form of the event they hold");
     }
-    if (decoded->seq != seq) broke(where, run.id, seq, "holds event #" + std::to_string(decoded->seq));
+    if (decoded->seq != seq)
+      broke(where, run.id, seq, "holds event #" + std::to_string(decoded->seq));
     if (seq == 1) {
       const auto* opened = std::get_if<ev::CaseOpened>(&decoded->payload);
       if (opened == nullptr) {
-        broke(where, run.id, seq, "the first event is " + std::string(event_type_name(event_type(decoded->payload))));
+        broke(where, run.id, seq,
+              "the first event is " + std::string(event_type_name(event_type(decoded->payload))));
       } else if (opened->case_id != run.id) {
         broke(where, run.id, seq, "opens case " + opened->case_id);
       }
@@ -176,17 +183,20 @@ class Auditor {
                     const std::string& where) {
     const auto value = get(layout::kLog, layout::log_key(parts.position));
     if (!value) {
-      broke(where, case_id, seq, "its log position " + std::to_string(parts.position) + " holds no entry");
+      broke(where, case_id, seq,
+            "its log position " + std::to_string(parts.position) + " holds no entry");
       return;
     }
     const auto entry = event_record::decode_log(*value);
     if (!entry) return;  // the log pass reports it
     if (entry->case_id != case_id || entry->seq != seq) {
-      broke(where, case_id, seq, "its log position " + std::to_string(parts.position) + " names " +
-                                     entry->case_id + "#" + std::to_string(entry->seq));
+      broke(where, case_id, seq,
+            "its log position " + std::to_string(parts.position) + " names " + entry->case_id +
+                "#" + std::to_string(entry->seq));
     } else if (entry->hash != parts.hash) {
-      broke(where, case_id, seq, "its log position " + std::to_string(parts.position) + " has hash " +
-                                     short_hash(entry->hash) + ", not this event's " + short_hash(parts.hash));
+      broke(where, case_id, seq,
+            "its log position " + std::to_string(parts.position) + " has hash " +
+                short_hash(entry->hash) + ", not this event's " + short_hash(parts.hash));
     }
   }
 
@@ -201,14 +211,17 @@ class Auditor {
     }
     ++report_.snapshots;
     const auto json = EventJson::parse(*text, nullptr, false);
-    auto snapshot = json.is_discarded() ? fail(ErrorCode::kDataLoss, "not JSON") : case_from_json(json);
+    auto snapshot =
+        json.is_discarded() ? fail(ErrorCode::kDataLoss, "not JSON") : case_from_json(json);
     if (!snapshot) return broke(where, run.id, 0, snapshot.error().message);
     if (!run.all_decoded) return;  // the breaks above say why no replay can be compared
     auto replayed = replay(run.events);
-    if (!replayed) return broke(where, run.id, 0, "its events do not replay: " + replayed.error().message);
+    if (!replayed)
+      return broke(where, run.id, 0, "its events do not replay: " + replayed.error().message);
     if (!(*replayed == *snapshot)) {
-      broke(where, run.id, 0, "the snapshot differs from the replay of its " + std::to_string(run.events.size()) +
-                                  " events in " + differences(*snapshot, *replayed));
+      broke(where, run.id, 0,
+            "the snapshot differs from the replay of its " + std::to_string(run.events.size()) +
+                " events in " + differences(*snapshot, *replayed));
     }
   }
 
@@ -230,11 +243,13 @@ class Auditor {
   void personal_of(const CaseRun& run) {
     const std::string where = "personal/" + run.id;
     const auto record = get(layout::kPersonal, run.id);
-    const auto* opened = run.events.empty() ? nullptr : std::get_if<ev::CaseOpened>(&run.events.front().payload);
+    const auto* opened =
+        run.events.empty() ? nullptr : std::get_if<ev::CaseOpened>(&run.events.front().payload);
     if (record) ++report_.personal_records;
     if (opened == nullptr) return;  // the events pass has reported why
     if (record) {
-      auto joined_copy = *opened;  // the snapshot, compared with the replay next, holds no values either
+      auto joined_copy =
+          *opened;  // the snapshot, compared with the replay next, holds no values either
       if (auto joined = personal_data::join(*record, joined_copy); !joined) {
         broke(where, run.id, 1, joined.error().message);
       }
@@ -242,7 +257,8 @@ class Auditor {
     }
     const bool committed = !(opened->commitments == PersonalFields{});
     if (committed && !erased(run.events)) {
-      broke(where, run.id, 1, "missing: the history commits to personal data and does not say it was erased");
+      broke(where, run.id, 1,
+            "missing: the history commits to personal data and does not say it was erased");
     }
   }
 
@@ -253,36 +269,44 @@ class Auditor {
   }
 
   void snapshots_pass() {
-    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kCases)));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_.NewIterator(rocksdb::ReadOptions(), family(layout::kCases)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const std::string id = it->key().ToString();
-      if (!seen_.contains(id)) broke("cases/" + printable(id), id, 0, "a snapshot of a case with no events");
+      if (!seen_.contains(id))
+        broke("cases/" + printable(id), id, 0, "a snapshot of a case with no events");
     }
     if (!it->status().ok()) broke("cases", "", 0, "cannot be read: " + it->status().ToString());
-    std::unique_ptr<rocksdb::Iterator> personal(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kPersonal)));
+    std::unique_ptr<rocksdb::Iterator> personal(
+        db_.NewIterator(rocksdb::ReadOptions(), family(layout::kPersonal)));
     for (personal->SeekToFirst(); personal->Valid(); personal->Next()) {
       const std::string id = personal->key().ToString();
-      if (!seen_.contains(id)) broke("personal/" + printable(id), id, 0, "a personal record of a case with no events");
+      if (!seen_.contains(id))
+        broke("personal/" + printable(id), id, 0, "a personal record of a case with no events");
     }
-    if (!personal->status().ok()) broke("personal", "", 0, "cannot be read: " + personal->status().ToString());
+    if (!personal->status().ok())
+      broke("personal", "", 0, "cannot be read: " + personal->status().ToString());
   }
 
   void log_pass() {
     std::uint64_t expected = 1;
     std::string log_hash(kGenesisHash);
     bool chain_known = true;
-    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kLog)));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_.NewIterator(rocksdb::ReadOptions(), family(layout::kLog)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const auto position = layout::read_big_endian(it->key().ToStringView());
-      const std::string where = "log/" + (position ? std::to_string(*position) : printable(it->key().ToStringView()));
+      const std::string where =
+          "log/" + (position ? std::to_string(*position) : printable(it->key().ToStringView()));
       if (!position) {
         broke(where, "", 0, "not a log key");
         continue;
       }
       ++report_.log_entries;
       if (*position != expected) {
-        broke(where, "", 0, "positions " + std::to_string(expected) + " to " + std::to_string(*position - 1) +
-                                " before it are missing");
+        broke(where, "", 0,
+              "positions " + std::to_string(expected) + " to " + std::to_string(*position - 1) +
+                  " before it are missing");
         chain_known = false;
       }
       expected = *position + 1;
@@ -292,9 +316,11 @@ class Auditor {
         chain_known = false;
         continue;
       }
-      if (chain_known && event_record::next_log_hash(log_hash, entry->hash).value_or("") != entry->log_hash) {
-        broke(where, entry->case_id, entry->seq, "log_hash " + short_hash(entry->log_hash) +
-                                                     " does not follow from the entry before it and the event's hash");
+      if (chain_known &&
+          event_record::next_log_hash(log_hash, entry->hash).value_or("") != entry->log_hash) {
+        broke(where, entry->case_id, entry->seq,
+              "log_hash " + short_hash(entry->log_hash) +
+                  " does not follow from the entry before it and the event's hash");
       }
       log_hash = entry->log_hash;
       chain_known = true;
@@ -304,7 +330,8 @@ class Auditor {
       const std::string event = entry->case_id + "#" + std::to_string(entry->seq);
       if (!named) {
         broke(where, entry->case_id, entry->seq, "names " + event + ", which is not stored");
-      } else if (const auto parts = event_record::split(*named); parts && parts->position != *position) {
+      } else if (const auto parts = event_record::split(*named);
+                 parts && parts->position != *position) {
         broke(where, entry->case_id, entry->seq,
               "names " + event + ", which is at position " + std::to_string(parts->position));
       }

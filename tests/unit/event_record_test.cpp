@@ -41,7 +41,8 @@ TEST_CASE("ASealHoldsOnlyOverTheBytesAndThePrevHashItWasTakenOver") {
   CHECK_FALSE(event_record::seal_holds(*event_record::split(changed_byte)));
 
   const std::string other_prev(64, 'a');
-  const std::string moved = event_record::encode(kTricky, *chained_hash(kGenesisHash, kTricky), 1, other_prev);
+  const std::string moved =
+      event_record::encode(kTricky, *chained_hash(kGenesisHash, kTricky), 1, other_prev);
   CHECK_FALSE(event_record::seal_holds(*event_record::split(moved)));
 }
 
@@ -52,13 +53,16 @@ TEST_CASE("AValueNotOfTheRecordsFormDoesNotSplit") {
     return std::string(value).replace(at, n, instead);
   };
   std::string upper = value;
-  for (std::size_t i = hash_at; i < hash_at + 64; ++i) upper[i] = static_cast<char>(std::toupper(upper[i]));
+  for (std::size_t i = hash_at; i < hash_at + 64; ++i)
+    upper[i] = static_cast<char>(std::toupper(upper[i]));
   CHECK_FALSE(event_record::split(upper).has_value());  // hex other than to_hex's
-  CHECK_FALSE(event_record::split(with(value.find(":90,"), 3, ":090")).has_value());  // a leading zero
-  CHECK_FALSE(event_record::split(with(value.find(":90,"), 3, ":")).has_value());     // no position
-  CHECK_FALSE(event_record::split(with(value.find(":90,"), 3, ":99999999999999999999")).has_value());
-  CHECK_FALSE(event_record::split(with(hash_at, 1, "")).has_value());                 // 63 digits
-  CHECK_FALSE(event_record::split(with(hash_at, 1, "g")).has_value());                // not hex
+  CHECK_FALSE(
+      event_record::split(with(value.find(":90,"), 3, ":090")).has_value());       // a leading zero
+  CHECK_FALSE(event_record::split(with(value.find(":90,"), 3, ":")).has_value());  // no position
+  CHECK_FALSE(
+      event_record::split(with(value.find(":90,"), 3, ":99999999999999999999")).has_value());
+  CHECK_FALSE(event_record::split(with(hash_at, 1, "")).has_value());   // 63 digits
+  CHECK_FALSE(event_record::split(with(hash_at, 1, "g")).has_value());  // not hex
   CHECK_FALSE(event_record::split(value.substr(0, value.size() - 1)).has_value());
   CHECK_FALSE(event_record::split(value.substr(9)).has_value());
   CHECK_FALSE(event_record::split(std::string(kTricky)).has_value());
@@ -71,12 +75,14 @@ TEST_CASE("AValueNotOfTheRecordsFormDoesNotSplit") {
 
 TEST_CASE("AnEventTextWithANulByteIsNotRead") {
   // A JSON reader may take NUL for the end of its input and read what comes before.
-  const std::string whole = R"({"actor":"a","data":{"note":"已办结"},"key":"k","seq":2,"time":"2025-11-11T09:00:00+08:00",)"
-                            R"("type":"CaseClosed","workflow":{"id":"w","version":1}})";
+  const std::string whole =
+      R"({"actor":"a","data":{"note":"已办结"},"key":"k","seq":2,"time":"2025-11-11T09:00:00+08:00",)"
+      R"("type":"CaseClosed","workflow":{"id":"w","version":1}})";
   const auto cut = [&](std::string text) {
     auto read = event_record::decode(sealed_record(text, 3));
     return read ? std::string("read") : read.error().message;
   };
   CHECK(cut(whole) == "read");
-  CHECK(cut(whole + std::string(1, '\0') + "junk") == "not JSON: a NUL byte at offset " + std::to_string(whole.size()));
+  CHECK(cut(whole + std::string(1, '\0') + "junk") ==
+        "not JSON: a NUL byte at offset " + std::to_string(whole.size()));
 }

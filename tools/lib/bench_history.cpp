@@ -36,14 +36,19 @@ std::optional<std::string> fill(const std::filesystem::path& path, int cases, Ta
   auto engine = Engine::open(std::move(engine_options));
   if (!engine) return engine.error().message;
   for (int i = 0; i < cases; ++i) {
-    auto opened = (*engine)->submit(Command{"", order_number(0, i), std::nullopt, "bench", lifecycle_step(i, 0)}).get();
+    auto opened =
+        (*engine)
+            ->submit(Command{"", order_number(0, i), std::nullopt, "bench", lifecycle_step(i, 0)})
+            .get();
     if (!opened) {
       tally.refuse(opened.error());
       return "opening a case was refused: " + opened.error().message;
     }
     for (int step = 1; step < kCommandsPerLifecycle; ++step) {
-      auto done = (*engine)->submit(Command{opened->case_id, step_key(step), std::nullopt, "bench",
-                                            lifecycle_step(i, step)}).get();
+      auto done = (*engine)
+                      ->submit(Command{opened->case_id, step_key(step), std::nullopt, "bench",
+                                       lifecycle_step(i, step)})
+                      .get();
       if (!done) tally.refuse(done.error());
     }
   }
@@ -92,7 +97,8 @@ bool replay_and_verify(const StoredRecords& records) {
 std::uint64_t raw_sha256(const std::vector<std::pair<Sha256Digest, std::string_view>>& inputs) {
   Sha256 hasher;
   std::uint64_t fold = 0;  // so that the digests cannot be optimised away
-  for (const auto& [prev, canonical] : inputs) fold += hasher.update(prev).update(canonical).finish()[0];
+  for (const auto& [prev, canonical] : inputs)
+    fold += hasher.update(prev).update(canonical).finish()[0];
   return fold;
 }
 
@@ -112,7 +118,8 @@ std::uint64_t parse_only(const std::vector<std::pair<Sha256Digest, std::string_v
 
 }  // namespace
 
-HistoryVerify history_verify_run(const std::filesystem::path& dir, int cases, int runs, Tally& tally) {
+HistoryVerify history_verify_run(const std::filesystem::path& dir, int cases, int runs,
+                                 Tally& tally) {
   HistoryVerify result;
   const auto path = dir / "history";
   std::filesystem::remove_all(path);
