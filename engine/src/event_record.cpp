@@ -1,10 +1,12 @@
 #include "event_record.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
 
 #include "canonical_json.hpp"
+#include "escalator/history.hpp"
 #include "event_json.hpp"
 #include "sha256.hpp"
 
@@ -72,18 +74,47 @@ std::optional<Parts> split(std::string_view value) {
   if (!rest.ends_with(kHashKey)) return std::nullopt;
   rest.remove_suffix(kHashKey.size());
   parts.canonical = rest.substr(kHead.size());
-  const auto hash = digest_from_lowercase_hex(parts.hash);
-  const auto prev_hash = digest_from_lowercase_hex(parts.prev_hash);
-  if (!hash || !prev_hash) return std::nullopt;
-  parts.hash_digest = *hash;
-  parts.prev_hash_digest = *prev_hash;
+  if (!is_lowercase_hex_digest(parts.hash) || !is_lowercase_hex_digest(parts.prev_hash))
+    return std::nullopt;
   return parts;
 }
 
-bool seal_holds(const Parts& parts) {
+namespace {
+
+Sha256Digest sealed_digest(const Sha256Digest& prev_hash, std::string_view canonical) {
   thread_local Sha256 hasher;
-  return hasher.update(parts.prev_hash_digest).update(parts.canonical).finish() ==
-         parts.hash_digest;
+  return hasher.update(prev_hash).update(canonical).finish();
+}
+
+}  // namespace
+
+bool seal_holds(const Parts& parts) {
+  const auto prev_hash = digest_from_lowercase_hex(parts.prev_hash);
+  return prev_hash && spells(parts.hash, sealed_digest(*prev_hash, parts.canonical));
+}
+
+ChainHead::ChainHead() {
+  static const Sha256Digest genesis = *digest_from_lowercase_hex(kGenesisHash);
+  std::copy(kGenesisHash.begin(), kGenesisHash.end(), hex_.begin());
+  digest_ = genesis;
+}
+
+bool ChainHead::advance(const Parts& parts) {
+  std::optional<Sha256Digest> prev_hash;
+  if (digest_known_ && parts.prev_hash == hash()) {
+    prev_hash = digest_;
+  } else {
+    prev_hash = digest_from_lowercase_hex(parts.prev_hash);
+  }
+  bool holds = false;
+  if (prev_hash) {
+    digest_ = sealed_digest(*prev_hash, parts.canonical);
+    holds = spells(parts.hash, digest_);
+  }
+  digest_known_ = holds;  // else digest_ is not what the record's hash spells
+  if (parts.hash.size() == hex_.size())
+    std::copy(parts.hash.begin(), parts.hash.end(), hex_.begin());
+  return holds;
 }
 
 namespace {

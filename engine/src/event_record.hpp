@@ -12,6 +12,7 @@
 //   the signed checkpoints a later release will add.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,16 +24,14 @@
 
 namespace escalator::event_record {
 
-// The parts of an events value, pointing into it, with the bytes the two
-// hashes spell (lowercase hex, as to_hex writes them; any other spelling is
-// not a record of this form).
+// The parts of an events value, pointing into it. The two hashes are 64
+// lowercase hex digits, as to_hex writes them; any other spelling is not a
+// record of this form.
 struct Parts {
   std::string_view canonical;
   std::string_view hash;
   std::uint64_t position = 0;
   std::string_view prev_hash;
-  Sha256Digest hash_digest{};
-  Sha256Digest prev_hash_digest{};
 };
 
 std::string encode(std::string_view canonical, std::string_view hash, std::uint64_t position,
@@ -48,6 +47,25 @@ std::optional<Parts> split(std::string_view value);
 // Whether the value's hash is SHA-256(prev_hash's 32 bytes ‖ canonical), as
 // chained_hash() spells it: the check of one link of the chain, in bytes.
 [[nodiscard]] bool seal_holds(const Parts& parts);
+
+// One case's chain walked record by record, as replay and audit walk it: the
+// hash the next record must name as its prev_hash. While each record's seal
+// holds, the head keeps that hash's digest too, so a record that names it
+// has no hex to decode before it is hashed.
+class ChainHead {
+ public:
+  // At the start of a case: the genesis hash.
+  ChainHead();
+  std::string_view hash() const { return {hex_.data(), hex_.size()}; }
+  // Whether the record's seal holds (seal_holds()). Either way the head
+  // moves on to the record's hash.
+  [[nodiscard]] bool advance(const Parts& parts);
+
+ private:
+  std::array<char, 64> hex_{};
+  Sha256Digest digest_{};  // of hex_, while digest_known_
+  bool digest_known_ = true;
+};
 
 struct LogEntry {
   std::string case_id;

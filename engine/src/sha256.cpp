@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <cstring>
 #include <new>
 
 namespace escalator {
@@ -55,15 +56,50 @@ Sha256Digest sha256(std::string_view bytes) {
   return hasher.update(bytes).finish();
 }
 
-std::string to_hex(const Sha256Digest& digest) {
+namespace {
+
+void write_hex(const Sha256Digest& digest, char* out) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(64);
   for (const auto byte : digest) {
-    hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 0xf]);
+    *out++ = kHex[byte >> 4];
+    *out++ = kHex[byte & 0xf];
   }
+}
+
+}  // namespace
+
+std::string to_hex(const Sha256Digest& digest) {
+  std::string hex(64, '\0');
+  write_hex(digest, hex.data());
   return hex;
+}
+
+bool spells(std::string_view hex, const Sha256Digest& digest) {
+  std::array<char, 64> written;
+  write_hex(digest, written.data());
+  return hex.size() == written.size() &&
+         std::memcmp(hex.data(), written.data(), written.size()) == 0;
+}
+
+bool is_lowercase_hex_digest(std::string_view hex) {
+  if (hex.size() != 64) return false;
+  // Eight characters at a time. For a byte below 0x80, byte + (0x80 - c) has
+  // its high bit set exactly when byte >= c, and carries into no other byte.
+  constexpr std::uint64_t kEachByte = 0x0101010101010101;
+  constexpr std::uint64_t kHighBits = 0x80 * kEachByte;
+  const auto at_least = [](std::uint64_t bytes, unsigned c) {
+    return (bytes + (0x80 - c) * kEachByte) & kHighBits;
+  };
+  std::uint64_t wrong = 0;
+  for (std::size_t i = 0; i < hex.size(); i += 8) {
+    std::uint64_t bytes = 0;
+    std::memcpy(&bytes, hex.data() + i, sizeof bytes);
+    const auto digit = at_least(bytes, '0') & ~at_least(bytes, '9' + 1);
+    const auto letter = at_least(bytes, 'a') & ~at_least(bytes, 'f' + 1);
+    wrong |= (bytes & kHighBits) |
+             ((digit | letter) ^ kHighBits);  // a byte at or above 0x80 is wrong anyway
+  }
+  return wrong == 0;
 }
 
 namespace {

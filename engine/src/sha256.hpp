@@ -39,5 +39,10 @@ std::optional<Sha256Digest> digest_from_hex(std::string_view hex);
 // Only the lowercase spelling, which to_hex writes and the chain stores: the
 // digest whose to_hex is `hex`, or none.
 std::optional<Sha256Digest> digest_from_lowercase_hex(std::string_view hex);
+// Whether `hex` is 64 lowercase hex digits, as to_hex writes, without reading
+// the digest they spell.
+bool is_lowercase_hex_digest(std::string_view hex);
+// Whether `hex` is to_hex(digest), without building it as a string.
+bool spells(std::string_view hex, const Sha256Digest& digest);
 
 }  // namespace escalator

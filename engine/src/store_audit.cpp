@@ -76,8 +76,8 @@ class Auditor {
   struct CaseRun {
     std::string id;
     std::uint64_t next_seq = 1;
-    std::string expected_prev{kGenesisHash};
-    bool chain_known = true;  // expected_prev is the hash of the record before
+    event_record::ChainHead head{};
+    bool chain_known = true;  // head is the hash of the record before
     bool all_decoded = true;  // every event 1..n was read, so the replay can be compared
     std::vector<Event> events{};
   };
@@ -139,19 +139,21 @@ class Auditor {
       run.all_decoded = false;
       return;
     }
-    if (!event_record::seal_holds(*parts)) {
+    // The head moves on as the seal is checked, so what the record had to follow is noted first.
+    const std::string must_follow =
+        run.chain_known && parts->prev_hash != run.head.hash() ? std::string(run.head.hash()) : "";
+    if (!run.head.advance(*parts)) {
       broke(where, run.id, seq,
             "hash " + short_hash(parts->hash) + " does not match its bytes, which hash to " +
                 short_hash(chained_hash(parts->prev_hash, parts->canonical).value_or("?")));
     }
-    if (run.chain_known && parts->prev_hash != run.expected_prev) {
+    if (!must_follow.empty()) {
       broke(where, run.id, seq,
             "prev_hash " + short_hash(parts->prev_hash) + " is not " +
                 (seq == 1 ? "the genesis hash"
                           : "the hash of event #" + std::to_string(seq - 1) + ", " +
-                                short_hash(run.expected_prev)));
+                                short_hash(must_follow)));
     }
-    run.expected_prev = std::string(parts->hash);
     run.chain_known = true;
     log_entry_of(run.id, seq, *parts, where);
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <string>
+#include <vector>
 
 #include "escalator/history.hpp"
 #include "event_record.hpp"
@@ -30,8 +31,6 @@ TEST_CASE("ARecordSplitsIntoTheBytesItWasMadeOfWhateverTheEventHolds") {
   CHECK(parts->position == 42);
   CHECK(parts->prev_hash == kGenesisHash);
   CHECK(parts->hash == *chained_hash(kGenesisHash, kTricky));
-  CHECK(to_hex(parts->hash_digest) == parts->hash);
-  CHECK(to_hex(parts->prev_hash_digest) == parts->prev_hash);
   CHECK(event_record::seal_holds(*parts));
 }
 
@@ -44,6 +43,38 @@ TEST_CASE("ASealHoldsOnlyOverTheBytesAndThePrevHashItWasTakenOver") {
   const std::string moved =
       event_record::encode(kTricky, *chained_hash(kGenesisHash, kTricky), 1, other_prev);
   CHECK_FALSE(event_record::seal_holds(*event_record::split(moved)));
+}
+
+TEST_CASE("AChainHeadFollowsSealedRecordsAndRecoversAfterOneThatIsNot") {
+  // Three records chained from genesis; the second's bytes are then changed,
+  // so its seal breaks, while the third still names the second's stored hash.
+  const std::string texts[] = {R"({"seq":1})", R"({"seq":2})", R"({"seq":3})"};
+  std::string prev(kGenesisHash);
+  std::vector<std::string> records;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto hash = *chained_hash(prev, texts[i]);
+    records.push_back(event_record::encode(texts[i], hash, i + 1, prev));
+    prev = hash;
+  }
+  event_record::ChainHead head;
+  CHECK(head.hash() == kGenesisHash);
+  for (const auto& record : records) {
+    const auto parts = event_record::split(record);
+    CHECK(parts->prev_hash == head.hash());
+    CHECK(head.advance(*parts));
+    CHECK(head.hash() == parts->hash);
+  }
+
+  records[1].replace(records[1].find(R"("seq":2)"), 7, R"("seq":7)");
+  event_record::ChainHead again;
+  CHECK(again.advance(*event_record::split(records[0])));
+  CHECK_FALSE(again.advance(*event_record::split(records[1])));
+  CHECK(again.hash() == event_record::split(records[1])->hash);  // what the next record must name
+  CHECK(again.advance(*event_record::split(records[2])));
+
+  // A record that names another prev_hash is checked over the one it names.
+  event_record::ChainHead elsewhere;
+  CHECK(elsewhere.advance(*event_record::split(records[2])));
 }
 
 TEST_CASE("AValueNotOfTheRecordsFormDoesNotSplit") {

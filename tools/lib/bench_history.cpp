@@ -78,17 +78,16 @@ Result<StoredRecords> read_records(const std::filesystem::path& path) {
 // Replay and verify as audit does per event; false at the first event that fails.
 bool replay_and_verify(const StoredRecords& records) {
   CaseState state;
-  std::string prev(kGenesisHash);
+  event_record::ChainHead head;
   for (std::size_t i = 0; i < records.values.size(); ++i) {
     if (records.first_of_case[i]) {
       state = CaseState{};
-      prev = kGenesisHash;
+      head = event_record::ChainHead{};
     }
     const auto parts = event_record::split(records.values[i]);
-    if (!parts || parts->prev_hash != prev || !event_record::seal_holds(*parts)) return false;
+    if (!parts || parts->prev_hash != head.hash() || !head.advance(*parts)) return false;
     auto event = event_record::decode(*parts);
     if (!event || !apply(state, *event)) return false;
-    prev.assign(parts->hash);
   }
   return true;
 }
@@ -139,7 +138,7 @@ HistoryVerify history_verify_run(const std::filesystem::path& dir, int cases, in
       result.error = "a stored event is not an event record";
       return result;
     }
-    inputs.emplace_back(parts->prev_hash_digest, parts->canonical);
+    inputs.emplace_back(*digest_from_lowercase_hex(parts->prev_hash), parts->canonical);
     result.bytes += 32 + parts->canonical.size();
   }
   result.events = inputs.size();
