@@ -58,11 +58,18 @@ Sha256Digest sha256(std::string_view bytes) {
 
 namespace {
 
+// Each byte's two digits, so a digest is written with a copy per byte.
+constexpr auto kHexPairs = [] {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<std::array<char, 2>, 256> pairs{};
+  for (int byte = 0; byte < 256; ++byte) pairs[byte] = {kHex[byte >> 4], kHex[byte & 0xf]};
+  return pairs;
+}();
+
 void write_hex(const Sha256Digest& digest, char* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   for (const auto byte : digest) {
-    *out++ = kHex[byte >> 4];
-    *out++ = kHex[byte & 0xf];
+    std::memcpy(out, kHexPairs[byte].data(), 2);
+    out += 2;
   }
 }
 
