@@ -142,11 +142,20 @@ void take_seal(Event& event, const Parts& parts) {
 
 }  // namespace
 
-Result<Event> decode(const Parts& parts) {
+Result<void> decode(const Parts& parts, Event& event) {
   // The fast reader says only whether it read; the full one names the problem.
+  if (!event_from_text(parts.canonical, event)) {
+    auto read = read_event(parts.canonical, true);
+    if (!read) return tl::unexpected(read.error());
+    event = std::move(*read);
+  }
+  take_seal(event, parts);
+  return {};
+}
+
+Result<Event> decode(const Parts& parts) {
   Result<Event> read(tl::in_place);
-  if (!event_from_text(parts.canonical, *read)) read = read_event(parts.canonical, true);
-  if (read) take_seal(*read, parts);
+  if (auto done = decode(parts, *read); !done) return tl::unexpected(done.error());
   return read;
 }
 

@@ -44,6 +44,10 @@ std::optional<Parts> split(std::string_view value);
 [[nodiscard]] Result<Event> decode(std::string_view value, bool before_chain = false);
 // The event of a value already split.
 [[nodiscard]] Result<Event> decode(const Parts& parts);
+// The same into `event`, whose storage is reused, so that a replay reading
+// one event over the last allocates less. On an error `event` holds nothing
+// to rely on.
+[[nodiscard]] Result<void> decode(const Parts& parts, Event& event);
 // Whether the value's hash is SHA-256(prev_hash's 32 bytes ‖ canonical), as
 // chained_hash() spells it: the check of one link of the chain, in bytes.
 [[nodiscard]] bool seal_holds(const Parts& parts);

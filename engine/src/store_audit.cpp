@@ -18,6 +18,7 @@
 #include "escalator/engine.hpp"
 #include "escalator/history.hpp"
 #include "escalator/store.hpp"
+#include "appliers.hpp"
 #include "event_json.hpp"
 #include "event_record.hpp"
 #include "personal_data.hpp"
@@ -79,7 +80,12 @@ class Auditor {
     event_record::ChainHead head{};
     bool chain_known = true;  // head is the hash of the record before
     bool all_decoded = true;  // every event 1..n was read, so the replay can be compared
-    std::vector<Event> events{};
+    // The replay, applied event by event as they are read.
+    CaseState replayed{};
+    std::optional<std::string> replay_failed{};  // why an event did not apply
+    std::size_t decoded = 0;
+    std::optional<ev::CaseOpened> opened{};  // the first event read, when it is one
+    bool erased = false;                     // a PersonalDataErased was read
   };
 
   rocksdb::ColumnFamilyHandle* family(layout::Family f) const { return handles_[1 + f]; }
@@ -157,27 +163,32 @@ class Auditor {
     run.chain_known = true;
     log_entry_of(run.id, seq, *parts, where);
 
-    auto decoded = event_record::decode(*parts);
-    if (!decoded) {
+    // One event read over the last, so its strings' storage is reused.
+    if (auto decoded = event_record::decode(*parts, event_); !decoded) {
       broke(where, run.id, seq, decoded.error().message);
       run.all_decoded = false;
       return;
     }
-    if (auto canonical = canonical_bytes(*decoded); !canonical || *canonical != parts->canonical) {
+    if (auto canonical = canonical_bytes(event_); !canonical || *canonical != parts->canonical) {
       broke(where, run.id, seq, "its bytes are not the canonical form of the event they hold");
     }
-    if (decoded->seq != seq)
-      broke(where, run.id, seq, "holds event #" + std::to_string(decoded->seq));
+    if (event_.seq != seq) broke(where, run.id, seq, "holds event #" + std::to_string(event_.seq));
+    const auto* opened = std::get_if<ev::CaseOpened>(&event_.payload);
     if (seq == 1) {
-      const auto* opened = std::get_if<ev::CaseOpened>(&decoded->payload);
       if (opened == nullptr) {
         broke(where, run.id, seq,
-              "the first event is " + std::string(event_type_name(event_type(decoded->payload))));
+              "the first event is " + std::string(event_type_name(event_type(event_.payload))));
       } else if (opened->case_id != run.id) {
         broke(where, run.id, seq, "opens case " + opened->case_id);
       }
     }
-    run.events.push_back(std::move(*decoded));
+    if (run.decoded++ == 0 && opened != nullptr) run.opened = *opened;
+    run.erased = run.erased || event_type(event_.payload) == EventType::kPersonalDataErased;
+    if (run.all_decoded && !run.replay_failed) {
+      if (auto applied = apply(run.replayed, event_); !applied) {
+        run.replay_failed = applied.error().message;
+      }
+    }
   }
 
   // The event's place in the log must name it, with its hash.
@@ -217,13 +228,13 @@ class Auditor {
         json.is_discarded() ? fail(ErrorCode::kDataLoss, "not JSON") : case_from_json(json);
     if (!snapshot) return broke(where, run.id, 0, snapshot.error().message);
     if (!run.all_decoded) return;  // the breaks above say why no replay can be compared
-    auto replayed = replay(run.events);
-    if (!replayed)
-      return broke(where, run.id, 0, "its events do not replay: " + replayed.error().message);
-    if (!(*replayed == *snapshot)) {
+    if (run.replay_failed) {
+      return broke(where, run.id, 0, "its events do not replay: " + *run.replay_failed);
+    }
+    if (!(run.replayed == *snapshot)) {
       broke(where, run.id, 0,
-            "the snapshot differs from the replay of its " + std::to_string(run.events.size()) +
-                " events in " + differences(*snapshot, *replayed));
+            "the snapshot differs from the replay of its " + std::to_string(run.decoded) +
+                " events in " + differences(*snapshot, run.replayed));
     }
   }
 
@@ -245,8 +256,7 @@ class Auditor {
   void personal_of(const CaseRun& run) {
     const std::string where = "personal/" + run.id;
     const auto record = get(layout::kPersonal, run.id);
-    const auto* opened =
-        run.events.empty() ? nullptr : std::get_if<ev::CaseOpened>(&run.events.front().payload);
+    const auto* opened = run.opened ? &*run.opened : nullptr;
     if (record) ++report_.personal_records;
     if (opened == nullptr) return;  // the events pass has reported why
     if (record) {
@@ -258,16 +268,10 @@ class Auditor {
       return;
     }
     const bool committed = !(opened->commitments == PersonalFields{});
-    if (committed && !erased(run.events)) {
+    if (committed && !run.erased) {
       broke(where, run.id, 1,
             "missing: the history commits to personal data and does not say it was erased");
     }
-  }
-
-  static bool erased(const std::vector<Event>& events) {
-    return std::any_of(events.begin(), events.end(), [](const Event& e) {
-      return event_type(e.payload) == EventType::kPersonalDataErased;
-    });
   }
 
   void snapshots_pass() {
@@ -344,6 +348,7 @@ class Auditor {
   rocksdb::DB& db_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
   std::unordered_set<std::string> seen_;  // cases with events
+  Event event_;                           // the event being read, over the one before
   AuditReport report_;
 };
 

@@ -79,6 +79,7 @@ Result<StoredRecords> read_records(const std::filesystem::path& path) {
 bool replay_and_verify(const StoredRecords& records) {
   CaseState state;
   event_record::ChainHead head;
+  Event event;  // each read over the one before, as audit reads them
   for (std::size_t i = 0; i < records.values.size(); ++i) {
     if (records.first_of_case[i]) {
       state = CaseState{};
@@ -86,8 +87,7 @@ bool replay_and_verify(const StoredRecords& records) {
     }
     const auto parts = event_record::split(records.values[i]);
     if (!parts || parts->prev_hash != head.hash() || !head.advance(*parts)) return false;
-    auto event = event_record::decode(*parts);
-    if (!event || !apply(state, *event)) return false;
+    if (!event_record::decode(*parts, event) || !apply(state, event)) return false;
   }
   return true;
 }
