@@ -74,8 +74,9 @@ std::optional<Parts> split(std::string_view value) {
   if (!rest.ends_with(kHashKey)) return std::nullopt;
   rest.remove_suffix(kHashKey.size());
   parts.canonical = rest.substr(kHead.size());
-  if (!is_lowercase_hex_digest(parts.hash) || !is_lowercase_hex_digest(parts.prev_hash))
+  if (!is_lowercase_hex_digest(parts.hash) || !is_lowercase_hex_digest(parts.prev_hash)) {
     return std::nullopt;
+  }
   return parts;
 }
 
@@ -90,7 +91,7 @@ Sha256Digest sealed_digest(const Sha256Digest& prev_hash, std::string_view canon
 
 bool seal_holds(const Parts& parts) {
   const auto prev_hash = digest_from_lowercase_hex(parts.prev_hash);
-  return prev_hash && spells(parts.hash, sealed_digest(*prev_hash, parts.canonical));
+  return prev_hash && spells_digest(parts.hash, sealed_digest(*prev_hash, parts.canonical));
 }
 
 ChainHead::ChainHead() {
@@ -109,7 +110,7 @@ bool ChainHead::advance(const Parts& parts) {
   bool holds = false;
   if (prev_hash) {
     digest_ = sealed_digest(*prev_hash, parts.canonical);
-    holds = spells(parts.hash, digest_);
+    holds = spells_digest(parts.hash, digest_);
   }
   digest_known_ = holds;  // else digest_ is not what the record's hash spells
   if (parts.hash.size() == hex_.size())

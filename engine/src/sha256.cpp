@@ -81,7 +81,7 @@ std::string to_hex(const Sha256Digest& digest) {
   return hex;
 }
 
-bool spells(std::string_view hex, const Sha256Digest& digest) {
+bool spells_digest(std::string_view hex, const Sha256Digest& digest) {
   std::array<char, 64> written;
   write_hex(digest, written.data());
   return hex.size() == written.size() &&
@@ -103,8 +103,8 @@ bool is_lowercase_hex_digest(std::string_view hex) {
     std::memcpy(&bytes, hex.data() + i, sizeof bytes);
     const auto digit = at_least(bytes, '0') & ~at_least(bytes, '9' + 1);
     const auto letter = at_least(bytes, 'a') & ~at_least(bytes, 'f' + 1);
-    wrong |= (bytes & kHighBits) |
-             ((digit | letter) ^ kHighBits);  // a byte at or above 0x80 is wrong anyway
+    // A byte at or above 0x80 is wrong whatever the sums made of it.
+    wrong |= (bytes & kHighBits) | ((digit | letter) ^ kHighBits);
   }
   return wrong == 0;
 }

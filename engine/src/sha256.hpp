@@ -43,6 +43,6 @@ std::optional<Sha256Digest> digest_from_lowercase_hex(std::string_view hex);
 // the digest they spell.
 bool is_lowercase_hex_digest(std::string_view hex);
 // Whether `hex` is to_hex(digest), without building it as a string.
-bool spells(std::string_view hex, const Sha256Digest& digest);
+bool spells_digest(std::string_view hex, const Sha256Digest& digest);
 
 }  // namespace escalator

@@ -15,10 +15,10 @@
 #include <memory>
 #include <unordered_set>
 
+#include "appliers.hpp"
 #include "escalator/engine.hpp"
 #include "escalator/history.hpp"
 #include "escalator/store.hpp"
-#include "appliers.hpp"
 #include "event_json.hpp"
 #include "event_record.hpp"
 #include "personal_data.hpp"

@@ -18,11 +18,11 @@ TEST_CASE("ADigestIsWrittenAndReadBackAsLowercaseHex") {
   const auto digest = sha256("abc");
   CHECK(to_hex(digest) == kAbcDigest);
   CHECK(digest_from_lowercase_hex(kAbcDigest) == digest);
-  CHECK(spells(kAbcDigest, digest));
-  CHECK_FALSE(spells(kAbcDigest.substr(1), digest));
+  CHECK(spells_digest(kAbcDigest, digest));
+  CHECK_FALSE(spells_digest(kAbcDigest.substr(1), digest));
   std::string other(kAbcDigest);
   other[63] = 'c';
-  CHECK_FALSE(spells(other, digest));
+  CHECK_FALSE(spells_digest(other, digest));
 }
 
 TEST_CASE("OnlySixtyFourLowercaseHexDigitsSpellADigest") {
