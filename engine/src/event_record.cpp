@@ -80,20 +80,6 @@ std::optional<Parts> split(std::string_view value) {
   return parts;
 }
 
-namespace {
-
-Sha256Digest sealed_digest(const Sha256Digest& prev_hash, std::string_view canonical) {
-  thread_local Sha256 hasher;
-  return hasher.update(prev_hash).update(canonical).finish();
-}
-
-}  // namespace
-
-bool seal_holds(const Parts& parts) {
-  const auto prev_hash = digest_from_lowercase_hex(parts.prev_hash);
-  return prev_hash && spells_digest(parts.hash, sealed_digest(*prev_hash, parts.canonical));
-}
-
 ChainHead::ChainHead() {
   static const Sha256Digest genesis = *digest_from_lowercase_hex(kGenesisHash);
   std::copy(kGenesisHash.begin(), kGenesisHash.end(), hex_.begin());
@@ -109,12 +95,14 @@ bool ChainHead::advance(const Parts& parts) {
   }
   bool holds = false;
   if (prev_hash) {
-    digest_ = sealed_digest(*prev_hash, parts.canonical);
+    thread_local Sha256 hasher;
+    digest_ = hasher.update(*prev_hash).update(parts.canonical).finish();
     holds = spells_digest(parts.hash, digest_);
   }
   digest_known_ = holds;  // else digest_ is not what the record's hash spells
-  if (parts.hash.size() == hex_.size())
+  if (parts.hash.size() == hex_.size()) {
     std::copy(parts.hash.begin(), parts.hash.end(), hex_.begin());
+  }
   return holds;
 }
 

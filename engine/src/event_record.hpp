@@ -48,10 +48,6 @@ std::optional<Parts> split(std::string_view value);
 // one event over the last allocates less. On an error `event` holds nothing
 // to rely on.
 [[nodiscard]] Result<void> decode(const Parts& parts, Event& event);
-// Whether the value's hash is SHA-256(prev_hash's 32 bytes ‖ canonical), as
-// chained_hash() spells it: the check of one link of the chain, in bytes.
-[[nodiscard]] bool seal_holds(const Parts& parts);
-
 // One case's chain walked record by record, as replay and audit walk it: the
 // hash the next record must name as its prev_hash. While each record's seal
 // holds, the head keeps that hash's digest too, so a record that names it
@@ -61,8 +57,10 @@ class ChainHead {
   // At the start of a case: the genesis hash.
   ChainHead();
   std::string_view hash() const { return {hex_.data(), hex_.size()}; }
-  // Whether the record's seal holds (seal_holds()). Either way the head
-  // moves on to the record's hash.
+  // Whether the record's hash is SHA-256(its prev_hash's 32 bytes ‖ its
+  // canonical bytes), as chained_hash() spells it: the check of one link,
+  // over the prev_hash the record names, whatever the head was. Either way
+  // the head moves on to the record's hash.
   [[nodiscard]] bool advance(const Parts& parts);
 
  private:

@@ -31,18 +31,18 @@ TEST_CASE("ARecordSplitsIntoTheBytesItWasMadeOfWhateverTheEventHolds") {
   CHECK(parts->position == 42);
   CHECK(parts->prev_hash == kGenesisHash);
   CHECK(parts->hash == *chained_hash(kGenesisHash, kTricky));
-  CHECK(event_record::seal_holds(*parts));
+  CHECK(event_record::ChainHead{}.advance(*parts));
 }
 
 TEST_CASE("ASealHoldsOnlyOverTheBytesAndThePrevHashItWasTakenOver") {
   std::string changed_byte = sealed_record(kTricky, 1);
   changed_byte[changed_byte.find("CaseOpened")] = 'c';
-  CHECK_FALSE(event_record::seal_holds(*event_record::split(changed_byte)));
+  CHECK_FALSE(event_record::ChainHead{}.advance(*event_record::split(changed_byte)));
 
   const std::string other_prev(64, 'a');
   const std::string moved =
       event_record::encode(kTricky, *chained_hash(kGenesisHash, kTricky), 1, other_prev);
-  CHECK_FALSE(event_record::seal_holds(*event_record::split(moved)));
+  CHECK_FALSE(event_record::ChainHead{}.advance(*event_record::split(moved)));
 }
 
 TEST_CASE("AChainHeadFollowsSealedRecordsAndRecoversAfterOneThatIsNot") {
