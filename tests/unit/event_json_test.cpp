@@ -578,6 +578,30 @@ TEST_CASE("TheFastReaderReadsWhatTheReaderReadsAndRefusesWhatItRefuses") {
   std::string bad_utf8 = whole;
   bad_utf8.replace(bad_utf8.find("staff-9"), 7, "staff-\xff");
   CHECK_FALSE(event_from_text(bad_utf8).has_value());
+
+  // Text that is not JSON, anywhere in it, in the envelope or deep in "data",
+  // is refused: no reader may take a damaged record for an event.
+  const auto with = [&whole](std::string_view from, std::string_view to) {
+    std::string text = whole;
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+  };
+  for (const std::string& text :
+       {whole + "}", whole + "{}", with(R"(,"time")", R"("time")"),
+        with(R"(,"building")", R"(,,"building")"), with(R"("3号楼"})", R"("3号楼",})"),
+        with(R"("c-name")", R"("c-\qname")"), with(R"("collective":true)", R"("collective":tru)"),
+        with(R"("version":1)", R"("version":1x)"), with(R"("data":{)", R"("data":{{)")}) {
+    CAPTURE(text);
+    CHECK_FALSE(EventJson::accept(text));
+    CHECK_FALSE(event_from_text(text).has_value());
+  }
+  // A key spelled with an escape is JSON, though no stored record spells one
+  // so: whatever the fast reader makes of it is what the Reader makes of it.
+  const std::string escaped_key = with(R"("seq")", R"("s\u0065q")");
+  const auto slow = read_text(escaped_key);
+  REQUIRE(slow.has_value());
+  if (const auto fast = event_from_text(escaped_key)) CHECK(to_json(*fast) == to_json(*slow));
 }
 
 }  // namespace escalator
