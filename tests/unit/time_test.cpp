@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "escalator/time.hpp"
@@ -21,6 +22,32 @@ TEST_CASE("FormatTimeWritesChinaStandardTime") {
   CHECK(format_time(Timestamp{sys_days{year{2025} / 9 / 30}} + hours{16} + minutes{5} +
                     seconds{7}) == "2025-10-01T00:05:07+08:00");
   CHECK(format_time(Timestamp{}) == "1970-01-01T08:00:00+08:00");
+}
+
+TEST_CASE("FormatTimeWritesEveryFieldOfEveryInstantAsDigits") {
+  // Instants a prime number of seconds apart, from the year 1 to 9999, each
+  // against its fields counted out by the calendar.
+  for (auto t = Timestamp{sys_days{year{1} / 1 / 1}}; t < Timestamp{sys_days{year{9999} / 12 / 31}};
+       t += seconds{1'000'003} * 31) {
+    const auto local = t + hours{8};
+    const auto day = floor<days>(local);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{local - day};
+    char expected[32];
+    std::snprintf(expected, sizeof expected, "%04d-%02u-%02uT%02d:%02d:%02d+08:00",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+    REQUIRE(format_time(t) == expected);
+    REQUIRE(parse_time(format_time(t)) == t);
+  }
+  CHECK(format_time(Timestamp{sys_days{year{9999} / 12 / 31}} + hours{15} + minutes{59} +
+                    seconds{59}) == "9999-12-31T23:59:59+08:00");
+  CHECK(format_time(Timestamp{sys_days{year{2000} / 2 / 29}} - hours{8}) ==
+        "2000-02-29T00:00:00+08:00");
+  // Outside four digits, the year is written as it comes.
+  CHECK(format_time(Timestamp{sys_days{year{10000} / 1 / 1}}) == "10000-01-01T08:00:00+08:00");
+  CHECK(format_time(Timestamp{sys_days{year{-1} / 12 / 31}}) == "-001-12-31T08:00:00+08:00");
 }
 
 TEST_CASE("ParseTimeAcceptsEveryDocumentedForm") {
