@@ -358,6 +358,14 @@ Result<CaseState> case_from_json(const EventJson& json) {
   return state;
 }
 
+Result<CaseState> read_case_text(std::string_view text) {
+  CaseState state;
+  if (case_from_text(text, state)) return state;
+  const auto json = EventJson::parse(text, nullptr, false);
+  if (json.is_discarded()) return fail(ErrorCode::kDataLoss, "not JSON");
+  return case_from_json(json);
+}
+
 // Invalid UTF-8 would make dump() throw across the public API. Commands with
 // invalid UTF-8 are refused where they enter (command_check.cpp), so a stray byte
 // here came from elsewhere, and replacing it (nlohmann's way, which the text

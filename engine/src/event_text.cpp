@@ -1,5 +1,6 @@
-// event_from_text() (event_json.hpp): stored events read fast, for replay and
-// audit, which read every event. simdjson parses the text into its tape,
+// event_from_text() and case_from_text() (event_json.hpp): stored events and
+// snapshots read fast, for replay and audit, which read every event, and for
+// every case the store loads. simdjson parses the text into its tape,
 // validating all of it (UTF-8 included) as nlohmann would, with the
 // processor's vector instructions chosen at run time; the fields are then read
 // off the tape through the same field lists as the full reader. This is the
@@ -295,22 +296,40 @@ bool read_event(simdjson::dom::object json, Event& event) {
 
 }  // namespace
 
-bool event_from_text(std::string_view text, Event& event) {
-  // Per thread, reused: after the first event, parsing allocates nothing.
-  // simdjson reads up to SIMDJSON_PADDING bytes past the text's end.
+namespace {
+
+// The text's top-level object, read by this thread's parser: valid until the
+// thread parses again. Per thread and reused, so that after the first text,
+// parsing allocates nothing; simdjson reads up to SIMDJSON_PADDING bytes past
+// the text's end, so the text is read from a padded copy.
+bool parse_object(std::string_view text, simdjson::dom::object& object) {
   thread_local simdjson::dom::parser parser;
   thread_local std::vector<char> padded;
   padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
   std::memcpy(padded.data(), text.data(), text.size());
+  return parser.parse(padded.data(), text.size(), false).get_object().get(object) ==
+         simdjson::SUCCESS;
+}
+
+}  // namespace
+
+bool event_from_text(std::string_view text, Event& event) {
   simdjson::dom::object json;
-  return parser.parse(padded.data(), text.size(), false).get_object().get(json) == simdjson::SUCCESS &&
-         read_event(json, event);
+  return parse_object(text, json) && read_event(json, event);
 }
 
 std::optional<Event> event_from_text(std::string_view text) {
   std::optional<Event> event(std::in_place);
   if (!event_from_text(text, *event)) event.reset();
   return event;
+}
+
+bool case_from_text(std::string_view text, CaseState& state) {
+  simdjson::dom::object json;
+  if (!parse_object(text, json)) return false;
+  TapeReader reader(json, table_of<CaseState>());
+  fields(reader, state);
+  return reader.ok();
 }
 
 }  // namespace escalator

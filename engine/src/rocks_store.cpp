@@ -20,7 +20,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
 
@@ -42,7 +41,6 @@ namespace escalator {
 namespace {
 
 namespace layout = store_layout;
-using Json = nlohmann::ordered_json;
 
 // "events/370811-20250930-000017#5": where a damaged record is.
 std::string event_where(std::string_view case_id, std::uint64_t seq) {
@@ -232,12 +230,9 @@ class RocksStore final : public CaseStore {
     if (!status.ok()) return tl::unexpected(status_error(status, "cases/" + case_id));
 
     StoredCase stored;
-    const Json snapshot_json = Json::parse(snapshot_text, nullptr, false);
-    auto snapshot = case_from_json(snapshot_json);
-    if (!snapshot) {
-      return fail(ErrorCode::kDataLoss, "cases/" + case_id + ": " +
-                                            (snapshot_json.is_discarded() ? "not JSON" : snapshot.error().message));
-    }
+    auto snapshot = read_case_text(snapshot_text);
+    if (!snapshot)
+      return fail(ErrorCode::kDataLoss, "cases/" + case_id + ": " + snapshot.error().message);
     stored.snapshot = std::move(*snapshot);
 
     const std::string prefix = layout::event_prefix(case_id);

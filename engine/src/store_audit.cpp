@@ -223,9 +223,7 @@ class Auditor {
       return;
     }
     ++report_.snapshots;
-    const auto json = EventJson::parse(*text, nullptr, false);
-    auto snapshot =
-        json.is_discarded() ? fail(ErrorCode::kDataLoss, "not JSON") : case_from_json(json);
+    const auto snapshot = read_case_text(*text);
     if (!snapshot) return broke(where, run.id, 0, snapshot.error().message);
     if (!run.all_decoded) return;  // the breaks above say why no replay can be compared
     if (run.replay_failed) {

@@ -412,6 +412,64 @@ TEST_CASE("ADamagedSnapshotIsDataLossNamingTheField") {
   CHECK(back.error().message.find("field 'overdue[1]'") != std::string::npos);
 }
 
+TEST_CASE("TheFastSnapshotReaderReadsWhatTheReaderReadsAndRefusesWhatItRefuses") {
+  CaseState escaped = every_field_case();
+  escaped.category = std::string("\0\"\\\t", 4) + "漏水🚰";
+  escaped.personal.reporter_name = "\t张\x7f三\b";
+  for (const CaseState& k : {every_field_case(), CaseState{}, escaped}) {
+    const std::string text = case_json_text(k);
+    CAPTURE(text);
+    CaseState fresh;
+    REQUIRE(case_from_text(text, fresh));
+    CHECK(fresh == k);
+    // Read over a snapshot with every field set, and over a blank one.
+    CaseState over = every_field_case();
+    REQUIRE(case_from_text(text, over));
+    CHECK(over == k);
+    over = CaseState{};
+    REQUIRE(case_from_text(text, over));
+    CHECK(over == k);
+    CHECK(read_case_text(text).value() == k);
+  }
+
+  // Each damage the Reader refuses, the fast reader refuses too, and
+  // read_case_text names it as the Reader does.
+  std::vector<EventJson> damaged;
+  damaged.push_back(case_to_json(every_field_case()));
+  damaged.back().erase("level");
+  damaged.push_back(case_to_json(every_field_case()));
+  damaged.back()["overdue"][1] = "late";
+  damaged.push_back(case_to_json(every_field_case()));
+  damaged.back()["urges"] = 1.5;
+  damaged.push_back(case_to_json(every_field_case()));
+  damaged.back()["opened_at"] = "yesterday";
+  damaged.push_back(case_to_json(every_field_case()));
+  damaged.back()["location"].erase("grid");
+  for (const auto& json : damaged) {
+    const std::string text = json.dump();
+    CAPTURE(text);
+    const auto slow = case_from_json(json);
+    REQUIRE_FALSE(slow.has_value());
+    CaseState state;
+    CHECK_FALSE(case_from_text(text, state));
+    const auto read = read_case_text(text);
+    REQUIRE_FALSE(read.has_value());
+    CHECK(read.error().code == ErrorCode::kDataLoss);
+    CHECK(read.error().message == slow.error().message);
+  }
+  const std::string whole = case_json_text(every_field_case());
+  CaseState state;
+  CHECK_FALSE(case_from_text(whole + "x", state));
+  CHECK_FALSE(case_from_text(whole.substr(0, whole.size() - 1), state));
+  CHECK(read_case_text(whole.substr(0, whole.size() - 1)).error().message == "not JSON");
+
+  // A key no snapshot has is left to the Reader, which reads the case.
+  EventJson stranger = case_to_json(every_field_case());
+  stranger["colour"] = "blue";
+  CHECK_FALSE(case_from_text(stranger.dump(), state));
+  CHECK(read_case_text(stranger.dump()).value() == every_field_case());
+}
+
 // The store writes events and snapshots with the text writer (json_text.hpp);
 // what it writes must be byte for byte what the nlohmann objects dump to, so that
 // records written before and after read alike.
