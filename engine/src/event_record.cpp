@@ -163,7 +163,55 @@ std::string encode_log(const LogEntry& entry) {
   return text ? *text : json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+namespace {
+
+// A log entry as encode_log writes it, read from its end, as split() reads an
+// event record: none for any other spelling (escapes in the case id, hashes
+// not lowercase hex, a seq with a leading zero), which nlohmann then reads.
+std::optional<LogEntry> written_log_entry(std::string_view value) {
+  constexpr std::string_view kCaseHead = R"({"case_id":")";
+  constexpr std::string_view kLogHashKey = R"(","log_hash":")";
+  constexpr std::string_view kLogSeqKey = R"(","seq":)";
+  constexpr std::string_view kEventHashKey = R"(","hash":")";
+  if (!value.starts_with(kCaseHead) || !value.ends_with('}')) return std::nullopt;
+  std::string_view rest = value.substr(kCaseHead.size(), value.size() - kCaseHead.size() - 1);
+  const auto digits = rest.size() - std::min(rest.size(), rest.find_last_not_of("0123456789") + 1);
+  const auto seq_text = rest.substr(rest.size() - digits);
+  rest.remove_suffix(digits);
+  LogEntry entry;
+  const auto [end, error] =
+      std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), entry.seq);
+  if (seq_text.empty() || (seq_text.size() > 1 && seq_text.front() == '0') ||
+      error != std::errc{} || end != seq_text.data() + seq_text.size() ||
+      !rest.ends_with(kLogSeqKey)) {
+    return std::nullopt;
+  }
+  rest.remove_suffix(kLogSeqKey.size());
+  const auto take_hash = [&rest](std::string_view key, std::string& out) {
+    if (rest.size() < 64 + key.size()) return false;
+    const auto hash = rest.substr(rest.size() - 64);
+    rest.remove_suffix(64);
+    if (!is_lowercase_hex_digest(hash) || !rest.ends_with(key)) return false;
+    rest.remove_suffix(key.size());
+    out.assign(hash);
+    return true;
+  };
+  if (!take_hash(kLogHashKey, entry.log_hash) || !take_hash(kEventHashKey, entry.hash)) {
+    return std::nullopt;
+  }
+  // What is left is the case id, in plain printable ASCII or not read here.
+  if (!std::all_of(rest.begin(), rest.end(),
+                   [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; })) {
+    return std::nullopt;
+  }
+  entry.case_id.assign(rest);
+  return entry;
+}
+
+}  // namespace
+
 Result<LogEntry> decode_log(std::string_view value) {
+  if (auto written = written_log_entry(value)) return std::move(*written);
   const auto json = nlohmann::json::parse(value, nullptr, false);
   if (json.is_discarded() || !json.is_object())
     return fail(ErrorCode::kDataLoss, "not a log entry");

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
@@ -116,4 +117,48 @@ TEST_CASE("AnEventTextWithANulByteIsNotRead") {
   CHECK(cut(whole) == "read");
   CHECK(cut(whole + std::string(1, '\0') + "junk") ==
         "not JSON: a NUL byte at offset " + std::to_string(whole.size()));
+}
+
+TEST_CASE("ALogEntryReadsBackWhateverItsCaseIdAndSeqHold") {
+  const std::string hash = *chained_hash(std::string(kGenesisHash), "a");
+  const std::string log_hash = *event_record::next_log_hash(kGenesisHash, hash);
+  for (const std::string& case_id :
+       std::vector<std::string>{"370811-20250930-000017", "", "a\"b\\c", "济阳区-1",
+                                std::string("tab\there") + '\x01'}) {
+    for (const std::uint64_t seq : {std::uint64_t{1}, std::uint64_t{10}, ~std::uint64_t{0}}) {
+      const event_record::LogEntry entry{case_id, seq, hash, log_hash};
+      const std::string text = event_record::encode_log(entry);
+      CAPTURE(text);
+      const auto back = event_record::decode_log(text);
+      REQUIRE(back.has_value());
+      CHECK(back->case_id == case_id);
+      CHECK(back->seq == seq);
+      CHECK(back->hash == hash);
+      CHECK(back->log_hash == log_hash);
+    }
+  }
+  // Hashes in another spelling are read as they are written.
+  std::string upper = event_record::encode_log({"c", 2, hash, log_hash});
+  std::transform(upper.begin() + upper.find(hash), upper.begin() + upper.find(hash) + 64,
+                 upper.begin() + upper.find(hash), [](unsigned char c) { return std::toupper(c); });
+  const auto read_upper = event_record::decode_log(upper);
+  REQUIRE(read_upper.has_value());
+  CHECK(read_upper->hash != hash);
+  CHECK(read_upper->hash.size() == 64);
+
+  // What is not a log entry is refused, whichever way it is spelled wrong.
+  const std::string good = event_record::encode_log({"c", 12, hash, log_hash});
+  const auto replaced = [&](std::string_view from, std::string_view to) {
+    std::string text = good;
+    return text.replace(text.find(from), from.size(), to);
+  };
+  for (const std::string& text :
+       {replaced(R"("seq":12)", R"("seq":012)"), replaced(R"("seq":12)", R"("seq":-12)"),
+        replaced(R"("seq":12)", R"("seq":"12")"), replaced(R"("seq":12)", R"("seq":)"),
+        replaced(R"("seq":12)", R"("seq":18446744073709551616)"), good.substr(0, good.size() - 1),
+        replaced(R"("case_id":"c")", R"("case_id":7)"), replaced(R"(,"hash")", R"(,"hush")"),
+        good + "}", std::string("x") + good}) {
+    CAPTURE(text);
+    CHECK_FALSE(event_record::decode_log(text).has_value());
+  }
 }
