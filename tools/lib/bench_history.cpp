@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "appliers.hpp"
+#include "escalator/audit.hpp"
 #include "escalator/engine.hpp"
 #include "escalator/history.hpp"
 #include "event_record.hpp"
@@ -142,7 +143,7 @@ HistoryVerify history_verify_run(const std::filesystem::path& dir, int cases, in
     result.bytes += 32 + parts->canonical.size();
   }
   result.events = inputs.size();
-  std::vector<double> replayed, raw, parsed;
+  std::vector<double> replayed, raw, parsed, audited;
   volatile std::uint64_t sink = 0;
   for (int run = 0; run < runs; ++run) {
     auto t0 = BenchClock::now();
@@ -160,10 +161,18 @@ HistoryVerify history_verify_run(const std::filesystem::path& dir, int cases, in
       return result;
     }
     parsed.push_back(static_cast<double>(result.events) / seconds_since(t0));
+    t0 = BenchClock::now();
+    const auto audit = audit_store(path);
+    if (!audit || !audit->breaks.empty() || audit->events != result.events) {
+      result.error = audit ? "audit verify found the store broken" : audit.error().message;
+      return result;
+    }
+    audited.push_back(static_cast<double>(result.events) / seconds_since(t0));
   }
   result.replay_verify_per_second = median(replayed);
   result.raw_sha256_per_second = median(raw);
   result.parse_only_per_second = median(parsed);
+  result.audit_per_second = median(audited);
   std::filesystem::remove_all(path);
   return result;
 }
