@@ -6,9 +6,8 @@
 #include "event_json.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
-#include <optional>
+#include <deque>
 #include <type_traits>
 #include <vector>
 
@@ -81,11 +80,12 @@ class SortedObject {
   }
 
  private:
-  static constexpr std::size_t kPooledDepths = 8;  // more than any event nests
-
-  Scratch& borrow(std::size_t depth) {
-    thread_local std::array<Scratch, kPooledDepths> pooled;
-    Scratch& scratch = depth < kPooledDepths ? pooled[depth] : owned_.emplace();
+  // A deque, so that growing it for a deeper object leaves the shallower
+  // objects' scratch where they hold it.
+  static Scratch& borrow(std::size_t depth) {
+    thread_local std::deque<Scratch> by_depth;
+    if (depth == by_depth.size()) by_depth.emplace_back();
+    Scratch& scratch = by_depth[depth];
     scratch.values.clear();
     scratch.members.clear();
     return scratch;
@@ -125,7 +125,6 @@ class SortedObject {
 
   bool& utf8_;
   std::size_t depth_;
-  std::optional<Scratch> owned_;  // deeper than the pooled depths
   Scratch& scratch_;
 };
 
