@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "escalator/history.hpp"
+#include "rocks_store.hpp"
 #include "store_stats.hpp"
 
 namespace escalator::testing {
@@ -39,12 +41,39 @@ std::vector<CommandPayload> to_closure() {
   return steps;
 }
 
-std::shared_ptr<CaseStore> open_durable_at(const std::filesystem::path& path) {
+std::shared_ptr<CaseStore> open_durable_at(const std::filesystem::path& path, rocksdb::Env* env) {
   DurableStoreOptions options;
   options.path = path;
-  auto store = open_durable_store(options);
+  auto store = open_rocks_store(options, env);
   if (!store) throw std::runtime_error(store.error().message);  // doctest reports it as the test's failure
   return *store;
+}
+
+std::unique_ptr<Engine> engine_on(std::shared_ptr<CaseStore> store, int workers) {
+  EngineOptions options;
+  options.config.limits.worker_threads = workers;
+  options.clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
+  options.store = std::move(store);
+  auto engine = Engine::open(std::move(options));
+  if (!engine) throw std::runtime_error(engine.error().message);
+  return std::move(*engine);
+}
+
+Command command(const std::string& case_id, const std::string& key, CommandPayload payload) {
+  return Command{case_id, key, std::nullopt, "test", std::move(payload)};
+}
+
+CaseWrite opened_write(const std::string& id) {
+  CaseState snapshot;
+  snapshot.id = id;
+  snapshot.version = 1;
+  Event opened;
+  opened.seq = 1;
+  ev::CaseOpened payload;
+  payload.case_id = id;
+  opened.payload = payload;
+  if (!seal(opened, kGenesisHash)) throw std::runtime_error("cannot seal a CaseOpened");
+  return CaseWrite{id, {opened}, snapshot, {}, {}};
 }
 
 RawStore::RawStore(const std::filesystem::path& path) {

@@ -30,8 +30,18 @@ cmd::Open leak_report();
 // After Open: the commands that take a case to Closed.
 std::vector<CommandPayload> to_closure();
 
-// The durable store at `path`, created when missing; throws (failing the test) when it cannot be opened.
-std::shared_ptr<CaseStore> open_durable_at(const std::filesystem::path& path);
+// The durable store at `path`, created when missing, over `env` (RocksDB's
+// own when null); throws (failing the test) when it cannot be opened.
+std::shared_ptr<CaseStore> open_durable_at(const std::filesystem::path& path,
+                                           rocksdb::Env* env = nullptr);
+
+// An engine over `store` with `workers` threads (none: each command is decided
+// on the caller's), its clock stopped at 2025-11-11 09:00 China Standard Time.
+std::unique_ptr<Engine> engine_on(std::shared_ptr<CaseStore> store, int workers = 2);
+// A command by actor "test".
+Command command(const std::string& case_id, const std::string& key, CommandPayload payload);
+// A case's first write, as little as the store needs.
+CaseWrite opened_write(const std::string& id);
 
 // The store's RocksDB, opened directly with every column family.
 class RawStore {

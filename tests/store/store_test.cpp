@@ -2,12 +2,6 @@
 // whole, or reported with its key.
 #include <doctest/doctest.h>
 
-#include <rocksdb/perf_context.h>
-#include <rocksdb/perf_level.h>
-
-#include <atomic>
-#include <functional>
-#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -18,7 +12,6 @@
 #include "forgetful_fs.hpp"
 #include "rocks_store.hpp"
 #include "store_layout.hpp"
-#include "store_records.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;
@@ -27,26 +20,6 @@ using namespace escalator::testing;
 namespace {
 
 Timestamp at(const char* text) { return *parse_time(text); }
-
-std::unique_ptr<Engine> engine_on(std::shared_ptr<CaseStore> store, int workers = 2) {
-  EngineOptions options;
-  options.config.limits.worker_threads = workers;
-  options.clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
-  options.store = std::move(store);
-  return std::move(*Engine::open(std::move(options)));
-}
-
-std::shared_ptr<CaseStore> open_store(const std::filesystem::path& path, rocksdb::Env* env = nullptr) {
-  DurableStoreOptions options;
-  options.path = path;
-  auto store = open_rocks_store(options, env);
-  REQUIRE_MESSAGE(store.has_value(), store.error().message);
-  return *store;
-}
-
-Command command(const std::string& id, const std::string& key, CommandPayload payload) {
-  return Command{id, key, std::nullopt, "test", std::move(payload)};
-}
 
 // Acknowledged versions per case, as clients saw them.
 struct Oracle {
@@ -80,31 +53,17 @@ void run_clients(Engine& engine, int clients, Oracle& oracle, const std::string&
   for (auto& t : threads) t.join();
 }
 
-// A case's first write, as little as the store needs.
-CaseWrite opened_write(const std::string& id) {
-  CaseState snapshot;
-  snapshot.id = id;
-  snapshot.version = 1;
-  Event opened;
-  opened.seq = 1;
-  ev::CaseOpened payload;
-  payload.case_id = id;
-  opened.payload = payload;
-  REQUIRE(seal(opened, kGenesisHash).has_value());
-  return CaseWrite{id, {opened}, snapshot, {}, {}};
-}
-
 }  // namespace
 
 TEST_CASE("CasesInADurableStoreOutliveTheEngineThatWroteThem") {
   TempDir dir;
   std::string id;
   {
-    auto engine = engine_on(open_store(dir.path()));
+    auto engine = engine_on(open_durable_at(dir.path()));
     id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
     REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
   }
-  auto store = open_store(dir.path());
+  auto store = open_durable_at(dir.path());
   auto engine = engine_on(store);
   CHECK(engine->get(id)->state == LifecycleState::kDispatched);
   CHECK(engine->history(id)->size() == 2);
@@ -124,7 +83,7 @@ TEST_CASE("CasesInADurableStoreOutliveTheEngineThatWroteThem") {
 
 TEST_CASE("TheLastCaseIdOfADistrictAndDayIsFoundInOneSeek") {
   TempDir dir;
-  std::vector<std::shared_ptr<CaseStore>> stores{memory_store(), open_store(dir.path())};
+  std::vector<std::shared_ptr<CaseStore>> stores{memory_store(), open_durable_at(dir.path())};
   for (auto& store : stores) {
     for (const char* id : {"370811-20251110-000900", "370811-20251111-000002", "370811-20251111-000017",
                            "370811-20251112-000001", "370812-20251111-000500"}) {
@@ -141,12 +100,12 @@ TEST_CASE("TheLastCaseIdOfADistrictAndDayIsFoundInOneSeek") {
 TEST_CASE("ARestartedEngineNumbersOnAfterTheStoredCasesOfTheDay") {
   TempDir dir;
   {
-    auto engine = engine_on(open_store(dir.path()));
+    auto engine = engine_on(open_durable_at(dir.path()));
     for (int i = 1; i <= 3; ++i) {
       REQUIRE(engine->submit(command("", "GD-" + std::to_string(i), leak_report())).get().has_value());
     }
   }
-  auto engine = engine_on(open_store(dir.path()));
+  auto engine = engine_on(open_durable_at(dir.path()));
   auto next = engine->submit(command("", "GD-4", leak_report())).get();
   REQUIRE(next.has_value());
   CHECK(next->case_id == "370811-20251111-000004");
@@ -154,7 +113,7 @@ TEST_CASE("ARestartedEngineNumbersOnAfterTheStoredCasesOfTheDay") {
 
 TEST_CASE("AWriteThatDoesNotFollowTheStoredEventsIsRefusedAndWritesNothing") {
   TempDir dir;
-  auto store = open_store(dir.path());
+  auto store = open_durable_at(dir.path());
   auto engine = engine_on(store, 0);
   const auto id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
   auto stored = store->load(id);
@@ -174,7 +133,7 @@ TEST_CASE("AWriteThatDoesNotFollowTheStoredEventsIsRefusedAndWritesNothing") {
 TEST_CASE("AStoreOfANewerFormatIsRefusedAndLeftAsItIs") {
   TempDir dir;
   const std::string newer = std::to_string(kStoreFormatVersion + 1);
-  open_store(dir.path());
+  open_durable_at(dir.path());
   {
     RawStore raw(dir.path());
     REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("meta"), "format_version", newer).ok());
@@ -207,7 +166,7 @@ TEST_CASE("OpeningWithoutCreatingFindsNoStoreWhereThereIsNone") {
 
 TEST_CASE("AStoreInUseCannotBeOpenedTwice") {
   TempDir dir;
-  auto first = open_store(dir.path());
+  auto first = open_durable_at(dir.path());
   DurableStoreOptions options;
   options.path = dir.path();
   auto second = open_durable_store(options);
@@ -220,12 +179,12 @@ TEST_CASE("DamagedRecordsAreReportedWithTheirKeyNotSkipped") {
   TempDir dir;
   std::string id;
   {
-    auto engine = engine_on(open_store(dir.path()), 0);
+    auto engine = engine_on(open_durable_at(dir.path()), 0);
     id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
     REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
   }
   auto load_error = [&] {
-    auto store = open_store(dir.path());
+    auto store = open_durable_at(dir.path());
     auto loaded = store->load(id);
     REQUIRE_FALSE(loaded.has_value());
     CHECK(loaded.error().code == ErrorCode::kDataLoss);
@@ -267,7 +226,7 @@ TEST_CASE("EveryAcknowledgedCommandSurvivesAPowerCut") {
   Oracle second_round;
   std::map<std::string, std::uint64_t> acknowledged;
   {
-    auto engine = engine_on(open_store(dir.path(), env.get()));
+    auto engine = engine_on(open_durable_at(dir.path(), env.get()));
     run_clients(*engine, 16, first_round, "first");
     REQUIRE(first_round.acknowledged.size() == 16);
     acknowledged = first_round.acknowledged;
@@ -289,7 +248,7 @@ TEST_CASE("EveryAcknowledgedCommandSurvivesAPowerCut") {
   }
   fs->forget_unsynced();
 
-  auto store = open_store(dir.path());
+  auto store = open_durable_at(dir.path());
   for (const auto& [id, version] : acknowledged) {
     CAPTURE(id);
     auto stored = store->load(id);
@@ -309,7 +268,7 @@ TEST_CASE("EveryAcknowledgedCommandSurvivesAPowerCut") {
 
 TEST_CASE("GroupCommitSyncsTheLogFarLessThanOncePerCommand") {
   TempDir dir;
-  auto store = open_store(dir.path());
+  auto store = open_durable_at(dir.path());
   // Opening a new store syncs its format version, and the engine's first open
   // the import of the sample directory.
   StoreCounters at_open;
@@ -335,7 +294,7 @@ TEST_CASE("EachCommandLeavesOneOutboxRecordInCommitOrder") {
   TempDir dir;
   std::string id;
   {
-    auto engine = engine_on(open_store(dir.path()), 0);
+    auto engine = engine_on(open_durable_at(dir.path()), 0);
     id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
     REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
     REQUIRE_FALSE(engine->submit(command(id, "r", cmd::Rate{Rating::kSatisfied, ""})).get().has_value());
@@ -354,13 +313,13 @@ TEST_CASE("ABackupRestoresToTheStoreAsItWasAndChecksClean") {
   const auto backups = dir.path() / "backups";
   std::string first, second;
   {
-    auto engine = engine_on(open_store(data), 0);
+    auto engine = engine_on(open_durable_at(data), 0);
     first = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
   }
   auto one = backup_store(data, backups);
   REQUIRE_MESSAGE(one.has_value(), one.error().message);
   {
-    auto engine = engine_on(open_store(data), 0);
+    auto engine = engine_on(open_durable_at(data), 0);
     REQUIRE(engine->submit(command(first, "d", cmd::Dispatch{})).get().has_value());
     second = engine->submit(command("", "GD-2", leak_report())).get()->case_id;
   }
@@ -372,7 +331,7 @@ TEST_CASE("ABackupRestoresToTheStoreAsItWasAndChecksClean") {
   auto restored = restore_store(backups, dir.path() / "as-of-one", one->id);
   REQUIRE_MESSAGE(restored.has_value(), restored.error().message);
   {
-    auto store = open_store(dir.path() / "as-of-one");
+    auto store = open_durable_at(dir.path() / "as-of-one");
     CHECK(store->case_ids() == std::vector<std::string>{first});
     CHECK((*store->load(first))->snapshot.state == LifecycleState::kNew);
     const auto check = check_store(*store);
@@ -381,21 +340,21 @@ TEST_CASE("ABackupRestoresToTheStoreAsItWasAndChecksClean") {
     CHECK(check.problems.empty());
   }
   REQUIRE(restore_store(backups, dir.path() / "newest").has_value());
-  auto newest = open_store(dir.path() / "newest");
+  auto newest = open_durable_at(dir.path() / "newest");
   CHECK(newest->case_ids() == std::vector<std::string>{first, second});
   CHECK((*newest->load(first))->snapshot.state == LifecycleState::kDispatched);
 
   auto over = restore_store(backups, data);
   REQUIRE_FALSE(over.has_value());
   CHECK(over.error().code == ErrorCode::kFailedPrecondition);
-  CHECK(open_store(data)->case_ids().size() == 2);
+  CHECK(open_durable_at(data)->case_ids().size() == 2);
 }
 
 TEST_CASE("TheCheckReportsEveryCaseThatIsNotWholeAndGoesOn") {
   TempDir dir;
   std::vector<std::string> ids;
   {
-    auto engine = engine_on(open_store(dir.path()), 0);
+    auto engine = engine_on(open_durable_at(dir.path()), 0);
     for (const char* order : {"GD-1", "GD-2", "GD-3"}) {
       ids.push_back(engine->submit(command("", order, leak_report())).get()->case_id);
     }
@@ -408,7 +367,7 @@ TEST_CASE("TheCheckReportsEveryCaseThatIsNotWholeAndGoesOn") {
     REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("cases"), ids[0], snapshot).ok());
     REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), store_layout::event_key(ids[2], 1), "x").ok());
   }
-  const auto check = check_store(*open_store(dir.path()));
+  const auto check = check_store(*open_durable_at(dir.path()));
   CHECK(check.cases == 3);
   CHECK(check.events == 2);  // the third case's event cannot be read
   REQUIRE(check.problems.size() == 2);
@@ -459,133 +418,6 @@ TEST_CASE("TheStoreOfFormatOneThatThisReleaseWroteStillOpensWhole") {
   CHECK(format == std::to_string(kStoreFormatVersion));
 }
 
-TEST_CASE("TimersAreKeptInTheStoreAndFireAfterARestartForCasesNotLoaded") {
-  TempDir dir;
-  auto clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
-  auto engine_with_clock = [&](std::shared_ptr<CaseStore> store) {
-    EngineOptions options;
-    options.config.limits.worker_threads = 0;
-    options.clock = clock;
-    options.store = std::move(store);
-    return std::move(*Engine::open(std::move(options)));
-  };
-  std::string id;
-  Timestamp accept_by;
-  {
-    auto store = open_store(dir.path());
-    auto engine = engine_with_clock(store);
-    id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
-    REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
-    accept_by = *engine->get(id)->accept_by;
-    // The case's timers after each write are the write's: accept and reply now, warnings ahead of them.
-    auto timers = store->timers_until(Timestamp::max());
-    REQUIRE(timers.has_value());
-    std::vector<DeadlineKind> kinds;
-    for (const auto& t : *timers) {
-      CHECK(t.deadline.case_id == id);
-      if (!t.warning) kinds.push_back(t.deadline.kind);
-    }
-    std::sort(kinds.begin(), kinds.end());
-    CHECK(kinds == std::vector<DeadlineKind>{DeadlineKind::kAccept, DeadlineKind::kReply});
-  }
-  auto store = open_store(dir.path());
-  auto engine = engine_with_clock(store);
-  CHECK(engine->next_timer() <= accept_by);
-  clock->set(accept_by);
-  const auto fired = engine->fire_due_timers();
-  // The accept deadline's timeout, for a case this engine never loaded before it fired.
-  bool timed_out = false;
-  for (const auto& decided : fired) {
-    REQUIRE(decided.has_value());
-    for (const auto& e : decided->events) {
-      const auto type = event_type(e.payload);
-      timed_out = timed_out || type == EventType::kCaseEscalated || type == EventType::kOverdueMarked;
-    }
-  }
-  CHECK(timed_out);
-  // The fired deadline's timer is gone; the next step's are there.
-  auto left = store->timers_until(Timestamp::max());
-  REQUIRE(left.has_value());
-  for (const auto& t : *left) CHECK_FALSE((t.deadline.kind == DeadlineKind::kAccept && t.deadline.due == accept_by));
-}
-
-TEST_CASE("ADamagedTimerIsReportedWithItsKey") {
-  TempDir dir;
-  {
-    auto engine = engine_on(open_store(dir.path()), 0);
-    const auto id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
-    REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
-  }
-  std::string key;
-  {
-    RawStore raw(dir.path());
-    for (const auto& [k, v] : raw.all("timers")) {
-      if (k.starts_with("t/")) key = k;
-    }
-    REQUIRE_FALSE(key.empty());
-    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("timers"), key, "{}").ok());
-  }
-  auto store = open_store(dir.path());
-  auto due = store->timers_until(Timestamp::max());
-  REQUIRE_FALSE(due.has_value());
-  CHECK(due.error().code == ErrorCode::kDataLoss);
-  CHECK(due.error().message.starts_with("timers/t/"));
-  CHECK(due.error().message.ends_with(": field 'at' should be a string"));
-  EngineOptions options;
-  options.config.limits.worker_threads = 0;
-  options.clock = std::make_shared<ManualClock>(at("2026-01-01T09:00:00+08:00"));  // every timer is due
-  options.store = store;
-  auto engine = std::move(*Engine::open(std::move(options)));
-  const auto fired = engine->fire_due_timers();
-  REQUIRE(fired.size() == 1);
-  CHECK_FALSE(fired.front().has_value());
-  CHECK(check_store(*store).problems.size() == 1);
-}
-
-TEST_CASE("ATimerRecordIsTheDocumentedJsonAndReadsBack") {
-  const PendingTimer timer{at("2025-11-11T11:00:00+08:00"), false,
-                           RunningDeadline{at("2025-11-11T11:00:00+08:00"), "370811-20251111-000001",
-                                           DeadlineKind::kAccept, 2}};
-  const std::string text = store_records::timer(timer);
-  CHECK(text == R"({"at":"2025-11-11T11:00:00+08:00","warning":false,"case_id":"370811-20251111-000001",)"
-                R"("kind":"accept","due":"2025-11-11T11:00:00+08:00","case_version":2})");
-  CHECK(store_records::timers({timer, timer}) == "[" + text + "," + text + "]");
-  CHECK(store_records::timers({}) == "[]");
-  auto back = store_records::timer_from_json(nlohmann::json::parse(text), "timers/x");
-  REQUIRE(back.has_value());
-  CHECK(*back == timer);
-  auto damaged = store_records::timer_from_json(nlohmann::json::parse(R"({"at":1})"), "timers/x");
-  REQUIRE_FALSE(damaged.has_value());
-  CHECK(damaged.error().message == "timers/x: field 'at' should be a string");
-}
-
-namespace {
-
-// A case with one timer, as little as the store needs.
-CaseWrite timed_write(const std::string& id, std::uint64_t seq, std::vector<Timestamp> at) {
-  CaseWrite write = opened_write(id);
-  write.events[0].seq = seq;
-  write.snapshot.version = seq;
-  if (seq > 1) write.events[0].payload = ev::CaseClosed{.note = "x"};
-  REQUIRE(seal(write.events[0], kGenesisHash).has_value());
-  for (const auto t : at) {
-    write.timers.push_back(PendingTimer{t, false, RunningDeadline{t, id, DeadlineKind::kAccept, seq}});
-  }
-  return write;
-}
-
-// Deleted keys RocksDB stepped over while `read` ran.
-std::uint64_t tombstones_walked(const std::function<void()>& read) {
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
-  rocksdb::get_perf_context()->Reset();
-  read();
-  const auto walked = rocksdb::get_perf_context()->internal_delete_skipped_count;
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  return walked;
-}
-
-}  // namespace
-
 TEST_CASE("TheStoreOfFormatTwoThatThisReleaseWroteStillOpensWhole") {
   TempDir dir;
   auto store = open_fixture_copy("store-format-2", dir.path() / "store");
@@ -604,71 +436,3 @@ TEST_CASE("TheStoreOfFormatTwoThatThisReleaseWroteStillOpensWhole") {
   REQUIRE(next.has_value());
   CHECK(next->case_id == "370811-20251111-000002");
 }
-
-TEST_CASE("ATimerDueBeforeTheRoundsFloorIsStoredAtIt") {
-  TempDir dir;
-  auto store = open_store(dir.path());
-  const Timestamp nine = at("2025-11-12T09:00:00+08:00");
-  REQUIRE(store->append(timed_write("370811-20251111-000001", 1, {nine + std::chrono::hours{5}})));
-  REQUIRE(store->begin_timer_round(nine + std::chrono::hours{1}));
-  // Written after a round at 10:00 with a timer for 08:00: stored for 10:00, due at once.
-  REQUIRE(store->append(timed_write("370811-20251111-000002", 1, {nine - std::chrono::hours{1}})));
-  auto due = store->timers_until(nine + std::chrono::hours{1});
-  REQUIRE(due.has_value());
-  REQUIRE(due->size() == 1);
-  CHECK(due->front().at == nine + std::chrono::hours{1});
-  CHECK(due->front().deadline.due == nine - std::chrono::hours{1});
-  CHECK(store->next_timer() == nine + std::chrono::hours{1});
-  // The case's list holds the timer as stored, so its next write removes it.
-  REQUIRE(store->append(timed_write("370811-20251111-000002", 2, {})));
-  CHECK(store->timers_until(Timestamp::max())->size() == 1);
-}
-
-TEST_CASE("FindingDueTimersDoesNotWalkOverTheOnesAlreadyFired") {
-  TempDir dir;
-  const Timestamp nine = at("2025-11-12T09:00:00+08:00");
-  const int fired = 3000;
-  {
-    auto store = open_store(dir.path());
-    for (int i = 1; i <= fired; ++i) {
-      const std::string id = "370811-20251111-" + std::string(6 - std::to_string(i).size(), '0') + std::to_string(i);
-      REQUIRE(store->append(timed_write(id, 1, {nine + std::chrono::seconds{i}})));
-      REQUIRE(store->append(timed_write(id, 2, {})));  // fired: its write removed it
-    }
-    REQUIRE(store->append(timed_write("370811-20251112-000001", 1, {nine + std::chrono::hours{8}})));
-    const auto scan = [&] { (void)store->timers_until(nine + std::chrono::hours{2}); };
-    CHECK(tombstones_walked(scan) >= fired);  // the walk the mark saves
-    REQUIRE(store->begin_timer_round(nine + std::chrono::hours{2}));
-    CHECK(tombstones_walked(scan) == 0);
-    CHECK(tombstones_walked([&] { CHECK(store->next_timer() == nine + std::chrono::hours{8}); }) == 0);
-  }
-  // The mark is kept in the store.
-  auto store = open_store(dir.path());
-  CHECK(tombstones_walked([&] { CHECK(store->timers_until(Timestamp::max())->size() == 1); }) == 0);
-}
-
-TEST_CASE("AStormOfDueTimersFiresInChunksEachOnce") {
-  TempDir dir;
-  auto store = open_store(dir.path());
-  auto clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
-  EngineOptions options;
-  options.clock = clock;
-  options.store = store;
-  options.config.limits.timers_at_once = 64;
-  auto engine = std::move(*Engine::open(std::move(options)));
-  const int cases = 64 * 2 + 50;
-  std::vector<std::future<Result<Decision>>> opened;
-  for (int i = 0; i < cases; ++i) opened.push_back(engine->submit(command("", "S-" + std::to_string(i), leak_report())));
-  std::vector<std::future<Result<Decision>>> dispatched;
-  for (auto& f : opened) dispatched.push_back(engine->submit(command(f.get()->case_id, "d", cmd::Dispatch{})));
-  for (auto& f : dispatched) REQUIRE(f.get().has_value());
-  // Every accept deadline (and the warning before it) has passed: one escalation each.
-  clock->set(at("2025-11-13T00:00:00+08:00"));
-  const auto decided = engine->fire_due_timers();
-  CHECK(decided.size() == static_cast<std::size_t>(cases));
-  for (const auto& d : decided) REQUIRE(d.has_value());
-  // Firing again finds nothing: each timer was removed by the write it caused.
-  CHECK(engine->fire_due_timers().empty());
-  CHECK(engine->next_timer() > at("2025-11-13T00:00:00+08:00"));
-}
-
