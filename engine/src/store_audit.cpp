@@ -5,13 +5,21 @@
 // and, with each case, its personal record against its history's commitments;
 //   log, in position order: no gaps, the running log_hash, and each entry's
 //     event stored at that position.
+// That every event and its log entry name each other is told first by
+// summing both sides (LogMatch), reading each family once in key order; only
+// a store where the sums differ is read again, looking each one up, to name
+// what differs.
 // Every break is reported and the audit goes on (LevelDB's log reader reports
 // corruption the same way), so one damaged record does not hide the next.
 #include "escalator/audit.hpp"
 
 #include <rocksdb/db.h>
 
+#include <openssl/rand.h>
+
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <memory>
 #include <unordered_set>
 
@@ -24,6 +32,7 @@
 #include "personal_data.hpp"
 #include "rocks_store.hpp"
 #include "rocks_support.hpp"
+#include "sha256.hpp"
 #include "store_format.hpp"
 #include "store_layout.hpp"
 
@@ -60,15 +69,75 @@ std::string differences(const CaseState& stored, const CaseState& replayed) {
   return out;
 }
 
+// Whether the events and the log entries name each other, without a point
+// lookup per event: each side adds up a keyed digest of every (position, case,
+// seq, hash) it holds. The sums are equal exactly when both sides hold the
+// same ones, but with odds of 2^-256: the key is drawn afresh for each audit,
+// after any tampering, so no record can be made to cancel another out.
+class LogMatch {
+ public:
+  // None when no key can be drawn: the audit then looks each one up.
+  static std::optional<LogMatch> keyed() {
+    LogMatch match;
+    if (RAND_bytes(match.key_.data(), static_cast<int>(match.key_.size())) != 1) {
+      return std::nullopt;
+    }
+    return match;
+  }
+
+  void add_event(std::uint64_t position, std::string_view case_id, std::uint64_t seq,
+                 std::string_view hash) {
+    add(events_, position, case_id, seq, hash);
+  }
+  void add_log_entry(std::uint64_t position, std::string_view case_id, std::uint64_t seq,
+                     std::string_view hash) {
+    add(log_, position, case_id, seq, hash);
+  }
+  bool holds() const { return events_ == log_; }
+
+ private:
+  struct Sum {
+    std::array<std::uint64_t, 4> lanes{};
+    std::uint64_t count = 0;
+    bool operator==(const Sum&) const = default;
+  };
+
+  void add(Sum& sum, std::uint64_t position, std::string_view case_id, std::uint64_t seq,
+           std::string_view hash) {
+    // The fields of fixed width, and the hash's, first, so no field can be read as another.
+    std::array<std::uint64_t, 3> numbers{position, seq, hash.size()};
+    thread_local Sha256 hasher;
+    const auto digest =
+        hasher.update(key_)
+            .update(std::string_view(reinterpret_cast<const char*>(numbers.data()), 24))
+            .update(hash)
+            .update(case_id)
+            .finish();
+    for (std::size_t lane = 0; lane < sum.lanes.size(); ++lane) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, digest.data() + 8 * lane, 8);
+      sum.lanes[lane] += word;
+    }
+    ++sum.count;
+  }
+
+  Sha256Digest key_{};
+  Sum events_, log_;
+};
+
 class Auditor {
  public:
-  explicit Auditor(OpenedDb& opened) : db_(*opened.db), handles_(opened.handles) {}
+  Auditor(OpenedDb& opened, std::optional<LogMatch> sums)
+      : db_(*opened.db), handles_(opened.handles), sums_(std::move(sums)) {}
 
-  AuditReport run() {
+  // The report, or none when the sums found that events and log entries do not
+  // all name each other: the store must then be read again by lookups.
+  std::optional<AuditReport> run() {
     resealed_from();
     events_pass();
     snapshots_pass();
     log_pass();
+    if (sums_ && !sums_->holds()) return std::nullopt;
     return std::move(report_);
   }
 
@@ -161,7 +230,11 @@ class Auditor {
                                 short_hash(must_follow)));
     }
     run.chain_known = true;
-    log_entry_of(run.id, seq, *parts, where);
+    if (sums_) {
+      sums_->add_event(parts->position, run.id, seq, parts->hash);
+    } else {
+      log_entry_of(run.id, seq, *parts, where);
+    }
 
     // One event read over the last, so its strings' storage is reused.
     if (auto decoded = event_record::decode(*parts, event_); !decoded) {
@@ -330,6 +403,10 @@ class Auditor {
       chain_known = true;
       report_.log_position = *position;
       report_.log_hash = log_hash;
+      if (sums_) {
+        sums_->add_log_entry(*position, entry->case_id, entry->seq, entry->hash);
+        continue;
+      }
       const auto named = get(layout::kEvents, layout::event_key(entry->case_id, entry->seq));
       const std::string event = entry->case_id + "#" + std::to_string(entry->seq);
       if (!named) {
@@ -345,6 +422,7 @@ class Auditor {
 
   rocksdb::DB& db_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
+  std::optional<LogMatch> sums_;          // none: each event and log entry is looked up
   std::unordered_set<std::string> seen_;  // cases with events
   Event event_;                           // the event being read, over the one before
   AuditReport report_;
@@ -361,7 +439,8 @@ Result<AuditReport> audit_store(const std::filesystem::path& data) {
   if (auto current = store_format::bring_up_to_date(*opened->db, opened->handles, data); !current) {
     return tl::unexpected(current.error());
   }
-  return Auditor(*opened).run();
+  if (auto report = Auditor(*opened, LogMatch::keyed()).run()) return std::move(*report);
+  return *Auditor(*opened, std::nullopt).run();
 }
 
 }  // namespace escalator

@@ -2,7 +2,11 @@
 // `audit verify` and named (docs/history.md, "Audit").
 #include <doctest/doctest.h>
 
+#include <rocksdb/perf_context.h>
+#include <rocksdb/perf_level.h>
+
 #include <algorithm>
+#include <functional>
 
 #include "escalator/audit.hpp"
 #include "escalator/history.hpp"
@@ -209,6 +213,86 @@ TEST_CASE("AnEditedLogEntryBreaksTheRunningLogHash") {
   const auto report = s.audit();
   CHECK_MESSAGE(has_break(report, "log/2", "log_hash "), all_breaks(report));
   CHECK(has_break(report, "log/3", "log_hash "));  // it no longer follows from the edited one
+}
+
+TEST_CASE("AnEventRecordThatClaimsAnotherLogPositionIsFoundFromBothSides") {
+  // The position is kept beside the hashed bytes, not in them: moving it breaks no hash.
+  AuditedStore s;
+  std::uint64_t third = 0, fourth = 0;
+  {
+    RawStore raw(s.dir.path());
+    auto record = s.get(raw, "events", s.key(s.a, 3));
+    third = event_record::split(record)->position;
+    fourth = event_record::split(s.get(raw, "events", s.key(s.a, 4)))->position;
+    const std::string claimed = "\"position\":" + std::to_string(third) + ",";
+    record.replace(record.find(claimed), claimed.size(),
+                   "\"position\":" + std::to_string(fourth) + ",");
+    REQUIRE(
+        raw.db().Put(rocksdb::WriteOptions(), raw.family("events"), s.key(s.a, 3), record).ok());
+  }
+  const auto report = s.audit();
+  CHECK_MESSAGE(has_break(report, "events/" + s.a + "#3",
+                          "its log position " + std::to_string(fourth) + " names " + s.a + "#4"),
+                all_breaks(report));
+  CHECK(has_break(report, "log/" + std::to_string(third),
+                  "names " + s.a + "#3, which is at position " + std::to_string(fourth)));
+  CHECK(report.breaks.size() == 2);
+}
+
+namespace {
+
+// The bytes of the values RocksDB's point lookups returned on this thread while `read` ran.
+std::uint64_t bytes_looked_up(const std::function<void()>& read) {
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
+  rocksdb::get_perf_context()->Reset();
+  read();
+  const auto bytes = rocksdb::get_perf_context()->get_read_bytes;
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("AnAuditOfAWholeStoreReadsItsEventsAndLogInKeyOrderWithoutALookupForEach") {
+  // A lookup per event and per log entry is a random read each on a store larger than
+  // memory: the audit matches the two by reading each once, in key order, and looks up
+  // only a case's snapshot and personal record.
+  TempDir dir;
+  const int cases = 20;
+  {
+    auto engine = engine_on(open_durable_at(dir.path()), 0);
+    for (int i = 0; i < cases; ++i) {
+      const auto order = "GD-" + std::to_string(i);
+      const auto id = engine->submit(command("", order, leak_report())).get()->case_id;
+      int n = 0;
+      for (auto& step : to_closure()) {
+        REQUIRE(engine->submit(command(id, order + "/" + std::to_string(++n), step)).get());
+      }
+    }
+  }
+  std::uint64_t event_bytes = 0;
+  {
+    RawStore raw(dir.path());
+    for (const auto& [key, value] : raw.all("events")) event_bytes += value.size();
+  }
+  Result<AuditReport> report;
+  const auto whole = bytes_looked_up([&] { report = audit_store(dir.path()); });
+  REQUIRE(report.has_value());
+  CHECK_MESSAGE(report->breaks.empty(), all_breaks(*report));
+  REQUIRE(report->events == cases * (1 + to_closure().size()));
+  CHECK(whole < event_bytes);  // the snapshots and personal records alone
+
+  // Where the two do not match, the store is read again, looking each one up to name what differs.
+  {
+    RawStore raw(dir.path());
+    REQUIRE(
+        raw.db().Delete(rocksdb::WriteOptions(), raw.family("log"), store_layout::log_key(5)).ok());
+  }
+  const auto broken = bytes_looked_up([&] { report = audit_store(dir.path()); });
+  REQUIRE(report.has_value());
+  CHECK_MESSAGE(has_break(*report, "log/6", "positions 5 to 5 before it are missing"),
+                all_breaks(*report));
+  CHECK(broken >= whole + event_bytes);
 }
 
 namespace {
