@@ -96,11 +96,7 @@ class LogMatch {
   bool holds() const { return events_ == log_; }
 
  private:
-  struct Sum {
-    std::array<std::uint64_t, 4> lanes{};
-    std::uint64_t count = 0;
-    bool operator==(const Sum&) const = default;
-  };
+  using Sum = std::array<std::uint64_t, 4>;  // lanes, each mod 2^64
 
   void add(Sum& sum, std::uint64_t position, std::string_view case_id, std::uint64_t seq,
            std::string_view hash) {
@@ -113,16 +109,15 @@ class LogMatch {
             .update(hash)
             .update(case_id)
             .finish();
-    for (std::size_t lane = 0; lane < sum.lanes.size(); ++lane) {
+    for (std::size_t lane = 0; lane < sum.size(); ++lane) {
       std::uint64_t word = 0;
       std::memcpy(&word, digest.data() + 8 * lane, 8);
-      sum.lanes[lane] += word;
+      sum[lane] += word;
     }
-    ++sum.count;
   }
 
   Sha256Digest key_{};
-  Sum events_, log_;
+  Sum events_{}, log_{};
 };
 
 class Auditor {

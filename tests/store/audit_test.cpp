@@ -2,11 +2,7 @@
 // `audit verify` and named (docs/history.md, "Audit").
 #include <doctest/doctest.h>
 
-#include <rocksdb/perf_context.h>
-#include <rocksdb/perf_level.h>
-
 #include <algorithm>
-#include <functional>
 
 #include "escalator/audit.hpp"
 #include "escalator/history.hpp"
@@ -239,20 +235,6 @@ TEST_CASE("AnEventRecordThatClaimsAnotherLogPositionIsFoundFromBothSides") {
   CHECK(report.breaks.size() == 2);
 }
 
-namespace {
-
-// The bytes of the values RocksDB's point lookups returned on this thread while `read` ran.
-std::uint64_t bytes_looked_up(const std::function<void()>& read) {
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
-  rocksdb::get_perf_context()->Reset();
-  read();
-  const auto bytes = rocksdb::get_perf_context()->get_read_bytes;
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  return bytes;
-}
-
-}  // namespace
-
 TEST_CASE("AnAuditOfAWholeStoreReadsItsEventsAndLogInKeyOrderWithoutALookupForEach") {
   // A lookup per event and per log entry is a random read each on a store larger than
   // memory: the audit matches the two by reading each once, in key order, and looks up
@@ -276,7 +258,7 @@ TEST_CASE("AnAuditOfAWholeStoreReadsItsEventsAndLogInKeyOrderWithoutALookupForEa
     for (const auto& [key, value] : raw.all("events")) event_bytes += value.size();
   }
   Result<AuditReport> report;
-  const auto whole = bytes_looked_up([&] { report = audit_store(dir.path()); });
+  const auto whole = counted_while([&] { report = audit_store(dir.path()); }).get_read_bytes;
   REQUIRE(report.has_value());
   CHECK_MESSAGE(report->breaks.empty(), all_breaks(*report));
   REQUIRE(report->events == cases * (1 + to_closure().size()));
@@ -288,7 +270,7 @@ TEST_CASE("AnAuditOfAWholeStoreReadsItsEventsAndLogInKeyOrderWithoutALookupForEa
     REQUIRE(
         raw.db().Delete(rocksdb::WriteOptions(), raw.family("log"), store_layout::log_key(5)).ok());
   }
-  const auto broken = bytes_looked_up([&] { report = audit_store(dir.path()); });
+  const auto broken = counted_while([&] { report = audit_store(dir.path()); }).get_read_bytes;
   REQUIRE(report.has_value());
   CHECK_MESSAGE(has_break(*report, "log/6", "positions 5 to 5 before it are missing"),
                 all_breaks(*report));

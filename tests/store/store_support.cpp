@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <rocksdb/perf_level.h>
+
 #include "escalator/history.hpp"
 #include "rocks_store.hpp"
 #include "store_stats.hpp"
@@ -74,6 +76,15 @@ CaseWrite opened_write(const std::string& id) {
   opened.payload = payload;
   if (!seal(opened, kGenesisHash)) throw std::runtime_error("cannot seal a CaseOpened");
   return CaseWrite{id, {opened}, snapshot, {}, {}};
+}
+
+rocksdb::PerfContext counted_while(const std::function<void()>& read) {
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
+  rocksdb::get_perf_context()->Reset();
+  read();
+  const rocksdb::PerfContext counted = *rocksdb::get_perf_context();
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  return counted;
 }
 
 RawStore::RawStore(const std::filesystem::path& path) {

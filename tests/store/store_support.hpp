@@ -4,8 +4,10 @@
 #pragma once
 
 #include <rocksdb/db.h>
+#include <rocksdb/perf_context.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +44,10 @@ std::unique_ptr<Engine> engine_on(std::shared_ptr<CaseStore> store, int workers 
 Command command(const std::string& case_id, const std::string& key, CommandPayload payload);
 // A case's first write, as little as the store needs.
 CaseWrite opened_write(const std::string& id);
+
+// What RocksDB counted on this thread while `read` ran: the keys it stepped
+// over, the bytes its point lookups returned, ...
+rocksdb::PerfContext counted_while(const std::function<void()>& read);
 
 // The store's RocksDB, opened directly with every column family.
 class RawStore {

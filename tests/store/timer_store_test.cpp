@@ -2,9 +2,6 @@
 // low-water mark without walking the fired ones, and fired after a restart.
 #include <doctest/doctest.h>
 
-#include <rocksdb/perf_context.h>
-#include <rocksdb/perf_level.h>
-
 #include <algorithm>
 #include <functional>
 #include <future>
@@ -39,12 +36,7 @@ CaseWrite timed_write(const std::string& id, std::uint64_t seq, std::vector<Time
 
 // Deleted keys RocksDB stepped over while `read` ran.
 std::uint64_t tombstones_walked(const std::function<void()>& read) {
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
-  rocksdb::get_perf_context()->Reset();
-  read();
-  const auto walked = rocksdb::get_perf_context()->internal_delete_skipped_count;
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  return walked;
+  return counted_while(read).internal_delete_skipped_count;
 }
 
 }  // namespace
