@@ -28,17 +28,9 @@ struct AuditedStore {
   std::uint64_t a_events = 0;
 
   AuditedStore() {
-    DurableStoreOptions options;
-    options.path = dir.path();
-    auto store = open_durable_store(options);
-    REQUIRE(store.has_value());
-    EngineOptions engine_options;
-    engine_options.config.limits.worker_threads = 0;
-    engine_options.clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
-    engine_options.store = *store;
-    auto engine = std::move(*Engine::open(std::move(engine_options)));
+    auto engine = engine_on(open_durable_at(dir.path()), 0);
     auto send = [&](const std::string& id, const std::string& key, CommandPayload payload) {
-      auto decided = engine->submit(Command{id, key, std::nullopt, "test", std::move(payload)}).get();
+      auto decided = engine->submit(command(id, key, std::move(payload))).get();
       REQUIRE_MESSAGE(decided.has_value(), decided.error().message);
       return decided->case_id;
     };

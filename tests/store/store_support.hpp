@@ -1,6 +1,8 @@
 // What the store tests share: a directory that removes itself, a resident's
-// leak report, a case's commands to closure, raw access to the RocksDB under
-// a store for tampering, and the check that a stored case is whole.
+// leak report, a case's commands to closure, a store and an engine over it,
+// a case's first write, raw access to the RocksDB under a store for
+// tampering, RocksDB's counts of what it did, and the check that a stored
+// case is whole.
 #pragma once
 
 #include <rocksdb/db.h>
