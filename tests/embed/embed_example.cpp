@@ -1,6 +1,6 @@
 // A city platform embedding escalator: link escalator::engine, include its
 // public headers, submit commands, read cases back. Built and run by `make test`.
-#include <escalator/engine.hpp>
+#include <escalator/engine/engine.hpp>
 
 #include <iostream>
 

@@ -4,12 +4,11 @@
 
 #include <algorithm>
 
-#include "escalator/audit.hpp"
-#include "escalator/history.hpp"
-#include "escalator/engine.hpp"
-#include "escalator/official_calendar.hpp"
-#include "escalator/standins.hpp"
-#include "escalator/stats_report.hpp"
+#include "escalator/store/audit.hpp"
+#include "escalator/lifecycle/history.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/calendar/official_calendar.hpp"
+#include "escalator/store/stats_report.hpp"
 #include "event_record.hpp"
 #include "rocks_store.hpp"
 #include "store_layout.hpp"

@@ -2,7 +2,7 @@
 // back byte for byte, and a damaged one reported by its key.
 #include <doctest/doctest.h>
 
-#include "escalator/store.hpp"
+#include "escalator/store/store.hpp"
 #include "rocks_store.hpp"
 #include "store_layout.hpp"
 #include "store_support.hpp"

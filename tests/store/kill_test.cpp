@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "escalator/audit.hpp"
-#include "escalator/event.hpp"
-#include "escalator/store.hpp"
+#include "escalator/store/audit.hpp"
+#include "escalator/model/event.hpp"
+#include "escalator/store/store.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "escalator/org_versions.hpp"
-#include "escalator/store.hpp"
+#include "escalator/store/org_versions.hpp"
+#include "escalator/store/store.hpp"
 #include "store_layout.hpp"
 #include "../unit/sample_org.hpp"
 #include "store_support.hpp"

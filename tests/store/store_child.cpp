@@ -25,8 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "escalator/engine.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/engine/engine.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;

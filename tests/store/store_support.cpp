@@ -5,7 +5,7 @@
 
 #include <rocksdb/perf_level.h>
 
-#include "escalator/history.hpp"
+#include "escalator/lifecycle/history.hpp"
 #include "rocks_store.hpp"
 #include "store_stats.hpp"
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "escalator/engine.hpp"
+#include "escalator/engine/engine.hpp"
 
 namespace escalator::testing {
 

@@ -6,9 +6,8 @@
 #include <mutex>
 #include <thread>
 
-#include "escalator/engine.hpp"
-#include "escalator/history.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/lifecycle/history.hpp"
 #include "forgetful_fs.hpp"
 #include "rocks_store.hpp"
 #include "store_layout.hpp"

@@ -7,8 +7,8 @@
 #include <future>
 #include <vector>
 
-#include "escalator/engine.hpp"
-#include "escalator/history.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/lifecycle/history.hpp"
 #include "rocks_store.hpp"
 #include "store_records.hpp"
 #include "store_support.hpp"

@@ -7,7 +7,7 @@
 
 #include "cli_support.hpp"
 #include "calendar_commands.hpp"
-#include "escalator/engine.hpp"
+#include "escalator/engine/engine.hpp"
 
 namespace fs = std::filesystem;
 using namespace escalator;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "escalator/config.hpp"
+#include "escalator/engine/config.hpp"
 
 namespace escalator::testing {
 

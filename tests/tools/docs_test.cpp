@@ -10,7 +10,7 @@
 #include <sstream>
 #include <vector>
 
-#include "escalator/history.hpp"
+#include "escalator/lifecycle/history.hpp"
 
 namespace {
 

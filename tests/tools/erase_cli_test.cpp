@@ -9,8 +9,8 @@
 
 #include "cli_support.hpp"
 #include "erase_command.hpp"
-#include "escalator/audit.hpp"
-#include "escalator/engine.hpp"
+#include "escalator/store/audit.hpp"
+#include "escalator/engine/engine.hpp"
 #include "repeat_calls.hpp"
 
 namespace fs = std::filesystem;

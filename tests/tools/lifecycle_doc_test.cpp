@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "escalator/command.hpp"
+#include "escalator/model/command.hpp"
 #include "lifecycle_doc.hpp"
 
 namespace {

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "cli_support.hpp"
-#include "escalator/engine.hpp"
-#include "escalator/store.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/store/store.hpp"
 #include "org_commands.hpp"
 #include "org_import_command.hpp"
 

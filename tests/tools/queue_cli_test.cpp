@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "cli_support.hpp"
-#include "escalator/engine.hpp"
+#include "escalator/engine/engine.hpp"
 #include "queue_command.hpp"
 
 namespace fs = std::filesystem;

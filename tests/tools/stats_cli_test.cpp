@@ -8,7 +8,7 @@
 
 #include "audit_commands.hpp"
 #include "cli_support.hpp"
-#include "escalator/stats_report.hpp"
+#include "escalator/store/stats_report.hpp"
 #include "scenario.hpp"
 #include "stats_command.hpp"
 

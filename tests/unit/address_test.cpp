@@ -1,5 +1,5 @@
 // normalise_address: what residents write differently about one place.
-#include "escalator/address.hpp"
+#include "escalator/org/address.hpp"
 
 #include <doctest/doctest.h>
 

@@ -6,9 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "escalator/engine.hpp"
-#include "escalator/official_calendar.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/lifecycle/history.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/calendar/official_calendar.hpp"
+#include "escalator/calendar/calendar.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;

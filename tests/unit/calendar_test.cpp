@@ -6,8 +6,8 @@
 #include <string>
 #include <utility>
 
-#include "escalator/calendar.hpp"
-#include "escalator/time.hpp"
+#include "escalator/calendar/calendar.hpp"
+#include "escalator/util/time.hpp"
 
 using namespace escalator;
 using namespace std::chrono;

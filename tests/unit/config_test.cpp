@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "escalator/config.hpp"
+#include "escalator/engine/config.hpp"
 
 using namespace escalator;
 namespace fs = std::filesystem;

@@ -8,9 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "escalator/org_directory.hpp"
-#include "escalator/routing.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/org/routing.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "sample_org.hpp"
 
 namespace escalator {

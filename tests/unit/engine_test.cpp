@@ -7,8 +7,9 @@
 #include <sstream>
 #include <thread>
 
-#include "escalator/engine.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/lifecycle/history.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/org/org_directory.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;

@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "escalator/event.hpp"
+#include "escalator/model/event.hpp"
 #include "event_samples.hpp"
 
 namespace escalator {

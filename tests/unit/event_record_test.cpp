@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "escalator/history.hpp"
+#include "escalator/lifecycle/history.hpp"
 #include "event_record.hpp"
 #include "sha256.hpp"
 

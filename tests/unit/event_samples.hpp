@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "escalator/event.hpp"
+#include "escalator/model/event.hpp"
 #include "event_json.hpp"
 
 namespace escalator::testing {

@@ -1,8 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "escalator/engine.hpp"
-#include "escalator/history.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/lifecycle/history.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;

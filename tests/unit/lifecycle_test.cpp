@@ -5,7 +5,9 @@
 #include <map>
 #include <set>
 
-#include "escalator/standins.hpp"
+#include "escalator/calendar/calendar.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "lifecycle.hpp"
 
 using namespace escalator;
@@ -39,7 +41,7 @@ struct Fixture {
   Result<std::vector<EventPayload>> decide(const CaseState& k, CommandPayload c,
                                            const char* now = "2025-11-11T09:00:00+08:00") const {
     return lifecycle::decide(
-        lifecycle::DecisionContext{k, true, workflow, *calendar, *directory, at(now), "key"}, c);
+        lifecycle::Situation{k, true, workflow, *calendar, *directory, at(now), "key"}, c);
   }
 };
 
@@ -242,7 +244,7 @@ TEST_CASE("ResumeGivesAnHourDeadlineThePlainTimeItHadLeft") {
   k.suspended_from = LifecycleState::kAccepted;
   k.suspended_at = at("2025-11-14T22:00:00+08:00");  // Friday night, an hour and a quarter left
   k.resolve_by = at("2025-11-14T23:15:00+08:00");
-  auto resumed = lifecycle::decide(lifecycle::DecisionContext{k, true, alarm, *f.calendar, *f.directory,
+  auto resumed = lifecycle::decide(lifecycle::Situation{k, true, alarm, *f.calendar, *f.directory,
                                                               at("2025-11-16T03:00:00+08:00"), "key"},
                                    cmd::Resume{});
   REQUIRE(resumed.has_value());

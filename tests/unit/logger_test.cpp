@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "escalator/logger.hpp"
-#include "escalator/time.hpp"
+#include "escalator/util/logger.hpp"
+#include "escalator/util/time.hpp"
 
 using namespace escalator;
 

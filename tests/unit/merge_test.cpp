@@ -6,8 +6,7 @@
 #include <mutex>
 #include <set>
 
-#include "escalator/engine.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/engine/engine.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;

@@ -9,10 +9,10 @@
 #include <utility>
 #include <variant>
 
-#include "escalator/case.hpp"
-#include "escalator/command.hpp"
-#include "escalator/event.hpp"
-#include "escalator/result.hpp"
+#include "escalator/model/case.hpp"
+#include "escalator/model/command.hpp"
+#include "escalator/model/event.hpp"
+#include "escalator/util/result.hpp"
 
 using namespace escalator;
 

@@ -1,7 +1,7 @@
 // official_calendar.cpp: the State Council's notices as data, checked, and the
 // deadlines counted on them. The expected days below are read from the notices
 // themselves (quoted in calendars/*.json), not from the files under test.
-#include "escalator/official_calendar.hpp"
+#include "escalator/calendar/official_calendar.hpp"
 
 #include <doctest/doctest.h>
 

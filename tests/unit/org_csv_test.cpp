@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "escalator/org_directory.hpp"
-#include "escalator/org_versions.hpp"
-#include "escalator/store.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/store/org_versions.hpp"
+#include "escalator/store/store.hpp"
 #include "sample_org.hpp"
 
 using namespace escalator;

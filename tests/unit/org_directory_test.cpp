@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "escalator/org_directory.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/org/org_directory.hpp"
 #include "sample_org.hpp"
 
 using namespace escalator;

@@ -2,16 +2,17 @@
 // "Versions"): imports store what changed, every version rebuilds as it was
 // imported, and each dispatch names the version that routed it, so that
 // routing again by that version at that moment gives the holder recorded.
-#include "escalator/org_versions.hpp"
+#include "escalator/lifecycle/history.hpp"
+#include "escalator/store/org_versions.hpp"
 
 #include <doctest/doctest.h>
 
 
 #include <nlohmann/json.hpp>
 
-#include "escalator/engine.hpp"
-#include "escalator/routing.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/org/routing.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "sample_org.hpp"
 #include "store_support.hpp"
 

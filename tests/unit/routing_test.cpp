@@ -1,6 +1,6 @@
 // routing.hpp over the shipped sample directory and the shipped workflows:
 // who each step of each workflow goes to, at every compound of the sample.
-#include "escalator/routing.hpp"
+#include "escalator/org/routing.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "escalator/standins.hpp"
-#include "escalator/workflow_registry.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 
 namespace escalator {
 namespace {

@@ -1,5 +1,8 @@
-// standins.cpp: the built-in workflow, the weekday calendar, the sample directory.
-#include "escalator/standins.hpp"
+// The stand-ins an embedder or a test may use: the built-in workflow (builtin_workflows.cpp), the
+// weekday calendar (weekday_calendar.cpp), the sample directory (sample_directory.cpp).
+#include "escalator/calendar/calendar.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 
 #include <doctest/doctest.h>
 
@@ -117,7 +120,7 @@ TEST_CASE("MondayToFridayAreWorkingDays") {
 }
 
 TEST_CASE("WeekdayCalendarKnowsNoHolidays") {
-  // 2025-10-01 is National Day; the stand-in counts it anyway (standins.hpp).
+  // 2025-10-01 is National Day; the stand-in counts it anyway (weekday_calendar()).
   CHECK(weekday_calendar()->is_working_day(std::chrono::October / 1 / 2025));
 }
 

@@ -2,9 +2,9 @@
 // the percentiles read from them, and a cell's key.
 #include <doctest/doctest.h>
 
-#include "escalator/stats.hpp"
-#include "escalator/stats_report.hpp"
-#include "escalator/store.hpp"
+#include "escalator/stats/stats.hpp"
+#include "escalator/store/stats_report.hpp"
+#include "escalator/store/store.hpp"
 #include "repeat_calls.hpp"
 
 using namespace escalator;

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "escalator/time.hpp"
+#include "escalator/util/time.hpp"
 
 using namespace escalator;
 using namespace std::chrono;

@@ -5,8 +5,8 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "escalator/engine.hpp"
-#include "escalator/timer_driver.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/engine/timer_driver.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;

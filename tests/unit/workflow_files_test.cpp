@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "escalator/engine.hpp"
-#include "escalator/standins.hpp"
-#include "escalator/workflow_registry.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "json_lines.hpp"
 
 using namespace escalator;

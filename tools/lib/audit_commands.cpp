@@ -4,15 +4,15 @@
 #include <sstream>
 
 #include "cli_options.hpp"
-#include "escalator/audit.hpp"
-#include "escalator/engine.hpp"
-#include "escalator/history.hpp"
-#include "escalator/store.hpp"
+#include "escalator/store/audit.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/lifecycle/history.hpp"
+#include "escalator/store/store.hpp"
 #include "new_store.hpp"
 #include "appliers.hpp"
-#include "calendar_change.hpp"
-#include "escalator/official_calendar.hpp"
-#include "escalator/stats_report.hpp"
+#include "escalator/store/calendar_in_force.hpp"
+#include "escalator/calendar/official_calendar.hpp"
+#include "escalator/store/stats_report.hpp"
 #include "timers.hpp"
 
 namespace escalator::tools {

@@ -11,8 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "escalator/engine.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/engine/engine.hpp"
 
 namespace escalator::tools::bench_parts {
 namespace {

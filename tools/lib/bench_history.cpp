@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "appliers.hpp"
-#include "escalator/audit.hpp"
-#include "escalator/engine.hpp"
-#include "escalator/history.hpp"
+#include "escalator/store/audit.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/lifecycle/history.hpp"
 #include "event_record.hpp"
 #include "rocks_store.hpp"
 #include "sha256.hpp"

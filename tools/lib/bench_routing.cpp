@@ -6,9 +6,9 @@
 #include <unordered_map>
 
 #include "bench_runs.hpp"
-#include "escalator/org_directory.hpp"
-#include "escalator/routing.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/org/routing.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 
 namespace escalator::tools::bench_parts {
 namespace {

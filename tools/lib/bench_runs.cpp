@@ -9,8 +9,10 @@
 #include <cstdio>
 
 #include "appliers.hpp"
-#include "escalator/engine.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/calendar/calendar.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "lifecycle.hpp"
 #include "stats_count.hpp"
 
@@ -129,7 +131,7 @@ Sample baseline_run(int cases, Tally& tally, bool counted) {
       const CommandPayload command = lifecycle_step(i, step);
       if (step == 0) workflow = *workflows->select(state);
       const std::string key = step == 0 ? order_number(0, i) : kKeys[step];
-      const lifecycle::DecisionContext context{state, step > 0, *workflow, *calendar,
+      const lifecycle::Situation context{state, step > 0, *workflow, *calendar,
                                                *directory, now, key};
       auto payloads = lifecycle::decide(context, command);
       if (!payloads) {

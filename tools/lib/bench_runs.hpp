@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "escalator/command.hpp"
-#include "escalator/result.hpp"
+#include "escalator/model/command.hpp"
+#include "escalator/util/result.hpp"
 
 namespace escalator::tools::bench_parts {
 

@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "escalator/engine.hpp"
-#include "escalator/store.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/store/store.hpp"
 
 namespace escalator::tools::bench_parts {
 namespace {

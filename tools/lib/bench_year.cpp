@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "bench_routing.hpp"
-#include "escalator/engine.hpp"
-#include "escalator/org_directory.hpp"
-#include "escalator/stats_report.hpp"
-#include "escalator/store.hpp"
-#include "escalator/workflow_registry.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/store/stats_report.hpp"
+#include "escalator/store/store.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 
 namespace escalator::tools::bench_parts {
 namespace {

@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "calendar_import_command.hpp"
-#include "escalator/official_calendar.hpp"
+#include "escalator/calendar/official_calendar.hpp"
 
 namespace escalator::tools {
 namespace {

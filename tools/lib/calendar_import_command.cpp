@@ -4,8 +4,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "escalator/engine.hpp"
-#include "escalator/store.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/store/store.hpp"
 #include "new_store.hpp"
 
 namespace escalator::tools {

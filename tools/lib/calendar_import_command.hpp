@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "escalator/config.hpp"
-#include "escalator/official_calendar.hpp"
+#include "escalator/engine/config.hpp"
+#include "escalator/calendar/official_calendar.hpp"
 
 namespace escalator::tools {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <sstream>
 
-#include "escalator/engine.hpp"
+#include "escalator/engine/engine.hpp"
 #include "scenario.hpp"
 #include "scenario_commands.hpp"
 

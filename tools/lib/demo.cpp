@@ -11,8 +11,7 @@
 #include <unordered_map>
 
 #include "demo_plan.hpp"
-#include "escalator/official_calendar.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/calendar/official_calendar.hpp"
 
 namespace escalator::tools {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "escalator/config.hpp"
+#include "escalator/engine/config.hpp"
 
 namespace escalator::tools {
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "escalator/calendar.hpp"
-#include "escalator/case.hpp"
-#include "escalator/command.hpp"
-#include "escalator/engine.hpp"
+#include "escalator/calendar/calendar.hpp"
+#include "escalator/model/case.hpp"
+#include "escalator/model/command.hpp"
+#include "escalator/engine/engine.hpp"
 
 namespace escalator::tools::demo_parts {
 

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "demo_plan.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "utf8.hpp"
 
 namespace escalator::tools::demo_parts {

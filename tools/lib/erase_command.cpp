@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "cli_options.hpp"
-#include "escalator/engine.hpp"
-#include "escalator/store.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/store/store.hpp"
 #include "new_store.hpp"
 
 namespace escalator::tools {

@@ -8,9 +8,10 @@
 #include "appliers.hpp"
 #include "cell_scenarios.hpp"
 #include "scenario_commands.hpp"
-#include "escalator/official_calendar.hpp"
-#include "escalator/engine.hpp"
-#include "escalator/standins.hpp"
+#include "escalator/calendar/official_calendar.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "lifecycle.hpp"
 
 namespace escalator::tools {
@@ -154,7 +155,7 @@ std::string cell(const Fixtures& f, const std::optional<CaseState>& k, int kind)
   aim_timeout(command, current, now);
   const auto calendar = shipped_calendar();
   const auto directory = sample_directory();
-  const lifecycle::DecisionContext context{current, k.has_value(), *workflow, *calendar, *directory,
+  const lifecycle::Situation context{current, k.has_value(), *workflow, *calendar, *directory,
                                            now, "walk"};
   auto decided = lifecycle::decide(context, command);
   if (!decided) {
@@ -176,7 +177,7 @@ std::string lifecycle_markdown() {
   std::ostringstream md;
   const auto& rows = lifecycle::table();
   md << "### The transition table\n\n"
-     << "As written in `engine/src/lifecycle.cpp` (" << rows.size() << " rows): the machine's table of\n"
+     << "As written in `engine/lifecycle/src/lifecycle.cpp` (" << rows.size() << " rows): the machine's table of\n"
      << "moves between states, then the in-place table of commands a state answers without leaving it.\n\n"
      << "| Start | Command | Next | Action | Guard |\n|---|---|---|---|---|\n";
   for (const auto& r : rows) {

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "escalator/store.hpp"
+#include "escalator/store/store.hpp"
 
 namespace escalator::tools {
 

@@ -6,11 +6,11 @@
 #include <memory>
 
 #include "cli_options.hpp"
-#include "escalator/address.hpp"
-#include "escalator/org_directory.hpp"
-#include "escalator/routing.hpp"
-#include "escalator/standins.hpp"
-#include "escalator/workflow_registry.hpp"
+#include "escalator/org/address.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/org/routing.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "org_import_command.hpp"
 
 namespace escalator::tools {

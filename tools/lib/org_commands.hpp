@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "escalator/config.hpp"
-#include "escalator/org_directory.hpp"
+#include "escalator/engine/config.hpp"
+#include "escalator/org/org_directory.hpp"
 
 namespace escalator::tools {
 

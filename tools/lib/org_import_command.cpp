@@ -8,8 +8,8 @@
 #include "cli_options.hpp"
 #include "embedded.hpp"
 #include "json_file.hpp"
-#include "escalator/org_versions.hpp"
-#include "escalator/store.hpp"
+#include "escalator/store/org_versions.hpp"
+#include "escalator/store/store.hpp"
 #include "new_store.hpp"
 #include "org_csv.hpp"
 

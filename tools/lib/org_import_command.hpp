@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "escalator/config.hpp"
-#include "escalator/org_directory.hpp"
-#include "escalator/result.hpp"
+#include "escalator/engine/config.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/util/result.hpp"
 
 namespace escalator::tools {
 

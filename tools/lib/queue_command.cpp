@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli_options.hpp"
-#include "escalator/store.hpp"
+#include "escalator/store/store.hpp"
 #include "new_store.hpp"
 
 namespace escalator::tools {

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "escalator/result.hpp"
-#include "escalator/store.hpp"
-#include "escalator/time.hpp"
-#include "escalator/workflow.hpp"
+#include "escalator/util/result.hpp"
+#include "escalator/store/store.hpp"
+#include "escalator/util/time.hpp"
+#include "escalator/model/workflow.hpp"
 
 namespace escalator::scenario {
 

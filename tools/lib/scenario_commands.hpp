@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "escalator/case.hpp"
-#include "escalator/command.hpp"
+#include "escalator/model/case.hpp"
+#include "escalator/model/command.hpp"
 #include "scenario.hpp"
 
 namespace escalator::scenario {

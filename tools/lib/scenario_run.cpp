@@ -5,12 +5,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "escalator/engine.hpp"
-#include "escalator/history.hpp"
-#include "escalator/official_calendar.hpp"
-#include "escalator/standins.hpp"
-#include "escalator/stats_report.hpp"
-#include "escalator/workflow_registry.hpp"
+#include "escalator/engine/engine.hpp"
+#include "escalator/lifecycle/history.hpp"
+#include "escalator/calendar/official_calendar.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/store/stats_report.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "timers.hpp"
 #include "scenario.hpp"
 #include "scenario_commands.hpp"

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "escalator/case.hpp"
-#include "escalator/result.hpp"
+#include "escalator/model/case.hpp"
+#include "escalator/util/result.hpp"
 
 namespace escalator {
 

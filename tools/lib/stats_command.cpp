@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "calendar_change.hpp"
+#include "escalator/store/calendar_in_force.hpp"
 #include "cli_options.hpp"
-#include "escalator/official_calendar.hpp"
-#include "escalator/stats_report.hpp"
+#include "escalator/calendar/official_calendar.hpp"
+#include "escalator/store/stats_report.hpp"
 #include "new_store.hpp"
 
 namespace escalator::tools {

@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "cli_options.hpp"
-#include "escalator/store.hpp"
+#include "escalator/store/store.hpp"
 #include "new_store.hpp"
 
 namespace escalator::tools {

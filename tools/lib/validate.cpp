@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "escalator/standins.hpp"
+#include "escalator/org/org_directory.hpp"
 
 namespace escalator::tools {
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "escalator/org_directory.hpp"
-#include "escalator/workflow_files.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_files.hpp"
 
 namespace escalator::tools {
 

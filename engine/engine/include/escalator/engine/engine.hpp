@@ -1,0 +1,101 @@
+// The engine a city platform embeds: it takes commands about cases, decides
+// each by the lifecycle table and the case's workflow, and keeps every case's
+// events and state.
+//
+// Ownership: the Engine owns its worker threads and cases; collaborators are
+// shared and must outlive nothing in particular (the engine holds them).
+// Thread safety: every member function may be called from any thread at once.
+// Commands for one case are decided one at a time, in the order submitted;
+// commands for different cases are decided in parallel, each on the thread
+// that submits it, and written while their callers wait (see submit()).
+//
+// Cases are kept in a CaseStore (store.hpp): memory_store() unless the embedder
+// supplies another. Every decided command is written to the store before its
+// future is fulfilled; the engine caches the cases it has touched.
+#pragma once
+
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "escalator/calendar/calendar.hpp"
+#include "escalator/engine/calendar_recount.hpp"
+#include "escalator/engine/decision.hpp"
+#include "escalator/engine/due_timers.hpp"
+#include "escalator/engine/options.hpp"
+#include "escalator/model/case.hpp"
+#include "escalator/model/command.hpp"
+#include "escalator/model/event.hpp"
+#include "escalator/org/directory.hpp"
+#include "escalator/util/result.hpp"
+#include "escalator/util/time.hpp"
+
+namespace escalator {
+
+class Engine final : public DueTimers {
+ public:
+  // kInvalidArgument when the options are inconsistent (no clock, no shards);
+  // the store's errors reading its calendar imports. When the store holds an
+  // import its cases' deadlines have not been recomputed for, open recomputes
+  // them before it returns (calendar_recount() tells how it went).
+  [[nodiscard]] static Result<std::unique_ptr<Engine>> open(EngineOptions options);
+
+  // Waits for the commands already submitted to be decided, then stops the
+  // workers. No other member may be running or called meanwhile.
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Decides the command. The future is fulfilled once the command is decided
+  // and its events are in the store; it never holds an exception. Errors:
+  //   kInvalidArgument     a field is missing or malformed (the message names it);
+  //   kNotFound            no case with that id, or no workflow or unit it needs;
+  //   kFailedPrecondition  the lifecycle table refuses the command in this state;
+  //   kAborted             expected_version differs from the case's version;
+  //   kUnavailable         the district has used all of the day's case numbers,
+  //                        or the store cannot write;
+  //   kDataLoss            the store holds the case but cannot read it;
+  //   kInternal            a collaborator threw, or an invariant broke.
+  // A repeated idempotency key is not an error: the future holds the first
+  // decision again, with duplicate = true.
+  std::future<Result<Decision>> submit(Command command);
+
+  // A copy of the case's current state; kNotFound when there is no such case.
+  [[nodiscard]] Result<CaseState> get(const std::string& case_id) const;
+  // The case's events in order; kNotFound when there is no such case.
+  [[nodiscard]] Result<std::vector<Event>> history(const std::string& case_id) const;
+  // Ids of every case, in the order opened.
+  std::vector<std::string> case_ids() const;
+
+  // When the earliest pending timer of any case fires, if any: a running
+  // deadline, or the warning (预逾期) its workflow asks for ahead of it.
+  std::optional<Timestamp> next_timer() const override;
+  // Submits the command of every timer due at or before the clock's now (a
+  // timeout, or a raise_warning unless its deadline has come too) and waits
+  // for their decisions, limits.timers_at_once at a time. Returns them, earliest
+  // first. A timer fires once: its command's write removes it, and a timer
+  // whose deadline has moved is refused and writes nothing.
+  // Must not be called from a worker thread (a logger, a collaborator): it
+  // waits for work those threads would have to do. Timers are found in the
+  // store, so a case the engine has not loaded since it opened fires too.
+  // When the store cannot read its timers, the one result is that error.
+  std::vector<Result<Decision>> fire_due_timers() override;
+
+  // The calendar deadlines are counted on: the options' (or the shipped one)
+  // with the store's calendar imports.
+  std::shared_ptr<const Calendar> calendar() const;
+  // The org directory cases are routed by: the options', or the store's.
+  std::shared_ptr<const OrgDirectory> directory() const;
+  // What open did for a calendar import not yet applied; none when there was none.
+  const std::optional<CalendarRecount>& calendar_recount() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace escalator

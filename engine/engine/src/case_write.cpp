@@ -1,0 +1,126 @@
+#include "case_write.hpp"
+
+#include "appliers.hpp"
+#include "escalator/lifecycle/history.hpp"
+#include "lifecycle.hpp"
+#include "repeat_calls.hpp"
+#include "stats_count.hpp"
+#include "timers.hpp"
+
+namespace escalator {
+namespace {
+
+// The case's workflow from the catalog, refused when its content is not what
+// the case was decided by: the catalog numbers versions as it publishes them,
+// and one loaded from other files may give the number to other content.
+// Deciding on it would apply rules the case never had.
+Result<const Workflow*> workflow_of(const CaseState& current, const EngineOptions& options) {
+  auto workflow = options.workflows->find(current.workflow);
+  if (!workflow) return tl::unexpected(workflow.error());
+  if (!current.workflow_hash.empty() && current.workflow_hash != (*workflow)->content_hash) {
+    return fail(ErrorCode::kFailedPrecondition,
+                "Expected workflow " + current.workflow.id + " version " + std::to_string(current.workflow.version) +
+                    " with content " + current.workflow_hash.substr(0, 12) + " for case " + current.id +
+                    ", but the catalog's has content " + (*workflow)->content_hash.substr(0, 12));
+  }
+  return *workflow;
+}
+
+// A new case's caller's previous case at its place in its category, if any,
+// into its CaseOpened, with who held that case now: a decision reads no store.
+Result<void> note_earlier_call(std::vector<EventPayload>& payloads, const CaseStore& store, Timestamp now) {
+  auto* opened = payloads.empty() ? nullptr : std::get_if<ev::CaseOpened>(&payloads.front());
+  if (opened == nullptr) return {};
+  const auto digests = repeat_calls::digests_of(opened->reporter, opened->location, opened->category);
+  if (digests.empty()) return {};
+  auto call = store.previous_call(digests, now);
+  if (!call) return tl::unexpected(call.error());
+  if (!*call) return {};
+  auto earlier = store.load((*call)->case_id);
+  if (!earlier) return tl::unexpected(earlier.error());
+  ev::EarlierCall noted{(*call)->case_id, (*call)->opened_at, {}, {}};
+  if (*earlier) {
+    noted.lead_unit = (**earlier).snapshot.lead_unit;
+    noted.step_id = (**earlier).snapshot.step_id;
+  }
+  opened->earlier_call = std::move(noted);
+  return {};
+}
+
+// The payloads as events after the case's last, each sealed onto the chain
+// and applied: the case's write.
+Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, std::vector<EventPayload> payloads,
+                           const Command& command, const Workflow& workflow,
+                           const EngineOptions& options, Timestamp now) {
+  CaseState next = current;
+  std::vector<Event> events;
+  stats::Marks counted;
+  stats::CaseCounter counter(*options.calendar, record ? std::span<const Event>(record->events) : std::span<const Event>(),
+                             counted);
+  const WorkflowRef ref{workflow.id, workflow.version};
+  std::string prev_hash(record && !record->events.empty() ? record->events.back().hash : kGenesisHash);
+  for (auto& payload : payloads) {
+    events.push_back(Event{next.version + 1, now, command.actor, command.idempotency_key, ref, std::move(payload)});
+    events.back().provisional = counted_provisionally(*options.calendar, events.back());
+    if (auto sealed = seal(events.back(), prev_hash); !sealed) {
+      return fail(ErrorCode::kInternal, "Sealing a decided event failed: " + sealed.error().message);
+    }
+    prev_hash = events.back().hash;
+    const auto before = stats::CaseCounter::Before::of(next);
+    if (auto applied = apply(next, events.back()); !applied) {
+      return fail(ErrorCode::kInternal, "Applying a decided event failed: " + applied.error().message);
+    }
+    counter.count(before, events.back(), next);
+  }
+  auto timers = pending_timers(next, &workflow, *options.calendar);
+  return CaseWrite{current.id, std::move(events), std::move(next), std::move(timers), std::move(counted)};
+}
+
+}  // namespace
+
+CaseState provisional_case(const Command& command) {
+  const auto& open = std::get<cmd::Open>(command.payload);
+  CaseState k;
+  k.id = command.case_id;
+  k.request_type = open.request_type;
+  k.channel = open.channel;
+  k.category = open.category;
+  k.location = open.location;
+  k.collective = open.collective;
+  k.urgent = open.urgent;
+  return k;
+}
+
+Result<Unwritten> decide_write(const CaseRecord* record, const Command& command, bool opening,
+                              const EngineOptions& options, Timestamp now) {
+  const CaseState current = record ? record->state : provisional_case(command);
+  auto workflow = opening ? options.workflows->select(current) : workflow_of(current, options);
+  if (!workflow) return tl::unexpected(workflow.error());
+  const lifecycle::Situation context{current, !opening, **workflow, *options.calendar,
+                                           *options.directory, now, command.idempotency_key};
+  auto payloads = lifecycle::decide(context, command.payload);
+  if (!payloads) return tl::unexpected(payloads.error());
+  if (opening) {
+    if (auto noted = note_earlier_call(*payloads, *options.store, now); !noted) return tl::unexpected(noted.error());
+  }
+  auto write = write_of(record, current, std::move(*payloads), command, **workflow, options, now);
+  if (!write) return tl::unexpected(write.error());
+  const CaseRecord::Seen seen{current.version + 1, write->snapshot.version, command.payload.index(),
+                              write->snapshot.state};
+  Unwritten unwritten{{}, seen};
+  unwritten.writes.push_back(std::move(*write));
+  return unwritten;
+}
+
+Result<CaseWrite> take_in_duplicate(const CaseRecord& primary, const Command& merge, const EngineOptions& options,
+                                    Timestamp now) {
+  auto workflow = workflow_of(primary.state, options);
+  if (!workflow) return tl::unexpected(workflow.error());
+  const lifecycle::Situation context{primary.state, true, **workflow, *options.calendar,
+                                           *options.directory, now, merge.idempotency_key};
+  auto payloads = lifecycle::take_in_duplicate(context, merge.case_id);
+  if (!payloads) return tl::unexpected(payloads.error());
+  return write_of(&primary, primary.state, std::move(*payloads), merge, **workflow, options, now);
+}
+
+}  // namespace escalator

@@ -1,0 +1,39 @@
+// One command decided on one case as the engine holds it: the events, sealed
+// onto the case's chain and applied to a copy of its state, ready for the
+// store. For a merge, also the primary's half (docs/history.md, "Merging").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "case_record.hpp"
+#include "escalator/engine/options.hpp"
+#include "escalator/model/command.hpp"
+
+namespace escalator {
+
+// A decision whose events the store has yet to make durable.
+struct Unwritten {
+  // The case's write; for a merge, then the DuplicateMergedIn of the case the
+  // duplicate goes into, committed together.
+  std::vector<CaseWrite> writes;
+  CaseRecord::Seen seen;  // of the case's write
+};
+
+// What a workflow selects by, before the case exists: the case as opening
+// will record it.
+CaseState provisional_case(const Command& open);
+
+// Decides `command` on `record` (null when `opening`) with the engine's
+// collaborators at `now`. Refusals are the lifecycle's (lifecycle.hpp), and
+// kFailedPrecondition when the catalog's workflow has other content than the
+// case was decided by.
+[[nodiscard]] Result<Unwritten> decide_write(const CaseRecord* record, const Command& command, bool opening,
+                                            const EngineOptions& options, Timestamp now);
+
+// The primary's half of `merge`, decided on `primary` at `now`: a
+// DuplicateMergedIn, or the refusal of a primary no longer being answered.
+[[nodiscard]] Result<CaseWrite> take_in_duplicate(const CaseRecord& primary, const Command& merge,
+                                                  const EngineOptions& options, Timestamp now);
+
+}  // namespace escalator

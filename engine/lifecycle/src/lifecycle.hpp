@@ -1,0 +1,64 @@
+// The decider: given a case and a command, the events that follow or a
+// refusal. It reads the case, its workflow, the calendar, the directory and the
+// time, and changes nothing; appliers (appliers.hpp) turn its events into state.
+//
+// The rules live in one Boost.MSM transition table in lifecycle.cpp; this
+// header keeps Boost out of everything that includes it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "escalator/calendar/calendar.hpp"
+#include "escalator/model/case.hpp"
+#include "escalator/model/command.hpp"
+#include "escalator/org/directory.hpp"
+#include "escalator/model/event.hpp"
+#include "escalator/util/result.hpp"
+#include "escalator/model/workflow.hpp"
+
+namespace escalator::lifecycle {
+
+// Everything a decision may read. `exists` is false only for Open, when
+// `current` holds just the id the engine allocated.
+struct Situation {
+  const CaseState& current;
+  bool exists = true;
+  const Workflow& workflow;
+  const Calendar& calendar;
+  const OrgDirectory& directory;
+  Timestamp now;
+  std::string idempotency_key;
+};
+
+// The events the command yields, in order. Errors: kFailedPrecondition when the
+// table has no row for the case's state and this command, or a guard refuses;
+// kNotFound when the directory has no holder for the step.
+[[nodiscard]] Result<std::vector<EventPayload>> decide(const Situation& context,
+                                                       const CommandPayload& command);
+
+// What a merge records on the case the duplicate goes into (`context.current`,
+// the primary): a DuplicateMergedIn naming `duplicate`. The engine asks it in
+// the same decision as the duplicate's CaseMerged and writes both together.
+// kFailedPrecondition when the primary is no longer being answered: closed,
+// withdrawn, or merged itself.
+[[nodiscard]] Result<std::vector<EventPayload>> take_in_duplicate(const Situation& context,
+                                                                  const std::string& duplicate);
+
+// One row of the transition table, for documentation and refusal messages.
+// `from` is empty for the row that creates a case; `to` is empty for rows that
+// stay in their state (internal transitions).
+struct TableRow {
+  std::optional<LifecycleState> from;
+  int command_kind = 0;  // index into CommandPayload
+  std::optional<LifecycleState> to;
+  std::string action;
+  std::string guard;  // empty when unguarded
+};
+const std::vector<TableRow>& table();
+
+// The states in which a command kind has at least one row, in state order.
+std::vector<LifecycleState> states_accepting(int command_kind);
+
+}  // namespace escalator::lifecycle

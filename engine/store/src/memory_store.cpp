@@ -1,0 +1,245 @@
+#include <algorithm>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "escalator/store/store.hpp"
+#include "personal_data.hpp"
+#include "repeat_calls.hpp"
+
+namespace escalator {
+namespace {
+
+class MemoryStore final : public CaseStore {
+ public:
+  Result<std::optional<StoredCase>> load(const std::string& case_id) const override {
+    std::shared_lock lock(mutex_);
+    auto found = cases_.find(case_id);
+    if (found == cases_.end()) return std::optional<StoredCase>{};
+    return std::optional<StoredCase>{found->second};
+  }
+
+  void commit(std::span<const CaseWrite> writes, Done done) override { done(store(writes)); }
+
+  Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after, Timestamp until,
+                                               std::size_t limit) const override {
+    std::shared_lock lock(mutex_);
+    std::vector<PendingTimer> due;
+    for (auto it = after ? timers_.upper_bound(*after) : timers_.begin();
+         it != timers_.end() && it->at <= until && due.size() < limit; ++it) {
+      due.push_back(*it);
+    }
+    return due;
+  }
+
+  std::optional<Timestamp> next_timer() const override {
+    std::shared_lock lock(mutex_);
+    if (timers_.empty()) return std::nullopt;
+    return timers_.begin()->at;
+  }
+
+  StoreCounters counters() const override {
+    std::shared_lock lock(mutex_);
+    return {writes_, writes_, 0, 0};
+  }
+
+  Result<std::vector<CalendarImport>> calendar_imports() const override {
+    std::shared_lock lock(mutex_);
+    return calendar_imports_;
+  }
+  Result<void> add_calendar_import(const CalendarImport& import) override {
+    std::unique_lock lock(mutex_);
+    if (import.version != calendar_imports_.size() + 1) {
+      return fail(ErrorCode::kFailedPrecondition, "calendar import " + std::to_string(import.version) +
+                                                      ": the next version is " +
+                                                      std::to_string(calendar_imports_.size() + 1));
+    }
+    calendar_imports_.push_back(import);
+    return {};
+  }
+  Result<std::vector<OrgImport>> org_imports() const override {
+    std::shared_lock lock(mutex_);
+    return org_imports_;
+  }
+  Result<std::vector<StoredOrgRecord>> org_records() const override {
+    std::shared_lock lock(mutex_);
+    std::vector<StoredOrgRecord> records;
+    for (const auto& [key, record] : org_records_) records.push_back(record);
+    return records;
+  }
+  Result<void> add_org_import(const OrgImport& import, std::span<const StoredOrgRecord> records) override {
+    std::unique_lock lock(mutex_);
+    if (import.version != org_imports_.size() + 1) {
+      return fail(ErrorCode::kFailedPrecondition, "org directory import " + std::to_string(import.version) +
+                                                      ": the next version is " +
+                                                      std::to_string(org_imports_.size() + 1));
+    }
+    org_imports_.push_back(import);
+    for (const StoredOrgRecord& record : records) org_records_[{record.key, record.since}] = record;
+    return {};
+  }
+  Result<std::uint64_t> calendar_applied() const override {
+    std::shared_lock lock(mutex_);
+    return calendar_applied_;
+  }
+  Result<void> set_calendar_applied(std::uint64_t version) override {
+    std::unique_lock lock(mutex_);
+    calendar_applied_ = version;
+    return {};
+  }
+
+ private:
+  // All the writes or none: each is checked against its case as stored, or
+  // as an earlier write of the same call leaves it.
+  Result<void> store(std::span<const CaseWrite> writes) {
+    std::unique_lock lock(mutex_);
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      const CaseWrite& write = writes[i];
+      std::uint64_t next = 1;
+      if (auto stored = cases_.find(write.case_id); stored != cases_.end()) next = stored->second.events.size() + 1;
+      for (std::size_t j = 0; j < i; ++j) {
+        if (writes[j].case_id == write.case_id) next += writes[j].events.size();
+      }
+      if (!write.events.empty() && write.events.front().seq != next) {
+        return fail(ErrorCode::kFailedPrecondition,
+                    "Expected event " + std::to_string(next) + " of case " + write.case_id +
+                        " to be appended next, but got event " + std::to_string(write.events.front().seq));
+      }
+    }
+    for (const auto& write : writes) put(write);
+    return {};
+  }
+
+  void put(const CaseWrite& write) {
+    const auto& [case_id, events, snapshot, timers, counted] = write;
+    stats::add_marks(stats_, counted);
+    auto [it, created] = cases_.try_emplace(case_id);
+    StoredCase& stored = it->second;
+    ++writes_;
+    for (const auto& event : events) {
+      stored.events.push_back(event);
+      stored.events.back().position = ++last_position_;
+    }
+    personal_data::forget_if_erased(stored.events);
+    for (auto& entry : repeat_calls::entries_of(write)) {
+      calls_of_case_[case_id].push_back(entry);
+      calls_.insert(std::move(entry));
+    }
+    if (repeat_calls::erases(write)) {
+      for (const auto& entry : calls_of_case_[case_id]) calls_.erase(entry);
+      calls_of_case_.erase(case_id);
+    }
+    stored.snapshot = snapshot;
+    auto& of_case = timers_of_case_[case_id];
+    for (const auto& old : of_case) timers_.erase(old);
+    of_case = timers;
+    timers_.insert(timers.begin(), timers.end());
+    if (created) {
+      order_.push_back(case_id);
+      if (!snapshot.external_id.empty()) by_external_id_.emplace(snapshot.external_id, case_id);
+    }
+  }
+
+ public:
+  std::optional<std::string> case_of_external_id(const std::string& external_id) const override {
+    std::shared_lock lock(mutex_);
+    auto found = by_external_id_.find(external_id);
+    if (found == by_external_id_.end()) return std::nullopt;
+    return found->second;
+  }
+
+  Result<std::optional<std::string>> last_case_id(std::string_view prefix) const override {
+    std::shared_lock lock(mutex_);
+    std::optional<std::string> last;
+    for (const auto& [id, stored] : cases_) {
+      if (id.starts_with(prefix) && (!last || id > *last)) last = id;
+    }
+    return last;
+  }
+
+  std::vector<std::string> case_ids() const override {
+    std::shared_lock lock(mutex_);
+    return order_;
+  }
+
+  Result<std::optional<Call>> previous_call(std::span<const std::string> digests, Timestamp at) const override {
+    std::shared_lock lock(mutex_);
+    std::optional<Call> latest;
+    for (const auto& digest : digests) {
+      auto above = calls_.lower_bound(repeat_calls::bound(digest, at));
+      if (above == calls_.begin()) continue;
+      auto call = repeat_calls::call_in(*std::prev(above), digest);
+      if (call && (!latest || call->opened_at > latest->opened_at)) latest = std::move(call);
+    }
+    return latest;
+  }
+
+  Result<std::vector<std::pair<std::string, stats::Tally>>> stats_cells(std::string_view from,
+                                                                       std::string_view to) const override {
+    std::shared_lock lock(mutex_);
+    std::vector<std::pair<std::string, stats::Tally>> cells;
+    for (auto at = stats_.lower_bound(from); at != stats_.end() && at->first < to; ++at) {
+      cells.emplace_back(at->first, at->second);
+    }
+    return cells;
+  }
+
+  Result<std::optional<stats::Stamp>> stats_stamp() const override {
+    std::shared_lock lock(mutex_);
+    return stats_stamp_;
+  }
+
+  Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) override {
+    std::unique_lock lock(mutex_);
+    stats_ = cells;
+    stats_stamp_ = stamp;
+    return {};
+  }
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, StoredCase> cases_;
+  std::unordered_map<std::string, std::string> by_external_id_;
+  std::vector<std::string> order_;
+  std::vector<CalendarImport> calendar_imports_;
+  std::uint64_t calendar_applied_ = 0;
+  std::vector<OrgImport> org_imports_;
+  std::map<std::pair<std::string, std::uint64_t>, StoredOrgRecord> org_records_;  // by key, then since
+  std::uint64_t writes_ = 0;
+  std::uint64_t last_position_ = 0;  // of the log of every case's events, in commit order
+  std::set<PendingTimer> timers_;
+  std::unordered_map<std::string, std::vector<PendingTimer>> timers_of_case_;
+  stats::Cells stats_;
+  std::optional<stats::Stamp> stats_stamp_;
+  std::set<std::string> calls_;  // repeat_calls.hpp's entries
+  std::unordered_map<std::string, std::vector<std::string>> calls_of_case_;
+};
+
+}  // namespace
+
+Result<void> CaseStore::append(std::span<const CaseWrite> writes) {
+  std::promise<Result<void>> written;
+  auto future = written.get_future();
+  commit(writes, [&written](Result<void> outcome) { written.set_value(std::move(outcome)); });
+  return future.get();
+}
+
+Result<std::vector<std::string>> CaseStore::cases_of_resident(std::string_view resident) const {
+  std::vector<std::string> found;
+  if (resident.empty()) return found;
+  for (const auto& id : case_ids()) {
+    auto stored = load(id);
+    if (!stored) return tl::unexpected(stored.error());
+    const Reporter& r = (*stored)->snapshot.reporter;
+    if (r.phone == resident || r.account == resident) found.push_back(id);
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::shared_ptr<CaseStore> memory_store() { return std::make_shared<MemoryStore>(); }
+
+}  // namespace escalator

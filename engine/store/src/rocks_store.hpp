@@ -1,0 +1,39 @@
+// The durable store's RocksDB, for the code that works on it beside the
+// CaseStore interface (backups), and for tests, which put a file system under
+// it that forgets what was never synced. Everyone else calls
+// open_durable_store() (store.hpp).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "escalator/store/store.hpp"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+class Env;
+class Statistics;
+}  // namespace rocksdb
+
+namespace escalator {
+
+// A store's RocksDB opened with every column family: RocksDB's default first,
+// then store_layout's families in order, then any a newer release added.
+struct OpenedDb {
+  OpenedDb() = default;
+  OpenedDb(OpenedDb&&) = default;
+  ~OpenedDb();  // closes
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::shared_ptr<rocksdb::Statistics> statistics;
+};
+
+// `env` null: RocksDB's default; otherwise not owned, and must outlive the DB.
+// Errors as open_durable_store's, without the format check.
+[[nodiscard]] Result<OpenedDb> open_rocks_db(const DurableStoreOptions& options, rocksdb::Env* env);
+
+[[nodiscard]] Result<std::shared_ptr<CaseStore>> open_rocks_store(const DurableStoreOptions& options,
+                                                                  rocksdb::Env* env);
+
+}  // namespace escalator

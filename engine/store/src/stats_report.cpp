@@ -1,0 +1,400 @@
+#include "escalator/store/stats_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "stats_count.hpp"
+
+namespace escalator::stats {
+namespace {
+
+using std::chrono::sys_days;
+
+sys_days last_of_month(sys_days day) {
+  const std::chrono::year_month_day date{day};
+  return sys_days{date.year() / date.month() / std::chrono::last};
+}
+
+// The key ranges that cover the period: whole years, whole months where a
+// year is only partly in it, and days where a month is.
+std::vector<std::pair<std::string, std::string>> ranges_of(const Query& q) {
+  std::vector<std::pair<std::string, std::string>> ranges;
+  auto add = [&](Period period, std::uint32_t first, std::uint32_t last) {
+    if (!ranges.empty()) {
+      auto key = CellKey::decode(ranges.back().second);
+      if (key && key->period == period && key->number == first) {
+        ranges.back().second = CellKey{q.by, period, last + 1, ""}.encode();
+        return;
+      }
+    }
+    ranges.emplace_back(CellKey{q.by, period, first, ""}.encode(), CellKey{q.by, period, last + 1, ""}.encode());
+  };
+  for (sys_days day = q.from; day <= q.to;) {
+    const std::chrono::year_month_day date{day};
+    const sys_days month_end = last_of_month(day);
+    const sys_days year_end{date.year() / std::chrono::December / 31};
+    if (date.month() == std::chrono::January && date.day() == std::chrono::day{1} && year_end <= q.to) {
+      add(Period::kYear, year_number(day), year_number(day));
+      day = year_end + std::chrono::days{1};
+    } else if (date.day() == std::chrono::day{1} && month_end <= q.to) {
+      add(Period::kMonth, month_number(day), month_number(day));
+      day = month_end + std::chrono::days{1};
+    } else {
+      add(Period::kDay, day_number(day), day_number(day));
+      day += std::chrono::days{1};
+    }
+  }
+  return ranges;
+}
+
+double ratio(double numerator, double denominator, bool& defined) {
+  defined = denominator > 0;
+  return defined ? numerator / denominator : 0.0;
+}
+
+std::int64_t valid_received(const Tally& t, const Formulas& f) {
+  return t.get(Count::kReceived) - (f.withdrawn_excluded ? t.get(Count::kWithdrawn) : 0) -
+         (f.merged_excluded ? t.get(Count::kMerged) : 0);
+}
+
+// The rates and times, in the order of figures(); a figure's code is its place among its kind.
+enum class Rate {
+  kSignedInTime, kOnTimeClose, kResolution, kSatisfaction, kSendBack, kUrge, kReopen, kShare, kRepeatCall
+};
+
+// The derived counts, by code.
+constexpr int kRepeatCalls = 0, kOpenOverdue = 1, kMeetings = 2;
+
+// The calls within the formulas' window of the caller's previous one.
+std::int64_t repeat_calls(const Tally& t, const Formulas& f) {
+  std::int64_t calls = 0;
+  const int days = std::clamp(f.repeat_window_days, 0, kRepeatDays);
+  for (const auto& [index, value] : t.values()) {
+    if (index >= index_of_repeat(0) && index < index_of_repeat(days)) calls += value;
+  }
+  return calls;
+}
+
+std::vector<Figure> make_figures() {
+  std::vector<Figure> all;
+  for (int c = 0; c < kCountCount; ++c) {
+    all.push_back({to_string(Count(c)), label_zh(Count(c)), Figure::Kind::kCount, c});
+  }
+  all.push_back({"repeat_calls", "重复来电", Figure::Kind::kDerivedCount, kRepeatCalls});
+  all.push_back({"open_overdue", "逾期未办结", Figure::Kind::kDerivedCount, kOpenOverdue});
+  all.push_back({"meetings", "会议次数", Figure::Kind::kDerivedCount, kMeetings});
+  all.push_back({"resolved_per_meeting", "每次会议解决问题数", Figure::Kind::kAverage, 0});
+  const std::pair<std::string_view, std::string_view> rates[] = {
+      {"signed_in_time_rate", "按时签收率"}, {"on_time_close_rate", "按时办结率"}, {"resolution_rate", "解决率"},
+      {"satisfaction_rate", "满意率"},       {"send_back_rate", "发回重办率"},     {"urge_rate", "催办率"},
+      {"reopen_rate", "重启率"},             {"share", "占比"},           {"repeat_call_rate", "重复来电率"},
+  };
+  int code = 0;
+  for (auto [name, zh] : rates) all.push_back({name, zh, Figure::Kind::kRate, code++});
+  // Accept before resolve, calendar before working hours, p50 before p90: hours_of reads the code so.
+  const std::pair<std::string_view, std::string_view> times[] = {
+      {"accept_p50_hours", "签收用时中位数(小时)"},
+      {"accept_p90_hours", "签收用时90分位(小时)"},
+      {"accept_p50_working_hours", "签收用时中位数(工作小时)"},
+      {"accept_p90_working_hours", "签收用时90分位(工作小时)"},
+      {"resolve_p50_hours", "办结用时中位数(小时)"},
+      {"resolve_p90_hours", "办结用时90分位(小时)"},
+      {"resolve_p50_working_hours", "办结用时中位数(工作小时)"},
+      {"resolve_p90_working_hours", "办结用时90分位(工作小时)"},
+  };
+  code = 0;
+  for (auto [name, zh] : times) all.push_back({name, zh, Figure::Kind::kHours, code++});
+  return all;
+}
+
+std::optional<double> rate_of(Rate rate, const Tally& t, const Tally& total, const Formulas& f) {
+  bool defined = false;
+  double value = 0;
+  switch (rate) {
+    case Rate::kSignedInTime:
+      value = ratio(double(t.get(Count::kSignedInTime)), double(t.get(Count::kHanded)), defined);
+      break;
+    case Rate::kOnTimeClose:
+      value = ratio(double(t.get(Count::kClosedOnTime)), double(t.get(Count::kClosed)), defined);
+      break;
+    case Rate::kResolution: {
+      const double weighed = f.resolved * double(t.get(Count::kClosedResolved)) +
+                             f.partly_resolved * double(t.get(Count::kClosedPartly)) +
+                             f.unresolved * double(t.get(Count::kClosedUnresolved));
+      const auto closed_with_outcome =
+          t.get(Count::kClosedResolved) + t.get(Count::kClosedPartly) + t.get(Count::kClosedUnresolved);
+      value = ratio(weighed, double(closed_with_outcome), defined);
+      break;
+    }
+    case Rate::kSatisfaction: {
+      const double weighed = f.satisfied * double(t.get(Count::kRatedSatisfied)) +
+                             f.basically_satisfied * double(t.get(Count::kRatedBasically)) +
+                             f.unsatisfied * double(t.get(Count::kRatedUnsatisfied));
+      const auto valid = t.get(Count::kRatedSatisfied) + t.get(Count::kRatedBasically) +
+                         t.get(Count::kRatedUnsatisfied) + (f.no_answer_is_valid ? t.get(Count::kRatedNoAnswer) : 0);
+      value = ratio(weighed, double(valid), defined);
+      break;
+    }
+    case Rate::kSendBack:
+      value = ratio(double(t.get(Count::kSentBack)), double(t.get(Count::kClosed)), defined);
+      break;
+    case Rate::kUrge: value = ratio(double(t.get(Count::kUrged)), double(valid_received(t, f)), defined); break;
+    case Rate::kReopen:
+      value = ratio(double(t.get(Count::kReopened)), double(t.get(Count::kClosed)), defined);
+      break;
+    case Rate::kShare:
+      value = ratio(double(valid_received(t, f)), double(valid_received(total, f)), defined);
+      break;
+    case Rate::kRepeatCall:
+      // Over every call: a repeat is often merged into the case it repeats.
+      value = ratio(double(repeat_calls(t, f)), double(t.get(Count::kReceived)), defined);
+      break;
+  }
+  if (!defined) return std::nullopt;
+  return value;
+}
+
+std::optional<double> hours_of(int code, const Tally& t) {
+  const bool accept = code < 4, working = code % 4 >= 2;
+  const double share = code % 2 == 1 ? 0.9 : 0.5;
+  const Histogram h = accept ? (working ? Histogram::kAcceptWorking : Histogram::kAcceptCalendar)
+                             : (working ? Histogram::kResolveWorking : Histogram::kResolveCalendar);
+  auto time = t.percentile(h, share);
+  if (!time) return std::nullopt;
+  return static_cast<double>(time->count()) / 3600.0;
+}
+
+// The ranges of every day before the query's, from the first day counted.
+std::vector<std::pair<std::string, std::string>> ranges_before(const Query& query) {
+  const sys_days first{};
+  if (query.from <= first) return {};
+  return ranges_of(Query{first, query.from - std::chrono::days{1}, query.by});
+}
+
+// Reads the cells of `ranges`, calling add(row, cell) with the row of the
+// group group_of(the cell's group) names.
+template <typename GroupOf, typename Add>
+Result<void> read_by_group(const CaseStore& store, const std::vector<std::pair<std::string, std::string>>& ranges,
+                           std::map<std::string, Tally, std::less<>>& by_group, GroupOf group_of, Add add) {
+  for (const auto& [from, to] : ranges) {
+    auto cells = store.stats_cells(from, to);
+    if (!cells) return tl::unexpected(cells.error());
+    for (const auto& [key, tally] : *cells) {
+      const std::string_view group = group_of(CellKey::group_in(key));
+      auto at = by_group.lower_bound(group);
+      if (at == by_group.end() || at->first != group) at = by_group.emplace_hint(at, std::string(group), Tally{});
+      add(at->second, tally);
+    }
+  }
+  return {};
+}
+template <typename Add>
+Result<void> read_by_group(const CaseStore& store, const std::vector<std::pair<std::string, std::string>>& ranges,
+                           std::map<std::string, Tally, std::less<>>& by_group, Add add) {
+  return read_by_group(store, ranges, by_group, [](std::string_view group) { return group; }, add);
+}
+
+// The meetings held in the period, for the units, rungs or whole store the
+// query groups by: one a day for a unit whose meeting took up any case.
+Result<void> add_meetings(const CaseStore& store, const Query& query, std::map<std::string, Tally, std::less<>>& by_group) {
+  if (query.by != Dimension::kAll && query.by != Dimension::kUnit && query.by != Dimension::kLevel) return {};
+  // Whole years, then months, then days, as for any figure: each cell's days in use are its meetings.
+  return read_by_group(store, ranges_of(Query{query.from, query.to, Dimension::kMeeting}), by_group,
+                       [&](std::string_view group) {
+    const auto slash = group.find('/');
+    const auto step = group.substr(0, slash), unit = slash == std::string_view::npos ? group : group.substr(slash + 1);
+    return query.by == Dimension::kUnit ? unit : query.by == Dimension::kLevel ? step : std::string_view{};
+  }, [](Tally& row, const Tally& cell) {
+    std::int64_t days = 0;
+    for (const auto& [index, value] : cell.values()) {
+      days += index >= kMeetingDayBase && index < kMeetingDayBase + kMeetingDays && value > 0;
+    }
+    row.add(kMeetingsHeld, days);
+  });
+}
+
+// Calls f(case id, marks) with what each stored case's events count, afresh.
+template <typename F>
+Result<void> each_case_counted(const CaseStore& store, const Calendar& calendar, F f) {
+  Marks marks;  // one case's, its buffer reused
+  for (const auto& id : store.case_ids()) {
+    auto stored = store.load(id);
+    if (!stored) return tl::unexpected(stored.error());
+    if (!*stored) continue;
+    marks.clear();
+    if (auto counted = count_case((*stored)->events, calendar, marks); !counted) {
+      return fail(counted.error().code, "case " + id + ": " + counted.error().message);
+    }
+    f(id, marks);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<sys_days> parse_day(std::string_view text) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  char tail = 0;
+  const std::string copy(text);
+  if (copy.size() == 10 && std::sscanf(copy.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) == 3) {
+    const std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+    if (date.ok()) return sys_days{date};
+  }
+  return fail(ErrorCode::kInvalidArgument, "Expected a day as YYYY-MM-DD, but got '" + copy + "'");
+}
+
+std::string format_day(sys_days day) {
+  const std::chrono::year_month_day date{day};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()), unsigned(date.day()));
+  return text;
+}
+
+Result<Report> read_report(const CaseStore& store, const Query& query) {
+  if (query.to < query.from) {
+    return fail(ErrorCode::kInvalidArgument, "to: the period ends before it begins");
+  }
+  Report report{query, {}, {}};
+  std::map<std::string, Tally, std::less<>> by_group;
+  auto read = read_by_group(store, ranges_of(query), by_group, [](Tally& row, const Tally& cell) { row.add(cell); });
+  if (!read) return tl::unexpected(read.error());
+  // Open overdue is a level: what joined it less what left it, since the first day.
+  read = read_by_group(store, ranges_before(query), by_group, [](Tally& row, const Tally& cell) {
+    row.add(kOpenOverdueAtStart, cell.get(Count::kOpenOverdueJoined) - cell.get(Count::kOpenOverdueLeft));
+  });
+  if (!read) return tl::unexpected(read.error());
+  if (auto held = add_meetings(store, query, by_group); !held) return tl::unexpected(held.error());
+  for (auto& [name, tally] : by_group) {
+    if (!tally.empty()) report.groups.push_back({name, std::move(tally)});
+  }
+  if (query.by == Dimension::kAll) {
+    if (!report.groups.empty()) report.total = report.groups.front().tally;
+    return report;
+  }
+  auto whole = read_report(store, Query{query.from, query.to, Dimension::kAll});
+  if (!whole) return tl::unexpected(whole.error());
+  report.total = std::move(whole->total);
+  return report;
+}
+
+const std::vector<Figure>& figures() {
+  static const std::vector<Figure> all = make_figures();
+  return all;
+}
+
+std::optional<double> value_of(const Figure& figure, const Tally& group, const Tally& total,
+                               const Formulas& formulas) {
+  switch (figure.kind) {
+    case Figure::Kind::kCount: return static_cast<double>(group.get(Count(figure.code)));
+    case Figure::Kind::kDerivedCount:
+      if (figure.code == kRepeatCalls) return static_cast<double>(repeat_calls(group, formulas));
+      if (figure.code == kMeetings) return static_cast<double>(group.get(kMeetingsHeld));
+      return static_cast<double>(group.get(kOpenOverdueAtStart) + group.get(Count::kOpenOverdueJoined) -
+                                 group.get(Count::kOpenOverdueLeft));
+    case Figure::Kind::kRate: return rate_of(Rate(figure.code), group, total, formulas);
+    case Figure::Kind::kAverage: {
+      bool defined = false;
+      const double value =
+          ratio(double(group.get(Count::kClosedResolved)), double(group.get(kMeetingsHeld)), defined);
+      if (!defined) return std::nullopt;
+      return value;
+    }
+    case Figure::Kind::kHours: return hours_of(figure.code, group);
+  }
+  return std::nullopt;
+}
+
+Result<Cells> recount(const CaseStore& store, const Calendar& calendar) {
+  Cells cells;
+  auto counted = each_case_counted(store, calendar, [&cells](const std::string&, const Marks& marks) {
+    add_marks(cells, marks);
+  });
+  if (!counted) return tl::unexpected(counted.error());
+  return cells;
+}
+
+Result<std::vector<std::string>> counter_differences(const CaseStore& store, const Calendar& calendar) {
+  auto recounted = recount(store, calendar);
+  if (!recounted) return tl::unexpected(recounted.error());
+  auto kept = store.stats_cells(kCellsFrom, kCellsTo);
+  if (!kept) return tl::unexpected(kept.error());
+  // What the one has that the other has not: the recount less what is kept.
+  Cells difference = *recounted;
+  for (const auto& [key, tally] : *kept) {
+    Tally negated;
+    for (const auto& [index, value] : tally.values()) negated.add(index, -value);
+    add_cells(difference, Cells{{key, negated}});
+  }
+  auto described = [](const Tally* tally, const Tally& differing) {
+    std::string text;
+    for (const auto& [index, ignored] : differing.values()) {
+      const std::int64_t value = tally ? tally->get(index) : 0;
+      const std::string name = index < kCountCount ? std::string(to_string(Count(index)))
+                                                   : "bucket" + std::to_string(index);
+      text += (text.empty() ? "" : " ") + name + "=" + std::to_string(value);
+    }
+    return text;
+  };
+  const Cells kept_cells(kept->begin(), kept->end());
+  std::vector<std::string> lines;
+  for (const auto& [key, differing] : difference) {
+    const auto cell = CellKey::decode(key);
+    const auto k = kept_cells.find(key);
+    const auto r = recounted->find(key);
+    lines.push_back((cell ? cell->name() : "?") + ": kept " +
+                    described(k == kept_cells.end() ? nullptr : &k->second, differing) + ", recounted " +
+                    described(r == recounted->end() ? nullptr : &r->second, differing));
+  }
+  return lines;
+}
+
+Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calendar& calendar, const Query& query,
+                                            std::string_view group, const Figure& figure, const Formulas& formulas) {
+  if ((figure.kind != Figure::Kind::kCount && figure.kind != Figure::Kind::kDerivedCount) ||
+      (figure.kind == Figure::Kind::kDerivedCount && figure.code == kMeetings)) {
+    return fail(ErrorCode::kInvalidArgument, std::string(figure.name) + " is not a count of cases");
+  }
+  const auto ranges = ranges_of(query);
+  const auto earlier = ranges_before(query);
+  std::vector<CaseShare> shares;
+  auto counted = each_case_counted(store, calendar, [&](const std::string& id, const Marks& marks) {
+    const Cells cells = marks.summed();
+    // The case's own report row: its counts in the group, as read_report reads them.
+    Tally row;
+    auto each_in_group = [&](const auto& in_ranges, auto add) {
+      for (const auto& [from, to] : in_ranges) {
+        for (auto at = cells.lower_bound(from); at != cells.end() && at->first < to; ++at) {
+          if (CellKey::group_in(at->first) == group) add(at->second);
+        }
+      }
+    };
+    each_in_group(ranges, [&](const Tally& t) { row.add(t); });
+    each_in_group(earlier, [&](const Tally& t) {
+      row.add(kOpenOverdueAtStart, t.get(Count::kOpenOverdueJoined) - t.get(Count::kOpenOverdueLeft));
+    });
+    const auto part = value_of(figure, row, row, formulas);
+    if (part && *part != 0) shares.push_back({id, static_cast<std::int64_t>(std::llround(*part))});
+  });
+  if (!counted) return tl::unexpected(counted.error());
+  return shares;
+}
+
+Stamp stamp_of(const Calendar& calendar) {
+  return Stamp{kDefinition, calendar.version(), format_working_hours(calendar.working_hours())};
+}
+
+Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calendar) {
+  auto stamp = store.stats_stamp();
+  if (!stamp) return tl::unexpected(stamp.error());
+  const Stamp wanted = stamp_of(calendar);
+  if (*stamp == wanted) return false;
+  auto cells = recount(store, calendar);
+  if (!cells) return tl::unexpected(cells.error());
+  if (auto replaced = store.replace_stats(*cells, wanted); !replaced) return tl::unexpected(replaced.error());
+  return true;
+}
+
+}  // namespace escalator::stats
