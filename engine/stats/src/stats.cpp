@@ -283,6 +283,18 @@ void Marks::add_day_month_year(std::string_view day_key, std::uint32_t month, st
   }
 }
 
+std::optional<Marks> Marks::decode(std::string_view bytes) {
+  Marks marks;
+  marks.bytes_ = bytes;
+  for (std::size_t at = 0; at < bytes.size();) {
+    if (bytes.size() - at < 4) return std::nullopt;
+    const std::size_t size = marks.read(at, 4);
+    if (bytes.size() - at - 4 < size || bytes.size() - at - 4 - size < 2) return std::nullopt;
+    at += 6 + size;
+  }
+  return marks;
+}
+
 Cells Marks::summed() const {
   Cells cells;
   add_marks(cells, *this);

@@ -50,7 +50,7 @@ std::string event_where(std::string_view case_id, std::uint64_t seq) {
 
 class RocksStore final : public CaseStore {
  public:
-  explicit RocksStore(OpenedDb opened)
+  RocksStore(OpenedDb opened, const DurableStoreOptions& options)
       : opened_(std::move(opened)),
         db_(*opened_.db),
         handles_(opened_.handles),
@@ -58,7 +58,8 @@ class RocksStore final : public CaseStore {
         timers_(db_, family(layout::kTimers), family(layout::kMeta)),
         calendar_imports_(db_, family(layout::kMeta)),
         org_versions_(db_, family(layout::kOrg)),
-        stats_(db_, family(layout::kStats), family(layout::kMeta)),
+        stats_(db_, family(layout::kStats), family(layout::kMeta), options.fold_counts_after_groups,
+               options.fold_counts_every),
         calls_(db_, family(layout::kIndex)) {}
 
   ~RocksStore() override {
@@ -74,6 +75,7 @@ class RocksStore final : public CaseStore {
     }
     report_ready_.notify_one();
     if (reporter_.joinable()) reporter_.join();
+    stats_.stop();
     // A clean shutdown leaves nothing for the next start to replay from the log.
     rocksdb::FlushOptions flush;
     std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin() + 1, handles_.end());
@@ -89,6 +91,7 @@ class RocksStore final : public CaseStore {
     if (!outbox) return tl::unexpected(outbox.error());
     if (auto loaded = timers_.load(); !loaded) return loaded;
     if (auto log = read_log_head(); !log) return log;
+    if (auto counting = stats_.start(); !counting) return counting;
     cases_opened_ = *opened;
     outbox_next_ = *outbox;
     committer_ = std::thread([this] { commit_loop(); });
@@ -428,7 +431,7 @@ class RocksStore final : public CaseStore {
     }
     if (group.accepted == 0) return;
     auto& batch = group.batch;
-    stats_.add(batch, group.stats);
+    const auto pending_counts = stats_.add(batch, group.stats);
     const auto data_bytes = batch.GetDataSize();
     std::string opened_bytes, outbox_bytes;
     layout::put_big_endian(opened_bytes, group.opened);
@@ -446,6 +449,7 @@ class RocksStore final : public CaseStore {
       writes_ += group.accepted;
       ++groups_;
       bytes_ += data_bytes;
+      if (pending_counts) stats_.written(*pending_counts, std::move(group.stats));
       return;
     }
     for (Prepared& lead : leads) {
@@ -563,7 +567,7 @@ Result<OpenedDb> open_rocks_db(const DurableStoreOptions& o, rocksdb::Env* env) 
 Result<std::shared_ptr<CaseStore>> open_rocks_store(const DurableStoreOptions& o, rocksdb::Env* env) {
   auto opened = open_rocks_db(o, env);
   if (!opened) return tl::unexpected(opened.error());
-  auto store = std::make_shared<RocksStore>(std::move(*opened));
+  auto store = std::make_shared<RocksStore>(std::move(*opened), o);
   if (auto started = store->start(o.path); !started) return tl::unexpected(started.error());
   return std::shared_ptr<CaseStore>(std::move(store));
 }

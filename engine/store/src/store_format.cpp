@@ -350,8 +350,8 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     // into the history, format 4 would not read a DuplicateMergedIn,
     // format 5 would neither read a ParkedForDispatcher nor open the `org`
     // family, format 6 would read neither a step that nobody holds nor a
-    // CaseLocated, format 7 would not count its writes in `stats`, and format 8
-    // would not read a CaseDiscussed.
+    // CaseLocated, format 7 would not count its writes in `stats`, format 8
+    // would not read a CaseDiscussed, nor count a group's pending counts.
     if (version < 4 && !store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
     }

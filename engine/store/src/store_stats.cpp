@@ -1,6 +1,9 @@
 #include "store_stats.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +13,23 @@ namespace escalator {
 namespace {
 
 constexpr std::string_view kStampKey = "stats_stamp";
+// Pending records lie past every cell key ([kCellsFrom, kCellsTo)).
+constexpr std::string_view kPendingPrefix{"\xffpending", 8};
+
+std::string pending_key(std::uint64_t number) {
+  std::string key(kPendingPrefix);
+  for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>((number >> shift) & 0xff));
+  return key;
+}
+
+std::optional<std::uint64_t> pending_number(std::string_view key) {
+  if (key.size() != kPendingPrefix.size() + 8 || !key.starts_with(kPendingPrefix)) return std::nullopt;
+  std::uint64_t number = 0;
+  for (std::size_t at = kPendingPrefix.size(); at < key.size(); ++at) {
+    number = (number << 8) | static_cast<unsigned char>(key[at]);
+  }
+  return number;
+}
 
 // Adds a cell's tallies. All of a key's operands at once, decoded once each
 // and encoded once, since a busy cell collects one per group write until a flush.
@@ -53,24 +73,107 @@ std::string where(std::string_view key) {
 
 std::shared_ptr<rocksdb::MergeOperator> tally_merge_operator() { return std::make_shared<TallyAdd>(); }
 
-void StoredStats::add(rocksdb::WriteBatch& batch, const stats::Marks& marks) const {
-  // Sorted, each cell's marks lie together, by index: one operand per cell.
-  std::vector<std::pair<std::string_view, std::uint16_t>> sorted;
-  marks.each([&sorted](std::string_view key, std::uint16_t index) { sorted.emplace_back(key, index); });
-  std::sort(sorted.begin(), sorted.end());
-  for (auto cell = sorted.begin(); cell != sorted.end();) {
-    stats::Tally tally;
-    auto mark = cell;
-    for (; mark != sorted.end() && mark->first == cell->first; ++mark) tally.add(mark->second, 1);
-    batch.Merge(stats_, rocksdb::Slice(cell->first.data(), cell->first.size()), tally.encode());
-    cell = mark;
+Result<void> StoredStats::start() {
+  const std::string from = pending_key(0);
+  const std::string to = pending_key(~std::uint64_t{0});
+  rocksdb::ReadOptions read;
+  const rocksdb::Slice upper(to);
+  read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, stats_));
+  for (it->Seek(from); it->Valid(); it->Next()) {
+    const auto number = pending_number(it->key().ToStringView());
+    auto marks = stats::Marks::decode(it->value().ToStringView());
+    if (!number || !marks) return fail(ErrorCode::kDataLoss, where(it->key().ToStringView()) + ": not a pending count");
+    unfolded_.push_back({*number, std::move(*marks)});
+    next_ = *number + 1;
   }
+  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "stats: reading the pending counts"));
+  folder_ = std::thread([this] { fold_loop(); });
+  return {};
+}
+
+void StoredStats::stop() {
+  {
+    std::lock_guard lock(pending_mutex_);
+    stopping_ = true;
+  }
+  pending_ready_.notify_one();
+  if (folder_.joinable()) folder_.join();
+}
+
+std::optional<std::uint64_t> StoredStats::add(rocksdb::WriteBatch& batch, const stats::Marks& marks) const {
+  if (marks.empty()) return std::nullopt;
+  const auto bytes = marks.bytes();
+  batch.Put(stats_, pending_key(next_), rocksdb::Slice(bytes.data(), bytes.size()));
+  return next_;
+}
+
+void StoredStats::written(std::uint64_t number, stats::Marks marks) {
+  next_ = number + 1;
+  bool full = false;
+  {
+    std::lock_guard lock(pending_mutex_);
+    unfolded_.push_back({number, std::move(marks)});
+    full = fold_after_ > 0 && unfolded_.size() >= fold_after_;
+  }
+  if (full) pending_ready_.notify_one();
+}
+
+void StoredStats::fold_loop() {
+  const auto due = [this] { return stopping_ || (fold_after_ > 0 && unfolded_.size() >= fold_after_); };
+  for (;;) {
+    {
+      std::unique_lock lock(pending_mutex_);
+      if (fold_every_.count() > 0) {
+        pending_ready_.wait_for(lock, fold_every_, due);
+      } else {
+        pending_ready_.wait(lock, due);
+      }
+      if (stopping_ && unfolded_.empty()) return;
+    }
+    // A fold that fails leaves its records pending on disk: when stopping,
+    // the next opening folds them.
+    const bool folded = fold();
+    std::lock_guard lock(pending_mutex_);
+    if (stopping_ && (unfolded_.empty() || !folded)) return;
+  }
+}
+
+bool StoredStats::fold() {
+  std::lock_guard folding(fold_mutex_);
+  std::vector<Pending> folding_now;
+  {
+    std::lock_guard lock(pending_mutex_);
+    folding_now.swap(unfolded_);
+  }
+  if (folding_now.empty()) return true;
+  stats::Marks all;
+  rocksdb::WriteBatch batch;
+  for (const auto& pending : folding_now) {
+    all.add(pending.marks);
+    batch.Delete(stats_, pending_key(pending.number));
+  }
+  for (const auto& [key, tally] : all.summed()) batch.Merge(stats_, key, tally.encode());
+  // Not synced: the pending records are on disk until a fold is, and a fold
+  // is all or nothing, so a fold lost in a crash is done again.
+  if (db_.Write(rocksdb::WriteOptions(), &batch).ok()) return true;
+  std::lock_guard lock(pending_mutex_);
+  folding_now.insert(folding_now.end(), std::make_move_iterator(unfolded_.begin()),
+                     std::make_move_iterator(unfolded_.end()));
+  unfolded_.swap(folding_now);
+  return false;
 }
 
 Result<std::vector<std::pair<std::string, stats::Tally>>> StoredStats::cells(std::string_view from,
                                                                              std::string_view to) const {
   std::vector<std::pair<std::string, stats::Tally>> found;
+  // The cells and the pending records from one snapshot: a fold between the
+  // two reads would count its records twice, or not at all.
   rocksdb::ReadOptions read;
+  const rocksdb::Snapshot* snapshot = db_.GetSnapshot();
+  const std::unique_ptr<const rocksdb::Snapshot, std::function<void(const rocksdb::Snapshot*)>> release(
+      snapshot, [this](const rocksdb::Snapshot* taken) { db_.ReleaseSnapshot(taken); });
+  read.snapshot = snapshot;
   const rocksdb::Slice upper(to.data(), to.size());
   read.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, stats_));
@@ -80,6 +183,26 @@ Result<std::vector<std::pair<std::string, stats::Tally>>> StoredStats::cells(std
     found.emplace_back(it->key().ToString(), std::move(*tally));
   }
   if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "stats: reading the counters"));
+
+  stats::Cells pending;
+  const std::string pending_to = pending_key(~std::uint64_t{0});
+  const rocksdb::Slice pending_upper(pending_to);
+  read.iterate_upper_bound = &pending_upper;
+  std::unique_ptr<rocksdb::Iterator> records(db_.NewIterator(read, stats_));
+  for (records->Seek(pending_key(0)); records->Valid(); records->Next()) {
+    const auto marks = stats::Marks::decode(records->value().ToStringView());
+    if (!marks) return fail(ErrorCode::kDataLoss, where(records->key().ToStringView()) + ": not a pending count");
+    marks->each([&](std::string_view key, std::uint16_t index) {
+      if (key >= from && key < to) pending[std::string(key)].add(index, 1);
+    });
+  }
+  if (!records->status().ok()) {
+    return tl::unexpected(status_error(records->status(), "stats: reading the pending counts"));
+  }
+  if (pending.empty()) return found;
+  for (auto& [key, tally] : found) pending[key].add(tally);
+  found.clear();
+  for (auto& [key, tally] : pending) found.emplace_back(key, std::move(tally));
   return found;
 }
 
@@ -99,9 +222,16 @@ Result<std::optional<stats::Stamp>> StoredStats::stamp() const {
 }
 
 Result<void> StoredStats::replace(const stats::Cells& cells, const stats::Stamp& stamp) {
+  std::lock_guard folding(fold_mutex_);
+  std::vector<Pending> dropped;
+  {
+    std::lock_guard lock(pending_mutex_);
+    dropped.swap(unfolded_);
+  }
   rocksdb::WriteBatch batch;
   batch.DeleteRange(stats_, rocksdb::Slice(stats::kCellsFrom.data(), stats::kCellsFrom.size()),
                     rocksdb::Slice(stats::kCellsTo.data(), stats::kCellsTo.size()));
+  batch.DeleteRange(stats_, pending_key(0), pending_key(~std::uint64_t{0}));
   for (const auto& [key, tally] : cells) batch.Put(stats_, key, tally.encode());
   const nlohmann::json j = {
       {"calendar", stamp.calendar}, {"definition", stamp.definition}, {"working_hours", stamp.working_hours}};
@@ -109,7 +239,11 @@ Result<void> StoredStats::replace(const stats::Cells& cells, const stats::Stamp&
   rocksdb::WriteOptions sync;
   sync.sync = true;
   const auto status = db_.Write(sync, &batch);
-  if (!status.ok()) return tl::unexpected(status_error(status, "stats: replacing the counters"));
+  if (!status.ok()) {
+    std::lock_guard lock(pending_mutex_);
+    unfolded_.swap(dropped);
+    return tl::unexpected(status_error(status, "stats: replacing the counters"));
+  }
   return {};
 }
 

@@ -199,6 +199,10 @@ class Marks {
   }
   // The marks summed, one tally per cell.
   Cells summed() const;
+  // The marks as bytes, each its key's size (4 bytes, little-endian), the
+  // key and the index (2 bytes); decode() refuses bytes that are not that.
+  std::string_view bytes() const { return bytes_; }
+  static std::optional<Marks> decode(std::string_view bytes);
   friend bool operator==(const Marks&, const Marks&) = default;
 
  private:

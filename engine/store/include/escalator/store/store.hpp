@@ -9,6 +9,7 @@
 // previous one is done.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -199,7 +200,7 @@ std::shared_ptr<CaseStore> memory_store();
 // The format this release writes. A store records its format when created; a
 // store of a newer format is refused, and an older one is upgraded when opened
 // (docs/storage.md, "Formats and versions").
-inline constexpr int kStoreFormatVersion = 8;
+inline constexpr int kStoreFormatVersion = 9;
 
 // RocksDB's settings that a deployment may want to change; docs/storage.md
 // says why each default is what it is.
@@ -209,6 +210,13 @@ struct DurableStoreOptions {
   std::size_t block_cache_bytes = std::size_t{32} << 20;
   std::size_t write_buffer_bytes = std::size_t{64} << 20;  // all memtables together
   std::size_t max_total_wal_bytes = std::size_t{64} << 20;
+  // A group commit's counts wait in one pending record until a folder thread
+  // adds them to their cells (docs/storage.md, "Counters"): when this many
+  // groups wait, or when the oldest has waited fold_counts_every. 0 for
+  // either: never for that reason; the store folds whatever waits when it
+  // closes, and on opening what an earlier run left.
+  std::size_t fold_counts_after_groups = 256;
+  std::chrono::milliseconds fold_counts_every{200};
 };
 
 // Opens (or creates) the store at options.path. Errors: kNotFound (no store
