@@ -7,7 +7,7 @@
 
 namespace escalator {
 
-Result<CalendarsInForce> calendars_in_force(std::shared_ptr<const Calendar> base, const CaseStore& store) {
+Result<CalendarsInForce> calendars_in_force(std::shared_ptr<const Calendar> base, const ImportStore& store) {
   auto imports = store.calendar_imports();
   if (!imports) return tl::unexpected(imports.error());
   auto applied = store.calendar_applied();
@@ -33,7 +33,7 @@ Result<CalendarsInForce> calendars_in_force(std::shared_ptr<const Calendar> base
 }
 
 
-Result<std::set<std::string>> cases_with_timers(const CaseStore& store) {
+Result<std::set<std::string>> cases_with_timers(const TimerStore& store) {
   constexpr std::size_t kPage = 4096;
   std::set<std::string> cases;
   for (std::optional<PendingTimer> after;;) {

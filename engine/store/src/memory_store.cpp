@@ -220,7 +220,7 @@ class MemoryStore final : public CaseStore {
 
 }  // namespace
 
-Result<void> CaseStore::append(std::span<const CaseWrite> writes) {
+Result<void> EventStore::append(std::span<const CaseWrite> writes) {
   std::promise<Result<void>> written;
   auto future = written.get_future();
   commit(writes, [&written](Result<void> outcome) { written.set_value(std::move(outcome)); });

@@ -88,7 +88,7 @@ bool holds_at(const StoredOrgRecord& record, std::uint64_t version) {
 
 }  // namespace
 
-Result<OrgImportResult> import_org_directory(CaseStore& store, std::string_view text,
+Result<OrgImportResult> import_org_directory(ImportStore& store, std::string_view text,
                                              const std::string& source, Timestamp now,
                                              OrgFileFormat format) {
   OrgImportResult result;
@@ -143,7 +143,7 @@ namespace {
 
 // Version `version` (0: the newest) as the directory file its records rebuild, checked against its
 // digest.
-Result<std::pair<std::uint64_t, Json>> stored_document(const CaseStore& store,
+Result<std::pair<std::uint64_t, Json>> stored_document(const ImportStore& store,
                                                        std::uint64_t version) {
   auto imports = store.org_imports();
   if (!imports) return tl::unexpected(imports.error());
@@ -172,7 +172,7 @@ Result<std::pair<std::uint64_t, Json>> stored_document(const CaseStore& store,
 
 }  // namespace
 
-Result<std::shared_ptr<const OrgChart>> stored_org_directory(const CaseStore& store,
+Result<std::shared_ptr<const OrgChart>> stored_org_directory(const ImportStore& store,
                                                              std::uint64_t version) {
   auto document = stored_document(store, version);
   if (!document) return tl::unexpected(document.error());
@@ -185,7 +185,7 @@ Result<std::shared_ptr<const OrgChart>> stored_org_directory(const CaseStore& st
   return read.directory;
 }
 
-Result<std::string> stored_org_directory_file(const CaseStore& store, std::uint64_t version) {
+Result<std::string> stored_org_directory_file(const ImportStore& store, std::uint64_t version) {
   auto document = stored_document(store, version);
   if (!document) return tl::unexpected(document.error());
   return document->second.dump(2);
@@ -201,7 +201,7 @@ Error first_file_problems(const std::filesystem::path& file, const std::vector<F
 
 }  // namespace
 
-Result<std::shared_ptr<const OrgChart>> directory_in_force(CaseStore& store, Timestamp now,
+Result<std::shared_ptr<const OrgChart>> directory_in_force(ImportStore& store, Timestamp now,
                                                            const std::filesystem::path& first_file) {
   auto newest = stored_org_directory(store);
   if (newest || newest.error().code != ErrorCode::kNotFound) return newest;

@@ -58,10 +58,10 @@ std::string bound(std::string_view digest, Timestamp at) {
   return key;
 }
 
-std::optional<CaseStore::Call> call_in(std::string_view entry, std::string_view digest) {
+std::optional<CallerIndex::Call> call_in(std::string_view entry, std::string_view digest) {
   if (entry.size() <= digest.size() + 8 || !entry.starts_with(digest)) return std::nullopt;
   const auto seconds = store_layout::read_big_endian(entry.substr(digest.size(), 8));
-  return CaseStore::Call{std::string(entry.substr(digest.size() + 8)),
+  return CallerIndex::Call{std::string(entry.substr(digest.size() + 8)),
                          Timestamp{std::chrono::seconds{static_cast<std::int64_t>(*seconds)}}};
 }
 

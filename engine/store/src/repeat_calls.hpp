@@ -28,7 +28,7 @@ std::string entry(std::string_view digest, Timestamp opened_at, std::string_view
 // before it, if it is of `digest`, is the latest such.
 std::string bound(std::string_view digest, Timestamp at);
 // The call an entry of `digest` names; none when the entry is another digest's.
-std::optional<CaseStore::Call> call_in(std::string_view entry, std::string_view digest);
+std::optional<CallerIndex::Call> call_in(std::string_view entry, std::string_view digest);
 
 // The entries a write makes: for a write that opens a case with a caller,
 // one per digest; none for any other.

@@ -176,7 +176,7 @@ std::vector<std::pair<std::string, std::string>> ranges_before(const Query& quer
 // Reads the cells of `ranges`, calling add(row, cell) with the row of the
 // group group_of(the cell's group) names.
 template <typename GroupOf, typename Add>
-Result<void> read_by_group(const CaseStore& store, const std::vector<std::pair<std::string, std::string>>& ranges,
+Result<void> read_by_group(const CounterStore& store, const std::vector<std::pair<std::string, std::string>>& ranges,
                            std::map<std::string, Tally, std::less<>>& by_group, GroupOf group_of, Add add) {
   for (const auto& [from, to] : ranges) {
     auto cells = store.stats_cells(from, to);
@@ -191,14 +191,14 @@ Result<void> read_by_group(const CaseStore& store, const std::vector<std::pair<s
   return {};
 }
 template <typename Add>
-Result<void> read_by_group(const CaseStore& store, const std::vector<std::pair<std::string, std::string>>& ranges,
+Result<void> read_by_group(const CounterStore& store, const std::vector<std::pair<std::string, std::string>>& ranges,
                            std::map<std::string, Tally, std::less<>>& by_group, Add add) {
   return read_by_group(store, ranges, by_group, [](std::string_view group) { return group; }, add);
 }
 
 // The meetings held in the period, for the units, rungs or whole store the
 // query groups by: one a day for a unit whose meeting took up any case.
-Result<void> add_meetings(const CaseStore& store, const Query& query, std::map<std::string, Tally, std::less<>>& by_group) {
+Result<void> add_meetings(const CounterStore& store, const Query& query, std::map<std::string, Tally, std::less<>>& by_group) {
   if (query.by != Dimension::kAll && query.by != Dimension::kUnit && query.by != Dimension::kLevel) return {};
   // Whole years, then months, then days, as for any figure: each cell's days in use are its meetings.
   return read_by_group(store, ranges_of(Query{query.from, query.to, Dimension::kMeeting}), by_group,
@@ -253,7 +253,7 @@ std::string format_day(sys_days day) {
   return text;
 }
 
-Result<Report> read_report(const CaseStore& store, const Query& query) {
+Result<Report> read_report(const CounterStore& store, const Query& query) {
   if (query.to < query.from) {
     return fail(ErrorCode::kInvalidArgument, "to: the period ends before it begins");
   }

@@ -40,9 +40,9 @@ void StoredCalls::erase(rocksdb::WriteBatch& batch, const std::string& case_id) 
   batch.Delete(index_, record_key(case_id));
 }
 
-Result<std::optional<CaseStore::Call>> StoredCalls::previous(std::span<const std::string> digests,
+Result<std::optional<CallerIndex::Call>> StoredCalls::previous(std::span<const std::string> digests,
                                                              Timestamp at) const {
-  std::optional<CaseStore::Call> latest;
+  std::optional<CallerIndex::Call> latest;
   std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), index_));
   for (const auto& digest : digests) {
     it->SeekForPrev(entry_key(repeat_calls::bound(digest, at)));

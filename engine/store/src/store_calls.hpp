@@ -24,8 +24,8 @@ class StoredCalls {
   void add(rocksdb::WriteBatch& batch, const std::string& case_id, const std::vector<std::string>& entries) const;
   // The deletion of a case's entries and their record, when it has any.
   void erase(rocksdb::WriteBatch& batch, const std::string& case_id) const;
-  // CaseStore::previous_call.
-  [[nodiscard]] Result<std::optional<CaseStore::Call>> previous(std::span<const std::string> digests,
+  // CallerIndex::previous_call.
+  [[nodiscard]] Result<std::optional<CallerIndex::Call>> previous(std::span<const std::string> digests,
                                                                 Timestamp at) const;
 
  private:

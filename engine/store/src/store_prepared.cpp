@@ -13,7 +13,7 @@ namespace escalator {
 
 namespace layout = store_layout;
 
-Prepared prepare(const CaseWrite& write, CaseStore::Done done) {
+Prepared prepare(const CaseWrite& write, EventStore::Done done) {
   Prepared p;
   p.case_id = write.case_id;
   p.first_seq = write.events.empty() ? 0 : write.events.front().seq;

@@ -39,12 +39,12 @@ struct Prepared {
   // its previous one is done, so these are what the committer would read.
   bool follows_stored = false;  // its first event follows the stored events
   std::vector<PendingTimer> stored_timers;
-  CaseStore::Done done;  // none for the writes in `together`
+  EventStore::Done done;  // none for the writes in `together`
   Result<void> outcome;  // set by the commit
   std::vector<Prepared> together;  // the decision's writes of other cases: all or none
 };
 
 // Encodes the write; `done` is its caller's (none for a write in `together`).
-Prepared prepare(const CaseWrite& write, CaseStore::Done done);
+Prepared prepare(const CaseWrite& write, EventStore::Done done);
 
 }  // namespace escalator

@@ -11,7 +11,8 @@
 #include <string>
 
 #include "escalator/calendar/calendar.hpp"
-#include "escalator/store/store.hpp"
+#include "escalator/store/import_store.hpp"
+#include "escalator/store/timer_store.hpp"
 #include "escalator/util/result.hpp"
 
 namespace escalator {
@@ -28,10 +29,10 @@ struct CalendarsInForce {
 // the store holds imports and `base` is not an OfficialCalendar (they replace
 // its years); kDataLoss naming the import that cannot be read.
 [[nodiscard]] Result<CalendarsInForce> calendars_in_force(std::shared_ptr<const Calendar> base,
-                                                          const CaseStore& store);
+                                                          const ImportStore& store);
 
 // The cases with a pending timer: those whose running deadlines a new
 // calendar may move. The store's errors reading its timers.
-[[nodiscard]] Result<std::set<std::string>> cases_with_timers(const CaseStore& store);
+[[nodiscard]] Result<std::set<std::string>> cases_with_timers(const TimerStore& store);
 
 }  // namespace escalator

@@ -15,7 +15,7 @@
 
 #include "escalator/util/file_problem.hpp"
 #include "escalator/org/org_directory.hpp"
-#include "escalator/store/store.hpp"
+#include "escalator/store/import_store.hpp"
 
 namespace escalator {
 
@@ -30,7 +30,7 @@ struct OrgImportResult {
 // named `source`, at `now`. The store's errors (kFailedPrecondition from a
 // store that keeps no imports, kUnavailable, kDataLoss) as errors; a file's
 // problems as the result's.
-[[nodiscard]] Result<OrgImportResult> import_org_directory(CaseStore& store, std::string_view text,
+[[nodiscard]] Result<OrgImportResult> import_org_directory(ImportStore& store, std::string_view text,
                                                            const std::string& source, Timestamp now,
                                                            OrgFileFormat format = OrgFileFormat::kJson);
 
@@ -38,13 +38,13 @@ struct OrgImportResult {
 // its version() that version. kNotFound when the store holds no such version;
 // kDataLoss when its records do not rebuild what was imported (the digest
 // differs) or no longer read as a directory.
-[[nodiscard]] Result<std::shared_ptr<const OrgChart>> stored_org_directory(const CaseStore& store,
+[[nodiscard]] Result<std::shared_ptr<const OrgChart>> stored_org_directory(const ImportStore& store,
                                                                            std::uint64_t version = 0);
 
 // Version `version` (0: the newest) as a directory file, JSON, each list in
 // the order of its ids: what `escalator org export --data` writes. Errors as
 // stored_org_directory's, but a file that no longer reads is returned as is.
-[[nodiscard]] Result<std::string> stored_org_directory_file(const CaseStore& store, std::uint64_t version = 0);
+[[nodiscard]] Result<std::string> stored_org_directory_file(const ImportStore& store, std::uint64_t version = 0);
 
 // The directory an engine routes by when its embedder names none: the
 // store's newest version; when the store holds none yet, `first_file` (JSON or
@@ -52,7 +52,7 @@ struct OrgImportResult {
 // (sample_directory(), org_directory.hpp), imported as version 1 at `now` so that dispatches name a
 // version. A store that keeps no imports gets it unversioned. A first file
 // with problems is kInvalidArgument listing them all, and nothing is stored.
-[[nodiscard]] Result<std::shared_ptr<const OrgChart>> directory_in_force(CaseStore& store, Timestamp now,
+[[nodiscard]] Result<std::shared_ptr<const OrgChart>> directory_in_force(ImportStore& store, Timestamp now,
                                                                          const std::filesystem::path& first_file = {});
 
 }  // namespace escalator

@@ -41,7 +41,7 @@ struct Report {
 // holds them and from days at its ends; and, under kOpenOverdueAtStart, each
 // group's open overdue cases as the period began, read from every earlier
 // day. kInvalidArgument when `to` is before `from`.
-[[nodiscard]] Result<Report> read_report(const CaseStore& store, const Query& query);
+[[nodiscard]] Result<Report> read_report(const CounterStore& store, const Query& query);
 
 // A figure of a report row: a count, a rate or a time.
 struct Figure {
