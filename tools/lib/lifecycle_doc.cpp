@@ -181,8 +181,9 @@ std::string lifecycle_markdown() {
      << "moves between states, then the in-place table of commands a state answers without leaving it.\n\n"
      << "| Start | Command | Next | Action | Guard |\n|---|---|---|---|---|\n";
   for (const auto& r : rows) {
+    const std::string next = r.to ? title(r.to) : std::string("(stays)");
     md << "| " << title(r.from) << " | " << command_name(r.command_kind) << " | "
-       << (r.to ? title(r.to) : std::string("(stays)")) << " | " << r.action << " | "
+       << (r.or_to ? next + " or " + title(r.or_to) + " (nobody holds the step)" : next) << " | " << r.action << " | "
        << (r.guard.empty() ? "" : r.guard) << " |\n";
   }
   md << "\n### Which state takes which command\n\n"

@@ -98,13 +98,24 @@ Result<Unwritten> decide_write(const CaseRecord* record, const Command& command,
   if (!workflow) return tl::unexpected(workflow.error());
   const lifecycle::Situation context{current, !opening, **workflow, *options.calendar,
                                            *options.directory, now, command.idempotency_key};
-  auto payloads = lifecycle::decide(context, command.payload);
+  const lifecycle::TableRow* row = nullptr;
+  auto payloads = lifecycle::decide(context, command.payload, &row);
   if (!payloads) return tl::unexpected(payloads.error());
   if (opening) {
     if (auto noted = note_earlier_call(*payloads, *options.store, now); !noted) return tl::unexpected(noted.error());
   }
   auto write = write_of(record, current, std::move(*payloads), command, **workflow, options, now);
   if (!write) return tl::unexpected(write.error());
+  // The table says where a command leaves the case; the appliers put it
+  // there. Were they ever to differ, nothing is written.
+  if (row != nullptr && !row->reaches(write->snapshot.state)) {
+    return fail(ErrorCode::kInternal, "Expected " + std::string(command_name(command.payload)) + " on case " +
+                                          current.id + " to leave it " +
+                                          std::string(to_string(row->to.value_or(*row->from))) +
+                                          (row->or_to ? " or " + std::string(to_string(*row->or_to)) : "") +
+                                          " by the row of action " + row->action + ", but its events leave it " +
+                                          std::string(to_string(write->snapshot.state)));
+  }
   const CaseRecord::Seen seen{current.version + 1, write->snapshot.version, command.payload.index(),
                               write->snapshot.state};
   Unwritten unwritten{{}, seen};

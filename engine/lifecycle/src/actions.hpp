@@ -20,6 +20,7 @@ struct Scratch {
   std::vector<EventPayload> events;
   std::optional<Error> refusal;  // left by the last guard that said no
   std::optional<Error> failure;  // an action could not complete (no holder found)
+  int row = -1;                  // the row of table() whose action ran
 };
 
 // The refusal when no row of the table takes the command in the case's state:

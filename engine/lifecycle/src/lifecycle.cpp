@@ -17,6 +17,7 @@
 #include "lifecycle.hpp"
 
 #include <array>
+#include <atomic>
 #include <boost/mpl/for_each.hpp>
 #include <boost/mpl/vector.hpp>
 #include <boost/msm/back/state_machine.hpp>
@@ -28,6 +29,13 @@
 
 namespace escalator::lifecycle {
 namespace {
+
+template <class T>
+constexpr int command_kind_of();
+// The index in table() of the row from `from` to `to` on a command of `kind`
+// whose action is `action` (two rows may share the other three).
+int row_index(std::optional<LifecycleState> from, int kind, std::string_view action,
+              std::optional<LifecycleState> to);
 
 namespace msmf = boost::msm::front;
 using msmf::none;
@@ -41,6 +49,8 @@ using msmf::Row;
     static constexpr const char* kName = #name;                          \
     template <class Cmd, class Fsm, class From, class To>                \
     void operator()(const Cmd& cmd, Fsm& fsm, From&, To&) const {        \
+      static const int row = row_index(From::kState, command_kind_of<Cmd>(), kName, To::kState); \
+      fsm.scratch->row = row;                                            \
       run(*fsm.scratch, cmd);                                            \
     }                                                                    \
     template <class Cmd>                                                 \
@@ -139,6 +149,24 @@ using Closed = StateOf<LifecycleState::kClosed>;
 using Suspended = StateOf<LifecycleState::kSuspended>;
 using Withdrawn = StateOf<LifecycleState::kWithdrawn>;
 using Merged = StateOf<LifecycleState::kMerged>;
+// The target of a row that moves a case to a step: `First`, or `Instead` when
+// the directory names nobody for the step and the case waits for a
+// dispatcher. The machine is placed anew for every command, so it never
+// rests here; the appliers say which of the two the case is in.
+template <class First, class Instead>
+struct Either : msmf::state<> {
+  static constexpr std::optional<LifecycleState> kState = First::kState;
+  static constexpr std::optional<LifecycleState> kOr = Instead::kState;
+};
+using DispatchedOrWaiting = Either<Dispatched, New>;
+template <class S>
+constexpr std::optional<LifecycleState> instead_of() {
+  if constexpr (requires { S::kOr; }) {
+    return S::kOr;
+  } else {
+    return std::nullopt;
+  }
+}
 
 // ---- Commands a state answers in place ----------------------------------------
 // Urging, hand-over, extensions, co-handler replies, overdue marks and warnings
@@ -218,6 +246,8 @@ bool try_stay(actions::Scratch& scratch, LifecycleState state, const CommandPayl
   if constexpr (!std::is_same_v<typename R::Guard, none>) {
     if (!R::Guard::test(scratch, *c)) return false;
   }
+  static const int row = row_index(R::kFrom, command_kind_of<typename R::Evt>(), R::Action::kName, std::nullopt);
+  scratch.row = row;
   R::Action::run(scratch, *c);
   return true;
 }
@@ -269,29 +299,29 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
   struct transition_table : boost::mpl::vector<
     //  Start           Command            Next            Action                       Guard
     Row<Absent,         Open,              New,            open_case,                   none>,
-    Row<New,            Dispatch,          Dispatched,     dispatch_to_step,            routing_is_valid>,
+    Row<New,            Dispatch,          DispatchedOrWaiting, dispatch_to_step,       routing_is_valid>,
     Row<Dispatched,     Accept,            Accepted,       accept_case,                 none>,
     Row<New,            ReplyOnSpot,       Replied,        record_reply,                none>,
     Row<Dispatched,     ReplyOnSpot,       Replied,        record_reply,                none>,
     Row<Accepted,       Reply,             Replied,        record_reply,                reply_stands>,
-    Row<Accepted,       Reply,             Dispatched,     route_unresolved,            unresolved_moves_on>,
+    Row<Accepted,       Reply,             DispatchedOrWaiting, route_unresolved,       unresolved_moves_on>,
     Row<Dispatched,     Return,            New,            return_to_routing,           none>,
     Row<Accepted,       Return,            New,            return_to_routing,           none>,
-    Row<Accepted,       SendBack,          Dispatched,     send_back_to_step,           is_step_visited>,
-    Row<Replied,        SendBack,          Dispatched,     send_back_to_step,           is_step_visited>,
-    Row<Dispatched,     Escalate,          Dispatched,     escalate_to_next_step,       has_next_step>,
-    Row<Accepted,       Escalate,          Dispatched,     escalate_to_next_step,       has_next_step>,
+    Row<Accepted,       SendBack,          DispatchedOrWaiting, send_back_to_step,      is_step_visited>,
+    Row<Replied,        SendBack,          DispatchedOrWaiting, send_back_to_step,      is_step_visited>,
+    Row<Dispatched,     Escalate,          DispatchedOrWaiting, escalate_to_next_step,  has_next_step>,
+    Row<Accepted,       Escalate,          DispatchedOrWaiting, escalate_to_next_step,  has_next_step>,
     Row<Dispatched,     Suspend,           Suspended,      suspend_case,                none>,
     Row<Accepted,       Suspend,           Suspended,      suspend_case,                none>,
     Row<Suspended,      Resume,            Dispatched,     resume_case,                 was_dispatched>,
     Row<Suspended,      Resume,            Accepted,       resume_case,                 was_accepted>,
     Row<Replied,        FollowUp,          AwaitingRating, start_follow_up,             none>,
     Row<Replied,        Rate,              Rated,          record_rating,               keeps_rating>,
-    Row<Replied,        Rate,              Dispatched,     record_rating_and_move_on,   moves_on_rating>,
+    Row<Replied,        Rate,              DispatchedOrWaiting, record_rating_and_move_on, moves_on_rating>,
     Row<AwaitingRating, Rate,              Rated,          record_rating,               keeps_rating>,
-    Row<AwaitingRating, Rate,              Dispatched,     record_rating_and_move_on,   moves_on_rating>,
-    Row<Rated,          Reopen,            Dispatched,     reopen_at_current_step,      can_reopen>,
-    Row<Closed,         Reopen,            Dispatched,     reopen_at_current_step,      can_reopen>,
+    Row<AwaitingRating, Rate,              DispatchedOrWaiting, record_rating_and_move_on, moves_on_rating>,
+    Row<Rated,          Reopen,            DispatchedOrWaiting, reopen_at_current_step, can_reopen>,
+    Row<Closed,         Reopen,            DispatchedOrWaiting, reopen_at_current_step, can_reopen>,
     Row<New,            Withdraw,          Withdrawn,      withdraw_case,               none>,
     Row<Dispatched,     Withdraw,          Withdrawn,      withdraw_case,               none>,
     Row<Accepted,       Withdraw,          Withdrawn,      withdraw_case,               none>,
@@ -300,8 +330,8 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<Dispatched,     Merge,             Merged,         merge_case,                  is_other_case>,
     Row<Replied,        Close,             Closed,         close_case,                  may_close_unrated>,
     Row<Rated,          Close,             Closed,         close_case,                  none>,
-    Row<Dispatched,     AcceptTimeout,     Dispatched,     route_or_mark_overdue,       timer_is_current>,
-    Row<Accepted,       ResolveTimeout,    Dispatched,     route_onward,                timer_is_current_and_moves_on>,
+    Row<Dispatched,     AcceptTimeout,     DispatchedOrWaiting, route_or_mark_overdue,  timer_is_current>,
+    Row<Accepted,       ResolveTimeout,    DispatchedOrWaiting, route_onward,           timer_is_current_and_moves_on>,
     Row<AwaitingRating, RatingTimeout,     Rated,          rate_no_answer,              timer_is_current>
   > {};
   // clang-format on
@@ -385,9 +415,10 @@ std::string guard_name() {
 }
 
 template <class R>
-TableRow row_of(std::optional<LifecycleState> from, std::optional<LifecycleState> to) {
+TableRow row_of(std::optional<LifecycleState> from, std::optional<LifecycleState> to,
+                std::optional<LifecycleState> instead = std::nullopt) {
   return TableRow{from, command_kind_of<typename R::Evt>(), to, R::Action::kName,
-                  guard_name<typename R::Guard>()};
+                  guard_name<typename R::Guard>(), instead};
 }
 
 std::vector<TableRow> read_table() {
@@ -395,7 +426,7 @@ std::vector<TableRow> read_table() {
   boost::mpl::for_each<LifecycleDef::transition_table,
                        std::add_pointer<boost::mpl::placeholders::_1>>([&rows](auto* row) {
     using R = std::remove_pointer_t<decltype(row)>;
-    rows.push_back(row_of<R>(R::Source::kState, R::Target::kState));
+    rows.push_back(row_of<R>(R::Source::kState, R::Target::kState, instead_of<typename R::Target>()));
   });
   [&rows]<class... Rows>(StayTable<Rows...>) {
     (rows.push_back(row_of<Rows>(Rows::kFrom, std::nullopt)), ...);
@@ -403,11 +434,35 @@ std::vector<TableRow> read_table() {
   return rows;
 }
 
+// Counts of rows taken, by index in table(); as many as there are rows.
+std::vector<std::atomic<std::uint64_t>>& taken_counts() {
+  static std::vector<std::atomic<std::uint64_t>> counts(table().size());
+  return counts;
+}
+
+int row_index(std::optional<LifecycleState> from, int kind, std::string_view action,
+              std::optional<LifecycleState> to) {
+  const auto& rows = table();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    if (row.from == from && row.command_kind == kind && row.action == action && row.to == to) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
 }  // namespace
 
 const std::vector<TableRow>& table() {
   static const std::vector<TableRow> rows = read_table();
   return rows;
+}
+
+std::vector<std::uint64_t> times_taken() {
+  std::vector<std::uint64_t> counts;
+  for (const auto& count : taken_counts()) counts.push_back(count.load(std::memory_order_relaxed));
+  return counts;
 }
 
 std::vector<LifecycleState> states_accepting(int command_kind) {
@@ -423,8 +478,8 @@ std::vector<LifecycleState> states_accepting(int command_kind) {
   return states;
 }
 
-Result<std::vector<EventPayload>> decide(const Situation& context,
-                                         const CommandPayload& command) {
+Result<std::vector<EventPayload>> decide(const Situation& context, const CommandPayload& command,
+                                         const TableRow** taken) {
   // One machine per thread: constructing MSM's back end allocates, placing it does not.
   thread_local LifecycleMachine machine;
   actions::Scratch scratch{context, {}, std::nullopt, std::nullopt};
@@ -444,6 +499,10 @@ Result<std::vector<EventPayload>> decide(const Situation& context,
                                                     states_accepting(int(command.index()))));
   }
   if (scratch.failure) return tl::unexpected(*scratch.failure);
+  if (scratch.row >= 0) {
+    taken_counts()[scratch.row].fetch_add(1, std::memory_order_relaxed);
+    if (taken != nullptr) *taken = &table()[scratch.row];
+  }
   return std::move(scratch.events);
 }
 

@@ -32,11 +32,14 @@ struct Situation {
   std::string idempotency_key;
 };
 
-// The events the command yields, in order. Errors: kFailedPrecondition when the
+struct TableRow;
+
+// The events the command yields, in order; `taken`, when given, is set to the
+// row of table() that yielded them. Errors: kFailedPrecondition when the
 // table has no row for the case's state and this command, or a guard refuses;
 // kNotFound when the directory has no holder for the step.
-[[nodiscard]] Result<std::vector<EventPayload>> decide(const Situation& context,
-                                                       const CommandPayload& command);
+[[nodiscard]] Result<std::vector<EventPayload>> decide(const Situation& context, const CommandPayload& command,
+                                                       const TableRow** taken = nullptr);
 
 // What a merge records on the case the duplicate goes into (`context.current`,
 // the primary): a DuplicateMergedIn naming `duplicate`. The engine asks it in
@@ -46,17 +49,28 @@ struct Situation {
 [[nodiscard]] Result<std::vector<EventPayload>> take_in_duplicate(const Situation& context,
                                                                   const std::string& duplicate);
 
-// One row of the transition table, for documentation and refusal messages.
-// `from` is empty for the row that creates a case; `to` is empty for rows that
-// stay in their state (internal transitions).
+// One row of the transition table, for documentation, refusal messages and
+// the check that the appliers reach where the table says. `from` is empty for
+// the row that creates a case; `to` is empty for rows that stay in their
+// state (internal transitions). `or_to` is where a row that moves a case to a
+// step leaves it instead when the directory names nobody for that step: New,
+// waiting for a dispatcher (docs/directory.md, "The dispatcher queue").
 struct TableRow {
   std::optional<LifecycleState> from;
   int command_kind = 0;  // index into CommandPayload
   std::optional<LifecycleState> to;
   std::string action;
   std::string guard;  // empty when unguarded
+  std::optional<LifecycleState> or_to;
+
+  // Whether a case this row was taken on may be in `state` after its events.
+  bool reaches(LifecycleState state) const { return state == to.value_or(*from) || state == or_to; }
 };
 const std::vector<TableRow>& table();
+
+// How many times each row of table() has been taken in this process, in
+// table order: for the test that every row is exercised.
+std::vector<std::uint64_t> times_taken();
 
 // The states in which a command kind has at least one row, in state order.
 std::vector<LifecycleState> states_accepting(int command_kind);
