@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "escalator/model/case.hpp"
+#include "escalator/stats/stats.hpp"
 #include "escalator/model/command.hpp"
 #include "escalator/model/event.hpp"
 #include "escalator/util/result.hpp"
@@ -74,6 +75,30 @@ TEST_CASE("RatingsParseFromEnglishAndChinese") {
   CHECK(parse_rating("no_answer") == Rating::kNoAnswer);
   CHECK(to_string(Rating::kBasicallySatisfied) == "basically_satisfied");
   CHECK(label_zh(Rating::kUnsatisfied) == "不满意");
+}
+
+TEST_CASE("ANoAnswerIsOneWordWhereverItIsShown") {
+  CHECK(label_zh(Rating::kNoAnswer) == "未接通");
+  CHECK(parse_rating("未接通") == Rating::kNoAnswer);
+  CHECK(stats::label_zh(stats::Count::kRatedNoAnswer) == label_zh(Rating::kNoAnswer));
+  CHECK(stats::label_zh(stats::Count::kRatedSatisfied) == label_zh(Rating::kSatisfied));
+  CHECK(stats::label_zh(stats::Count::kRatedBasically) == label_zh(Rating::kBasicallySatisfied));
+  CHECK(stats::label_zh(stats::Count::kRatedUnsatisfied) == label_zh(Rating::kUnsatisfied));
+}
+
+TEST_CASE("StatesHaveOneTitleForRefusalsAndDocs") {
+  CHECK(title_of(LifecycleState::kAwaitingRating) == "AwaitingRating");
+  CHECK(title_of(LifecycleState::kNew) == "New");
+  CHECK(title_of(LifecycleState::kMerged) == "Merged");
+}
+
+TEST_CASE("TheReasonsTheEngineWritesAreItsOwnAndNeverChange") {
+  CHECK(engine_reason(EngineReason::kAcceptTimeout) == "accept_timeout");
+  CHECK(engine_reason(EngineReason::kResolveTimeout) == "resolve_timeout");
+  CHECK(engine_reason(EngineReason::kUnresolved, "缺配件") == "unresolved: 缺配件");
+  CHECK(engine_reason(EngineReason::kUnsatisfied, "仍漏水") == "不满意：仍漏水");
+  CHECK(engine_reason(EngineReason::kReopensExhausted, "仍漏水", "街道") == "重启次数已满，转街道：仍漏水");
+  CHECK(engine_reason(EngineReason::kNoAnswer) == "回访超时未评价");
 }
 
 TEST_CASE("OutcomesLevelsAndDeadlineKindsHaveStableNames") {

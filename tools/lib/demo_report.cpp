@@ -285,12 +285,13 @@ void print_summary(const Engine& engine, const std::vector<CasePlan>& plans,
   row(out, "催办 urged", std::to_string(urged));
   const int happy = ratings[Rating::kSatisfied] + ratings[Rating::kBasicallySatisfied];
   const int answered = happy + ratings[Rating::kUnsatisfied];
-  char line[160];
-  std::snprintf(line, sizeof line, "%.1f%% = (%d 满意 + %d 基本满意) / %d 有效回访；%d 不满意，%d 未接通",
-                answered ? 100.0 * happy / answered : 0.0, ratings[Rating::kSatisfied],
-                ratings[Rating::kBasicallySatisfied], answered, ratings[Rating::kUnsatisfied],
-                ratings[Rating::kNoAnswer]);
-  row(out, "满意率 satisfaction", line);
+  char rate[16];
+  std::snprintf(rate, sizeof rate, "%.1f%%", answered ? 100.0 * happy / answered : 0.0);
+  const auto count_of = [&](Rating r) { return std::to_string(ratings[r]) + " " + std::string(label_zh(r)); };
+  row(out, "满意率 satisfaction", std::string(rate) + " = (" + count_of(Rating::kSatisfied) + " + " +
+                                    count_of(Rating::kBasicallySatisfied) + ") / " + std::to_string(answered) +
+                                    " 有效回访；" + count_of(Rating::kUnsatisfied) + "，" +
+                                    count_of(Rating::kNoAnswer));
   std::string mix;
   for (const auto& [category, count] : categories) mix += (mix.empty() ? "" : "，") + category + " " + std::to_string(count);
   row(out, "类别 categories", mix);

@@ -17,13 +17,7 @@
 namespace escalator::tools {
 namespace {
 
-constexpr std::array<const char*, kLifecycleStateCount> kTitles = {
-    "New",   "Dispatched", "Accepted",  "Replied",   "AwaitingRating",
-    "Rated", "Closed",     "Suspended", "Withdrawn", "Merged"};
-
-std::string title(std::optional<LifecycleState> s) {
-  return s ? kTitles[static_cast<int>(*s)] : "(no case)";
-}
+std::string title(std::optional<LifecycleState> s) { return s ? std::string(title_of(*s)) : "(no case)"; }
 
 // The command of each kind that the table is walked with: well formed, so that
 // only the case's state and the guards decide.
@@ -188,7 +182,7 @@ std::string lifecycle_markdown() {
   }
   md << "\n### Which state takes which command\n\n"
      << "A cell names the next state (`=` stays); `·` is a refusal.\n\n| Command | (no case) ";
-  for (const auto* t : kTitles) md << "| " << t << " ";
+  for (int s = 0; s < kLifecycleStateCount; ++s) md << "| " << title_of(LifecycleState(s)) << " ";
   md << "|\n|---|---";
   for (int s = 0; s < kLifecycleStateCount; ++s) md << "|---";
   md << "|\n";

@@ -12,11 +12,6 @@
 
 namespace escalator::lifecycle::actions {
 
-// How a refusal names a state: the names of docs/lifecycle.md.
-constexpr std::array<const char*, kLifecycleStateCount> kStateTitles = {
-    "New",   "Dispatched", "Accepted",  "Replied",   "AwaitingRating",
-    "Rated", "Closed",     "Suspended", "Withdrawn", "Merged"};
-
 // "Expected to <verb> case ...", in CommandPayload order.
 constexpr const char* kVerbs[] = {
     "open",
@@ -53,7 +48,7 @@ constexpr const char* kVerbs[] = {
 };
 static_assert(std::size(kVerbs) == kCommandKindCount, "a verb for every command");
 
-std::string title(LifecycleState s) { return kStateTitles[static_cast<int>(s)]; }
+std::string title(LifecycleState s) { return std::string(title_of(s)); }
 
 // "New", "New or Dispatched", "New, Dispatched or Accepted".
 std::string one_of(const std::vector<LifecycleState>& states) {
@@ -304,7 +299,7 @@ void escalate_to_next_step(Scratch& s, const cmd::Escalate& c) {
 void route_onward(Scratch& s, const cmd::ResolveTimeout& c) {
   const int target = *s.in.workflow.route(current_step(s), RouteTrigger::kResolveTimeout, s.in.current);
   if (auto to = move_to(s, target, escalated_at(s, c.due, target))) {
-    emit(s, ev::CaseEscalated{std::move(*to), "resolve_timeout"});
+    emit(s, ev::CaseEscalated{std::move(*to), engine_reason(EngineReason::kResolveTimeout)});
   }
 }
 
@@ -312,7 +307,7 @@ void route_onward(Scratch& s, const cmd::ResolveTimeout& c) {
 // unanswered, and the answer is kept in the reason for the next holder.
 void route_unresolved(Scratch& s, const cmd::Reply& c) {
   const int target = *s.in.workflow.route(current_step(s), RouteTrigger::kUnresolved, s.in.current);
-  if (auto to = move_to(s, target)) emit(s, ev::CaseEscalated{std::move(*to), "unresolved: " + c.answer});
+  if (auto to = move_to(s, target)) emit(s, ev::CaseEscalated{std::move(*to), engine_reason(EngineReason::kUnresolved, c.answer)});
 }
 
 // 催办 with teeth: where the step says so, the running deadline of the step
@@ -379,14 +374,14 @@ void record_rating_and_move_on(Scratch& s, const cmd::Rate& c) {
   record_rating(s, c);
   if (s.in.current.reopens < s.in.workflow.max_reopens) {
     if (auto to = assign_again(s, current_step(s))) {
-      emit(s, ev::CaseReopened{std::move(*to), "不满意：" + c.reason, reply_deadline(s)});
+      emit(s, ev::CaseReopened{std::move(*to), engine_reason(EngineReason::kUnsatisfied, c.reason), reply_deadline(s)});
     }
     return;
   }
   // The reopens are used up: once more, at the step the workflow names for that.
   const int target = s.in.workflow.step_index(s.in.workflow.when_reopens_exhausted);
   if (auto to = move_to(s, target)) {
-    emit(s, ev::CaseReopened{std::move(*to), "重启次数已满，转" + s.in.workflow.steps.at(target).name + "：" + c.reason,
+    emit(s, ev::CaseReopened{std::move(*to), engine_reason(EngineReason::kReopensExhausted, c.reason, s.in.workflow.steps.at(target).name),
                              reply_deadline(s)});
   }
 }
@@ -408,7 +403,7 @@ void route_or_mark_overdue(Scratch& s, const cmd::AcceptTimeout& c) {
   if (!target) {
     emit(s, ev::OverdueMarked{DeadlineKind::kAccept, c.due});
   } else if (auto to = move_to(s, *target, escalated_at(s, c.due, *target))) {
-    emit(s, ev::CaseEscalated{std::move(*to), "accept_timeout"});
+    emit(s, ev::CaseEscalated{std::move(*to), engine_reason(EngineReason::kAcceptTimeout)});
   }
 }
 
@@ -450,7 +445,7 @@ void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c) {
 void raise_warning(Scratch& s, const cmd::RaiseWarning& c) { emit(s, ev::WarningRaised{c.kind, c.due}); }
 
 void rate_no_answer(Scratch& s, const cmd::RatingTimeout&) {
-  emit(s, ev::CaseRated{s.in.workflow.no_answer_counts_as, "回访超时未评价"});
+  emit(s, ev::CaseRated{s.in.workflow.no_answer_counts_as, engine_reason(EngineReason::kNoAnswer)});
 }
 
 }  // namespace escalator::lifecycle::actions

@@ -36,6 +36,9 @@ constexpr std::array<Name, kLifecycleStateCount> kLifecycleStates{{
     {"withdrawn", "已撤单"},
     {"merged", "已合并"},
 }};
+// How refusals and docs/lifecycle.md name each state, in the same order.
+constexpr std::array<std::string_view, kLifecycleStateCount> kLifecycleStateTitles{
+    "New", "Dispatched", "Accepted", "Replied", "AwaitingRating", "Rated", "Closed", "Suspended", "Withdrawn", "Merged"};
 constexpr std::array<Name, 5> kRequestTypes{{
     {"consultation", "咨询"},
     {"help", "求助"},
@@ -62,7 +65,7 @@ constexpr std::array<Name, 4> kRatings{{
     {"satisfied", "满意"},
     {"basically_satisfied", "基本满意"},
     {"unsatisfied", "不满意"},
-    {"no_answer", "未回复"},
+    {"no_answer", "未接通"},  // a follow-up nobody answered (回访未接通)
 }};
 constexpr std::array<Name, 6> kLevels{{
     {"building", "楼栋"},
@@ -185,6 +188,22 @@ std::string_view label_zh(LifecycleState s) { return row(kLifecycleStates, s).zh
 std::string_view label_zh(RequestType t) { return row(kRequestTypes, t).zh; }
 std::string_view label_zh(Outcome o) { return row(kOutcomes, o).zh; }
 std::string_view label_zh(Rating r) { return row(kRatings, r).zh; }
+std::string engine_reason(EngineReason reason, std::string_view detail, std::string_view step) {
+  switch (reason) {
+    case EngineReason::kAcceptTimeout: return "accept_timeout";
+    case EngineReason::kResolveTimeout: return "resolve_timeout";
+    case EngineReason::kUnresolved: return "unresolved: " + std::string(detail);
+    case EngineReason::kUnsatisfied: return "不满意：" + std::string(detail);
+    case EngineReason::kReopensExhausted: return "重启次数已满，转" + std::string(step) + "：" + std::string(detail);
+    case EngineReason::kNoAnswer: return "回访超时未评价";
+  }
+  return "unknown";
+}
+
+std::string_view title_of(LifecycleState s) {
+  const auto i = static_cast<std::size_t>(s);
+  return i < kLifecycleStateTitles.size() ? kLifecycleStateTitles[i] : "Unknown";
+}
 std::string_view label_zh(Level l) { return row(kLevels, l).zh; }
 std::string_view label_zh(DeadlineKind k) { return row(kDeadlineKinds, k).zh; }
 
@@ -201,6 +220,8 @@ Result<Outcome> parse_outcome(std::string_view text) {
   return parse<Outcome>(kOutcomes, "an outcome", text);
 }
 Result<Rating> parse_rating(std::string_view text) {
+  // The label no_answer had before it was 未接通 everywhere, still read.
+  if (text == "未回复") return Rating::kNoAnswer;
   return parse<Rating>(kRatings, "a rating", text);
 }
 Result<DeadlineKind> parse_deadline_kind(std::string_view text) {

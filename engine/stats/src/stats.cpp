@@ -33,10 +33,10 @@ constexpr std::array<CountName, kCountCount> kCountNames = {{
     {"closed_unresolved", "办结·未解决"},
     {"closed_on_time", "按时办结"},
     {"reopened", "重启"},
-    {"rated_satisfied", "满意"},
-    {"rated_basically", "基本满意"},
-    {"rated_unsatisfied", "不满意"},
-    {"rated_no_answer", "未接通"},
+    {"rated_satisfied", ""},  // the ratings' labels: label_zh(Count)
+    {"rated_basically", ""},
+    {"rated_unsatisfied", ""},
+    {"rated_no_answer", ""},
     {"withdrawn", "撤单"},
     {"merged", "合并"},
     {"open_overdue_joined", "逾期未办结·增"},
@@ -77,7 +77,15 @@ Result<Dimension> parse_dimension(std::string_view text) {
 }
 
 std::string_view to_string(Count c) { return kCountNames[static_cast<std::size_t>(c)].name; }
-std::string_view label_zh(Count c) { return kCountNames[static_cast<std::size_t>(c)].zh; }
+std::string_view label_zh(Count c) {
+  switch (c) {
+    case Count::kRatedSatisfied: return label_zh(Rating::kSatisfied);
+    case Count::kRatedBasically: return label_zh(Rating::kBasicallySatisfied);
+    case Count::kRatedUnsatisfied: return label_zh(Rating::kUnsatisfied);
+    case Count::kRatedNoAnswer: return label_zh(Rating::kNoAnswer);
+    default: return kCountNames[static_cast<std::size_t>(c)].zh;
+  }
+}
 
 std::optional<Count> parse_count(std::string_view name) {
   for (std::size_t i = 0; i < kCountNames.size(); ++i) {

@@ -85,6 +85,8 @@ std::string_view to_string(Rating r);
 std::string_view to_string(Level l);
 std::string_view to_string(DeadlineKind k);
 std::string_view label_zh(LifecycleState s);
+// "New", "AwaitingRating": a state as refusals and docs/lifecycle.md name it.
+std::string_view title_of(LifecycleState s);
 std::string_view label_zh(RequestType t);
 std::string_view label_zh(Outcome o);
 std::string_view label_zh(Rating r);

@@ -326,6 +326,20 @@ struct Event {
   std::uint64_t position = 0;
 };
 
+// Why the engine moved a case on its own, as its events' reason fields say.
+// Written into histories, so a text once written is never changed.
+enum class EngineReason : std::uint8_t {
+  kAcceptTimeout,     // "accept_timeout": nobody signed for it in time
+  kResolveTimeout,    // "resolve_timeout": not handled in time
+  kUnresolved,        // "unresolved: " and the holder's answer
+  kUnsatisfied,       // "不满意：" and the resident's reason: reopened
+  kReopensExhausted,  // "重启次数已满，转" the step's name "：" the reason
+  kNoAnswer,          // "回访超时未评价": the follow-up's rating never came
+};
+// The reason text: `detail` follows the reasons that take one, and `step`
+// names the step of kReopensExhausted.
+std::string engine_reason(EngineReason reason, std::string_view detail = {}, std::string_view step = {});
+
 // The prev_hash of a case's first event: 32 zero bytes.
 inline constexpr std::string_view kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
