@@ -159,7 +159,9 @@ std::string cell(const Fixtures& f, const std::optional<CaseState>& k, int kind)
   std::string events;
   for (auto& payload : *decided) {
     events += (events.empty() ? "" : ", ") + std::string(event_type_name(event_type(payload)));
-    (void)apply(after, Event{after.version + 1, now, "walk", "walk", {}, std::move(payload)});
+    if (auto applied = apply(after, Event{after.version + 1, now, "walk", "walk", {}, std::move(payload)}); !applied) {
+      return "does not apply: " + applied.error().message;
+    }
   }
   const bool stays = k && after.state == k->state && after.step == k->step;
   return (stays ? "stays " : "→ ") + title(after.state) + ": " + events;

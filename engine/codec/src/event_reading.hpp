@@ -17,7 +17,7 @@ namespace escalator::event_reading {
 // The stored names of the two enums case.hpp has no parse_* for; the stored
 // form is only ever the to_string() name, so that is all this accepts.
 template <typename E>
-Result<E> parse_by_name(std::string_view text, E first, E last, std::string_view what) {
+[[nodiscard]] Result<E> parse_by_name(std::string_view text, E first, E last, std::string_view what) {
   for (auto i = static_cast<int>(first); i <= static_cast<int>(last); ++i) {
     if (to_string(static_cast<E>(i)) == text) return static_cast<E>(i);
   }

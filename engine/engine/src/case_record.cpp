@@ -10,8 +10,12 @@ CaseRecord CaseRecord::from_stored(StoredCase stored) {
   record.events = std::move(stored.events);
   // Replaying the states is cheap beside loading; it gives each key its state after.
   CaseState replayed;
+  bool applies = true;
   for (const Event& e : record.events) {
-    (void)apply(replayed, e);
+    // An event that does not apply is audit's to report (audit verify
+    // replays every case); from it on, each key is given the case's state.
+    if (applies) applies = apply(replayed, e).has_value();
+    if (!applies) replayed.state = record.state.state;
     auto& seen = record.keys[e.idempotency_key];
     if (seen.first_seq == 0) seen.first_seq = e.seq;
     seen.last_seq = e.seq;

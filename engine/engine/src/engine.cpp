@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 
+#include "boundary.hpp"
 #include "case_write.hpp"
 #include "case_id.hpp"
 #include "case_record.hpp"
@@ -32,16 +33,6 @@ namespace asio = boost::asio;
 // How many recompute commands are in flight at once: enough to keep a durable
 // store's group commits full, few enough not to hold a million futures.
 constexpr std::size_t kRecomputesInFlight = 256;
-
-std::string what_of(const std::exception_ptr& thrown) {
-  try {
-    std::rethrow_exception(thrown);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an exception that is not a std::exception";
-  }
-}
 
 }  // namespace
 
@@ -77,10 +68,11 @@ struct Engine::Impl {
   void log(LogLevel level, std::string_view message, std::string_view case_id,
            std::string_view command, std::string_view detail_key, std::string_view detail) noexcept {
     if (!options.logger) return;
-    try {
+    const auto logged = without_throwing("Logging", [&]() -> Result<void> {
       options.logger->log(LogRecord{level, message, case_id, {{"command", command}, {detail_key, detail}}});
-    } catch (...) {
-    }
+      return {};
+    });
+    (void)logged;  // a logger that fails loses its record, and nothing else
   }
 
   // The case from the shard's cache, else from the store; null when neither has it.
@@ -240,21 +232,20 @@ struct Engine::Impl {
     return decide();
   }
 
-  // Thrown by a collaborator (an embedder's directory, calendar or store) or
-  // by an allocation: an error value, never an exception, for the caller.
-  static Error thrown_while_deciding(const Command& command) {
-    return Error{ErrorCode::kInternal, "Deciding " + std::string(command_name(command.payload)) + " for case " +
-                                           command.case_id + " threw: " + what_of(std::current_exception())};
+  // What a command's work is called where a collaborator (an embedder's
+  // directory, calendar or store) or an allocation throws during it: the
+  // caller gets an error value naming it, never the exception.
+  static std::string deciding(const Command& command) {
+    return "Deciding " + std::string(command_name(command.payload)) + " for case " + command.case_id;
   }
 
   // Without worker threads: decide, write and remember under the shard's
   // mutex, on the caller's thread.
   Result<Decision> run_here(const Command& command) noexcept {
     const bool opening = std::holds_alternative<cmd::Open>(command.payload);
-    Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
-    try {
+    Result<Decision> decided = without_throwing(deciding(command), [&]() -> Result<Decision> {
       Shard& shard = shard_of(command.case_id);
-      decided = locked(shard, command, [&]() -> Result<Decision> {
+      auto result = locked(shard, command, [&]() -> Result<Decision> {
         auto step = decide_locked(shard, command, opening);
         if (!step) return tl::unexpected(step.error());
         if (auto* final = std::get_if<Decision>(&*step)) return std::move(*final);
@@ -264,9 +255,8 @@ struct Engine::Impl {
       });
       std::lock_guard lock(shard.mutex);
       shard.trim(cache_per_shard);
-    } catch (...) {
-      decided = tl::unexpected(thrown_while_deciding(command));
-    }
+      return result;
+    });
     return conclude(command, std::move(decided));
   }
 
@@ -283,7 +273,7 @@ struct Engine::Impl {
     Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
     bool resume_own = false;
     Shard* shard = nullptr;
-    try {
+    const auto ran = without_throwing(deciding(command), [&]() -> Result<void> {
       shard = &shard_of(command.case_id);
       locked(*shard, command, [&] {
         const bool own_turn = turn_of == command.case_id || job->holds_own_case;
@@ -317,8 +307,10 @@ struct Engine::Impl {
         }
         shard->trim(cache_per_shard);
       });
-    } catch (...) {
-      decided = tl::unexpected(thrown_while_deciding(command));
+      return {};
+    });
+    if (!ran) {
+      decided = tl::unexpected(ran.error());
       next = Next::kAnswer;
     }
     if (resume_own) resume(*shard, command.case_id);
@@ -328,13 +320,13 @@ struct Engine::Impl {
     // The store calls back on its committer thread: the caller is answered
     // from there, without waiting for the strand.
     auto pending = std::make_shared<Unwritten>(std::move(*unwritten));
-    try {
+    const auto handed = without_throwing(deciding(command), [&]() -> Result<void> {
       options.store->commit(pending->writes, [this, job, pending](Result<void> stored) {
         written(job, std::move(*pending), std::move(stored));
       });
-    } catch (...) {
-      written(job, std::move(*pending), tl::unexpected(thrown_while_deciding(command)));
-    }
+      return {};
+    });
+    if (!handed) written(job, std::move(*pending), tl::unexpected(handed.error()));
   }
 
   // The store's answer for a job's write, on any thread: remember it, answer
@@ -343,7 +335,7 @@ struct Engine::Impl {
     const Command& command = job->command;
     std::vector<std::pair<Shard*, const std::string*>> to_resume;
     Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
-    try {
+    const auto kept = without_throwing(deciding(command), [&]() -> Result<void> {
       Shard& shard = shard_of(command.case_id);
       locked(shard, command, [&] {
         if (stored) {
@@ -358,9 +350,9 @@ struct Engine::Impl {
           to_resume.emplace_back(&shard_of(*into), into);
         }
       });
-    } catch (...) {
-      decided = tl::unexpected(thrown_while_deciding(command));
-    }
+      return {};
+    });
+    if (!kept) decided = tl::unexpected(kept.error());
     finish(job, conclude(command, std::move(decided)));
     for (auto& [at, case_id] : to_resume) resume(*at, *case_id);
   }
@@ -395,15 +387,15 @@ struct Engine::Impl {
   // id, and the outcome is logged.
   Result<Decision> conclude(const Command& command, Result<Decision> decided) noexcept {
     const bool opening = std::holds_alternative<cmd::Open>(command.payload);
-    try {
+    const auto freed = without_throwing(deciding(command), [&]() -> Result<void> {
       if (opening && !decided && !case_exists(command.case_id)) {
         // The number stays used, but the external id may open a case again.
         std::lock_guard lock(intake_mutex);
         case_by_external_id.erase(command.idempotency_key);
       }
-    } catch (...) {
-      decided = tl::unexpected(thrown_while_deciding(command));
-    }
+      return {};
+    });
+    if (!freed) decided = tl::unexpected(freed.error());
     const auto name = command_name(command.payload);
     if (decided) {
       log(LogLevel::kInfo, decided->duplicate ? "command repeated" : "command decided", command.case_id,
@@ -578,15 +570,16 @@ Engine::~Engine() {
 std::future<Result<Decision>> Engine::submit(Command command) {
   auto job = std::make_shared<Submitted>();
   auto future = job->promise.get_future();
-  try {
+  const std::string submitting = "Submitting " + std::string(command_name(command.payload));
+  const auto handed = without_throwing(submitting, [&]() -> Result<void> {
     if (auto admitted = impl_->admit(command); !admitted) {
       job->promise.set_value(tl::unexpected(admitted.error()));
-      return future;
+      return {};
     }
     Shard& shard = impl_->shard_of(command.case_id);
     if (!shard.strand) {
       job->promise.set_value(impl_->run_here(command));
-      return future;
+      return {};
     }
     job->command = std::move(command);
     {
@@ -594,11 +587,13 @@ std::future<Result<Decision>> Engine::submit(Command command) {
       ++impl_->outstanding;
     }
     impl_->decide_and_write(job);
-  } catch (...) {
+    return {};
+  });
+  if (!handed) {
+    // The promise may be set already; a fresh one carries the error.
     std::promise<Result<Decision>> failed;
     future = failed.get_future();
-    failed.set_value(fail(ErrorCode::kInternal, "Submitting " + std::string(command_name(command.payload)) +
-                                                    " threw: " + what_of(std::current_exception())));
+    failed.set_value(tl::unexpected(handed.error()));
   }
   return future;
 }

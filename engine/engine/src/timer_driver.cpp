@@ -1,5 +1,7 @@
 #include "escalator/engine/timer_driver.hpp"
 
+#include "boundary.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -24,10 +26,11 @@ struct TimerDriver::Impl {
 
   void log(LogLevel level, std::string_view message, std::string_view detail) noexcept {
     if (!options.logger) return;
-    try {
+    const auto logged = without_throwing("Logging", [&]() -> Result<void> {
       options.logger->log(LogRecord{level, message, "", {{"detail", detail}}});
-    } catch (...) {
-    }
+      return {};
+    });
+    (void)logged;  // a logger that fails loses its record, and nothing else
   }
 
   // One round: every timer due now. Whether it moved anything, so that a timer
@@ -46,11 +49,11 @@ struct TimerDriver::Impl {
       }
     }
     if (options.after_round) {
-      try {
+      const auto told = without_throwing("after_round", [&]() -> Result<void> {
         options.after_round(decided);
-      } catch (...) {
-        log(LogLevel::kError, "after_round threw", "");
-      }
+        return {};
+      });
+      if (!told) log(LogLevel::kError, "after_round failed", told.error().message);
     }
     return progressed;
   }
@@ -58,17 +61,19 @@ struct TimerDriver::Impl {
   void run(const std::stop_token& stop) {
     while (!stop.stop_requested()) {
       std::chrono::milliseconds sleep = options.look_every;
-      try {
+      bool again = false;  // a round moved something: more may have come due meanwhile
+      const auto looked = without_throwing("A timer round", [&]() -> Result<void> {
         const Timestamp now = options.clock->now();
         const auto next = timers.next_timer();
         if (next && *next <= now) {
-          if (fire_round()) continue;  // more may have come due meanwhile
+          again = fire_round();
         } else if (next && *next - now < std::chrono::duration_cast<std::chrono::seconds>(sleep)) {
           sleep = *next - now;  // compared in seconds first: "never due" is far beyond milliseconds
         }
-      } catch (...) {
-        log(LogLevel::kError, "timer round threw", "");
-      }
+        return {};
+      });
+      if (!looked) log(LogLevel::kError, "timer round failed", looked.error().message);
+      if (again) continue;
       std::unique_lock lock(mutex);
       woken.wait_for(lock, stop, sleep, [&] { return wake_requested; });
       wake_requested = false;

@@ -52,8 +52,8 @@ class LoadedDirectory final : public OrgChart {
   const OrgPlace* parent_at(const OrgPlace& child, Timestamp at) const;
 
   // OrgDirectory
-  Result<Location> complete(const Location& partial, Timestamp at) const override;
-  Result<std::string> holder(const Location& where, const WorkflowStep& step, Timestamp at) const override;
+  [[nodiscard]] Result<Location> complete(const Location& partial, Timestamp at) const override;
+  [[nodiscard]] Result<std::string> holder(const Location& where, const WorkflowStep& step, Timestamp at) const override;
   bool has_role(Level level, const std::string& role) const override;
   std::optional<Level> unit_level(const std::string& unit, Timestamp at) const override;
   std::uint64_t version() const override { return stored_version; }
@@ -74,7 +74,7 @@ class LoadedDirectory final : public OrgChart {
  private:
   const OrgUnit* player(const std::string& place_id, const std::string& role, Timestamp at) const;
   const std::string* fallback_of(const std::string& role) const;
-  Result<std::vector<const OrgPlace*>> path_of(const Location& where, Timestamp at) const;
+  [[nodiscard]] Result<std::vector<const OrgPlace*>> path_of(const Location& where, Timestamp at) const;
 };
 
 }  // namespace escalator

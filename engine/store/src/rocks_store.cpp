@@ -23,6 +23,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "boundary.hpp"
 #include "escalator/lifecycle/history.hpp"
 #include "event_json.hpp"
 #include "event_record.hpp"
@@ -79,6 +80,7 @@ class RocksStore final : public CaseStore {
     // A clean shutdown leaves nothing for the next start to replay from the log.
     rocksdb::FlushOptions flush;
     std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin() + 1, handles_.end());
+    // A flush that fails leaves the log for the next open to replay: slower, nothing lost.
     (void)db_.Flush(flush, families);
   }
 
@@ -469,11 +471,11 @@ class RocksStore final : public CaseStore {
   // Tells each writer its outcome.
   static void report(std::vector<Prepared>& group) {
     for (Prepared& p : group) {
-      try {
+      const auto told = without_throwing("A writer's callback", [&]() -> Result<void> {
         p.done(std::move(p.outcome));
-      } catch (...) {
-        // A caller's callback must not stop everyone's commits.
-      }
+        return {};
+      });
+      (void)told;  // a callback that throws must not stop everyone's commits
     }
   }
 

@@ -28,7 +28,7 @@ inline std::string key(std::string_view prefix, std::uint64_t version) {
 // naming `where` for a value that is not JSON or lacks what `fill` reads
 // (nlohmann's at() and get() throw).
 template <class Record, class Fill>
-Result<Record> from_json(const std::string& value, const std::string& where, Fill fill) {
+[[nodiscard]] Result<Record> from_json(const std::string& value, const std::string& where, Fill fill) {
   const auto j = nlohmann::json::parse(value, nullptr, false);
   Record record;
   try {
@@ -51,7 +51,7 @@ inline Timestamp time_at(const nlohmann::json& j, const char* key) {
 // `where`, "<place>/<version>". kDataLoss also for a key that is not the
 // prefix and 8 bytes, a record whose version is not its key's, and a gap.
 template <class Record, class Read>
-Result<std::vector<Record>> read_all(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family, std::string_view prefix,
+[[nodiscard]] Result<std::vector<Record>> read_all(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family, std::string_view prefix,
                                      const std::string& place, Read read) {
   std::vector<Record> records;
   std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), family));
