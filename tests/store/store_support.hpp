@@ -75,7 +75,7 @@ struct ForwardingStore : CaseStore {
   std::shared_ptr<CaseStore> real = memory_store();
   Result<std::optional<StoredCase>> load(const std::string& id) const override { return real->load(id); }
   using CaseStore::commit;
-  void commit(std::span<const CaseWrite> writes, Done done) override { real->commit(writes, std::move(done)); }
+  void commit(std::span<CaseWrite> writes, Done done) override { real->commit(writes, std::move(done)); }
   std::optional<std::string> case_of_external_id(const std::string& x) const override {
     return real->case_of_external_id(x);
   }

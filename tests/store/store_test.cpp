@@ -2,6 +2,8 @@
 // whole, or reported with its key.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include <map>
 #include <mutex>
 #include <thread>
@@ -78,6 +80,42 @@ TEST_CASE("CasesInADurableStoreOutliveTheEngineThatWroteThem") {
   REQUIRE(next.has_value());
   CHECK(next->case_id == "370811-20251111-000002");
   CHECK(store->case_of_external_id("GD-2") == next->case_id);
+}
+
+TEST_CASE("AnEventsLogPositionIsTheSameFromTheEnginesCacheAndFromTheStore") {
+  TempDir dir;
+  for (int workers : {0, 2}) {
+    std::vector<std::shared_ptr<CaseStore>> stores{memory_store(),
+                                                   open_durable_at(dir.path() / std::to_string(workers))};
+    for (auto& store : stores) {
+      auto engine = engine_on(store, workers);
+      std::vector<std::string> ids;
+      for (const char* key : {"hotline/1", "hotline/2"}) {
+        auto opened = engine->submit(command("", key, leak_report())).get();
+        REQUIRE(opened.has_value());
+        CHECK(opened->events.front().position > 0);  // the answer itself carries it
+        ids.push_back(opened->case_id);
+      }
+      REQUIRE(engine->submit(command(ids[0], "d", cmd::Dispatch{})).get().has_value());
+      std::set<std::uint64_t> positions;
+      for (const auto& id : ids) {
+        const auto cached = engine->history(id);
+        const auto stored = store->load(id);
+        REQUIRE(cached.has_value());
+        REQUIRE(stored.has_value());
+        REQUIRE(stored->has_value());
+        REQUIRE(cached->size() == (*stored)->events.size());
+        for (std::size_t i = 0; i < cached->size(); ++i) {
+          CHECK((*cached)[i].position == (*stored)->events[i].position);
+          positions.insert((*cached)[i].position);
+        }
+      }
+      // Each event its own place in the one log: 1, 2, ... in commit order.
+      REQUIRE(positions.size() >= 3);
+      CHECK(*positions.begin() == 1);
+      CHECK(*positions.rbegin() == positions.size());
+    }
+  }
 }
 
 TEST_CASE("TheLastCaseIdOfADistrictAndDayIsFoundInOneSeek") {

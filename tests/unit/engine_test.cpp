@@ -222,7 +222,7 @@ struct ThrowingLogger final : Logger {
 struct FlakyStore final : testing::ForwardingStore {
   bool broken = false;
   using CaseStore::commit;
-  void commit(std::span<const CaseWrite> writes, Done done) override {
+  void commit(std::span<CaseWrite> writes, Done done) override {
     if (broken) return done(fail(ErrorCode::kUnavailable, "store: disk unavailable"));
     real->commit(writes, std::move(done));
   }

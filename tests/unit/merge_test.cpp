@@ -17,7 +17,7 @@ namespace {
 // that a case stays busy for as long as a test needs.
 struct HeldStore final : testing::ForwardingStore {
   using CaseStore::commit;
-  void commit(std::span<const CaseWrite> writes, Done done) override {
+  void commit(std::span<CaseWrite> writes, Done done) override {
     {
       std::lock_guard lock(mutex);
       if (held_cases.contains(writes.front().case_id)) {

@@ -22,7 +22,7 @@ class MemoryStore final : public CaseStore {
     return std::optional<StoredCase>{found->second};
   }
 
-  void commit(std::span<const CaseWrite> writes, Done done) override { done(store(writes)); }
+  void commit(std::span<CaseWrite> writes, Done done) override { done(store(writes)); }
 
   Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after, Timestamp until,
                                                std::size_t limit) const override {
@@ -94,7 +94,7 @@ class MemoryStore final : public CaseStore {
  private:
   // All the writes or none: each is checked against its case as stored, or
   // as an earlier write of the same call leaves it.
-  Result<void> store(std::span<const CaseWrite> writes) {
+  Result<void> store(std::span<CaseWrite> writes) {
     std::unique_lock lock(mutex_);
     for (std::size_t i = 0; i < writes.size(); ++i) {
       const CaseWrite& write = writes[i];
@@ -109,19 +109,19 @@ class MemoryStore final : public CaseStore {
                         " to be appended next, but got event " + std::to_string(write.events.front().seq));
       }
     }
-    for (const auto& write : writes) put(write);
+    for (auto& write : writes) put(write);
     return {};
   }
 
-  void put(const CaseWrite& write) {
-    const auto& [case_id, events, snapshot, timers, counted] = write;
+  void put(CaseWrite& write) {
+    auto& [case_id, events, snapshot, timers, counted] = write;
     stats::add_marks(stats_, counted);
     auto [it, created] = cases_.try_emplace(case_id);
     StoredCase& stored = it->second;
     ++writes_;
-    for (const auto& event : events) {
+    for (auto& event : events) {
+      event.position = ++last_position_;
       stored.events.push_back(event);
-      stored.events.back().position = ++last_position_;
     }
     personal_data::forget_if_erased(stored.events);
     for (auto& entry : repeat_calls::entries_of(write)) {
@@ -220,7 +220,7 @@ class MemoryStore final : public CaseStore {
 
 }  // namespace
 
-Result<void> EventStore::append(std::span<const CaseWrite> writes) {
+Result<void> EventStore::append(std::span<CaseWrite> writes) {
   std::promise<Result<void>> written;
   auto future = written.get_future();
   commit(writes, [&written](Result<void> outcome) { written.set_value(std::move(outcome)); });

@@ -110,10 +110,10 @@ class RocksStore final : public CaseStore {
     return loaded;
   }
 
-  void commit(std::span<const CaseWrite> writes, Done done) override {
+  void commit(std::span<CaseWrite> writes, Done done) override {
     if (writes.empty()) return done(fail(ErrorCode::kInvalidArgument, "store: a commit with no writes"));
     Prepared lead = prepare_here(writes.front(), std::move(done));
-    for (const auto& write : writes.subspan(1)) lead.together.push_back(prepare_here(write, nullptr));
+    for (auto& write : writes.subspan(1)) lead.together.push_back(prepare_here(write, nullptr));
     {
       std::lock_guard lock(queue_mutex_);
       queue_.push_back(std::move(lead));
@@ -332,8 +332,9 @@ class RocksStore final : public CaseStore {
   }
 
   // The reads run on the caller's thread, so the committer only writes.
-  Prepared prepare_here(const CaseWrite& write, Done done) const {
+  Prepared prepare_here(CaseWrite& write, Done done) const {
     Prepared prepared = prepare(write, std::move(done));
+    if (!write.events.empty()) prepared.positioned = write.events.data();
     prepared.follows_stored = prepared.first_seq > 0 &&
                               (prepared.first_seq == 1 || event_stored(prepared.case_id, prepared.first_seq - 1)) &&
                               !event_stored(prepared.case_id, prepared.first_seq);
@@ -393,8 +394,11 @@ class RocksStore final : public CaseStore {
   // Puts one case's write into the group's batch.
   void put(GroupWrite& group, const Prepared& p) {
     auto& batch = group.batch;
-    for (const auto& e : p.events) {
+    for (std::size_t i = 0; i < p.events.size(); ++i) {
+      const auto& e = p.events[i];
       batch.Put(family(layout::kEvents), e.key, event_record::encode(e.canonical, e.hash, ++group.position, e.prev_hash));
+      // Read by the writer only once `done` says the batch is on disk.
+      if (p.positioned != nullptr) p.positioned[i].position = group.position;
       group.log_hash = event_record::next_log_hash(group.log_hash, e.hash).value_or(group.log_hash);
       batch.Put(family(layout::kLog), layout::log_key(group.position),
                 event_record::encode_log({p.case_id, e.seq, e.hash, group.log_hash}));

@@ -322,7 +322,9 @@ struct Event {
   std::string prev_hash{};
   std::string hash{};
   // The event's place in the store's one log of every case's events, in
-  // commit order, from 1; 0 until a store has committed it.
+  // commit order, from 1; 0 until a store has committed it. The store sets it
+  // in the write it commits, so a decision, the engine's cache and the store
+  // all give an event the same position.
   std::uint64_t position = 0;
 };
 

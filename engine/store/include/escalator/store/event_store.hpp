@@ -63,11 +63,14 @@ class EventStore {
   // follow its case's stored events (or a case's first write finds the case
   // there); kUnavailable when the store cannot write. `done` must not block:
   // the store may call it from the thread that commits everyone's writes.
-  virtual void commit(std::span<const CaseWrite> writes, Done done) = 0;
-  void commit(const CaseWrite& write, Done done) { commit(std::span(&write, 1), std::move(done)); }
+  // Before `done` is told of success, the store gives each event of the
+  // writes its `position` in the store's log, so that an event means the same
+  // whether it is read from the store or from what the writer kept; the
+  // writes must stay alive, and untouched by anyone else, until `done`.
+  virtual void commit(std::span<CaseWrite> writes, Done done) = 0;
   // commit() and wait for it.
-  [[nodiscard]] Result<void> append(std::span<const CaseWrite> writes);
-  [[nodiscard]] Result<void> append(const CaseWrite& write) { return append(std::span(&write, 1)); }
+  [[nodiscard]] Result<void> append(std::span<CaseWrite> writes);
+  [[nodiscard]] Result<void> append(CaseWrite write) { return append(std::span(&write, 1)); }
 
   // The case opened with this external id (hotline order number, WeChat MsgId).
   virtual std::optional<std::string> case_of_external_id(const std::string& external_id) const = 0;
