@@ -9,7 +9,6 @@
 
 #include "escalator/engine/decision.hpp"
 #include "escalator/store/store.hpp"
-#include "escalator/store/store.hpp"
 
 namespace escalator {
 
@@ -27,6 +26,9 @@ struct CaseRecord {
   CaseState state;
   std::vector<Event> events;
   std::unordered_map<std::string, Seen> keys;
+  // The case's timers as the store holds them, known when this engine wrote
+  // the case since it loaded it (EventStore::commit hands them back).
+  std::optional<std::vector<PendingTimer>> stored_timers;
 
   // Rebuilds the keys from the events, which record their command's key.
   static CaseRecord from_stored(StoredCase stored);

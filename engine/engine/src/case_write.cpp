@@ -59,12 +59,13 @@ Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, s
                              counted);
   const WorkflowRef ref{workflow.id, workflow.version};
   std::string prev_hash(record && !record->events.empty() ? record->events.back().hash : kGenesisHash);
+  std::vector<std::string> canonical;
   for (auto& payload : payloads) {
     events.push_back(Event{next.version + 1, now, command.actor, command.idempotency_key, ref, std::move(payload)});
     events.back().provisional = counted_provisionally(*options.calendar, events.back());
-    if (auto sealed = seal(events.back(), prev_hash); !sealed) {
-      return fail(ErrorCode::kInternal, "Sealing a decided event failed: " + sealed.error().message);
-    }
+    auto sealed = seal(events.back(), prev_hash);
+    if (!sealed) return fail(ErrorCode::kInternal, "Sealing a decided event failed: " + sealed.error().message);
+    canonical.push_back(std::move(*sealed));
     prev_hash = events.back().hash;
     const auto before = stats::CaseCounter::Before::of(next);
     if (auto applied = apply(next, events.back()); !applied) {
@@ -73,7 +74,8 @@ Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, s
     counter.count(before, events.back(), next);
   }
   auto timers = pending_timers(next, &workflow, *options.calendar);
-  return CaseWrite{current.id, std::move(events), std::move(next), std::move(timers), std::move(counted)};
+  return CaseWrite{current.id,         std::move(events),  std::move(next), std::move(timers),
+                   std::move(counted), std::move(canonical), record ? record->stored_timers : std::nullopt};
 }
 
 }  // namespace

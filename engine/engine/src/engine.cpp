@@ -155,6 +155,7 @@ struct Engine::Impl {
       for (auto& e : write.events) record.events.push_back(std::move(e));
       personal_data::forget_if_erased(record.events);
     }
+    record.stored_timers = std::move(write.timers);  // as the store left them
     return record;
   }
 

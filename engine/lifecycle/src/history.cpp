@@ -19,14 +19,14 @@ Result<std::string> chained_hash(std::string_view prev_hash, std::string_view ca
   return to_hex(hasher.update(*prev).update(canonical).finish());
 }
 
-Result<void> seal(Event& event, std::string_view prev_hash) {
+Result<std::string> seal(Event& event, std::string_view prev_hash) {
   auto bytes = canonical_bytes(event);
   if (!bytes) return tl::unexpected(bytes.error());
   auto hash = chained_hash(prev_hash, *bytes);
   if (!hash) return tl::unexpected(hash.error());
   event.prev_hash = std::string(prev_hash);
   event.hash = std::move(*hash);
-  return {};
+  return bytes;
 }
 
 std::vector<HistoryBreak> chain_breaks(std::string_view case_id, const std::vector<Event>& events) {

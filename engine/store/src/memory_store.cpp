@@ -114,7 +114,7 @@ class MemoryStore final : public CaseStore {
   }
 
   void put(CaseWrite& write) {
-    auto& [case_id, events, snapshot, timers, counted] = write;
+    auto& [case_id, events, snapshot, timers, counted, canonical, stored_timers] = write;
     stats::add_marks(stats_, counted);
     auto [it, created] = cases_.try_emplace(case_id);
     StoredCase& stored = it->second;

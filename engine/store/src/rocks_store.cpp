@@ -334,7 +334,13 @@ class RocksStore final : public CaseStore {
   // The reads run on the caller's thread, so the committer only writes.
   Prepared prepare_here(CaseWrite& write, Done done) const {
     Prepared prepared = prepare(write, std::move(done));
-    if (!write.events.empty()) prepared.positioned = write.events.data();
+    prepared.source = &write;
+    if (write.stored_timers && prepared.first_seq > 1) {
+      // What the writer was told at its last write of the case: nothing to read.
+      prepared.follows_stored = true;
+      prepared.stored_timers = *write.stored_timers;
+      return prepared;
+    }
     prepared.follows_stored = prepared.first_seq > 0 &&
                               (prepared.first_seq == 1 || event_stored(prepared.case_id, prepared.first_seq - 1)) &&
                               !event_stored(prepared.case_id, prepared.first_seq);
@@ -398,7 +404,7 @@ class RocksStore final : public CaseStore {
       const auto& e = p.events[i];
       batch.Put(family(layout::kEvents), e.key, event_record::encode(e.canonical, e.hash, ++group.position, e.prev_hash));
       // Read by the writer only once `done` says the batch is on disk.
-      if (p.positioned != nullptr) p.positioned[i].position = group.position;
+      if (p.source != nullptr) p.source->events[i].position = group.position;
       group.log_hash = event_record::next_log_hash(group.log_hash, e.hash).value_or(group.log_hash);
       batch.Put(family(layout::kLog), layout::log_key(group.position),
                 event_record::encode_log({p.case_id, e.seq, e.hash, group.log_hash}));
@@ -470,6 +476,7 @@ class RocksStore final : public CaseStore {
     const auto earlier = in_group.find(p.case_id);
     const auto& old = earlier != in_group.end() ? earlier->second : p.stored_timers;
     in_group[p.case_id] = timers_.replace(batch, p.case_id, old, p.timers, p.timers_record);
+    if (p.source != nullptr) p.source->timers = in_group[p.case_id];
   }
 
   // Tells each writer its outcome.

@@ -24,8 +24,10 @@ Prepared prepare(const CaseWrite& write, EventStore::Done done) {
   }
   p.erases_personal = repeat_calls::erases(write);
   p.call_entries = repeat_calls::entries_of(write);
-  for (const auto& event : write.events) {
-    auto canonical = canonical_bytes(event);
+  const bool sealed_here = write.canonical.size() == write.events.size();
+  for (std::size_t i = 0; i < write.events.size(); ++i) {
+    const Event& event = write.events[i];
+    auto canonical = sealed_here ? Result<std::string>(write.canonical[i]) : canonical_bytes(event);
     if (!canonical || event.hash.empty()) {
       p.unsealed = Error{ErrorCode::kInvalidArgument,
                          "Event " + std::to_string(event.seq) + " of case " + p.case_id + " cannot be stored: " +

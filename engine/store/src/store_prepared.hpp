@@ -26,7 +26,7 @@ struct Prepared {
     std::string prev_hash;
   };
   std::vector<SealedEvent> events;
-  Event* positioned = nullptr;  // the write's first event, given its position with the rest as they are put
+  CaseWrite* source = nullptr;  // given its events' positions and its timers as stored, as it is put
   std::optional<Error> unsealed;  // an event that cannot be stored as it is
   std::string personal_record;  // put when the write opens the case with personal data
   bool erases_personal = false;  // deleted when the write erases it, with the call entries

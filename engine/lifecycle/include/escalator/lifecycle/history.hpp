@@ -22,8 +22,9 @@ namespace escalator {
 // SHA-256 of prev_hash's 32 bytes followed by `canonical`, as lowercase hex.
 // kInvalidArgument when prev_hash is not 64 hex digits.
 [[nodiscard]] Result<std::string> chained_hash(std::string_view prev_hash, std::string_view canonical);
-// Sets the event's prev_hash and its hash over its canonical bytes.
-[[nodiscard]] Result<void> seal(Event& event, std::string_view prev_hash);
+// Sets the event's prev_hash and its hash over its canonical bytes, and
+// returns those bytes, so that whoever stores the event need not make them again.
+[[nodiscard]] Result<std::string> seal(Event& event, std::string_view prev_hash);
 
 // The commitment the history keeps for a piece of personal data: SHA-256 of
 // the salt's 32 bytes followed by the value's UTF-8 bytes, as lowercase hex;

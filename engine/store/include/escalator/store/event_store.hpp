@@ -36,6 +36,14 @@ struct CaseWrite {
   CaseState snapshot;         // the case after them
   std::vector<PendingTimer> timers;  // every timer the case has pending after them
   stats::Marks stats;  // what the events count (docs/stats.md), added to the store's counters
+  // Each event's canonical bytes as it was sealed over them (seal()); empty:
+  // the store makes them again.
+  std::vector<std::string> canonical{};
+  // The case's timers as the store holds them, when the writer knows them
+  // from the store's answer to its previous write of the case (commit()
+  // leaves them in `timers`). Given, the store reads neither them nor its
+  // last event, which the writer's seq already tells; none: it reads both.
+  std::optional<std::vector<PendingTimer>> stored_timers{};
 };
 
 // What a store has done since it opened, for tests and `escalator bench`.
@@ -65,8 +73,10 @@ class EventStore {
   // the store may call it from the thread that commits everyone's writes.
   // Before `done` is told of success, the store gives each event of the
   // writes its `position` in the store's log, so that an event means the same
-  // whether it is read from the store or from what the writer kept; the
-  // writes must stay alive, and untouched by anyone else, until `done`.
+  // whether it is read from the store or from what the writer kept, and
+  // leaves in each write's `timers` the timers as it stored them (a timer due
+  // before a running round of timers fires at the round's moment); the writes
+  // must stay alive, and untouched by anyone else, until `done`.
   virtual void commit(std::span<CaseWrite> writes, Done done) = 0;
   // commit() and wait for it.
   [[nodiscard]] Result<void> append(std::span<CaseWrite> writes);
