@@ -502,6 +502,29 @@ TEST_CASE("TheStoreOfFormatEightAuditsCleanAndIsCountedAgainByTheDefinitionWithY
   CHECK(figures->groups[1].tally.get(stats::Count::kClosedResolved) == 1);
 }
 
+TEST_CASE("TheStoreOfFormatNineAuditsCleanAndReportsItsFigures") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-9", dir);
+  const auto report = clean_fixture_audit(copy, 27, 5);
+  // Printed by `escalator audit verify` when the fixture was made.
+  CHECK(report.log_hash == "4bfddaf733c91b2d3bace46d53083f1033dbb8ec63d46abc66ac946df39d5586");
+  const auto store = open_durable_at(copy);
+  CHECK((*store->stats_stamp())->definition == stats::kDefinition);
+  const auto differences = stats::counter_differences(*store, *shipped_calendar());
+  REQUIRE(differences.has_value());
+  CHECK(differences->empty());
+  using std::chrono::year;
+  const auto figures = stats::read_report(
+      *store, {std::chrono::sys_days{year{2025} / 10 / 1}, std::chrono::sys_days{year{2025} / 11 / 30},
+               stats::Dimension::kLevel});
+  REQUIRE(figures.has_value());
+  CHECK(figures->total.get(stats::Count::kReceived) == 5);
+  REQUIRE(figures->groups.size() == 2);
+  CHECK(figures->groups[0].name == "branch");
+  CHECK(figures->groups[0].tally.get(stats::Count::kReopened) == 1);
+  CHECK(figures->groups[1].tally.get(stats::Count::kClosedResolved) == 1);
+}
+
 TEST_CASE("AStoreOfFormatSevenIsCountedWhenAnEngineFirstOpensIt") {
   TempDir dir;
   const auto copy = fixture_copy("store-format-7", dir);
