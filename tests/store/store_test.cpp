@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <future>
+#include <atomic>
 
 #include <map>
 #include <mutex>
@@ -115,6 +117,38 @@ TEST_CASE("AnEventsLogPositionIsTheSameFromTheEnginesCacheAndFromTheStore") {
       CHECK(*positions.begin() == 1);
       CHECK(*positions.rbegin() == positions.size());
     }
+  }
+}
+
+TEST_CASE("WithoutWorkerThreadsACommandThatWaitedIsDecidedWhenTheWriteBeforeItIsDone") {
+  TempDir dir;
+  std::vector<std::shared_ptr<CaseStore>> stores{memory_store(), open_durable_at(dir.path())};
+  for (auto& store : stores) {
+    auto engine = engine_on(store, 0);
+    auto opened = engine->submit(command("", "hotline/1", leak_report())).get();
+    REQUIRE(opened.has_value());
+    // Four threads urge the one case at once, each without waiting for the
+    // others: commands queue behind the write in progress and are taken up
+    // where it finishes, in order, none lost.
+    constexpr int kThreads = 4, kEach = 25;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        std::vector<std::future<Result<Decision>>> pending;
+        for (int i = 0; i < kEach; ++i) {
+          pending.push_back(engine->submit(command(opened->case_id, "urge/" + std::to_string(t) + "/" + std::to_string(i),
+                                                   cmd::Urge{"请尽快处理"})));
+        }
+        for (auto& f : pending) failures += f.get().has_value() ? 0 : 1;
+      });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(failures == 0);
+    const auto k = engine->get(opened->case_id);
+    REQUIRE(k.has_value());
+    CHECK(k->version == opened->version + kThreads * kEach);
+    CHECK(k->urges == kThreads * kEach);
   }
 }
 

@@ -186,8 +186,26 @@ struct Engine::Impl {
     return true;
   }
 
+  // Gives the case's turn to the commands that waited for it: on the
+  // shard's strand, or with no worker threads on this thread, after whatever
+  // it is doing for another turn (so that a store that answers at once does
+  // not nest one command's write inside another's).
   void resume(Shard& shard, const std::string& case_id) {
-    asio::post(*shard.strand, [this, &shard, case_id] { run_waiting(shard, case_id); });
+    if (shard.strand) {
+      asio::post(*shard.strand, [this, &shard, case_id] { run_waiting(shard, case_id); });
+      return;
+    }
+    thread_local std::deque<std::pair<Shard*, std::string>> turns;
+    thread_local bool giving = false;
+    turns.emplace_back(&shard, case_id);
+    if (giving) return;
+    giving = true;
+    while (!turns.empty()) {
+      auto [at, id] = std::move(turns.front());
+      turns.pop_front();
+      run_waiting(*at, id);
+    }
+    giving = false;
   }
 
   // A merge whose primary is busy waits in the primary's line and keeps its
@@ -240,30 +258,10 @@ struct Engine::Impl {
     return "Deciding " + std::string(command_name(command.payload)) + " for case " + command.case_id;
   }
 
-  // Without worker threads: decide, write and remember under the shard's
-  // mutex, on the caller's thread.
-  Result<Decision> run_here(const Command& command) noexcept {
-    const bool opening = std::holds_alternative<cmd::Open>(command.payload);
-    Result<Decision> decided = without_throwing(deciding(command), [&]() -> Result<Decision> {
-      Shard& shard = shard_of(command.case_id);
-      auto result = locked(shard, command, [&]() -> Result<Decision> {
-        auto step = decide_locked(shard, command, opening);
-        if (!step) return tl::unexpected(step.error());
-        if (auto* final = std::get_if<Decision>(&*step)) return std::move(*final);
-        auto& unwritten = std::get<Unwritten>(*step);
-        if (auto stored = options.store->append(unwritten.writes); !stored) return tl::unexpected(stored.error());
-        return remember(shard, command.idempotency_key, std::move(unwritten));
-      });
-      std::lock_guard lock(shard.mutex);
-      shard.trim(cache_per_shard);
-      return result;
-    });
-    return conclude(command, std::move(decided));
-  }
-
-  // On the submitting thread (or, for a command that waited, a shard's
-  // strand): decide, hand the write to the store, and return; the store's
-  // answer fulfils the caller's future (written()).
+  // Every command's one path, with or without worker threads. On the
+  // submitting thread (or, for a command that waited, where its case's turn
+  // was given: resume()): decide, hand the write to the store, and return;
+  // the store's answer fulfils the caller's future (written()).
   // `turn_of`: the case whose waiting line the job comes from, whose turn it is.
   void decide_and_write(std::shared_ptr<Submitted> job, const std::string& turn_of = {}) noexcept {
     const Command& command = job->command;
@@ -560,12 +558,11 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Engine::~Engine() {
-  if (!impl_->pool) return;
   {
     std::unique_lock lock(impl_->outstanding_mutex);
     impl_->all_answered.wait(lock, [this] { return impl_->outstanding == 0; });
   }
-  impl_->pool->join();
+  if (impl_->pool) impl_->pool->join();
 }
 
 std::future<Result<Decision>> Engine::submit(Command command) {
@@ -575,11 +572,6 @@ std::future<Result<Decision>> Engine::submit(Command command) {
   const auto handed = without_throwing(submitting, [&]() -> Result<void> {
     if (auto admitted = impl_->admit(command); !admitted) {
       job->promise.set_value(tl::unexpected(admitted.error()));
-      return {};
-    }
-    Shard& shard = impl_->shard_of(command.case_id);
-    if (!shard.strand) {
-      job->promise.set_value(impl_->run_here(command));
       return {};
     }
     job->command = std::move(command);

@@ -18,7 +18,8 @@ namespace escalator {
 
 struct Limits {
   // Threads that take up the commands that waited for their case's write. 0:
-  // none; the caller's thread also waits for the write, holding its shard.
+  // none; such a command is decided on the thread that finished the write it
+  // waited for (the caller's with the memory store, the store's with RocksDB).
   int worker_threads = 2;
   int shards = 16;         // cases are spread over shards by a hash of their id
   int max_text_bytes = 4000;   // content, answers, reasons, notes
