@@ -1,5 +1,7 @@
 #include "store_stats.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -88,7 +90,10 @@ Result<void> StoredStats::start() {
     next_ = *number + 1;
   }
   if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "stats: reading the pending counts"));
-  folder_ = std::thread([this] { fold_loop(); });
+  folder_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "esc-fold");
+    fold_loop();
+  });
   return {};
 }
 
