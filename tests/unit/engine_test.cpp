@@ -10,6 +10,7 @@
 #include "escalator/lifecycle/history.hpp"
 #include "escalator/engine/engine.hpp"
 #include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "store_support.hpp"
 
 using namespace escalator;
@@ -84,6 +85,34 @@ TEST_CASE("ManyThreadsTakeManyCasesToClosedWithoutLosingOrMixingAny") {
     REQUIRE(k.has_value());
     CHECK(k->state == LifecycleState::kClosed);
     CHECK(k->version == 6);
+  }
+}
+
+TEST_CASE("AnOpensWorkflowIsChosenOnceAtIntakeAndDecidedBy") {
+  // The shipped catalog, counting how often a workflow is chosen.
+  struct CountingCatalog final : WorkflowCatalog {
+    std::shared_ptr<const WorkflowCatalog> real = builtin_workflows();
+    mutable std::atomic<int> selected{0};
+    Result<const Workflow*> select(const CaseState& opened) const override {
+      ++selected;
+      return real->select(opened);
+    }
+    Result<const Workflow*> find(const WorkflowRef& ref) const override { return real->find(ref); }
+  };
+  for (int threads : {0, 2}) {
+    auto catalog = std::make_shared<CountingCatalog>();
+    EngineOptions options;
+    options.config.limits.worker_threads = threads;
+    options.clock = std::make_shared<ManualClock>(at("2025-11-11T09:00:00+08:00"));
+    options.workflows = catalog;
+    auto engine = std::move(*Engine::open(std::move(options)));
+    auto opened = engine->submit(Command{"", "GD-1", std::nullopt, "test", Harness::leak()}).get();
+    REQUIRE(opened.has_value());
+    CHECK(opened->events.front().workflow.id == "property-first");
+    CHECK(catalog->selected == 1);
+    // The same order again is the same case, and chooses nothing.
+    REQUIRE(engine->submit(Command{"", "GD-1", std::nullopt, "test", Harness::leak()}).get().has_value());
+    CHECK(catalog->selected == 1);
   }
 }
 

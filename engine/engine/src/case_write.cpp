@@ -94,9 +94,11 @@ CaseState provisional_case(const Command& command) {
 }
 
 Result<Unwritten> decide_write(const CaseRecord* record, const Command& command, bool opening,
-                              const EngineOptions& options, Timestamp now) {
+                              const EngineOptions& options, Timestamp now, const Workflow* chosen) {
   const CaseState current = record ? record->state : provisional_case(command);
-  auto workflow = opening ? options.workflows->select(current) : workflow_of(current, options);
+  auto workflow = !opening ? workflow_of(current, options)
+                  : chosen  ? Result<const Workflow*>(chosen)
+                            : options.workflows->select(current);
   if (!workflow) return tl::unexpected(workflow.error());
   const lifecycle::Situation context{current, !opening, **workflow, *options.calendar,
                                            *options.directory, now, command.idempotency_key};

@@ -28,8 +28,10 @@ CaseState provisional_case(const Command& open);
 // collaborators at `now`. Refusals are the lifecycle's (lifecycle.hpp), and
 // kFailedPrecondition when the catalog's workflow has other content than the
 // case was decided by.
+// `chosen`: an open's workflow, chosen at intake; null: chosen here.
 [[nodiscard]] Result<Unwritten> decide_write(const CaseRecord* record, const Command& command, bool opening,
-                                            const EngineOptions& options, Timestamp now);
+                                            const EngineOptions& options, Timestamp now,
+                                            const Workflow* chosen = nullptr);
 
 // The primary's half of `merge`, decided on `primary` at `now`: a
 // DuplicateMergedIn, or the refusal of a primary no longer being answered.

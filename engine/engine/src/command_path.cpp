@@ -38,7 +38,7 @@ Result<CaseRecord*> Engine::Impl::find(Shard& shard, const std::string& case_id)
 }
 
 Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Command& command,
-                                                          bool opening) {
+                                                          bool opening, const Workflow* chosen) {
   auto found = find(shard, command.case_id);
   if (!found) return tl::unexpected(found.error());
   CaseRecord* record = *found;
@@ -79,7 +79,7 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
     if (!taken) return tl::unexpected(taken.error());
     primary = std::move(*taken);
   }
-  auto decided = decide_write(record, command, opening, options, now);
+  auto decided = decide_write(record, command, opening, options, now, chosen);
   if (!decided) return tl::unexpected(decided.error());
   if (primary) decided->writes.push_back(std::move(*primary));
   return std::move(*decided);
@@ -197,7 +197,7 @@ void Engine::Impl::decide_and_write(std::shared_ptr<Submitted> job,
                            "this one; decide which case stays and submit again");
         return;
       }
-      auto step = decide_locked(*shard, command, opening);
+      auto step = decide_locked(*shard, command, opening, job->workflow);
       const bool writes = step && std::holds_alternative<Unwritten>(*step);
       resume_own = stop_holding(*shard, *job, !writes);
       if (!step) {

@@ -25,7 +25,7 @@ constexpr std::size_t kRecomputesInFlight = 256;
 
 }  // namespace
 
-Result<void> Engine::Impl::prepare_open(Command& command) {
+Result<const Workflow*> Engine::Impl::prepare_open(Command& command) {
   auto known = [&]() -> std::optional<std::string> {
     if (auto it = case_by_external_id.find(command.idempotency_key);
         it != case_by_external_id.end()) {
@@ -37,26 +37,25 @@ Result<void> Engine::Impl::prepare_open(Command& command) {
     std::lock_guard lock(intake_mutex);
     if (auto id = known()) {
       command.case_id = *id;
-      return {};
+      return nullptr;
     }
   }
   const auto& open = std::get<cmd::Open>(command.payload);
   // A place the directory does not know opens a case that waits for a dispatcher.
   auto where = options.directory->complete(open.location, options.clock->now());
   if (!where && where.error().code != ErrorCode::kNotFound) return tl::unexpected(where.error());
-  if (auto workflow = options.workflows->select(provisional_case(command)); !workflow) {
-    return tl::unexpected(workflow.error());
-  }
+  auto workflow = options.workflows->select(provisional_case(command));
+  if (!workflow) return tl::unexpected(workflow.error());
   std::lock_guard lock(intake_mutex);
   if (auto id = known()) {
     command.case_id = *id;
-    return {};
+    return nullptr;
   }
   auto id = ids.next(open.location.district_code, options.clock->now());
   if (!id) return tl::unexpected(id.error());
   command.case_id = *id;
   case_by_external_id.emplace(command.idempotency_key, *id);
-  return {};
+  return *workflow;
 }
 
 CalendarRecount Engine::Impl::bring_deadlines_up_to(Engine& engine,
@@ -109,11 +108,13 @@ CalendarRecount Engine::Impl::bring_deadlines_up_to(Engine& engine,
   return recount;
 }
 
-Result<void> Engine::Impl::admit(Command& command) {
-  if (auto checked = check_command(command, options.config.limits, options.clock->now()); !checked)
-    return checked;
+Result<const Workflow*> Engine::Impl::admit(Command& command) {
+  if (auto checked = check_command(command, options.config.limits, options.clock->now());
+      !checked) {
+    return tl::unexpected(checked.error());
+  }
   if (std::holds_alternative<cmd::Open>(command.payload)) return prepare_open(command);
-  return {};
+  return nullptr;
 }
 
 Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
@@ -183,10 +184,12 @@ std::future<Result<Decision>> Engine::submit(Command command) {
   auto future = job->promise.get_future();
   const std::string submitting = "Submitting " + std::string(command_name(command.payload));
   const auto handed = without_throwing(submitting, [&]() -> Result<void> {
-    if (auto admitted = impl_->admit(command); !admitted) {
+    auto admitted = impl_->admit(command);
+    if (!admitted) {
       job->promise.set_value(tl::unexpected(admitted.error()));
       return {};
     }
+    job->workflow = *admitted;
     job->command = std::move(command);
     {
       std::lock_guard lock(impl_->outstanding_mutex);

@@ -74,7 +74,9 @@ struct Engine::Impl {
   // the primary's) the caller holds: the writes for the store. A refusal or a
   // repeated key is final at once.
   using Decided = std::variant<Decision, Unwritten>;
-  Result<Decided> decide_locked(Shard& shard, const Command& command, bool opening);
+  // `chosen`: an open's workflow, chosen at intake.
+  Result<Decided> decide_locked(Shard& shard, const Command& command, bool opening,
+                                const Workflow* chosen = nullptr);
 
   // A written case into its shard's cache, whose mutex must be held. A reader
   // may have loaded the case from the store since it was written.
@@ -152,7 +154,8 @@ struct Engine::Impl {
   // Open: the external id names the case once; a repeat goes to the same case.
   // The location and workflow are checked before a number is handed out, so a
   // malformed case does not use one up.
-  Result<void> prepare_open(Command& command);
+  // The new case's workflow; null when the external id names a case already.
+  Result<const Workflow*> prepare_open(Command& command);
 
   // Recomputes the running deadlines of every case with a pending timer for
   // the calendar import in force (docs/calendar.md, "Importing a notice"):
@@ -162,7 +165,8 @@ struct Engine::Impl {
   CalendarRecount bring_deadlines_up_to(Engine& engine, const CalendarsInForce& calendars);
 
   // Everything submit() checks before a command goes to its shard.
-  Result<void> admit(Command& command);
+  // An open's workflow, chosen once here and decided by; null for any other.
+  Result<const Workflow*> admit(Command& command);
 };
 
 }  // namespace escalator

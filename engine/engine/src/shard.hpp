@@ -29,6 +29,8 @@ struct Submitted {
   // A merge waiting in its primary's line keeps its own case's turn, so the
   // duplicate's later commands wait behind it (docs/history.md, "Merging").
   bool holds_own_case = false;
+  // A new case's workflow, chosen once at intake (Engine::Impl::admit).
+  const Workflow* workflow = nullptr;
 };
 
 // Cases are spread over shards by a hash of their id. A command is decided on
