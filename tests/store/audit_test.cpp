@@ -463,6 +463,30 @@ TEST_CASE("TheStoreOfFormatSevenThatThisReleaseWroteAuditsCleanWithItsStepsNobod
   CHECK_FALSE((*only)->snapshot.waiting_for_dispatcher.has_value());
 }
 
+namespace {
+
+// The figures of tests/scenarios/stats/figures_by_hand.scn, which the
+// fixtures of formats 8 and 9 were made from, read from the store's counters
+// as they stand now: agreeing with a recount, by the current definition.
+void reports_the_figures_by_hand(const CaseStore& store) {
+  CHECK((*store.stats_stamp())->definition == stats::kDefinition);
+  const auto differences = stats::counter_differences(store, *shipped_calendar());
+  REQUIRE(differences.has_value());
+  CHECK(differences->empty());
+  using std::chrono::year;
+  const auto figures = stats::read_report(
+      store, {std::chrono::sys_days{year{2025} / 10 / 1}, std::chrono::sys_days{year{2025} / 11 / 30},
+              stats::Dimension::kLevel});
+  REQUIRE(figures.has_value());
+  CHECK(figures->total.get(stats::Count::kReceived) == 5);
+  REQUIRE(figures->groups.size() == 2);
+  CHECK(figures->groups[0].name == "branch");
+  CHECK(figures->groups[0].tally.get(stats::Count::kReopened) == 1);
+  CHECK(figures->groups[1].tally.get(stats::Count::kClosedResolved) == 1);
+}
+
+}  // namespace
+
 TEST_CASE("TheStoreOfFormatEightAuditsCleanAndIsCountedAgainByTheDefinitionWithYears") {
   TempDir dir;
   const auto copy = fixture_copy("store-format-8", dir);
@@ -486,20 +510,7 @@ TEST_CASE("TheStoreOfFormatEightAuditsCleanAndIsCountedAgainByTheDefinitionWithY
     options.store = store;
     REQUIRE(Engine::open(std::move(options)).has_value());
   }
-  CHECK((*store->stats_stamp())->definition == stats::kDefinition);
-  const auto differences = stats::counter_differences(*store, *shipped_calendar());
-  REQUIRE(differences.has_value());
-  CHECK(differences->empty());
-  using std::chrono::year;
-  const auto figures = stats::read_report(
-      *store, {std::chrono::sys_days{year{2025} / 10 / 1}, std::chrono::sys_days{year{2025} / 11 / 30},
-               stats::Dimension::kLevel});
-  REQUIRE(figures.has_value());
-  CHECK(figures->total.get(stats::Count::kReceived) == 5);
-  REQUIRE(figures->groups.size() == 2);
-  CHECK(figures->groups[0].name == "branch");
-  CHECK(figures->groups[0].tally.get(stats::Count::kReopened) == 1);
-  CHECK(figures->groups[1].tally.get(stats::Count::kClosedResolved) == 1);
+  reports_the_figures_by_hand(*store);
 }
 
 TEST_CASE("TheStoreOfFormatNineAuditsCleanAndReportsItsFigures") {
@@ -509,20 +520,7 @@ TEST_CASE("TheStoreOfFormatNineAuditsCleanAndReportsItsFigures") {
   // Printed by `escalator audit verify` when the fixture was made.
   CHECK(report.log_hash == "4bfddaf733c91b2d3bace46d53083f1033dbb8ec63d46abc66ac946df39d5586");
   const auto store = open_durable_at(copy);
-  CHECK((*store->stats_stamp())->definition == stats::kDefinition);
-  const auto differences = stats::counter_differences(*store, *shipped_calendar());
-  REQUIRE(differences.has_value());
-  CHECK(differences->empty());
-  using std::chrono::year;
-  const auto figures = stats::read_report(
-      *store, {std::chrono::sys_days{year{2025} / 10 / 1}, std::chrono::sys_days{year{2025} / 11 / 30},
-               stats::Dimension::kLevel});
-  REQUIRE(figures.has_value());
-  CHECK(figures->total.get(stats::Count::kReceived) == 5);
-  REQUIRE(figures->groups.size() == 2);
-  CHECK(figures->groups[0].name == "branch");
-  CHECK(figures->groups[0].tally.get(stats::Count::kReopened) == 1);
-  CHECK(figures->groups[1].tally.get(stats::Count::kClosedResolved) == 1);
+  reports_the_figures_by_hand(*store);
 }
 
 TEST_CASE("AStoreOfFormatSevenIsCountedWhenAnEngineFirstOpensIt") {
