@@ -14,23 +14,19 @@ namespace {
 
 constexpr const char* kStart = "2025-11-11T09:00+08:00";
 
-// How each state is reached from a new case, as scenario steps.
-struct Path {
-  const char* state;
-  const char* title;
-  std::vector<const char*> steps;
-};
+// How each state is reached from a new case, as scenario steps, in state order.
+using Path = std::vector<const char*>;
 const std::array<Path, kLifecycleStateCount> kPaths = {{
-    {"new", "New", {}},
-    {"dispatched", "Dispatched", {"dispatch"}},
-    {"accepted", "Accepted", {"dispatch", "accept"}},
-    {"replied", "Replied", {"dispatch", "accept", "reply answer=已维修完毕"}},
-    {"awaiting_rating", "AwaitingRating", {"dispatch", "accept", "reply answer=已维修完毕", "follow_up"}},
-    {"rated", "Rated", {"dispatch", "accept", "reply answer=已维修完毕", "follow_up", "rate rating=satisfied"}},
-    {"closed", "Closed", {"dispatch", "accept", "reply answer=已维修完毕", "follow_up", "rate rating=satisfied", "close"}},
-    {"suspended", "Suspended", {"dispatch", "accept", "suspend reason=等待业主配合入户"}},
-    {"withdrawn", "Withdrawn", {"withdraw reason=居民自行解决"}},
-    {"merged", "Merged", {"merge into=@target"}},
+    {},
+    {"dispatch"},
+    {"dispatch", "accept"},
+    {"dispatch", "accept", "reply answer=已维修完毕"},
+    {"dispatch", "accept", "reply answer=已维修完毕", "follow_up"},
+    {"dispatch", "accept", "reply answer=已维修完毕", "follow_up", "rate rating=satisfied"},
+    {"dispatch", "accept", "reply answer=已维修完毕", "follow_up", "rate rating=satisfied", "close"},
+    {"dispatch", "accept", "suspend reason=等待业主配合入户"},
+    {"withdraw reason=居民自行解决"},
+    {"merge into=@target"},
 }};
 
 // Every command but open (which only ever makes a new case), well formed.
@@ -103,12 +99,14 @@ std::string with_aliases(std::string text, const std::map<std::string, std::stri
   return text;
 }
 
-std::string scenario_for(const Path& path) {
+std::string scenario_for(LifecycleState state) {
+  const Path& path = kPaths[static_cast<std::size_t>(state)];
+  const std::string_view title = title_of(state);
   Driver d;
   std::ostringstream scn;
   std::map<std::string, std::string> ids;  // case id -> alias
-  scn << "name: 状态 " << path.title << " 下的每一条命令\n"
-      << "description: Every command tried on a case in state " << path.title
+  scn << "name: 状态 " << title << " 下的每一条命令\n"
+      << "description: Every command tried on a case in state " << title
       << "; what the engine answers in each cell of the lifecycle table. Written by `escalator lifecycle "
          "--scenarios tests/scenarios/cells`.\n"
       << "group: cells\nstart: " << kStart << "\n\n"
@@ -118,12 +116,12 @@ std::string scenario_for(const Path& path) {
     const std::string alias = "@c" + std::to_string(i + 1);
     const std::string command = kCommands[i];
     const std::string verb = command.substr(0, command.find(' '));
-    scn << "\n# " << path.title << " × " << verb << "\n";
+    scn << "\n# " << title << " × " << verb << "\n";
     std::string opened = "open " + alias + " content=\"楼上卫生间漏水\"";
     ids[d.run("open content=楼上卫生间漏水", alias)->case_id] = alias;
     scn << opened << "\n";
     std::string path_events = " CaseOpened";
-    for (const char* step : path.steps) {
+    for (const char* step : path) {
       std::string line = step;
       line.insert(line.find(' ') == std::string::npos ? line.size() : line.find(' '), " " + alias);
       scn << line << "\n";
@@ -150,9 +148,10 @@ std::string scenario_for(const Path& path) {
 int write_cell_scenarios(const std::filesystem::path& dir, std::ostream& out) {
   std::filesystem::create_directories(dir);
   int written = 0;
-  for (const auto& path : kPaths) {
-    const auto file = dir / (std::string(path.state) + ".scn");
-    std::ofstream(file) << scenario_for(path);
+  for (int s = 0; s < kLifecycleStateCount; ++s) {
+    const auto state = static_cast<LifecycleState>(s);
+    const auto file = dir / (std::string(to_string(state)) + ".scn");
+    std::ofstream(file) << scenario_for(state);
     out << file.string() << "\n";
     ++written;
   }

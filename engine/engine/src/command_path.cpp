@@ -15,13 +15,9 @@ namespace escalator {
 void Engine::Impl::log(LogLevel level, std::string_view message, std::string_view case_id,
                        std::string_view command, std::string_view detail_key,
                        std::string_view detail) noexcept {
-  if (!options.logger) return;
-  const auto logged = without_throwing("Logging", [&]() -> Result<void> {
-    options.logger->log(
-        LogRecord{level, message, case_id, {{"command", command}, {detail_key, detail}}});
-    return {};
+  log_or_lose(options.logger.get(), [&] {
+    return LogRecord{level, message, case_id, {{"command", command}, {detail_key, detail}}};
   });
-  (void)logged;  // a logger that fails loses its record, and nothing else
 }
 
 Result<CaseRecord*> Engine::Impl::find(Shard& shard, const std::string& case_id) {

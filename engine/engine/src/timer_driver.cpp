@@ -25,12 +25,7 @@ struct TimerDriver::Impl {
   Impl(DueTimers& t, TimerDriverOptions o) : timers(t), options(std::move(o)) {}
 
   void log(LogLevel level, std::string_view message, std::string_view detail) noexcept {
-    if (!options.logger) return;
-    const auto logged = without_throwing("Logging", [&]() -> Result<void> {
-      options.logger->log(LogRecord{level, message, "", {{"detail", detail}}});
-      return {};
-    });
-    (void)logged;  // a logger that fails loses its record, and nothing else
+    log_or_lose(options.logger.get(), [&] { return LogRecord{level, message, "", {{"detail", detail}}}; });
   }
 
   // One round: every timer due now. Whether it moved anything, so that a timer

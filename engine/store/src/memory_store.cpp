@@ -114,12 +114,12 @@ class MemoryStore final : public CaseStore {
   }
 
   void put(CaseWrite& write) {
-    auto& [case_id, events, snapshot, timers, counted, canonical, stored_timers] = write;
-    stats::add_marks(stats_, counted);
+    const std::string& case_id = write.case_id;
+    stats::add_marks(stats_, write.stats);
     auto [it, created] = cases_.try_emplace(case_id);
     StoredCase& stored = it->second;
     ++writes_;
-    for (auto& event : events) {
+    for (auto& event : write.events) {
       event.position = ++last_position_;
       stored.events.push_back(event);
     }
@@ -132,14 +132,14 @@ class MemoryStore final : public CaseStore {
       for (const auto& entry : calls_of_case_[case_id]) calls_.erase(entry);
       calls_of_case_.erase(case_id);
     }
-    stored.snapshot = snapshot;
+    stored.snapshot = write.snapshot;
     auto& of_case = timers_of_case_[case_id];
     for (const auto& old : of_case) timers_.erase(old);
-    of_case = timers;
-    timers_.insert(timers.begin(), timers.end());
+    of_case = write.timers;
+    timers_.insert(write.timers.begin(), write.timers.end());
     if (created) {
       order_.push_back(case_id);
-      if (!snapshot.external_id.empty()) by_external_id_.emplace(snapshot.external_id, case_id);
+      if (!write.snapshot.external_id.empty()) by_external_id_.emplace(write.snapshot.external_id, case_id);
     }
   }
 

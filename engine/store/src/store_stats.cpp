@@ -2,35 +2,30 @@
 
 #include <pthread.h>
 
+#include <rocksdb/snapshot.h>
+
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <iterator>
 
 #include <nlohmann/json.hpp>
 
 #include "rocks_support.hpp"
+#include "store_layout.hpp"
 
 namespace escalator {
 namespace {
 
 constexpr std::string_view kStampKey = "stats_stamp";
-// Pending records lie past every cell key ([kCellsFrom, kCellsTo)).
+// Pending records lie past every cell key ([kCellsFrom, kCellsTo)), all of
+// them in [pending_key(0), kPendingEnd).
 constexpr std::string_view kPendingPrefix{"\xffpending", 8};
+constexpr std::string_view kPendingEnd{"\xffpendinh", 8};
 
 std::string pending_key(std::uint64_t number) {
   std::string key(kPendingPrefix);
-  for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>((number >> shift) & 0xff));
+  store_layout::put_big_endian(key, number);
   return key;
-}
-
-std::optional<std::uint64_t> pending_number(std::string_view key) {
-  if (key.size() != kPendingPrefix.size() + 8 || !key.starts_with(kPendingPrefix)) return std::nullopt;
-  std::uint64_t number = 0;
-  for (std::size_t at = kPendingPrefix.size(); at < key.size(); ++at) {
-    number = (number << 8) | static_cast<unsigned char>(key[at]);
-  }
-  return number;
 }
 
 // Adds a cell's tallies. All of a key's operands at once, decoded once each
@@ -71,25 +66,35 @@ std::string where(std::string_view key) {
   return "stats/" + printable(key);
 }
 
+// Calls visit(number, marks) for each pending record `read` sees, in number
+// order. kDataLoss naming a record that is not one.
+template <class Visit>
+Result<void> each_pending(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family, rocksdb::ReadOptions read,
+                          Visit&& visit) {
+  const rocksdb::Slice upper(kPendingEnd.data(), kPendingEnd.size());
+  read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(read, family));
+  for (it->Seek(rocksdb::Slice(kPendingPrefix.data(), kPendingPrefix.size())); it->Valid(); it->Next()) {
+    const auto key = it->key().ToStringView();
+    const auto number = store_layout::read_big_endian(key.substr(kPendingPrefix.size()));
+    auto marks = stats::Marks::decode(it->value().ToStringView());
+    if (!number || !marks) return fail(ErrorCode::kDataLoss, where(key) + ": not a pending count");
+    visit(*number, std::move(*marks));
+  }
+  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "stats: reading the pending counts"));
+  return {};
+}
+
 }  // namespace
 
 std::shared_ptr<rocksdb::MergeOperator> tally_merge_operator() { return std::make_shared<TallyAdd>(); }
 
 Result<void> StoredStats::start() {
-  const std::string from = pending_key(0);
-  const std::string to = pending_key(~std::uint64_t{0});
-  rocksdb::ReadOptions read;
-  const rocksdb::Slice upper(to);
-  read.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, stats_));
-  for (it->Seek(from); it->Valid(); it->Next()) {
-    const auto number = pending_number(it->key().ToStringView());
-    auto marks = stats::Marks::decode(it->value().ToStringView());
-    if (!number || !marks) return fail(ErrorCode::kDataLoss, where(it->key().ToStringView()) + ": not a pending count");
-    unfolded_.push_back({*number, std::move(*marks)});
-    next_ = *number + 1;
-  }
-  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "stats: reading the pending counts"));
+  auto read = each_pending(db_, stats_, rocksdb::ReadOptions(), [this](std::uint64_t number, stats::Marks marks) {
+    unfolded_.push_back({number, std::move(marks)});
+    next_ = number + 1;
+  });
+  if (!read) return read;
   folder_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "esc-fold");
     fold_loop();
@@ -174,11 +179,10 @@ Result<std::vector<std::pair<std::string, stats::Tally>>> StoredStats::cells(std
   std::vector<std::pair<std::string, stats::Tally>> found;
   // The cells and the pending records from one snapshot: a fold between the
   // two reads would count its records twice, or not at all.
-  rocksdb::ReadOptions read;
-  const rocksdb::Snapshot* snapshot = db_.GetSnapshot();
-  const std::unique_ptr<const rocksdb::Snapshot, std::function<void(const rocksdb::Snapshot*)>> release(
-      snapshot, [this](const rocksdb::Snapshot* taken) { db_.ReleaseSnapshot(taken); });
-  read.snapshot = snapshot;
+  rocksdb::ManagedSnapshot snapshot(&db_);
+  rocksdb::ReadOptions at_snapshot;
+  at_snapshot.snapshot = snapshot.snapshot();
+  rocksdb::ReadOptions read = at_snapshot;
   const rocksdb::Slice upper(to.data(), to.size());
   read.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, stats_));
@@ -190,20 +194,12 @@ Result<std::vector<std::pair<std::string, stats::Tally>>> StoredStats::cells(std
   if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "stats: reading the counters"));
 
   stats::Cells pending;
-  const std::string pending_to = pending_key(~std::uint64_t{0});
-  const rocksdb::Slice pending_upper(pending_to);
-  read.iterate_upper_bound = &pending_upper;
-  std::unique_ptr<rocksdb::Iterator> records(db_.NewIterator(read, stats_));
-  for (records->Seek(pending_key(0)); records->Valid(); records->Next()) {
-    const auto marks = stats::Marks::decode(records->value().ToStringView());
-    if (!marks) return fail(ErrorCode::kDataLoss, where(records->key().ToStringView()) + ": not a pending count");
-    marks->each([&](std::string_view key, std::uint16_t index) {
+  auto pending_read = each_pending(db_, stats_, at_snapshot, [&](std::uint64_t, const stats::Marks& marks) {
+    marks.each([&](std::string_view key, std::uint16_t index) {
       if (key >= from && key < to) pending[std::string(key)].add(index, 1);
     });
-  }
-  if (!records->status().ok()) {
-    return tl::unexpected(status_error(records->status(), "stats: reading the pending counts"));
-  }
+  });
+  if (!pending_read) return tl::unexpected(pending_read.error());
   if (pending.empty()) return found;
   for (auto& [key, tally] : found) pending[key].add(tally);
   found.clear();
@@ -236,7 +232,8 @@ Result<void> StoredStats::replace(const stats::Cells& cells, const stats::Stamp&
   rocksdb::WriteBatch batch;
   batch.DeleteRange(stats_, rocksdb::Slice(stats::kCellsFrom.data(), stats::kCellsFrom.size()),
                     rocksdb::Slice(stats::kCellsTo.data(), stats::kCellsTo.size()));
-  batch.DeleteRange(stats_, pending_key(0), pending_key(~std::uint64_t{0}));
+  batch.DeleteRange(stats_, rocksdb::Slice(kPendingPrefix.data(), kPendingPrefix.size()),
+                    rocksdb::Slice(kPendingEnd.data(), kPendingEnd.size()));
   for (const auto& [key, tally] : cells) batch.Put(stats_, key, tally.encode());
   const nlohmann::json j = {
       {"calendar", stamp.calendar}, {"definition", stamp.definition}, {"working_hours", stamp.working_hours}};

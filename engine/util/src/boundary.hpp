@@ -9,6 +9,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "escalator/util/logger.hpp"
 #include "escalator/util/result.hpp"
 
 namespace escalator {
@@ -29,6 +30,19 @@ auto without_throwing(std::string_view doing, Body&& body) noexcept -> std::invo
       return tl::unexpected(Error{ErrorCode::kInternal, {}});  // not even the message could be made
     }
   }
+}
+
+// Logs what `record()` makes with `logger`, if there is one. A logger that
+// throws (or a record that cannot be made) loses that record, and nothing
+// else: what it describes has happened either way.
+template <class MakeRecord>
+void log_or_lose(Logger* logger, MakeRecord&& record) noexcept {
+  if (logger == nullptr) return;
+  const auto logged = without_throwing("Logging", [&]() -> Result<void> {
+    logger->log(record());
+    return {};
+  });
+  (void)logged;
 }
 
 }  // namespace escalator
