@@ -94,6 +94,31 @@ TEST_CASE("TimersAreKeptInTheStoreAndFireAfterARestartForCasesNotLoaded") {
     CHECK_FALSE((t.deadline.kind == DeadlineKind::kAccept && t.deadline.due == accept_by));
 }
 
+TEST_CASE("EachWriteLeavesTheStoreHoldingTheCasesTimersAndNoneOfTheOldOnes") {
+  // The engine hands each write the timers the store answered its last one
+  // with, so the store deletes those without reading them: none may be left.
+  TempDir dir;
+  auto store = open_durable_at(dir.path());
+  auto engine = engine_on(store, 0);
+  const auto kinds_stored = [&] {
+    auto timers = store->timers_until(Timestamp::max());
+    REQUIRE(timers.has_value());
+    std::vector<DeadlineKind> kinds;
+    for (const auto& t : *timers) kinds.push_back(t.deadline.kind);
+    std::sort(kinds.begin(), kinds.end());
+    return kinds;
+  };
+  const auto id = engine->submit(command("", "GD-1", leak_report())).get()->case_id;
+  using K = DeadlineKind;
+  CHECK(kinds_stored() == std::vector<K>{K::kReply, K::kReply});  // the deadline and its warning
+  REQUIRE(engine->submit(command(id, "d", cmd::Dispatch{})).get().has_value());
+  CHECK(kinds_stored() == std::vector<K>{K::kAccept, K::kAccept, K::kReply, K::kReply});
+  REQUIRE(engine->submit(command(id, "a", cmd::Accept{})).get().has_value());
+  CHECK(kinds_stored() == std::vector<K>{K::kResolve, K::kResolve, K::kReply, K::kReply});
+  REQUIRE(engine->submit(command(id, "r", cmd::Reply{Outcome::kResolved, "已修复"})).get().has_value());
+  CHECK(kinds_stored().empty());
+}
+
 TEST_CASE("ADamagedTimerIsReportedWithItsKey") {
   TempDir dir;
   {

@@ -74,8 +74,8 @@ Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, s
     counter.count(before, events.back(), next);
   }
   auto timers = pending_timers(next, &workflow, *options.calendar);
-  return CaseWrite{current.id,         std::move(events),  std::move(next), std::move(timers),
-                   std::move(counted), std::move(canonical), record ? record->stored_timers : std::nullopt};
+  return CaseWrite{current.id, std::move(events), std::move(next), std::move(timers), std::move(counted),
+                   std::move(canonical)};
 }
 
 }  // namespace

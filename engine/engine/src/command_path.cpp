@@ -74,9 +74,15 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
     auto taken = take_in_duplicate(**target, command, options, now);
     if (!taken) return tl::unexpected(taken.error());
     primary = std::move(*taken);
+    primary->stored_timers = std::exchange((*target)->stored_timers, std::nullopt);
   }
   auto decided = decide_write(record, command, opening, options, now, chosen);
   if (!decided) return tl::unexpected(decided.error());
+  // What the store holds goes with the write rather than being copied: the
+  // store answers with it again (keep()); should the write fail, the store
+  // is read next time.
+  if (record != nullptr)
+    decided->writes.front().stored_timers = std::exchange(record->stored_timers, std::nullopt);
   if (primary) decided->writes.push_back(std::move(*primary));
   return std::move(*decided);
 }
