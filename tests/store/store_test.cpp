@@ -22,8 +22,6 @@ using namespace escalator::testing;
 
 namespace {
 
-Timestamp at(const char* text) { return *parse_time(text); }
-
 // Acknowledged versions per case, as clients saw them.
 struct Oracle {
   std::mutex mutex;

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -503,4 +505,40 @@ TEST_CASE("TheConfiguredOrgFileIsWhatANewStoreRoutesBy") {
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == ErrorCode::kInvalidArgument);
   CHECK(refused.error().message.starts_with("org_file " + (other.path() / "broken.json").string() + " has problems:\n"));
+}
+
+TEST_CASE("AnAnsweredSubmitTellsItsCallerOnceWithWhatTheFutureWouldHold") {
+  Harness h(2);
+  std::mutex mutex;
+  std::condition_variable told;
+  std::vector<Result<Decision>> answers;
+  const auto answer = [&](Result<Decision> decided) {
+    std::lock_guard lock(mutex);
+    answers.push_back(std::move(decided));
+    told.notify_all();
+  };
+  const auto wait_for = [&](std::size_t n) {
+    std::unique_lock lock(mutex);
+    return told.wait_for(lock, std::chrono::seconds(10), [&] { return answers.size() >= n; });
+  };
+  h.engine->submit(Command{"", "GD-9", std::nullopt, "test", Harness::leak()}, answer);
+  REQUIRE(wait_for(1));
+  REQUIRE(answers[0].has_value());
+  const std::string id = answers[0]->case_id;
+  // A refusal by the table, a refusal at intake and a repeated key each answer once.
+  h.engine->submit(Command{id, "k-close", std::nullopt, "test", cmd::Close{""}}, answer);
+  h.engine->submit(Command{id, "", std::nullopt, "test", cmd::Accept{}}, answer);
+  h.engine->submit(Command{"", "GD-9", std::nullopt, "test", Harness::leak()}, answer);
+  REQUIRE(wait_for(4));
+  CHECK(answers[1].error().code == ErrorCode::kFailedPrecondition);
+  CHECK(answers[2].error().code == ErrorCode::kInvalidArgument);
+  CHECK(answers[3]->duplicate);
+  CHECK(answers[3]->case_id == id);
+  // An answer that throws leaves the engine working.
+  h.engine->submit(Command{id, "k-d", std::nullopt, "test", cmd::Dispatch{}},
+                   [](Result<Decision>) { throw std::runtime_error("caller's bug"); });
+  auto accepted = h.send(id, "k-a", cmd::Accept{}).get();
+  CHECK(accepted.has_value());
+  std::lock_guard lock(mutex);
+  CHECK(answers.size() == 4);
 }

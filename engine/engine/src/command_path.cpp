@@ -283,7 +283,13 @@ void Engine::Impl::run_waiting(Shard& shard, const std::string& case_id) noexcep
 
 void Engine::Impl::finish(const std::shared_ptr<Submitted>& job,
                           Result<Decision> decided) noexcept {
-  job->promise.set_value(std::move(decided));
+  const auto told = without_throwing("Answering " + std::string(command_name(job->command.payload)),
+                                     [&]() -> Result<void> {
+                                       job->answer(std::move(decided));
+                                       return {};
+                                     });
+  // An answer that throws must not keep the engine waiting for it on close.
+  if (!told) log(LogLevel::kError, told.error().message, job->command.case_id, command_name(job->command.payload), "", "");
   std::lock_guard lock(outstanding_mutex);
   if (--outstanding == 0) all_answered.notify_all();
 }

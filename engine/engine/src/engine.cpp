@@ -180,13 +180,22 @@ Engine::~Engine() {
 }
 
 std::future<Result<Decision>> Engine::submit(Command command) {
+  auto promise = std::make_shared<std::promise<Result<Decision>>>();
+  auto future = promise->get_future();
+  submit(std::move(command), [promise](Result<Decision> decided) { promise->set_value(std::move(decided)); });
+  return future;
+}
+
+void Engine::submit(Command command, Answer answer) {
   auto job = std::make_shared<Submitted>();
-  auto future = job->promise.get_future();
+  job->answer = std::move(answer);
   const std::string submitting = "Submitting " + std::string(command_name(command.payload));
+  bool answered = false;
   const auto handed = without_throwing(submitting, [&]() -> Result<void> {
     auto admitted = impl_->admit(command);
     if (!admitted) {
-      job->promise.set_value(tl::unexpected(admitted.error()));
+      answered = true;
+      job->answer(tl::unexpected(admitted.error()));
       return {};
     }
     job->workflow = *admitted;
@@ -195,16 +204,18 @@ std::future<Result<Decision>> Engine::submit(Command command) {
       std::lock_guard lock(impl_->outstanding_mutex);
       ++impl_->outstanding;
     }
+    answered = true;  // from here on, the command's path answers
     impl_->decide_and_write(job);
     return {};
   });
-  if (!handed) {
-    // The promise may be set already; a fresh one carries the error.
-    std::promise<Result<Decision>> failed;
-    future = failed.get_future();
-    failed.set_value(tl::unexpected(handed.error()));
+  // Admission threw before anyone answered (an answer that throws is its own).
+  if (!handed && !answered) {
+    const auto told = without_throwing(submitting, [&]() -> Result<void> {
+      job->answer(tl::unexpected(handed.error()));
+      return {};
+    });
+    (void)told;  // the answer itself threw: nobody is left to tell
   }
-  return future;
 }
 
 Result<CaseState> Engine::get(const std::string& case_id) const {

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "case_record.hpp"
+#include "escalator/engine/engine.hpp"
 #include "escalator/model/command.hpp"
 #include "escalator/util/result.hpp"
 
@@ -22,10 +23,10 @@ namespace escalator {
 
 using Strand = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
-// A submitted command and the promise its caller holds.
+// A submitted command and how its caller is answered.
 struct Submitted {
   Command command;
-  std::promise<Result<Decision>> promise;
+  Engine::Answer answer;
   // A merge waiting in its primary's line keeps its own case's turn, so the
   // duplicate's later commands wait behind it (docs/history.md, "Merging").
   bool holds_own_case = false;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -62,6 +63,17 @@ class Engine final : public DueTimers {
   // A repeated idempotency key is not an error: the future holds the first
   // decision again, with duplicate = true.
   std::future<Result<Decision>> submit(Command command);
+
+  // How submit(command, answer) tells its caller the outcome.
+  using Answer = std::function<void(Result<Decision>)>;
+  // The same as submit(command), for a caller that must not block on a
+  // future (a network service's I/O thread): `answer` is called exactly once
+  // with what the future would hold. It may be called before submit returns
+  // (a refusal, a repeated key, a store that writes at once) or later on the
+  // store's thread, so it must be quick and must not wait for the engine:
+  // hand the result to the caller's own executor. An answer that throws is
+  // logged, and the engine goes on.
+  void submit(Command command, Answer answer);
 
   // A copy of the case's current state; kNotFound when there is no such case.
   [[nodiscard]] Result<CaseState> get(const std::string& case_id) const;
