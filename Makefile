@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 JOBS ?= 2
 
-.PHONY: run test build deps clean
+.PHONY: run demo test build deps clean
 
 deps:
 	scripts/install-deps.sh $(BUILD_DIR)
@@ -11,10 +11,14 @@ build: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The demo's month goes to a store of its own under ./data, new on every run.
+# The service on 127.0.0.1 with its store under ./data (docs/http.md); Ctrl-C stops it.
 run: build
-	rm -rf data/demo
-	$(BUILD_DIR)/tools/escalator demo --config escalator.json --data data/demo
+	$(BUILD_DIR)/tools/escalator serve --config escalator.json
+
+# A month of sample cases, into a store of its own that is new on every run.
+demo: build
+	rm -rf demo-data
+	$(BUILD_DIR)/tools/escalator demo --config escalator.json --data demo-data
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

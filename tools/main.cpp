@@ -25,6 +25,7 @@
 #include "validate.hpp"
 #include "lifecycle_doc.hpp"
 #include "scenario.hpp"
+#include "serve_command.hpp"
 
 namespace fs = std::filesystem;
 using namespace escalator;
@@ -36,6 +37,7 @@ constexpr const char* kUsage = R"(escalator carries residents' cases up the ladd
 Usage: escalator COMMAND [OPTIONS]
 
 Commands:
+  serve       the engine over HTTP with JSON, on a durable store, deadlines firing on their own
   demo        run a month of sample cases through the engine and print their timelines
   simulate    run scenario files (docs/scenarios.md) and report each one
   bench       measure complete lifecycles per second and CPU time per command
@@ -66,7 +68,7 @@ bool wants_help(const std::vector<std::string>& args) {
 }
 
 // The configuration named by --config FILE, or the defaults.
-bool read_config(std::vector<std::string>& args, Config& config) {
+bool read_config(std::vector<std::string>& args, Config& config, std::optional<fs::path>& file) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] != "--config") continue;
     if (i + 1 >= args.size()) {
@@ -79,6 +81,7 @@ bool read_config(std::vector<std::string>& args, Config& config) {
       return false;
     }
     config = *loaded;
+    file = args[i + 1];
     args.erase(args.begin() + i, args.begin() + i + 2);
     return true;
   }
@@ -237,7 +240,9 @@ int main(int argc, char** argv) {
   const std::string command = args.front();
   args.erase(args.begin());
   Config config;
-  if (!read_config(args, config)) return 2;
+  std::optional<fs::path> config_file;
+  if (!read_config(args, config, config_file)) return 2;
+  if (command == "serve") return tools::serve_command(args, config, config_file, std::cout);
   if (command == "simulate") return simulate(args);
   if (command == "config") return config_check(args);
   if (command == "validate") return validate(args);

@@ -37,21 +37,9 @@ Segments segments_of(const std::vector<std::string>& context) {
   return out;
 }
 
-// RFC 6901: '~' and '/' inside a key are escaped.
 std::string pointer_of(const Segments& segments) {
   std::string out;
-  for (const std::string& s : segments) {
-    out += '/';
-    for (char c : s) {
-      if (c == '~') {
-        out += "~0";
-      } else if (c == '/') {
-        out += "~1";
-      } else {
-        out += c;
-      }
-    }
-  }
+  for (const std::string& s : segments) out += '/' + pointer_token(s);
   return out;
 }
 
@@ -300,6 +288,20 @@ Result<Json> parse_json_text(std::string_view text) {
     if (const auto p = detail.find(prefix); p != std::string::npos) detail = detail.substr(p + prefix.size());
     return fail(ErrorCode::kInvalidArgument, "invalid JSON at byte " + std::to_string(e.byte) + ": " + detail);
   }
+}
+
+std::string pointer_token(std::string_view key) {
+  std::string token;
+  for (char c : key) {
+    if (c == '~') {
+      token += "~0";
+    } else if (c == '/') {
+      token += "~1";
+    } else {
+      token += c;
+    }
+  }
+  return token;
 }
 
 }  // namespace escalator

@@ -37,6 +37,9 @@ class JsonSchema {
   std::string error_;
 };
 
+// One key as a JSON pointer's token (RFC 6901): '~' and '/' escaped.
+std::string pointer_token(std::string_view key);
+
 // Parses JSON text. kInvalidArgument "invalid JSON at byte 53: line 3, column
 // 27: syntax error ..." when it is not JSON.
 [[nodiscard]] Result<nlohmann::json> parse_json_text(std::string_view text);

@@ -1,0 +1,83 @@
+// The HTTP service (docs/http.md): a city platform drives an Engine over
+// HTTP/1.1 with JSON. It owns its own I/O threads and borrows the engine.
+//
+// Ownership: the engine must outlive the service. Destroying the service
+// stops it as stop() does.
+// Thread safety: every member may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "escalator/engine/engine.hpp"
+#include "escalator/util/result.hpp"
+
+namespace escalator::http {
+
+// Every limit has a default that docs/http.md and docs/configuration.md give.
+struct HttpLimits {
+  // A request body longer than this is refused (413) before it is read.
+  std::size_t max_body_bytes = 1024 * 1024;
+  // The request line and headers together; longer is refused (431).
+  std::size_t max_header_bytes = 16 * 1024;
+  // Connections open at once; one more is answered 503 and closed.
+  int max_connections = 1024;
+  // The time a client has to send a whole request once it begins one, and
+  // the longest a kept-alive connection may sit idle: a client that sends a
+  // byte a second holds only its own connection, and only this long.
+  std::chrono::milliseconds request_timeout{30000};
+  // Commands submitted and not yet answered; more are refused with 503 and
+  // Retry-After, so a burst waits at the client rather than in memory.
+  int max_commands_in_flight = 4096;
+
+  friend bool operator==(const HttpLimits&, const HttpLimits&) = default;
+};
+
+struct HttpOptions {
+  // Where to listen. Only a loopback address is accepted until access
+  // control exists: the service has no credentials to check.
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8345;  // 0: any free port (port() tells which)
+  int io_threads = 2;         // threads reading, deciding and answering requests
+  HttpLimits limits;
+
+  friend bool operator==(const HttpOptions&, const HttpOptions&) = default;
+};
+
+// The "http" object of the configuration file (docs/configuration.md); the
+// defaults above where the file has no "http" object. kInvalidArgument naming
+// the key by its JSON pointer when a value is out of its range.
+[[nodiscard]] Result<HttpOptions> http_options_from_config(const std::filesystem::path& config_file);
+
+// Whether the service could start with these options, before anything is
+// opened: kInvalidArgument naming the option (an address that is not an IP
+// address or not loopback, no I/O thread).
+[[nodiscard]] Result<void> check_http_options(const HttpOptions& options);
+
+class HttpService {
+ public:
+  // Binds and starts listening. check_http_options' errors; kUnavailable
+  // when the port cannot be bound.
+  [[nodiscard]] static Result<std::unique_ptr<HttpService>> start(Engine& engine, HttpOptions options);
+  ~HttpService();
+  HttpService(const HttpService&) = delete;
+  HttpService& operator=(const HttpService&) = delete;
+
+  // The port listened on (the one chosen when options.port was 0).
+  std::uint16_t port() const;
+  // Stops taking connections and requests, lets the requests in flight be
+  // answered (their commands decided and stored), closes every connection
+  // and returns once the I/O threads have ended. Safe to call twice.
+  void stop();
+
+ private:
+  struct Impl;
+  explicit HttpService(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace escalator::http

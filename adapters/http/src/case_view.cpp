@@ -1,0 +1,67 @@
+#include "case_view.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "event_json.hpp"
+
+namespace escalator::http {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string dumped(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// Events are written by the engine's own writer, already JSON text.
+std::string event_array(const std::vector<Event>& events) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i > 0) out += ',';
+    out += to_json(events[i]);
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+std::string case_json(const CaseState& state) {
+  // The snapshot's fields in its order, with the resident's values where the
+  // snapshot keeps only the commitments to them.
+  Json snapshot = case_to_json(state);
+  Json json;
+  for (auto& [key, value] : snapshot.items()) {
+    if (key == "personal") {
+      json["reporter"] = {{"name", state.reporter.name},
+                          {"phone", state.reporter.phone},
+                          {"account", state.reporter.account}};
+      json["content"] = state.content;
+      continue;
+    }
+    json[key] = std::move(value);
+    if (key == "location") json[key]["address"] = state.location.address;
+  }
+  return dumped(json);
+}
+
+std::string decision_json(const Decision& decision) {
+  Json head;
+  head["case_id"] = decision.case_id;
+  head["version"] = decision.version;
+  head["state"] = std::string(to_string(decision.state));
+  head["duplicate"] = decision.duplicate;
+  std::string out = dumped(head);
+  out.pop_back();  // the closing brace: the events follow
+  return out + ",\"events\":" + event_array(decision.events) + "}";
+}
+
+std::string history_json(const std::string& case_id, const std::vector<Event>& events) {
+  Json head;
+  head["case_id"] = case_id;
+  head["version"] = events.size();
+  std::string out = dumped(head);
+  out.pop_back();
+  return out + ",\"events\":" + event_array(events) + "}";
+}
+
+std::string etag_of(std::uint64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+}  // namespace escalator::http

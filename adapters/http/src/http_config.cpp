@@ -1,0 +1,38 @@
+// The "http" object of the configuration file. load_config checks the whole
+// file against schemas/config.schema.json, the http keys and their ranges
+// included, so what is read here is known to be well formed.
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "escalator/engine/config.hpp"
+#include "escalator/http/service.hpp"
+
+namespace escalator::http {
+
+Result<HttpOptions> http_options_from_config(const std::filesystem::path& config_file) {
+  if (auto checked = load_config(config_file); !checked) return tl::unexpected(checked.error());
+  std::ifstream in(config_file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+  HttpOptions options;
+  if (doc.is_discarded() || !doc.contains("http")) return options;
+  const auto& http = doc["http"];
+  options.address = http.value("address", options.address);
+  options.port = http.value("port", options.port);
+  options.io_threads = http.value("io_threads", options.io_threads);
+  if (http.contains("limits")) {
+    const auto& limits = http["limits"];
+    auto& l = options.limits;
+    l.max_body_bytes = limits.value("max_body_bytes", l.max_body_bytes);
+    l.max_header_bytes = limits.value("max_header_bytes", l.max_header_bytes);
+    l.max_connections = limits.value("max_connections", l.max_connections);
+    l.request_timeout = std::chrono::milliseconds(limits.value("request_timeout_ms", l.request_timeout.count()));
+    l.max_commands_in_flight = limits.value("max_commands_in_flight", l.max_commands_in_flight);
+  }
+  return options;
+}
+
+}  // namespace escalator::http

@@ -1,0 +1,117 @@
+#include "problem.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace escalator::http {
+namespace {
+
+struct Row {
+  ProblemKind kind;
+  int status;
+  std::string_view slug;
+  std::string_view title;
+};
+
+// The one table: docs/http.md ("Problems") lists the same rows.
+constexpr Row kRows[] = {
+    {ProblemKind::kBadRequest, 400, "bad-request", "HTTP 请求格式不正确"},
+    {ProblemKind::kMalformedJson, 400, "malformed-json", "请求体不是合法的 JSON"},
+    {ProblemKind::kInvalidUtf8, 400, "invalid-utf8", "请求含有非 UTF-8 字节"},
+    {ProblemKind::kTooDeep, 400, "too-deep", "JSON 嵌套层数超过上限"},
+    {ProblemKind::kDuplicateKey, 400, "duplicate-key", "JSON 对象中有重复的键"},
+    {ProblemKind::kBadHeader, 400, "bad-header", "请求头格式不正确"},
+    {ProblemKind::kBadQuery, 400, "bad-query", "查询参数格式不正确"},
+    {ProblemKind::kWrongType, 422, "wrong-type", "字段类型不正确"},
+    {ProblemKind::kUnknownField, 422, "unknown-field", "请求含有不认识的字段"},
+    {ProblemKind::kMissingField, 422, "missing-field", "缺少必填字段"},
+    {ProblemKind::kInvalidField, 422, "invalid-field", "字段取值不被接受"},
+    {ProblemKind::kUnknownReference, 422, "unknown-reference", "所指的单位、环节或流程不存在"},
+    {ProblemKind::kBodyTooLarge, 413, "body-too-large", "请求体超过上限"},
+    {ProblemKind::kHeaderTooLarge, 431, "header-too-large", "请求头超过上限"},
+    {ProblemKind::kUnsupportedMediaType, 415, "unsupported-media-type", "请求体须为 application/json"},
+    {ProblemKind::kRouteNotFound, 404, "route-not-found", "没有这个接口"},
+    {ProblemKind::kCaseNotFound, 404, "case-not-found", "工单不存在"},
+    {ProblemKind::kMethodNotAllowed, 405, "method-not-allowed", "该接口不支持此方法"},
+    {ProblemKind::kRefusedTransition, 409, "refused-transition", "工单当前状态不允许此操作"},
+    {ProblemKind::kStaleVersion, 412, "stale-version", "工单已被更新，版本不符"},
+    {ProblemKind::kRequestTimeout, 408, "request-timeout", "请求未在时限内送达"},
+    {ProblemKind::kOverloaded, 503, "overloaded", "服务繁忙，请稍后重试"},
+    {ProblemKind::kUnavailable, 503, "unavailable", "服务暂时不可用"},
+    {ProblemKind::kDataLoss, 500, "data-loss", "存储的工单数据无法读取"},
+    {ProblemKind::kInternal, 500, "internal", "服务内部错误"},
+};
+
+const Row& row_of(ProblemKind kind) {
+  for (const auto& row : kRows) {
+    if (row.kind == kind) return row;
+  }
+  return kRows[std::size(kRows) - 1];
+}
+
+// "location.compound: required ..." names its field first, as the engine's
+// checks write it (command_check.cpp); the field is the body's, dots for
+// slashes. Nothing else before a colon is taken for a field.
+std::string pointer_in(const std::string& message) {
+  const auto colon = message.find(": ");
+  if (colon == std::string::npos || colon == 0) return {};
+  std::string pointer = "/";
+  for (char c : std::string_view(message).substr(0, colon)) {
+    if (c == '.') {
+      pointer += '/';
+    } else if ((c >= 'a' && c <= 'z') || c == '_' || (c >= '0' && c <= '9')) {
+      pointer += c;
+    } else {
+      return {};
+    }
+  }
+  return pointer == "/idempotency_key" ? std::string() : pointer;
+}
+
+}  // namespace
+
+int status_of(ProblemKind kind) { return row_of(kind).status; }
+std::string_view slug_of(ProblemKind kind) { return row_of(kind).slug; }
+std::string_view title_of(ProblemKind kind) { return row_of(kind).title; }
+std::string type_of(ProblemKind kind) {
+  return "https://escalator.example/problems/" + std::string(slug_of(kind));
+}
+
+Response problem_response(const Problem& problem) {
+  nlohmann::ordered_json body;
+  body["type"] = type_of(problem.kind);
+  body["title"] = title_of(problem.kind);
+  body["status"] = status_of(problem.kind);
+  body["detail"] = problem.detail;
+  if (!problem.pointer.empty()) body["pointer"] = problem.pointer;
+  if (!problem.code.empty()) body["code"] = problem.code;
+  Response response;
+  response.status = status_of(problem.kind);
+  response.content_type = "application/problem+json";
+  // Foreign bytes in a detail (a field's value quoted back) must not make the answer fail.
+  response.body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  if (problem.kind == ProblemKind::kOverloaded || problem.kind == ProblemKind::kUnavailable)
+    response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
+Problem engine_problem(const Error& error, bool case_missing) {
+  Problem problem{ProblemKind::kInternal, error.message, {}, std::string(to_string(error.code))};
+  switch (error.code) {
+    case ErrorCode::kInvalidArgument:
+      problem.kind = ProblemKind::kInvalidField;
+      problem.pointer = pointer_in(error.message);
+      break;
+    case ErrorCode::kNotFound:
+      problem.kind = case_missing ? ProblemKind::kCaseNotFound : ProblemKind::kUnknownReference;
+      break;
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kFailedPrecondition: problem.kind = ProblemKind::kRefusedTransition; break;
+    case ErrorCode::kAborted: problem.kind = ProblemKind::kStaleVersion; break;
+    case ErrorCode::kUnavailable: problem.kind = ProblemKind::kUnavailable; break;
+    case ErrorCode::kDataLoss: problem.kind = ProblemKind::kDataLoss; break;
+    case ErrorCode::kInternal: problem.kind = ProblemKind::kInternal; break;
+  }
+  return problem;
+}
+
+}  // namespace escalator::http

@@ -1,0 +1,66 @@
+// Errors as RFC 9457 problem details (application/problem+json), the one
+// table that maps what went wrong to an HTTP status (docs/http.md, "Problems"):
+// a stable `type` per kind, a Chinese `title`, a `detail` that names the
+// field and the reason, the field's JSON `pointer` where there is one, and
+// the engine's error `code` where the engine refused.
+#pragma once
+
+#include <string>
+
+#include "escalator/util/result.hpp"
+#include "exchange.hpp"
+
+namespace escalator::http {
+
+enum class ProblemKind {
+  kBadRequest,            // 400: not an HTTP request the parser can read
+  kMalformedJson,         // 400: not JSON at all
+  kInvalidUtf8,           // 400: bytes that are not UTF-8
+  kTooDeep,               // 400: nesting beyond the limit
+  kDuplicateKey,          // 400: one object names a key twice
+  kBadHeader,             // 400: a header the service reads is malformed
+  kBadQuery,              // 400: a query parameter is malformed
+  kWrongType,             // 422: a field of the wrong JSON type
+  kUnknownField,          // 422: a field the route does not take
+  kMissingField,          // 422: a required field is absent
+  kInvalidField,          // 422: a value the engine refuses (kInvalidArgument)
+  kUnknownReference,      // 422: a unit, step or workflow the command names does not exist
+  kBodyTooLarge,          // 413
+  kHeaderTooLarge,        // 431
+  kUnsupportedMediaType,  // 415
+  kRouteNotFound,         // 404: no such route
+  kCaseNotFound,          // 404
+  kMethodNotAllowed,      // 405
+  kRefusedTransition,     // 409: the lifecycle table refuses the command in this state
+  kStaleVersion,          // 412: If-Match names a version the case no longer has
+  kRequestTimeout,        // 408: the request did not arrive in time
+  kOverloaded,            // 503 + Retry-After: too many commands in flight, or connections
+  kUnavailable,           // 503 + Retry-After: the store cannot write, numbers used up, stopping
+  kDataLoss,              // 500: the store holds the case but cannot read it
+  kInternal,              // 500
+};
+
+struct Problem {
+  Problem() = default;
+  Problem(ProblemKind k, std::string why, std::string at = {}, std::string engine_code = {})
+      : kind(k), detail(std::move(why)), pointer(std::move(at)), code(std::move(engine_code)) {}
+
+  ProblemKind kind = ProblemKind::kInternal;
+  std::string detail;
+  std::string pointer;  // RFC 6901, "/location/compound"; empty when no field is at fault
+  std::string code;     // the engine's ErrorCode name, when the engine refused
+};
+
+int status_of(ProblemKind kind);
+// "invalid-field": the last segment of the type URI, stable across versions.
+std::string_view slug_of(ProblemKind kind);
+std::string_view title_of(ProblemKind kind);
+// "https://escalator.example/problems/invalid-field"
+std::string type_of(ProblemKind kind);
+
+Response problem_response(const Problem& problem);
+// The engine's refusal as a problem: kNotFound is kCaseNotFound only when
+// `case_missing`; otherwise something the command names is missing.
+Problem engine_problem(const Error& error, bool case_missing = true);
+
+}  // namespace escalator::http

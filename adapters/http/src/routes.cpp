@@ -1,0 +1,264 @@
+#include "routes.hpp"
+
+#include <algorithm>
+#include <random>
+
+#include "body_json.hpp"
+#include "case_view.hpp"
+#include "command_body.hpp"
+#include "problem.hpp"
+
+namespace escalator::http {
+namespace {
+
+// Who asks, when the body names nobody: until access control names callers,
+// the service itself.
+constexpr std::string_view kDefaultActor = "http";
+// The engine's limit on idempotency keys (command_check.cpp).
+constexpr std::size_t kMaxKeyBytes = 200;
+
+Response json_response(int status, std::string body) {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+void answer(Respond& respond, Problem problem) { respond(problem_response(problem)); }
+
+// "/v1/cases/a%2Fb/accept" -> {"v1", "cases", "a/b", "accept"}; none when a
+// segment's percent-encoding is broken.
+std::optional<std::vector<std::string>> segments_of(std::string_view path) {
+  std::vector<std::string> segments;
+  std::size_t start = 1;
+  if (path.empty() || path[0] != '/') return std::nullopt;
+  while (start <= path.size()) {
+    const auto end = std::min(path.find('/', start), path.size());
+    std::string segment;
+    for (std::size_t i = start; i < end; ++i) {
+      if (path[i] != '%') {
+        segment += path[i];
+        continue;
+      }
+      if (i + 2 >= end) return std::nullopt;
+      const auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+      };
+      const int high = hex(path[i + 1]), low = hex(path[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      segment += static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+    segments.push_back(std::move(segment));
+    start = end + 1;
+  }
+  if (!segments.empty() && segments.back().empty()) segments.pop_back();  // a trailing slash
+  return segments;
+}
+
+std::string fresh_key() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string key = "http-";
+  for (int i = 0; i < 2; ++i) {
+    auto bits = random();
+    for (int j = 0; j < 16; ++j, bits >>= 4) key += kHex[bits & 15];
+  }
+  return key;
+}
+
+// The key a retry repeats: the Idempotency-Key header, or a fresh one.
+std::optional<Problem> key_of(const Request& request, std::string& key) {
+  const auto header = request.header("idempotency-key");
+  if (header.empty()) {
+    key = fresh_key();
+    return std::nullopt;
+  }
+  if (header.size() > kMaxKeyBytes) {
+    return Problem{ProblemKind::kBadHeader,
+                   "Idempotency-Key 长 " + std::to_string(header.size()) + " 字节，超过上限 " +
+                       std::to_string(kMaxKeyBytes)};
+  }
+  key = std::string(header);
+  return std::nullopt;
+}
+
+// If-Match: "7" is version 7; * is any version; a weak tag never matches
+// (RFC 9110, 13.1.1: If-Match compares strongly).
+std::optional<Problem> expected_version_of(const Request& request, std::optional<std::uint64_t>& version,
+                                           bool& never_matches) {
+  const auto header = request.header("if-match");
+  if (header.empty() || header == "*") return std::nullopt;
+  if (header.starts_with("W/")) {
+    never_matches = true;
+    return std::nullopt;
+  }
+  const bool quoted = header.size() >= 3 && header.front() == '"' && header.back() == '"';
+  const auto digits = quoted ? header.substr(1, header.size() - 2) : std::string_view();
+  if (digits.empty() || digits.size() > 19 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Problem{ProblemKind::kBadHeader,
+                   "If-Match 应为带引号的工单版本（如 \"7\"）或 *，实际为 " + std::string(header)};
+  }
+  version = std::stoull(std::string(digits));
+  return std::nullopt;
+}
+
+std::optional<Problem> body_media_type(const Request& request) {
+  if (request.body.empty()) return std::nullopt;
+  auto type = std::string(request.header("content-type"));
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (type == "application/json") return std::nullopt;
+  return Problem{ProblemKind::kUnsupportedMediaType,
+                 "请求体的 Content-Type 应为 application/json，实际为 " +
+                     (type.empty() ? std::string("空") : type)};
+}
+
+Response method_not_allowed(std::string_view allowed) {
+  Response response = problem_response({ProblemKind::kMethodNotAllowed, "此接口只接受 " + std::string(allowed)});
+  response.headers.emplace_back("Allow", std::string(allowed));
+  return response;
+}
+
+}  // namespace
+
+Routes::Routes(Engine& engine, const HttpLimits& limits) : engine_(engine), limits_(limits) {}
+
+void Routes::handle(const Request& request, Respond respond) {
+  const auto question = request.target.find('?');
+  const std::string_view path = std::string_view(request.target).substr(0, question);
+  const bool has_query = question != std::string::npos && question + 1 < request.target.size();
+  const auto segments = segments_of(path);
+  if (!segments) return answer(respond, {ProblemKind::kRouteNotFound, "路径中的百分号编码不正确"});
+  const auto& s = *segments;
+  const auto& method = request.method;
+  const bool get = method == "GET" || method == "HEAD";
+
+  if (s.size() == 1 && (s[0] == "healthz" || s[0] == "readyz")) {
+    if (!get) return respond(method_not_allowed("GET"));
+    if (s[0] == "readyz" && !ready_) return answer(respond, {ProblemKind::kUnavailable, "服务正在停止"});
+    return respond(json_response(200, R"({"status":"ok"})"));
+  }
+  if (s.size() < 2 || s[0] != "v1" || s[1] != "cases")
+    return answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});
+  if (has_query) return answer(respond, {ProblemKind::kBadQuery, "此接口不接受查询参数"});
+
+  if (s.size() == 2) {
+    if (method != "POST") return respond(method_not_allowed("POST"));
+    return open_case(request, std::move(respond));
+  }
+  if (s.size() == 3) {
+    if (!get) return respond(method_not_allowed("GET"));
+    return read_case(s[2], request, std::move(respond));
+  }
+  if (s.size() == 4 && s[3] == "history") {
+    if (!get) return respond(method_not_allowed("GET"));
+    return read_history(s[2], std::move(respond));
+  }
+  if (s.size() == 4) {
+    const auto names = client_commands();
+    if (std::find(names.begin(), names.end(), s[3]) == names.end())
+      return answer(respond, {ProblemKind::kRouteNotFound, "没有命令 " + s[3]});
+    if (method != "POST") return respond(method_not_allowed("POST"));
+    return command(s[2], s[3], request, std::move(respond));
+  }
+  answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});
+}
+
+void Routes::submit(Command command, std::function<void(Result<Decision>)> then, Respond& respond) {
+  if (in_flight_.fetch_add(1) >= limits_.max_commands_in_flight) {
+    --in_flight_;
+    return answer(respond, {ProblemKind::kOverloaded,
+                            "处理中的命令已达上限 " + std::to_string(limits_.max_commands_in_flight)});
+  }
+  engine_.submit(std::move(command), [this, then = std::move(then)](Result<Decision> decided) {
+    --in_flight_;
+    then(std::move(decided));
+  });
+}
+
+void Routes::open_case(const Request& request, Respond respond) {
+  if (auto problem = body_media_type(request)) return answer(respond, std::move(*problem));
+  auto body = parse_body(request.body);
+  if (!body) return answer(respond, std::move(body.error()));
+  auto decoded = decode_command("open", *body);
+  if (!decoded) return answer(respond, std::move(decoded.error()));
+  Command command{"", std::move(decoded->external_id), std::nullopt,
+                  decoded->actor.empty() ? std::string(kDefaultActor) : decoded->actor, std::move(decoded->payload)};
+  // The channel's id of the report names the case; without one, the
+  // Idempotency-Key does, and without that every request opens a case.
+  if (command.idempotency_key.empty()) {
+    if (auto problem = key_of(request, command.idempotency_key)) return answer(respond, std::move(*problem));
+  }
+  auto then = [respond](Result<Decision> decided) mutable {
+    if (!decided) return answer(respond, engine_problem(decided.error(), false));
+    Response response = json_response(decided->duplicate ? 200 : 201, decision_json(*decided));
+    response.headers.emplace_back("Location", "/v1/cases/" + decided->case_id);
+    response.headers.emplace_back("ETag", etag_of(decided->version));
+    respond(std::move(response));
+  };
+  submit(std::move(command), std::move(then), respond);
+}
+
+void Routes::read_case(const std::string& case_id, const Request& request, Respond respond) {
+  auto state = engine_.get(case_id);
+  if (!state) return answer(respond, engine_problem(state.error()));
+  const auto etag = etag_of(state->version);
+  if (request.header("if-none-match") == etag) {
+    Response response;
+    response.status = 304;
+    response.content_type.clear();
+    response.headers.emplace_back("ETag", etag);
+    return respond(std::move(response));
+  }
+  Response response = json_response(200, case_json(*state));
+  response.headers.emplace_back("ETag", etag);
+  respond(std::move(response));
+}
+
+void Routes::read_history(const std::string& case_id, Respond respond) {
+  auto events = engine_.history(case_id);
+  if (!events) return answer(respond, engine_problem(events.error()));
+  respond(json_response(200, history_json(case_id, *events)));
+}
+
+void Routes::command(const std::string& case_id, const std::string& name, const Request& request,
+                     Respond respond) {
+  if (auto problem = body_media_type(request)) return answer(respond, std::move(*problem));
+  auto body = parse_body(request.body);
+  if (!body) return answer(respond, std::move(body.error()));
+  auto decoded = decode_command(name, *body);
+  if (!decoded) return answer(respond, std::move(decoded.error()));
+  Command command{case_id, {}, std::nullopt, decoded->actor.empty() ? std::string(kDefaultActor) : decoded->actor,
+                  std::move(decoded->payload)};
+  if (auto problem = key_of(request, command.idempotency_key)) return answer(respond, std::move(*problem));
+  bool never_matches = false;
+  if (auto problem = expected_version_of(request, command.expected_version, never_matches))
+    return answer(respond, std::move(*problem));
+  if (never_matches) {
+    return answer(respond, {ProblemKind::kStaleVersion, "If-Match 的弱标记不能用于条件修改（RFC 9110 13.1.1）", "",
+                            std::string(to_string(ErrorCode::kAborted))});
+  }
+  auto then = [this, case_id, respond](Result<Decision> decided) mutable {
+    if (!decided) {
+      // Something the command names is missing, unless the case itself is.
+      bool case_missing = false;
+      if (decided.error().code == ErrorCode::kNotFound) {
+        const auto held = engine_.get(case_id);
+        case_missing = !held && held.error().code == ErrorCode::kNotFound;
+      }
+      return answer(respond, engine_problem(decided.error(), case_missing));
+    }
+    Response response = json_response(200, decision_json(*decided));
+    response.headers.emplace_back("ETag", etag_of(decided->version));
+    respond(std::move(response));
+  };
+  submit(std::move(command), std::move(then), respond);
+}
+
+}  // namespace escalator::http

@@ -1,0 +1,46 @@
+// The service's routes (docs/http.md): each checks its request (naming the
+// field at fault), calls the engine, and maps the outcome to HTTP through
+// problem.hpp's one table. Beast-free, so tests and the fuzz target call
+// handle() directly.
+//
+// Thread safety: handle() may be called from any thread at once.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "escalator/engine/engine.hpp"
+#include "escalator/http/service.hpp"
+#include "exchange.hpp"
+
+namespace escalator::http {
+
+class Routes {
+ public:
+  Routes(Engine& engine, const HttpLimits& limits);
+
+  // Answers the request through `respond`, at once or once its command is
+  // decided and stored (on whatever thread the engine answers from).
+  void handle(const Request& request, Respond respond);
+
+  // From now on /readyz answers 503: the service is stopping.
+  void stopping() { ready_ = false; }
+  // Commands submitted and not yet answered.
+  int commands_in_flight() const { return in_flight_.load(); }
+
+ private:
+  void open_case(const Request& request, Respond respond);
+  void read_case(const std::string& case_id, const Request& request, Respond respond);
+  void read_history(const std::string& case_id, Respond respond);
+  void command(const std::string& case_id, const std::string& name, const Request& request, Respond respond);
+  // Submits the command, counting it in flight, and answers with `answer`.
+  void submit(Command command, std::function<void(Result<Decision>)> answer, Respond& respond);
+
+  Engine& engine_;
+  HttpLimits limits_;
+  std::atomic<bool> ready_{true};
+  std::atomic<int> in_flight_{0};
+};
+
+}  // namespace escalator::http

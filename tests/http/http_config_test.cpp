@@ -1,0 +1,53 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "escalator/http/service.hpp"
+#include "store_support.hpp"
+
+using namespace escalator;
+
+namespace {
+
+std::filesystem::path written(const testing::TempDir& dir, const std::string& text) {
+  const auto file = dir.path() / "escalator.json";
+  std::ofstream(file) << text;
+  return file;
+}
+
+}  // namespace
+
+TEST_CASE("TheHttpObjectOfTheConfigurationSetsTheServiceAndItsLimits") {
+  testing::TempDir dir;
+  auto none = http::http_options_from_config(written(dir, "{}"));
+  REQUIRE(none.has_value());
+  CHECK(*none == http::HttpOptions{});
+
+  // The page's example with every key set.
+  std::ifstream in(ESCALATOR_SOURCE_DIR "/docs/configuration.md");
+  std::stringstream page;
+  page << in.rdbuf();
+  const auto text = page.str();
+  const auto begin = text.find("```json\n", text.find("Every key set:")) + 8;
+  auto every = http::http_options_from_config(written(dir, text.substr(begin, text.find("```", begin) - begin)));
+  REQUIRE_MESSAGE(every.has_value(), every.error().message);
+  CHECK(every->port == 8345);
+  CHECK(every->limits.request_timeout == std::chrono::milliseconds(30000));
+  CHECK(every->limits.max_commands_in_flight == 4096);
+
+  auto set = http::http_options_from_config(
+      written(dir, R"({"http": {"port": 9000, "limits": {"max_body_bytes": 4096, "request_timeout_ms": 500}}})"));
+  REQUIRE(set.has_value());
+  CHECK(set->port == 9000);
+  CHECK(set->limits.max_body_bytes == 4096);
+  CHECK(set->limits.request_timeout == std::chrono::milliseconds(500));
+  CHECK(set->limits.max_connections == http::HttpLimits{}.max_connections);
+
+  auto refused = http::http_options_from_config(written(dir, R"({"http": {"port": 70000}})"));
+  REQUIRE(!refused.has_value());
+  CHECK(refused.error().message.find("/http/port") != std::string::npos);
+  refused = http::http_options_from_config(written(dir, R"({"http": {"limits": {"max_body": 1}}})"));
+  REQUIRE(!refused.has_value());
+  CHECK(refused.error().message.find("/http/limits/max_body") != std::string::npos);
+}

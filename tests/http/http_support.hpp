@@ -1,0 +1,69 @@
+// What the HTTP tests share: an engine on a manual clock with the sample
+// directory, and the routes called without a socket.
+#pragma once
+
+#include <future>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "escalator/engine/engine.hpp"
+#include "exchange.hpp"
+#include "routes.hpp"
+
+namespace escalator::testing {
+
+// The open body of a leak in a compound of the sample directory.
+inline nlohmann::json leak_body() {
+  return {{"request_type", "complaint"},
+          {"channel", "hotline"},
+          {"category", "物业/漏水"},
+          {"location", {{"district_code", "370811"}, {"compound", "yangguang-garden"}, {"building", "3号楼"},
+                        {"address", "3号楼2单元401"}}},
+          {"reporter", {{"name", "张三"}, {"phone", "13800000000"}}},
+          {"content", "楼上卫生间漏水"},
+          {"first_contact", {{"unit", "hotline.12345"}, {"person", "operator-07"}}}};
+}
+
+struct RoutesHarness {
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<http::Routes> routes;
+
+  explicit RoutesHarness(http::HttpLimits limits = {}, std::shared_ptr<CaseStore> store = nullptr) {
+    EngineOptions options;
+    options.clock = clock;
+    options.store = std::move(store);
+    engine = std::move(*Engine::open(std::move(options)));
+    routes = std::make_unique<http::Routes>(*engine, limits);
+  }
+
+  http::Response call(std::string method, std::string target, std::string body = {},
+                      std::map<std::string, std::string> headers = {}) {
+    http::Request request{std::move(method), std::move(target), std::move(headers), std::move(body)};
+    if (!request.body.empty() && !request.headers.contains("content-type"))
+      request.headers["content-type"] = "application/json";
+    auto answered = std::make_shared<std::promise<http::Response>>();
+    auto response = answered->get_future();
+    routes->handle(request, [answered](http::Response r) { answered->set_value(std::move(r)); });
+    return response.get();
+  }
+
+  // A new case's id, opened by POST /v1/cases with `body`.
+  std::string open(const nlohmann::json& body = leak_body()) {
+    auto response = call("POST", "/v1/cases", body.dump());
+    return nlohmann::json::parse(response.body).value("case_id", "");
+  }
+};
+
+inline nlohmann::json json_of(const http::Response& response) { return nlohmann::json::parse(response.body); }
+
+inline std::string header_of(const http::Response& response, const std::string& name) {
+  for (const auto& [n, v] : response.headers) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
+}  // namespace escalator::testing

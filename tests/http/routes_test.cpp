@@ -1,0 +1,242 @@
+#include <doctest/doctest.h>
+
+#include "http_support.hpp"
+
+using namespace escalator;
+using namespace escalator::testing;
+using nlohmann::json;
+
+namespace {
+
+// The problem's status, type slug and pointer, as a client reads them.
+struct Seen {
+  int status;
+  std::string slug;
+  std::string pointer;
+};
+Seen problem_of(const http::Response& r) {
+  auto body = json_of(r);
+  const std::string type = body.value("type", "");
+  CHECK(r.content_type == "application/problem+json");
+  CHECK(body.value("status", 0) == r.status);
+  CHECK(!body.value("title", "").empty());
+  CHECK(!body.value("detail", "").empty());
+  return {r.status, type.substr(type.rfind('/') + 1), body.value("pointer", "")};
+}
+
+}  // namespace
+
+TEST_CASE("OpeningWithAnExternalIdOrAnIdempotencyKeyTwiceGivesOneCase") {
+  RoutesHarness h;
+  auto body = leak_body();
+  body["external_id"] = "GD-20251111-0001";
+  const auto first = h.call("POST", "/v1/cases", body.dump());
+  CHECK(first.status == 201);
+  const auto id = json_of(first)["case_id"].get<std::string>();
+  CHECK(header_of(first, "Location") == "/v1/cases/" + id);
+  CHECK(header_of(first, "ETag") == "\"1\"");
+  const auto again = h.call("POST", "/v1/cases", body.dump());
+  CHECK(again.status == 200);
+  CHECK(json_of(again)["case_id"] == id);
+  CHECK(json_of(again)["duplicate"] == true);
+
+  const auto keyed = h.call("POST", "/v1/cases", leak_body().dump(), {{"idempotency-key", "walk-in-77"}});
+  const auto keyed_again = h.call("POST", "/v1/cases", leak_body().dump(), {{"idempotency-key", "walk-in-77"}});
+  CHECK(keyed.status == 201);
+  CHECK(keyed_again.status == 200);
+  CHECK(json_of(keyed)["case_id"] == json_of(keyed_again)["case_id"]);
+  // Without either, each request is a report of its own.
+  CHECK(h.open() != h.open());
+  CHECK(h.engine->case_ids().size() == 4);
+}
+
+TEST_CASE("ACaseIsReadWithItsVersionAsETagAndTheResidentsWords") {
+  RoutesHarness h;
+  auto body = leak_body();
+  body["content"] = "楼上漏水😀𠀋，已三天";  // an emoji and a rare character: four bytes each in UTF-8
+  const auto id = h.open(body);
+  const auto read = h.call("GET", "/v1/cases/" + id);
+  REQUIRE(read.status == 200);
+  CHECK(header_of(read, "ETag") == "\"1\"");
+  const auto k = json_of(read);
+  CHECK(k["id"] == id);
+  CHECK(k["state"] == "new");
+  CHECK(k["content"] == "楼上漏水😀𠀋，已三天");
+  CHECK(k["reporter"]["phone"] == "13800000000");
+  CHECK(k["location"]["address"] == "3号楼2单元401");
+  CHECK(k["location"]["grid"] == "yangguang-1");
+  CHECK(!k.contains("personal"));
+  const auto unchanged = h.call("GET", "/v1/cases/" + id, "", {{"if-none-match", "\"1\""}});
+  CHECK(unchanged.status == 304);
+  CHECK(unchanged.body.empty());
+  CHECK(h.call("GET", "/v1/cases/" + id, "", {{"if-none-match", "\"0\""}}).status == 200);
+}
+
+TEST_CASE("EveryLifecycleCommandHasItsRouteAndACaseGoesToClosedThroughThem") {
+  RoutesHarness h;
+  const auto id = h.open();
+  const auto step = [&](const std::string& name, json body = json::object(), int version = 0) {
+    std::map<std::string, std::string> headers;
+    if (version > 0) headers["if-match"] = "\"" + std::to_string(version) + "\"";
+    return h.call("POST", "/v1/cases/" + id + "/" + name, body.dump(), headers);
+  };
+  CHECK(step("dispatch", json::object(), 1).status == 200);
+  CHECK(step("accept", json::object(), 2).status == 200);
+  CHECK(step("urge", {{"note", "居民再次来电"}}).status == 200);
+  const auto replied = step("reply", {{"outcome", "resolved"}, {"answer", "已修复"}});
+  REQUIRE(replied.status == 200);
+  CHECK(json_of(replied)["state"] == "replied");
+  CHECK(json_of(replied)["events"][0]["type"] == "CaseReplied");
+  CHECK(step("follow_up").status == 200);
+  CHECK(step("rate", {{"rating", "满意"}}).status == 200);
+  const auto closed = step("close", {{"note", "办结"}, {"actor", "staff-3"}});
+  REQUIRE(closed.status == 200);
+  CHECK(json_of(closed)["state"] == "closed");
+  CHECK(json_of(closed)["events"][0]["actor"] == "staff-3");
+  CHECK(header_of(closed, "ETag") == "\"" + std::to_string(json_of(closed)["version"].get<int>()) + "\"");
+
+  const auto history = h.call("GET", "/v1/cases/" + id + "/history");
+  REQUIRE(history.status == 200);
+  const auto events = json_of(history)["events"];
+  CHECK(events.size() == json_of(closed)["version"].get<std::size_t>());
+  CHECK(events[0]["type"] == "CaseOpened");
+  CHECK(events[1]["prev_hash"] == events[0]["hash"]);
+  CHECK(events.back()["hash"].get<std::string>().size() == 64);
+}
+
+TEST_CASE("ARepeatedIdempotencyKeyOnACommandGivesTheFirstDecisionAgain") {
+  RoutesHarness h;
+  const auto id = h.open();
+  const auto first = h.call("POST", "/v1/cases/" + id + "/dispatch", "", {{"idempotency-key", "d-1"}});
+  const auto again = h.call("POST", "/v1/cases/" + id + "/dispatch", "", {{"idempotency-key", "d-1"}});
+  CHECK(first.status == 200);
+  CHECK(again.status == 200);
+  CHECK(json_of(again)["duplicate"] == true);
+  CHECK(json_of(again)["version"] == json_of(first)["version"]);
+  CHECK(h.engine->get(id)->version == 2);
+  // The same key for another command is a client's mistake, not a repeat.
+  CHECK(problem_of(h.call("POST", "/v1/cases/" + id + "/accept", "", {{"idempotency-key", "d-1"}})).status == 422);
+  CHECK(problem_of(h.call("POST", "/v1/cases/" + id + "/accept", "", {{"idempotency-key", std::string(201, 'k')}}))
+            .slug == "bad-header");
+}
+
+TEST_CASE("AStaleOrWeakIfMatchIs412AndAMalformedOne400AndNothingChanges") {
+  RoutesHarness h;
+  const auto id = h.open();
+  auto stale = problem_of(h.call("POST", "/v1/cases/" + id + "/dispatch", "", {{"if-match", "\"7\""}}));
+  CHECK(stale.status == 412);
+  CHECK(stale.slug == "stale-version");
+  CHECK(problem_of(h.call("POST", "/v1/cases/" + id + "/dispatch", "", {{"if-match", "W/\"1\""}})).status == 412);
+  CHECK(problem_of(h.call("POST", "/v1/cases/" + id + "/dispatch", "", {{"if-match", "1"}})).slug == "bad-header");
+  CHECK(h.engine->get(id)->version == 1);
+  CHECK(h.call("POST", "/v1/cases/" + id + "/dispatch", "", {{"if-match", "*"}}).status == 200);
+}
+
+TEST_CASE("ARefusedTransitionIs409WithTheLifecyclesReason") {
+  RoutesHarness h;
+  const auto id = h.open();
+  const auto refused = h.call("POST", "/v1/cases/" + id + "/close");
+  auto seen = problem_of(refused);
+  CHECK(seen.status == 409);
+  CHECK(seen.slug == "refused-transition");
+  CHECK(json_of(refused)["code"] == "failed_precondition");
+  CHECK(json_of(refused)["detail"].get<std::string>().find("New") != std::string::npos);
+  CHECK(h.engine->get(id)->version == 1);
+}
+
+TEST_CASE("AnUnknownCaseIs404AndSomethingACommandNamesThatDoesNotExistIs422") {
+  RoutesHarness h;
+  CHECK(problem_of(h.call("GET", "/v1/cases/370811-20251111-999999")).slug == "case-not-found");
+  CHECK(problem_of(h.call("GET", "/v1/cases/370811-20251111-999999/history")).slug == "case-not-found");
+  CHECK(problem_of(h.call("POST", "/v1/cases/370811-20251111-999999/accept")).slug == "case-not-found");
+  const auto id = h.open();
+  const auto missing = h.call("POST", "/v1/cases/" + id + "/merge", json{{"into", "370811-20251111-999999"}}.dump());
+  CHECK(problem_of(missing).slug == "unknown-reference");
+  CHECK(json_of(missing)["code"] == "not_found");
+  CHECK(h.engine->get(id)->version == 1);
+}
+
+TEST_CASE("RoutesMethodsAndQueriesTheServiceDoesNotHaveAreRefused") {
+  RoutesHarness h;
+  CHECK(problem_of(h.call("GET", "/v2/cases")).slug == "route-not-found");
+  CHECK(problem_of(h.call("GET", "/v1/cases/x/y/z")).slug == "route-not-found");
+  CHECK(problem_of(h.call("POST", "/v1/cases/x/acept")).slug == "route-not-found");
+  CHECK(problem_of(h.call("POST", "/v1/cases/x/accept_timeout")).slug == "route-not-found");
+  CHECK(problem_of(h.call("GET", "/v1/cases/%zz")).slug == "route-not-found");
+  const auto wrong_method = h.call("DELETE", "/v1/cases");
+  CHECK(problem_of(wrong_method).status == 405);
+  CHECK(header_of(wrong_method, "Allow") == "POST");
+  CHECK(problem_of(h.call("PUT", "/v1/cases/x")).status == 405);
+  CHECK(problem_of(h.call("GET", "/v1/cases/x?state=new")).slug == "bad-query");
+  CHECK(h.call("GET", "/healthz").status == 200);
+  CHECK(h.call("GET", "/readyz").status == 200);
+  h.routes->stopping();
+  CHECK(problem_of(h.call("GET", "/readyz")).status == 503);
+  CHECK(h.engine->case_ids().empty());
+}
+
+TEST_CASE("BodiesThatAreNotStrictJsonAreRefusedEachWithItsOwnKind") {
+  RoutesHarness h;
+  const auto post = [&](std::string body, std::map<std::string, std::string> headers = {}) {
+    return problem_of(h.call("POST", "/v1/cases", std::move(body), std::move(headers)));
+  };
+  CHECK(post("{\"category\":").slug == "malformed-json");
+  CHECK(post("{\"id\": 1e999}").slug == "malformed-json");
+  CHECK(post("{\"content\":\"\xff\xfe\"}").slug == "invalid-utf8");
+  CHECK(post(std::string(40, '[') + std::string(40, ']')).slug == "too-deep");
+  const auto twice = post(R"({"content":"a","location":{"compound":"x","compound":"y"}})");
+  CHECK(twice.slug == "duplicate-key");
+  CHECK(twice.pointer == "/location/compound");
+  CHECK(post("[1]").slug == "wrong-type");
+  CHECK(post("{}", {{"content-type", "text/plain"}}).slug == "unsupported-media-type");
+  CHECK(post("{}", {{"content-type", "application/json; charset=utf-8"}}).slug == "missing-field");
+
+  auto body = leak_body();
+  body["location"]["compund"] = "typo";
+  auto unknown = post(body.dump());
+  CHECK(unknown.slug == "unknown-field");
+  CHECK(unknown.pointer == "/location/compund");
+  body = leak_body();
+  body["urgent"] = "yes";
+  auto wrong = post(body.dump());
+  CHECK(wrong.slug == "wrong-type");
+  CHECK(wrong.pointer == "/urgent");
+  body = leak_body();
+  body.erase("content");
+  CHECK(post(body.dump()).pointer == "/content");
+  body = leak_body();
+  body["request_type"] = "抱怨";
+  auto unnamed = post(body.dump());
+  CHECK(unnamed.slug == "invalid-field");
+  CHECK(unnamed.pointer == "/request_type");
+  body = leak_body();
+  body["location"]["district_code"] = "3708";
+  auto engine_says = post(body.dump());
+  CHECK(engine_says.slug == "invalid-field");
+  CHECK(engine_says.pointer == "/location/district_code");
+  CHECK(h.engine->case_ids().empty());
+}
+
+TEST_CASE("AComplaintLongerThanTheTextLimitIsRefusedNamingTheLimit") {
+  RoutesHarness h;
+  auto body = leak_body();
+  std::string long_text;
+  for (int i = 0; i < 100000; ++i) long_text += "漏";
+  body["content"] = long_text;
+  const auto refused = h.call("POST", "/v1/cases", body.dump());
+  auto seen = problem_of(refused);
+  CHECK(seen.status == 422);
+  CHECK(seen.pointer == "/content");
+  CHECK(json_of(refused)["detail"].get<std::string>().find("4000") != std::string::npos);
+  CHECK(h.engine->case_ids().empty());
+}
+
+TEST_CASE("CommandsBeyondTheLimitInFlightAre503WithRetryAfter") {
+  http::HttpLimits limits;
+  limits.max_commands_in_flight = 0;
+  RoutesHarness h(limits);
+  const auto refused = h.call("POST", "/v1/cases", leak_body().dump());
+  CHECK(problem_of(refused).slug == "overloaded");
+  CHECK(header_of(refused, "Retry-After") == "1");
+  CHECK(h.engine->case_ids().empty());
+}

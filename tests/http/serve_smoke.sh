@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `escalator serve` as a user starts it: the curl command it prints is run as
+# printed, the case it opens is read back, SIGTERM stops the service cleanly,
+# and the store it leaves passes `audit verify`.
+set -euo pipefail
+escalator="$1"
+work=$(mktemp -d)
+trap 'kill -9 "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$escalator" serve --data "$work/data" --port 0 >"$work/out" 2>"$work/err" &
+pid=$!
+for _ in $(seq 1 200); do
+  grep -q '^Ctrl-C' "$work/out" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || { cat "$work/out" "$work/err"; echo "serve exited early"; exit 1; }
+  sleep 0.05
+done
+url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/out" | head -1)
+[ -n "$url" ] || { cat "$work/out"; echo "no URL printed"; exit 1; }
+
+try=$(grep -A1 '^Open a case:' "$work/out" | tail -1)
+opened=$(eval "$try")
+echo "$opened"
+id=$(printf '%s' "$opened" | grep -o '"case_id":"[^"]*"' | head -1 | cut -d'"' -f4)
+[ -n "$id" ] || { echo "the printed curl command opened no case"; exit 1; }
+
+read_back=$(curl -s "$url/v1/cases/$id")
+printf '%s' "$read_back" | grep -q '"content":"楼上卫生间漏水"' || { echo "$read_back"; exit 1; }
+status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/v1/cases/$id/dispatch")
+[ "$status" = 200 ] || { echo "dispatch answered $status"; exit 1; }
+
+kill -TERM "$pid"
+wait "$pid"
+grep -q '^escalator serve: stopped' "$work/out" || { cat "$work/out"; exit 1; }
+"$escalator" audit verify --data "$work/data"
+echo "serve smoke: ok ($id)"
