@@ -240,3 +240,24 @@ TEST_CASE("CommandsBeyondTheLimitInFlightAre503WithRetryAfter") {
   CHECK(header_of(refused, "Retry-After") == "1");
   CHECK(h.engine->case_ids().empty());
 }
+
+TEST_CASE("ACaseIsReadAsItStoodAtAPastMomentThroughReplay") {
+  RoutesHarness h;
+  const auto id = h.open();  // 2025-11-11 09:00
+  h.clock->advance(std::chrono::hours(2));
+  REQUIRE(h.call("POST", "/v1/cases/" + id + "/dispatch").status == 200);
+  const auto then = h.call("GET", "/v1/cases/" + id + "?at=2025-11-11T10:00:00%2B08:00");
+  REQUIRE(then.status == 200);
+  CHECK(json_of(then)["state"] == "new");
+  CHECK(json_of(then)["version"] == 1);
+  CHECK(header_of(then, "ETag").empty());
+  const auto now = h.call("GET", "/v1/cases/" + id + "?at=2025-11-11T11:00:00+08:00");
+  CHECK(json_of(now)["state"] == "dispatched");
+  CHECK(json_of(now) == json_of(h.call("GET", "/v1/cases/" + id)));
+  CHECK(problem_of(h.call("GET", "/v1/cases/" + id + "?at=2025-11-10T09:00:00%2B08:00")).slug == "case-not-found");
+  CHECK(problem_of(h.call("GET", "/v1/cases/" + id + "?at=yesterday")).slug == "bad-query");
+  CHECK(problem_of(h.call("GET", "/v1/cases/" + id + "?at=2025-11-11T10:00:00Z&at=2025-11-11T10:00:00Z")).slug ==
+        "bad-query");
+  CHECK(problem_of(h.call("GET", "/v1/cases/" + id + "?when=2025-11-11T10:00:00Z")).slug == "bad-query");
+  CHECK(problem_of(h.call("GET", "/v1/cases/" + id + "?at=%G1")).slug == "bad-query");
+}

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "body_json.hpp"
+#include "escalator/lifecycle/history.hpp"
 #include "case_view.hpp"
 #include "command_body.hpp"
 #include "problem.hpp"
@@ -26,37 +27,69 @@ Response json_response(int status, std::string body) {
 
 void answer(Respond& respond, Problem problem) { respond(problem_response(problem)); }
 
+// %XX decoded; none when an escape is broken. '+' stays '+': a query here
+// is not a form, and RFC 3339 offsets are written with it.
+std::optional<std::string> percent_decoded(std::string_view text) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int high = hex(text[i + 1]), low = hex(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
+}
+
 // "/v1/cases/a%2Fb/accept" -> {"v1", "cases", "a/b", "accept"}; none when a
 // segment's percent-encoding is broken.
 std::optional<std::vector<std::string>> segments_of(std::string_view path) {
-  std::vector<std::string> segments;
-  std::size_t start = 1;
   if (path.empty() || path[0] != '/') return std::nullopt;
-  while (start <= path.size()) {
+  std::vector<std::string> segments;
+  for (std::size_t start = 1; start <= path.size();) {
     const auto end = std::min(path.find('/', start), path.size());
-    std::string segment;
-    for (std::size_t i = start; i < end; ++i) {
-      if (path[i] != '%') {
-        segment += path[i];
-        continue;
-      }
-      if (i + 2 >= end) return std::nullopt;
-      const auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-      };
-      const int high = hex(path[i + 1]), low = hex(path[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      segment += static_cast<char>(high * 16 + low);
-      i += 2;
-    }
-    segments.push_back(std::move(segment));
+    auto segment = percent_decoded(path.substr(start, end - start));
+    if (!segment) return std::nullopt;
+    segments.push_back(std::move(*segment));
     start = end + 1;
   }
   if (!segments.empty() && segments.back().empty()) segments.pop_back();  // a trailing slash
   return segments;
+}
+
+using Query = std::map<std::string, std::string, std::less<>>;
+
+// "at=2025-11-12T09:00:00%2B08:00" -> {"at": "2025-11-12T09:00:00+08:00"}.
+// A parameter given twice, or one the route does not take, is refused.
+std::optional<Problem> query_of(std::string_view text, std::initializer_list<std::string_view> taken, Query& query) {
+  for (std::size_t start = 0; start < text.size();) {
+    const auto end = std::min(text.find('&', start), text.size());
+    const auto pair = text.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) continue;
+    const auto equals = std::min(pair.find('='), pair.size());
+    auto name = percent_decoded(pair.substr(0, equals));
+    auto value = percent_decoded(pair.substr(std::min(equals + 1, pair.size())));
+    if (!name || !value) return Problem{ProblemKind::kBadQuery, "查询参数的百分号编码不正确"};
+    if (std::find(taken.begin(), taken.end(), *name) == taken.end()) {
+      std::string names;
+      for (auto t : taken) names += (names.empty() ? "" : "、") + std::string(t);
+      return Problem{ProblemKind::kBadQuery, "不认识的查询参数 " + *name +
+                                                 (names.empty() ? "：此接口不接受查询参数" : "（可用：" + names + "）")};
+    }
+    if (!query.emplace(*name, *value).second) return Problem{ProblemKind::kBadQuery, "查询参数 " + *name + " 出现了两次"};
+  }
+  return std::nullopt;
 }
 
 std::string fresh_key() {
@@ -132,32 +165,43 @@ Routes::Routes(Engine& engine, const HttpLimits& limits) : engine_(engine), limi
 void Routes::handle(const Request& request, Respond respond) {
   const auto question = request.target.find('?');
   const std::string_view path = std::string_view(request.target).substr(0, question);
-  const bool has_query = question != std::string::npos && question + 1 < request.target.size();
+  const std::string_view query_text =
+      question == std::string::npos ? std::string_view() : std::string_view(request.target).substr(question + 1);
   const auto segments = segments_of(path);
   if (!segments) return answer(respond, {ProblemKind::kRouteNotFound, "路径中的百分号编码不正确"});
   const auto& s = *segments;
   const auto& method = request.method;
   const bool get = method == "GET" || method == "HEAD";
+  Query query;
+  const auto taking = [&](std::initializer_list<std::string_view> taken) {
+    auto problem = query_of(query_text, taken, query);
+    if (problem) answer(respond, std::move(*problem));
+    return !problem;
+  };
 
   if (s.size() == 1 && (s[0] == "healthz" || s[0] == "readyz")) {
     if (!get) return respond(method_not_allowed("GET"));
+    if (!taking({})) return;
     if (s[0] == "readyz" && !ready_) return answer(respond, {ProblemKind::kUnavailable, "服务正在停止"});
     return respond(json_response(200, R"({"status":"ok"})"));
   }
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases")
     return answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});
-  if (has_query) return answer(respond, {ProblemKind::kBadQuery, "此接口不接受查询参数"});
 
   if (s.size() == 2) {
     if (method != "POST") return respond(method_not_allowed("POST"));
+    if (!taking({})) return;
     return open_case(request, std::move(respond));
   }
   if (s.size() == 3) {
     if (!get) return respond(method_not_allowed("GET"));
+    if (!taking({"at"})) return;
+    if (const auto at = query.find("at"); at != query.end()) return read_case_at(s[2], at->second, std::move(respond));
     return read_case(s[2], request, std::move(respond));
   }
   if (s.size() == 4 && s[3] == "history") {
     if (!get) return respond(method_not_allowed("GET"));
+    if (!taking({})) return;
     return read_history(s[2], std::move(respond));
   }
   if (s.size() == 4) {
@@ -165,6 +209,7 @@ void Routes::handle(const Request& request, Respond respond) {
     if (std::find(names.begin(), names.end(), s[3]) == names.end())
       return answer(respond, {ProblemKind::kRouteNotFound, "没有命令 " + s[3]});
     if (method != "POST") return respond(method_not_allowed("POST"));
+    if (!taking({})) return;
     return command(s[2], s[3], request, std::move(respond));
   }
   answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});
@@ -219,6 +264,17 @@ void Routes::read_case(const std::string& case_id, const Request& request, Respo
   Response response = json_response(200, case_json(*state));
   response.headers.emplace_back("ETag", etag);
   respond(std::move(response));
+}
+
+void Routes::read_case_at(const std::string& case_id, const std::string& at_text, Respond respond) {
+  const auto at = parse_time(at_text);
+  if (!at) return answer(respond, {ProblemKind::kBadQuery, "at: " + at.error().message});
+  auto events = engine_.history(case_id);
+  if (!events) return answer(respond, engine_problem(events.error()));
+  // Through the same replay as `escalator replay --at`, never re-deciding.
+  auto then = replay_until(*events, *at);
+  if (!then) return answer(respond, engine_problem(then.error()));
+  respond(json_response(200, case_json(*then)));
 }
 
 void Routes::read_history(const std::string& case_id, Respond respond) {

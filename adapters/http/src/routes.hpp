@@ -32,6 +32,9 @@ class Routes {
  private:
   void open_case(const Request& request, Respond respond);
   void read_case(const std::string& case_id, const Request& request, Respond respond);
+  // The case as it stood at `at`, replayed from its history; no ETag, since
+  // no command can be conditional on a past version.
+  void read_case_at(const std::string& case_id, const std::string& at, Respond respond);
   void read_history(const std::string& case_id, Respond respond);
   void command(const std::string& case_id, const std::string& name, const Request& request, Respond respond);
   // Submits the command, counting it in flight, and answers with `answer`.
