@@ -1,0 +1,152 @@
+// `escalator serve` SIGKILLed at random moments while clients send commands
+// over HTTP: after each restart, every command answered 2xx is in the store,
+// and the store passes audit.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "escalator/store/audit.hpp"
+#include "http_support.hpp"
+#include "store_support.hpp"
+
+using namespace escalator;
+using namespace escalator::testing;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// The server as a child process, its port read from what it prints.
+struct Server {
+  pid_t pid = 0;
+  std::uint16_t port = 0;
+
+  Server(const std::filesystem::path& data, const std::filesystem::path& log) {
+    int out[2];
+    REQUIRE(pipe(out) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    std::string program = ESCALATOR_BINARY, serve = "serve", data_flag = "--data", where = data.string(),
+                port_flag = "--port", any = "0";
+    char* argv[] = {program.data(), serve.data(), data_flag.data(), where.data(), port_flag.data(), any.data(), nullptr};
+    REQUIRE(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    std::string printed;
+    char buffer[256];
+    while (printed.find("Ctrl-C") == std::string::npos) {
+      const auto got = read(out[0], buffer, sizeof buffer);
+      if (got <= 0) break;
+      printed.append(buffer, static_cast<std::size_t>(got));
+    }
+    close(out[0]);
+    const auto at = printed.find("http://127.0.0.1:");
+    REQUIRE_MESSAGE(at != std::string::npos, printed);
+    port = static_cast<std::uint16_t>(std::stoi(printed.substr(at + 17)));
+  }
+
+  void kill_now() {
+    ::kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+};
+
+// One client's cases, each taken from open to closed, one command at a time.
+// Records the version of every 2xx answer; stops at the first failed connection.
+void drive(std::uint16_t port, const std::string& prefix, std::mutex& mutex,
+           std::map<std::string, std::uint64_t>& acknowledged) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  beast::error_code ec;
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) return;
+  beast::flat_buffer buffer;
+  const auto send = [&](const std::string& target, const std::string& body, const std::string& key) {
+    bhttp::request<bhttp::string_body> request{bhttp::verb::post, target, 11};
+    request.set(bhttp::field::host, "127.0.0.1");
+    request.set("Idempotency-Key", key);
+    if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
+    request.body() = body;
+    request.prepare_payload();
+    bhttp::response<bhttp::string_body> reply;
+    bhttp::write(stream, request, ec);
+    if (!ec) bhttp::read(stream, buffer, reply, ec);
+    return ec ? std::optional<nlohmann::json>() : std::optional(nlohmann::json::parse(reply.body(), nullptr, false));
+  };
+  const std::vector<std::pair<std::string, std::string>> steps = {
+      {"dispatch", ""}, {"accept", ""}, {"reply", R"({"answer":"已修复"})"},
+      {"follow_up", ""}, {"rate", R"({"rating":"satisfied"})"}, {"close", ""}};
+  for (int i = 0;; ++i) {
+    auto body = leak_body();
+    body["external_id"] = prefix + "-" + std::to_string(i);
+    auto opened = send("/v1/cases", body.dump(), prefix + "-" + std::to_string(i));
+    if (!opened || !opened->contains("case_id")) return;
+    const auto id = (*opened)["case_id"].get<std::string>();
+    {
+      std::lock_guard lock(mutex);
+      acknowledged[id] = (*opened)["version"].get<std::uint64_t>();
+    }
+    for (const auto& [name, step_body] : steps) {
+      auto moved = send("/v1/cases/" + id + "/" + name, step_body, id + "/" + name);
+      if (!moved || !moved->contains("version")) return;
+      std::lock_guard lock(mutex);
+      acknowledged[id] = (*moved)["version"].get<std::uint64_t>();
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("EveryCommandAnswered2xxSurvivesASigkillOfTheServer") {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  std::map<std::string, std::uint64_t> acknowledged;
+  std::mutex mutex;
+  std::mt19937 random(20261207);
+  constexpr int kKills = 20, kClients = 4;
+  for (int round = 0; round < kKills; ++round) {
+    Server server(data, dir.path() / "serve.log");
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+      clients.emplace_back(drive, server.port, "K" + std::to_string(round) + "-" + std::to_string(c),
+                           std::ref(mutex), std::ref(acknowledged));
+    }
+    // A random moment, mid-write as likely as not: the kill is the event under test.
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution(20, 250)(random)));
+    server.kill_now();
+    for (auto& t : clients) t.join();
+  }
+  REQUIRE(acknowledged.size() > 20);
+  auto store = open_durable_at(data);
+  for (const auto& [id, version] : acknowledged) {
+    auto stored = store->load(id);
+    REQUIRE_MESSAGE(stored.has_value(), id);
+    REQUIRE_MESSAGE(stored->has_value(), id << " was acknowledged and is not in the store");
+    CHECK_MESSAGE((*stored)->snapshot.version >= version, id);
+  }
+  store.reset();
+  auto audited = audit_store(data);
+  REQUIRE_MESSAGE(audited.has_value(), audited.error().message);
+  CHECK(audited->breaks.empty());
+  MESSAGE(kKills << " kills, " << acknowledged.size() << " cases acknowledged");
+}
