@@ -16,6 +16,7 @@ packages=(
   rapidjson-dev           # byte offsets of JSON keys, so workflow errors can name the line
   libcsv-dev              # RFC 4180 CSV, for org directories kept as spreadsheets
   libsimdjson-dev         # stored events read back at the speed of hashing them (replay, audit)
+  clang libclang-rt-14-dev  # libFuzzer and the sanitizers, for the fuzz targets make test runs
 )
 
 missing=()
