@@ -17,6 +17,7 @@ packages=(
   libcsv-dev              # RFC 4180 CSV, for org directories kept as spreadsheets
   libsimdjson-dev         # stored events read back at the speed of hashing them (replay, audit)
   clang libclang-rt-14-dev  # libFuzzer and the sanitizers, for the fuzz targets make test runs
+  curl                    # the tests run the curl commands the service and docs print
 )
 
 missing=()
@@ -42,5 +43,17 @@ if [ ! -f "$valijson_root/usr/include/valijson/validator.hpp" ]; then
   (cd "$tmp" && apt-get download -qq libvalijson-dev)
   mkdir -p "$valijson_root"
   dpkg -x "$tmp"/libvalijson-dev_*.deb "$valijson_root"
+  rm -rf "$tmp"
+fi
+
+# promtool checks the service's /metrics in a test. The prometheus package
+# would also install and start a Prometheus server, so take just promtool.
+promtool_root="${1:-build}/_deps/prometheus"
+if [ ! -x "$promtool_root/usr/bin/promtool" ]; then
+  echo "install-deps: unpacking promtool into $promtool_root"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq prometheus)
+  mkdir -p "$promtool_root"
+  dpkg -x "$tmp"/prometheus_*.deb "$promtool_root"
   rm -rf "$tmp"
 fi

@@ -261,3 +261,23 @@ TEST_CASE("ACaseIsReadAsItStoodAtAPastMomentThroughReplay") {
   CHECK(problem_of(h.call("GET", "/v1/cases/" + id + "?when=2025-11-11T10:00:00Z")).slug == "bad-query");
   CHECK(problem_of(h.call("GET", "/v1/cases/" + id + "?at=%G1")).slug == "bad-query");
 }
+
+TEST_CASE("MetricsCountRequestsByRouteTemplateAndCommandsByOutcome") {
+  RoutesHarness h;
+  const auto id = h.open();
+  h.call("POST", "/v1/cases/" + id + "/close");  // refused
+  h.call("POST", "/v1/cases/" + id + "/dispatch", "", {{"idempotency-key", "d"}});
+  h.call("POST", "/v1/cases/" + id + "/dispatch", "", {{"idempotency-key", "d"}});  // a repeat
+  h.call("BREW", "/v1/cases");
+  const auto metrics = h.call("GET", "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(metrics.content_type == "text/plain; version=0.0.4; charset=utf-8");
+  const auto has = [&](const std::string& line) { return metrics.body.find("\n" + line + "\n") != std::string::npos; };
+  CHECK(has(R"(escalator_commands_total{command="close",outcome="failed_precondition"} 1)"));
+  CHECK(has(R"(escalator_commands_total{command="dispatch",outcome="decided"} 1)"));
+  CHECK(has(R"(escalator_commands_total{command="dispatch",outcome="duplicate"} 1)"));
+  CHECK(has(R"(escalator_http_requests_total{route="/v1/cases/{id}/{command}",method="POST",status="200"} 2)"));
+  CHECK(has(R"(escalator_http_requests_total{route="/v1/cases/{id}/{command}",method="POST",status="409"} 1)"));
+  CHECK(has(R"(escalator_http_requests_total{route="/v1/cases",method="other",status="405"} 1)"));
+  CHECK(metrics.body.find(id) == std::string::npos);  // no id ever becomes a label
+}

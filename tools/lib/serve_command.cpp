@@ -100,17 +100,20 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
     std::cerr << "serve: " << engine.error().message << "\n";
     return 1;
   }
-  TimerDriverOptions timer_options;
-  timer_options.clock = clock;
-  timer_options.logger = logger;
-  auto driver = TimerDriver::start(**engine, timer_options);
-  if (!driver) {
-    std::cerr << "serve: " << driver.error().message << "\n";
-    return 1;
-  }
   auto service = http::HttpService::start(**engine, http_options);
   if (!service) {
     std::cerr << "serve: " << service.error().message << "\n";
+    return 1;
+  }
+  TimerDriverOptions timer_options;
+  timer_options.clock = clock;
+  timer_options.logger = logger;
+  timer_options.after_round = [service = service->get()](const std::vector<Result<Decision>>& decided) {
+    service->timer_round(decided);
+  };
+  auto driver = TimerDriver::start(**engine, timer_options);
+  if (!driver) {
+    std::cerr << "serve: " << driver.error().message << "\n";
     return 1;
   }
   const std::string host = http_options.address.find(':') == std::string::npos ? http_options.address
@@ -129,8 +132,8 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
       << ": answering the requests in flight, then closing the store\n";
   out.flush();
   (*service)->stop();
+  driver->reset();  // before the engine closes; its rounds are counted by the service
   service->reset();
-  driver->reset();  // after the service: no timer fires into a closed engine
   engine->reset();  // waits for every command handed to the store
   store->reset();
   out << "escalator serve: stopped\n";

@@ -1,6 +1,7 @@
 #include "routes.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include "body_json.hpp"
@@ -98,7 +99,43 @@ Response method_not_allowed(std::string_view allowed) {
 
 Routes::Routes(Engine& engine, const HttpLimits& limits) : engine_(engine), limits_(limits) {}
 
+namespace {
+
+// The route a path is counted under: its template, so that no id becomes a label.
+std::string_view route_template(const std::optional<std::vector<std::string>>& segments) {
+  if (!segments) return "other";
+  const auto& s = *segments;
+  if (s.size() == 1 && (s[0] == "healthz" || s[0] == "readyz" || s[0] == "metrics")) {
+    return s[0] == "healthz" ? "/healthz" : s[0] == "readyz" ? "/readyz" : "/metrics";
+  }
+  if (s.size() < 2 || s[0] != "v1" || s[1] != "cases" || s.size() > 4) return "other";
+  if (s.size() == 2) return "/v1/cases";
+  if (s.size() == 3) return "/v1/cases/{id}";
+  return s[3] == "history" ? "/v1/cases/{id}/history" : "/v1/cases/{id}/{command}";
+}
+
+std::string_view method_label(std::string_view method) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
+}  // namespace
+
 void Routes::handle(const Request& request, Respond respond) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto path = std::string_view(request.target).substr(0, request.target.find('?'));
+  const auto label = route_template(segments_of(path));
+  const auto method = method_label(request.method);
+  route(request, [this, label, method, started, respond = std::move(respond)](Response response) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    metrics_.request(label, method, response.status, took.count());
+    respond(std::move(response));
+  });
+}
+
+void Routes::route(const Request& request, Respond respond) {
   const auto question = request.target.find('?');
   const std::string_view path = std::string_view(request.target).substr(0, question);
   const std::string_view query_text =
@@ -115,6 +152,13 @@ void Routes::handle(const Request& request, Respond respond) {
     return !problem;
   };
 
+  if (s.size() == 1 && s[0] == "metrics") {
+    if (!get) return respond(method_not_allowed("GET"));
+    if (!taking({})) return;
+    Response response = json_response(200, metrics_.text(engine_.store_counters(), in_flight_.load(), connections_.load()));
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return respond(std::move(response));
+  }
   if (s.size() == 1 && (s[0] == "healthz" || s[0] == "readyz")) {
     if (!get) return respond(method_not_allowed("GET"));
     if (!taking({})) return;
@@ -157,8 +201,13 @@ void Routes::submit(Command command, std::function<void(Result<Decision>)> then,
     return answer(respond, {ProblemKind::kOverloaded,
                             "处理中的命令已达上限 " + std::to_string(limits_.max_commands_in_flight)});
   }
-  engine_.submit(std::move(command), [this, then = std::move(then)](Result<Decision> decided) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string_view name = command_name(command.payload);
+  engine_.submit(std::move(command), [this, name, started, then = std::move(then)](Result<Decision> decided) {
     --in_flight_;
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    metrics_.command(name, decided ? (decided->duplicate ? "duplicate" : "decided") : to_string(decided.error().code),
+                     took.count());
     then(std::move(decided));
   });
 }

@@ -13,6 +13,7 @@
 #include "escalator/engine/engine.hpp"
 #include "escalator/http/service.hpp"
 #include "exchange.hpp"
+#include "metrics.hpp"
 
 namespace escalator::http {
 
@@ -28,8 +29,12 @@ class Routes {
   void stopping() { ready_ = false; }
   // Commands submitted and not yet answered.
   int commands_in_flight() const { return in_flight_.load(); }
+  Metrics& metrics() { return metrics_; }
+  // The server tells how many connections are open, for /metrics.
+  void connections_open(int n) { connections_.store(n); }
 
  private:
+  void route(const Request& request, Respond respond);
   void open_case(const Request& request, Respond respond);
   void read_case(const std::string& case_id, const Request& request, Respond respond);
   // The case as it stood at `at`, replayed from its history; no ETag, since
@@ -44,6 +49,8 @@ class Routes {
   HttpLimits limits_;
   std::atomic<bool> ready_{true};
   std::atomic<int> in_flight_{0};
+  std::atomic<int> connections_{0};
+  Metrics metrics_;
 };
 
 }  // namespace escalator::http

@@ -53,6 +53,7 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if (self->over_limit_) {
         self->closing_ = true;
+        self->shared_.routes.metrics().connection_refused();
         return self->send(problem_response(
             {ProblemKind::kOverloaded,
              "同时打开的连接已达上限 " + std::to_string(self->shared_.limits.max_connections)}));
@@ -196,6 +197,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.close();
     std::lock_guard lock(shared_.mutex);
     shared_.sessions.erase(shared_from_this());
+    shared_.routes.connections_open(static_cast<int>(shared_.sessions.size()));
   }
 
   beast::tcp_stream stream_;
@@ -232,6 +234,7 @@ struct HttpService::Impl {
           const bool over = static_cast<int>(shared.sessions.size()) >= options.limits.max_connections;
           session = std::make_shared<Session>(std::move(socket), shared, over);
           shared.sessions.insert(session);
+          routes.connections_open(static_cast<int>(shared.sessions.size()));
         }
         session->start();
       }
@@ -297,6 +300,10 @@ HttpService::HttpService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpService::~HttpService() { stop(); }
 
 std::uint16_t HttpService::port() const { return impl_->port; }
+
+void HttpService::timer_round(const std::vector<Result<Decision>>& decided) {
+  impl_->routes.metrics().timer_round(decided);
+}
 
 void HttpService::stop() {
   std::call_once(impl_->stopped, [this] {

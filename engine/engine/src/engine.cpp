@@ -269,6 +269,8 @@ std::vector<Result<Decision>> Engine::fire_due_timers() {
   return decided;
 }
 
+StoreCounters Engine::store_counters() const { return impl_->options.store->counters(); }
+
 std::shared_ptr<const Calendar> Engine::calendar() const { return impl_->options.calendar; }
 std::shared_ptr<const OrgDirectory> Engine::directory() const { return impl_->options.directory; }
 

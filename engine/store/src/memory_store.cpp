@@ -43,7 +43,10 @@ class MemoryStore final : public CaseStore {
 
   StoreCounters counters() const override {
     std::shared_lock lock(mutex_);
-    return {writes_, writes_, 0, 0};
+    StoreCounters counters;
+    counters.writes = counters.groups = writes_;
+    counters.groups_by_size[0] = writes_;  // each write is a group of its own
+    return counters;
   }
 
   Result<std::vector<CalendarImport>> calendar_imports() const override {

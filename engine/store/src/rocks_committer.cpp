@@ -259,6 +259,7 @@ struct Committer::Impl {
       log_hash_ = std::move(group.log_hash);
       writes_ += group.accepted;
       ++groups_;
+      ++groups_by_size_[size_bucket(group.accepted)];
       bytes_ += data_bytes;
       if (pending_counts) stats_.written(*pending_counts, std::move(group.stats));
       return;
@@ -315,6 +316,13 @@ struct Committer::Impl {
   std::string log_hash_;            // the log_hash at it
   std::atomic<std::uint64_t> writes_{0};
   std::atomic<std::uint64_t> groups_{0};
+  std::atomic<std::uint64_t> groups_by_size_[std::size(StoreCounters{}.groups_by_size)] = {};
+
+  static std::size_t size_bucket(std::uint64_t writes) {
+    std::size_t i = 0;
+    while (i < std::size(StoreCounters::kGroupSizeBounds) && writes > StoreCounters::kGroupSizeBounds[i]) ++i;
+    return i;
+  }
   std::atomic<std::uint64_t> bytes_{0};
 };
 
@@ -329,8 +337,19 @@ void Committer::commit(std::span<CaseWrite> writes, EventStore::Done done) {
 }
 
 StoreCounters Committer::counters(const rocksdb::Statistics& statistics) const {
-  return {impl_->writes_.load(), impl_->groups_.load(),
-          statistics.getTickerCount(rocksdb::WAL_FILE_SYNCED), impl_->bytes_.load()};
+  StoreCounters counters;
+  counters.writes = impl_->writes_.load();
+  counters.groups = impl_->groups_.load();
+  counters.wal_syncs = statistics.getTickerCount(rocksdb::WAL_FILE_SYNCED);
+  counters.bytes = impl_->bytes_.load();
+  for (std::size_t i = 0; i < std::size(counters.groups_by_size); ++i)
+    counters.groups_by_size[i] = impl_->groups_by_size_[i].load();
+  rocksdb::HistogramData syncs;
+  statistics.histogramData(rocksdb::WAL_FILE_SYNC_MICROS, &syncs);
+  counters.wal_sync_seconds_sum = static_cast<double>(syncs.sum) / 1e6;
+  counters.wal_sync_p50_seconds = syncs.median / 1e6;
+  counters.wal_sync_p99_seconds = syncs.percentile99 / 1e6;
+  return counters;
 }
 
 }  // namespace escalator

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "escalator/engine/engine.hpp"
 #include "escalator/util/result.hpp"
@@ -69,6 +70,9 @@ class HttpService {
 
   // The port listened on (the one chosen when options.port was 0).
   std::uint16_t port() const;
+  // Counts a round of the timer driver's commands in /metrics
+  // (TimerDriverOptions::after_round).
+  void timer_round(const std::vector<Result<Decision>>& decided);
   // Stops taking connections and requests, lets the requests in flight be
   // answered (their commands decided and stored), closes every connection
   // and returns once the I/O threads have ended. Safe to call twice.

@@ -96,6 +96,9 @@ class Engine final : public DueTimers {
   // When the store cannot read its timers, the one result is that error.
   std::vector<Result<Decision>> fire_due_timers() override;
 
+  // What the store has done since it opened (writes, groups, log syncs), for metrics.
+  StoreCounters store_counters() const;
+
   // The calendar deadlines are counted on: the options' (or the shipped one)
   // with the store's calendar imports.
   std::shared_ptr<const Calendar> calendar() const;

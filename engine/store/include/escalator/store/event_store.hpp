@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <functional>
 #include <optional>
 #include <span>
@@ -47,11 +48,21 @@ struct CaseWrite {
 };
 
 // What a store has done since it opened, for tests and `escalator bench`.
+// What a store has done since it opened, for benchmarks and metrics.
 struct StoreCounters {
   std::uint64_t writes = 0;     // CaseWrites made durable
   std::uint64_t groups = 0;     // group commits that carried them
   std::uint64_t wal_syncs = 0;  // syncs of the write-ahead log (0 in memory)
   std::uint64_t bytes = 0;      // keys and values written for them (0 in memory)
+  // Groups by the writes they carried: groups_by_size[i] counts the groups of
+  // more than kGroupSizeBounds[i-1] and at most kGroupSizeBounds[i] writes
+  // (the last, more than 64).
+  static constexpr std::uint64_t kGroupSizeBounds[] = {1, 2, 4, 8, 16, 32, 64};
+  std::uint64_t groups_by_size[std::size(kGroupSizeBounds) + 1] = {};
+  // The write-ahead log's syncs as RocksDB times them (0 in memory).
+  double wal_sync_seconds_sum = 0;
+  double wal_sync_p50_seconds = 0;
+  double wal_sync_p99_seconds = 0;
 };
 
 class EventStore {
