@@ -57,3 +57,12 @@ if [ ! -x "$promtool_root/usr/bin/promtool" ]; then
   dpkg -x "$tmp"/prometheus_*.deb "$promtool_root"
   rm -rf "$tmp"
 fi
+
+# The OpenAPI linter a test runs over docs/openapi.json, from npm into the
+# build tree (Node 20's npm; nothing global, nothing in the source tree).
+node_root="${1:-build}/_deps/node"
+if [ ! -x "$node_root/node_modules/.bin/redocly" ]; then
+  command -v npm >/dev/null || { echo "install-deps: npm (Node 20) is needed for the OpenAPI linter" >&2; exit 1; }
+  echo "install-deps: installing @redocly/cli into $node_root"
+  npm install --prefix "$node_root" --no-audit --no-fund --loglevel=error @redocly/cli@2.77.0
+fi

@@ -9,7 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "escalator/engine/engine.hpp"
+#include <doctest/doctest.h>
+
 #include "exchange.hpp"
+#include "openapi_check.hpp"
 #include "routes.hpp"
 
 namespace escalator::testing {
@@ -47,7 +50,11 @@ struct RoutesHarness {
     auto answered = std::make_shared<std::promise<http::Response>>();
     auto response = answered->get_future();
     routes->handle(request, [answered](http::Response r) { answered->set_value(std::move(r)); });
-    return response.get();
+    auto got = response.get();
+    // Every answer a test sees is held to the document.
+    const auto nonconforming = OpenApi::document().check(request.method, request.target, got);
+    CHECK_MESSAGE(nonconforming.empty(), nonconforming);
+    return got;
   }
 
   // A new case's id, opened by POST /v1/cases with `body`.

@@ -8,6 +8,7 @@
 #include "escalator/lifecycle/history.hpp"
 #include "case_view.hpp"
 #include "command_body.hpp"
+#include "openapi_document.hpp"
 #include "problem.hpp"
 #include "request_target.hpp"
 
@@ -108,6 +109,7 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   if (s.size() == 1 && (s[0] == "healthz" || s[0] == "readyz" || s[0] == "metrics")) {
     return s[0] == "healthz" ? "/healthz" : s[0] == "readyz" ? "/readyz" : "/metrics";
   }
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "openapi.json") return "/v1/openapi.json";
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases" || s.size() > 4) return "other";
   if (s.size() == 2) return "/v1/cases";
   if (s.size() == 3) return "/v1/cases/{id}";
@@ -164,6 +166,11 @@ void Routes::route(const Request& request, Respond respond) {
     if (!taking({})) return;
     if (s[0] == "readyz" && !ready_) return answer(respond, {ProblemKind::kUnavailable, "服务正在停止"});
     return respond(json_response(200, R"({"status":"ok"})"));
+  }
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "openapi.json") {
+    if (!get) return respond(method_not_allowed("GET"));
+    if (!taking({})) return;
+    return respond(json_response(200, std::string(openapi_document())));
   }
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases")
     return answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});
