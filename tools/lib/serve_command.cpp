@@ -14,8 +14,18 @@
 namespace escalator::tools {
 namespace {
 
+// The system clock moved to start at a chosen instant, then running as it does.
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(Timestamp from) : shift_(from - SystemClock().now()) {}
+  Timestamp now() const override { return SystemClock().now() + shift_; }
+
+ private:
+  Timestamp::duration shift_;
+};
+
 constexpr const char* kHelp =
-    "Usage: escalator serve [--config FILE] [--data DIR] [--address IP] [--port N]\n\n"
+    "Usage: escalator serve [--config FILE] [--data DIR] [--address IP] [--port N] [--clock-from TIME]\n\n"
     "Serves the engine over HTTP/1.1 with JSON (docs/http.md): cases opened, read and moved\n"
     "through their lifecycle, each command acknowledged once it is on disk. Deadlines fire on\n"
     "the system clock without anyone calling. The store is RocksDB under DIR (default: the\n"
@@ -25,7 +35,10 @@ constexpr const char* kHelp =
     "                 address, port, threads and limits\n"
     "  --data DIR     where the store is, in place of data_dir\n"
     "  --address IP   where to listen, in place of http.address (loopback only)\n"
-    "  --port N       the port, in place of http.port; 0 takes a free one\n\n"
+    "  --port N       the port, in place of http.port; 0 takes a free one\n"
+    "  --clock-from TIME  the service's clock starts at TIME (RFC 3339) and runs on in real\n"
+    "                 time: for training and for trying the docs' examples, never for a city's\n"
+    "                 store (its events would carry invented times)\n\n"
     "Prints the URL it listens on and a curl command that opens a case. SIGINT (Ctrl-C) or\n"
     "SIGTERM stops it: no new requests are taken, those in flight are answered, and the store\n"
     "is closed cleanly. Exits 1 when the store, the configuration or the port cannot be had.\n";
@@ -46,8 +59,17 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
     out << kHelp;
     return 0;
   }
-  const auto flags = options_of(args, {"--data", "--address", "--port"}, kHelp);
+  const auto flags = options_of(args, {"--data", "--address", "--port", "--clock-from"}, kHelp);
   if (!flags) return 2;
+  std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();
+  if (auto from = flags->find("--clock-from"); from != flags->end()) {
+    auto start = parse_time(from->second);
+    if (!start) {
+      std::cerr << "serve: --clock-from: " << start.error().message << "\n";
+      return 2;
+    }
+    clock = std::make_shared<ShiftedClock>(*start);
+  }
   http::HttpOptions http_options;
   if (config_file) {
     auto read = http::http_options_from_config(*config_file);
@@ -88,7 +110,6 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
     std::cerr << "serve: " << store.error().message << "\n";
     return 1;
   }
-  auto clock = std::make_shared<SystemClock>();
   auto logger = std::make_shared<JsonLinesLogger>(std::cerr, config.log_level);
   EngineOptions engine_options;
   engine_options.config = config;
