@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "bench_durable.hpp"
+#include "bench_http.hpp"
 #include "bench_history.hpp"
 #include "bench_routing.hpp"
 #include "bench_runs.hpp"
@@ -109,7 +110,8 @@ Targets: >= 20,000 lifecycles/s on one core; < 20 us CPU per command; durable co
 >= 0.8x the raw baseline at every client count; start-up < 1 s; during the storm, the
 client's p99 <= 5x its idle p99; replay+verify >= 0.5x raw SHA-256; routing p99 <= 10 us; a full-year report < 50 ms.
 Exits 1 if any command was refused or any lifecycle did not end Closed.
---json prints the figures as one JSON object.
+--json prints the figures as one JSON object. `escalator bench --http` measures the HTTP
+service instead (`escalator bench --http --help`).
 )";
 
 std::optional<int> positive(const std::string& text) {
@@ -148,6 +150,11 @@ int bench(const std::vector<std::string>& args, std::ostream& out) {
   std::filesystem::path workflows = "workflows";
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "escalator-bench";
   if (args.size() == 2 && args[0] == "--startup-probe") return startup_probe(args[1]);
+  if (std::find(args.begin(), args.end(), "--http") != args.end()) {
+    std::vector<std::string> rest;
+    std::copy_if(args.begin(), args.end(), std::back_inserter(rest), [](const auto& a) { return a != "--http"; });
+    return http_bench(rest, out);
+  }
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
