@@ -523,6 +523,26 @@ TEST_CASE("TheStoreOfFormatNineAuditsCleanAndReportsItsFigures") {
   reports_the_figures_by_hand(*store);
 }
 
+TEST_CASE("TheStoreOfFormatTenAuditsCleanAndListsItsCases") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-10", dir);
+  const auto report = clean_fixture_audit(copy, 27, 5);
+  // Printed by `escalator audit verify` when the fixture was made.
+  CHECK(report.log_hash == "67f039fe963c7ebd7759d5e499333a105f83902dea0649c714aeea48d42b408d");
+  const auto store = open_durable_at(copy);
+  reports_the_figures_by_hand(*store);
+  const auto listed = store->scan_list("opened", "", "", 10);
+  REQUIRE(listed.has_value());
+  CHECK(listed->size() == 5);
+  for (const auto& hit : *listed) {
+    const auto stored = store->load(hit.case_id);
+    REQUIRE(stored.has_value());
+    const auto on = store->scan_list("state", to_string((*stored)->snapshot.state), "", 10);
+    REQUIRE(on.has_value());
+    CHECK(std::any_of(on->begin(), on->end(), [&](const auto& h) { return h.case_id == hit.case_id; }));
+  }
+}
+
 TEST_CASE("AStoreOfFormatSevenIsCountedWhenAnEngineFirstOpensIt") {
   TempDir dir;
   const auto copy = fixture_copy("store-format-7", dir);

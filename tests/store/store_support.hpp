@@ -105,6 +105,10 @@ struct ForwardingStore : CaseStore {
   Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) override {
     return real->replace_stats(cells, stamp);
   }
+  Result<std::vector<Hit>> scan_list(std::string_view list, std::string_view value, std::string_view after,
+                                     std::size_t limit) const override {
+    return real->scan_list(list, value, after, limit);
+  }
 };
 
 }  // namespace escalator::testing

@@ -74,8 +74,10 @@ Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, s
     counter.count(before, events.back(), next);
   }
   auto timers = pending_timers(next, &workflow, *options.calendar);
-  return CaseWrite{current.id, std::move(events), std::move(next), std::move(timers), std::move(counted),
-                   std::move(canonical)};
+  CaseWrite write{current.id, std::move(events), std::move(next), std::move(timers), std::move(counted),
+                  std::move(canonical)};
+  if (record != nullptr) write.lists_before = case_list_entries(record->state);
+  return write;
 }
 
 }  // namespace

@@ -38,6 +38,26 @@ std::optional<Timestamp> running_deadline(const CaseState& k, DeadlineKind kind)
   return stored_deadline(k, kind);
 }
 
+bool is_over(LifecycleState s) {
+  return s == LifecycleState::kClosed || s == LifecycleState::kWithdrawn || s == LifecycleState::kMerged;
+}
+
+std::optional<NearestDeadline> nearest_deadline(const CaseState& k) {
+  std::optional<NearestDeadline> nearest;
+  for (const auto kind : kEveryDeadlineKind) {
+    const auto due = running_deadline(k, kind);
+    if (due && (!nearest || *due < nearest->due)) nearest = NearestDeadline{kind, *due};
+  }
+  return nearest;
+}
+
+WarningColour warning_colour(const CaseState& k, Timestamp now) {
+  if (is_over(k.state)) return WarningColour::kGreen;
+  const auto nearest = nearest_deadline(k);
+  if (!k.overdue.empty() || (nearest && nearest->due <= now)) return WarningColour::kRed;
+  return k.warned.empty() ? WarningColour::kGreen : WarningColour::kYellow;
+}
+
 std::vector<RunningDeadline> running_deadlines(const CaseState& k) {
   std::vector<RunningDeadline> running;
   for (const DeadlineKind kind : kEveryDeadlineKind) {

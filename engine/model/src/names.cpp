@@ -82,6 +82,11 @@ constexpr std::array<Name, 5> kDeadlineKinds{{
     {"rating", "评价时限"},
     {"follow_up", "回访时限"},
 }};
+constexpr std::array<Name, 3> kWarningColours{{
+    {"green", "绿"},
+    {"yellow", "黄"},
+    {"red", "红"},
+}};
 
 // A value outside the enumeration can only come from a cast of corrupt data;
 // naming it "unknown" keeps logs and error messages readable.
@@ -183,6 +188,7 @@ std::string_view to_string(Outcome o) { return row(kOutcomes, o).en; }
 std::string_view to_string(Rating r) { return row(kRatings, r).en; }
 std::string_view to_string(Level l) { return row(kLevels, l).en; }
 std::string_view to_string(DeadlineKind k) { return row(kDeadlineKinds, k).en; }
+std::string_view to_string(WarningColour c) { return row(kWarningColours, c).en; }
 
 std::string_view label_zh(LifecycleState s) { return row(kLifecycleStates, s).zh; }
 std::string_view label_zh(RequestType t) { return row(kRequestTypes, t).zh; }
@@ -206,6 +212,7 @@ std::string_view title_of(LifecycleState s) {
 }
 std::string_view label_zh(Level l) { return row(kLevels, l).zh; }
 std::string_view label_zh(DeadlineKind k) { return row(kDeadlineKinds, k).zh; }
+std::string_view label_zh(WarningColour c) { return row(kWarningColours, c).zh; }
 
 Result<LifecycleState> parse_lifecycle_state(std::string_view text) {
   return parse<LifecycleState>(kLifecycleStates, "a lifecycle state", text);
@@ -223,6 +230,9 @@ Result<Rating> parse_rating(std::string_view text) {
   // The label no_answer had before it was 未接通 everywhere, still read.
   if (text == "未回复") return Rating::kNoAnswer;
   return parse<Rating>(kRatings, "a rating", text);
+}
+Result<WarningColour> parse_warning_colour(std::string_view text) {
+  return parse<WarningColour>(kWarningColours, "a warning colour", text);
 }
 Result<DeadlineKind> parse_deadline_kind(std::string_view text) {
   return parse<DeadlineKind>(kDeadlineKinds, "a deadline kind", text);

@@ -9,6 +9,8 @@
 #include "escalator/store/store.hpp"
 #include "personal_data.hpp"
 #include "repeat_calls.hpp"
+#include "store_layout.hpp"
+#include "store_layout.hpp"
 
 namespace escalator {
 namespace {
@@ -136,6 +138,10 @@ class MemoryStore final : public CaseStore {
       calls_of_case_.erase(case_id);
     }
     stored.snapshot = write.snapshot;
+    auto& listed = lists_of_case_[case_id];
+    for (const auto& entry : listed) lists_.erase(entry);
+    listed = case_list_entries(write.snapshot);
+    lists_.insert(listed.begin(), listed.end());
     auto& of_case = timers_of_case_[case_id];
     for (const auto& old : of_case) timers_.erase(old);
     of_case = write.timers;
@@ -147,6 +153,21 @@ class MemoryStore final : public CaseStore {
   }
 
  public:
+  Result<std::vector<Hit>> scan_list(std::string_view list, std::string_view value, std::string_view after,
+                                     std::size_t limit) const override {
+    if (auto known = store_layout::known_list(list); !known) return tl::unexpected(known.error());
+    const std::string prefix = store_layout::list_prefix(list, value);
+    std::shared_lock lock(mutex_);
+    std::vector<Hit> hits;
+    for (auto it = lists_.lower_bound(prefix + std::string(after)); it != lists_.end() && hits.size() < limit; ++it) {
+      if (!it->starts_with(prefix)) break;
+      const std::string_view position = std::string_view(*it).substr(prefix.size());
+      if (!after.empty() && position == after) continue;
+      hits.push_back({std::string(store_layout::list_case_id(list, position)), std::string(position)});
+    }
+    return hits;
+  }
+
   std::optional<std::string> case_of_external_id(const std::string& external_id) const override {
     std::shared_lock lock(mutex_);
     auto found = by_external_id_.find(external_id);
@@ -218,6 +239,8 @@ class MemoryStore final : public CaseStore {
   stats::Cells stats_;
   std::optional<stats::Stamp> stats_stamp_;
   std::set<std::string> calls_;  // repeat_calls.hpp's entries
+  std::set<std::string> lists_;  // case list entries, keyed as the durable store keys them
+  std::unordered_map<std::string, std::vector<std::string>> lists_of_case_;
   std::unordered_map<std::string, std::vector<std::string>> calls_of_case_;
 };
 

@@ -207,6 +207,8 @@ struct Committer::Impl {
                 event_record::encode_log({p.case_id, e.seq, e.hash, group.log_hash}));
     }
     batch.Put(family(layout::kCases), p.case_id, p.snapshot);
+    for (const auto& entry : p.lists_removed) batch.Delete(family(layout::kIndex), entry);
+    for (const auto& entry : p.lists_added) batch.Put(family(layout::kIndex), entry, rocksdb::Slice());
     if (!p.personal_record.empty())
       batch.Put(family(layout::kPersonal), p.case_id, p.personal_record);
     if (p.erases_personal) batch.Delete(family(layout::kPersonal), p.case_id);

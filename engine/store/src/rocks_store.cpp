@@ -126,6 +126,23 @@ class RocksStore final : public CaseStore {
     return ids;
   }
 
+  Result<std::vector<Hit>> scan_list(std::string_view list, std::string_view value, std::string_view after,
+                                     std::size_t limit) const override {
+    if (auto known = layout::known_list(list); !known) return tl::unexpected(known.error());
+    const std::string prefix = layout::list_prefix(list, value);
+    std::vector<Hit> hits;
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kIndex)));
+    for (it->Seek(prefix + std::string(after)); it->Valid() && hits.size() < limit; it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      if (!key.starts_with(prefix)) break;
+      const auto position = key.substr(prefix.size());
+      if (!after.empty() && position == after) continue;
+      hits.push_back({std::string(layout::list_case_id(list, position)), std::string(position)});
+    }
+    if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "store: reading the list of " + std::string(list)));
+    return hits;
+  }
+
   Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after, Timestamp until,
                                                std::size_t limit) const override {
     return timers_.due(after, until, limit);

@@ -152,6 +152,23 @@ Result<void> add_members_of_format_5(Store& store) {
   return store.write(batch);
 }
 
+// Puts every case on the lists format 10 added (case_lists.hpp), as its
+// snapshot says. One that cannot be read is left off, for the audit.
+Result<void> list_every_case(Store& store) {
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(store.db().NewIterator(rocksdb::ReadOptions(), store.family(layout::kCases)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto snapshot = read_case_text(it->value().ToStringView());
+    if (!snapshot) continue;
+    for (const auto& entry : case_list_entries(*snapshot)) batch.Put(store.family(layout::kIndex), entry, "");
+    if (batch.Count() >= 1000) {
+      if (auto written = store.write(batch); !written) return written;
+    }
+  }
+  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "cases"));
+  return store.write(batch);
+}
+
 // A snapshot written before format 4 holds the personal values too: written
 // again, it holds the commitments of the case's CaseOpened instead. A snapshot
 // that cannot be read is left as it is, for the audit to report.
@@ -351,12 +368,16 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     // format 5 would neither read a ParkedForDispatcher nor open the `org`
     // family, format 6 would read neither a step that nobody holds nor a
     // CaseLocated, format 7 would not count its writes in `stats`, format 8
-    // would not read a CaseDiscussed, nor count a group's pending counts.
+    // would not read a CaseDiscussed, nor count a group's pending counts,
+    // format 9 would not keep the case lists.
     if (version < 4 && !store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
     }
     if (version < 5 && !store.has_meta(layout::kSnapshotsFromKey)) {
       if (auto marked = store.put_meta(layout::kSnapshotsFromKey, std::to_string(version)); !marked) return marked;
+    }
+    if (version < 10 && !store.has_meta(layout::kListsFromKey)) {
+      if (auto marked = store.put_meta(layout::kListsFromKey, std::to_string(version)); !marked) return marked;
     }
     if (auto upgraded = store.put_meta(key, std::to_string(kStoreFormatVersion)); !upgraded) return upgraded;
   }
@@ -372,7 +393,13 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     if (auto added = add_members_of_format_5(store); !added) {
       return fail(added.error().code, "store at " + path.string() + ": upgrading to format 5: " + added.error().message);
     }
-    return store.delete_meta(layout::kSnapshotsFromKey);
+    if (auto done = store.delete_meta(layout::kSnapshotsFromKey); !done) return done;
+  }
+  if (store.has_meta(layout::kListsFromKey)) {
+    if (auto listed = list_every_case(store); !listed) {
+      return fail(listed.error().code, "store at " + path.string() + ": upgrading to format 10: " + listed.error().message);
+    }
+    return store.delete_meta(layout::kListsFromKey);
   }
   return {};
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "escalator/model/timer.hpp"
+#include "escalator/util/result.hpp"
 
 namespace escalator::store_layout {
 
@@ -110,6 +111,31 @@ inline std::string opened_key(std::uint64_t ordinal) {
 inline constexpr std::string_view kCallsPrefix = "calls/";
 inline constexpr std::string_view kCallsOfPrefix = "calls-of/";
 
+// index: "q/" + list + "/" + value + NUL + position -> "": the case lists
+// (case_lists.hpp). The position is the case id, or for "opened" and "inbox"
+// an instant (put_instant) and then the case id, so a list's order is its
+// keys' order. NUL occurs in no value, so one value's cases are contiguous.
+inline constexpr std::string_view kListPrefix = "q/";
+inline std::string list_prefix(std::string_view list, std::string_view value) {
+  std::string key(kListPrefix);
+  key += list;
+  key.push_back('/');
+  key += value;
+  key.push_back('\0');
+  return key;
+}
+
+// The case id of a list entry's position: after the instant in the lists
+// ordered by one.
+inline std::string_view list_case_id(std::string_view list, std::string_view position) {
+  const bool timed = list == "opened" || list == "inbox";
+  return timed ? (position.size() > 8 ? position.substr(8) : std::string_view()) : position;
+}
+
+// kInvalidArgument naming the lists when `list` is not one of kCaseLists
+// (case_lists.cpp).
+[[nodiscard]] Result<void> known_list(std::string_view list);
+
 // outbox: position in commit order -> one command's record (docs/storage.md).
 inline std::string outbox_key(std::uint64_t position) {
   std::string key;
@@ -142,5 +168,8 @@ inline constexpr std::string_view kResealedFromKey = "resealed_from";
 // Present while an upgrade to format 5 gives every snapshot the members that
 // format added (`duplicates`): the format it started from. Opening the store finishes it.
 inline constexpr std::string_view kSnapshotsFromKey = "snapshots_from";
+// Present while an upgrade to format 10 puts every case on the case lists:
+// the format it started from. Opening the store finishes it.
+inline constexpr std::string_view kListsFromKey = "lists_from";
 
 }  // namespace escalator::store_layout

@@ -1,6 +1,7 @@
 #include "store_prepared.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "escalator/lifecycle/history.hpp"
 #include "event_json.hpp"
@@ -40,6 +41,11 @@ Prepared prepare(const CaseWrite& write, EventStore::Done done) {
   p.snapshot = case_json_text(write.snapshot);
   p.timers = write.timers;
   p.timers_record = store_records::timers(write.timers);
+  const auto after = case_list_entries(write.snapshot);
+  auto before = write.lists_before;
+  std::sort(before.begin(), before.end());
+  std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(p.lists_removed));
+  std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(p.lists_added));
   p.stats = write.stats;
   p.outbox_record = store_records::outbox(p.case_id, write.events);
   p.done = std::move(done);

@@ -35,6 +35,8 @@ struct Prepared {
   std::string outbox_record;
   std::vector<PendingTimer> timers;
   std::string timers_record;  // the case's list under "c/"
+  std::vector<std::string> lists_removed;  // case list entries the write takes the case off
+  std::vector<std::string> lists_added;    // and puts it on
   stats::Marks stats;  // what its events count
   // Read when the write is handed over: a case's next write comes only after
   // its previous one is done, so these are what the committer would read.

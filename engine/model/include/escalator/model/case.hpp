@@ -50,6 +50,11 @@ inline constexpr DeadlineKind kEveryDeadlineKind[] = {DeadlineKind::kAccept, Dea
                                                       DeadlineKind::kReply, DeadlineKind::kRating,
                                                       DeadlineKind::kFollowUp};
 
+// A case's warning colour (预警): red once a deadline it runs has passed, or
+// while it is open with a deadline missed; yellow once it has been warned of
+// a running deadline (预逾期); green otherwise, and for a case that is over.
+enum class WarningColour : std::uint8_t { kGreen, kYellow, kRed };
+
 // One optional instant per deadline kind: the deadlines a recomputation moves.
 struct Deadlines {
   std::optional<Timestamp> accept_by{};
@@ -84,6 +89,7 @@ std::string_view to_string(Outcome o);
 std::string_view to_string(Rating r);
 std::string_view to_string(Level l);
 std::string_view to_string(DeadlineKind k);
+std::string_view to_string(WarningColour c);
 std::string_view label_zh(LifecycleState s);
 // "New", "AwaitingRating": a state as refusals and docs/lifecycle.md name it.
 std::string_view title_of(LifecycleState s);
@@ -92,12 +98,14 @@ std::string_view label_zh(Outcome o);
 std::string_view label_zh(Rating r);
 std::string_view label_zh(Level l);
 std::string_view label_zh(DeadlineKind k);
+std::string_view label_zh(WarningColour c);
 [[nodiscard]] Result<LifecycleState> parse_lifecycle_state(std::string_view text);
 [[nodiscard]] Result<RequestType> parse_request_type(std::string_view text);
 [[nodiscard]] Result<Channel> parse_channel(std::string_view text);
 [[nodiscard]] Result<Outcome> parse_outcome(std::string_view text);
 [[nodiscard]] Result<Rating> parse_rating(std::string_view text);
 [[nodiscard]] Result<DeadlineKind> parse_deadline_kind(std::string_view text);
+[[nodiscard]] Result<WarningColour> parse_warning_colour(std::string_view text);
 [[nodiscard]] Result<Level> parse_level(std::string_view text);
 
 // Where the matter is. district_code is the 6-digit administrative division
@@ -244,5 +252,18 @@ struct CaseState {
 // rating while AwaitingRating; follow-up while Replied. None runs while
 // Suspended.
 std::optional<Timestamp> running_deadline(const CaseState& k, DeadlineKind kind);
+
+// Closed, withdrawn or merged: nobody holds it any more.
+bool is_over(LifecycleState s);
+
+// The running deadline that falls first, and its kind; none when none runs.
+struct NearestDeadline {
+  DeadlineKind kind = DeadlineKind::kAccept;
+  Timestamp due{};
+};
+std::optional<NearestDeadline> nearest_deadline(const CaseState& k);
+
+// The case's colour at `now` (see WarningColour).
+WarningColour warning_colour(const CaseState& k, Timestamp now);
 
 }  // namespace escalator

@@ -45,9 +45,12 @@ struct CaseWrite {
   // leaves them in `timers`). Given, the store reads neither them nor its
   // last event, which the writer's seq already tells; none: it reads both.
   std::optional<std::vector<PendingTimer>> stored_timers{};
+  // The case's list entries before the write (case_list_entries() of its
+  // previous state; empty for a new case): the store removes those the
+  // snapshot no longer has and adds its new ones (case_lists.hpp).
+  std::vector<std::string> lists_before{};
 };
 
-// What a store has done since it opened, for tests and `escalator bench`.
 // What a store has done since it opened, for benchmarks and metrics.
 struct StoreCounters {
   std::uint64_t writes = 0;     // CaseWrites made durable
