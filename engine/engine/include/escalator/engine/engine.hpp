@@ -24,6 +24,7 @@
 
 #include "escalator/calendar/calendar.hpp"
 #include "escalator/engine/calendar_recount.hpp"
+#include "escalator/engine/case_query.hpp"
 #include "escalator/engine/decision.hpp"
 #include "escalator/engine/due_timers.hpp"
 #include "escalator/engine/options.hpp"
@@ -81,6 +82,17 @@ class Engine final : public DueTimers {
   [[nodiscard]] Result<std::vector<Event>> history(const std::string& case_id) const;
   // Ids of every case, in the order opened.
   std::vector<std::string> case_ids() const;
+
+  // The cases that match `query`, a page at a time: by the most selective
+  // list the query names (docs/storage.md, "Case lists"), in that list's
+  // order (case id order, or opened order when only the time is given), each
+  // read as get() reads it. kInvalidArgument naming the field for a limit out
+  // of range or a cursor this engine did not give; the store's errors.
+  [[nodiscard]] Result<CasePage> find_cases(const CaseQuery& query) const;
+  // The open cases `unit` leads, nearest running deadline first (those with
+  // none running last), a page of `limit` after `cursor`.
+  [[nodiscard]] Result<InboxPage> inbox(const std::string& unit, const std::string& cursor = {},
+                                        std::size_t limit = 50) const;
 
   // When the earliest pending timer of any case fires, if any: a running
   // deadline, or the warning (预逾期) its workflow asks for ahead of it.
