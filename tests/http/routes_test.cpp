@@ -165,7 +165,7 @@ TEST_CASE("RoutesMethodsAndQueriesTheServiceDoesNotHaveAreRefused") {
   CHECK(problem_of(h.call("GET", "/v1/cases/%zz")).slug == "route-not-found");
   const auto wrong_method = h.call("DELETE", "/v1/cases");
   CHECK(problem_of(wrong_method).status == 405);
-  CHECK(header_of(wrong_method, "Allow") == "POST");
+  CHECK(header_of(wrong_method, "Allow") == "GET, POST");
   CHECK(problem_of(h.call("PUT", "/v1/cases/x")).status == 405);
   CHECK(problem_of(h.call("GET", "/v1/cases/x?state=new")).slug == "bad-query");
   CHECK(h.call("GET", "/healthz").status == 200);
@@ -280,4 +280,59 @@ TEST_CASE("MetricsCountRequestsByRouteTemplateAndCommandsByOutcome") {
   CHECK(has(R"(escalator_http_requests_total{route="/v1/cases/{id}/{command}",method="POST",status="409"} 1)"));
   CHECK(has(R"(escalator_http_requests_total{route="/v1/cases",method="other",status="405"} 1)"));
   CHECK(metrics.body.find(id) == std::string::npos);  // no id ever becomes a label
+}
+
+TEST_CASE("CasesAreListedByTheirFieldsAPageAtATime") {
+  RoutesHarness h;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(h.open());
+  REQUIRE(h.call("POST", "/v1/cases/" + ids[0] + "/dispatch").status == 200);
+  auto listed = h.call("GET", "/v1/cases?state=new&compound=yangguang-garden");
+  REQUIRE(listed.status == 200);
+  auto body = json_of(listed);
+  CHECK(body["cases"].size() == 4);
+  CHECK(body["next_cursor"].is_null());
+  CHECK(body["cases"][0]["id"] == ids[1]);
+  CHECK(json_of(h.call("GET", "/v1/cases?category=%E7%89%A9%E4%B8%9A"))["cases"].size() == 5);  // 物业
+  CHECK(json_of(h.call("GET", "/v1/cases?state=dispatched&overdue=false"))["cases"][0]["id"] == ids[0]);
+
+  std::vector<std::string> seen;
+  std::string target = "/v1/cases?limit=2";
+  for (int pages = 0; pages < 5; ++pages) {
+    auto page = json_of(h.call("GET", target));
+    for (const auto& k : page["cases"]) seen.push_back(k["id"]);
+    if (page["next_cursor"].is_null()) break;
+    target = "/v1/cases?limit=2&cursor=" + page["next_cursor"].get<std::string>();
+  }
+  CHECK(seen == ids);
+
+  CHECK(problem_of(h.call("GET", "/v1/cases?state=open")).pointer.empty());
+  CHECK(json_of(h.call("GET", "/v1/cases?state=open"))["detail"].get<std::string>().starts_with("state: "));
+  CHECK(problem_of(h.call("GET", "/v1/cases?limit=0")).slug == "bad-query");
+  CHECK(problem_of(h.call("GET", "/v1/cases?limit=501")).slug == "bad-query");
+  CHECK(problem_of(h.call("GET", "/v1/cases?overdue=yes")).slug == "bad-query");
+  CHECK(problem_of(h.call("GET", "/v1/cases?cursor=nonsense")).slug == "bad-query");
+  CHECK(problem_of(h.call("GET", "/v1/cases?sort=opened")).slug == "bad-query");
+}
+
+TEST_CASE("AUnitsInboxListsItsOpenCasesNearestDeadlineFirst") {
+  RoutesHarness h;
+  const auto first = h.open();
+  REQUIRE(h.call("POST", "/v1/cases/" + first + "/dispatch").status == 200);
+  h.clock->advance(std::chrono::hours(2));
+  const auto second = h.open();
+  REQUIRE(h.call("POST", "/v1/cases/" + second + "/dispatch").status == 200);
+  const auto unit = json_of(h.call("GET", "/v1/cases/" + first))["lead_unit"].get<std::string>();
+  const auto inbox = h.call("GET", "/v1/inbox?unit=" + unit);
+  REQUIRE(inbox.status == 200);
+  const auto body = json_of(inbox);
+  CHECK(body["unit"] == unit);
+  REQUIRE(body["entries"].size() == 2);
+  CHECK(body["entries"][0]["case"]["id"] == first);
+  CHECK(body["entries"][0]["deadline"]["kind"] == "accept");
+  CHECK(body["entries"][0]["colour"] == "green");
+  CHECK(body["entries"][0]["working_seconds_left"].get<long>() > 0);
+  CHECK(body["entries"][1]["case"]["id"] == second);
+  CHECK(json_of(h.call("GET", "/v1/inbox?unit=nobody"))["entries"].empty());
+  CHECK(problem_of(h.call("GET", "/v1/inbox")).slug == "bad-query");
 }

@@ -114,4 +114,9 @@ Problem engine_problem(const Error& error, bool case_missing) {
   return problem;
 }
 
+Problem bad_query_or(const Error& error) {
+  if (error.code != ErrorCode::kInvalidArgument) return engine_problem(error);
+  return Problem{ProblemKind::kBadQuery, error.message, {}, std::string(to_string(error.code))};
+}
+
 }  // namespace escalator::http

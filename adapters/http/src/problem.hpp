@@ -62,5 +62,8 @@ Response problem_response(const Problem& problem);
 // The engine's refusal as a problem: kNotFound is kCaseNotFound only when
 // `case_missing`; otherwise something the command names is missing.
 Problem engine_problem(const Error& error, bool case_missing = true);
+// A search's refusal: its kInvalidArgument names a query parameter (a
+// cursor, a limit), so it is a bad-query problem; others as engine_problem.
+Problem bad_query_or(const Error& error);
 
 }  // namespace escalator::http

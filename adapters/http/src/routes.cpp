@@ -4,6 +4,8 @@
 #include <chrono>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "body_json.hpp"
 #include "escalator/lifecycle/history.hpp"
 #include "case_view.hpp"
@@ -110,6 +112,7 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
     return s[0] == "healthz" ? "/healthz" : s[0] == "readyz" ? "/readyz" : "/metrics";
   }
   if (s.size() == 2 && s[0] == "v1" && s[1] == "openapi.json") return "/v1/openapi.json";
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "inbox") return "/v1/inbox";
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases" || s.size() > 4) return "other";
   if (s.size() == 2) return "/v1/cases";
   if (s.size() == 3) return "/v1/cases/{id}";
@@ -172,11 +175,22 @@ void Routes::route(const Request& request, Respond respond) {
     if (!taking({})) return;
     return respond(json_response(200, std::string(openapi_document())));
   }
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "inbox") {
+    if (!get) return respond(method_not_allowed("GET"));
+    if (!taking({"unit", "cursor", "limit"})) return;
+    return read_inbox(query, std::move(respond));
+  }
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases")
     return answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});
 
   if (s.size() == 2) {
-    if (method != "POST") return respond(method_not_allowed("POST"));
+    if (get) {
+      if (!taking({"state", "step", "level", "unit", "street", "community", "grid", "compound", "category", "channel",
+                   "colour", "overdue", "opened_from", "opened_before", "cursor", "limit"}))
+        return;
+      return list_cases(query, std::move(respond));
+    }
+    if (method != "POST") return respond(method_not_allowed("GET, POST"));
     if (!taking({})) return;
     return open_case(request, std::move(respond));
   }
@@ -256,6 +270,99 @@ void Routes::read_case(const std::string& case_id, const Request& request, Respo
   Response response = json_response(200, case_json(*state));
   response.headers.emplace_back("ETag", etag);
   respond(std::move(response));
+}
+
+namespace {
+
+// A query parameter read as what it names; the problem names the parameter.
+template <class T>
+std::optional<Problem> parsed(const Query& query, const char* name, std::optional<T>& out,
+                              Result<T> (*parse)(std::string_view)) {
+  const auto found = query.find(name);
+  if (found == query.end()) return std::nullopt;
+  auto value = parse(found->second);
+  if (!value) return Problem{ProblemKind::kBadQuery, std::string(name) + ": " + value.error().message};
+  out = *value;
+  return std::nullopt;
+}
+
+Result<bool> parse_yes_no(std::string_view text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return fail(ErrorCode::kInvalidArgument, "expected true or false, but got '" + std::string(text) + "'");
+}
+
+Result<std::size_t> parse_limit(std::string_view text) {
+  if (text.empty() || text.size() > 4 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return fail(ErrorCode::kInvalidArgument, "expected a number from 1 to " + std::to_string(kMaxPage) + ", but got '" + std::string(text) + "'");
+  return static_cast<std::size_t>(std::stoul(std::string(text)));
+}
+
+std::string text_of(const Query& query, const char* name) {
+  const auto found = query.find(name);
+  return found == query.end() ? std::string() : found->second;
+}
+
+std::string next_cursor_json(const std::string& cursor) {
+  return cursor.empty() ? "null" : nlohmann::json(cursor).dump();
+}
+
+}  // namespace
+
+void Routes::list_cases(const Query& query, Respond respond) {
+  CaseQuery q;
+  std::optional<std::size_t> limit;
+  std::optional<Problem> problem;
+  if (!problem) problem = parsed(query, "state", q.state, &parse_lifecycle_state);
+  if (!problem) problem = parsed(query, "level", q.level, &parse_level);
+  if (!problem) problem = parsed(query, "channel", q.channel, &parse_channel);
+  if (!problem) problem = parsed(query, "colour", q.colour, &parse_warning_colour);
+  if (!problem) problem = parsed(query, "overdue", q.overdue, &parse_yes_no);
+  if (!problem) problem = parsed(query, "opened_from", q.opened_from, &parse_time);
+  if (!problem) problem = parsed(query, "opened_before", q.opened_before, &parse_time);
+  if (!problem) problem = parsed(query, "limit", limit, &parse_limit);
+  if (problem) return answer(respond, std::move(*problem));
+  q.step = text_of(query, "step");
+  q.unit = text_of(query, "unit");
+  q.street = text_of(query, "street");
+  q.community = text_of(query, "community");
+  q.grid = text_of(query, "grid");
+  q.compound = text_of(query, "compound");
+  q.category = text_of(query, "category");
+  q.cursor = text_of(query, "cursor");
+  if (limit) q.limit = *limit;
+  auto page = engine_.find_cases(q);
+  if (!page) return answer(respond, bad_query_or(page.error()));
+  std::string body = "{\"cases\":[";
+  for (std::size_t i = 0; i < page->cases.size(); ++i) body += (i ? "," : "") + case_json(page->cases[i]);
+  body += "],\"next_cursor\":" + next_cursor_json(page->next_cursor) + "}";
+  respond(json_response(200, std::move(body)));
+}
+
+void Routes::read_inbox(const Query& query, Respond respond) {
+  std::optional<std::size_t> limit;
+  if (auto problem = parsed(query, "limit", limit, &parse_limit)) return answer(respond, std::move(*problem));
+  const auto unit = text_of(query, "unit");
+  if (unit.empty()) return answer(respond, {ProblemKind::kBadQuery, "unit: 必填：要看哪个单位的待办"});
+  auto page = engine_.inbox(unit, text_of(query, "cursor"), limit.value_or(50));
+  if (!page) return answer(respond, bad_query_or(page.error()));
+  std::string body = "{\"unit\":" + nlohmann::json(unit).dump() + ",\"entries\":[";
+  for (std::size_t i = 0; i < page->entries.size(); ++i) {
+    const auto& e = page->entries[i];
+    nlohmann::ordered_json head;
+    if (e.deadline) {
+      head["deadline"] = {{"kind", std::string(to_string(e.deadline->kind))}, {"due", format_time(e.deadline->due)}};
+    } else {
+      head["deadline"] = nullptr;
+    }
+    head["working_seconds_left"] = e.working_time_left.count();
+    head["colour"] = std::string(to_string(e.colour));
+    std::string entry = head.dump();
+    entry.pop_back();
+    body += (i ? "," : "") + entry + ",\"case\":" + case_json(e.state) + "}";
+  }
+  body += "],\"next_cursor\":" + next_cursor_json(page->next_cursor) + "}";
+  respond(json_response(200, std::move(body)));
 }
 
 void Routes::read_case_at(const std::string& case_id, const std::string& at_text, Respond respond) {

@@ -14,6 +14,7 @@
 #include "escalator/http/service.hpp"
 #include "exchange.hpp"
 #include "metrics.hpp"
+#include "request_target.hpp"
 
 namespace escalator::http {
 
@@ -36,6 +37,8 @@ class Routes {
  private:
   void route(const Request& request, Respond respond);
   void open_case(const Request& request, Respond respond);
+  void list_cases(const Query& query, Respond respond);
+  void read_inbox(const Query& query, Respond respond);
   void read_case(const std::string& case_id, const Request& request, Respond respond);
   // The case as it stood at `at`, replayed from its history; no ETag, since
   // no command can be conditional on a past version.
