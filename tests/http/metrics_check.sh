@@ -27,4 +27,5 @@ expect 'escalator_http_requests_total{route="/v1/cases/{id}",method="GET",status
 expect 'escalator_commands_total{command="open",outcome="decided"} 1'
 expect 'escalator_store_writes_total 1'
 expect 'escalator_store_commit_group_size_count 1'
+expect 'escalator_cases_open{state="new"} 1'
 echo "metrics: ok"

@@ -279,6 +279,9 @@ TEST_CASE("MetricsCountRequestsByRouteTemplateAndCommandsByOutcome") {
   CHECK(has(R"(escalator_http_requests_total{route="/v1/cases/{id}/{command}",method="POST",status="200"} 2)"));
   CHECK(has(R"(escalator_http_requests_total{route="/v1/cases/{id}/{command}",method="POST",status="409"} 1)"));
   CHECK(has(R"(escalator_http_requests_total{route="/v1/cases",method="other",status="405"} 1)"));
+  CHECK(has(R"(escalator_cases_open{state="dispatched"} 1)"));
+  CHECK(has(R"(escalator_cases_open{state="new"} 0)"));
+  CHECK(has("escalator_timers_pending 4"));  // the accept and reply deadlines, each with its warning
   CHECK(metrics.body.find(id) == std::string::npos);  // no id ever becomes a label
 }
 

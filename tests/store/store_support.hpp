@@ -105,6 +105,10 @@ struct ForwardingStore : CaseStore {
   Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) override {
     return real->replace_stats(cells, stamp);
   }
+  Result<std::uint64_t> count_list(std::string_view list, std::string_view value) const override {
+    return real->count_list(list, value);
+  }
+  Result<std::uint64_t> pending_timer_count() const override { return real->pending_timer_count(); }
   Result<std::vector<Hit>> scan_list(std::string_view list, std::string_view value, std::string_view after,
                                      std::size_t limit) const override {
     return real->scan_list(list, value, after, limit);

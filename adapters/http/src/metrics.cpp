@@ -77,7 +77,8 @@ void Metrics::connection_refused() {
   ++connections_refused_;
 }
 
-std::string Metrics::text(const StoreCounters& store, int commands_in_flight, int connections_open) const {
+std::string Metrics::text(const StoreCounters& store, const std::optional<Engine::Counts>& counts,
+                          int commands_in_flight, int connections_open) const {
   std::lock_guard lock(mutex_);
   Writer w;
   const auto histogram = [&](std::string_view name, std::string_view label, const std::map<std::string, Histogram>& by) {
@@ -121,6 +122,16 @@ std::string Metrics::text(const StoreCounters& store, int commands_in_flight, in
   w.family("escalator_commands_in_flight", "gauge", "Commands submitted over HTTP and not yet answered.");
   w.sample("escalator_commands_in_flight", "", std::to_string(commands_in_flight));
 
+  if (counts) {
+    w.family("escalator_cases_open", "gauge", "Open cases by lifecycle state, from the store's case lists.");
+    for (int i = 0; i < kLifecycleStateCount; ++i) {
+      const auto state = static_cast<LifecycleState>(i);
+      if (!is_over(state))
+        w.sample("escalator_cases_open", "state=\"" + std::string(to_string(state)) + "\"", std::to_string(counts->cases_by_state[i]));
+    }
+    w.family("escalator_timers_pending", "gauge", "Deadline and warning timers waiting to fire.");
+    w.sample("escalator_timers_pending", "", std::to_string(counts->timers_pending));
+  }
   w.family("escalator_timers_fired_total", "counter",
            "Timer commands (timeouts and warnings) the timer driver submitted, by outcome.");
   for (const auto& [outcome, n] : timers_fired_)

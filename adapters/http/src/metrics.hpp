@@ -10,12 +10,14 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
 
 #include "escalator/engine/decision.hpp"
+#include "escalator/engine/engine.hpp"
 #include "escalator/store/event_store.hpp"
 #include "escalator/util/result.hpp"
 
@@ -35,7 +37,9 @@ class Metrics {
 
   // Everything, in the Prometheus text format, with the store's counters
   // and the gauges given.
-  std::string text(const StoreCounters& store, int commands_in_flight, int connections_open) const;
+  // `counts` none when the store could not count them: those gauges are left out.
+  std::string text(const StoreCounters& store, const std::optional<Engine::Counts>& counts, int commands_in_flight,
+                   int connections_open) const;
 
  private:
   struct Histogram {

@@ -160,7 +160,10 @@ void Routes::route(const Request& request, Respond respond) {
   if (s.size() == 1 && s[0] == "metrics") {
     if (!get) return respond(method_not_allowed("GET"));
     if (!taking({})) return;
-    Response response = json_response(200, metrics_.text(engine_.store_counters(), in_flight_.load(), connections_.load()));
+    auto counts = engine_.counts();
+    Response response = json_response(200, metrics_.text(engine_.store_counters(),
+                                                          counts ? std::optional(*counts) : std::nullopt,
+                                                          in_flight_.load(), connections_.load()));
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return respond(std::move(response));
   }

@@ -271,6 +271,22 @@ std::vector<Result<Decision>> Engine::fire_due_timers() {
 
 StoreCounters Engine::store_counters() const { return impl_->options.store->counters(); }
 
+Result<Engine::Counts> Engine::counts() const {
+  Counts counts;
+  const CaseStore& store = *impl_->options.store;
+  for (int i = 0; i < kLifecycleStateCount; ++i) {
+    const auto state = static_cast<LifecycleState>(i);
+    if (is_over(state)) continue;
+    auto n = store.count_list("state", to_string(state));
+    if (!n) return tl::unexpected(n.error());
+    counts.cases_by_state[i] = *n;
+  }
+  auto timers = store.pending_timer_count();
+  if (!timers) return tl::unexpected(timers.error());
+  counts.timers_pending = *timers;
+  return counts;
+}
+
 std::shared_ptr<const Calendar> Engine::calendar() const { return impl_->options.calendar; }
 std::shared_ptr<const OrgDirectory> Engine::directory() const { return impl_->options.directory; }
 

@@ -168,6 +168,20 @@ class MemoryStore final : public CaseStore {
     return hits;
   }
 
+  Result<std::uint64_t> count_list(std::string_view list, std::string_view value) const override {
+    if (auto known = store_layout::known_list(list); !known) return tl::unexpected(known.error());
+    const std::string prefix = store_layout::list_prefix(list, value);
+    std::shared_lock lock(mutex_);
+    std::uint64_t n = 0;
+    for (auto it = lists_.lower_bound(prefix); it != lists_.end() && it->starts_with(prefix); ++it) ++n;
+    return n;
+  }
+
+  Result<std::uint64_t> pending_timer_count() const override {
+    std::shared_lock lock(mutex_);
+    return static_cast<std::uint64_t>(timers_.size());
+  }
+
   std::optional<std::string> case_of_external_id(const std::string& external_id) const override {
     std::shared_lock lock(mutex_);
     auto found = by_external_id_.find(external_id);

@@ -143,6 +143,18 @@ class RocksStore final : public CaseStore {
     return hits;
   }
 
+  Result<std::uint64_t> count_list(std::string_view list, std::string_view value) const override {
+    if (auto known = layout::known_list(list); !known) return tl::unexpected(known.error());
+    const std::string prefix = layout::list_prefix(list, value);
+    std::uint64_t n = 0;
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kIndex)));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++n;
+    if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "store: counting the list of " + std::string(list)));
+    return n;
+  }
+
+  Result<std::uint64_t> pending_timer_count() const override { return timers_.count(); }
+
   Result<std::vector<PendingTimer>> timers_due(const std::optional<PendingTimer>& after, Timestamp until,
                                                std::size_t limit) const override {
     return timers_.due(after, until, limit);

@@ -129,4 +129,12 @@ std::optional<Timestamp> TimerIndex::next() const {
   return layout::timer_at(it->key().ToStringView());
 }
 
+Result<std::uint64_t> TimerIndex::count() const {
+  std::uint64_t n = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), timers_));
+  for (it->Seek(layout::timers_from(mark())); it->Valid() && it->key().starts_with(layout::kTimerPrefix); it->Next()) ++n;
+  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "timers"));
+  return n;
+}
+
 }  // namespace escalator

@@ -54,6 +54,8 @@ class TimerIndex {
   [[nodiscard]] Result<std::vector<PendingTimer>> due(const std::optional<PendingTimer>& after, Timestamp until,
                                                       std::size_t limit) const;
   std::optional<Timestamp> next() const;
+  // The timers stored from the mark on: every pending one.
+  [[nodiscard]] Result<std::uint64_t> count() const;
 
   Timestamp mark() const { return Timestamp{std::chrono::seconds{mark_.load()}}; }
 

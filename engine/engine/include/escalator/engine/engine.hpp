@@ -110,6 +110,14 @@ class Engine final : public DueTimers {
 
   // What the store has done since it opened (writes, groups, log syncs), for metrics.
   StoreCounters store_counters() const;
+  // The open cases in each state and the pending timers, counted from the
+  // store's lists (each call reads the entries of the open states' lists and
+  // the timers' keys, not the cases), for metrics. Over states are 0.
+  struct Counts {
+    std::uint64_t cases_by_state[kLifecycleStateCount] = {};
+    std::uint64_t timers_pending = 0;
+  };
+  [[nodiscard]] Result<Counts> counts() const;
 
   // The calendar deadlines are counted on: the options' (or the shipped one)
   // with the store's calendar imports.

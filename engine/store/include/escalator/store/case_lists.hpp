@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,9 @@ class CaseLists {
   // when the list cannot be read.
   [[nodiscard]] virtual Result<std::vector<Hit>> scan_list(std::string_view list, std::string_view value,
                                                            std::string_view after, std::size_t limit) const = 0;
+  // How many cases list `list` holds under `value`, for metrics: reads
+  // every entry of that value, not the cases. Errors as scan_list.
+  [[nodiscard]] virtual Result<std::uint64_t> count_list(std::string_view list, std::string_view value) const = 0;
 };
 
 }  // namespace escalator

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -33,6 +34,8 @@ class TimerStore {
   [[nodiscard]] virtual Result<void> begin_timer_round(Timestamp) { return {}; }
   // When the earliest pending timer fires, if any.
   virtual std::optional<Timestamp> next_timer() const = 0;
+  // How many timers are pending, for metrics: reads the timers' keys.
+  [[nodiscard]] virtual Result<std::uint64_t> pending_timer_count() const = 0;
 };
 
 }  // namespace escalator
