@@ -140,7 +140,8 @@ TEST_CASE("ARefusedTransitionIs409WithTheLifecyclesReason") {
   CHECK(seen.status == 409);
   CHECK(seen.slug == "refused-transition");
   CHECK(json_of(refused)["code"] == "failed_precondition");
-  CHECK(json_of(refused)["detail"].get<std::string>().find("New") != std::string::npos);
+  CHECK(json_of(refused)["detail"] == "工单 " + id + " 当前为「待派单」，不能「办结」");
+  CHECK(json_of(refused)["engine_detail"].get<std::string>().find("New") != std::string::npos);
   CHECK(h.engine->get(id)->version == 1);
 }
 
@@ -227,7 +228,8 @@ TEST_CASE("AComplaintLongerThanTheTextLimitIsRefusedNamingTheLimit") {
   auto seen = problem_of(refused);
   CHECK(seen.status == 422);
   CHECK(seen.pointer == "/content");
-  CHECK(json_of(refused)["detail"].get<std::string>().find("4000") != std::string::npos);
+  CHECK(json_of(refused)["detail"] == "字段 /content 的取值不被接受");
+  CHECK(json_of(refused)["engine_detail"].get<std::string>().find("4000") != std::string::npos);
   CHECK(h.engine->case_ids().empty());
 }
 
@@ -310,7 +312,8 @@ TEST_CASE("CasesAreListedByTheirFieldsAPageAtATime") {
   CHECK(seen == ids);
 
   CHECK(problem_of(h.call("GET", "/v1/cases?state=open")).pointer.empty());
-  CHECK(json_of(h.call("GET", "/v1/cases?state=open"))["detail"].get<std::string>().starts_with("state: "));
+  CHECK(json_of(h.call("GET", "/v1/cases?state=open"))["detail"] == "查询参数 state 不被接受");
+  CHECK(json_of(h.call("GET", "/v1/cases?state=open"))["engine_detail"].get<std::string>().starts_with("state: "));
   CHECK(problem_of(h.call("GET", "/v1/cases?limit=0")).slug == "bad-query");
   CHECK(problem_of(h.call("GET", "/v1/cases?limit=501")).slug == "bad-query");
   CHECK(problem_of(h.call("GET", "/v1/cases?overdue=yes")).slug == "bad-query");

@@ -84,6 +84,7 @@ Response problem_response(const Problem& problem) {
   body["detail"] = problem.detail;
   if (!problem.pointer.empty()) body["pointer"] = problem.pointer;
   if (!problem.code.empty()) body["code"] = problem.code;
+  if (!problem.engine_detail.empty()) body["engine_detail"] = problem.engine_detail;
   Response response;
   response.status = status_of(problem.kind);
   response.content_type = "application/problem+json";
@@ -94,29 +95,75 @@ Response problem_response(const Problem& problem) {
   return response;
 }
 
-Problem engine_problem(const Error& error, bool case_missing) {
-  Problem problem{ProblemKind::kInternal, error.message, {}, std::string(to_string(error.code))};
+std::string command_label(std::string_view command) {
+  static constexpr std::pair<std::string_view, std::string_view> kLabels[] = {
+      {"open", "受理"},          {"dispatch", "派单"},          {"accept", "签收"},
+      {"reply_on_spot", "现场答复"}, {"reply", "回复"},            {"return", "退回"},
+      {"send_back", "发回重办"},   {"escalate", "上报"},          {"urge", "催办"},
+      {"hand_over", "移交"},       {"suspend", "挂起"},           {"resume", "恢复办理"},
+      {"request_extension", "申请延期"}, {"decide_extension", "审批延期"}, {"follow_up", "回访"},
+      {"rate", "评价"},            {"reopen", "重启"},            {"withdraw", "撤单"},
+      {"merge", "合并"},           {"close", "办结"},             {"co_handler_reply", "会签答复"},
+      {"erase_personal_data", "删除个人信息"}, {"locate", "定位"}, {"discuss", "上会议事"}};
+  for (const auto& [name, label] : kLabels) {
+    if (name == command) return std::string(label);
+  }
+  return std::string(command);
+}
+
+Problem engine_problem(const Error& error, const RefusalContext& context) {
+  Problem problem{ProblemKind::kInternal, "服务内部错误", {}, std::string(to_string(error.code))};
+  problem.engine_detail = error.message;
+  const std::string the_case = context.case_id.empty() ? "工单" : "工单 " + context.case_id;
+  const std::string command = "「" + command_label(context.command) + "」";
   switch (error.code) {
     case ErrorCode::kInvalidArgument:
       problem.kind = ProblemKind::kInvalidField;
       problem.pointer = pointer_in(error.message);
+      problem.detail = problem.pointer.empty() ? "请求的取值不被接受" : "字段 " + problem.pointer + " 的取值不被接受";
       break;
     case ErrorCode::kNotFound:
-      problem.kind = case_missing ? ProblemKind::kCaseNotFound : ProblemKind::kUnknownReference;
+      if (!context.current) {
+        problem.kind = ProblemKind::kCaseNotFound;
+        problem.detail = context.case_id.empty() ? "工单不存在" : "没有工单 " + context.case_id;
+      } else {
+        problem.kind = ProblemKind::kUnknownReference;
+        problem.detail = command + "所指的工单、单位、环节或流程不存在";
+      }
       break;
     case ErrorCode::kAlreadyExists:
-    case ErrorCode::kFailedPrecondition: problem.kind = ProblemKind::kRefusedTransition; break;
-    case ErrorCode::kAborted: problem.kind = ProblemKind::kStaleVersion; break;
-    case ErrorCode::kUnavailable: problem.kind = ProblemKind::kUnavailable; break;
-    case ErrorCode::kDataLoss: problem.kind = ProblemKind::kDataLoss; break;
-    case ErrorCode::kInternal: problem.kind = ProblemKind::kInternal; break;
+    case ErrorCode::kFailedPrecondition:
+      problem.kind = ProblemKind::kRefusedTransition;
+      problem.detail = context.current ? the_case + " 当前为「" + std::string(label_zh(context.current->state)) +
+                                             "」，不能" + command
+                                       : the_case + " 当前的状态不允许" + command;
+      break;
+    case ErrorCode::kAborted:
+      problem.kind = ProblemKind::kStaleVersion;
+      problem.detail = context.current ? the_case + " 已是第 " + std::to_string(context.current->version) +
+                                             " 版，与 If-Match 不符；请重新读取后再提交"
+                                       : the_case + " 的版本与 If-Match 不符";
+      break;
+    case ErrorCode::kUnavailable:
+      problem.kind = ProblemKind::kUnavailable;
+      problem.detail = "暂时无法办理，请稍后重试";
+      break;
+    case ErrorCode::kDataLoss:
+      problem.kind = ProblemKind::kDataLoss;
+      problem.detail = the_case + " 的存储数据无法读取，请联系管理员核查";
+      break;
+    case ErrorCode::kInternal: break;
   }
   return problem;
 }
 
 Problem bad_query_or(const Error& error) {
   if (error.code != ErrorCode::kInvalidArgument) return engine_problem(error);
-  return Problem{ProblemKind::kBadQuery, error.message, {}, std::string(to_string(error.code))};
+  // The engine names the parameter first: "cursor: ...", "limit: ...".
+  const auto parameter = error.message.substr(0, error.message.find(':'));
+  Problem problem{ProblemKind::kBadQuery, "查询参数 " + parameter + " 不被接受", {}, std::string(to_string(error.code))};
+  problem.engine_detail = error.message;
+  return problem;
 }
 
 }  // namespace escalator::http

@@ -5,8 +5,10 @@
 // the engine's error `code` where the engine refused.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "escalator/model/case.hpp"
 #include "escalator/util/result.hpp"
 #include "exchange.hpp"
 
@@ -49,6 +51,15 @@ struct Problem {
   std::string detail;
   std::string pointer;  // RFC 6901, "/location/compound"; empty when no field is at fault
   std::string code;     // the engine's ErrorCode name, when the engine refused
+  std::string engine_detail;  // the engine's own words, when the engine refused
+};
+
+// What the service knows about a refused request, so that the problem's
+// detail can say it in the user's language.
+struct RefusalContext {
+  std::string case_id;
+  std::string command;                  // the route's command name; "open" for POST /v1/cases
+  std::optional<CaseState> current;     // the case as it is now, when it exists
 };
 
 int status_of(ProblemKind kind);
@@ -59,9 +70,13 @@ std::string_view title_of(ProblemKind kind);
 std::string type_of(ProblemKind kind);
 
 Response problem_response(const Problem& problem);
-// The engine's refusal as a problem: kNotFound is kCaseNotFound only when
-// `case_missing`; otherwise something the command names is missing.
-Problem engine_problem(const Error& error, bool case_missing = true);
+// The engine's refusal as a problem, its detail in Chinese naming the case,
+// its state and the command, and the engine's words in engine_detail.
+// kNotFound is kCaseNotFound when the context has no current case;
+// otherwise something the command names is missing.
+Problem engine_problem(const Error& error, const RefusalContext& context = {});
+// 派单, 签收, ...: a command as Chinese users name it; the name itself when it has none.
+std::string command_label(std::string_view command);
 // A search's refusal: its kInvalidArgument names a query parameter (a
 // cursor, a limit), so it is a bad-query problem; others as engine_problem.
 Problem bad_query_or(const Error& error);

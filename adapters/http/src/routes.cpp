@@ -250,7 +250,7 @@ void Routes::open_case(const Request& request, Respond respond) {
     if (auto problem = key_of(request, command.idempotency_key)) return answer(respond, std::move(*problem));
   }
   auto then = [respond](Result<Decision> decided) mutable {
-    if (!decided) return answer(respond, engine_problem(decided.error(), false));
+    if (!decided) return answer(respond, engine_problem(decided.error(), {"", "open", CaseState{}}));
     Response response = json_response(decided->duplicate ? 200 : 201, decision_json(*decided));
     response.headers.emplace_back("Location", "/v1/cases/" + decided->case_id);
     response.headers.emplace_back("ETag", etag_of(decided->version));
@@ -261,7 +261,7 @@ void Routes::open_case(const Request& request, Respond respond) {
 
 void Routes::read_case(const std::string& case_id, const Request& request, Respond respond) {
   auto state = engine_.get(case_id);
-  if (!state) return answer(respond, engine_problem(state.error()));
+  if (!state) return answer(respond, engine_problem(state.error(), {case_id, {}, {}}));
   const auto etag = etag_of(state->version);
   if (request.header("if-none-match") == etag) {
     Response response;
@@ -284,7 +284,11 @@ std::optional<Problem> parsed(const Query& query, const char* name, std::optiona
   const auto found = query.find(name);
   if (found == query.end()) return std::nullopt;
   auto value = parse(found->second);
-  if (!value) return Problem{ProblemKind::kBadQuery, std::string(name) + ": " + value.error().message};
+  if (!value) {
+    Problem problem{ProblemKind::kBadQuery, "查询参数 " + std::string(name) + " 不被接受"};
+    problem.engine_detail = std::string(name) + ": " + value.error().message;
+    return problem;
+  }
   out = *value;
   return std::nullopt;
 }
@@ -370,18 +374,26 @@ void Routes::read_inbox(const Query& query, Respond respond) {
 
 void Routes::read_case_at(const std::string& case_id, const std::string& at_text, Respond respond) {
   const auto at = parse_time(at_text);
-  if (!at) return answer(respond, {ProblemKind::kBadQuery, "at: " + at.error().message});
+  if (!at) {
+    Problem problem{ProblemKind::kBadQuery, "查询参数 at 应为带时区的 RFC 3339 时刻，如 2025-11-11T12:00:00+08:00"};
+    problem.engine_detail = "at: " + at.error().message;
+    return answer(respond, std::move(problem));
+  }
   auto events = engine_.history(case_id);
-  if (!events) return answer(respond, engine_problem(events.error()));
+  if (!events) return answer(respond, engine_problem(events.error(), {case_id, {}, {}}));
   // Through the same replay as `escalator replay --at`, never re-deciding.
   auto then = replay_until(*events, *at);
-  if (!then) return answer(respond, engine_problem(then.error()));
+  if (!then) {
+    auto problem = engine_problem(then.error(), {case_id, {}, {}});
+    if (then.error().code == ErrorCode::kNotFound) problem.detail = "工单 " + case_id + " 在 " + at_text + " 尚未受理";
+    return answer(respond, std::move(problem));
+  }
   respond(json_response(200, case_json(*then)));
 }
 
 void Routes::read_history(const std::string& case_id, Respond respond) {
   auto events = engine_.history(case_id);
-  if (!events) return answer(respond, engine_problem(events.error()));
+  if (!events) return answer(respond, engine_problem(events.error(), {case_id, {}, {}}));
   respond(json_response(200, history_json(case_id, *events)));
 }
 
@@ -402,15 +414,13 @@ void Routes::command(const std::string& case_id, const std::string& name, const 
     return answer(respond, {ProblemKind::kStaleVersion, "If-Match 的弱标记不能用于条件修改（RFC 9110 13.1.1）", "",
                             std::string(to_string(ErrorCode::kAborted))});
   }
-  auto then = [this, case_id, respond](Result<Decision> decided) mutable {
+  auto then = [this, case_id, name, respond](Result<Decision> decided) mutable {
     if (!decided) {
-      // Something the command names is missing, unless the case itself is.
-      bool case_missing = false;
-      if (decided.error().code == ErrorCode::kNotFound) {
-        const auto held = engine_.get(case_id);
-        case_missing = !held && held.error().code == ErrorCode::kNotFound;
-      }
-      return answer(respond, engine_problem(decided.error(), case_missing));
+      // The case as it is now, to say why in the user's words (a refusal is
+      // answered before any write, on the thread that submitted it).
+      RefusalContext context{case_id, name, std::nullopt};
+      if (auto now = engine_.get(case_id)) context.current = std::move(*now);
+      return answer(respond, engine_problem(decided.error(), context));
     }
     Response response = json_response(200, decision_json(*decided));
     response.headers.emplace_back("ETag", etag_of(decided->version));
