@@ -6,17 +6,8 @@
 set -euo pipefail
 escalator="$1"
 page="$2"
-work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-
-"$escalator" serve --data "$work/data" --port 0 --clock-from 2025-11-11T09:00:00+08:00 >"$work/out" 2>/dev/null &
-pid=$!
-for _ in $(seq 1 200); do
-  grep -q '^Ctrl-C' "$work/out" 2>/dev/null && break
-  sleep 0.05
-done
-address=$(grep -o '127\.0\.0\.1:[0-9]*' "$work/out" | head -1)
-[ -n "$address" ] || { cat "$work/out"; exit 1; }
+source "$(dirname "$0")/serve_support.sh"
+start_serve "$escalator" --clock-from 2025-11-11T09:00:00+08:00
 
 # Each command: a line beginning "curl" in a ```sh block, and the lines after
 # it while it ends in a backslash or leaves a single quote open.

@@ -4,16 +4,8 @@
 set -euo pipefail
 escalator="$1"
 promtool="$2"
-work=$(mktemp -d)
-trap 'kill -9 "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-"$escalator" serve --data "$work/data" --port 0 >"$work/out" 2>/dev/null &
-pid=$!
-for _ in $(seq 1 200); do
-  grep -q '^Ctrl-C' "$work/out" 2>/dev/null && break
-  sleep 0.05
-done
-url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/out" | head -1)
+source "$(dirname "$0")/serve_support.sh"
+start_serve "$escalator"
 eval "$(grep -A1 '^Open a case:' "$work/out" | tail -1)" >/dev/null
 curl -s -o /dev/null "$url/v1/cases/370811-20250101-000001"
 curl -s "$url/metrics" >"$work/metrics"

@@ -4,18 +4,8 @@
 # and the store it leaves passes `audit verify`.
 set -euo pipefail
 escalator="$1"
-work=$(mktemp -d)
-trap 'kill -9 "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-"$escalator" serve --data "$work/data" --port 0 >"$work/out" 2>"$work/err" &
-pid=$!
-for _ in $(seq 1 200); do
-  grep -q '^Ctrl-C' "$work/out" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/out" "$work/err"; echo "serve exited early"; exit 1; }
-  sleep 0.05
-done
-url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/out" | head -1)
-[ -n "$url" ] || { cat "$work/out"; echo "no URL printed"; exit 1; }
+source "$(dirname "$0")/serve_support.sh"
+start_serve "$escalator"
 
 try=$(grep -A1 '^Open a case:' "$work/out" | tail -1)
 opened=$(eval "$try")
@@ -30,6 +20,7 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/v1/cases/$id/dispa
 
 kill -TERM "$pid"
 wait "$pid"
+pid=""
 grep -q '^escalator serve: stopped' "$work/out" || { cat "$work/out"; exit 1; }
 "$escalator" audit verify --data "$work/data"
 echo "serve smoke: ok ($id)"
