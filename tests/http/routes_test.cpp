@@ -338,6 +338,8 @@ TEST_CASE("AUnitsInboxListsItsOpenCasesNearestDeadlineFirst") {
   CHECK(body["entries"][0]["deadline"]["kind"] == "accept");
   CHECK(body["entries"][0]["colour"] == "green");
   CHECK(body["entries"][0]["working_seconds_left"].get<long>() > 0);
+  CHECK(body["entries"][0]["working_hours_left"].get<double>() ==
+        doctest::Approx(body["entries"][0]["working_seconds_left"].get<double>() / 3600).epsilon(0.05));
   CHECK(body["entries"][1]["case"]["id"] == second);
   CHECK(json_of(h.call("GET", "/v1/inbox?unit=nobody"))["entries"].empty());
   CHECK(problem_of(h.call("GET", "/v1/inbox")).slug == "bad-query");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -363,6 +364,8 @@ void Routes::read_inbox(const Query& query, Respond respond) {
       head["deadline"] = nullptr;
     }
     head["working_seconds_left"] = e.working_time_left.count();
+    // Working hours to one decimal, as a worker reads a deadline: 3.5 小时.
+    head["working_hours_left"] = static_cast<double>(std::lround(static_cast<double>(e.working_time_left.count()) / 360.0)) / 10.0;
     head["colour"] = std::string(to_string(e.colour));
     std::string entry = head.dump();
     entry.pop_back();
