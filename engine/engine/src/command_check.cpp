@@ -1,5 +1,8 @@
 #include "command_check.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -20,7 +23,26 @@ struct Checker {
     if (ok()) result = fail(ErrorCode::kInvalidArgument, std::string(field) + ": " + why);
   }
   void required(std::string_view field, const std::string& value) {
-    if (value.empty()) invalid(field, "required for " + std::string(command));
+    if (value.empty()) {
+      invalid(field, "required for " + std::string(command));
+    } else if (only_blanks(value)) {
+      invalid(field, "required for " + std::string(command) + ", but holds only blanks");
+    }
+  }
+  // Spaces of any width, tabs and line breaks: what a text of no words is made of.
+  static bool only_blanks(std::string_view text) {
+    static constexpr std::string_view kBlanks[] = {" ", "\t", "\n", "\r", "\v", "\f",
+                                                   "\xC2\xA0",      // no-break space
+                                                   "\xE3\x80\x80",  // 　 ideographic (full-width) space
+                                                   "\xE2\x80\x8B",  // zero-width space
+                                                   "\xEF\xBB\xBF"}; // byte-order mark
+    while (!text.empty()) {
+      const auto blank = std::find_if(std::begin(kBlanks), std::end(kBlanks),
+                                      [&](std::string_view b) { return text.starts_with(b); });
+      if (blank == std::end(kBlanks)) return false;
+      text.remove_prefix(blank->size());
+    }
+    return true;
   }
   void text(std::string_view field, const std::string& value) {
     if (!is_utf8(value)) invalid(field, "not valid UTF-8");
