@@ -85,6 +85,7 @@ bool timer_is_current(Scratch& s, const cmd::FollowUpTimeout& c);
 bool timer_is_current_and_moves_on(Scratch& s, const cmd::ResolveTimeout& c);
 bool timer_is_current_and_stays(Scratch& s, const cmd::ResolveTimeout& c);
 bool reply_stands(Scratch& s, const cmd::Reply& c);
+bool reply_stands(Scratch& s, const cmd::ReplyOnSpot& c);
 bool is_pending_co_handler(Scratch& s, const cmd::CoHandlerReply& c);
 bool unresolved_moves_on(Scratch& s, const cmd::Reply& c);
 bool warning_is_due(Scratch& s, const cmd::RaiseWarning& c);

@@ -231,16 +231,29 @@ bool co_replies_complete(Scratch& s) {
                        " to reply before the lead (会签), but " + missing + " has not");
 }
 
-bool unresolved_routes_on(const Scratch& s, const cmd::Reply& c) {
-  return c.outcome == Outcome::kUnresolved &&
+bool unresolved_routes_on(const Scratch& s, Outcome outcome) {
+  return outcome == Outcome::kUnresolved &&
          s.in.workflow.route(current_step(s), RouteTrigger::kUnresolved, s.in.current).has_value();
 }
 }  // namespace
 
 bool unresolved_moves_on(Scratch& s, const cmd::Reply& c) {
-  return unresolved_routes_on(s, c) && co_replies_complete(s);
+  return unresolved_routes_on(s, c.outcome) && co_replies_complete(s);
 }
-bool reply_stands(Scratch& s, const cmd::Reply& c) { return !unresolved_routes_on(s, c) && co_replies_complete(s); }
+bool reply_stands(Scratch& s, const cmd::Reply& c) {
+  return !unresolved_routes_on(s, c.outcome) && co_replies_complete(s);
+}
+// Answered on the spot by the unit that signed (现场解决现场答复): the answer
+// stands as a reply does; an unresolved matter the workflow moves on takes
+// the ordinary reply, which moves it.
+bool reply_stands(Scratch& s, const cmd::ReplyOnSpot& c) {
+  if (unresolved_routes_on(s, c.outcome)) {
+    return refuse(s, "Expected an on-the-spot reply to case " + case_id(s) +
+                         " to resolve it, but it is unresolved and workflow " + s.in.workflow.id +
+                         " moves unresolved cases on: reply instead");
+  }
+  return co_replies_complete(s);
+}
 
 bool is_pending_co_handler(Scratch& s, const cmd::CoHandlerReply& c) {
   const auto& k = s.in.current;

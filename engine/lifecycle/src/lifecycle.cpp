@@ -303,6 +303,7 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<Dispatched,     Accept,            Accepted,       accept_case,                 none>,
     Row<New,            ReplyOnSpot,       Replied,        record_reply,                none>,
     Row<Dispatched,     ReplyOnSpot,       Replied,        record_reply,                none>,
+    Row<Accepted,       ReplyOnSpot,       Replied,        record_reply,                reply_stands>,
     Row<Accepted,       Reply,             Replied,        record_reply,                reply_stands>,
     Row<Accepted,       Reply,             DispatchedOrWaiting, route_unresolved,       unresolved_moves_on>,
     Row<Dispatched,     Return,            New,            return_to_routing,           none>,

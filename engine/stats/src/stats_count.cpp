@@ -51,7 +51,7 @@ bool is_open_overdue(const CaseState& k) {
 }  // namespace
 
 CaseCounter::Before CaseCounter::Before::of(const CaseState& k) {
-  Before before{k.lead_unit, k.step_id, k.accept_by, is_open_overdue(k), {}, {}};
+  Before before{k.lead_unit, k.step_id, k.accept_by, is_open_overdue(k), {}, {}, k.state};
   if (before.open_overdue) {
     before.grid = k.location.grid;
     before.street = k.location.street;
@@ -155,6 +155,18 @@ void CaseCounter::count(const Before& before, const Event& e, const CaseState& a
   }
   if (const auto* missed = std::get_if<ev::OverdueMarked>(&e.payload); missed && counts_as_overdue(missed->kind)) {
     against_holder(Count::kOverdue);
+  }
+  // Answered on the spot by the holder before it signed: an answer is a
+  // sign-for and more, so it counts as one, at the moment of the answer.
+  if (const auto* replied = std::get_if<ev::CaseReplied>(&e.payload);
+      replied && replied->on_spot && before.state == LifecycleState::kDispatched) {
+    add_count(Count::kSigned, true, before.lead_unit, before.step_id);
+    if (!before.accept_by || at <= *before.accept_by) {
+      add_count(Count::kSignedInTime, true, before.lead_unit, before.step_id);
+    }
+    const Timestamp handed_at = handings_.empty() ? after.opened_at : handings_.back().at;
+    add_time(after, at, Histogram::kAcceptCalendar, Histogram::kAcceptWorking, handed_at, before.lead_unit,
+             before.step_id);
   }
   if (const auto* accepted = std::get_if<ev::CaseAccepted>(&e.payload)) {
     add_count(Count::kSigned, true, accepted->unit, before.step_id);

@@ -26,6 +26,7 @@ class CaseCounter {
     std::optional<Timestamp> accept_by;
     bool open_overdue = false;
     std::string grid, street;  // kept only for a case open overdue, which leaves them
+    LifecycleState state = LifecycleState::kNew;
     static Before of(const CaseState& k);
   };
   // Counts `e`, taken by `after` from `before`. Call in seq order: an event
