@@ -251,6 +251,7 @@ struct Stamp {
 // 2: year cells beside the day and month ones.
 // 3: open overdue, as the cases joining and leaving it.
 // 4: cases taken up at meetings, and the meetings' day cells.
-inline constexpr int kDefinition = 4;
+// 5: an on-the-spot reply by the holder before signing counts as signed for.
+inline constexpr int kDefinition = 5;
 
 }  // namespace escalator::stats
