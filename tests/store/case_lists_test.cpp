@@ -7,6 +7,7 @@
 #include <set>
 
 #include "escalator/engine/engine.hpp"
+#include "escalator/store/audit.hpp"
 #include "escalator/store/store.hpp"
 #include "store_support.hpp"
 
@@ -107,4 +108,32 @@ TEST_CASE("AStoreOfFormatNineIsListedWhenUpgraded") {
   RawStore raw(copy);
   std::string ignored;
   CHECK(raw.db().Get(rocksdb::ReadOptions(), raw.family("meta"), "lists_from", &ignored).IsNotFound());
+}
+
+TEST_CASE("AuditFindsACaseMissingFromItsListAndAnEntryNoSnapshotAsksFor") {
+  TempDir dir;
+  std::string id;
+  {
+    auto store = open_durable_at(dir.path());
+    auto engine = engine_on(store);
+    id = opened(*engine, "A", "yangguang-garden", "物业/漏水");
+  }
+  auto clean = audit_store(dir.path());
+  REQUIRE(clean.has_value());
+  CHECK(clean->breaks.empty());
+  CHECK(clean->list_entries > 5);
+  {
+    RawStore raw(dir.path());
+    const std::string state_entry = std::string("q/state/new") + '\0' + id;
+    const std::string stray = std::string("q/state/closed") + '\0' + id;
+    REQUIRE(raw.db().Delete(rocksdb::WriteOptions(), raw.family("index"), state_entry).ok());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("index"), stray, "").ok());
+  }
+  auto broken = audit_store(dir.path());
+  REQUIRE(broken.has_value());
+  std::string found;
+  for (const auto& b : broken->breaks) found += b.where + ": " + b.what + "\n";
+  CHECK(found.find("missing: the snapshot puts the case on this list") != std::string::npos);
+  CHECK(found.find("the case is on this list, but its snapshot does not put it there") != std::string::npos);
+  CHECK(broken->breaks.size() == 2);
 }

@@ -140,7 +140,7 @@ int audit_command(const std::vector<std::string>& args, std::ostream& out) {
   out << counters;
   out << "checked " << report->cases << " cases, " << report->events << " events, " << report->log_entries
       << " log entries, " << report->snapshots << " snapshots, " << report->personal_records
-      << " personal records; " << report->breaks.size()
+      << " personal records, " << report->list_entries << " list entries; " << report->breaks.size()
       << (report->breaks.size() == 1 ? " break\n" : " breaks\n");
   if (report->log_position > 0) {
     out << "log: position " << report->log_position << ", log_hash " << report->log_hash << "\n";

@@ -130,6 +130,7 @@ class Auditor {
     resealed_from();
     events_pass();
     snapshots_pass();
+    lists_pass();
     log_pass();
     if (sums_ && !sums_->holds()) return std::nullopt;
     return std::move(report_);
@@ -292,6 +293,7 @@ class Auditor {
     ++report_.snapshots;
     const auto snapshot = read_case_text(*text);
     if (!snapshot) return broke(where, run.id, 0, snapshot.error().message);
+    lists_of(*snapshot);
     if (!run.all_decoded) return;  // the breaks above say why no replay can be compared
     if (run.replay_failed) {
       return broke(where, run.id, 0, "its events do not replay: " + *run.replay_failed);
@@ -300,6 +302,46 @@ class Auditor {
       broke(where, run.id, 0,
             "the snapshot differs from the replay of its " + std::to_string(run.decoded) +
                 " events in " + differences(*snapshot, run.replayed));
+    }
+  }
+
+  // The case must be on every list its snapshot puts it on (case_lists.hpp).
+  void lists_of(const CaseState& snapshot) {
+    for (const auto& entry : case_list_entries(snapshot)) {
+      if (get(layout::kIndex, entry)) {
+        ++report_.list_entries;
+      } else {
+        broke("index/" + printable(entry), snapshot.id, 0,
+              "missing: the snapshot puts the case on this list, but the list does not hold it");
+      }
+    }
+  }
+
+  // Every list entry was found from a snapshot, so the lists hold exactly what
+  // the snapshots put on them when their counts agree; otherwise each entry
+  // no snapshot asks for is named.
+  void lists_pass() {
+    std::uint64_t held = 0;
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kIndex)));
+    for (it->Seek(layout::kListPrefix); it->Valid() && it->key().starts_with(layout::kListPrefix); it->Next()) ++held;
+    if (!it->status().ok()) return broke("index", "", 0, "cannot be read: " + it->status().ToString());
+    if (held == report_.list_entries) return;
+    for (it->Seek(layout::kListPrefix); it->Valid() && it->key().starts_with(layout::kListPrefix); it->Next()) {
+      const std::string key = it->key().ToString();
+      const auto slash = key.find('/', layout::kListPrefix.size());
+      const auto nul = key.find('\0');
+      if (slash == std::string::npos || nul == std::string::npos || nul < slash) {
+        broke("index/" + printable(key), "", 0, "not a case list entry");
+        continue;
+      }
+      const std::string list = key.substr(layout::kListPrefix.size(), slash - layout::kListPrefix.size());
+      const std::string id(layout::list_case_id(list, std::string_view(key).substr(nul + 1)));
+      const auto text = get(layout::kCases, id);
+      const auto snapshot = text ? read_case_text(*text) : Result<CaseState>(fail(ErrorCode::kNotFound, ""));
+      const auto entries = snapshot ? case_list_entries(*snapshot) : std::vector<std::string>();
+      if (!std::binary_search(entries.begin(), entries.end(), key)) {
+        broke("index/" + printable(key), id, 0, "the case is on this list, but its snapshot does not put it there");
+      }
     }
   }
 
