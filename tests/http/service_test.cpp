@@ -45,7 +45,15 @@ struct Client {
     request.body() = body;
     request.prepare_payload();
     bhttp::write(stream, request);
-    return receive();
+    auto reply = receive();
+    // Every answer the server sends is held to the document, as the routes' are.
+    http::Response seen;
+    seen.status = reply.result_int();
+    seen.content_type = std::string(reply[bhttp::field::content_type]);
+    seen.body = reply.body();
+    const auto nonconforming = OpenApi::document().check(std::string(request.method_string()), target, seen);
+    CHECK_MESSAGE(nonconforming.empty(), nonconforming);
+    return reply;
   }
   Reply receive() {
     Reply reply;
