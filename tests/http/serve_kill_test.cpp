@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <random>
@@ -71,10 +72,30 @@ struct Server {
   }
 };
 
+// Every 2xx answer the clients received: each case's last version answered,
+// and how many answers, which the test waits on to choose its moment.
+struct Acknowledged {
+  std::mutex mutex;
+  std::condition_variable grew;
+  std::map<std::string, std::uint64_t> versions;
+  std::uint64_t answers = 0;
+
+  void saw(const std::string& id, std::uint64_t version) {
+    std::lock_guard lock(mutex);
+    versions[id] = version;
+    ++answers;
+    grew.notify_all();
+  }
+  // Waits until `n` answers in all have come, or the clients have stopped.
+  void wait_for(std::uint64_t n, const std::atomic<int>& driving) {
+    std::unique_lock lock(mutex);
+    grew.wait(lock, [&] { return answers >= n || driving.load() == 0; });
+  }
+};
+
 // One client's cases, each taken from open to closed, one command at a time.
 // Records the version of every 2xx answer; stops at the first failed connection.
-void drive(std::uint16_t port, const std::string& prefix, std::mutex& mutex,
-           std::map<std::string, std::uint64_t>& acknowledged) {
+void drive(std::uint16_t port, const std::string& prefix, Acknowledged& acknowledged) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   beast::error_code ec;
@@ -102,15 +123,11 @@ void drive(std::uint16_t port, const std::string& prefix, std::mutex& mutex,
     auto opened = send("/v1/cases", body.dump(), prefix + "-" + std::to_string(i));
     if (!opened || !opened->contains("case_id")) return;
     const auto id = (*opened)["case_id"].get<std::string>();
-    {
-      std::lock_guard lock(mutex);
-      acknowledged[id] = (*opened)["version"].get<std::uint64_t>();
-    }
+    acknowledged.saw(id, (*opened)["version"].get<std::uint64_t>());
     for (const auto& [name, step_body] : steps) {
       auto moved = send("/v1/cases/" + id + "/" + name, step_body, id + "/" + name);
       if (!moved || !moved->contains("version")) return;
-      std::lock_guard lock(mutex);
-      acknowledged[id] = (*moved)["version"].get<std::uint64_t>();
+      acknowledged.saw(id, (*moved)["version"].get<std::uint64_t>());
     }
   }
 }
@@ -120,25 +137,35 @@ void drive(std::uint16_t port, const std::string& prefix, std::mutex& mutex,
 TEST_CASE("EveryCommandAnswered2xxSurvivesASigkillOfTheServer") {
   TempDir dir;
   const auto data = dir.path() / "data";
-  std::map<std::string, std::uint64_t> acknowledged;
-  std::mutex mutex;
+  Acknowledged acknowledged;
   std::mt19937 random(20261207);
   constexpr int kKills = 20, kClients = 4;
   for (int round = 0; round < kKills; ++round) {
     Server server(data, dir.path() / "serve.log");
+    std::atomic<int> driving{kClients};
     std::vector<std::thread> clients;
     for (int c = 0; c < kClients; ++c) {
-      clients.emplace_back(drive, server.port, "K" + std::to_string(round) + "-" + std::to_string(c),
-                           std::ref(mutex), std::ref(acknowledged));
+      clients.emplace_back([&, c] {
+        drive(server.port, "K" + std::to_string(round) + "-" + std::to_string(c), acknowledged);
+        --driving;
+        acknowledged.grew.notify_all();
+      });
     }
-    // A random moment, mid-write as likely as not: the kill is the event under test.
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution(20, 250)(random)));
+    // The kill comes after a random number of answers, with the clients'
+    // next commands in flight: mid-write as likely as not.
+    std::uint64_t answers_so_far = 0;
+    {
+      std::lock_guard lock(acknowledged.mutex);
+      answers_so_far = acknowledged.answers;
+    }
+    acknowledged.wait_for(answers_so_far + std::uniform_int_distribution<std::uint64_t>(1, 400)(random), driving);
     server.kill_now();
     for (auto& t : clients) t.join();
   }
-  REQUIRE(acknowledged.size() > 20);
+  const auto& versions = acknowledged.versions;
+  REQUIRE(versions.size() > 20);
   auto store = open_durable_at(data);
-  for (const auto& [id, version] : acknowledged) {
+  for (const auto& [id, version] : versions) {
     auto stored = store->load(id);
     REQUIRE_MESSAGE(stored.has_value(), id);
     REQUIRE_MESSAGE(stored->has_value(), id << " was acknowledged and is not in the store");
@@ -148,5 +175,5 @@ TEST_CASE("EveryCommandAnswered2xxSurvivesASigkillOfTheServer") {
   auto audited = audit_store(data);
   REQUIRE_MESSAGE(audited.has_value(), audited.error().message);
   CHECK(audited->breaks.empty());
-  MESSAGE(kKills << " kills, " << acknowledged.size() << " cases acknowledged");
+  MESSAGE(kKills << " kills, " << versions.size() << " cases acknowledged");
 }

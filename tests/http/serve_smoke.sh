@@ -18,9 +18,7 @@ printf '%s' "$read_back" | grep -q '"content":"楼上卫生间漏水"' || { echo
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/v1/cases/$id/dispatch")
 [ "$status" = 200 ] || { echo "dispatch answered $status"; exit 1; }
 
-kill -TERM "$pid"
-wait "$pid"
-pid=""
+stop_serve
 grep -q '^escalator serve: stopped' "$work/out" || { cat "$work/out"; exit 1; }
 "$escalator" audit verify --data "$work/data"
 echo "serve smoke: ok ($id)"
