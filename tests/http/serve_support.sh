@@ -25,7 +25,7 @@ start_serve() {
   # What serve says later (its stop) goes on to the file.
   cat <&3 >>"$work/out" &
   drain=$!
-  address=$(grep -o '127\.0\.0\.1:[0-9]*' "$work/out" | head -1)
+  address=$(grep -o '127\.0\.0\.1:[0-9]*' "$work/out" | head -1 || true)
   [ -n "$address" ] || { cat "$work/out" "$work/err"; echo "serve exited without printing its URL"; exit 1; }
   url="http://$address"
 }
