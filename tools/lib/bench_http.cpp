@@ -34,26 +34,26 @@ constexpr int kConnectionCounts[] = {1, 8, 64};
 constexpr double kTargetHttpOverInProcess = 0.7;  // durable commands at 64 connections
 constexpr double kTargetReadP50Micros = 100;
 
-const char* const kCompounds[] = {"yangguang-garden", "heping-li", "xingfu-court"};
-// The lifecycle of bench_runs.cpp's lifecycle_step, as the service takes it.
-const char* const kRoutes[] = {"", "dispatch", "accept", "reply", "rate", "close"};
-
+// Step `step` of lifecycle `i` as the service takes it: the fields of
+// lifecycle_step(i, step) (bench_runs.cpp), under the names the routes read.
 std::string step_body(int run, int i, int step) {
-  switch (step) {
-    case 0:
-      return nlohmann::json{{"external_id", order_number(run, i)},
-                            {"request_type", "complaint"},
-                            {"category", "物业/公共设施/楼道灯"},
-                            {"location", {{"district_code", "370811"}, {"compound", kCompounds[i % 3]},
-                                          {"address", "3号楼2单元"}}},
-                            {"content", "3号楼2单元楼道灯不亮，老人夜间上下楼不便"},
-                            {"first_contact", {{"unit", "hotline.12345"}}}}
-          .dump();
-    case 3: return R"({"outcome":"resolved","answer":"已更换楼道灯具，恢复照明"})";
-    case 4: return R"({"rating":"satisfied"})";
-    case 5: return R"({"note":"已回访，办结"})";
-    default: return "";
+  const auto payload = lifecycle_step(i, step);
+  if (const auto* open = std::get_if<cmd::Open>(&payload)) {
+    return nlohmann::json{{"external_id", order_number(run, i)},
+                          {"request_type", to_string(open->request_type)},
+                          {"category", open->category},
+                          {"location", {{"district_code", open->location.district_code},
+                                        {"compound", open->location.compound},
+                                        {"address", open->location.address}}},
+                          {"content", open->content},
+                          {"first_contact", {{"unit", open->first_contact.unit}}}}
+        .dump();
   }
+  if (const auto* reply = std::get_if<cmd::Reply>(&payload))
+    return nlohmann::json{{"outcome", to_string(reply->outcome)}, {"answer", reply->answer}}.dump();
+  if (const auto* rate = std::get_if<cmd::Rate>(&payload)) return nlohmann::json{{"rating", to_string(rate->rating)}}.dump();
+  if (const auto* close = std::get_if<cmd::Close>(&payload)) return nlohmann::json{{"note", close->note}}.dump();
+  return "";  // dispatch and accept take nothing
 }
 
 // One kept-alive connection: requests one after another, each timed from
@@ -174,7 +174,8 @@ HttpRun http_run(const std::filesystem::path& dir, int run, int connections, int
       [&](Connection& c, auto& request) {
         if (c.lifecycle >= c.end_lifecycle) return false;
         request.method(bhttp::verb::post);
-        request.target(c.step == 0 ? "/v1/cases" : "/v1/cases/" + c.case_id + "/" + kRoutes[c.step]);
+        // The steps' idempotency keys are their commands' names, which are their routes.
+        request.target(c.step == 0 ? "/v1/cases" : "/v1/cases/" + c.case_id + "/" + step_key(c.step));
         request.set("Idempotency-Key", c.step == 0 ? order_number(run, c.lifecycle) : step_key(c.step));
         request.body() = step_body(run, c.lifecycle, c.step);
         if (!request.body().empty()) request.set(bhttp::field::content_type, "application/json");

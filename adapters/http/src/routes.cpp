@@ -131,24 +131,24 @@ std::string_view method_label(std::string_view method) {
 
 void Routes::handle(const Request& request, Respond respond) {
   const auto started = std::chrono::steady_clock::now();
-  const auto path = std::string_view(request.target).substr(0, request.target.find('?'));
-  const auto label = route_template(segments_of(path));
+  const auto question = request.target.find('?');
+  const std::string_view path = std::string_view(request.target).substr(0, question);
+  const auto segments = segments_of(path);
+  const auto label = route_template(segments);
   const auto method = method_label(request.method);
-  route(request, [this, label, method, started, respond = std::move(respond)](Response response) {
+  respond = [this, label, method, started, respond = std::move(respond)](Response response) {
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     metrics_.request(label, method, response.status, took.count());
     respond(std::move(response));
-  });
-}
-
-void Routes::route(const Request& request, Respond respond) {
-  const auto question = request.target.find('?');
-  const std::string_view path = std::string_view(request.target).substr(0, question);
+  };
+  if (!segments) return answer(respond, {ProblemKind::kRouteNotFound, "路径中的百分号编码不正确"});
   const std::string_view query_text =
       question == std::string::npos ? std::string_view() : std::string_view(request.target).substr(question + 1);
-  const auto segments = segments_of(path);
-  if (!segments) return answer(respond, {ProblemKind::kRouteNotFound, "路径中的百分号编码不正确"});
-  const auto& s = *segments;
+  route(request, path, *segments, query_text, std::move(respond));
+}
+
+void Routes::route(const Request& request, std::string_view path, const std::vector<std::string>& s,
+                   std::string_view query_text, Respond respond) {
   const auto& method = request.method;
   const bool get = method == "GET" || method == "HEAD";
   Query query;
@@ -422,7 +422,12 @@ void Routes::command(const std::string& case_id, const std::string& name, const 
       // The case as it is now, to say why in the user's words (a refusal is
       // answered before any write, on the thread that submitted it).
       RefusalContext context{case_id, name, std::nullopt};
-      if (auto now = engine_.get(case_id)) context.current = std::move(*now);
+      const auto code = decided.error().code;
+      const bool names_the_case = code == ErrorCode::kNotFound || code == ErrorCode::kFailedPrecondition ||
+                                  code == ErrorCode::kAlreadyExists || code == ErrorCode::kAborted;
+      if (names_the_case) {
+        if (auto now = engine_.get(case_id)) context.current = std::move(*now);
+      }
       return answer(respond, engine_problem(decided.error(), context));
     }
     Response response = json_response(200, decision_json(*decided));

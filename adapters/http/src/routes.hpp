@@ -35,7 +35,9 @@ class Routes {
   void connections_open(int n) { connections_.store(n); }
 
  private:
-  void route(const Request& request, Respond respond);
+  // The route the path's segments name, after handle() has parsed them.
+  void route(const Request& request, std::string_view path, const std::vector<std::string>& segments,
+             std::string_view query_text, Respond respond);
   void open_case(const Request& request, Respond respond);
   void list_cases(const Query& query, Respond respond);
   void read_inbox(const Query& query, Respond respond);
