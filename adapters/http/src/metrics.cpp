@@ -1,6 +1,7 @@
 #include "metrics.hpp"
 
 #include <cstdio>
+#include <span>
 
 namespace escalator::http {
 namespace {
@@ -41,6 +42,22 @@ struct Writer {
     out += std::string(name);
     if (!labels.empty()) out += "{" + std::string(labels) + "}";
     out += " " + value + "\n";
+  }
+  // One histogram's samples: `per_bucket` counts the observations of each
+  // bound (not yet cumulative) and beyond the last.
+  template <class Bound>
+  void histogram(std::string_view name, const std::string& labels, std::span<const Bound> bounds,
+                 std::span<const std::uint64_t> per_bucket, double sum, std::uint64_t count) {
+    const std::string sep = labels.empty() ? "" : ",";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < bounds.size(); ++i) {
+      cumulative += per_bucket[i];
+      sample(std::string(name) + "_bucket", labels + sep + "le=\"" + number(double(bounds[i])) + "\"",
+             std::to_string(cumulative));
+    }
+    sample(std::string(name) + "_bucket", labels + sep + "le=\"+Inf\"", std::to_string(count));
+    sample(std::string(name) + "_sum", labels, number(sum));
+    sample(std::string(name) + "_count", labels, std::to_string(count));
   }
 };
 
@@ -83,16 +100,8 @@ std::string Metrics::text(const StoreCounters& store, const std::optional<Engine
   Writer w;
   const auto histogram = [&](std::string_view name, std::string_view label, const std::map<std::string, Histogram>& by) {
     for (const auto& [key, h] : by) {
-      const std::string labels = std::string(label) + "=\"" + escaped(key) + "\"";
-      std::uint64_t cumulative = 0;
-      for (std::size_t i = 0; i < std::size(kLatencyBounds); ++i) {
-        cumulative += h.counts[i];
-        w.sample(std::string(name) + "_bucket", labels + ",le=\"" + number(kLatencyBounds[i]) + "\"",
-                 std::to_string(cumulative));
-      }
-      w.sample(std::string(name) + "_bucket", labels + ",le=\"+Inf\"", std::to_string(h.count));
-      w.sample(std::string(name) + "_sum", labels, number(h.sum));
-      w.sample(std::string(name) + "_count", labels, std::to_string(h.count));
+      w.histogram(name, std::string(label) + "=\"" + escaped(key) + "\"", std::span<const double>(kLatencyBounds),
+                  std::span<const std::uint64_t>(h.counts), h.sum, h.count);
     }
   };
 
@@ -142,17 +151,8 @@ std::string Metrics::text(const StoreCounters& store, const std::optional<Engine
   w.family("escalator_store_written_bytes_total", "counter", "Bytes of keys and values the store wrote for them.");
   w.sample("escalator_store_written_bytes_total", "", std::to_string(store.bytes));
   w.family("escalator_store_commit_group_size", "histogram", "Case writes carried by each group commit.");
-  std::uint64_t cumulative = 0;
-  double writes_in_groups = 0;
-  for (std::size_t i = 0; i < std::size(StoreCounters::kGroupSizeBounds); ++i) {
-    cumulative += store.groups_by_size[i];
-    w.sample("escalator_store_commit_group_size_bucket", "le=\"" + std::to_string(StoreCounters::kGroupSizeBounds[i]) + "\"",
-             std::to_string(cumulative));
-  }
-  w.sample("escalator_store_commit_group_size_bucket", "le=\"+Inf\"", std::to_string(store.groups));
-  writes_in_groups = static_cast<double>(store.writes);
-  w.sample("escalator_store_commit_group_size_sum", "", number(writes_in_groups));
-  w.sample("escalator_store_commit_group_size_count", "", std::to_string(store.groups));
+  w.histogram("escalator_store_commit_group_size", "", std::span<const std::uint64_t>(StoreCounters::kGroupSizeBounds),
+              std::span<const std::uint64_t>(store.groups_by_size), static_cast<double>(store.writes), store.groups);
   w.family("escalator_store_wal_sync_duration_seconds", "summary",
            "Syncs of the store's write-ahead log (fsync), as RocksDB times them.");
   w.sample("escalator_store_wal_sync_duration_seconds", "quantile=\"0.5\"", number(store.wal_sync_p50_seconds));
