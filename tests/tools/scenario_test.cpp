@@ -84,8 +84,8 @@ TEST_CASE("UnknownArgumentIsAnError") {
 TEST_CASE("AdvanceFiresDeadlinesInOrderAtTheirOwnTime") {
   const auto v = run_text(
       "open\ndispatch\nadvance 5 days\n"
-      "expect events CaseOpened CaseDispatched WarningRaised CaseEscalated WarningRaised CaseEscalated "
-      "WarningRaised CaseEscalated\n"
+      "expect events CaseOpened CaseDispatched WarningRaised OverdueMarked CaseEscalated WarningRaised "
+      "OverdueMarked CaseEscalated WarningRaised OverdueMarked CaseEscalated\n"
       "expect event CaseEscalated to.step_id=community\n"
       "expect step=community accept_by=2025-11-18T00:00:00+08:00\n");
   CHECK(v.passed);

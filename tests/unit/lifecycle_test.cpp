@@ -109,7 +109,12 @@ TEST_CASE("ResolveTimeoutEscalatesBelowTheLastStepAndMarksOverdueAtIt") {
   k.resolve_by = at("2025-11-15T00:00:00+08:00");
   auto below = f.decide(k, cmd::ResolveTimeout{*k.resolve_by}, "2025-11-15T00:00:00+08:00");
   REQUIRE(below.has_value());
-  CHECK(std::get<ev::CaseEscalated>(below->at(0)).to.step_id == "district");
+  // Marked where it was missed, then up: the street is charged with the miss.
+  REQUIRE(below->size() == 2);
+  const auto& missed = std::get<ev::OverdueMarked>(below->at(0));
+  CHECK(missed.kind == DeadlineKind::kResolve);
+  CHECK(missed.due == *k.resolve_by);
+  CHECK(std::get<ev::CaseEscalated>(below->at(1)).to.step_id == "district");
 
   CaseState last = f.case_in(LifecycleState::kAccepted, 5);
   last.resolve_by = k.resolve_by;
@@ -304,7 +309,8 @@ TEST_CASE("AMoveToAStepTheDirectoryNamesNobodyForStillMovesAndWaitsForADispatche
     k.resolve_by = at("2025-11-14T00:00:00+08:00");
     auto moved = f.decide(k, cmd::ResolveTimeout{*k.resolve_by}, "2025-11-14T00:00:00+08:00");
     REQUIRE(moved.has_value());
-    waits_at(std::get<ev::CaseEscalated>(moved->at(0)).to, 1);
+    CHECK(std::get<ev::OverdueMarked>(moved->at(0)).kind == DeadlineKind::kResolve);
+    waits_at(std::get<ev::CaseEscalated>(moved->at(1)).to, 1);
   }
   SUBCASE("an unresolved answer the workflow does not let stand") {
     auto moved = f.decide(gone(LifecycleState::kAccepted), cmd::Reply{Outcome::kUnresolved, "无法维修"});

@@ -299,6 +299,7 @@ void escalate_to_next_step(Scratch& s, const cmd::Escalate& c) {
 void route_onward(Scratch& s, const cmd::ResolveTimeout& c) {
   const int target = *s.in.workflow.route(current_step(s), RouteTrigger::kResolveTimeout, s.in.current);
   if (auto to = move_to(s, target, escalated_at(s, c.due, target))) {
+    emit(s, ev::OverdueMarked{DeadlineKind::kResolve, c.due});
     emit(s, ev::CaseEscalated{std::move(*to), engine_reason(EngineReason::kResolveTimeout)});
   }
 }
@@ -398,11 +399,15 @@ void merge_case(Scratch& s, const cmd::Merge& c) { emit(s, ev::CaseMerged{c.into
 
 void close_case(Scratch& s, const cmd::Close& c) { emit(s, ev::CaseClosed{c.note}); }
 
+// A missed deadline is marked where it was missed, before the case climbs:
+// the unit that let it pass is charged with it (docs/stats.md), and the case
+// is late from then on wherever it goes.
 void route_or_mark_overdue(Scratch& s, const cmd::AcceptTimeout& c) {
   const auto target = s.in.workflow.route(current_step(s), RouteTrigger::kAcceptTimeout, s.in.current);
   if (!target) {
     emit(s, ev::OverdueMarked{DeadlineKind::kAccept, c.due});
   } else if (auto to = move_to(s, *target, escalated_at(s, c.due, *target))) {
+    emit(s, ev::OverdueMarked{DeadlineKind::kAccept, c.due});
     emit(s, ev::CaseEscalated{std::move(*to), engine_reason(EngineReason::kAcceptTimeout)});
   }
 }

@@ -181,11 +181,10 @@ void CaseCounter::count(const Before& before, const Event& e, const CaseState& a
   if (std::holds_alternative<ev::CaseClosed>(e.payload)) {
     add_count(Count::kClosed, true, after.lead_unit, after.step_id);
     if (after.outcome) add_count(closed_as(*after.outcome), true, after.lead_unit, after.step_id);
-    bool on_time = true;
-    for (DeadlineKind missed : after.overdue) {
-      on_time = on_time && missed != DeadlineKind::kResolve && missed != DeadlineKind::kReply;
+    // On time only if no unit let any of its deadlines pass on the way.
+    if (std::none_of(after.overdue.begin(), after.overdue.end(), counts_as_overdue)) {
+      add_count(Count::kClosedOnTime, true, after.lead_unit, after.step_id);
     }
-    if (on_time) add_count(Count::kClosedOnTime, true, after.lead_unit, after.step_id);
     add_time(after, at, Histogram::kResolveCalendar, Histogram::kResolveWorking, after.opened_at,
              after.lead_unit, after.step_id);
   }

@@ -252,6 +252,8 @@ struct Stamp {
 // 3: open overdue, as the cases joining and leaving it.
 // 4: cases taken up at meetings, and the meetings' day cells.
 // 5: an on-the-spot reply by the holder before signing counts as signed for.
-inline constexpr int kDefinition = 5;
+// 6: a deadline missed by a timeout escalation counts as overdue against the
+//    unit that missed it, and a close after any missed deadline is not on time.
+inline constexpr int kDefinition = 6;
 
 }  // namespace escalator::stats
