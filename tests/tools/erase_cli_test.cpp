@@ -149,7 +149,7 @@ TEST_CASE("ACaseStillOpenIsRefusedAndKeepsItsData") {
   const auto ran = erase({"--data", data.string(), "--case", ids[0]});
   CHECK(ran.code == 1);
   CHECK(ran.out.starts_with("refused " + ids[0] + ": Expected to erase the personal data of case " + ids[0] +
-                            " in state Closed, Withdrawn or Merged, but it is New\n"));
+                            " in state Closed, Withdrawn, Merged or Returned, but it is New\n"));
   CHECK_FALSE(files_holding(data, kErased.phone).empty());
 }
 

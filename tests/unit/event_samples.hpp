@@ -93,6 +93,7 @@ inline std::vector<EventPayload> every_payload() {
                       .reason = "居民所报新建小区即金桂苑",
                       .directory_version = 4},
       ev::CaseDiscussed{.unit = "yangguang-garden.council", .note = "议定由维修资金列支，下周施工"},
+      ev::CaseReturnedToOwner{.to = "hotline.12345", .reason = "地址属历下区，不属本区管辖"},
   };
 }
 

@@ -185,7 +185,8 @@ TEST_CASE("EventTypeNamesCoverAssignedAndReservedIds") {
   CHECK(event_type_name(EventType::kDeadlinesRecomputed) == "DeadlinesRecomputed");
   CHECK(event_type_name(EventType::kCaseLocated) == "CaseLocated");
   CHECK(event_type_name(EventType::kCaseDiscussed) == "CaseDiscussed");
-  CHECK(event_type_name(static_cast<EventType>(30)) == "Unknown");
+  CHECK(event_type_name(EventType::kCaseReturnedToOwner) == "CaseReturnedToOwner");
+  CHECK(event_type_name(static_cast<EventType>(31)) == "Unknown");
 }
 
 TEST_CASE("EveryAssignedEventIdHasADistinctName") {

@@ -86,9 +86,7 @@ int working(int slot) {
   return slot;
 }
 
-bool finished(LifecycleState s) {
-  return s == LifecycleState::kClosed || s == LifecycleState::kWithdrawn || s == LifecycleState::kMerged;
-}
+bool finished(LifecycleState s) { return is_over(s); }
 
 class Year {
  public:

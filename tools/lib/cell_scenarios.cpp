@@ -27,6 +27,7 @@ const std::array<Path, kLifecycleStateCount> kPaths = {{
     {"dispatch", "accept", "suspend reason=等待业主配合入户"},
     {"withdraw reason=居民自行解决"},
     {"merge into=@target"},
+    {"return reason=地址不属本区管辖"},
 }};
 
 // Every command but open (which only ever makes a new case), well formed.

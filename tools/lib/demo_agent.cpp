@@ -169,6 +169,7 @@ std::optional<Action> next_action(const CasePlan& p, CaseRun& r, const CaseState
     case kClosed:
     case kWithdrawn:
     case kMerged:
+    case kReturned:
       break;
   }
   return std::nullopt;

@@ -163,6 +163,8 @@ std::pair<std::string, std::string> describe(const Event& e) {
           return {"人工定位", compound_label(d.location.compound) + "：" + d.reason};
         } else if constexpr (std::is_same_v<T, ev::CaseDiscussed>) {
           return {"上会议事", d.note};
+        } else if constexpr (std::is_same_v<T, ev::CaseReturnedToOwner>) {
+          return {"退回来源", "退回 " + unit_label(d.to) + "：" + d.reason};
         } else {
           static_assert(std::is_same_v<T, ev::OverdueMarked>, "every event has a label");
           return {"逾期", std::string(kDeadlines[int(d.kind)]) + "超期（时限 " + deadline(d.due) + "）"};

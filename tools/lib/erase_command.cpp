@@ -18,7 +18,7 @@ Erases residents' personal data (docs/history.md, "Erasure"). For each case of t
 recorded), or for the one case named, the engine records a PersonalDataErased event and the
 store deletes, in the same write, the reporter's name, phone and account, the address below
 the building and the text of the complaint, with the salts the history's commitments were
-made with. Only a case that is over (closed, withdrawn or merged) is erased; any other is
+made with. Only a case that is over (closed, withdrawn, merged or returned) is erased; any other is
 listed as refused and keeps its data. Then every file of the store is rewritten (flushed and
 compacted), so that the erased text is in none of them, write-ahead logs included. The
 history keeps its commitments: `escalator audit verify` still passes. Running it again is

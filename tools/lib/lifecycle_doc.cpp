@@ -132,6 +132,7 @@ Fixtures make_fixtures() {
   walk({1, 2, 10});                           // Suspended
   walk({17});                                 // Withdrawn
   walk({}, cmd::Merge{f.other_case});         // Merged
+  walk({5});                                  // Returned
   return f;
 }
 

@@ -238,6 +238,10 @@ void fields(auto& io, Is<ev::CaseDiscussed> auto& e) {
   io("unit", e.unit);
   io("note", e.note);
 }
+void fields(auto& io, Is<ev::CaseReturnedToOwner> auto& e) {
+  io("to", e.to);
+  io("reason", e.reason);
+}
 
 // An event's members before its "data", as every writer writes them (the
 // reader reads "type" on its own, to choose the payload).

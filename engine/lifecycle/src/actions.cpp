@@ -285,6 +285,10 @@ void return_to_routing(Scratch& s, const cmd::Return& c) {
   emit(s, ev::CaseReturned{s.in.current.lead_unit, c.reason});
 }
 
+void return_to_owner(Scratch& s, const cmd::Return& c) {
+  emit(s, ev::CaseReturnedToOwner{s.in.current.owner.unit, c.reason});
+}
+
 void send_back_to_step(Scratch& s, const cmd::SendBack& c) {
   if (auto to = assign_again(s, s.in.workflow.step_index(c.to_step))) {
     emit(s, ev::CaseSentBack{std::move(*to), c.reason, reply_deadline(s)});

@@ -35,6 +35,7 @@ void accept_case(Scratch& s, const cmd::Accept& c);
 void record_reply(Scratch& s, const cmd::ReplyOnSpot& c);
 void record_reply(Scratch& s, const cmd::Reply& c);
 void return_to_routing(Scratch& s, const cmd::Return& c);
+void return_to_owner(Scratch& s, const cmd::Return& c);
 void send_back_to_step(Scratch& s, const cmd::SendBack& c);
 void escalate_to_next_step(Scratch& s, const cmd::Escalate& c);
 void route_onward(Scratch& s, const cmd::ResolveTimeout& c);

@@ -143,6 +143,14 @@ void on(CaseState& k, const Event& meta, const ev::CaseWithdrawn&) {
   k.reply_by.reset();
   k.closed_at = meta.time;
 }
+void on(CaseState& k, const Event& meta, const ev::CaseReturnedToOwner&) {
+  k.state = S::kReturned;
+  k.accept_by.reset();
+  k.resolve_by.reset();
+  k.reply_by.reset();
+  k.waiting_for_dispatcher.reset();
+  k.closed_at = meta.time;
+}
 void on(CaseState& k, const Event& meta, const ev::CaseMerged& e) {
   k.state = S::kMerged;
   k.merged_into = e.into;

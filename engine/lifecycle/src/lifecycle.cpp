@@ -76,6 +76,7 @@ ESCALATOR_ACTION(dispatch_to_step);
 ESCALATOR_ACTION(accept_case);
 ESCALATOR_ACTION(record_reply);
 ESCALATOR_ACTION(return_to_routing);
+ESCALATOR_ACTION(return_to_owner);
 ESCALATOR_ACTION(send_back_to_step);
 ESCALATOR_ACTION(escalate_to_next_step);
 ESCALATOR_ACTION(record_urge);
@@ -149,6 +150,7 @@ using Closed = StateOf<LifecycleState::kClosed>;
 using Suspended = StateOf<LifecycleState::kSuspended>;
 using Withdrawn = StateOf<LifecycleState::kWithdrawn>;
 using Merged = StateOf<LifecycleState::kMerged>;
+using Returned = StateOf<LifecycleState::kReturned>;
 // The target of a row that moves a case to a step: `First`, or `Instead` when
 // the directory names nobody for the step and the case waits for a
 // dispatcher. The machine is placed anew for every command, so it never
@@ -196,6 +198,7 @@ constexpr auto kSuspended = LifecycleState::kSuspended;
 constexpr auto kClosed = LifecycleState::kClosed;
 constexpr auto kWithdrawn = LifecycleState::kWithdrawn;
 constexpr auto kMerged = LifecycleState::kMerged;
+constexpr auto kReturned = LifecycleState::kReturned;
 
 // clang-format off
 using InPlaceTable = StayTable<
@@ -234,7 +237,8 @@ using InPlaceTable = StayTable<
   Stay<kSuspended,      Locate,            locate_case,                 is_new_place>,
   Stay<kClosed,         ErasePersonalData, erase_personal_data,         holds_personal_data>,
   Stay<kWithdrawn,      ErasePersonalData, erase_personal_data,         holds_personal_data>,
-  Stay<kMerged,         ErasePersonalData, erase_personal_data,         holds_personal_data>>;
+  Stay<kMerged,         ErasePersonalData, erase_personal_data,         holds_personal_data>,
+  Stay<kReturned,       ErasePersonalData, erase_personal_data,         holds_personal_data>>;
 // clang-format on
 
 // The first row for the case's state and this command whose guard agrees acts;
@@ -306,6 +310,7 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<Accepted,       ReplyOnSpot,       Replied,        record_reply,                reply_stands>,
     Row<Accepted,       Reply,             Replied,        record_reply,                reply_stands>,
     Row<Accepted,       Reply,             DispatchedOrWaiting, route_unresolved,       unresolved_moves_on>,
+    Row<New,            Return,            Returned,       return_to_owner,             none>,
     Row<Dispatched,     Return,            New,            return_to_routing,           none>,
     Row<Accepted,       Return,            New,            return_to_routing,           none>,
     Row<Accepted,       SendBack,          DispatchedOrWaiting, send_back_to_step,      is_step_visited>,
@@ -509,7 +514,7 @@ Result<std::vector<EventPayload>> decide(const Situation& context, const Command
 
 Result<std::vector<EventPayload>> take_in_duplicate(const Situation& context, const std::string& duplicate) {
   const auto state = context.current.state;
-  if (state == LifecycleState::kMerged || state == LifecycleState::kWithdrawn || state == LifecycleState::kClosed) {
+  if (is_over(state)) {
     return fail(ErrorCode::kFailedPrecondition, "Expected to merge case " + duplicate +
                                                     " into a case still being answered, but " +
                                                     context.current.id + " is " + std::string(to_string(state)));

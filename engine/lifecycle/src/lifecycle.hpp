@@ -45,7 +45,7 @@ struct TableRow;
 // the primary): a DuplicateMergedIn naming `duplicate`. The engine asks it in
 // the same decision as the duplicate's CaseMerged and writes both together.
 // kFailedPrecondition when the primary is no longer being answered: closed,
-// withdrawn, or merged itself.
+// withdrawn, returned, or merged itself.
 [[nodiscard]] Result<std::vector<EventPayload>> take_in_duplicate(const Situation& context,
                                                                   const std::string& duplicate);
 

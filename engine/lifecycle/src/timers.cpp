@@ -39,7 +39,8 @@ std::optional<Timestamp> running_deadline(const CaseState& k, DeadlineKind kind)
 }
 
 bool is_over(LifecycleState s) {
-  return s == LifecycleState::kClosed || s == LifecycleState::kWithdrawn || s == LifecycleState::kMerged;
+  return s == LifecycleState::kClosed || s == LifecycleState::kWithdrawn || s == LifecycleState::kMerged ||
+         s == LifecycleState::kReturned;
 }
 
 std::optional<NearestDeadline> nearest_deadline(const CaseState& k) {

@@ -35,10 +35,11 @@ constexpr std::array<Name, kLifecycleStateCount> kLifecycleStates{{
     {"suspended", "已挂起"},
     {"withdrawn", "已撤单"},
     {"merged", "已合并"},
+    {"returned", "已退回"},
 }};
 // How refusals and docs/lifecycle.md name each state, in the same order.
 constexpr std::array<std::string_view, kLifecycleStateCount> kLifecycleStateTitles{
-    "New", "Dispatched", "Accepted", "Replied", "AwaitingRating", "Rated", "Closed", "Suspended", "Withdrawn", "Merged"};
+    "New", "Dispatched", "Accepted", "Replied", "AwaitingRating", "Rated", "Closed", "Suspended", "Withdrawn", "Merged", "Returned"};
 constexpr std::array<Name, 5> kRequestTypes{{
     {"consultation", "咨询"},
     {"help", "求助"},
@@ -283,6 +284,7 @@ std::string_view event_type_name(EventType type) {
     case EventType::kDuplicateMergedIn: return "DuplicateMergedIn";
     case EventType::kCaseLocated: return "CaseLocated";
     case EventType::kCaseDiscussed: return "CaseDiscussed";
+    case EventType::kCaseReturnedToOwner: return "CaseReturnedToOwner";
   }
   return "Unknown";
 }

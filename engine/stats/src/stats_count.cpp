@@ -39,12 +39,9 @@ Count rated_as(Rating rating) {
   return Count::kRatedNoAnswer;
 }
 
-// Late and not yet over: closed, withdrawn or merged.
+// Late and not yet over: closed, withdrawn, merged or returned.
 bool is_open_overdue(const CaseState& k) {
-  if (k.state == LifecycleState::kClosed || k.state == LifecycleState::kWithdrawn ||
-      k.state == LifecycleState::kMerged) {
-    return false;
-  }
+  if (is_over(k.state)) return false;
   return std::any_of(k.overdue.begin(), k.overdue.end(), counts_as_overdue);
 }
 
@@ -153,6 +150,8 @@ void CaseCounter::count(const Before& before, const Event& e, const CaseState& a
   if (const auto* returned = std::get_if<ev::CaseReturned>(&e.payload)) {
     add_count(Count::kReturned, true, returned->from_unit, before.step_id);
   }
+  // Returned by a dispatcher, whom no unit's figures hold.
+  if (std::holds_alternative<ev::CaseReturnedToOwner>(e.payload)) add_count(Count::kReturned, true, kNone, kNone);
   if (const auto* missed = std::get_if<ev::OverdueMarked>(&e.payload); missed && counts_as_overdue(missed->kind)) {
     against_holder(Count::kOverdue);
   }

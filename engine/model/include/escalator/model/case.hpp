@@ -30,8 +30,9 @@ enum class LifecycleState : std::uint8_t {
   kSuspended,       // handling paused (挂起); deadlines do not run
   kWithdrawn,       // the resident withdrew the request (撤单)
   kMerged,          // a duplicate, merged into another case
+  kReturned,        // returned (退回) to the first-contact unit that sent it: not this district's to handle
 };
-inline constexpr int kLifecycleStateCount = 10;
+inline constexpr int kLifecycleStateCount = 11;
 
 // 诉求类型
 enum class RequestType : std::uint8_t { kConsultation, kHelp, kComplaint, kReport, kSuggestion };
@@ -253,7 +254,7 @@ struct CaseState {
 // Suspended.
 std::optional<Timestamp> running_deadline(const CaseState& k, DeadlineKind kind);
 
-// Closed, withdrawn or merged: nobody holds it any more.
+// Closed, withdrawn, merged or returned: nobody holds it any more.
 bool is_over(LifecycleState s);
 
 // The running deadline that falls first, and its kind; none when none runs.

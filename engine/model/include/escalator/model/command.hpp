@@ -147,7 +147,7 @@ struct RecomputeDeadlines {
 
 // Erases the resident's personal data (docs/history.md, "Erasure"): the
 // store deletes the values and their salts, and the history keeps only the
-// commitments. Only once the case is over: closed, withdrawn or merged.
+// commitments. Only once the case is over: closed, withdrawn, merged or returned.
 struct ErasePersonalData {
   std::string reason;  // "retention period ended", "the resident asked (PIPL art. 47)"
 };

@@ -57,6 +57,7 @@ enum class EventType : std::uint16_t {
   kDuplicateMergedIn = 27,    // a duplicate was merged into this case
   kCaseLocated = 28,          // a dispatcher corrected where the case is
   kCaseDiscussed = 29,        // the holder took the case up at its meeting
+  kCaseReturnedToOwner = 30,  // a dispatcher returned the case to the unit that sent it (退回)
 };
 
 namespace ev {
@@ -292,6 +293,14 @@ struct CaseDiscussed {
   std::string unit;  // whose meeting: the holder's
   std::string note;
 };
+// A dispatcher returned a case no unit here should handle (an address outside
+// the district, a matter of another authority) to the first-contact unit that
+// sent it, the hotline for its orders, to be sent on elsewhere. Over here.
+struct CaseReturnedToOwner {
+  static constexpr EventType kType = EventType::kCaseReturnedToOwner;
+  std::string to;  // the case's owner unit when it was returned
+  std::string reason;
+};
 
 }  // namespace ev
 
@@ -303,7 +312,7 @@ using EventPayload =
                  ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked,
                  ev::CoHandlerReplied, ev::WarningRaised, ev::DeadlinesRecomputed,
                  ev::PersonalDataErased, ev::DuplicateMergedIn, ev::ParkedForDispatcher,
-                 ev::CaseLocated, ev::CaseDiscussed>;
+                 ev::CaseLocated, ev::CaseDiscussed, ev::CaseReturnedToOwner>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history

@@ -70,7 +70,7 @@ enum class Count : std::uint16_t {
   // Open overdue (逾期未办结), a level kept as its changes: a case joins a
   // group's open overdue when it misses an accept, resolve or reply deadline
   // or reaches the group already late, and leaves it when it is closed,
-  // withdrawn or merged, or moves to another unit, rung or place.
+  // withdrawn, merged or returned, or moves to another unit, rung or place.
   kOpenOverdueJoined,
   kOpenOverdueLeft,
   kDiscussed,  // cases taken up at their holder's meeting (上会议事), against the holder
