@@ -91,3 +91,20 @@ TEST_CASE("AdvanceFiresDeadlinesInOrderAtTheirOwnTime") {
   CHECK(v.passed);
   for (const auto& f : v.failures) MESSAGE(f);
 }
+
+TEST_CASE("ExpectEventChecksWhoIssuedItAndTheElementsOfItsLists") {
+  const std::string steps =
+      "open\ndispatch lead=yangguang-garden.property co=yangguang.office,yangguang-1.station actor=dispatcher.7\n"
+      "expect events CaseOpened CaseDispatched\n";
+  const auto right = run_text(steps +
+                              "expect event CaseDispatched actor=dispatcher.7 key=step-2 seq=2 "
+                              "to.co_handlers=yangguang.office,yangguang-1.station to.co_handlers.1=yangguang-1.station\n");
+  CHECK(right.passed);
+  for (const auto& f : right.failures) MESSAGE(f);
+
+  const auto wrong = run_text(steps + "expect event CaseDispatched actor=scenario to.co_handlers.2=x\n");
+  CHECK_FALSE(wrong.passed);
+  REQUIRE(wrong.failures.size() == 2);
+  CHECK(wrong.failures[0] == "t.scn:6: CaseDispatched actor: expected scenario, got dispatcher.7");
+  CHECK(wrong.failures[1] == "t.scn:6: CaseDispatched to.co_handlers.2: expected x, got (absent)");
+}

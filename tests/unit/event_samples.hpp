@@ -94,6 +94,7 @@ inline std::vector<EventPayload> every_payload() {
                       .directory_version = 4},
       ev::CaseDiscussed{.unit = "yangguang-garden.council", .note = "议定由维修资金列支，下周施工"},
       ev::CaseReturnedToOwner{.to = "hotline.12345", .reason = "地址属历下区，不属本区管辖"},
+      ev::CoHandlersAdded{.units = {"yangguang.volunteers", "yangguang-garden.owners"}, .reason = "议事会议定设立护学岗"},
   };
 }
 

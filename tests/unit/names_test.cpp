@@ -155,7 +155,7 @@ TEST_CASE("CommandNamesFollowTheVariantOrder") {
       "rate",         "reopen",            "withdraw",         "merge",         "close",
       "accept_timeout", "resolve_timeout", "reply_timeout",    "rating_timeout", "co_handler_reply",
       "raise_warning",  "follow_up_timeout", "recompute_deadlines", "erase_personal_data",
-      "locate", "discuss"};
+      "locate", "discuss", "add_co_handlers"};
   REQUIRE(std::size(expected) == static_cast<std::size_t>(kCommandKindCount));
   for (int i = 0; i < kCommandKindCount; ++i) {
     CHECK(command_name(i) == expected[i]);
@@ -186,7 +186,8 @@ TEST_CASE("EventTypeNamesCoverAssignedAndReservedIds") {
   CHECK(event_type_name(EventType::kCaseLocated) == "CaseLocated");
   CHECK(event_type_name(EventType::kCaseDiscussed) == "CaseDiscussed");
   CHECK(event_type_name(EventType::kCaseReturnedToOwner) == "CaseReturnedToOwner");
-  CHECK(event_type_name(static_cast<EventType>(31)) == "Unknown");
+  CHECK(event_type_name(EventType::kCoHandlersAdded) == "CoHandlersAdded");
+  CHECK(event_type_name(static_cast<EventType>(32)) == "Unknown");
 }
 
 TEST_CASE("EveryAssignedEventIdHasADistinctName") {

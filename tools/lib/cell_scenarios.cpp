@@ -41,7 +41,8 @@ const std::vector<const char*> kCommands = {
     "merge into=@target", "close", "accept_timeout", "resolve_timeout", "reply_timeout", "rating_timeout",
     "co_handler_reply unit=yangguang.office answer=社区已协调", "raise_warning kind=reply",
     "follow_up_timeout", "recompute_deadlines", "erase_personal_data reason=保存期满",
-    "locate compound=heping-li reason=居民所报小区有误", "discuss note=议定处理办法"};
+    "locate compound=heping-li reason=居民所报小区有误", "discuss note=议定处理办法",
+    "add_co_handlers units=yangguang.volunteers reason=议事会议定设立护学岗"};
 
 // Runs steps on one engine the way the scenario runner would, remembering the
 // case behind each alias.

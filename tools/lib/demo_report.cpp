@@ -163,6 +163,10 @@ std::pair<std::string, std::string> describe(const Event& e) {
           return {"人工定位", compound_label(d.location.compound) + "：" + d.reason};
         } else if constexpr (std::is_same_v<T, ev::CaseDiscussed>) {
           return {"上会议事", d.note};
+        } else if constexpr (std::is_same_v<T, ev::CoHandlersAdded>) {
+          std::string units;
+          for (const auto& u : d.units) units += (units.empty() ? "" : "、") + unit_label(u);
+          return {"增加协办", units + "：" + d.reason};
         } else if constexpr (std::is_same_v<T, ev::CaseReturnedToOwner>) {
           return {"退回来源", "退回 " + unit_label(d.to) + "：" + d.reason};
         } else {

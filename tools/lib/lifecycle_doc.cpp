@@ -62,7 +62,8 @@ CommandPayload sample_command(int kind, const std::string& other_case) {
     case 27: return cmd::RecomputeDeadlines{"sample"};
     case 28: return cmd::ErasePersonalData{"保存期满"};
     case 29: return cmd::Locate{"heping-li", "", "居民所报小区有误"};
-    default: return cmd::Discuss{"议定处理办法"};
+    case 30: return cmd::Discuss{"议定处理办法"};
+    default: return cmd::AddCoHandlers{{"yangguang.volunteers"}, "议事会议定设立护学岗"};
   }
 }
 

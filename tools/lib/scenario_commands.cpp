@@ -71,7 +71,7 @@ const std::set<std::string> kVerbs = {
     "urge", "hand_over", "suspend", "resume", "request_extension", "decide_extension",
     "follow_up", "rate", "reopen", "withdraw", "merge", "close", "accept_timeout",
     "resolve_timeout", "reply_timeout", "rating_timeout", "co_handler_reply", "raise_warning",
-    "follow_up_timeout", "recompute_deadlines", "erase_personal_data", "locate", "discuss"};
+    "follow_up_timeout", "recompute_deadlines", "erase_personal_data", "locate", "discuss", "add_co_handlers"};
 
 // recompute_deadlines: the deadlines given, or, with none given, a_day_later.
 Result<cmd::RecomputeDeadlines> recomputation(const CommandSite& site, Args& a) {
@@ -195,6 +195,8 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
     c.payload = cmd::ErasePersonalData{a.text("reason", "保存期满")};
   } else if (verb == "discuss") {
     c.payload = cmd::Discuss{a.text("note", "议定处理办法")};
+  } else if (verb == "add_co_handlers") {
+    c.payload = cmd::AddCoHandlers{a.list("units"), a.text("reason", "议定增加协办单位")};
   } else if (verb == "locate") {
     c.payload = cmd::Locate{a.text("compound"), a.text("building"), a.text("reason", "居民所报位置有误")};
   } else if (verb == "close") {

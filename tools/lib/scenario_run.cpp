@@ -297,16 +297,44 @@ class Runner {
       return event_type_name(event_type(e.payload)) == type;
     });
     if (found == history->rend()) return failed("no " + type + " event in the history of " + *id);
-    const auto data = nlohmann::json::parse(payload_json(found->payload));
+    // The envelope's members by name (who issued it, with which key, when),
+    // the data's by dotted path.
+    const auto whole = nlohmann::json::parse(to_json(*found));
+    const auto& data = whole.at("data");
     for (const auto& [path, wanted] : step.ordered_args) {
-      const nlohmann::json* node = &data;
-      std::istringstream parts(path);
-      for (std::string part; node && std::getline(parts, part, '.');) {
-        node = node->contains(part) ? &(*node)[part] : nullptr;
-      }
-      const std::string got = !node ? "(absent)" : node->is_string() ? node->get<std::string>() : node->dump();
+      const std::string got = is_envelope_member(path) ? text_of(&whole.at(path)) : text_of(at_path(data, path));
       if (got != substituted(wanted)) failed(type + " " + path + ": expected " + substituted(wanted) + ", got " + got);
     }
+  }
+
+  static bool is_envelope_member(std::string_view name) {
+    return name == "actor" || name == "key" || name == "time" || name == "seq";
+  }
+  // `to.step_id`, `units.0`: members by name, array elements by index.
+  static const nlohmann::json* at_path(const nlohmann::json& data, const std::string& path) {
+    const nlohmann::json* node = &data;
+    std::istringstream parts(path);
+    for (std::string part; node && std::getline(parts, part, '.');) {
+      if (node->is_array()) {
+        const bool index = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos &&
+                           part.size() < 6 && std::stoul(part) < node->size();
+        node = index ? &(*node)[std::stoul(part)] : nullptr;
+      } else {
+        node = node->is_object() && node->contains(part) ? &(*node)[part] : nullptr;
+      }
+    }
+    return node;
+  }
+  // A string as it is, a list of strings comma-separated as `expect` writes lists, anything else as JSON.
+  static std::string text_of(const nlohmann::json* node) {
+    if (!node) return "(absent)";
+    if (node->is_string()) return node->get<std::string>();
+    if (node->is_array() && std::all_of(node->begin(), node->end(), [](const auto& e) { return e.is_string(); })) {
+      std::string joined;
+      for (const auto& e : *node) joined += (joined.empty() ? "" : ",") + e.get<std::string>();
+      return joined;
+    }
+    return node->dump();
   }
 
   void expect_fields(const Step& step) {

@@ -94,6 +94,10 @@ void read_fields(BodyFields& f, cmd::Locate& c) {
   f.text("reason", c.reason, true);
 }
 void read_fields(BodyFields& f, cmd::Discuss& c) { f.text("note", c.note); }
+void read_fields(BodyFields& f, cmd::AddCoHandlers& c) {
+  f.texts("units", c.units);  // none at all is refused by the engine, naming the field
+  f.text("reason", c.reason, true);
+}
 
 // The commands a client sends, each made by its route's name.
 template <class C>
@@ -128,6 +132,7 @@ const std::array kClientCommands = {
     ClientCommand{"erase_personal_data", &make<cmd::ErasePersonalData>},
     ClientCommand{"locate", &make<cmd::Locate>},
     ClientCommand{"discuss", &make<cmd::Discuss>},
+    ClientCommand{"add_co_handlers", &make<cmd::AddCoHandlers>},
 };
 
 }  // namespace

@@ -104,7 +104,8 @@ std::string command_label(std::string_view command) {
       {"request_extension", "申请延期"}, {"decide_extension", "审批延期"}, {"follow_up", "回访"},
       {"rate", "评价"},            {"reopen", "重启"},            {"withdraw", "撤单"},
       {"merge", "合并"},           {"close", "办结"},             {"co_handler_reply", "会签答复"},
-      {"erase_personal_data", "删除个人信息"}, {"locate", "定位"}, {"discuss", "上会议事"}};
+      {"erase_personal_data", "删除个人信息"}, {"locate", "定位"}, {"discuss", "上会议事"},
+      {"add_co_handlers", "增加协办单位"}};
   for (const auto& [name, label] : kLabels) {
     if (name == command) return std::string(label);
   }

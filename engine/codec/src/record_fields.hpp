@@ -242,6 +242,10 @@ void fields(auto& io, Is<ev::CaseReturnedToOwner> auto& e) {
   io("to", e.to);
   io("reason", e.reason);
 }
+void fields(auto& io, Is<ev::CoHandlersAdded> auto& e) {
+  io("units", e.units);
+  io("reason", e.reason);
+}
 
 // An event's members before its "data", as every writer writes them (the
 // reader reads "type" on its own, to choose the payload).

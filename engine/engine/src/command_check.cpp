@@ -127,6 +127,16 @@ struct Checker {
   void operator()(const cmd::RecomputeDeadlines& c) { required_text("calendar", c.calendar); }
   void operator()(const cmd::ErasePersonalData& c) { required_text("reason", c.reason); }
   void operator()(const cmd::Discuss& c) { text("note", c.note); }
+  void operator()(const cmd::AddCoHandlers& c) {
+    // A council brings in a few helpers; a list longer than this is a mistake, not a meeting.
+    constexpr std::size_t kMostUnits = 20;
+    if (c.units.empty()) invalid("units", "required for " + std::string(command) + ": at least one unit to bring in");
+    if (c.units.size() > kMostUnits) {
+      invalid("units", "at most " + std::to_string(kMostUnits) + " units at once, but got " + std::to_string(c.units.size()));
+    }
+    for (std::size_t i = 0; i < c.units.size(); ++i) required_text("units[" + std::to_string(i) + "]", c.units[i]);
+    required_text("reason", c.reason);
+  }
   void operator()(const cmd::Locate& c) {  // the place is checked against the directory by the decider
     if (c.compound.empty() && c.building.empty()) invalid("compound", "required, unless building places the case");
     text("compound", c.compound);

@@ -45,6 +45,7 @@ constexpr const char* kVerbs[] = {
     "erase the personal data of",
     "locate",
     "discuss",
+    "add co-handlers to",
 };
 static_assert(std::size(kVerbs) == kCommandKindCount, "a verb for every command");
 
@@ -446,6 +447,8 @@ void locate_case(Scratch& s, const cmd::Locate& c) {
 void discuss_case(Scratch& s, const cmd::Discuss& c) {
   emit(s, ev::CaseDiscussed{s.in.current.lead_unit, c.note});
 }
+
+void add_co_handlers(Scratch& s, const cmd::AddCoHandlers& c) { emit(s, ev::CoHandlersAdded{c.units, c.reason}); }
 
 void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c) {
   emit(s, ev::DeadlinesRecomputed{c.calendar, c.moved});

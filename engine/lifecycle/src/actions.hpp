@@ -64,12 +64,14 @@ void recompute_deadlines(Scratch& s, const cmd::RecomputeDeadlines& c);
 void erase_personal_data(Scratch& s, const cmd::ErasePersonalData& c);
 void locate_case(Scratch& s, const cmd::Locate& c);
 void discuss_case(Scratch& s, const cmd::Discuss& c);
+void add_co_handlers(Scratch& s, const cmd::AddCoHandlers& c);
 
 // Guards.
 bool routing_is_valid(Scratch& s, const cmd::Dispatch& c);
 bool is_step_visited(Scratch& s, const cmd::SendBack& c);
 bool has_next_step(Scratch& s, const cmd::Escalate& c);
 bool is_new_owner(Scratch& s, const cmd::HandOver& c);
+bool are_new_co_handlers(Scratch& s, const cmd::AddCoHandlers& c);
 bool was_dispatched(Scratch& s, const cmd::Resume& c);
 bool was_accepted(Scratch& s, const cmd::Resume& c);
 bool can_request_extension(Scratch& s, const cmd::RequestExtension& c);

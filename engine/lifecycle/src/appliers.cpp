@@ -88,6 +88,9 @@ void on(CaseState& k, const Event&, const ev::CaseEscalated& e) {
   ++k.escalations;
 }
 void on(CaseState& k, const Event&, const ev::CoHandlerReplied& e) { k.co_replied.push_back(e.unit); }
+void on(CaseState& k, const Event&, const ev::CoHandlersAdded& e) {
+  k.co_handlers.insert(k.co_handlers.end(), e.units.begin(), e.units.end());
+}
 void on(CaseState& k, const Event&, const ev::CaseUrged& e) {
   ++k.urges;
   if (e.accept_by) k.accept_by = e.accept_by;

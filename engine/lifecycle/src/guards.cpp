@@ -86,6 +86,30 @@ bool is_new_place(Scratch& s, const cmd::Locate& c) {
   return true;
 }
 
+// Units of the directory, each named once, that do not handle the case yet.
+bool are_new_co_handlers(Scratch& s, const cmd::AddCoHandlers& c) {
+  const auto& k = s.in.current;
+  for (std::size_t i = 0; i < c.units.size(); ++i) {
+    const std::string& unit = c.units[i];
+    if (!s.in.directory.unit_level(unit, s.in.now)) {
+      return refuse(s, "Expected co-handling unit '" + unit + "' of case " + case_id(s) +
+                           " in the org directory, but there is no such unit");
+    }
+    if (unit == k.lead_unit) {
+      return refuse(s, "Expected units not yet handling case " + case_id(s) + ", but '" + unit + "' is its lead unit");
+    }
+    if (std::find(k.co_handlers.begin(), k.co_handlers.end(), unit) != k.co_handlers.end()) {
+      return refuse(s, "Expected units not yet handling case " + case_id(s) + ", but '" + unit +
+                           "' is a co-handling unit already");
+    }
+    if (std::find(c.units.begin(), c.units.begin() + i, unit) != c.units.begin() + i) {
+      return refuse(s, "Expected each co-handling unit of case " + case_id(s) + " once, but '" + unit +
+                           "' is named twice");
+    }
+  }
+  return true;
+}
+
 bool is_new_owner(Scratch& s, const cmd::HandOver& c) {
   if (!s.in.directory.unit_level(c.to.unit, s.in.now)) {
     return refuse(s, "Expected to hand case " + case_id(s) + " over to a unit of the org directory, but '" +

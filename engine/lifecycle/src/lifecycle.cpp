@@ -103,11 +103,13 @@ ESCALATOR_ACTION(recompute_deadlines);
 ESCALATOR_ACTION(erase_personal_data);
 ESCALATOR_ACTION(locate_case);
 ESCALATOR_ACTION(discuss_case);
+ESCALATOR_ACTION(add_co_handlers);
 
 ESCALATOR_GUARD(routing_is_valid);
 ESCALATOR_GUARD(is_step_visited);
 ESCALATOR_GUARD(has_next_step);
 ESCALATOR_GUARD(is_new_owner);
+ESCALATOR_GUARD(are_new_co_handlers);
 ESCALATOR_GUARD(is_new_place);
 ESCALATOR_GUARD(was_dispatched);
 ESCALATOR_GUARD(was_accepted);
@@ -186,7 +188,7 @@ struct Stay {
 template <class... Rows>
 struct StayTable {};
 
-using cmd::CoHandlerReply, cmd::DecideExtension, cmd::Discuss, cmd::ErasePersonalData, cmd::FollowUpTimeout, cmd::HandOver, cmd::Locate,
+using cmd::AddCoHandlers, cmd::CoHandlerReply, cmd::DecideExtension, cmd::Discuss, cmd::ErasePersonalData, cmd::FollowUpTimeout, cmd::HandOver, cmd::Locate,
     cmd::RaiseWarning,
     cmd::RecomputeDeadlines, cmd::ReplyTimeout, cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
 constexpr auto kNew = LifecycleState::kNew;
@@ -213,6 +215,7 @@ using InPlaceTable = StayTable<
   Stay<kDispatched,     HandOver,          hand_over_ownership,         is_new_owner>,
   Stay<kDispatched,     Locate,            locate_case,                 is_new_place>,
   Stay<kDispatched,     Discuss,           discuss_case,                none>,
+  Stay<kDispatched,     AddCoHandlers,     add_co_handlers,             are_new_co_handlers>,
   Stay<kDispatched,     ReplyTimeout,      mark_overdue,                timer_is_current>,
   Stay<kDispatched,     RaiseWarning,      raise_warning,               warning_is_due>,
   Stay<kDispatched,     RecomputeDeadlines, recompute_deadlines,        moves_running_deadlines>,
@@ -221,6 +224,7 @@ using InPlaceTable = StayTable<
   Stay<kAccepted,       HandOver,          hand_over_ownership,         is_new_owner>,
   Stay<kAccepted,       Locate,            locate_case,                 is_new_place>,
   Stay<kAccepted,       Discuss,           discuss_case,                none>,
+  Stay<kAccepted,       AddCoHandlers,     add_co_handlers,             are_new_co_handlers>,
   Stay<kAccepted,       RequestExtension,  record_extension_request,    can_request_extension>,
   Stay<kAccepted,       DecideExtension,   decide_extension,            has_extension_pending>,
   Stay<kAccepted,       ResolveTimeout,    mark_overdue,                timer_is_current_and_stays>,

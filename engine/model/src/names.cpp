@@ -159,6 +159,7 @@ constexpr std::string_view name_of(std::type_identity<cmd::RecomputeDeadlines>) 
 constexpr std::string_view name_of(std::type_identity<cmd::ErasePersonalData>) { return "erase_personal_data"; }
 constexpr std::string_view name_of(std::type_identity<cmd::Locate>) { return "locate"; }
 constexpr std::string_view name_of(std::type_identity<cmd::Discuss>) { return "discuss"; }
+constexpr std::string_view name_of(std::type_identity<cmd::AddCoHandlers>) { return "add_co_handlers"; }
 
 template <std::size_t... I>
 constexpr std::array<std::string_view, sizeof...(I)> command_names(std::index_sequence<I...>) {
@@ -285,6 +286,7 @@ std::string_view event_type_name(EventType type) {
     case EventType::kCaseLocated: return "CaseLocated";
     case EventType::kCaseDiscussed: return "CaseDiscussed";
     case EventType::kCaseReturnedToOwner: return "CaseReturnedToOwner";
+    case EventType::kCoHandlersAdded: return "CoHandlersAdded";
   }
   return "Unknown";
 }

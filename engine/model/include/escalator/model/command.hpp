@@ -170,6 +170,16 @@ struct Discuss {
   std::string note;  // what the meeting made of it: "议定由维修资金列支，下周施工"
 };
 
+// The holder brings in more units to handle the case with it (协办) after
+// dispatch: a council that meets and decides on volunteer guards adds the
+// volunteer team, the owners' committee or a government department (rule 2's
+// mobilising, rule 6's 及时办事). They answer their part before the joint reply
+// (会签), as co-handlers named at dispatch do.
+struct AddCoHandlers {
+  std::vector<std::string> units;
+  std::string reason;  // "议事会议定设立护学岗，由志愿服务队值守"
+};
+
 }  // namespace cmd
 
 using CommandPayload =
@@ -179,7 +189,7 @@ using CommandPayload =
                  cmd::Withdraw, cmd::Merge, cmd::Close, cmd::AcceptTimeout, cmd::ResolveTimeout,
                  cmd::ReplyTimeout, cmd::RatingTimeout, cmd::CoHandlerReply,
                  cmd::RaiseWarning, cmd::FollowUpTimeout, cmd::RecomputeDeadlines,
-                 cmd::ErasePersonalData, cmd::Locate, cmd::Discuss>;
+                 cmd::ErasePersonalData, cmd::Locate, cmd::Discuss, cmd::AddCoHandlers>;
 
 inline constexpr int kCommandKindCount = std::variant_size_v<CommandPayload>;
 

@@ -58,6 +58,7 @@ enum class EventType : std::uint16_t {
   kCaseLocated = 28,          // a dispatcher corrected where the case is
   kCaseDiscussed = 29,        // the holder took the case up at its meeting
   kCaseReturnedToOwner = 30,  // a dispatcher returned the case to the unit that sent it (退回)
+  kCoHandlersAdded = 31,      // the holder brought in more co-handling units after dispatch
 };
 
 namespace ev {
@@ -301,6 +302,12 @@ struct CaseReturnedToOwner {
   std::string to;  // the case's owner unit when it was returned
   std::string reason;
 };
+// Units brought in to co-handle the case at its step, after the ones it has.
+struct CoHandlersAdded {
+  static constexpr EventType kType = EventType::kCoHandlersAdded;
+  std::vector<std::string> units;
+  std::string reason;
+};
 
 }  // namespace ev
 
@@ -312,7 +319,8 @@ using EventPayload =
                  ev::CaseWithdrawn, ev::CaseMerged, ev::CaseClosed, ev::OverdueMarked,
                  ev::CoHandlerReplied, ev::WarningRaised, ev::DeadlinesRecomputed,
                  ev::PersonalDataErased, ev::DuplicateMergedIn, ev::ParkedForDispatcher,
-                 ev::CaseLocated, ev::CaseDiscussed, ev::CaseReturnedToOwner>;
+                 ev::CaseLocated, ev::CaseDiscussed, ev::CaseReturnedToOwner,
+                 ev::CoHandlersAdded>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history
