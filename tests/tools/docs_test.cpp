@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "escalator/lifecycle/history.hpp"
+#include "scenario_commands.hpp"
 
 namespace {
 
@@ -86,4 +87,46 @@ TEST_CASE("TheHistoryPagesCommitmentExampleHoldsWithTheEngineAndWithCoreutils") 
   const HashExample e{found[1], found[3], found[2]};
   CHECK(escalator::personal_commitment(e.prev_hash, e.bytes) == e.hash);
   CHECK(coreutils_hash(e) == e.hash);
+}
+
+// docs/scenarios.md lists every step the runner knows, with the words it
+// fills in when a scenario gives none.
+TEST_CASE("TheScenarioPageListsEveryStepWithTheDefaultsTheRunnerUses") {
+  const std::string page = read("docs/scenarios.md");
+  for (const std::string& verb : escalator::scenario::command_verbs()) {
+    INFO(verb);
+    // The row of the steps table whose first cell names the verb.
+    std::string row;
+    std::istringstream lines(page);
+    for (std::string line; row.empty() && std::getline(lines, line);) {
+      const auto second_bar = line.find(" | ");
+      if (line.starts_with("| `") && second_bar != std::string::npos &&
+          line.substr(0, second_bar).find("`" + verb + "`") != std::string::npos) {
+        row = line;
+      }
+    }
+    REQUIRE_FALSE(row.empty());
+    escalator::scenario::Step step;
+    step.verb = verb;
+    escalator::scenario::CommandSite site;
+    site.case_id = "370811-20251111-000001";
+    site.case_of_alias = [](const std::string& a) -> escalator::Result<std::string> { return a; };
+    if (verb == "merge") step.args["into"] = step.ordered_args.emplace_back("into", site.case_id).second;
+    if (verb == "raise_warning") step.args["kind"] = step.ordered_args.emplace_back("kind", "reply").second;
+    const auto built = escalator::scenario::build_command(step, site, "t.scn");
+    REQUIRE_MESSAGE(built.has_value(), built.error().message);
+    std::visit(
+        [&](const auto& c) {
+          std::vector<std::string> defaults;
+          if constexpr (requires { c.reason; }) defaults.push_back(c.reason);
+          if constexpr (requires { c.note; }) defaults.push_back(c.note);
+          if constexpr (requires { c.answer; }) defaults.push_back(c.answer);
+          if constexpr (requires { c.content; }) defaults.push_back(c.content);
+          if constexpr (requires { c.category; }) defaults.push_back(c.category);
+          for (const auto& text : defaults) {
+            if (!text.empty()) CHECK_MESSAGE(row.find("(" + text + ")") != std::string::npos, text);
+          }
+        },
+        built->payload);
+  }
 }

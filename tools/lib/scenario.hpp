@@ -31,7 +31,10 @@ struct Scenario {
   std::string name;
   std::string description;
   std::string group;
-  std::string workflow;  // a workflow file, relative to the scenario's folder; empty: the built-in
+  // Workflow files, relative to the scenario's folder, that the scenario runs
+  // on together, each case on the one their priority and `takes` choose;
+  // none: the built-in.
+  std::vector<std::string> workflows;
   Timestamp start{};
   std::vector<Step> steps;
 };

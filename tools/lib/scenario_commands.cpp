@@ -100,6 +100,7 @@ Deadlines a_day_later(const CaseState& k) {
 }
 
 bool is_command(const std::string& verb) { return kVerbs.count(verb) > 0; }
+const std::set<std::string>& command_verbs() { return kVerbs; }
 
 Result<Command> build_command(const Step& step, const CommandSite& site, const std::string& file) {
   Args a(step, file);

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "escalator/model/case.hpp"
@@ -23,6 +24,8 @@ struct CommandSite {
 
 // Whether `verb` names a command (open, dispatch, ..., rating_timeout).
 bool is_command(const std::string& verb);
+// Every verb that names a command, for docs/scenarios.md to list.
+const std::set<std::string>& command_verbs();
 
 [[nodiscard]] Result<Command> build_command(const Step& step, const CommandSite& site,
                                             const std::string& file);

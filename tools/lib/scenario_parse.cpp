@@ -70,7 +70,11 @@ Result<Scenario> parse(std::string_view text, std::string file) {
       } else if (header_key(line, "group")) {
         s.group = trimmed(line.substr(6));
       } else if (header_key(line, "workflow")) {
-        s.workflow = trimmed(line.substr(9));
+        // Repeated, or several on one line separated by commas.
+        std::istringstream files(line.substr(9));
+        for (std::string file; std::getline(files, file, ',');) {
+          if (!trimmed(file).empty()) s.workflows.push_back(trimmed(file));
+        }
       } else if (header_key(line, "start")) {
         auto start = parse_time(trimmed(line.substr(6)));
         if (!start) return tl::unexpected(at(s.file, n, "start: " + start.error().message));

@@ -68,15 +68,19 @@ class Runner {
   }
 
  private:
-  // The workflow the header names, read from beside the scenario; null (the
+  // The workflows the header names, read from beside the scenario; null (the
   // engine's built-in) when it names none.
   std::shared_ptr<const WorkflowCatalog> scenario_workflow() {
-    if (s_.workflow.empty()) return nullptr;
+    if (s_.workflows.empty()) return nullptr;
     auto registry = std::make_shared<WorkflowRegistry>();
-    const auto file = std::filesystem::path(s_.file).parent_path() / s_.workflow;
-    auto read = load_workflow_file(file, *sample_directory());
-    for (const auto& p : read.problems) failed("workflow: " + p.text());
-    if (read.workflow && !registry->publish(std::move(*read.workflow))) failed("workflow: cannot be published");
+    for (const auto& name : s_.workflows) {
+      const auto file = std::filesystem::path(s_.file).parent_path() / name;
+      auto read = load_workflow_file(file, *sample_directory());
+      for (const auto& p : read.problems) failed("workflow: " + p.text());
+      if (read.workflow && !registry->publish(std::move(*read.workflow))) {
+        failed("workflow: " + name + " cannot be published beside the others");
+      }
+    }
     return registry;
   }
 
@@ -115,11 +119,12 @@ class Runner {
   void record(const Result<Decision>& decided) {
     last_ = decided;
     if (!decided) return;
+    // A repeated command gets the first decision back: its events are not new.
+    if (decided->duplicate) return;
     for (const auto& e : decided->events) {
       pending_.push_back(std::string(event_type_name(event_type(e.payload))));
     }
-    if (timeline_ && !decided->duplicate) write_timeline(*decided);
-    if (decided->duplicate) return;
+    if (timeline_) write_timeline(*decided);
     check_history(decided->case_id);
     // A merge writes the primary's DuplicateMergedIn too.
     for (const auto& e : decided->events) {
