@@ -118,9 +118,10 @@ TEST_CASE("OrgRouteExitsOneWhenAStepReachesNobody") {
     "reply_within": "1 working-day"})";
   const Ran routed =
       org({"route", "--location", "laocheng-yard", "--workflow", "lifts", "--workflows", dir.path.string()});
+  // A step that reaches nobody at some compound is refused with the workflow,
+  // naming them (validate_test holds the words), before anything is routed.
   CHECK(routed.code == 1);
-  CHECK(has_line(routed.out, "   lead         nobody: No unit holds role 'property_company' for compound "
-                             "'laocheng-yard' on 2026-06-01, nor any fallback"));
+  CHECK(routed.out.find("lead") == std::string::npos);
   CHECK(route("yangguang", "property-first").code == 2);  // a community is not where a case is
   CHECK(route("heping-li", "no-such-workflow").code == 2);
 }

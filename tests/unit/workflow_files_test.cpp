@@ -19,7 +19,7 @@ const char* kLeak = R"({
   "takes": {"categories": ["物业/漏水"]},
   "priority": 5,
   "steps": [
-    {"id": "property", "name": "物业公司", "level": "compound", "role": "property_company",
+    {"id": "property", "name": "物业公司", "level": "compound", "role": "property_company", "fallback_roles": ["community_office"],
      "accept_within": "2h", "resolve_within": "1 working-day"}
   ],
   "reply_within": "3 working-days"
@@ -65,7 +65,7 @@ TEST_CASE("AStepsOwnWarningsReplaceTheWorkflowsForItsDeadlinesOnly") {
   const Workflow w = read(R"({
     "id": "warned", "name": "预警",
     "steps": [
-      {"id": "property", "name": "物业公司", "level": "compound", "role": "property_company",
+      {"id": "property", "name": "物业公司", "level": "compound", "role": "property_company", "fallback_roles": ["community_office"],
        "accept_within": "1 working-day", "resolve_within": "3 working-days", "warn_before": {"resolve": "2h"}},
       {"id": "grid", "name": "网格", "level": "grid", "role": "grid_worker",
        "accept_within": "1 working-day", "resolve_within": "3 working-days"}

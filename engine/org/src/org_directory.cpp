@@ -203,6 +203,21 @@ std::vector<OrgPost> LoadedDirectory::posts_of(const std::string& person_id) con
 
 // The places from the location's building (when the directory knows it) or
 // compound up to its district, as they are at `at`.
+std::vector<Location> OrgChart::compounds_at(Timestamp at) const {
+  std::vector<Location> found;
+  for (const OrgPlace* compound : places_at(Level::kCompound)) {
+    if (!compound->in_force.at(at)) continue;
+    const OrgPlace* up = compound;
+    while (up != nullptr && up->level != Level::kDistrict) up = up->parent.empty() ? nullptr : place(up->parent, at);
+    if (up == nullptr) continue;  // a compound under no district is the file checks' to report
+    Location where;
+    where.district_code = up->id;
+    where.compound = compound->id;
+    found.push_back(std::move(where));
+  }
+  return found;
+}
+
 Result<std::vector<const OrgPlace*>> LoadedDirectory::path_of(const Location& where, Timestamp at) const {
   if (where.district_code.empty()) return fail(ErrorCode::kInvalidArgument, "location.district_code: required");
   const OrgPlace* district = place_at(where.district_code, at);

@@ -7,6 +7,7 @@
 
 
 #include "embedded.hpp"
+#include "escalator/org/routing.hpp"
 #include "json_file.hpp"
 #include "json_lines.hpp"
 #include "schema_check.hpp"
@@ -179,6 +180,19 @@ void check_warnings(Reader& r, const Workflow& w) {
   }
 }
 
+// The compounds of the directory in force today where nobody holds `step`,
+// nor any of its fallbacks. A case there could only wait for a dispatcher, so
+// the administrator hears of it now rather than from a stalled case
+// (docs/directory.md).
+std::vector<std::string> compounds_reaching_nobody(const OrgDirectory& directory, const WorkflowStep& step) {
+  const Timestamp today = std::chrono::time_point_cast<Timestamp::duration>(std::chrono::system_clock::now());
+  std::vector<std::string> nobody;
+  for (const Location& where : directory.compounds_at(today)) {
+    if (!lead_unit_for(directory, where, step, today)) nobody.push_back(where.compound);
+  }
+  return nobody;
+}
+
 void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workflow& w) {
   const Json& steps = doc["steps"];
   for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -240,6 +254,14 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
     if (!directory.has_role(step.level, step.role)) {
       r.problem(at + "/role", "no unit at level " + std::string(to_string(step.level)) + " holds role '" + step.role +
                                   "' in the org directory, nor a fallback for it");
+    } else if (const auto nobody = compounds_reaching_nobody(directory, step); !nobody.empty()) {
+      std::string places;
+      for (std::size_t i = 0; i < nobody.size() && i < 10; ++i) places += (i == 0 ? "" : ", ") + nobody[i];
+      if (nobody.size() > 10) places += " and " + std::to_string(nobody.size() - 10) + " more";
+      r.problem(at + "/role", "step '" + step.id + "' reaches nobody at " + std::to_string(nobody.size()) +
+                                  (nobody.size() == 1 ? " compound" : " compounds") + " of the org directory: no unit holds role '" +
+                                  step.role + "' nor any fallback for " + places +
+                                  "; name a fallback_roles entry held there, or add the unit to the directory");
     }
     w.steps.push_back(std::move(step));
   }

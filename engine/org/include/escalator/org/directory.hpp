@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "escalator/model/case.hpp"
 #include "escalator/util/result.hpp"
@@ -33,6 +34,10 @@ class OrgDirectory {
   // The level of the place where the unit sits (a property company: compound;
   // a street office: street); nullopt when there is no such unit at `at`.
   virtual std::optional<Level> unit_level(const std::string& unit, Timestamp at) const = 0;
+  // Every compound in force at `at`, as a location of its district, for
+  // checking that each workflow step reaches someone there; empty from a
+  // directory that cannot list them.
+  virtual std::vector<Location> compounds_at(Timestamp) const { return {}; }
   // The version of the store's directory this is (docs/directory.md,
   // "Versions"), which each dispatch records; 0 for one that was not stored.
   virtual std::uint64_t version() const { return 0; }

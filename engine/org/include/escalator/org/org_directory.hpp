@@ -85,6 +85,7 @@ class OrgChart : public OrgDirectory {
   // In the file's order.
   virtual std::vector<const OrgPlace*> places_at(Level level) const = 0;
   virtual std::vector<const OrgPlace*> places_under(const std::string& parent) const = 0;
+  std::vector<Location> compounds_at(Timestamp at) const override;
   virtual std::vector<const OrgUnit*> units_at(const std::string& place) const = 0;
   virtual std::vector<OrgPost> posts_in(const std::string& unit) const = 0;
   virtual std::vector<OrgPost> posts_of(const std::string& person) const = 0;
