@@ -344,3 +344,33 @@ TEST_CASE("AUnitsInboxListsItsOpenCasesNearestDeadlineFirst") {
   CHECK(json_of(h.call("GET", "/v1/inbox?unit=nobody"))["entries"].empty());
   CHECK(problem_of(h.call("GET", "/v1/inbox")).slug == "bad-query");
 }
+
+TEST_CASE("ASuspendedCasesDeadlinesReadAsPausedWithTheTimeLeft") {
+  RoutesHarness h;
+  const auto id = h.open();  // Tuesday 2025-11-11 09:00
+  REQUIRE(h.call("POST", "/v1/cases/" + id + "/dispatch").status == 200);
+  REQUIRE(h.call("POST", "/v1/cases/" + id + "/accept").status == 200);
+  const auto running = json_of(h.call("GET", "/v1/cases/" + id));
+  CHECK(running["resolve_by"] == "2025-11-15T00:00:00+08:00");
+  CHECK_FALSE(running.contains("paused"));
+
+  h.clock->advance(std::chrono::hours(24));  // Wednesday 09:00
+  REQUIRE(h.call("POST", "/v1/cases/" + id + "/suspend", R"({"reason":"联系不上楼上业主"})").status == 200);
+  h.clock->advance(std::chrono::hours(24 * 7));
+  for (const auto& read : {json_of(h.call("GET", "/v1/cases/" + id)),
+                           json_of(h.call("GET", "/v1/cases?state=suspended"))["cases"][0]}) {
+    CHECK_FALSE(read.contains("resolve_by"));
+    CHECK_FALSE(read.contains("reply_by"));
+    REQUIRE(read["paused"].size() == 2);
+    CHECK(read["paused"][0]["kind"] == "resolve");
+    CHECK(read["paused"][0]["was_due"] == "2025-11-15T00:00:00+08:00");
+    CHECK(read["paused"][0]["left_seconds"] == 21 * 3600);  // Wednesday to Friday, 7 working hours each
+    CHECK(read["paused"][0]["working"] == true);
+    CHECK(read["paused"][0]["words"] == "paused, 21h of working time left");
+    CHECK(read["paused"][1]["kind"] == "reply");
+  }
+  REQUIRE(h.call("POST", "/v1/cases/" + id + "/resume").status == 200);
+  const auto resumed = json_of(h.call("GET", "/v1/cases/" + id));
+  CHECK(resumed["resolve_by"] == "2025-11-22T00:00:00+08:00");
+  CHECK_FALSE(resumed.contains("paused"));
+}

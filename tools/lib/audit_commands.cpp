@@ -11,6 +11,8 @@
 #include "new_store.hpp"
 #include "appliers.hpp"
 #include "escalator/store/calendar_in_force.hpp"
+#include "escalator/lifecycle/paused.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "escalator/calendar/official_calendar.hpp"
 #include "escalator/store/stats_report.hpp"
 #include "timers.hpp"
@@ -54,7 +56,19 @@ std::string deadlines_of(const CaseState& k) {
   return text;
 }
 
-void print_moment(const CaseState& k, std::ostream& out) {
+// A suspended case's deadlines as paused, with the time each had left on the
+// store's calendar, counted as the case's workflow counts them (the built-in
+// ones known here; another's, in plain time).
+std::string paused_of(const CaseState& k, const Calendar& calendar) {
+  const auto workflow = builtin_workflows()->find(k.workflow);
+  std::string text;
+  for (const auto& p : paused_deadlines(k, workflow ? *workflow : nullptr, calendar)) {
+    text += (text.empty() ? "" : "  ") + std::string(to_string(p.kind)) + "_by " + paused_words(p);
+  }
+  return text;
+}
+
+void print_moment(const CaseState& k, const Calendar& calendar, std::ostream& out) {
   out << "  state        " << to_string(k.state) << " (" << label_zh(k.state) << ")\n";
   if (k.step >= 0) {
     out << "  step         " << k.step_id << " (" << k.step << ")\n"
@@ -67,7 +81,8 @@ void print_moment(const CaseState& k, std::ostream& out) {
     out << "\n";
   }
   const auto deadlines = deadlines_of(k);
-  out << "  deadlines    " << (deadlines.empty() ? "none running" : deadlines) << "\n";
+  const auto paused = paused_of(k, calendar);
+  out << "  deadlines    " << (!paused.empty() ? paused : deadlines.empty() ? "none running" : deadlines) << "\n";
   if (!k.overdue.empty()) {
     out << "  overdue     ";
     for (const auto kind : k.overdue) out << " " << to_string(kind);
@@ -215,7 +230,8 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out) {
   } else {
     out << (at ? "at " + format_time(*at) : std::string("after its last event")) << ", version " << then->version
         << ":\n";
-    print_moment(*then, out);
+    const auto calendars = calendars_in_force(shipped_calendar(), **store);
+    print_moment(*then, calendars ? *calendars->current : *shipped_calendar(), out);
   }
   const auto breaks = chain_breaks(case_id, events);
   for (const auto& b : breaks) out << "BREAK #" << b.seq << ": " << b.what << "\n";

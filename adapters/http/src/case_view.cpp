@@ -23,7 +23,7 @@ std::string event_array(const std::vector<Event>& events) {
 
 }  // namespace
 
-std::string case_json(const CaseState& state) {
+std::string case_json(const CaseState& state, const std::vector<PausedDeadline>& paused) {
   // The snapshot's fields in its order, with the resident's values where the
   // snapshot keeps only the commitments to them.
   Json snapshot = case_to_json(state);
@@ -38,6 +38,18 @@ std::string case_json(const CaseState& state) {
     }
     json[key] = std::move(value);
     if (key == "location") json[key]["address"] = state.location.address;
+  }
+  if (!paused.empty()) {
+    Json held = Json::array();
+    for (const PausedDeadline& p : paused) {
+      json.erase(std::string(to_string(p.kind)) + "_by");
+      held.push_back({{"kind", std::string(to_string(p.kind))},
+                      {"was_due", format_time(p.was_due)},
+                      {"left_seconds", p.left.count()},
+                      {"working", p.working},
+                      {"words", paused_words(p)}});
+    }
+    json["paused"] = std::move(held);
   }
   return dumped(json);
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "escalator/engine/decision.hpp"
+#include "escalator/lifecycle/paused.hpp"
 #include "escalator/model/case.hpp"
 #include "escalator/model/event.hpp"
 
@@ -14,7 +15,9 @@ namespace escalator::http {
 // Every field of the case under the names its snapshot uses, the resident's
 // words and contact included (docs/http.md, "A case"); the commitments the
 // history keeps in their place are left out.
-std::string case_json(const CaseState& state);
+// A suspended case's deadlines read as `paused` (their time left), not as the
+// instants they stood at: pass paused_deadlines() of it.
+std::string case_json(const CaseState& state, const std::vector<PausedDeadline>& paused = {});
 // {"case_id", "version", "state", "duplicate", "events": [...]}: the events
 // the command added, as the history holds them.
 std::string decision_json(const Decision& decision);

@@ -260,6 +260,12 @@ void Routes::open_case(const Request& request, Respond respond) {
   submit(std::move(command), std::move(then), respond);
 }
 
+std::vector<PausedDeadline> Routes::paused_of(const CaseState& k) const {
+  if (k.state != LifecycleState::kSuspended) return {};
+  const auto workflow = engine_.workflows()->find(k.workflow);
+  return paused_deadlines(k, workflow ? *workflow : nullptr, *engine_.calendar());
+}
+
 void Routes::read_case(const std::string& case_id, const Request& request, Respond respond) {
   auto state = engine_.get(case_id);
   if (!state) return answer(respond, engine_problem(state.error(), {case_id, {}, {}}));
@@ -271,7 +277,7 @@ void Routes::read_case(const std::string& case_id, const Request& request, Respo
     response.headers.emplace_back("ETag", etag);
     return respond(std::move(response));
   }
-  Response response = json_response(200, case_json(*state));
+  Response response = json_response(200, case_json(*state, paused_of(*state)));
   response.headers.emplace_back("ETag", etag);
   respond(std::move(response));
 }
@@ -342,7 +348,7 @@ void Routes::list_cases(const Query& query, Respond respond) {
   auto page = engine_.find_cases(q);
   if (!page) return answer(respond, bad_query_or(page.error()));
   std::string body = "{\"cases\":[";
-  for (std::size_t i = 0; i < page->cases.size(); ++i) body += (i ? "," : "") + case_json(page->cases[i]);
+  for (std::size_t i = 0; i < page->cases.size(); ++i) body += (i ? "," : "") + case_json(page->cases[i], paused_of(page->cases[i]));
   body += "],\"next_cursor\":" + next_cursor_json(page->next_cursor) + "}";
   respond(json_response(200, std::move(body)));
 }
@@ -369,7 +375,7 @@ void Routes::read_inbox(const Query& query, Respond respond) {
     head["colour"] = std::string(to_string(e.colour));
     std::string entry = head.dump();
     entry.pop_back();
-    body += (i ? "," : "") + entry + ",\"case\":" + case_json(e.state) + "}";
+    body += (i ? "," : "") + entry + ",\"case\":" + case_json(e.state, paused_of(e.state)) + "}";
   }
   body += "],\"next_cursor\":" + next_cursor_json(page->next_cursor) + "}";
   respond(json_response(200, std::move(body)));
@@ -391,7 +397,7 @@ void Routes::read_case_at(const std::string& case_id, const std::string& at_text
     if (then.error().code == ErrorCode::kNotFound) problem.detail = "工单 " + case_id + " 在 " + at_text + " 尚未受理";
     return answer(respond, std::move(problem));
   }
-  respond(json_response(200, case_json(*then)));
+  respond(json_response(200, case_json(*then, paused_of(*then))));
 }
 
 void Routes::read_history(const std::string& case_id, Respond respond) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "escalator/engine/engine.hpp"
+#include "escalator/lifecycle/paused.hpp"
 #include "escalator/http/service.hpp"
 #include "exchange.hpp"
 #include "metrics.hpp"
@@ -41,6 +42,8 @@ class Routes {
   void open_case(const Request& request, Respond respond);
   void list_cases(const Query& query, Respond respond);
   void read_inbox(const Query& query, Respond respond);
+  // A suspended case's deadlines as paused, with the time each had left; none otherwise.
+  std::vector<PausedDeadline> paused_of(const CaseState& k) const;
   void read_case(const std::string& case_id, const Request& request, Respond respond);
   // The case as it stood at `at`, replayed from its history; no ETag, since
   // no command can be conditional on a past version.

@@ -289,6 +289,7 @@ Result<Engine::Counts> Engine::counts() const {
 
 std::shared_ptr<const Calendar> Engine::calendar() const { return impl_->options.calendar; }
 std::shared_ptr<const OrgDirectory> Engine::directory() const { return impl_->options.directory; }
+std::shared_ptr<const WorkflowCatalog> Engine::workflows() const { return impl_->options.workflows; }
 
 const std::optional<CalendarRecount>& Engine::calendar_recount() const { return impl_->recount; }
 

@@ -124,6 +124,8 @@ class Engine final : public DueTimers {
   std::shared_ptr<const Calendar> calendar() const;
   // The org directory cases are routed by: the options', or the store's.
   std::shared_ptr<const OrgDirectory> directory() const;
+  // The workflows cases are opened on and decided by: the options', or the built-in ones.
+  std::shared_ptr<const WorkflowCatalog> workflows() const;
   // What open did for a calendar import not yet applied; none when there was none.
   const std::optional<CalendarRecount>& calendar_recount() const;
 
