@@ -552,6 +552,29 @@ TEST_CASE("TheStoreOfFormatTenAuditsCleanAndListsItsCases") {
   }
 }
 
+TEST_CASE("TheStoreOfFormatElevenAuditsCleanWithItsReturnedOrderAndItsCoHandlersAddedLater") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-11", dir);
+  const auto report = clean_fixture_audit(copy, 10, 2);
+  // Printed by `escalator audit verify` when the fixture was made.
+  CHECK(report.log_hash == "c7bd1faa68aa1eba3c1ea15b00800ba176b5dda03157f2b81e8c1810d65fe71b");
+  const auto store = open_durable_at(copy);
+  const auto returned = store->load("370811-20251111-000001");
+  REQUIRE((returned.has_value() && *returned));
+  CHECK((*returned)->snapshot.state == LifecycleState::kReturned);
+  const auto& back = std::get<ev::CaseReturnedToOwner>((*returned)->events.back().payload);
+  CHECK(back.to == "hotline.12345");
+  const auto gate = store->load("370811-20251111-000002");
+  REQUIRE((gate.has_value() && *gate));
+  const auto& added = std::get<ev::CoHandlersAdded>((*gate)->events.at(3).payload);
+  CHECK(added.units == std::vector<std::string>{"yangguang.volunteers", "yangguang-garden.owners"});
+  CHECK((*gate)->snapshot.co_handlers == added.units);
+  const auto listed = store->scan_list("state", "returned", "", 10);
+  REQUIRE(listed.has_value());
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().case_id == "370811-20251111-000001");
+}
+
 TEST_CASE("AStoreOfFormatSevenIsCountedWhenAnEngineFirstOpensIt") {
   TempDir dir;
   const auto copy = fixture_copy("store-format-7", dir);
