@@ -315,3 +315,12 @@ TEST_CASE("TheStatsFormulasAreReadAndAWeightOutOfRangeIsRefused") {
   CHECK(refusal(R"({"stats": {"repeat_window_days": 0}})").starts_with("/stats/repeat_window_days: "));
   CHECK(refusal(R"({"stats": {"repeat_window_days": 366}})").starts_with("/stats/repeat_window_days: "));
 }
+
+TEST_CASE("ANumberBeyondADoubleOrAKeyGivenTwiceIsRefusedNamingWhere") {
+  CHECK(refusal(R"({"limits": {"worker_threads": 1e999}})") ==
+        "config: invalid JSON at byte 30: line 1, column 31: the number 1e999 is beyond the range of a double");
+  CHECK(refusal("{\"limits\": {\"worker_threads\": 2,\n  \"worker_threads\": 4}}").find(
+            "/limits/worker_threads: the key is given twice in one object") != std::string::npos);
+  // The same key in two objects, or the same value twice, is no duplicate.
+  CHECK(refusal(R"({"limits": {"worker_threads": 2}, "http": {"port": 2}})").find("twice") == std::string::npos);
+}

@@ -227,3 +227,18 @@ TEST_CASE("ADirectoryReloadMaySwapPrioritiesAllAtOnce") {
   CHECK(registry.find(WorkflowRef{"b", 1}).has_value());  // the old versions stay for their cases
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("AWorkflowWithANumberBeyondADoubleOrAKeyGivenTwiceIsAProblemNotAnAbort") {
+  const auto big = read_workflow(R"({"id": "x", "priority": 1e999})", "big.json", *sample_directory());
+  REQUIRE(big.problems.size() == 1);
+  CHECK(big.problems[0].text() ==
+        "big.json:1: invalid JSON at byte 24: line 1, column 25: the number 1e999 is beyond the range of a double");
+  CHECK_FALSE(big.workflow.has_value());
+
+  const auto twice = read_workflow("{\n  \"id\": \"leaks\",\n  \"steps\": [{\"id\": \"a\"}, {\"id\": \"b\",\n   \"id\": \"c\"}]\n}",
+                                   "twice.json", *sample_directory());
+  REQUIRE(twice.problems.size() == 1);
+  CHECK(twice.problems[0].text() ==
+        "twice.json:3: invalid JSON: line 3: /steps/1/id: the key is given twice in one object (first on this line); "
+        "give it once");
+}

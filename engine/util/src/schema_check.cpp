@@ -1,6 +1,9 @@
 #include "schema_check.hpp"
 
+#include "json_lines.hpp"
+
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -277,9 +280,91 @@ std::vector<SchemaProblem> JsonSchema::check(const Json& doc) const {
   return found;
 }
 
+namespace {
+
+// "line 3, column 27" of the byte at `offset`.
+std::string line_and_column(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  const auto before = text.substr(0, offset);
+  const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+  const auto line_start = before.rfind('\n');
+  const auto column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+// Where parsing is in the document, for a callback that sees keys and values
+// but not their places: each open object's keys so far, each open array's
+// count, and the pointer to the value being read.
+class DocumentWalk {
+ public:
+  // Whether the event is allowed; on the first duplicate key, remembers it.
+  bool on(int depth, Json::parse_event_t event, const Json& parsed) {
+    using E = Json::parse_event_t;
+    if (event == E::object_start || event == E::array_start) {
+      count_element();
+      frames_.push_back({event == E::array_start, {}, {}, -1});
+    } else if (event == E::object_end || event == E::array_end) {
+      if (!frames_.empty()) frames_.pop_back();
+    } else if (event == E::key) {
+      Frame& object = frames_.back();
+      object.key = parsed.get<std::string>();
+      if (!object.keys.insert(object.key).second && !duplicate_) duplicate_ = pointer();
+    } else if (event == E::value) {
+      count_element();
+    }
+    (void)depth;
+    return true;
+  }
+  // The pointer to the first key met twice in one object; none when none was.
+  const std::optional<std::string>& duplicate() const { return duplicate_; }
+
+ private:
+  struct Frame {
+    bool array = false;
+    std::set<std::string> keys;
+    std::string key;
+    int index = -1;
+  };
+  void count_element() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+  std::string pointer() const {
+    std::string p;
+    for (const Frame& f : frames_) p += "/" + (f.array ? std::to_string(f.index) : pointer_token(f.key));
+    return p;
+  }
+  std::vector<Frame> frames_;
+  std::optional<std::string> duplicate_;
+};
+
+}  // namespace
+
 Result<Json> parse_json_text(std::string_view text) {
   try {
-    return Json::parse(text);
+    DocumentWalk walk;
+    Json doc = Json::parse(text, [&walk](int depth, Json::parse_event_t event, Json& parsed) {
+      return walk.on(depth, event, parsed);
+    });
+    // "Last one wins" would keep one of two values silently: which one the
+    // writer meant is not for the reader to guess.
+    if (const auto& twice = walk.duplicate()) {
+      const auto lines = json_pointer_lines(text);
+      const auto line = lines.find(*twice);
+      return fail(ErrorCode::kInvalidArgument,
+                  "invalid JSON: line " + std::to_string(line == lines.end() ? 1 : line->second) + ": " + *twice +
+                      ": the key is given twice in one object (first on this line); give it once");
+    }
+    return doc;
+  } catch (const Json::out_of_range& e) {
+    // A number beyond what a double holds (1e999): e.what() names the token.
+    std::string detail = e.what();
+    std::string token;
+    if (const auto q = detail.find('\''); q != std::string::npos) token = detail.substr(q + 1, detail.rfind('\'') - q - 1);
+    const auto at = token.empty() ? std::string_view::npos : text.find(token);
+    return fail(ErrorCode::kInvalidArgument,
+                "invalid JSON at byte " + std::to_string(at == std::string_view::npos ? 0 : at) + ": " +
+                    line_and_column(text, at == std::string_view::npos ? 0 : at) + ": the number " + token +
+                    " is beyond the range of a double");
   } catch (const Json::parse_error& e) {
     // e.what() reads "[json.exception.parse_error.101] parse error at line 1,
     // column 5: syntax error ..."; the byte offset is said first.
