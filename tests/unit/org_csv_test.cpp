@@ -264,3 +264,29 @@ TEST_CASE("AFileIsReadInTheFormatItsNameSays") {
   CHECK(org_file_format("district.json") == OrgFileFormat::kJson);
   CHECK(org_file_format("csv") == OrgFileFormat::kJson);
 }
+
+// OWASP's CSV injection: a name Excel would run as a formula is written as
+// text behind an apostrophe, and the sheet still reads back as it was.
+TEST_CASE("ANameThatLooksLikeAFormulaIsWrittenAsTextAndReadsBackAsItWas") {
+  const std::string json = R"J({"name": "=HYPERLINK(\"http://x\",\"点击\")", "roles": {
+      "property_company": {"name": "物业公司", "level": "compound"}},
+    "places": [{"id": "370811", "name": "任城区", "level": "district"},
+               {"id": "s", "name": "-街道", "level": "street", "parent": "370811"},
+               {"id": "c", "name": "@社区", "level": "community", "parent": "s"},
+               {"id": "g", "name": "+网格", "level": "grid", "parent": "c"},
+               {"id": "y", "name": "阳光,花园", "level": "compound", "parent": "g"}],
+    "units": [{"id": "y.property", "name": "=1+1", "role": "property_company", "place": "y"}]})J";
+  const auto original = read_org_directory(json, "formula.json");
+  REQUIRE_MESSAGE(original.problems.empty(), original.problems.front().text());
+  const std::string sheet = org_directory_as_csv(json);
+  CHECK(sheet.find("\"'=1+1\"") != std::string::npos);
+  CHECK(sheet.find("\"'-街道\"") != std::string::npos);
+  CHECK(sheet.find("\"'@社区\"") != std::string::npos);
+  CHECK(sheet.find(",=") == std::string::npos);
+  const auto read_back = read_org_directory_csv(sheet, "formula.csv");
+  REQUIRE_MESSAGE(read_back.problems.empty(), read_back.problems.front().text());
+  CHECK(read_back.directory->name() == original.directory->name());
+  CHECK(read_back.directory->unit("y.property")->name == "=1+1");
+  CHECK(read_back.directory->place("s", kDay)->name == "-街道");
+  CHECK(read_back.directory->place("y", kDay)->name == "阳光,花园");
+}

@@ -1,3 +1,4 @@
+#include "escalator/util/csv_cell.hpp"
 #include "stats_command.hpp"
 
 #include <algorithm>
@@ -150,19 +151,12 @@ void print_json(const stats::Report& report, const stats::Formulas& formulas, st
   out << j.dump(2) << "\n";
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
-
 void print_csv(const stats::Report& report, const stats::Formulas& formulas, std::ostream& out) {
   out << "group";
   for (const auto& f : stats::figures()) out << "," << f.name;
   out << "\n";
   auto row_of = [&](const std::string& name, const stats::Tally& tally) {
-    out << csv_field(name);
+    out << csv_cell(name);
     for (const auto& f : stats::figures()) {
       out << ",";
       if (auto value = stats::value_of(f, tally, report.total, formulas)) {

@@ -5,6 +5,8 @@
 
 #include <csv.h>
 
+#include "escalator/util/csv_cell.hpp"
+
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
@@ -43,8 +45,9 @@ struct RowCollector {
   int start = 0;  // the line the row being read began on; 0 before it begins
 
   static void cell(void* text, std::size_t size, void* self) {
-    static_cast<RowCollector*>(self)->cells.emplace_back(
-        text == nullptr ? "" : static_cast<const char*>(text), size);
+    // A formula's apostrophe, put there by the engine's own writer, comes off.
+    static_cast<RowCollector*>(self)->cells.push_back(
+        text == nullptr ? std::string() : csv_cell_text({static_cast<const char*>(text), size}));
   }
   static void row_end(int, void* self) {
     auto* c = static_cast<RowCollector*>(self);

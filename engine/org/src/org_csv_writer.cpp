@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "escalator/org/org_directory.hpp"
+#include "escalator/util/csv_cell.hpp"
 #include "org_csv_words.hpp"
 
 namespace escalator {
@@ -13,20 +14,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 using namespace org_csv;
 
-// RFC 4180: quoted when it holds a comma, a quote or a line break, or
-// begins or ends with a space a reader would trim.
-std::string cell(const std::string& text) {
-  const bool quoted =
-      text.find_first_of(",\"\r\n") != std::string::npos ||
-      (!text.empty() && (text.front() == ' ' || text.back() == ' ' || text.front() == '\t'));
-  if (!quoted) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string cell(const std::string& text) { return csv_cell(text); }
 
 std::string level_word(const std::string& english) {
   for (const auto& [chinese, word] : kLevels) {
