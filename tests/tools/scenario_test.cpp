@@ -108,3 +108,11 @@ TEST_CASE("ExpectEventChecksWhoIssuedItAndTheElementsOfItsLists") {
   CHECK(wrong.failures[0] == "t.scn:6: CaseDispatched actor: expected scenario, got dispatcher.7");
   CHECK(wrong.failures[1] == "t.scn:6: CaseDispatched to.co_handlers.2: expected x, got (absent)");
 }
+
+TEST_CASE("AnAliasOrATimeAStepCannotUseIsToldAtItsFileAndLine") {
+  const auto v = run_text("open @a\nmerge @a into=@nope\ndispatch @a\naccept_timeout @a due=yesterday\n");
+  CHECK_FALSE(v.passed);
+  REQUIRE(v.failures.size() >= 2);
+  CHECK(v.failures[0] == "t.scn:4: into: unknown case alias @nope");
+  CHECK(v.failures[1].starts_with("t.scn:6: due: Expected a time like"));
+}

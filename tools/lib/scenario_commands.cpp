@@ -115,6 +115,10 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
     c.expected_version = version;
   }
   const std::string& verb = step.verb;
+  // An error found below, told at the step's file and line like every other.
+  const auto located = [&](const Error& e, const std::string& field) -> tl::unexpected<Error> {
+    return tl::unexpected(Error{e.code, file + ":" + std::to_string(step.line) + ": " + field + e.message});
+  };
 
   if (verb == "open") {
     cmd::Open o;
@@ -176,7 +180,7 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
     std::string into = a.text("into");
     if (into.starts_with("@")) {
       auto aliased = site.case_of_alias(into);
-      if (!aliased) return tl::unexpected(aliased.error());
+      if (!aliased) return located(aliased.error(), "into: ");
       into = *aliased;
     }
     c.payload = cmd::Merge{into};
@@ -186,11 +190,11 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
   } else if (verb == "raise_warning") {
     const DeadlineKind kind = a.parsed<DeadlineKind>("kind", "", parse_deadline_kind);
     auto due = due_of(site, kind, a);
-    if (!due) return tl::unexpected(due.error());
+    if (!due) return located(due.error(), "due: ");
     c.payload = cmd::RaiseWarning{kind, *due};
   } else if (verb == "recompute_deadlines") {
     auto recomputed = recomputation(site, a);
-    if (!recomputed) return tl::unexpected(recomputed.error());
+    if (!recomputed) return located(recomputed.error(), "");
     c.payload = std::move(*recomputed);
   } else if (verb == "erase_personal_data") {
     c.payload = cmd::ErasePersonalData{a.text("reason", "保存期满")};
@@ -210,7 +214,7 @@ Result<Command> build_command(const Step& step, const CommandSite& site, const s
                               : verb == "rating_timeout"  ? DeadlineKind::kRating
                                                           : DeadlineKind::kFollowUp;
     auto due = due_of(site, kind, a);
-    if (!due) return tl::unexpected(due.error());
+    if (!due) return located(due.error(), "due: ");
     switch (kind) {
       case DeadlineKind::kAccept: c.payload = cmd::AcceptTimeout{*due}; break;
       case DeadlineKind::kResolve: c.payload = cmd::ResolveTimeout{*due}; break;
