@@ -196,3 +196,17 @@ TEST_CASE("SystemClockReadsTheSystemTimeInWholeSeconds") {
   CHECK(before <= now);
   CHECK(now <= after);
 }
+
+TEST_CASE("OnlyTheInstantsAReaderCanReadBackAreWritable") {
+  using namespace std::chrono;
+  const Timestamp last = *parse_time("9999-12-31T23:59:59+08:00");
+  CHECK(is_writable_time(last));
+  CHECK(*parse_time(format_time(last)) == last);
+  CHECK_FALSE(is_writable_time(last + seconds{1}));
+  const Timestamp first = *parse_time("0000-01-01T00:00:00+08:00");
+  CHECK(is_writable_time(first));
+  CHECK(*parse_time(format_time(first)) == first);
+  CHECK_FALSE(is_writable_time(first - seconds{1}));
+  CHECK_FALSE(is_writable_time(Timestamp::max()));
+  CHECK_FALSE(is_writable_time(Timestamp::min()));
+}

@@ -1,5 +1,9 @@
 #include "case_write.hpp"
 
+#include <optional>
+
+#include "record_fields.hpp"
+
 #include "appliers.hpp"
 #include "escalator/lifecycle/history.hpp"
 #include "lifecycle.hpp"
@@ -95,6 +99,48 @@ CaseState provisional_case(const Command& command) {
   return k;
 }
 
+namespace {
+
+// The first instant an event would carry that the store could not read back
+// (docs/events.md): a walk over the event's fields as the writers walk them.
+struct UnwritableInstant {
+  std::optional<std::pair<std::string, Timestamp>> found;
+  void operator()(const char* key, const Timestamp& t) {
+    if (!found && !is_writable_time(t)) found.emplace(key, t);
+  }
+  void operator()(const char* key, const std::optional<Timestamp>& t) {
+    if (t) (*this)(key, *t);
+  }
+  template <class T>
+  void operator()(const char*, const T& value) {
+    if constexpr (record_fields::Nested<const T>) {
+      record_fields::fields(*this, value);
+    } else if constexpr (requires { typename T::value_type; requires record_fields::Nested<const typename T::value_type>; }) {
+      if constexpr (requires { value.has_value(); }) {  // an optional nested record
+        if (value) record_fields::fields(*this, *value);
+      } else {  // a list of them
+        for (const auto& item : value) record_fields::fields(*this, item);
+      }
+    }
+  }
+};
+
+Result<void> instants_are_writable(const std::string& case_id, const std::vector<EventPayload>& payloads) {
+  for (const auto& payload : payloads) {
+    UnwritableInstant walk;
+    std::visit([&](const auto& p) { record_fields::fields(walk, p); }, payload);
+    if (walk.found) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "Expected every instant of case " + case_id + " to fall within the years 0000 to 9999, but " +
+                      std::string(event_type_name(event_type(payload))) + " would set " + walk.found->first +
+                      " to " + format_time(walk.found->second));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<Unwritten> decide_write(const CaseRecord* record, const Command& command, bool opening,
                               const EngineOptions& options, Timestamp now, const Workflow* chosen) {
   const CaseState current = record ? record->state : provisional_case(command);
@@ -107,6 +153,7 @@ Result<Unwritten> decide_write(const CaseRecord* record, const Command& command,
   const lifecycle::TableRow* row = nullptr;
   auto payloads = lifecycle::decide(context, command.payload, &row);
   if (!payloads) return tl::unexpected(payloads.error());
+  if (auto writable = instants_are_writable(current.id, *payloads); !writable) return tl::unexpected(writable.error());
   if (opening) {
     if (auto noted = note_earlier_call(*payloads, *options.store, now); !noted) return tl::unexpected(noted.error());
   }

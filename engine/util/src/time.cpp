@@ -87,6 +87,15 @@ std::optional<Timestamp> written_form(std::string_view text) {
 
 }  // namespace
 
+bool is_writable_time(Timestamp t) {
+  // Compared as days, which cannot overflow where the instant plus the offset could.
+  constexpr auto kFirst = sys_days{year{0} / 1 / 1}, kAfterLast = sys_days{year{10000} / 1 / 1};
+  const auto day = floor<days>(t);
+  if (day < kFirst - days{1} || day >= kAfterLast) return false;
+  const auto local = floor<days>(t + kChinaOffset);
+  return local >= kFirst && local < kAfterLast;
+}
+
 std::string format_time(Timestamp t) {
   const auto local = t + kChinaOffset;
   const auto day = floor<days>(local);

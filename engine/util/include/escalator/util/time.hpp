@@ -24,6 +24,9 @@ inline constexpr std::chrono::seconds kChinaOffset{8 * 3600};
 
 // "2025-09-30T09:00:00+08:00". Always China Standard Time.
 std::string format_time(Timestamp t);
+// Whether format_time() writes `t` as parse_time() reads it back: China
+// Standard Time in the years 0000 to 9999. Nothing else may be stored.
+bool is_writable_time(Timestamp t);
 
 // Parses "2025-09-30T09:00:00+08:00", "2025-09-30T01:00:00Z", "2025-09-30T09:00"
 // and "2025-09-30 09:00" (the last two read as China Standard Time).
