@@ -56,6 +56,11 @@ TEST_CASE("ImportingANoticeVersionsItAndSaysWhatItDidToRunningDeadlines") {
   CHECK(imported.out.find("in force: official 2015-2026 (2026-02-15) + import 1\n") != std::string::npos);
   CHECK(imported.out.find("running deadlines: 1 cases checked, ") != std::string::npos);
 
+  // The same file again, as after a kill or by mistake: nothing new is stored.
+  const Ran again = calendar({"import", notice, "--data", data});
+  CHECK(again.code == 0);
+  CHECK(again.out == "2026-spring-festival-extended.json: the same as calendar import 1, which stays in force\n");
+
   const Ran bad = calendar({"import", (kSource / "tests/fixtures/calendars-bad/2027.json").string(), "--data", data});
   CHECK(bad.code == 1);
   CHECK(bad.out.find("2027-02-12 is both a holiday (春节) and a moved working day") != std::string::npos);

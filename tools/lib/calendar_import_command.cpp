@@ -69,6 +69,18 @@ int calendar_import_command(const std::vector<std::string>& given, const Config&
   if (!store) return refuse(store.error());
   auto imports = (*store)->calendar_imports();
   if (!imports) return refuse(imports.error());
+  // The same file again, as a rerun after a kill: the year in force is already
+  // this one, and a new version would only recompute deadlines for nothing.
+  for (auto it = imports->rbegin(); it != imports->rend(); ++it) {
+    const auto earlier = parse_calendar_year(it->text, it->source);
+    if (!earlier || earlier->year != year->year) continue;
+    if (it->text == text.str()) {
+      out << file.filename().string() << ": the same as calendar import " << it->version
+          << ", which stays in force\n";
+      return 0;
+    }
+    break;  // a later import of the year replaced it: this one is new
+  }
 
   // Tried with every import before it first: an import that clashes with
   // another year's must never reach the store, which could not open after it.
