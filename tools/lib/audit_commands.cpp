@@ -60,9 +60,8 @@ std::string deadlines_of(const CaseState& k) {
 // store's calendar, counted as the case's workflow counts them (the built-in
 // ones known here; another's, in plain time).
 std::string paused_of(const CaseState& k, const Calendar& calendar) {
-  const auto workflow = builtin_workflows()->find(k.workflow);
   std::string text;
-  for (const auto& p : paused_deadlines(k, workflow ? *workflow : nullptr, calendar)) {
+  for (const auto& p : paused_deadlines(k, *builtin_workflows(), calendar)) {
     text += (text.empty() ? "" : "  ") + std::string(to_string(p.kind)) + "_by " + paused_words(p);
   }
   return text;

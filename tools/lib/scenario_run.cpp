@@ -42,7 +42,6 @@ class Runner {
     calendar_ = shipped_calendar();
     options.calendar = calendar_;
     options.workflows = workflows ? std::move(workflows) : scenario_workflow();
-    workflows_ = options.workflows ? options.workflows : builtin_workflows();
     engine_ = std::move(*Engine::open(std::move(options)));
   }
 
@@ -350,8 +349,7 @@ class Runner {
     auto state = engine_->get(*id);
     if (!state) return failed(state.error().message);
     // A suspended case's deadlines read as paused, with the time each had left.
-    const auto workflow = workflows_->find(state->workflow);
-    const auto paused = paused_deadlines(*state, workflow ? *workflow : nullptr, *engine_->calendar());
+    const auto paused = paused_deadlines(*state, *engine_->workflows(), *engine_->calendar());
     for (const auto& [field, wanted] : step.ordered_args) {
       auto got = state_field(*state, field);
       for (const auto& p : paused) {
@@ -461,7 +459,6 @@ class Runner {
   bool durable_ = false;  // the store was given: compare what it holds
   std::shared_ptr<CaseStore> store_;
   std::shared_ptr<const Calendar> calendar_;
-  std::shared_ptr<const WorkflowCatalog> workflows_;
   std::unique_ptr<Engine> engine_;
   Verdict outcome_;
   int line_ = 0;

@@ -261,9 +261,7 @@ void Routes::open_case(const Request& request, Respond respond) {
 }
 
 std::vector<PausedDeadline> Routes::paused_of(const CaseState& k) const {
-  if (k.state != LifecycleState::kSuspended) return {};
-  const auto workflow = engine_.workflows()->find(k.workflow);
-  return paused_deadlines(k, workflow ? *workflow : nullptr, *engine_.calendar());
+  return paused_deadlines(k, *engine_.workflows(), *engine_.calendar());
 }
 
 void Routes::read_case(const std::string& case_id, const Request& request, Respond respond) {

@@ -12,11 +12,11 @@ using std::chrono::seconds;
 std::chrono::sys_days china_day(Timestamp t) { return floor<days>(t + kChinaOffset); }
 Timestamp china_midnight(std::chrono::sys_days day) { return Timestamp{day} - kChinaOffset; }
 
+}  // namespace
+
 bool is_working(Duration::Unit unit) {
   return unit == Duration::Unit::kWorkingHours || unit == Duration::Unit::kWorkingDays;
 }
-
-}  // namespace
 
 Duration::Unit deadline_unit(const Workflow& workflow, int step, DeadlineKind kind) {
   const bool at_step = step >= 0 && static_cast<std::size_t>(step) < workflow.steps.size();

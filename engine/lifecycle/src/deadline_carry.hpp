@@ -13,6 +13,9 @@
 
 namespace escalator {
 
+// Whether a duration in `unit` counts working time (working hours or days).
+bool is_working(Duration::Unit unit);
+
 // The unit the workflow counts a deadline of `kind` in at `step`.
 Duration::Unit deadline_unit(const Workflow& workflow, int step, DeadlineKind kind);
 

@@ -8,6 +8,36 @@
 
 namespace escalator::lifecycle::actions {
 
+namespace {
+
+// Co-handling units named by a dispatch or brought in later: each a unit of
+// the directory, named once, neither `lead` nor one of `already`.
+bool are_co_handling_units(Scratch& s, const std::vector<std::string>& units, const std::string& lead,
+                           const std::vector<std::string>& already) {
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const std::string& unit = units[i];
+    if (!s.in.directory.unit_level(unit, s.in.now)) {
+      return refuse(s, "Expected co-handling unit '" + unit + "' of case " + case_id(s) +
+                           " in the org directory, but there is no such unit");
+    }
+    if (unit == lead) {
+      return refuse(s, "Expected co-handling units of case " + case_id(s) + " other than its lead unit, but '" +
+                           unit + "' is both");
+    }
+    if (std::find(already.begin(), already.end(), unit) != already.end()) {
+      return refuse(s, "Expected units not yet handling case " + case_id(s) + ", but '" + unit +
+                           "' is a co-handling unit already");
+    }
+    if (std::find(units.begin(), units.begin() + i, unit) != units.begin() + i) {
+      return refuse(s, "Expected each co-handling unit of case " + case_id(s) + " once, but '" + unit +
+                           "' is named twice");
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 bool routing_is_valid(Scratch& s, const cmd::Dispatch& c) {
   const int step = dispatch_step(s, c);
   if (step < 0) {
@@ -34,22 +64,7 @@ bool routing_is_valid(Scratch& s, const cmd::Dispatch& c) {
     return refuse(s, "Expected case " + case_id(s) + " to go to a unit other than '" + lead +
                          "', which returned it as not its own: name a lead unit or a step");
   }
-  for (std::size_t i = 0; i < c.co_handlers.size(); ++i) {
-    const std::string& unit = c.co_handlers[i];
-    if (!s.in.directory.unit_level(unit, s.in.now)) {
-      return refuse(s, "Expected co-handling unit '" + unit + "' of case " + case_id(s) +
-                           " in the org directory, but there is no such unit");
-    }
-    if (unit == lead) {
-      return refuse(s, "Expected co-handling units of case " + case_id(s) +
-                           " other than its lead unit, but '" + unit + "' is both");
-    }
-    if (std::find(c.co_handlers.begin(), c.co_handlers.begin() + i, unit) != c.co_handlers.begin() + i) {
-      return refuse(s, "Expected each co-handling unit of case " + case_id(s) +
-                           " once, but '" + unit + "' is named twice");
-    }
-  }
-  return true;
+  return are_co_handling_units(s, c.co_handlers, lead, {});
 }
 
 bool is_step_visited(Scratch& s, const cmd::SendBack& c) {
@@ -86,28 +101,8 @@ bool is_new_place(Scratch& s, const cmd::Locate& c) {
   return true;
 }
 
-// Units of the directory, each named once, that do not handle the case yet.
 bool are_new_co_handlers(Scratch& s, const cmd::AddCoHandlers& c) {
-  const auto& k = s.in.current;
-  for (std::size_t i = 0; i < c.units.size(); ++i) {
-    const std::string& unit = c.units[i];
-    if (!s.in.directory.unit_level(unit, s.in.now)) {
-      return refuse(s, "Expected co-handling unit '" + unit + "' of case " + case_id(s) +
-                           " in the org directory, but there is no such unit");
-    }
-    if (unit == k.lead_unit) {
-      return refuse(s, "Expected units not yet handling case " + case_id(s) + ", but '" + unit + "' is its lead unit");
-    }
-    if (std::find(k.co_handlers.begin(), k.co_handlers.end(), unit) != k.co_handlers.end()) {
-      return refuse(s, "Expected units not yet handling case " + case_id(s) + ", but '" + unit +
-                           "' is a co-handling unit already");
-    }
-    if (std::find(c.units.begin(), c.units.begin() + i, unit) != c.units.begin() + i) {
-      return refuse(s, "Expected each co-handling unit of case " + case_id(s) + " once, but '" + unit +
-                           "' is named twice");
-    }
-  }
-  return true;
+  return are_co_handling_units(s, c.units, s.in.current.lead_unit, s.in.current.co_handlers);
 }
 
 bool is_new_owner(Scratch& s, const cmd::HandOver& c) {

@@ -23,17 +23,17 @@ std::string span_words(std::chrono::seconds left, bool in_days) {
 
 }  // namespace
 
-std::vector<PausedDeadline> paused_deadlines(const CaseState& k, const Workflow* workflow, const Calendar& calendar) {
+std::vector<PausedDeadline> paused_deadlines(const CaseState& k, const WorkflowCatalog& workflows,
+                                             const Calendar& calendar) {
   std::vector<PausedDeadline> held;
   if (k.state != LifecycleState::kSuspended || !k.suspended_at) return held;
+  const auto found = workflows.find(k.workflow);
+  const Workflow* workflow = found ? *found : nullptr;
   const Timestamp since = *k.suspended_at;
   const auto hold = [&](const std::optional<Timestamp>& due, DeadlineKind kind) {
     if (!due) return;
     PausedDeadline p{kind, *due, std::chrono::seconds{0}, false};
-    if (workflow != nullptr) {
-      const auto unit = deadline_unit(*workflow, k.step, kind);
-      p.working = unit == Duration::Unit::kWorkingHours || unit == Duration::Unit::kWorkingDays;
-    }
+    p.working = workflow != nullptr && is_working(deadline_unit(*workflow, k.step, kind));
     if (*due > since) p.left = p.working ? calendar.working_time(since, *due) : std::chrono::duration_cast<std::chrono::seconds>(*due - since);
     held.push_back(p);
   };

@@ -14,8 +14,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 using namespace org_csv;
 
-std::string cell(const std::string& text) { return csv_cell(text); }
-
 std::string level_word(const std::string& english) {
   for (const auto& [chinese, word] : kLevels) {
     if (english == word) return chinese;
@@ -51,7 +49,7 @@ class SheetWriter {
 
  private:
   void row(const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) text_ += (i == 0 ? "" : ",") + cell(cells[i]);
+    for (std::size_t i = 0; i < cells.size(); ++i) text_ += (i == 0 ? "" : ",") + csv_cell(cells[i]);
     text_ += "\r\n";
   }
 

@@ -201,8 +201,6 @@ std::vector<OrgPost> LoadedDirectory::posts_of(const std::string& person_id) con
   return found;
 }
 
-// The places from the location's building (when the directory knows it) or
-// compound up to its district, as they are at `at`.
 std::vector<Location> OrgChart::compounds_at(Timestamp at) const {
   std::vector<Location> found;
   for (const OrgPlace* compound : places_at(Level::kCompound)) {
@@ -218,6 +216,8 @@ std::vector<Location> OrgChart::compounds_at(Timestamp at) const {
   return found;
 }
 
+// The places from the location's building (when the directory knows it) or
+// compound up to its district, as they are at `at`.
 Result<std::vector<const OrgPlace*>> LoadedDirectory::path_of(const Location& where, Timestamp at) const {
   if (where.district_code.empty()) return fail(ErrorCode::kInvalidArgument, "location.district_code: required");
   const OrgPlace* district = place_at(where.district_code, at);

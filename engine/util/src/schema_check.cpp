@@ -298,7 +298,7 @@ std::string line_and_column(std::string_view text, std::size_t offset) {
 class DocumentWalk {
  public:
   // Whether the event is allowed; on the first duplicate key, remembers it.
-  bool on(int depth, Json::parse_event_t event, const Json& parsed) {
+  bool on(Json::parse_event_t event, const Json& parsed) {
     using E = Json::parse_event_t;
     if (event == E::object_start || event == E::array_start) {
       count_element();
@@ -312,7 +312,6 @@ class DocumentWalk {
     } else if (event == E::value) {
       count_element();
     }
-    (void)depth;
     return true;
   }
   // The pointer to the first key met twice in one object; none when none was.
@@ -342,9 +341,7 @@ class DocumentWalk {
 Result<Json> parse_json_text(std::string_view text) {
   try {
     DocumentWalk walk;
-    Json doc = Json::parse(text, [&walk](int depth, Json::parse_event_t event, Json& parsed) {
-      return walk.on(depth, event, parsed);
-    });
+    Json doc = Json::parse(text, [&walk](int, Json::parse_event_t event, Json& parsed) { return walk.on(event, parsed); });
     // "Last one wins" would keep one of two values silently: which one the
     // writer meant is not for the reader to guess.
     if (const auto& twice = walk.duplicate()) {

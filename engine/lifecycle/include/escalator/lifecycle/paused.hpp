@@ -22,9 +22,11 @@ struct PausedDeadline {
 };
 
 // The deadlines a suspended case holds, accept, resolve and reply in that
-// order; none for a case that is not suspended. `workflow` says which are
-// counted in working time, on `calendar` (the one in force); null: plain time.
-std::vector<PausedDeadline> paused_deadlines(const CaseState& k, const Workflow* workflow, const Calendar& calendar);
+// order; none for a case that is not suspended. The case's workflow, found
+// in `workflows`, says which are counted in working time, on `calendar` (the
+// one in force); one not found there counts them all in plain time.
+std::vector<PausedDeadline> paused_deadlines(const CaseState& k, const WorkflowCatalog& workflows,
+                                             const Calendar& calendar);
 
 // "paused, 21h30m of working time left", "paused, 2d3h left", "paused, none left".
 std::string paused_words(const PausedDeadline& paused);
