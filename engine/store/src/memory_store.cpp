@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <future>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
@@ -9,7 +10,6 @@
 #include "escalator/store/store.hpp"
 #include "personal_data.hpp"
 #include "repeat_calls.hpp"
-#include "store_layout.hpp"
 #include "store_layout.hpp"
 
 namespace escalator {
@@ -138,10 +138,16 @@ class MemoryStore final : public CaseStore {
       calls_of_case_.erase(case_id);
     }
     stored.snapshot = write.snapshot;
+    // Both sides are sorted: only the entries that changed touch the ordered set, which
+    // grows with every case held and was most of an in-memory command's time when rebuilt whole.
     auto& listed = lists_of_case_[case_id];
-    for (const auto& entry : listed) lists_.erase(entry);
-    listed = case_list_entries(write.snapshot);
-    lists_.insert(listed.begin(), listed.end());
+    auto now_listed = case_list_entries(write.snapshot);
+    std::vector<std::string> gone;
+    std::set_difference(listed.begin(), listed.end(), now_listed.begin(), now_listed.end(), std::back_inserter(gone));
+    for (const auto& entry : gone) lists_.erase(entry);
+    std::set_difference(now_listed.begin(), now_listed.end(), listed.begin(), listed.end(),
+                        std::inserter(lists_, lists_.end()));
+    listed = std::move(now_listed);
     auto& of_case = timers_of_case_[case_id];
     for (const auto& old : of_case) timers_.erase(old);
     of_case = write.timers;
