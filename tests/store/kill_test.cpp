@@ -11,6 +11,7 @@
 #include <functional>
 #include <algorithm>
 #include <map>
+#include <set>
 #include <random>
 #include <sstream>
 #include <string>
@@ -357,4 +358,58 @@ TEST_CASE("AMergeKilledAtAnyMomentIsOnBothCasesOrOnNeither") {
     CHECK(audited->breaks.empty());
   }
   MESSAGE(kCycles << " kills, " << acknowledged.size() << " merges acknowledged");
+}
+
+TEST_CASE("AReplyKilledAtAnyMomentReachesEveryMergedReportOrNone") {
+  TempDir dir;
+  std::map<std::string, std::uint64_t> acknowledged;  // primary → its version when replied
+  std::mt19937 random(20261207);
+  std::uniform_int_distribution<int> acks_before_kill(1, 30);
+  constexpr int kCycles = 12;
+  std::size_t told = 0;
+  for (int cycle = 0; cycle < kCycles; ++cycle) {
+    CAPTURE(cycle);
+    kill_at_acknowledgement({dir.path().string(), "relays", std::to_string(cycle)}, acks_before_kill(random),
+                            [&](const std::string& id, std::uint64_t version) { acknowledged[id] = version; });
+
+    std::set<std::string> replied;                      // primaries whose reply is stored
+    std::map<std::string, std::string> relayed_from;     // report → the primary whose answer it holds
+    std::map<std::string, std::vector<std::string>> duplicates;
+    {
+      auto store = reopen(dir.path());
+      for (const auto& case_id : store->case_ids()) {
+        auto stored = store->load(case_id);
+        REQUIRE_MESSAGE(stored.has_value(), stored.error().message);
+        CHECK(wholeness_problem(**stored) == "");
+        duplicates[case_id] = (*stored)->snapshot.duplicates;
+        for (const auto& e : (*stored)->events) {
+          if (std::holds_alternative<ev::CaseReplied>(e.payload)) replied.insert(case_id);
+          if (const auto* r = std::get_if<ev::AnswerRelayed>(&e.payload)) relayed_from[case_id] = r->from;
+        }
+      }
+    }
+    for (const auto& [primary, version] : acknowledged) {
+      CAPTURE(primary);
+      CHECK(replied.contains(primary));
+    }
+    // Both ways: a stored reply was told to both reports below it, and a
+    // report holds only an answer that was stored on its primary.
+    for (const auto& primary : replied) {
+      CAPTURE(primary);
+      REQUIRE(duplicates[primary].size() == 1);
+      const auto& report = duplicates[primary].front();
+      REQUIRE(duplicates[report].size() == 1);
+      CHECK(relayed_from[report] == primary);
+      CHECK(relayed_from[duplicates[report].front()] == primary);
+    }
+    for (const auto& [report, primary] : relayed_from) {
+      CAPTURE(report);
+      CHECK(replied.contains(primary));
+    }
+    told = relayed_from.size();
+    auto audited = audit_store(dir.path());
+    REQUIRE_MESSAGE(audited.has_value(), audited.error().message);
+    CHECK(audited->breaks.empty());
+  }
+  MESSAGE(kCycles << " kills, " << acknowledged.size() << " replies acknowledged, " << told << " reports told");
 }

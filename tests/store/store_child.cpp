@@ -13,6 +13,10 @@
 //          opens four primaries (again: their keys make it a no-op), then
 //          clients open duplicates and merge each into one of them, printing
 //          "DUPLICATE VERSION" as each merge is acknowledged
+//        escalator_store_child DATA_DIR relays ROUND
+//          clients open a primary and two reports, merge one report into the
+//          other and that into the primary, and reply on the primary, printing
+//          "PRIMARY VERSION" as each reply (told to both reports) is acknowledged
 //        escalator_store_child DATA_DIR recompute
 //          opens an engine on 2026-02-16 10:00, which recomputes running
 //          deadlines for a calendar import not yet applied, printing
@@ -132,11 +136,48 @@ int merge_duplicates(const std::shared_ptr<CaseStore>& store, const std::string&
   return 1;  // only reached when a command failed
 }
 
+// Each reply is written on three cases at once: the primary, the report
+// merged into it and the one merged into that.
+int relay_replies(const std::shared_ptr<CaseStore>& store, const std::string& round) {
+  EngineOptions options;
+  options.clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
+  options.store = store;
+  auto engine = Engine::open(std::move(options));
+  if (!engine) return 1;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      const auto submit = [&](const std::string& id, const std::string& key, CommandPayload p) {
+        return (*engine)->submit(Command{id, key, std::nullopt, "child", std::move(p)}).get();
+      };
+      for (int i = 0;; ++i) {
+        const std::string order = "A" + round + "-c" + std::to_string(c) + "-" + std::to_string(i);
+        auto primary = submit("", order, testing::leak_report());
+        auto report = submit("", order + "-d", testing::leak_report());
+        auto below = submit("", order + "-b", testing::leak_report());
+        if (!primary || !report || !below) return;
+        if (!submit(below->case_id, order + "/mb", cmd::Merge{report->case_id})) return;
+        if (!submit(report->case_id, order + "/md", cmd::Merge{primary->case_id})) return;
+        if (!submit(primary->case_id, order + "/d", cmd::Dispatch{})) return;
+        if (!submit(primary->case_id, order + "/a", cmd::Accept{})) return;
+        auto replied = submit(primary->case_id, order + "/r", cmd::Reply{Outcome::kResolved, "已维修完毕"});
+        if (!replied) return;
+        tell(*replied);
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  return 1;  // only reached when a command failed
+}
+
 int main(int argc, char** argv) {
-  const bool with_count = argc == 4 && (std::string(argv[2]) == "timers" || std::string(argv[2]) == "merges");
+  const bool with_count = argc == 4 && (std::string(argv[2]) == "timers" || std::string(argv[2]) == "merges" ||
+                                        std::string(argv[2]) == "relays");
   if (argc != 3 && !with_count) {
-    std::fprintf(stderr, "usage: %s DATA_DIR ROUND | %s DATA_DIR timers CASES | %s DATA_DIR merges ROUND | %s DATA_DIR recompute\n",
-                 argv[0], argv[0], argv[0], argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s DATA_DIR ROUND | %s DATA_DIR timers CASES | %s DATA_DIR merges ROUND | %s DATA_DIR "
+                 "relays ROUND | %s DATA_DIR recompute\n",
+                 argv[0], argv[0], argv[0], argv[0], argv[0]);
     return 2;
   }
   DurableStoreOptions store_options;
@@ -147,6 +188,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (argc == 4 && std::string(argv[2]) == "merges") return merge_duplicates(*store, argv[3]);
+  if (argc == 4 && std::string(argv[2]) == "relays") return relay_replies(*store, argv[3]);
   if (argc == 4) return fire_until_none_due(*store, std::stoi(argv[3]));
   if (std::string(argv[2]) == "recompute") return open_and_recompute(*store);
   EngineOptions options;

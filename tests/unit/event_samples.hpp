@@ -95,6 +95,8 @@ inline std::vector<EventPayload> every_payload() {
       ev::CaseDiscussed{.unit = "yangguang-garden.council", .note = "议定由维修资金列支，下周施工"},
       ev::CaseReturnedToOwner{.to = "hotline.12345", .reason = "地址属历下区，不属本区管辖"},
       ev::CoHandlersAdded{.units = {"yangguang.volunteers", "yangguang-garden.owners"}, .reason = "议事会议定设立护学岗"},
+      ev::AnswerRelayed{.from = "370811-20251111-000001", .unit = "yangguang-garden.property", .step_id = "property",
+                        .outcome = Outcome::kPartlyResolved, .answer = "已划定临时车位"},
   };
 }
 

@@ -174,3 +174,86 @@ TEST_CASE("AMergeWhoseWriteFailsLeavesBothCasesAsTheyWere") {
   CHECK(s.engine->get(primary)->duplicates.empty());
   CHECK(types(*s.engine->history(primary)) == std::vector{EventType::kCaseOpened, EventType::kCaseDispatched});
 }
+
+namespace {
+
+// A primary with a duplicate merged into it, and a second report merged into
+// that duplicate before: the answer has two cases to reach, one below the other.
+struct MergedMatter {
+  std::string primary, duplicate, below;
+  explicit MergedMatter(Setup& s) : primary(s.open("GD-P")), duplicate(s.open("GD-D")), below(s.open("GD-B")) {
+    REQUIRE(s.send(below, "mb", cmd::Merge{duplicate}).get().has_value());
+    REQUIRE(s.send(duplicate, "md", cmd::Merge{primary}).get().has_value());
+    REQUIRE(s.send(primary, "d", cmd::Dispatch{}).get().has_value());
+    REQUIRE(s.send(primary, "a", cmd::Accept{}).get().has_value());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("AReplyWaitsForABusyDuplicateAndReachesEveryCaseMergedBelowInOneCommit") {
+  Setup s;
+  const MergedMatter m(s);
+  s.store->hold(m.below);
+  auto erased = s.send(m.below, "e", cmd::ErasePersonalData{"居民要求删除个人信息"});
+  auto replied = s.send(m.primary, "r", cmd::Reply{Outcome::kResolved, "已维修完毕"});
+  auto followed = s.send(m.primary, "f", cmd::FollowUp{});  // behind the reply, on the primary
+  CHECK(pending(erased));
+  CHECK(pending(replied));
+  CHECK(pending(followed));
+
+  s.store->let_through(m.below);
+  REQUIRE(answered(erased));
+  REQUIRE(answered(replied));
+  REQUIRE(answered(followed));
+  REQUIRE(erased.get().has_value());
+  const auto reply = replied.get();
+  REQUIRE_MESSAGE(reply.has_value(), reply.error().message);
+  CHECK(reply->state == LifecycleState::kReplied);
+  REQUIRE(followed.get().has_value());
+
+  for (const auto& told : {m.duplicate, m.below}) {
+    CAPTURE(told);
+    auto stored = s.store->load(told);
+    REQUIRE((stored.has_value() && *stored));
+    const auto& relayed = std::get<ev::AnswerRelayed>((*stored)->events.back().payload);
+    CHECK(relayed.from == m.primary);
+    CHECK(relayed.answer == "已维修完毕");
+    CHECK((*stored)->events.back().idempotency_key == "r");
+    CHECK((*stored)->snapshot.answer == "已维修完毕");
+    CHECK(s.engine->get(told)->outcome == Outcome::kResolved);
+    CHECK(testing::wholeness_problem(**stored) == "");
+  }
+  // Erased before it was told: the answer came after the erasure, on the chain.
+  CHECK(types(*s.engine->history(m.below)).back() == EventType::kAnswerRelayed);
+  CHECK(types(*s.engine->history(m.below)).end()[-2] == EventType::kPersonalDataErased);
+}
+
+TEST_CASE("AReplyWhoseWriteFailsLeavesThePrimaryAndEveryDuplicateAsTheyWere") {
+  Setup s;
+  const MergedMatter m(s);
+  s.store->hold(m.primary);
+  auto replied = s.send(m.primary, "r", cmd::Reply{Outcome::kResolved, "已维修完毕"});
+  auto rated = s.send(m.duplicate, "x", cmd::Rate{Rating::kSatisfied, ""});  // waits for the reply's write
+  CHECK(pending(rated));
+  {
+    std::lock_guard lock(s.store->mutex);
+    auto& [writes, done] = s.store->held.front();
+    CHECK(writes.size() == 3);  // the primary, its duplicate, and the case merged into that
+    done(fail(ErrorCode::kUnavailable, "store: disk unavailable"));
+    s.store->held.clear();
+    s.store->held_cases.clear();
+  }
+  REQUIRE(answered(replied));
+  REQUIRE(answered(rated));
+  CHECK(replied.get().error().code == ErrorCode::kUnavailable);
+  // Never told, so not asked.
+  const auto refused = rated.get();
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::kFailedPrecondition);
+  for (const auto& id : {m.primary, m.duplicate, m.below}) {
+    CAPTURE(id);
+    CHECK_FALSE(s.engine->get(id)->outcome.has_value());
+  }
+  CHECK(s.engine->get(m.primary)->state == LifecycleState::kAccepted);
+}

@@ -187,7 +187,8 @@ TEST_CASE("EventTypeNamesCoverAssignedAndReservedIds") {
   CHECK(event_type_name(EventType::kCaseDiscussed) == "CaseDiscussed");
   CHECK(event_type_name(EventType::kCaseReturnedToOwner) == "CaseReturnedToOwner");
   CHECK(event_type_name(EventType::kCoHandlersAdded) == "CoHandlersAdded");
-  CHECK(event_type_name(static_cast<EventType>(32)) == "Unknown");
+  CHECK(event_type_name(EventType::kAnswerRelayed) == "AnswerRelayed");
+  CHECK(event_type_name(static_cast<EventType>(33)) == "Unknown");
 }
 
 TEST_CASE("EveryAssignedEventIdHasADistinctName") {

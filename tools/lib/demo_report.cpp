@@ -116,6 +116,8 @@ std::pair<std::string, std::string> describe(const Event& e) {
           return {"签收", unit_label(d.unit) + "，办理时限 " + deadline(d.resolve_by)};
         } else if constexpr (std::is_same_v<T, ev::CaseReplied>) {
           return {d.on_spot ? "现场答复" : "答复", std::string(label_zh(d.outcome)) + "：" + d.answer};
+        } else if constexpr (std::is_same_v<T, ev::AnswerRelayed>) {
+          return {"同步答复", unit_label(d.unit) + "（" + d.from + "）" + std::string(label_zh(d.outcome)) + "：" + d.answer};
         } else if constexpr (std::is_same_v<T, ev::CaseReturned>) {
           return {"退回", unit_label(d.from_unit) + "：" + d.reason};
         } else if constexpr (std::is_same_v<T, ev::CaseSentBack>) {

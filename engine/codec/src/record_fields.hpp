@@ -246,6 +246,13 @@ void fields(auto& io, Is<ev::CoHandlersAdded> auto& e) {
   io("units", e.units);
   io("reason", e.reason);
 }
+void fields(auto& io, Is<ev::AnswerRelayed> auto& e) {
+  io("from", e.from);
+  io("unit", e.unit);
+  io("step_id", e.step_id);
+  io("outcome", e.outcome);
+  io("answer", e.answer);
+}
 
 // An event's members before its "data", as every writer writes them (the
 // reader reads "type" on its own, to choose the payload).

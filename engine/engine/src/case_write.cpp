@@ -142,7 +142,8 @@ Result<void> instants_are_writable(const std::string& case_id, const std::vector
 }  // namespace
 
 Result<Unwritten> decide_write(const CaseRecord* record, const Command& command, bool opening,
-                              const EngineOptions& options, Timestamp now, const Workflow* chosen) {
+                              const EngineOptions& options, Timestamp now, const Workflow* chosen,
+                              std::vector<EventPayload> then) {
   const CaseState current = record ? record->state : provisional_case(command);
   auto workflow = !opening ? workflow_of(current, options)
                   : chosen  ? Result<const Workflow*>(chosen)
@@ -153,6 +154,7 @@ Result<Unwritten> decide_write(const CaseRecord* record, const Command& command,
   const lifecycle::TableRow* row = nullptr;
   auto payloads = lifecycle::decide(context, command.payload, &row);
   if (!payloads) return tl::unexpected(payloads.error());
+  for (auto& payload : then) payloads->push_back(std::move(payload));
   if (auto writable = instants_are_writable(current.id, *payloads); !writable) return tl::unexpected(writable.error());
   if (opening) {
     if (auto noted = note_earlier_call(*payloads, *options.store, now); !noted) return tl::unexpected(noted.error());
@@ -185,6 +187,15 @@ Result<CaseWrite> take_in_duplicate(const CaseRecord& primary, const Command& me
   auto payloads = lifecycle::take_in_duplicate(context, merge.case_id);
   if (!payloads) return tl::unexpected(payloads.error());
   return write_of(&primary, primary.state, std::move(*payloads), merge, **workflow, options, now);
+}
+
+Result<CaseWrite> tell_answer(const CaseRecord& duplicate, const ev::AnswerRelayed& answer, const Command& command,
+                              const EngineOptions& options, Timestamp now) {
+  auto workflow = workflow_of(duplicate.state, options);
+  if (!workflow) return tl::unexpected(workflow.error());
+  auto payloads = lifecycle::relay_answer(duplicate.state, answer);
+  if (!payloads) return tl::unexpected(payloads.error());
+  return write_of(&duplicate, duplicate.state, std::move(*payloads), command, **workflow, options, now);
 }
 
 }  // namespace escalator

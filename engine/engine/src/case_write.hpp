@@ -29,13 +29,22 @@ CaseState provisional_case(const Command& open);
 // kFailedPrecondition when the catalog's workflow has other content than the
 // case was decided by.
 // `chosen`: an open's workflow, chosen at intake; null: chosen here.
+// `then`: events the engine adds after the command's own on the same case
+// (a duplicate told, as it is merged, the answer its primary gave).
 [[nodiscard]] Result<Unwritten> decide_write(const CaseRecord* record, const Command& command, bool opening,
                                             const EngineOptions& options, Timestamp now,
-                                            const Workflow* chosen = nullptr);
+                                            const Workflow* chosen = nullptr,
+                                            std::vector<EventPayload> then = {});
 
 // The primary's half of `merge`, decided on `primary` at `now`: a
 // DuplicateMergedIn, or the refusal of a primary no longer being answered.
 [[nodiscard]] Result<CaseWrite> take_in_duplicate(const CaseRecord& primary, const Command& merge,
                                                   const EngineOptions& options, Timestamp now);
+
+// A duplicate's half of a command that brings it an answer (a reply on the
+// case it was merged into, or a merge into an answered case): its
+// AnswerRelayed, or the refusal of a case that is not Merged.
+[[nodiscard]] Result<CaseWrite> tell_answer(const CaseRecord& duplicate, const ev::AnswerRelayed& answer,
+                                            const Command& command, const EngineOptions& options, Timestamp now);
 
 }  // namespace escalator

@@ -1,6 +1,7 @@
 // A command's path through the engine (docs/architecture.md, "One command's
 // path"): its case found, decided, handed to the store, remembered, and the
 // commands that waited for the case given their turn.
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <deque>
@@ -8,6 +9,7 @@
 
 #include "boundary.hpp"
 #include "engine_impl.hpp"
+#include "lifecycle.hpp"
 #include "personal_data.hpp"
 
 namespace escalator {
@@ -67,6 +69,7 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
   const Timestamp now = options.clock->now();
   // The primary first: when it is closed or gone, that is the refusal.
   std::optional<CaseWrite> primary;
+  std::optional<ev::AnswerRelayed> told;  // the answer a merge brings the duplicate
   if (const std::string* into = primary_of(command)) {
     auto target = find(shard_of(*into), *into);
     if (!target) return tl::unexpected(target.error());
@@ -75,8 +78,11 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
     if (!taken) return tl::unexpected(taken.error());
     primary = std::move(*taken);
     primary->stored_timers = std::exchange((*target)->stored_timers, std::nullopt);
+    told = lifecycle::answer_of((*target)->state);
   }
-  auto decided = decide_write(record, command, opening, options, now, chosen);
+  std::vector<EventPayload> then;
+  if (told) then.push_back(*told);
+  auto decided = decide_write(record, command, opening, options, now, chosen, std::move(then));
   if (!decided) return tl::unexpected(decided.error());
   // What the store holds goes with the write rather than being copied: the
   // store answers with it again (keep()); should the write fail, the store
@@ -84,7 +90,68 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
   if (record != nullptr)
     decided->writes.front().stored_timers = std::exchange(record->stored_timers, std::nullopt);
   if (primary) decided->writes.push_back(std::move(*primary));
+  // An answer given, or brought by a merge, reaches every case merged below.
+  const CaseWrite& own = decided->writes.front();
+  const bool replied = std::any_of(own.events.begin(), own.events.end(), [](const Event& e) {
+    return std::holds_alternative<ev::CaseReplied>(e.payload);
+  });
+  if (!told && replied) told = lifecycle::answer_of(own.snapshot);
+  if (told && record != nullptr && !record->state.duplicates.empty()) {
+    if (auto relayed = relay_answer(*told, command, now, *decided); !relayed) return tl::unexpected(relayed.error());
+  }
   return std::move(*decided);
+}
+
+Result<void> Engine::Impl::relay_answer(const ev::AnswerRelayed& answer, const Command& command, Timestamp now,
+                                        Unwritten& decided) {
+  const auto below = merged_below(command.case_id, [&](const std::string& id) {
+    auto found = find(shard_of(id), id);
+    return found && *found ? (*found)->state.duplicates : std::vector<std::string>();
+  });
+  for (const auto& id : below) {
+    auto found = find(shard_of(id), id);
+    if (!found) return tl::unexpected(found.error());
+    if (!*found) return fail(ErrorCode::kDataLoss, "Case " + id + ", merged below " + command.case_id + ", is missing");
+    auto told = tell_answer(**found, answer, command, options, now);
+    if (!told) return tl::unexpected(told.error());
+    told->stored_timers = std::exchange((*found)->stored_timers, std::nullopt);
+    decided.writes.push_back(std::move(*told));
+  }
+  return {};
+}
+
+std::vector<std::string> Engine::Impl::also_written(const Command& command) {
+  const bool merging = std::holds_alternative<cmd::Merge>(command.payload);
+  const bool replying =
+      std::holds_alternative<cmd::Reply>(command.payload) || std::holds_alternative<cmd::ReplyOnSpot>(command.payload);
+  if (!merging && !replying) return {};
+  std::vector<std::string> others;
+  if (const std::string* into = primary_of(command)) others.push_back(*into);
+  const auto below = merged_below(command.case_id, [&](const std::string& id) {
+    Shard& shard = shard_of(id);
+    std::lock_guard lock(shard.mutex);
+    auto found = find(shard, id);
+    return found && *found ? (*found)->state.duplicates : std::vector<std::string>();
+  });
+  others.insert(others.end(), below.begin(), below.end());
+  return others;
+}
+
+bool Engine::Impl::still_written(const Command& command, const std::vector<std::string>& others) {
+  const bool merging = std::holds_alternative<cmd::Merge>(command.payload);
+  const bool replying =
+      std::holds_alternative<cmd::Reply>(command.payload) || std::holds_alternative<cmd::ReplyOnSpot>(command.payload);
+  if (!merging && !replying) return true;
+  bool held = true;
+  merged_below(command.case_id, [&](const std::string& id) {
+    if (id != command.case_id && std::find(others.begin(), others.end(), id) == others.end()) {
+      held = false;  // its shard's mutex may not be held: not read
+      return std::vector<std::string>();
+    }
+    auto found = find(shard_of(id), id);
+    return found && *found ? (*found)->state.duplicates : std::vector<std::string>();
+  });
+  return held;
 }
 
 CaseRecord& Engine::Impl::keep(Shard& shard, CaseWrite write) {
@@ -100,12 +167,14 @@ CaseRecord& Engine::Impl::keep(Shard& shard, CaseWrite write) {
 }
 
 Decision Engine::Impl::remember(Shard& shard, const std::string& key, Unwritten written) {
-  if (written.writes.size() > 1) {
-    CaseWrite& taken_in = written.writes[1];
-    const CaseRecord::Seen seen{taken_in.events.front().seq, taken_in.events.back().seq,
-                                CaseRecord::kAnyKind, taken_in.snapshot.state};
-    Shard& primary_shard = shard_of(taken_in.case_id);
-    keep(primary_shard, std::move(taken_in)).keys.try_emplace(key, seen);
+  // The other cases written (a merge's primary, duplicates told an answer)
+  // know the key as their events carry it, as a load from the store would.
+  for (std::size_t i = 1; i < written.writes.size(); ++i) {
+    CaseWrite& also = written.writes[i];
+    const CaseRecord::Seen seen{also.events.front().seq, also.events.back().seq, CaseRecord::kAnyKind,
+                                also.snapshot.state};
+    Shard& also_shard = shard_of(also.case_id);
+    keep(also_shard, std::move(also)).keys.try_emplace(key, seen);
   }
   CaseRecord& record = keep(shard, std::move(written.writes.front()));
   record.keys.emplace(key, written.seen);
@@ -141,18 +210,16 @@ void Engine::Impl::resume(Shard& shard, const std::string& case_id) {
   giving = false;
 }
 
-bool Engine::Impl::wait_for_primary(Shard& shard, const std::shared_ptr<Submitted>& job,
-                                    const std::string& into) {
+bool Engine::Impl::wait_for(Shard& shard, const std::shared_ptr<Submitted>& job, const std::string& other) {
   const std::string& own = job->command.case_id;
   {
-    std::lock_guard lock(merge_waits_mutex);
-    for (auto at = merge_waits.find(into); at != merge_waits.end();
-         at = merge_waits.find(at->second)) {
+    std::lock_guard lock(waits_mutex);
+    for (auto at = waits_for.find(other); at != waits_for.end(); at = waits_for.find(at->second)) {
       if (at->second == own) return false;
     }
-    merge_waits[own] = into;
+    waits_for[own] = other;
   }
-  shard_of(into).busy[into].waiting.push_back(job);
+  shard_of(other).busy[other].waiting.push_back(job);
   shard.busy[own].writing = true;
   job->holds_own_case = true;
   return true;
@@ -162,8 +229,8 @@ bool Engine::Impl::stop_holding(Shard& shard, Submitted& job, bool answered) {
   if (!job.holds_own_case) return false;
   job.holds_own_case = false;
   {
-    std::lock_guard lock(merge_waits_mutex);
-    merge_waits.erase(job.command.case_id);
+    std::lock_guard lock(waits_mutex);
+    waits_for.erase(job.command.case_id);
   }
   return answered && release(shard, job.command.case_id);
 }
@@ -180,23 +247,34 @@ void Engine::Impl::decide_and_write(std::shared_ptr<Submitted> job,
   Shard* shard = nullptr;
   const auto ran = without_throwing(deciding(command), [&]() -> Result<void> {
     shard = &shard_of(command.case_id);
-    locked(*shard, command, [&] {
+    auto others = also_written(command);
+    for (bool settled = false; !settled;) {
+      settled = true;
+      locked(*shard, others, [&] {
+      if (!still_written(command, others)) {
+        settled = false;  // a merge added a duplicate meanwhile: lock it too
+        return;
+      }
       const bool own_turn = turn_of == command.case_id || job->holds_own_case;
       if (auto busy = shard->busy.find(command.case_id); !own_turn && busy != shard->busy.end()) {
         busy->second.waiting.push_back(job);
         next = Next::kWait;
         return;
       }
-      if (into != nullptr && turn_of != *into && shard_of(*into).busy.contains(*into)) {
-        if (wait_for_primary(*shard, job, *into)) {
+      for (const auto& other : others) {
+        if (other == turn_of || !shard_of(other).busy.contains(other)) continue;
+        if (wait_for(*shard, job, other)) {
           next = Next::kWait;
           return;
         }
         resume_own = stop_holding(*shard, *job, true);
         decided = fail(ErrorCode::kAborted,
-                       "Expected case " + *into + " to be free for merging case " +
-                           command.case_id + " into it, but it waits to be merged into " +
-                           "this one; decide which case stays and submit again");
+                       into != nullptr && other == *into
+                           ? "Expected case " + *into + " to be free for merging case " + command.case_id +
+                                 " into it, but it waits to be merged into this one; decide which case stays "
+                                 "and submit again"
+                           : "Expected case " + other + " to be free for writing with case " + command.case_id +
+                                 ", but it waits for this one; submit again");
         return;
       }
       auto step = decide_locked(*shard, command, opening, job->workflow);
@@ -213,7 +291,9 @@ void Engine::Impl::decide_and_write(std::shared_ptr<Submitted> job,
         next = Next::kWrite;
       }
       shard->trim(cache_per_shard);
-    });
+      });
+      if (!settled) others = also_written(command);
+    }
     return {};
   });
   if (!ran) {
@@ -239,28 +319,31 @@ void Engine::Impl::decide_and_write(std::shared_ptr<Submitted> job,
 void Engine::Impl::written(const std::shared_ptr<Submitted>& job, Unwritten unwritten,
                            Result<void> stored) noexcept {
   const Command& command = job->command;
-  std::vector<std::pair<Shard*, const std::string*>> to_resume;
+  std::vector<std::string> to_resume;
   Result<Decision> decided = fail(ErrorCode::kInternal, "not decided");
   const auto kept = without_throwing(deciding(command), [&]() -> Result<void> {
     Shard& shard = shard_of(command.case_id);
-    locked(shard, command, [&] {
+    // The cases written: the command's first, then a merge's primary or the
+    // duplicates told an answer.
+    std::vector<std::string> others;
+    for (std::size_t i = 1; i < unwritten.writes.size(); ++i) others.push_back(unwritten.writes[i].case_id);
+    locked(shard, others, [&] {
       if (stored) {
         decided = remember(shard, command.idempotency_key, std::move(unwritten));
       } else {
         decided = tl::unexpected(stored.error());
       }
       shard.trim(cache_per_shard);
-      // The cases written: the command's, and a merge's primary.
-      if (release(shard, command.case_id)) to_resume.emplace_back(&shard, &command.case_id);
-      if (const std::string* into = primary_of(command); into && release(shard_of(*into), *into)) {
-        to_resume.emplace_back(&shard_of(*into), into);
+      if (release(shard, command.case_id)) to_resume.push_back(command.case_id);
+      for (const auto& other : others) {
+        if (release(shard_of(other), other)) to_resume.push_back(other);
       }
     });
     return {};
   });
   if (!kept) decided = tl::unexpected(kept.error());
   finish(job, conclude(command, std::move(decided)));
-  for (auto& [at, case_id] : to_resume) resume(*at, *case_id);
+  for (const auto& case_id : to_resume) resume(shard_of(case_id), case_id);
 }
 
 void Engine::Impl::run_waiting(Shard& shard, const std::string& case_id) noexcept {

@@ -4,8 +4,10 @@
 // public members are engine.cpp. Private to the engine module.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -47,10 +49,12 @@ struct Engine::Impl {
 
   std::optional<CalendarRecount> recount;  // what open did for a calendar import
 
-  // Merges waiting in their primary's line: the duplicate each holds, and the
-  // primary it waits for. Taken inside the shards' mutexes, never around them.
-  std::mutex merge_waits_mutex;
-  std::unordered_map<std::string, std::string> merge_waits;
+  // Commands waiting in another case's line while they hold their own (a
+  // merge for its primary, a reply for a duplicate it tells): the case each
+  // holds, and the case it waits for. Taken inside the shards' mutexes, never
+  // around them.
+  std::mutex waits_mutex;
+  std::unordered_map<std::string, std::string> waits_for;
 
   Shard& shard_of(const std::string& case_id) {
     return *shards[std::hash<std::string>{}(case_id) % shards.size()];
@@ -70,13 +74,48 @@ struct Engine::Impl {
     return merge && merge->into != command.case_id ? &merge->into : nullptr;
   }
 
-  // Decides the command on the case in `shard`, whose mutex (and, for a merge,
-  // the primary's) the caller holds: the writes for the store. A refusal or a
-  // repeated key is final at once.
+  // The cases merged into `case_id`, and into those, all the way down, in
+  // the order merged: whom its answer reaches. `duplicates_of` gives one
+  // case's duplicates (none when it is not there), under whatever mutex that
+  // takes. A case met twice is taken once, so even a damaged store ends.
+  template <class DuplicatesOf>
+  static std::vector<std::string> merged_below(const std::string& case_id, DuplicatesOf duplicates_of) {
+    std::vector<std::string> below;
+    const auto add = [&](const std::vector<std::string>& found) {
+      for (const auto& id : found) {
+        if (id != case_id && std::find(below.begin(), below.end(), id) == below.end()) below.push_back(id);
+      }
+    };
+    add(duplicates_of(case_id));
+    for (std::size_t i = 0; i < below.size(); ++i) add(duplicates_of(below[i]));
+    return below;
+  }
+
+  // The cases besides its own that a command may write, as the cache and
+  // store hold them now (each read under its shard's mutex alone): a merge's
+  // primary, and the duplicates an answer is relayed to (docs/history.md,
+  // "Merging"). Read again under every mutex before deciding: a merge may
+  // add a duplicate in between.
+  std::vector<std::string> also_written(const Command& command);
+
+  // Whether `others`, read before their mutexes were taken, still hold every
+  // case the command may write; the mutexes of its own case's shard and of
+  // `others`' must be held.
+  bool still_written(const Command& command, const std::vector<std::string>& others);
+
+  // Decides the command on the case in `shard`, whose mutex the caller holds
+  // with those of `others` (also_written()): the writes for the store. A
+  // refusal or a repeated key is final at once.
   using Decided = std::variant<Decision, Unwritten>;
   // `chosen`: an open's workflow, chosen at intake.
   Result<Decided> decide_locked(Shard& shard, const Command& command, bool opening,
                                 const Workflow* chosen = nullptr);
+
+  // What `command` adds to `decided` when it brings an answer to the cases
+  // merged below its own: an AnswerRelayed on each, the same commit. Their
+  // shards' mutexes must be held.
+  Result<void> relay_answer(const ev::AnswerRelayed& answer, const Command& command, Timestamp now,
+                            Unwritten& decided);
 
   // A written case into its shard's cache, whose mutex must be held. A reader
   // may have loaded the case from the store since it was written.
@@ -95,26 +134,32 @@ struct Engine::Impl {
   // not nest one command's write inside another's).
   void resume(Shard& shard, const std::string& case_id);
 
-  // A merge whose primary is busy waits in the primary's line and keeps its
-  // own case's turn. Refused (false) when the primary, or a case it waits for
-  // in turn, waits for this merge's case: a circle of merges no write ends.
-  bool wait_for_primary(Shard& shard, const std::shared_ptr<Submitted>& job,
-                        const std::string& into);
+  // A command that writes another case too (a merge its primary, a reply a
+  // duplicate), when that case is busy, waits in its line and keeps its own
+  // case's turn. Refused (false) when that case, or a case it waits for in
+  // turn, waits for this command's case: a circle no write ends.
+  bool wait_for(Shard& shard, const std::shared_ptr<Submitted>& job, const std::string& other);
 
-  // The merge no longer waits for its primary. True when its own case's turn
-  // must be given on (the merge was answered without a write).
+  // The command no longer waits for another case. True when its own case's
+  // turn must be given on (it was answered without a write).
   bool stop_holding(Shard& shard, Submitted& job, bool answered);
 
-  // Runs `decide` with the shard's mutex held, and for a merge the target's too.
+  // Runs `decide` with the mutexes of the shards of `shard`'s case and of
+  // `others` held, taken in one order (by address) so that two commands
+  // locking overlapping shards cannot deadlock.
   template <class Decide>
-  auto locked(Shard& shard, const Command& command, Decide decide) {
-    const auto* merge = std::get_if<cmd::Merge>(&command.payload);
-    Shard* other = merge ? &shard_of(merge->into) : nullptr;
-    if (other != nullptr && other != &shard) {
-      std::scoped_lock both(shard.mutex, other->mutex);  // in either order, without deadlock
+  auto locked(Shard& shard, const std::vector<std::string>& others, Decide decide) {
+    if (others.empty()) {
+      std::lock_guard lock(shard.mutex);
       return decide();
     }
-    std::lock_guard lock(shard.mutex);
+    std::vector<Shard*> shards{&shard};
+    for (const auto& other : others) shards.push_back(&shard_of(other));
+    std::sort(shards.begin(), shards.end(), std::less<Shard*>());
+    shards.erase(std::unique(shards.begin(), shards.end()), shards.end());
+    std::vector<std::unique_lock<std::mutex>> locks;
+    locks.reserve(shards.size());
+    for (Shard* s : shards) locks.emplace_back(s->mutex);
     return decide();
   }
 

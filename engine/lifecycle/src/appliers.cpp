@@ -124,7 +124,8 @@ void on(CaseState& k, const Event&, const ev::FollowUpStarted& e) {
   k.follow_up_by.reset();
 }
 void on(CaseState& k, const Event&, const ev::CaseRated& e) {
-  k.state = S::kRated;
+  // A duplicate's reporter rates the answer relayed to it, and the case stays merged.
+  if (k.state != S::kMerged) k.state = S::kRated;
   k.rating = e.rating;
   k.rating_by.reset();
   k.follow_up_by.reset();
@@ -163,6 +164,13 @@ void on(CaseState& k, const Event& meta, const ev::CaseMerged& e) {
   k.closed_at = meta.time;
 }
 void on(CaseState& k, const Event&, const ev::DuplicateMergedIn& e) { k.duplicates.push_back(e.duplicate); }
+// A new answer is asked about again: an earlier rating was of an answer taken back.
+void on(CaseState& k, const Event&, const ev::AnswerRelayed& e) {
+  k.outcome = e.outcome;
+  k.answer = e.answer;
+  k.answered_on_spot = false;
+  k.rating.reset();
+}
 void on(CaseState& k, const Event&, const ev::ParkedForDispatcher& e) { k.waiting_for_dispatcher = e.reason; }
 // The address is the resident's words, kept as given (and out of the event).
 void on(CaseState& k, const Event&, const ev::CaseLocated& e) {

@@ -169,6 +169,20 @@ bool can_reopen(Scratch& s, const cmd::Reopen&) {
   return true;
 }
 
+// A duplicate's reporter is asked about the answer relayed to it, once for each answer.
+bool is_answered_duplicate(Scratch& s, const cmd::Rate&) {
+  const CaseState& k = s.in.current;
+  if (!k.outcome) {
+    return refuse(s, "Expected case " + case_id(s) + " to have been told its primary " + k.merged_into +
+                         "'s answer before it is rated, but " + k.merged_into + " has not answered");
+  }
+  if (k.rating) {
+    return refuse(s, "Expected case " + case_id(s) + " to be rated once for the answer relayed to it, but it was rated " +
+                         std::string(to_string(*k.rating)));
+  }
+  return true;
+}
+
 bool is_other_case(Scratch& s, const cmd::Merge& c) {
   if (c.into == case_id(s)) {
     return refuse(s, "Expected to merge case " + case_id(s) + " into another case, but got itself");

@@ -129,6 +129,7 @@ ESCALATOR_GUARD(unresolved_moves_on);
 ESCALATOR_GUARD(warning_is_due);
 ESCALATOR_GUARD(moves_running_deadlines);
 ESCALATOR_GUARD(holds_personal_data);
+ESCALATOR_GUARD(is_answered_duplicate);
 
 #undef ESCALATOR_ACTION
 #undef ESCALATOR_GUARD
@@ -189,7 +190,7 @@ template <class... Rows>
 struct StayTable {};
 
 using cmd::AddCoHandlers, cmd::CoHandlerReply, cmd::DecideExtension, cmd::Discuss, cmd::ErasePersonalData, cmd::FollowUpTimeout, cmd::HandOver, cmd::Locate,
-    cmd::RaiseWarning,
+    cmd::RaiseWarning, cmd::Rate,
     cmd::RecomputeDeadlines, cmd::ReplyTimeout, cmd::RequestExtension, cmd::ResolveTimeout, cmd::Urge;
 constexpr auto kNew = LifecycleState::kNew;
 constexpr auto kDispatched = LifecycleState::kDispatched;
@@ -241,6 +242,7 @@ using InPlaceTable = StayTable<
   Stay<kSuspended,      Locate,            locate_case,                 is_new_place>,
   Stay<kClosed,         ErasePersonalData, erase_personal_data,         holds_personal_data>,
   Stay<kWithdrawn,      ErasePersonalData, erase_personal_data,         holds_personal_data>,
+  Stay<kMerged,         Rate,              record_rating,               is_answered_duplicate>,
   Stay<kMerged,         ErasePersonalData, erase_personal_data,         holds_personal_data>,
   Stay<kReturned,       ErasePersonalData, erase_personal_data,         holds_personal_data>>;
 // clang-format on
@@ -514,6 +516,23 @@ Result<std::vector<EventPayload>> decide(const Situation& context, const Command
     if (taken != nullptr) *taken = &table()[scratch.row];
   }
   return std::move(scratch.events);
+}
+
+std::optional<ev::AnswerRelayed> answer_of(const CaseState& primary) {
+  const auto state = primary.state;
+  const bool answered = state == LifecycleState::kReplied || state == LifecycleState::kAwaitingRating ||
+                        state == LifecycleState::kRated;
+  if (!answered || !primary.outcome) return std::nullopt;
+  return ev::AnswerRelayed{primary.id, primary.lead_unit, primary.step_id, *primary.outcome, primary.answer};
+}
+
+Result<std::vector<EventPayload>> relay_answer(const CaseState& duplicate, ev::AnswerRelayed answer) {
+  if (duplicate.state != LifecycleState::kMerged) {
+    return fail(ErrorCode::kFailedPrecondition, "Expected case " + duplicate.id + ", a duplicate of " + answer.from +
+                                                    ", to be merged, but it is " +
+                                                    std::string(to_string(duplicate.state)));
+  }
+  return std::vector<EventPayload>{std::move(answer)};
 }
 
 Result<std::vector<EventPayload>> take_in_duplicate(const Situation& context, const std::string& duplicate) {

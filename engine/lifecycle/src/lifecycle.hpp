@@ -49,6 +49,17 @@ struct TableRow;
 [[nodiscard]] Result<std::vector<EventPayload>> take_in_duplicate(const Situation& context,
                                                                   const std::string& duplicate);
 
+// The answer `primary` stands by now, as each case merged into it (and into
+// those, all the way down) records it: while it is Replied, AwaitingRating or
+// Rated. None before its reply, and none once reopened (that answer was taken
+// back; the next reply is relayed in its turn).
+std::optional<ev::AnswerRelayed> answer_of(const CaseState& primary);
+
+// What a duplicate records when `answer` reaches it (事事有答复): an
+// AnswerRelayed, written in the same commit as the reply or the merge that
+// brings it. kFailedPrecondition when `duplicate` is not Merged.
+[[nodiscard]] Result<std::vector<EventPayload>> relay_answer(const CaseState& duplicate, ev::AnswerRelayed answer);
+
 // One row of the transition table, for documentation, refusal messages and
 // the check that the appliers reach where the table says. `from` is empty for
 // the row that creates a case; `to` is empty for rows that stay in their

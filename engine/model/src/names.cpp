@@ -287,6 +287,7 @@ std::string_view event_type_name(EventType type) {
     case EventType::kCaseDiscussed: return "CaseDiscussed";
     case EventType::kCaseReturnedToOwner: return "CaseReturnedToOwner";
     case EventType::kCoHandlersAdded: return "CoHandlersAdded";
+    case EventType::kAnswerRelayed: return "AnswerRelayed";
   }
   return "Unknown";
 }

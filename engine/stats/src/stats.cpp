@@ -42,6 +42,7 @@ constexpr std::array<CountName, kCountCount> kCountNames = {{
     {"open_overdue_joined", "逾期未办结·增"},
     {"open_overdue_left", "逾期未办结·减"},
     {"discussed", "上会议事"},
+    {"replied", "答复"},
 }};
 
 void put_varint(std::string& out, std::uint64_t value) {

@@ -64,6 +64,9 @@ CaseCounter::CaseCounter(const Calendar& calendar, std::span<const Event> earlie
 void CaseCounter::note_handing(const Event& e) {
   const ev::StepAssignment* to = handing_of(e);
   if (to != nullptr && !to->lead_unit.empty()) handings_.push_back({to->lead_unit, to->step_id, e.time});
+  if (const auto* relayed = std::get_if<ev::AnswerRelayed>(&e.payload)) {
+    answered_by_ = {relayed->unit, relayed->step_id, e.time};
+  }
 }
 
 void CaseCounter::add_placed(const CaseState& after, const std::string& grid, const std::string& street,
@@ -176,7 +179,18 @@ void CaseCounter::count(const Before& before, const Event& e, const CaseState& a
     add_time(after, at, Histogram::kAcceptCalendar, Histogram::kAcceptWorking, handed_at, accepted->unit,
              before.step_id);
   }
-  if (const auto* rated = std::get_if<ev::CaseRated>(&e.payload)) against_holder(rated_as(rated->rating));
+  if (std::holds_alternative<ev::CaseReplied>(e.payload)) against_holder(Count::kReplied);
+  // A duplicate's reporter told its primary's answer: a reply, by the unit that gave it.
+  if (const auto* relayed = std::get_if<ev::AnswerRelayed>(&e.payload)) {
+    add_count(Count::kReplied, true, relayed->unit, relayed->step_id);
+  }
+  if (const auto* rated = std::get_if<ev::CaseRated>(&e.payload)) {
+    if (before.state == LifecycleState::kMerged) {
+      add_count(rated_as(rated->rating), true, answered_by_.unit, answered_by_.step_id);
+    } else {
+      against_holder(rated_as(rated->rating));
+    }
+  }
   if (std::holds_alternative<ev::CaseClosed>(e.payload)) {
     add_count(Count::kClosed, true, after.lead_unit, after.step_id);
     if (after.outcome) add_count(closed_as(*after.outcome), true, after.lead_unit, after.step_id);

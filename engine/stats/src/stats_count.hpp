@@ -54,6 +54,9 @@ class CaseCounter {
 
   const Calendar& calendar_;
   std::vector<Handing> handings_;  // of every event counted or earlier, in order
+  // For a duplicate, the unit and step whose answer was last relayed to it:
+  // its reporter's rating is of their work.
+  Handing answered_by_;
   Marks& out_;
   std::string key_;  // the cell key being counted into, kept to reuse its buffer
 };

@@ -370,7 +370,8 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     // CaseLocated, format 7 would not count its writes in `stats`, format 8
     // would not read a CaseDiscussed, nor count a group's pending counts,
     // format 9 would not keep the case lists, format 10 would read neither a
-    // CaseReturnedToOwner nor the state it leaves, nor a CoHandlersAdded.
+    // CaseReturnedToOwner nor the state it leaves, nor a CoHandlersAdded,
+    // format 11 would not read an AnswerRelayed.
     if (version < 4 && !store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
     }

@@ -59,6 +59,7 @@ enum class EventType : std::uint16_t {
   kCaseDiscussed = 29,        // the holder took the case up at its meeting
   kCaseReturnedToOwner = 30,  // a dispatcher returned the case to the unit that sent it (退回)
   kCoHandlersAdded = 31,      // the holder brought in more co-handling units after dispatch
+  kAnswerRelayed = 32,        // a duplicate's reporter was told the answer its primary gave
 };
 
 namespace ev {
@@ -309,6 +310,18 @@ struct CoHandlersAdded {
   std::string reason;
 };
 
+// On a duplicate (Merged), when the case it went into answers, or when it is
+// merged into a case that has answered: its own reporter is told the same
+// answer (事事有答复), written in the same commit as that answer or merge.
+struct AnswerRelayed {
+  static constexpr EventType kType = EventType::kAnswerRelayed;
+  std::string from;     // the case that answered: the primary at the top of the merges
+  std::string unit;     // the unit that answered, and its step
+  std::string step_id;
+  Outcome outcome = Outcome::kResolved;
+  std::string answer;
+};
+
 }  // namespace ev
 
 using EventPayload =
@@ -320,7 +333,7 @@ using EventPayload =
                  ev::CoHandlerReplied, ev::WarningRaised, ev::DeadlinesRecomputed,
                  ev::PersonalDataErased, ev::DuplicateMergedIn, ev::ParkedForDispatcher,
                  ev::CaseLocated, ev::CaseDiscussed, ev::CaseReturnedToOwner,
-                 ev::CoHandlersAdded>;
+                 ev::CoHandlersAdded, ev::AnswerRelayed>;
 
 struct Event {
   std::uint64_t seq = 0;  // 1-based position in the case's history

@@ -74,8 +74,9 @@ enum class Count : std::uint16_t {
   kOpenOverdueJoined,
   kOpenOverdueLeft,
   kDiscussed,  // cases taken up at their holder's meeting (上会议事), against the holder
+  kReplied,    // residents answered (答复): a reply, and each duplicate told it, for the unit that answered
 };
-inline constexpr int kCountCount = 24;
+inline constexpr int kCountCount = 25;
 std::string_view to_string(Count c);  // "received", "signed_in_time", …
 std::string_view label_zh(Count c);   // "受理", "按时签收", …
 std::optional<Count> parse_count(std::string_view name);  // by its English name
@@ -254,6 +255,8 @@ struct Stamp {
 // 5: an on-the-spot reply by the holder before signing counts as signed for.
 // 6: a deadline missed by a timeout escalation counts as overdue against the
 //    unit that missed it, and a close after any missed deadline is not on time.
-inline constexpr int kDefinition = 6;
+// 7: replies are counted, a duplicate told its primary's answer as one, and a
+//    duplicate's rating counts against the unit whose answer was relayed.
+inline constexpr int kDefinition = 7;
 
 }  // namespace escalator::stats
