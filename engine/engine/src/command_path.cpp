@@ -251,46 +251,46 @@ void Engine::Impl::decide_and_write(std::shared_ptr<Submitted> job,
     for (bool settled = false; !settled;) {
       settled = true;
       locked(*shard, others, [&] {
-      if (!still_written(command, others)) {
-        settled = false;  // a merge added a duplicate meanwhile: lock it too
-        return;
-      }
-      const bool own_turn = turn_of == command.case_id || job->holds_own_case;
-      if (auto busy = shard->busy.find(command.case_id); !own_turn && busy != shard->busy.end()) {
-        busy->second.waiting.push_back(job);
-        next = Next::kWait;
-        return;
-      }
-      for (const auto& other : others) {
-        if (other == turn_of || !shard_of(other).busy.contains(other)) continue;
-        if (wait_for(*shard, job, other)) {
+        if (!still_written(command, others)) {
+          settled = false;  // a merge added a duplicate meanwhile: lock it too
+          return;
+        }
+        const bool own_turn = turn_of == command.case_id || job->holds_own_case;
+        if (auto busy = shard->busy.find(command.case_id); !own_turn && busy != shard->busy.end()) {
+          busy->second.waiting.push_back(job);
           next = Next::kWait;
           return;
         }
-        resume_own = stop_holding(*shard, *job, true);
-        decided = fail(ErrorCode::kAborted,
-                       into != nullptr && other == *into
-                           ? "Expected case " + *into + " to be free for merging case " + command.case_id +
-                                 " into it, but it waits to be merged into this one; decide which case stays "
-                                 "and submit again"
-                           : "Expected case " + other + " to be free for writing with case " + command.case_id +
-                                 ", but it waits for this one; submit again");
-        return;
-      }
-      auto step = decide_locked(*shard, command, opening, job->workflow);
-      const bool writes = step && std::holds_alternative<Unwritten>(*step);
-      resume_own = stop_holding(*shard, *job, !writes);
-      if (!step) {
-        decided = tl::unexpected(step.error());
-      } else if (auto* final = std::get_if<Decision>(&*step)) {
-        decided = std::move(*final);
-      } else {
-        unwritten = std::move(std::get<Unwritten>(*step));
-        for (const auto& write : unwritten->writes)
-          shard_of(write.case_id).busy[write.case_id].writing = true;
-        next = Next::kWrite;
-      }
-      shard->trim(cache_per_shard);
+        for (const auto& other : others) {
+          if (other == turn_of || !shard_of(other).busy.contains(other)) continue;
+          if (wait_for(*shard, job, other)) {
+            next = Next::kWait;
+            return;
+          }
+          resume_own = stop_holding(*shard, *job, true);
+          decided = fail(ErrorCode::kAborted,
+                         into != nullptr && other == *into
+                             ? "Expected case " + *into + " to be free for merging case " + command.case_id +
+                                   " into it, but it waits to be merged into this one; decide which case stays "
+                                   "and submit again"
+                             : "Expected case " + other + " to be free for writing with case " + command.case_id +
+                                   ", but it waits for this one; submit again");
+          return;
+        }
+        auto step = decide_locked(*shard, command, opening, job->workflow);
+        const bool writes = step && std::holds_alternative<Unwritten>(*step);
+        resume_own = stop_holding(*shard, *job, !writes);
+        if (!step) {
+          decided = tl::unexpected(step.error());
+        } else if (auto* final = std::get_if<Decision>(&*step)) {
+          decided = std::move(*final);
+        } else {
+          unwritten = std::move(std::get<Unwritten>(*step));
+          for (const auto& write : unwritten->writes)
+            shard_of(write.case_id).busy[write.case_id].writing = true;
+          next = Next::kWrite;
+        }
+        shard->trim(cache_per_shard);
       });
       if (!settled) others = also_written(command);
     }

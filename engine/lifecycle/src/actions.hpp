@@ -81,6 +81,9 @@ bool keeps_rating(Scratch& s, const cmd::Rate& c);
 bool can_reopen(Scratch& s, const cmd::Reopen& c);
 bool is_other_case(Scratch& s, const cmd::Merge& c);
 bool is_answered_duplicate(Scratch& s, const cmd::Rate& c);
+// Ending a case without a reply would leave the reports merged into it unanswered.
+bool answers_every_report(Scratch& s, const cmd::Withdraw& c);
+bool answers_every_report(Scratch& s, const cmd::Return& c);
 bool may_close_unrated(Scratch& s, const cmd::Close& c);
 bool timer_is_current(Scratch& s, const cmd::AcceptTimeout& c);
 bool timer_is_current(Scratch& s, const cmd::ReplyTimeout& c);

@@ -183,6 +183,20 @@ bool is_answered_duplicate(Scratch& s, const cmd::Rate&) {
   return true;
 }
 
+namespace {
+bool ends_with_every_report_answered(Scratch& s, std::string_view ending) {
+  const auto& waiting = s.in.current.duplicates;
+  if (waiting.empty()) return true;
+  std::string names;
+  for (const auto& id : waiting) names += (names.empty() ? "" : ", ") + id;
+  return refuse(s, "Expected case " + case_id(s) + " to end with an answer to the reports merged into it, but " +
+                       std::string(ending) + " would leave " + names + " unanswered; reply instead");
+}
+}  // namespace
+
+bool answers_every_report(Scratch& s, const cmd::Withdraw&) { return ends_with_every_report_answered(s, "withdraw"); }
+bool answers_every_report(Scratch& s, const cmd::Return&) { return ends_with_every_report_answered(s, "return"); }
+
 bool is_other_case(Scratch& s, const cmd::Merge& c) {
   if (c.into == case_id(s)) {
     return refuse(s, "Expected to merge case " + case_id(s) + " into another case, but got itself");

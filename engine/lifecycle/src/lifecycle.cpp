@@ -130,6 +130,7 @@ ESCALATOR_GUARD(warning_is_due);
 ESCALATOR_GUARD(moves_running_deadlines);
 ESCALATOR_GUARD(holds_personal_data);
 ESCALATOR_GUARD(is_answered_duplicate);
+ESCALATOR_GUARD(answers_every_report);
 
 #undef ESCALATOR_ACTION
 #undef ESCALATOR_GUARD
@@ -316,7 +317,7 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<Accepted,       ReplyOnSpot,       Replied,        record_reply,                reply_stands>,
     Row<Accepted,       Reply,             Replied,        record_reply,                reply_stands>,
     Row<Accepted,       Reply,             DispatchedOrWaiting, route_unresolved,       unresolved_moves_on>,
-    Row<New,            Return,            Returned,       return_to_owner,             none>,
+    Row<New,            Return,            Returned,       return_to_owner,             answers_every_report>,
     Row<Dispatched,     Return,            New,            return_to_routing,           none>,
     Row<Accepted,       Return,            New,            return_to_routing,           none>,
     Row<Accepted,       SendBack,          DispatchedOrWaiting, send_back_to_step,      is_step_visited>,
@@ -334,10 +335,10 @@ struct LifecycleDef : msmf::state_machine_def<LifecycleDef> {
     Row<AwaitingRating, Rate,              DispatchedOrWaiting, record_rating_and_move_on, moves_on_rating>,
     Row<Rated,          Reopen,            DispatchedOrWaiting, reopen_at_current_step, can_reopen>,
     Row<Closed,         Reopen,            DispatchedOrWaiting, reopen_at_current_step, can_reopen>,
-    Row<New,            Withdraw,          Withdrawn,      withdraw_case,               none>,
-    Row<Dispatched,     Withdraw,          Withdrawn,      withdraw_case,               none>,
-    Row<Accepted,       Withdraw,          Withdrawn,      withdraw_case,               none>,
-    Row<Suspended,      Withdraw,          Withdrawn,      withdraw_case,               none>,
+    Row<New,            Withdraw,          Withdrawn,      withdraw_case,               answers_every_report>,
+    Row<Dispatched,     Withdraw,          Withdrawn,      withdraw_case,               answers_every_report>,
+    Row<Accepted,       Withdraw,          Withdrawn,      withdraw_case,               answers_every_report>,
+    Row<Suspended,      Withdraw,          Withdrawn,      withdraw_case,               answers_every_report>,
     Row<New,            Merge,             Merged,         merge_case,                  is_other_case>,
     Row<Dispatched,     Merge,             Merged,         merge_case,                  is_other_case>,
     Row<Replied,        Close,             Closed,         close_case,                  may_close_unrated>,
