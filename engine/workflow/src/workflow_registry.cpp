@@ -19,8 +19,11 @@ Result<std::vector<WorkflowRef>> WorkflowRegistry::publish_all(std::vector<Workf
   // of every workflow it does not replace.
   std::vector<const Workflow*> after;
   for (const auto& w : workflows) after.push_back(&w);
-  for (const auto& [id, versions] : versions_) {
-    const bool replaced = std::any_of(workflows.begin(), workflows.end(), [&](const Workflow& w) { return w.id == id; });
+  for (const auto& entry : versions_) {
+    // Not a structured binding: clang 14, which builds the fuzz targets, cannot capture one.
+    const auto& versions = entry.second;
+    const bool replaced =
+        std::any_of(workflows.begin(), workflows.end(), [&](const Workflow& w) { return w.id == entry.first; });
     if (!replaced && !versions.empty()) after.push_back(versions.back().get());
   }
   for (std::size_t i = 0; i < workflows.size(); ++i) {
