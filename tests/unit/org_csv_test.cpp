@@ -290,3 +290,17 @@ TEST_CASE("ANameThatLooksLikeAFormulaIsWrittenAsTextAndReadsBackAsItWas") {
   CHECK(read_back.directory->place("s", kDay)->name == "-街道");
   CHECK(read_back.directory->place("y", kDay)->name == "阳光,花园");
 }
+
+TEST_CASE("OneMistakeCopiedDownTheSheetIsToldTwentyTimesAndHowManyMoreNotOncePerRow") {
+  std::string sheet = kHeader + kMinimal;
+  // The same role declared again on 1,000 rows (lines 7 to 1006), and one other mistake after them.
+  for (int i = 0; i < 1000; ++i) sheet += "角色,community_office,社区居委会,社区,,,\n";
+  sheet += "楼房,beihu-1,北湖社区第一网格,网格,beihu,,\n";
+  const auto found = problems_of(sheet);
+  REQUIRE(found.size() == 22);
+  CHECK(found.front() == "7: 编号: role 'community_office' is declared on line 3 already");
+  CHECK(found.at(19) == "26: 编号: role 'community_office' is declared on line 3 already");
+  CHECK(found.at(20) == "27: 编号: and 980 more like it, the last on line 1006: role 'community_office' is declared on "
+                        "line 3 already");
+  CHECK(found.at(21).starts_with("1007: "));
+}

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
@@ -33,33 +34,37 @@ std::string lower_ascii(std::string text) {
   return text;
 }
 
-// Splits `text` into rows with the line each begins on; a problem stops it.
-struct CsvRows {
-  std::vector<Row> rows;
-  std::optional<FileProblem> problem;
-};
-
+// Hands each row of `text` to `take` (when given) with the line it begins on,
+// one at a time, so that a sheet of any size is never held as rows; the
+// first problem stops it. Without `take`, only checks that the text splits.
 struct RowCollector {
-  std::vector<Row> rows;
+  const std::function<void(const Row&)>* take = nullptr;
   std::vector<std::string> cells;
   int start = 0;  // the line the row being read began on; 0 before it begins
 
   static void cell(void* text, std::size_t size, void* self) {
+    auto* c = static_cast<RowCollector*>(self);
+    if (c->take == nullptr) return;
     // A formula's apostrophe, put there by the engine's own writer, comes off.
-    static_cast<RowCollector*>(self)->cells.push_back(
-        text == nullptr ? std::string() : csv_cell_text({static_cast<const char*>(text), size}));
+    c->cells.push_back(text == nullptr ? std::string() : csv_cell_text({static_cast<const char*>(text), size}));
   }
   static void row_end(int, void* self) {
     auto* c = static_cast<RowCollector*>(self);
-    c->rows.push_back({c->start, std::move(c->cells)});
+    if (c->take != nullptr) (*c->take)(Row{c->start, std::move(c->cells)});
     c->cells.clear();
     c->start = 0;
   }
 };
 
-CsvRows split_rows(std::string_view text, const std::string& file) {
+struct CsvRows {
+  std::optional<FileProblem> problem;
+};
+
+CsvRows split_rows(std::string_view text, const std::string& file,
+                   const std::function<void(const Row&)>* take = nullptr) {
   CsvRows result;
   RowCollector collector;
+  collector.take = take;
   csv_parser parser{};
   csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI);
   int line = 0;
@@ -88,7 +93,6 @@ CsvRows split_rows(std::string_view text, const std::string& file) {
     result.problem = FileProblem{file, collector.start, "", "a quoted cell is never closed"};
   }
   csv_free(&parser);
-  result.rows = std::move(collector.rows);
   return result;
 }
 
@@ -120,35 +124,45 @@ std::string kinds_text() {
 
 class SheetReader {
  public:
-  SheetReader(const std::string& file, std::vector<FileProblem>& problems)
-      : file_(file), problems_(problems) {}
+  // `headers` and `lines_of` are where each record came from: its columns' headers and its line.
+  SheetReader(const std::string& file, std::vector<FileProblem>& problems,
+              std::map<std::string, std::string>& headers, std::map<std::string, int>& lines_of)
+      : file_(file), problems_(problems), headers_(headers), lines_of_(lines_of) {}
 
-  // The directory file the rows make, and where each record came from.
-  Json read(const std::vector<Row>& rows,
-            std::map<std::string, std::map<std::string, std::string>>& headers_of,
-            std::map<std::string, int>& lines_of) {
-    headers_of_ = &headers_of;
-    lines_of_ = &lines_of;
-    if (rows.empty()) {
+  // The rows in turn, as the sheet has them: the first names the columns.
+  void take(const Row& row) {
+    if (header_line_ == 0) {
+      header_line_ = row.line;
+      header_read_ = read_header(row);
+      if (header_read_) {
+        for (const ColumnName& c : kColumns) headers_[c.english] = header(c.column);
+      }
+    } else if (header_read_) {
+      read_row(row);
+    }
+  }
+
+  // The directory file the rows made, once every row is taken.
+  Json finish() {
+    if (header_line_ == 0) {
       problem(1, "",
               "is empty: the first row names the columns (" +
                   std::string(name_of(Column::kKind).chinese) + ", " +
                   name_of(Column::kId).chinese + ", " + name_of(Column::kName).chinese + ", …)");
       return {};
     }
-    if (!read_header(rows[0])) return {};
-    for (std::size_t i = 1; i < rows.size(); ++i) read_row(rows[i]);
-    if (!named_) problem(rows[0].line, "", "no 目录 (directory) row names the directory");
+    if (!header_read_) return {};
+    if (!named_) problem(header_line_, "", "no 目录 (directory) row names the directory");
     if (doc_["roles"].empty())
-      problem(rows[0].line, "",
+      problem(header_line_, "",
               "no 角色 (role) rows: a directory declares the roles its units play");
-    if (doc_["places"].empty()) problem(rows[0].line, "", "no 地点 (place) rows");
+    if (!has_places_) problem(header_line_, "", "no 地点 (place) rows");
     return doc_;
   }
 
  private:
   void problem(int line, const std::string& column, const std::string& reason) {
-    problems_.push_back({file_, line, column, reason});
+    cap_.add(problems_, {file_, line, column, reason});
   }
 
   // The column as the sheet's header writes it, or as it would be written.
@@ -293,10 +307,9 @@ class SheetReader {
     return record;
   }
 
+  // Once the sheet has a problem, nothing reads its records: their lines are not kept.
   void locate(const std::string& pointer, int line) {
-    (*lines_of_)[pointer] = line;
-    auto& headers = (*headers_of_)[pointer];
-    for (const ColumnName& c : kColumns) headers[c.english] = header(c.column);
+    if (problems_.empty()) lines_of_[pointer] = line;
   }
 
   void add(const KindRule& rule, int line, const std::map<Column, std::string>& values) {
@@ -333,6 +346,10 @@ class SheetReader {
         const std::string list = rule.kind == Kind::kPlace  ? "places"
                                  : rule.kind == Kind::kUnit ? "units"
                                                             : "addresses";
+        has_places_ = has_places_ || rule.kind == Kind::kPlace;
+        // A sheet with a problem is refused whole: its records are not gathered,
+        // so that a broken sheet of any size costs only what finding its problems does.
+        if (!problems_.empty()) return;
         locate("/" + list + "/" + std::to_string(doc_[list].size()), line);
         doc_[list].push_back(std::move(record));
         return;
@@ -377,9 +394,13 @@ class SheetReader {
                {"addresses", Json::array()}};
   int named_ = 0;  // the line of the 目录 row
   std::map<std::string, int> role_lines_;
+  ProblemCap cap_;
   std::map<std::string, std::pair<std::size_t, int>> people_;  // id -> index in /people, first line
-  std::map<std::string, std::map<std::string, std::string>>* headers_of_ = nullptr;
-  std::map<std::string, int>* lines_of_ = nullptr;
+  bool has_places_ = false;
+  int header_line_ = 0;  // 0 until the header row is taken
+  bool header_read_ = false;
+  std::map<std::string, std::string>& headers_;
+  std::map<std::string, int>& lines_of_;
 };
 
 }  // namespace
@@ -388,17 +409,16 @@ OrgCsvSheet OrgCsvSheet::read(std::string_view text, const std::string& file) {
   OrgCsvSheet sheet;
   sheet.file_ = file;
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // the byte-order mark Excel writes
-  CsvRows rows = split_rows(text, file);
-  if (rows.problem) {
-    sheet.problems_.push_back(*rows.problem);
+  // A sheet that does not split into rows is told by that alone, before any row is read.
+  if (CsvRows split = split_rows(text, file); split.problem) {
+    sheet.problems_.push_back(*split.problem);
     return sheet;
   }
-  std::map<std::string, std::map<std::string, std::string>> headers_of;
-  std::map<std::string, int> lines_of;
-  const Json doc = SheetReader(file, sheet.problems_).read(rows.rows, headers_of, lines_of);
+  SheetReader reader(file, sheet.problems_, sheet.headers_, sheet.lines_);
+  const std::function<void(const Row&)> take = [&](const Row& row) { reader.take(row); };
+  (void)split_rows(text, file, &take);
+  const Json doc = reader.finish();
   if (!sheet.problems_.empty()) return sheet;
-  for (const auto& [pointer, line] : lines_of)
-    sheet.records_[pointer] = Record{line, headers_of[pointer]};
   sheet.json_ = doc.dump();
   return sheet;
 }
@@ -408,10 +428,9 @@ FileProblem OrgCsvSheet::located(const FileProblem& in_json) const {
   std::string pointer = in_json.pointer;
   std::string field;
   while (!pointer.empty()) {
-    if (const auto it = records_.find(pointer); it != records_.end()) {
-      out.line = it->second.line;
-      if (const auto h = it->second.headers.find(field); h != it->second.headers.end())
-        out.pointer = h->second;
+    if (const auto it = lines_.find(pointer); it != lines_.end()) {
+      out.line = it->second;
+      if (const auto h = headers_.find(field); h != headers_.end()) out.pointer = h->second;
       break;
     }
     const std::size_t slash = pointer.rfind('/');
@@ -425,8 +444,8 @@ FileProblem OrgCsvSheet::located(const FileProblem& in_json) const {
   auto from = out.reason.cbegin();
   for (std::sregex_iterator it(out.reason.begin(), out.reason.end(), named), end; it != end; ++it) {
     reason.append(from, (*it)[0].first);
-    const auto record = records_.find(it->str());
-    reason += record == records_.end() ? it->str() : "line " + std::to_string(record->second.line);
+    const auto record = lines_.find(it->str());
+    reason += record == lines_.end() ? it->str() : "line " + std::to_string(record->second);
     from = (*it)[0].second;
   }
   reason.append(from, out.reason.cend());

@@ -30,16 +30,12 @@ class OrgCsvSheet {
   FileProblem located(const FileProblem& in_json) const;
 
  private:
-  struct Record {
-    int line = 1;
-    std::map<std::string, std::string>
-        headers;  // JSON key -> the column's header as the sheet writes it
-  };
-
   std::string file_;
   std::vector<FileProblem> problems_;
   std::string json_;
-  std::map<std::string, Record> records_;  // JSON pointer of a record -> where the sheet has it
+  std::map<std::string, int> lines_;  // JSON pointer of a record -> the sheet's line for it
+  // JSON key -> the column's header as the sheet writes it: one sheet, one header row.
+  std::map<std::string, std::string> headers_;
 };
 
 // A directory file in either format, read, with the JSON file it stands for

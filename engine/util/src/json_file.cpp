@@ -27,7 +27,7 @@ JsonFile::JsonFile(std::string_view text, std::string file, const JsonSchema& sc
 
 void JsonFile::problem(const std::string& pointer, const std::string& reason) {
   if (!lines_) lines_ = json_pointer_lines(text_);
-  problems_.push_back({file_, line_of(*lines_, pointer), pointer, reason});
+  cap_.add(problems_, {file_, line_of(*lines_, pointer), pointer, reason});
 }
 
 std::optional<std::string> read_text_file(const std::string& path) {

@@ -33,6 +33,7 @@ class JsonFile {
   std::optional<std::map<std::string, int>> lines_;
   std::optional<nlohmann::json> doc_;
   std::vector<FileProblem> problems_;
+  ProblemCap cap_;
 };
 
 // The file's text; nullopt when it cannot be read.
