@@ -188,6 +188,45 @@ TEST_CASE("AnEditedSnapshotIsFoundWithTheFieldsThatDiffer") {
   CHECK(report.breaks[0].what == "the snapshot differs from the replay of its 3 events in urges (stored 7, replayed 0)");
 }
 
+TEST_CASE("AnOpenCasesDeletedTimersAreFoundByTheDeadlinesItsStateRuns") {
+  AuditedStore s;
+  const auto clean = s.audit();
+  CHECK(clean.timers >= 2);  // B's resolve and reply deadlines, and C's
+  {
+    // Every timer of B gone: its list and the entries the timer scan reads.
+    RawStore raw(s.dir.path());
+    std::unique_ptr<rocksdb::Iterator> it(raw.db().NewIterator(rocksdb::ReadOptions(), raw.family("timers")));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().ToString().find(s.b) != std::string::npos) {
+        REQUIRE(raw.db().Delete(rocksdb::WriteOptions(), raw.family("timers"), it->key()).ok());
+      }
+    }
+  }
+  const auto report = s.audit();
+  REQUIRE_MESSAGE(report.breaks.size() == 2, all_breaks(report));
+  CHECK(has_break(report, "timers/" + s.b, "missing: the case's resolve deadline "));
+  CHECK(has_break(report, "timers/" + s.b, "missing: the case's reply deadline "));
+  CHECK(report.breaks[0].what.ends_with(" runs, but no timer is stored for it: it would never fire"));
+}
+
+TEST_CASE("ATimerListedForACaseButNotWhereDueTimersAreFoundIsABreak") {
+  AuditedStore s;
+  {
+    // B's list stays; the entries the timer scan reads go.
+    RawStore raw(s.dir.path());
+    std::unique_ptr<rocksdb::Iterator> it(raw.db().NewIterator(rocksdb::ReadOptions(), raw.family("timers")));
+    for (it->Seek("t/"); it->Valid() && it->key().starts_with("t/"); it->Next()) {
+      if (it->key().ToString().find(s.b) != std::string::npos) {
+        REQUIRE(raw.db().Delete(rocksdb::WriteOptions(), raw.family("timers"), it->key()).ok());
+      }
+    }
+  }
+  const auto report = s.audit();
+  REQUIRE_MESSAGE(report.breaks.size() == 2, all_breaks(report));
+  CHECK(has_break(report, "timers/" + s.b, "the case lists a timer for its resolve deadline "));
+  CHECK(report.breaks[0].what.ends_with("but it is not stored where due timers are found: it would never fire"));
+}
+
 TEST_CASE("AnEditedLogEntryBreaksTheRunningLogHash") {
   AuditedStore s;
   {

@@ -104,10 +104,17 @@ std::string check_counters(const std::string& data, std::vector<AuditBreak>& bre
   if (!store) return broken("cannot open the store to recount: " + store.error().message);
   auto stamp = (*store)->stats_stamp();
   if (!stamp) return broken(stamp.error().message);
-  if (!*stamp) return "counters: not counted yet; an engine counts them when it opens the store\n";
+  // Counters this release cannot recount the same way are not vouched for: a
+  // stamp changed along with them must not make an edit pass unchecked.
+  if (!*stamp) {
+    return broken("not counted: the store has no counting stamp, so its counters cannot be checked against a "
+                  "recount of the events; an engine counts them when it opens the store");
+  }
   if ((*stamp)->definition != stats::kDefinition) {
-    return "counters: counted by definition " + std::to_string((*stamp)->definition) + ", this release counts by " +
-           std::to_string(stats::kDefinition) + "; an engine counts them again when it opens the store\n";
+    return broken("counted by definition " + std::to_string((*stamp)->definition) + ", but this release counts by " +
+                  std::to_string(stats::kDefinition) +
+                  ", so they cannot be checked against a recount of the events; an engine counts them again when "
+                  "it opens the store");
   }
   std::vector<std::string> windows;
   std::stringstream hours((*stamp)->working_hours);
@@ -118,7 +125,9 @@ std::string check_counters(const std::string& data, std::vector<AuditBreak>& bre
   if (!calendars) return broken(calendars.error().message);
   if (calendars->current->version() != (*stamp)->calendar) {
     return broken("counted on calendar " + (*stamp)->calendar + ", but the store's calendar in force is " +
-                  calendars->current->version());
+                  calendars->current->version() +
+                  ", so they cannot be checked against a recount; an engine counts them again when it opens the "
+                  "store, which also finishes a calendar import stopped before it recounted");
   }
   auto differences = stats::counter_differences(**store, *calendars->current);
   if (!differences) return broken("cannot recount: " + differences.error().message);
@@ -154,7 +163,8 @@ int audit_command(const std::vector<std::string>& args, std::ostream& out) {
   out << counters;
   out << "checked " << report->cases << " cases, " << report->events << " events, " << report->log_entries
       << " log entries, " << report->snapshots << " snapshots, " << report->personal_records
-      << " personal records, " << report->list_entries << " list entries; " << report->breaks.size()
+      << " personal records, " << report->list_entries << " list entries, " << report->timers
+      << " running deadlines' timers; " << report->breaks.size()
       << (report->breaks.size() == 1 ? " break\n" : " breaks\n");
   if (report->log_position > 0) {
     out << "log: position " << report->log_position << ", log_hash " << report->log_hash << "\n";

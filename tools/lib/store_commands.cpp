@@ -32,6 +32,10 @@ constexpr const char* kCheckHelp = R"(Usage: escalator check --data DIR
 Opens the store at DIR and reads every case back: each event decodes, the events run 1..n,
 and the snapshot equals the replay of its events. Prints every problem, naming the case or
 the record, then what was checked. Exits 1 if there is any problem.
+
+This is the quick check, through the store's own loading path. It does not check the events'
+hashes and chains, the log, the personal records, the case lists, the timers or the report
+counters: `escalator audit verify` is the whole check (docs/history.md, "Audit").
 )";
 
 void print_backup(const BackupInfo& b, std::ostream& out) {
@@ -43,7 +47,9 @@ void print_backup(const BackupInfo& b, std::ostream& out) {
 bool report(const StoreCheck& check, std::ostream& out) {
   for (const auto& p : check.problems) out << "PROBLEM " << p << "\n";
   out << check.cases << " cases, " << check.events << " events checked; " << check.problems.size()
-      << (check.problems.size() == 1 ? " problem\n" : " problems\n");
+      << (check.problems.size() == 1 ? " problem" : " problems")
+      << " (the quick check: `escalator audit verify` checks hashes, the log, personal records, lists, timers and "
+         "counters too)\n";
   return check.problems.empty();
 }
 

@@ -34,6 +34,8 @@
 #include "sha256.hpp"
 #include "store_format.hpp"
 #include "store_layout.hpp"
+#include "store_records.hpp"
+#include "timers.hpp"
 
 namespace escalator {
 namespace {
@@ -302,6 +304,41 @@ class Auditor {
       broke(where, run.id, 0,
             "the snapshot differs from the replay of its " + std::to_string(run.decoded) +
                 " events in " + differences(*snapshot, run.replayed));
+    }
+    timers_of(run.replayed);
+  }
+
+  // Every deadline the case's state runs has its timeout stored, both in the
+  // case's list and where the engine finds the timers due: without it the
+  // deadline would pass and nothing would escalate. (Warnings are not
+  // checked: when one is due depends on the workflow, which audit does not read.)
+  void timers_of(const CaseState& replayed) {
+    const auto running = running_deadlines(replayed);
+    if (running.empty()) return;
+    const std::string where = "timers/" + replayed.id;
+    std::vector<PendingTimer> listed;
+    if (const auto text = get(layout::kTimers, layout::case_timers_key(replayed.id))) {
+      const auto list = nlohmann::json::parse(*text, nullptr, false);
+      for (const auto& item : list.is_array() ? list : nlohmann::json::array()) {
+        auto timer = store_records::timer_from_json(item, where);
+        if (!timer) return broke(where, replayed.id, 0, "the case's timer list cannot be read: " + timer.error().message);
+        listed.push_back(std::move(*timer));
+      }
+      if (!list.is_array()) return broke(where, replayed.id, 0, "the case's timer list is not a JSON array");
+    }
+    for (const auto& deadline : running) {
+      const std::string what = std::string(to_string(deadline.kind)) + " deadline " + format_time(deadline.due);
+      const auto found = std::find_if(listed.begin(), listed.end(), [&](const PendingTimer& t) {
+        return !t.warning && t.deadline.kind == deadline.kind && t.deadline.due == deadline.due;
+      });
+      if (found == listed.end()) {
+        broke(where, replayed.id, 0, "missing: the case's " + what + " runs, but no timer is stored for it: it would never fire");
+      } else if (!get(layout::kTimers, layout::timer_key(*found))) {
+        broke(where, replayed.id, 0, "the case lists a timer for its " + what +
+                                         ", but it is not stored where due timers are found: it would never fire");
+      } else {
+        ++report_.timers;
+      }
     }
   }
 

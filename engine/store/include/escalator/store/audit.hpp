@@ -29,6 +29,7 @@ struct AuditReport {
   std::uint64_t snapshots = 0;    // snapshots compared with the replay of their events
   std::uint64_t personal_records = 0;  // personal records checked against their commitments
   std::uint64_t list_entries = 0;      // case list entries found as the snapshots put them
+  std::uint64_t timers = 0;            // running deadlines whose timeout was found stored
   std::uint64_t log_position = 0;  // the last entry's position, and its log_hash: one value that
   std::string log_hash;            // commits to every event, for the auditor to write down
   // When an upgrade sealed a format 3 history again for format 4 (it verified
