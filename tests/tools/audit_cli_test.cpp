@@ -8,6 +8,7 @@
 #include "cli_support.hpp"
 #include "escalator/engine/engine.hpp"
 #include "escalator/stats/stats.hpp"
+#include "store_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace escalator;
@@ -88,4 +89,33 @@ TEST_CASE("CountersEditedTogetherWithTheirStampDoNotPassTheAudit") {
   const Ran recounted = audit(data.string());
   CHECK(recounted.code == 1);
   CHECK(recounted.out.find("BREAK stats/") != std::string::npos);
+}
+
+TEST_CASE("AnOrgDirectoryVersionWhoseRecordsNoLongerRebuildItIsABreak") {
+  ScratchDir dir;
+  const auto data = dir.path / "store";
+  store_with_a_case(data);
+  const Ran clean = audit(data.string());
+  REQUIRE(clean.code == 0);
+  CHECK(clean.out.starts_with("org directory: 1 of 1 versions rebuild what was imported\n"));
+  {
+    // A unit's name changed behind the engine's back.
+    testing::RawStore raw(data);
+    bool changed = false;
+    for (const auto& [key, value] : raw.all("org")) {
+      const auto at = value.find("阳光");
+      if (!key.starts_with("record/") || at == std::string::npos) continue;
+      std::string edited = value;
+      edited.replace(at, std::string("阳光").size(), "月光");
+      REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("org"), key, edited).ok());
+      changed = true;
+      break;
+    }
+    REQUIRE(changed);
+  }
+  const Ran edited = audit(data.string());
+  CHECK(edited.code == 1);
+  CHECK(edited.out.find("BREAK org/v1: org directory version 1: its records do not rebuild what was imported "
+                        "(digest ") != std::string::npos);
+  CHECK(edited.out.find("org directory: 0 of 1 versions rebuild what was imported\n") != std::string::npos);
 }

@@ -14,6 +14,7 @@
 #include "escalator/lifecycle/paused.hpp"
 #include "escalator/workflow/workflow_registry.hpp"
 #include "escalator/calendar/official_calendar.hpp"
+#include "escalator/store/org_versions.hpp"
 #include "escalator/store/stats_report.hpp"
 #include "timers.hpp"
 
@@ -95,14 +96,33 @@ void print_moment(const CaseState& k, const Calendar& calendar, std::ostream& ou
 // Checks the report's counters against a recount of the events (docs/stats.md),
 // with the calendar they were counted with, adding a break per cell that
 // differs: what to print about them.
-std::string check_counters(const std::string& data, std::vector<AuditBreak>& breaks) {
-  auto store = open_existing_store(data);
+// Each org directory version the store holds must rebuild, from the records
+// kept for it, what was imported as it: the digest recorded with the import.
+std::string check_org_versions(const CaseStore& store, std::vector<AuditBreak>& breaks) {
+  auto imports = store.org_imports();
+  if (!imports) {
+    breaks.push_back({"org", "", 0, "cannot be read: " + imports.error().message});
+    return "";
+  }
+  std::size_t sound = 0;
+  for (std::uint64_t version = 1; version <= imports->size(); ++version) {
+    if (auto rebuilt = stored_org_directory(store, version)) {
+      ++sound;
+    } else {
+      breaks.push_back({"org/v" + std::to_string(version), "", 0, rebuilt.error().message});
+    }
+  }
+  if (imports->empty()) return "";
+  return "org directory: " + std::to_string(sound) + " of " + std::to_string(imports->size()) +
+         " versions rebuild what was imported\n";
+}
+
+std::string check_counters(const std::shared_ptr<CaseStore>& store, std::vector<AuditBreak>& breaks) {
   auto broken = [&](const std::string& what) {
     breaks.push_back({"stats", "", 0, what});
     return std::string();
   };
-  if (!store) return broken("cannot open the store to recount: " + store.error().message);
-  auto stamp = (*store)->stats_stamp();
+  auto stamp = store->stats_stamp();
   if (!stamp) return broken(stamp.error().message);
   // Counters this release cannot recount the same way are not vouched for: a
   // stamp changed along with them must not make an edit pass unchecked.
@@ -121,7 +141,7 @@ std::string check_counters(const std::string& data, std::vector<AuditBreak>& bre
   for (std::string window; std::getline(hours >> std::ws, window, ',');) windows.push_back(window);
   auto working_hours = parse_working_hours(windows);
   if (!working_hours) return broken("meta/stats_stamp: working_hours: " + working_hours.error().message);
-  auto calendars = calendars_in_force(shipped_calendar()->with_working_hours(*working_hours), **store);
+  auto calendars = calendars_in_force(shipped_calendar()->with_working_hours(*working_hours), *store);
   if (!calendars) return broken(calendars.error().message);
   if (calendars->current->version() != (*stamp)->calendar) {
     return broken("counted on calendar " + (*stamp)->calendar + ", but the store's calendar in force is " +
@@ -129,7 +149,7 @@ std::string check_counters(const std::string& data, std::vector<AuditBreak>& bre
                   ", so they cannot be checked against a recount; an engine counts them again when it opens the "
                   "store, which also finishes a calendar import stopped before it recounted");
   }
-  auto differences = stats::counter_differences(**store, *calendars->current);
+  auto differences = stats::counter_differences(*store, *calendars->current);
   if (!differences) return broken("cannot recount: " + differences.error().message);
   for (const auto& line : *differences) {
     const auto colon = line.find(": ");
@@ -158,7 +178,12 @@ int audit_command(const std::vector<std::string>& args, std::ostream& out) {
     std::cerr << report.error().message << "\n";
     return 1;
   }
-  const std::string counters = check_counters(o->at("--data"), report->breaks);
+  std::string counters;
+  if (auto store = open_existing_store(o->at("--data")); !store) {
+    report->breaks.push_back({"store", "", 0, "cannot be opened to recount: " + store.error().message});
+  } else {
+    counters = check_org_versions(**store, report->breaks) + check_counters(*store, report->breaks);
+  }
   for (const auto& b : report->breaks) out << "BREAK " << b.where << ": " << b.what << "\n";
   out << counters;
   out << "checked " << report->cases << " cases, " << report->events << " events, " << report->log_entries
