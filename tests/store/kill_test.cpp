@@ -413,3 +413,72 @@ TEST_CASE("AReplyKilledAtAnyMomentReachesEveryMergedReportOrNone") {
   }
   MESSAGE(kCycles << " kills, " << acknowledged.size() << " replies acknowledged, " << told << " reports told");
 }
+
+namespace {
+
+// Whether any file under `dir` holds `text`, byte for byte.
+bool a_file_holds(const std::filesystem::path& dir, const std::string& text) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("AnErasureKilledAtAnyMomentLeavesNoErasedTextOnceTheStoreIsOpenedAgain") {
+  std::mt19937 random(20261208);
+  constexpr int kCycles = 20, kCases = 5;
+  std::uniform_int_distribution<int> acks_before_kill(1, kCases);
+  int interrupted = 0;
+  for (int cycle = 0; cycle < kCycles; ++cycle) {
+    CAPTURE(cycle);
+    TempDir dir;
+    // Closed cases of one resident, each with words of its own to look for.
+    std::map<std::string, std::string> words;
+    {
+      auto engine = engine_on(open_durable_at(dir.path()), 0);
+      for (int i = 0; i < kCases; ++i) {
+        cmd::Open open = leak_report();
+        open.reporter = Reporter{"欧阳娜娜", "13976543210", ""};
+        open.content = "外墙渗水第" + std::to_string(cycle) + "轮第" + std::to_string(i) + "件";
+        const std::string key = "GD-" + std::to_string(i);
+        auto opened = engine->submit(command("", key, open)).get();
+        REQUIRE(opened.has_value());
+        for (const auto& step : {CommandPayload{cmd::ReplyOnSpot{Outcome::kResolved, "已处理"}},
+                                 CommandPayload{cmd::Rate{Rating::kSatisfied, ""}}, CommandPayload{cmd::Close{""}}}) {
+          REQUIRE(engine->submit(command(opened->case_id, key + "/" + std::to_string(step.index()), step)).get().has_value());
+        }
+        words[opened->case_id] = open.content;
+      }
+    }
+    kill_at_acknowledgement({dir.path().string(), "erase", "13976543210"}, acks_before_kill(random),
+                            [](const std::string&, std::uint64_t) {}, true);
+
+    bool pending = false;
+    {
+      RawStore raw(dir.path());
+      std::string value;
+      pending = raw.db().Get(rocksdb::ReadOptions(), raw.family("meta"), "purge_pending", &value).ok();
+    }
+    interrupted += pending ? 1 : 0;
+    // Opening finishes what the kill left; a second open starts a manifest without the old files' keys.
+    reopen(dir.path()).reset();
+    auto store = reopen(dir.path());
+    for (const auto& [case_id, text] : words) {
+      CAPTURE(case_id);
+      auto stored = store->load(case_id);
+      REQUIRE((stored.has_value() && *stored));
+      const bool erased = (*stored)->snapshot.personal_data_erased_at.has_value();
+      CHECK(a_file_holds(dir.path(), text) == !erased);
+    }
+    store.reset();
+    auto audited = audit_store(dir.path());
+    REQUIRE_MESSAGE(audited.has_value(), audited.error().message);
+    CHECK(audited->breaks.empty());
+  }
+  MESSAGE(kCycles << " kills, " << interrupted << " of them after an erasure and before its purge");
+}

@@ -17,6 +17,11 @@
 //          clients open a primary and two reports, merge one report into the
 //          other and that into the primary, and reply on the primary, printing
 //          "PRIMARY VERSION" as each reply (told to both reports) is acknowledged
+//        escalator_store_child DATA_DIR erase PHONE
+//          erases the personal data of every case of the resident with that
+//          phone, as `escalator erase` does, printing "CASE_ID VERSION" as each
+//          erasure is acknowledged; then rewrites the files, prints "done"
+//          and exits 0
 //        escalator_store_child DATA_DIR recompute
 //          opens an engine on 2026-02-16 10:00, which recomputes running
 //          deadlines for a calendar import not yet applied, printing
@@ -170,9 +175,30 @@ int relay_replies(const std::shared_ptr<CaseStore>& store, const std::string& ro
   return 1;  // only reached when a command failed
 }
 
+int erase_resident(const std::shared_ptr<CaseStore>& store, const std::string& phone) {
+  auto cases = store->cases_of_resident(phone);
+  if (!cases) return 1;
+  {
+    EngineOptions options;
+    options.config.limits.worker_threads = 0;
+    options.clock = std::make_shared<ManualClock>(*parse_time("2026-06-01T09:00:00+08:00"));
+    options.store = store;
+    auto engine = Engine::open(std::move(options));
+    if (!engine) return 1;
+    for (const auto& id : *cases) {
+      auto erased = (*engine)->submit(Command{id, "erase/" + id, std::nullopt, "child", cmd::ErasePersonalData{"保存期满"}}).get();
+      if (!erased) return 1;
+      tell(*erased);
+    }
+  }
+  if (!store->purge_deleted()) return 1;
+  (void)!write(STDOUT_FILENO, "done\n", 5);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const bool with_count = argc == 4 && (std::string(argv[2]) == "timers" || std::string(argv[2]) == "merges" ||
-                                        std::string(argv[2]) == "relays");
+                                        std::string(argv[2]) == "relays" || std::string(argv[2]) == "erase");
   if (argc != 3 && !with_count) {
     std::fprintf(stderr,
                  "usage: %s DATA_DIR ROUND | %s DATA_DIR timers CASES | %s DATA_DIR merges ROUND | %s DATA_DIR "
@@ -189,6 +215,7 @@ int main(int argc, char** argv) {
   }
   if (argc == 4 && std::string(argv[2]) == "merges") return merge_duplicates(*store, argv[3]);
   if (argc == 4 && std::string(argv[2]) == "relays") return relay_replies(*store, argv[3]);
+  if (argc == 4 && std::string(argv[2]) == "erase") return erase_resident(*store, argv[3]);
   if (argc == 4) return fire_until_none_due(*store, std::stoi(argv[3]));
   if (std::string(argv[2]) == "recompute") return open_and_recompute(*store);
   EngineOptions options;

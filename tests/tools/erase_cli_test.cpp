@@ -161,3 +161,36 @@ TEST_CASE("EraseSaysWhatItNeeds") {
   CHECK(missing.code == 1);
   CHECK(missing.out.starts_with("No store at"));
 }
+
+TEST_CASE("AnErasureStoppedBeforeItRewroteTheFilesIsFinishedByTheRerunWhichSaysSo") {
+  ScratchDir dir;
+  const fs::path data = dir.path / "store";
+  const auto ids = store_cases(data, {{kErased, true}, {kKept, true}});
+  {
+    // The erasure written, and the process gone before the files were rewritten.
+    DurableStoreOptions where;
+    where.path = data;
+    auto store = open_durable_store(where);
+    REQUIRE(store.has_value());
+    EngineOptions options;
+    options.config.limits.worker_threads = 0;
+    options.clock = std::make_shared<SystemClock>();
+    options.store = *store;
+    auto engine = std::move(*Engine::open(std::move(options)));
+    REQUIRE(engine->submit(Command{ids[0], "erase/" + ids[0], std::nullopt, "erase", cmd::ErasePersonalData{"保存期满"}})
+                .get()
+                .has_value());
+  }
+  CHECK_FALSE(files_holding(data, kErased.content).empty());  // what the issue is about
+
+  const auto ran = erase({"--data", data.string(), "--case", ids[0]});
+  CHECK_MESSAGE(ran.code == 0, ran.out);
+  CHECK(ran.out == "finished the purge an earlier erasure left unfinished: the store's files are rewritten without "
+                   "what it erased\nalready erased " + ids[0] + "\n1 erased, 0 refused; the store's files are rewritten\n");
+  CHECK(files_holding(data, kErased.content).empty());
+  CHECK_FALSE(files_holding(data, kKept.content).empty());
+
+  // Nothing is pending now: a further run says nothing of a purge.
+  const auto again = erase({"--data", data.string(), "--case", ids[0]});
+  CHECK(again.out.starts_with("already erased " + ids[0] + "\n"));
+}

@@ -49,6 +49,10 @@ int erase_command(const std::vector<std::string>& args, const Config& config, st
     out << store.error().message << "\n";
     return 1;
   }
+  if ((*store)->finished_a_purge_when_opened()) {
+    out << "finished the purge an earlier erasure left unfinished: the store's files are rewritten without what it "
+           "erased\n";
+  }
   std::vector<std::string> cases;
   if (o->contains("--case")) {
     cases.push_back(o->at("--case"));

@@ -213,7 +213,10 @@ struct Committer::Impl {
       batch.Put(family(layout::kPersonal), p.case_id, p.personal_record);
     if (p.erases_personal) batch.Delete(family(layout::kPersonal), p.case_id);
     calls_.add(batch, p.case_id, p.call_entries);
-    if (p.erases_personal) calls_.erase(batch, p.case_id);
+    if (p.erases_personal) {
+      calls_.erase(batch, p.case_id);
+      batch.Put(family(layout::kMeta), layout::kPurgePendingKey, rocksdb::Slice());
+    }
     if (p.first_seq == 1) {
       batch.Put(family(layout::kIndex), layout::opened_key(++group.opened), p.case_id);
       if (!p.external_id.empty())

@@ -66,6 +66,12 @@ class RocksStore final : public CaseStore {
   // Reads the bookkeeping and starts the committer.
   Result<void> start(const std::filesystem::path& path) {
     if (auto format = store_format::bring_up_to_date(db_, handles_, path); !format) return format;
+    // An erasure whose files were not rewritten (the process was killed first): rewrite them now.
+    std::string pending;
+    if (db_.Get(rocksdb::ReadOptions(), family(layout::kMeta), layout::kPurgePendingKey, &pending).ok()) {
+      if (auto purged = purge_deleted(); !purged) return purged;
+      finished_purge_ = true;
+    }
     auto opened = read_counter(layout::kCasesOpenedKey);
     if (!opened) return tl::unexpected(opened.error());
     auto outbox = read_counter(layout::kOutboxNextKey);
@@ -188,11 +194,22 @@ class RocksStore final : public CaseStore {
     return found;
   }
 
-  Result<void> purge_deleted() override { return store_format::compact_all(db_, handles_); }
+  Result<void> purge_deleted() override {
+    if (auto compacted = store_format::compact_all(db_, handles_); !compacted) return compacted;
+    rocksdb::WriteOptions synced;
+    synced.sync = true;
+    if (auto status = db_.Delete(synced, family(layout::kMeta), layout::kPurgePendingKey); !status.ok()) {
+      return tl::unexpected(status_error(status, "meta/purge_pending"));
+    }
+    return {};
+  }
+
+  bool finished_a_purge_when_opened() const override { return finished_purge_; }
 
   StoreCounters counters() const override { return committer_ ? committer_->counters(statistics_) : StoreCounters{}; }
 
  private:
+  bool finished_purge_ = false;  // the open rewrote the files an interrupted erasure left
   rocksdb::ColumnFamilyHandle* family(layout::Family f) const { return handles_[1 + f]; }
 
   // Where the log goes on: the last entry's position and log_hash.

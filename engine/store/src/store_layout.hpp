@@ -171,5 +171,9 @@ inline constexpr std::string_view kSnapshotsFromKey = "snapshots_from";
 // Present while an upgrade to format 10 puts every case on the case lists:
 // the format it started from. Opening the store finishes it.
 inline constexpr std::string_view kListsFromKey = "lists_from";
+// Present from the write that erases a case's personal data until the files
+// are rewritten without it (CallerIndex::purge_deleted): a purge a kill
+// interrupted is finished by the next open.
+inline constexpr std::string_view kPurgePendingKey = "purge_pending";
 
 }  // namespace escalator::store_layout

@@ -40,6 +40,9 @@ class CallerIndex {
   // RocksDB's manifest, which may still name a deleted key of the callers'
   // index until the store is opened again. In memory there is nothing to do.
   [[nodiscard]] virtual Result<void> purge_deleted() { return {}; }
+  // Whether opening the store finished a purge that an erasure killed before
+  // it rewrote the files had left pending (the erasure's write records it).
+  virtual bool finished_a_purge_when_opened() const { return false; }
 };
 
 }  // namespace escalator
