@@ -17,7 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "escalator/calendar/official_calendar.hpp"
 #include "escalator/store/audit.hpp"
+#include "escalator/store/calendar_in_force.hpp"
+#include "escalator/store/stats_report.hpp"
 #include "escalator/model/event.hpp"
 #include "escalator/store/store.hpp"
 #include "store_support.hpp"
@@ -312,6 +315,61 @@ TEST_CASE("ARecomputationKilledHalfwayFinishesOnceForEveryCase") {
     CHECK((*stored)->snapshot.reply_by == *parse_time("2026-03-14T00:00:00+08:00"));
   }
   MESSAGE(kKills << " kills, " << interrupted << " of them mid-recomputation, of " << kCases << " cases");
+}
+
+// A calendar import taken into force by an engine, killed at any moment of
+// its recount or its recomputation, from a store of its own each time: the
+// next open finishes it, every case recomputed once and every counter as a
+// recount on the new calendar gives it.
+TEST_CASE("ACalendarImportKilledAtAnyMomentIsFinishedByTheNextOpenAndItsCountersAgree") {
+  constexpr int kCycles = 20, kCases = 30;
+  std::mt19937 random(20261207);
+  // 0: killed at once, before or while it recounts.
+  std::uniform_int_distribution<int> acks_before_kill(0, kCases);
+  int before_recount = 0;  // kills that left the counters on the old calendar
+  int mid_recompute = 0;   // kills that left them recounted but deadlines not all recomputed
+  for (int cycle = 0; cycle < kCycles; ++cycle) {
+    CAPTURE(cycle);
+    TempDir dir;
+    accepted_cases_and_an_import(dir.path(), kCases);
+    kill_at_acknowledgement({dir.path().string(), "recompute"}, acks_before_kill(random),
+                            [](const std::string&, std::uint64_t) {}, true);
+    {
+      auto store = reopen(dir.path());
+      const auto calendars = calendars_in_force(shipped_calendar(), *store);
+      REQUIRE(calendars.has_value());
+      const auto stamp = store->stats_stamp();
+      REQUIRE(stamp.has_value());
+      const bool recounted = *stamp && (**stamp).calendar == calendars->current->version();
+      before_recount += !recounted;
+      mid_recompute += recounted && *store->calendar_applied() == 0;
+    }
+    REQUIRE(run_to_the_end({dir.path().string(), "recompute"}));
+
+    auto store = reopen(dir.path());
+    CHECK(*store->calendar_applied() == 1);
+    const auto calendars = calendars_in_force(shipped_calendar(), *store);
+    REQUIRE(calendars.has_value());
+    CHECK((**store->stats_stamp()).calendar == calendars->current->version());
+    const auto differences = stats::counter_differences(*store, *calendars->current);
+    REQUIRE(differences.has_value());
+    CHECK_MESSAGE(differences->empty(), differences->front());
+    for (const auto& case_id : store->case_ids()) {
+      CAPTURE(case_id);
+      auto stored = store->load(case_id);
+      REQUIRE((stored.has_value() && *stored));
+      const auto& events = (*stored)->events;
+      CHECK(std::count_if(events.begin(), events.end(), [](const Event& e) {
+              return event_type(e.payload) == EventType::kDeadlinesRecomputed;
+            }) == 1);
+    }
+    store.reset();
+    auto audited = audit_store(dir.path());
+    REQUIRE_MESSAGE(audited.has_value(), audited.error().message);
+    CHECK(audited->breaks.empty());
+  }
+  MESSAGE(kCycles << " kills: " << before_recount << " before the counters were recounted, " << mid_recompute
+                  << " after it and before every deadline was recomputed");
 }
 
 TEST_CASE("AMergeKilledAtAnyMomentIsOnBothCasesOrOnNeither") {
