@@ -120,11 +120,19 @@ Result<void> Engine::Impl::relay_answer(const ev::AnswerRelayed& answer, const C
   return {};
 }
 
+namespace {
+
+// A merge (its primary, and what is merged below the duplicate) and a reply
+// (the cases merged below it) may write cases besides their own.
+bool writes_other_cases(const Command& command) {
+  return std::holds_alternative<cmd::Merge>(command.payload) || std::holds_alternative<cmd::Reply>(command.payload) ||
+         std::holds_alternative<cmd::ReplyOnSpot>(command.payload);
+}
+
+}  // namespace
+
 std::vector<std::string> Engine::Impl::also_written(const Command& command) {
-  const bool merging = std::holds_alternative<cmd::Merge>(command.payload);
-  const bool replying =
-      std::holds_alternative<cmd::Reply>(command.payload) || std::holds_alternative<cmd::ReplyOnSpot>(command.payload);
-  if (!merging && !replying) return {};
+  if (!writes_other_cases(command)) return {};
   std::vector<std::string> others;
   if (const std::string* into = primary_of(command)) others.push_back(*into);
   const auto below = merged_below(command.case_id, [&](const std::string& id) {
@@ -138,10 +146,7 @@ std::vector<std::string> Engine::Impl::also_written(const Command& command) {
 }
 
 bool Engine::Impl::still_written(const Command& command, const std::vector<std::string>& others) {
-  const bool merging = std::holds_alternative<cmd::Merge>(command.payload);
-  const bool replying =
-      std::holds_alternative<cmd::Reply>(command.payload) || std::holds_alternative<cmd::ReplyOnSpot>(command.payload);
-  if (!merging && !replying) return true;
+  if (!writes_other_cases(command)) return true;
   bool held = true;
   merged_below(command.case_id, [&](const std::string& id) {
     if (id != command.case_id && std::find(others.begin(), others.end(), id) == others.end()) {

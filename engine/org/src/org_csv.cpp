@@ -56,44 +56,41 @@ struct RowCollector {
   }
 };
 
-struct CsvRows {
-  std::optional<FileProblem> problem;
-};
-
-CsvRows split_rows(std::string_view text, const std::string& file,
+// The first problem that stops the split, if any.
+std::optional<FileProblem> split_rows(std::string_view text, const std::string& file,
                    const std::function<void(const Row&)>* take = nullptr) {
-  CsvRows result;
+  std::optional<FileProblem> problem;
   RowCollector collector;
   collector.take = take;
   csv_parser parser{};
   csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI);
   int line = 0;
-  for (std::size_t pos = 0; pos < text.size() && !result.problem;) {
+  for (std::size_t pos = 0; pos < text.size() && !problem;) {
     const std::size_t newline = text.find('\n', pos);
     const std::size_t end = newline == std::string_view::npos ? text.size() : newline + 1;
     const std::string_view chunk = text.substr(pos, end - pos);
     ++line;
     if (!is_utf8(chunk)) {
-      result.problem = FileProblem{
+      problem = FileProblem{
           file, line, "", "is not UTF-8: save the sheet as CSV UTF-8 (逗号分隔), not as plain CSV"};
     } else if (collector.start == 0 && chunk != "\n" && chunk != "\r\n") {
       collector.start = line;
     }
-    if (!result.problem && csv_parse(&parser, chunk.data(), chunk.size(), RowCollector::cell,
+    if (!problem && csv_parse(&parser, chunk.data(), chunk.size(), RowCollector::cell,
                                      RowCollector::row_end, &collector) != chunk.size()) {
-      result.problem =
+      problem =
           FileProblem{file, line, "",
                       "a quote inside a cell that does not begin with one, or text after a quoted "
                       "cell's closing quote: quote the whole cell and double the quotes in it"};
     }
     pos = end;
   }
-  if (!result.problem &&
+  if (!problem &&
       csv_fini(&parser, RowCollector::cell, RowCollector::row_end, &collector) != 0) {
-    result.problem = FileProblem{file, collector.start, "", "a quoted cell is never closed"};
+    problem = FileProblem{file, collector.start, "", "a quoted cell is never closed"};
   }
   csv_free(&parser);
-  return result;
+  return problem;
 }
 
 // "2027-01-01", also as spreadsheets write it: 2027-1-1, 2027/1/1, 2027.1.1, 2027年1月1日.
@@ -410,8 +407,8 @@ OrgCsvSheet OrgCsvSheet::read(std::string_view text, const std::string& file) {
   sheet.file_ = file;
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // the byte-order mark Excel writes
   // A sheet that does not split into rows is told by that alone, before any row is read.
-  if (CsvRows split = split_rows(text, file); split.problem) {
-    sheet.problems_.push_back(*split.problem);
+  if (auto problem = split_rows(text, file)) {
+    sheet.problems_.push_back(*problem);
     return sheet;
   }
   SheetReader reader(file, sheet.problems_, sheet.headers_, sheet.lines_);

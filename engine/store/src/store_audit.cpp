@@ -318,13 +318,9 @@ class Auditor {
     const std::string where = "timers/" + replayed.id;
     std::vector<PendingTimer> listed;
     if (const auto text = get(layout::kTimers, layout::case_timers_key(replayed.id))) {
-      const auto list = nlohmann::json::parse(*text, nullptr, false);
-      for (const auto& item : list.is_array() ? list : nlohmann::json::array()) {
-        auto timer = store_records::timer_from_json(item, where);
-        if (!timer) return broke(where, replayed.id, 0, "the case's timer list cannot be read: " + timer.error().message);
-        listed.push_back(std::move(*timer));
-      }
-      if (!list.is_array()) return broke(where, replayed.id, 0, "the case's timer list is not a JSON array");
+      auto read = store_records::timers_from_text(*text, where);
+      if (!read) return broke(where, replayed.id, 0, "the case's timer list cannot be read: " + read.error().message);
+      listed = std::move(*read);
     }
     for (const auto& deadline : running) {
       const std::string what = std::string(to_string(deadline.kind)) + " deadline " + format_time(deadline.due);

@@ -76,4 +76,16 @@ Result<PendingTimer> timer_from_json(const nlohmann::json& j, const std::string&
                       RunningDeadline{*due, j["case_id"].get<std::string>(), *kind, j["case_version"].get<std::uint64_t>()}};
 }
 
+Result<std::vector<PendingTimer>> timers_from_text(std::string_view text, const std::string& where) {
+  const auto list = nlohmann::json::parse(text, nullptr, false);
+  if (!list.is_array()) return fail(ErrorCode::kDataLoss, where + ": a case's timers should be a JSON array");
+  std::vector<PendingTimer> timers;
+  for (const auto& item : list) {
+    auto timer = timer_from_json(item, where);
+    if (!timer) return tl::unexpected(timer.error());
+    timers.push_back(std::move(*timer));
+  }
+  return timers;
+}
+
 }  // namespace escalator::store_records

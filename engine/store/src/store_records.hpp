@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "escalator/model/event.hpp"
@@ -22,5 +23,7 @@ std::string outbox(const std::string& case_id, const std::vector<Event>& events)
 
 // Reads a timer() object; kDataLoss starting with `where` when it cannot.
 [[nodiscard]] Result<PendingTimer> timer_from_json(const nlohmann::json& j, const std::string& where);
+// Reads a timers() list; kDataLoss starting with `where` when it cannot.
+[[nodiscard]] Result<std::vector<PendingTimer>> timers_from_text(std::string_view text, const std::string& where);
 
 }  // namespace escalator::store_records

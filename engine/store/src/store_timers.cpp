@@ -32,15 +32,9 @@ Result<void> TimerIndex::load() {
 std::optional<std::vector<PendingTimer>> TimerIndex::of_case(const std::string& case_id) const {
   std::string text;
   if (!db_.Get(rocksdb::ReadOptions(), timers_, layout::case_timers_key(case_id), &text).ok()) return std::nullopt;
-  const auto list = nlohmann::json::parse(text, nullptr, false);
-  if (!list.is_array()) return std::nullopt;
-  std::vector<PendingTimer> timers;
-  for (const auto& item : list) {
-    auto timer = store_records::timer_from_json(item, "timers/c/" + case_id);
-    if (!timer) return std::nullopt;
-    timers.push_back(std::move(*timer));
-  }
-  return timers;
+  auto timers = store_records::timers_from_text(text, "timers/c/" + case_id);
+  if (!timers) return std::nullopt;
+  return std::move(*timers);
 }
 
 std::vector<PendingTimer> TimerIndex::replace(rocksdb::WriteBatch& batch, const std::string& case_id,
