@@ -20,7 +20,7 @@ namespace {
 
 Ran audit(const std::string& data) {
   std::ostringstream out;
-  const int code = tools::audit_command({"verify", "--data", data}, out);
+  const int code = tools::audit_command({"verify", "--data", data}, Config{}, out);
   return {code, out.str()};
 }
 

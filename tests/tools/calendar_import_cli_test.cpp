@@ -54,7 +54,7 @@ TEST_CASE("ImportingANoticeVersionsItAndSaysWhatItDidToRunningDeadlines") {
   CHECK(imported.code == 0);
   CHECK(imported.out.starts_with("calendar import 1: 2026-spring-festival-extended.json, the year 2026 ("));
   CHECK(imported.out.find("in force: official 2015-2026 (2026-02-15) + import 1\n") != std::string::npos);
-  CHECK(imported.out.find("running deadlines: 1 cases checked, ") != std::string::npos);
+  CHECK(imported.out.find("running deadlines: 1 case checked, ") != std::string::npos);
 
   // The same file again, as after a kill or by mistake: nothing new is stored.
   const Ran again = calendar({"import", notice, "--data", data});

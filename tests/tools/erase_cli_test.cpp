@@ -153,6 +153,28 @@ TEST_CASE("ACaseStillOpenIsRefusedAndKeepsItsData") {
   CHECK_FALSE(files_holding(data, kErased.phone).empty());
 }
 
+TEST_CASE("APhoneIsMatchedHoweverItIsWrittenAsRepeatCallsMatchIt") {
+  ScratchDir dir;
+  const fs::path data = dir.path / "store";
+  const auto ids = store_cases(data, {{kErased, true}, {kKept, true}});
+  // kErased.phone is 13976543210, stored as given.
+  const auto ran = erase({"--data", data.string(), "--resident", "+86 139-7654-3210"});
+  CHECK_MESSAGE(ran.code == 0, ran.out);
+  CHECK(ran.out == "erased " + ids[0] + "\n1 erased, 0 refused; the store's files are rewritten\n");
+  CHECK(files_holding(data, kErased.content).empty());
+  CHECK_FALSE(files_holding(data, kKept.content).empty());
+}
+
+TEST_CASE("AnUnknownResidentErasesNothingAndSaysSo") {
+  ScratchDir dir;
+  const fs::path data = dir.path / "store";
+  store_cases(data, {{kKept, true}});
+  const auto ran = erase({"--data", data.string(), "--resident", "13900000000"});
+  CHECK(ran.code == 1);
+  CHECK(ran.out == "no case holds personal data of 13900000000; nothing was erased\n");
+  CHECK_FALSE(files_holding(data, kKept.content).empty());
+}
+
 TEST_CASE("EraseSaysWhatItNeeds") {
   CHECK(erase({"--data", "x"}).code == 2);
   CHECK(erase({"--data", "x", "--case", "a", "--resident", "b"}).code == 2);

@@ -179,7 +179,7 @@ TEST_CASE("AuditVerifyFindsACounterThatDiffersFromTheEvents") {
   ScratchDir dir;
   const fs::path data = store_of_the_scenario(dir);
   std::ostringstream clean;
-  CHECK(tools::audit_command({"verify", "--data", data.string()}, clean) == 0);
+  CHECK(tools::audit_command({"verify", "--data", data.string()}, Config{}, clean) == 0);
   CHECK(clean.str().find("counters: every one agrees with a recount of the events\n") != std::string::npos);
   {
     DurableStoreOptions where;
@@ -196,6 +196,6 @@ TEST_CASE("AuditVerifyFindsACounterThatDiffersFromTheEvents") {
     REQUIRE((*store)->replace_stats(edited, **(*store)->stats_stamp()).has_value());
   }
   std::ostringstream found;
-  CHECK(tools::audit_command({"verify", "--data", data.string()}, found) == 1);
+  CHECK(tools::audit_command({"verify", "--data", data.string()}, Config{}, found) == 1);
   CHECK(found.str().starts_with("BREAK stats/all/month/2025-11/: kept received=4, recounted received=3\n"));
 }

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli_options.hpp"
+#include "command_line.hpp"
 #include "escalator/store/audit.hpp"
 #include "escalator/engine/engine.hpp"
 #include "escalator/lifecycle/history.hpp"
@@ -21,33 +21,24 @@
 namespace escalator::tools {
 namespace {
 
-constexpr const char* kAuditHelp = R"(Usage: escalator audit verify --data DIR
-
-Checks the store at DIR as stored, record by record: every case's hash chain (each event's
+constexpr const char* kAuditWhat = R"(Checks a store as stored, record by record: every case's hash chain (each event's
 hash over its own bytes, each prev_hash the hash before it), that each event's bytes are
 the canonical form of what they hold, the log of every event in commit order (no gaps, the
 running log_hash, each entry naming the event at its position), every snapshot against
-the replay of its events, and every case's personal record against the commitments its
-history holds (a record may be missing only after a PersonalDataErased). Prints every break
-it finds, naming the record and what differs, then what it checked and the log's last
-position and log_hash (and, for a store upgraded from format 3, the old log's). The store
-must not be in use. Exits 1 if there is any break, 2 on bad arguments.
-)";
+the replay of its events, every case's personal record against the commitments its
+history holds (a record may be missing only after a PersonalDataErased), the case lists,
+every running deadline's stored timer, every org directory version against the digest of
+what was imported, and the report counters against a recount of the events. Prints every
+break it finds, naming the record and what differs, then what it checked and the log's
+last position and log_hash (and, for a store upgraded from format 3, the old log's). The
+store must not be in use.)";
 
-constexpr const char* kReplayHelp = R"(Usage: escalator replay --data DIR CASE_ID [--at TIME] [--bytes]
-
-Prints the case's timeline from its stored events: each event's seq, log position, time,
+constexpr const char* kReplayWhat = R"(Prints the case's timeline from its stored events: each event's seq, log position, time,
 type and actor, and the case as that event left it (state, step, level, holder, running
-deadlines). Then the case as it stood at TIME (RFC 3339, e.g. 2025-11-11T12:00:00+08:00;
-default: after its last event): state, step, level, holder, co-handlers, deadlines, overdue
-marks and rating. The case is rebuilt by applying its events with the same appliers as live
-processing, never by deciding again. The hash chain of the events is checked too. The store
-must not be in use. Exits 1 if the case cannot be read or its chain is broken.
-
-  --bytes  under each event, its prev_hash, the canonical bytes its hash is taken over, and
-           its hash: what an auditor needs to recompute the chain in any language
-           (docs/history.md).
-)";
+deadlines). Then the case as it stood at TIME (default: after its last event): state,
+step, level, holder, co-handlers, deadlines, overdue marks and rating. The case is rebuilt
+by applying its events with the same appliers as live processing, never by deciding again.
+The hash chain of the events is checked too. The store must not be in use.)";
 
 std::string deadlines_of(const CaseState& k) {
   std::string text;
@@ -161,25 +152,22 @@ std::string check_counters(const std::shared_ptr<CaseStore>& store, std::vector<
 
 }  // namespace
 
-int audit_command(const std::vector<std::string>& args, std::ostream& out) {
-  if (wants_help(args)) {
-    out << kAuditHelp;
-    return 0;
-  }
-  std::vector<std::string> words;
-  auto o = options_of(args, {"--data"}, kAuditHelp, &words);
-  if (!o) return 2;
-  if (words != std::vector<std::string>{"verify"} || !o->contains("--data")) {
-    std::cerr << "escalator audit: expected `audit verify --data DIR`\n\n" << kAuditHelp;
-    return 2;
-  }
-  auto report = audit_store(o->at("--data"));
+int audit_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
+  auto app = command_app("escalator audit", "Checks a durable store's hash chains, log, snapshots and counters.",
+                         "Exits 1 if there is any break, 2 on bad arguments.");
+  app->require_subcommand(1);
+  auto* verify = app->add_subcommand("verify", kAuditWhat);
+  std::filesystem::path data;
+  add_data_option(*verify, data, config);
+  add_config_option(*verify);
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  auto report = audit_store(data);
   if (!report) {
     std::cerr << report.error().message << "\n";
     return 1;
   }
   std::string counters;
-  if (auto store = open_existing_store(o->at("--data")); !store) {
+  if (auto store = open_existing_store(data); !store) {
     report->breaks.push_back({"store", "", 0, "cannot be opened to recount: " + store.error().message});
   } else {
     counters = check_org_versions(**store, report->breaks) + check_counters(*store, report->breaks);
@@ -201,45 +189,28 @@ int audit_command(const std::vector<std::string>& args, std::ostream& out) {
   return report->breaks.empty() ? 0 : 1;
 }
 
-int replay_command(const std::vector<std::string>& args, std::ostream& out) {
-  if (wants_help(args)) {
-    out << kReplayHelp;
-    return 0;
-  }
-  std::vector<std::string> words;
-  std::vector<std::string> rest;
-  bool bytes = false;
-  for (const auto& a : args) {
-    if (a == "--bytes") {
-      bytes = true;
-    } else {
-      rest.push_back(a);
-    }
-  }
-  auto o = options_of(rest, {"--data", "--at"}, kReplayHelp, &words);
-  if (!o) return 2;
-  if (words.size() != 1 || !o->contains("--data")) {
-    std::cerr << "escalator replay: name the store (--data DIR) and one case\n\n" << kReplayHelp;
-    return 2;
-  }
+int replay_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
+  auto app = command_app("escalator replay", kReplayWhat, "Exits 1 if the case cannot be read or its chain is broken.");
+  std::filesystem::path data;
+  std::string case_id;
   std::optional<Timestamp> at;
-  if (o->contains("--at")) {
-    auto parsed = parse_time(o->at("--at"));
-    if (!parsed) {
-      std::cerr << "--at: " << parsed.error().message << "\n";
-      return 2;
-    }
-    at = *parsed;
-  }
-  auto store = open_existing_store(o->at("--data"));
+  bool bytes = false;
+  add_data_option(*app, data, config);
+  add_config_option(*app);
+  app->add_option("CASE_ID", case_id, "the case, e.g. 370811-20251111-000001")->required();
+  add_time_option(*app, "--at", at, "the moment to show the case at (RFC 3339, e.g. 2025-11-11T12:00:00+08:00)");
+  app->add_flag("--bytes", bytes,
+                "under each event, its prev_hash, the canonical bytes its hash is taken over and its hash: what an "
+                "auditor needs to recompute the chain in any language (docs/history.md)");
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  auto store = open_existing_store(data);
   if (!store) {
     std::cerr << store.error().message << "\n";
     return 1;
   }
-  const std::string& case_id = words.front();
   auto loaded = (*store)->load(case_id);
   if (!loaded || !*loaded) {
-    std::cerr << (loaded ? "No case " + case_id + " in " + o->at("--data") : loaded.error().message) << "\n";
+    std::cerr << (loaded ? "No case " + case_id + " in " + data.string() : loaded.error().message) << "\n";
     return 1;
   }
   const auto& events = (*loaded)->events;

@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "escalator/engine/config.hpp"
+
 namespace escalator::tools {
 
-int audit_command(const std::vector<std::string>& args, std::ostream& out);
-int replay_command(const std::vector<std::string>& args, std::ostream& out);
+int audit_command(const std::vector<std::string>& args, const Config& config, std::ostream& out);
+int replay_command(const std::vector<std::string>& args, const Config& config, std::ostream& out);
 
 }  // namespace escalator::tools

@@ -2,6 +2,7 @@
 // engine costs over deciding and applying by hand. Figures are medians over
 // runs, so one run disturbed by another process does not set them.
 #include "bench.hpp"
+#include "command_line.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -41,12 +42,7 @@ constexpr int kRoutingCasesPerRun = 50000;
 constexpr double kTargetYearReportMillis = 50;
 constexpr int kClientCounts[] = {1, 8, 64};
 
-constexpr const char* kHelp = R"(Usage: escalator bench [--json] [--cases N] [--runs N] [--dir DIR]
-                       [--durable-commands N] [--startup-cases N] [--timer-cases N]
-                       [--history-cases N] [--routing-buildings N]
-                       [--year-cases N] [--workflows DIR]
-
-Measures complete case lifecycles per second in memory on one core. A lifecycle is
+constexpr const char* kBenchWhat = R"(Measures complete case lifecycles per second in memory on one core. A lifecycle is
 six commands: open, dispatch, accept, reply, rate (satisfied), close, each submitted
 through Engine::submit with worker_threads = 0 (decided on the calling thread), a
 manual clock and no logger. Each run opens N cases (default 20000) on a fresh engine;
@@ -109,20 +105,10 @@ counters replaced by the recount, as `escalator stats --recompute` does.
 Targets: >= 20,000 lifecycles/s on one core; < 20 us CPU per command; durable commands/s
 >= 0.8x the raw baseline at every client count; start-up < 1 s; during the storm, the
 client's p99 <= 5x its idle p99; replay+verify >= 0.5x raw SHA-256; routing p99 <= 10 us; a full-year report < 50 ms.
-Exits 1 if any command was refused or any lifecycle did not end Closed.
---json prints the figures as one JSON object. `escalator bench --http` measures the HTTP
-service instead (`escalator bench --http --help`).
-)";
+--json prints the figures as one JSON object. With --http, the HTTP service is measured
+instead: see below.
 
-std::optional<int> positive(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const int n = std::stoi(text, &used);
-    if (used == text.size() && n > 0) return n;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
+)" /* the HTTP bench's own text follows */;
 
 void print_year(std::ostream& out, const YearLoad& year, int runs, bool ok) {
   char text[800];
@@ -143,47 +129,41 @@ void print_year(std::ostream& out, const YearLoad& year, int runs, bool ok) {
 
 }  // namespace
 
-int bench(const std::vector<std::string>& args, std::ostream& out) {
+int bench(const std::vector<std::string>& args, const Config&, std::ostream& out) {
   bool json = false;
   int cases = 20000, runs = 5, durable_commands = 2400, startup_cases = 100000, timer_cases = 100000;
   int history_cases = 20000, routing_buildings = 100000, year_cases = 1000000;
   std::filesystem::path workflows = "workflows";
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "escalator-bench";
-  if (args.size() == 2 && args[0] == "--startup-probe") return startup_probe(args[1]);
-  if (std::find(args.begin(), args.end(), "--http") != args.end()) {
-    std::vector<std::string> rest;
-    std::copy_if(args.begin(), args.end(), std::back_inserter(rest), [](const auto& a) { return a != "--http"; });
-    return http_bench(rest, out);
-  }
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      out << kHelp;
-      return 0;
-    } else if (a == "--json") {
-      json = true;
-    } else if ((a == "--cases" || a == "--runs" || a == "--durable-commands") && i + 1 < args.size() &&
-               positive(args[i + 1])) {
-      (a == "--cases" ? cases : a == "--runs" ? runs : durable_commands) = *positive(args[++i]);
-    } else if ((a == "--startup-cases" || a == "--timer-cases" || a == "--history-cases" ||
-                a == "--routing-buildings" || a == "--year-cases") &&
-               i + 1 < args.size() && (args[i + 1] == "0" || positive(args[i + 1]))) {
-      (a == "--startup-cases"       ? startup_cases
-       : a == "--timer-cases"       ? timer_cases
-       : a == "--history-cases"     ? history_cases
-       : a == "--year-cases"        ? year_cases
-                                    : routing_buildings) = args[i + 1] == "0" ? 0 : *positive(args[i + 1]);
-      ++i;
-    } else if (a == "--dir" && i + 1 < args.size()) {
-      dir = args[++i];
-    } else if (a == "--workflows" && i + 1 < args.size()) {
-      workflows = args[++i];
-    } else {
-      std::cerr << "escalator bench: unexpected '" << a << "' (--cases and --runs take a positive number)\n\n"
-                << kHelp;
-      return 2;
-    }
-  }
+  std::string startup_probe_dir;
+  bool http = false;
+  int reads = 2000;
+
+  auto app = command_app("escalator bench", std::string(kBenchWhat) + kHttpBenchWhat,
+                         "Exits 1 if any command was refused or any lifecycle did not end Closed.");
+  add_json_flag(*app, json)->description("print the figures as one JSON object");
+  const auto count = [&app](const char* name, int& value, const char* what, int least) {
+    app->add_option(name, value, what)->option_text("N")->check(CLI::Range(least, 1 << 30))->capture_default_str();
+  };
+  count("--cases", cases, "lifecycles per in-memory run", 1);
+  count("--runs", runs, "runs; medians are reported", 1);
+  count("--durable-commands", durable_commands, "commands per client count per durable run", 1);
+  count("--startup-cases", startup_cases, "cases of the start-up store (0 skips it)", 0);
+  count("--timer-cases", timer_cases, "timers due at once in the storm (0 skips it)", 0);
+  count("--history-cases", history_cases, "lifecycles replayed and verified (0 skips it)", 0);
+  count("--routing-buildings", routing_buildings, "buildings of the routing district (0 skips it)", 0);
+  count("--year-cases", year_cases, "cases of the year of reports (0 skips it)", 0);
+  count("--reads", reads, "with --http: reads per connection count", 1);
+  app->add_option("--dir", dir, "where the durable stores go")->option_text("DIR")->capture_default_str();
+  app->add_option("--workflows", workflows, "the workflows of the year of reports")
+      ->option_text("DIR")
+      ->capture_default_str();
+  app->add_flag("--http", http, "measure the HTTP service instead");
+  // The start-up figure's second process: opens the store at DIR and reports.
+  app->add_option("--startup-probe", startup_probe_dir)->group("");
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  if (!startup_probe_dir.empty()) return startup_probe(startup_probe_dir);
+  if (http) return http_bench(HttpBenchOptions{runs, durable_commands, reads, dir, json}, out);
 
   Tally tally;
   // Untimed: the first decisions build thread-local machinery and warm the allocator.

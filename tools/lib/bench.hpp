@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "escalator/engine/config.hpp"
+
 namespace escalator::tools {
 
 // Prints the figures, as text or (--json) one JSON object. Returns the exit code.
-int bench(const std::vector<std::string>& args, std::ostream& out);
+int bench(const std::vector<std::string>& args, const Config& config, std::ostream& out);
 
 }  // namespace escalator::tools

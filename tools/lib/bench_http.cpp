@@ -17,7 +17,6 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_durable.hpp"
-#include "cli_options.hpp"
 #include "escalator/engine/engine.hpp"
 #include "escalator/http/service.hpp"
 
@@ -220,47 +219,23 @@ HttpRun http_run(const std::filesystem::path& dir, int run, int connections, int
   return result;
 }
 
-constexpr const char* kHelp = R"(Usage: escalator bench --http [--json] [--runs N] [--durable-commands N] [--reads N] [--dir DIR]
-
-Measures the HTTP service (docs/http.md) beside the engine in the same process, in the
-same runs. For 1, 8 and 64 connections kept alive: a new durable store under DIR (default:
-the system's temporary directory) served on 127.0.0.1, each connection taking cases from
-open to closed (open, dispatch, accept, reply, rate, close; about N commands per
-connection count, default 2400), each command acknowledged on disk before the next is
-sent; then GET /v1/cases/{id} of the cases opened, --reads per connection (default 2000).
-In the same run, the same lifecycles through Engine::submit from as many threads on a
-store of their own (the in-process figure). One client thread drives every connection.
-Reports requests/s, p50 and p99 of each, medians of --runs runs (default 5).
-
-Targets: durable commands over HTTP >= 0.7x in-process at 64 connections; a read <= 100 us
-p50 on one connection (with more, a read waits its turn). --json prints the figures as one JSON object.
-)";
-
 }  // namespace
 
-int http_bench(const std::vector<std::string>& args, std::ostream& out) {
-  if (wants_help(args)) {
-    out << kHelp;
-    return 0;
-  }
-  std::vector<std::string> rest;
-  bool json = false;
-  for (const auto& a : args) {
-    if (a == "--json") {
-      json = true;
-    } else {
-      rest.push_back(a);
-    }
-  }
-  const auto flags = options_of(rest, {"--runs", "--durable-commands", "--reads", "--dir"}, kHelp);
-  if (!flags) return 2;
-  const auto number = [&](const char* flag, int fallback) {
-    const auto found = flags->find(flag);
-    return found == flags->end() ? fallback : std::max(1, std::atoi(found->second.c_str()));
-  };
-  const int runs = number("--runs", 5), commands = number("--durable-commands", 2400), reads = number("--reads", 2000);
-  const std::filesystem::path dir = flags->contains("--dir") ? std::filesystem::path(flags->at("--dir"))
-                                                             : std::filesystem::temp_directory_path() / "escalator-bench";
+const char* const kHttpBenchWhat = R"(With --http: the HTTP service (docs/http.md), beside the engine in the same process, in the
+same runs. For 1, 8 and 64 connections kept alive: a new durable store under --dir served on
+127.0.0.1, each connection taking cases from open to closed (open, dispatch, accept, reply,
+rate, close; about --durable-commands commands per connection count), each command
+acknowledged on disk before the next is sent; then GET /v1/cases/{id} of the cases opened,
+--reads per connection. In the same run, the same lifecycles through Engine::submit from as
+many threads on a store of their own (the in-process figure). One client thread drives every
+connection. Reports requests/s, p50 and p99 of each, medians of --runs runs. Targets:
+durable commands over HTTP >= 0.7x in-process at 64 connections; a read <= 100 us p50 on one
+connection (with more, a read waits its turn).)";
+
+int http_bench(const HttpBenchOptions& options, std::ostream& out) {
+  const int runs = options.runs, commands = options.durable_commands, reads = options.reads;
+  const bool json = options.json;
+  const std::filesystem::path& dir = options.dir;
   std::filesystem::create_directories(dir);
 
   Tally tally;

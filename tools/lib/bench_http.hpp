@@ -2,13 +2,22 @@
 // engine in the same process. Internal to the tools.
 #pragma once
 
+#include <filesystem>
 #include <ostream>
-#include <string>
-#include <vector>
 
 namespace escalator::tools {
 
-// `args` without "--http".
-int http_bench(const std::vector<std::string>& args, std::ostream& out);
+struct HttpBenchOptions {
+  int runs = 5;
+  int durable_commands = 2400;  // per connection count
+  int reads = 2000;             // per connection count
+  std::filesystem::path dir;    // where the stores go
+  bool json = false;
+};
+
+// What `escalator bench --help` says of --http.
+extern const char* const kHttpBenchWhat;
+
+int http_bench(const HttpBenchOptions& options, std::ostream& out);
 
 }  // namespace escalator::tools

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "calendar_import_command.hpp"
+#include "command_line.hpp"
 #include "escalator/calendar/official_calendar.hpp"
 
 namespace escalator::tools {
@@ -13,37 +14,31 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr const char* kHelp = R"(Usage: escalator calendar days --from DATE --to DATE [--json] [--calendars DIR | --data DIR]
-       escalator calendar add TIME (--working-days N | --working-hours N | --days N | --hours N)
-                              [--calendars DIR | --data DIR] [--config FILE]
-       escalator calendar check FILE_OR_DIR...
-       escalator calendar import FILE [--data DIR] [--config FILE]
-       escalator calendar imports [--data DIR]
-
-The official working-day calendar: the holidays and moved working days (调休) of the State
+constexpr const char* kCalendarWhat = R"(The official working-day calendar: the holidays and moved working days (调休) of the State
 Council's notices, one file per year under calendars/ (docs/calendar.md). By default the
 notices compiled into this escalator; --calendars DIR reads the *.json files of DIR instead,
-and --data DIR takes the calendar in force in the store at DIR (with its imports).
+and --data DIR takes the calendar in force in a store (with its imports).)";
 
-  days   one line per date from --from to --to (both included, at most 3660 days):
-         "YYYY-MM-DD workday" or "YYYY-MM-DD restday", then the holiday's name, "周末", or
-         "春节调休上班" for a moved working day. A year without a notice is counted Monday to
-         Friday and its days end in "provisional". --json prints an array of
-         {"date","workday","name","provisional"}.
-  add    the deadline the engine would set for a duration counted from TIME (China Standard
-         Time unless TIME names its offset), by the counting rule of docs/calendar.md, in the
-         working hours of --config FILE (default 09:00-12:00, 13:30-17:30); then "provisional"
-         when a day it counted over has no notice yet.
-  check  reads calendar files (or every *.json file of a directory) and prints what each holds,
-         or every problem with its file, line and date. Exits 1 on any problem.
-  import adds a notice file to the store at --data DIR (default: the configuration's
-         data_dir) as its next calendar version, after checking it alone and with the
-         imports before it; a refused file changes nothing. Then recomputes the running
-         deadlines of the store's cases on the new calendar, each case whose deadlines
-         move getting a DeadlinesRecomputed event, and prints how many. The store must not
-         be open elsewhere. Exits 1 when the file is refused or a case was not recomputed.
-  imports lists the store's calendar imports: version, when, file, year and notices.
-)";
+constexpr const char* kDaysWhat = R"(One line per date from --from to --to (both included, at most 3660 days):
+"YYYY-MM-DD workday" or "YYYY-MM-DD restday", then the holiday's name, "周末", or
+"春节调休上班" for a moved working day. A year without a notice is counted Monday to Friday
+and its days end in "provisional".)";
+
+constexpr const char* kAddWhat = R"(The deadline the engine would set for a duration counted from TIME (China Standard Time
+unless TIME names its offset), by the counting rule of docs/calendar.md, in the working hours
+of the configuration (default 09:00-12:00, 13:30-17:30); then "provisional" when a day it
+counted over has no notice yet.)";
+
+constexpr const char* kCheckWhat = R"(Reads calendar files (or every *.json file of a directory) and prints what each holds, or
+every problem with its file, line and date. Exits 1 on any problem.)";
+
+constexpr const char* kImportWhat = R"(Adds a notice file to the store as its next calendar version, after checking it alone and
+with the imports before it; a refused file changes nothing. Then recomputes the running
+deadlines of the store's cases on the new calendar, each case whose deadlines move getting a
+DeadlinesRecomputed event, and prints how many. The store must not be open elsewhere. Exits 1
+when the file is refused or a case was not recomputed.)";
+
+constexpr const char* kImportsWhat = R"(Lists the store's calendar imports: version, when, file, year and notices.)";
 
 std::optional<sys_days> date_arg(const std::string& text) {
   auto t = parse_time(text + "T00:00");
@@ -53,67 +48,62 @@ std::optional<sys_days> date_arg(const std::string& text) {
 
 std::string iso(sys_days day) { return format_time(Timestamp{day} - kChinaOffset).substr(0, 10); }
 
-// The calendar --calendars DIR names, or the shipped one, with the configured
-// working hours; removes the flag from args.
-std::shared_ptr<const OfficialCalendar> calendar_from(std::vector<std::string>& args, const Config& config) {
-  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] != "--data") continue;
-    auto in_store = calendar_of_store(args[i + 1], config);
-    args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
-    if (!in_store) {
+// Where a command reads the calendar from: a store, a directory of notice
+// files, or (neither given) the notices compiled in.
+struct CalendarSource {
+  std::string data;
+  std::string calendars;
+
+  void add_to(CLI::App& app) {
+    auto* in_store =
+        app.add_option("--data", data, "take the calendar in force in this store, with its imports")->option_text("DIR");
+    app.add_option("--calendars", calendars, "read the notice files (*.json) of this directory instead")
+        ->option_text("DIR")
+        ->excludes(in_store);
+  }
+
+  // The calendar, in the configured working hours; none (said on stderr) when
+  // it cannot be read.
+  std::shared_ptr<const OfficialCalendar> calendar(const Config& config) const {
+    if (!data.empty()) {
+      auto in_store = calendar_of_store(data, config);
+      if (in_store) return *in_store;
       std::cerr << in_store.error().message << "\n";
       return nullptr;
     }
-    return *in_store;
-  }
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] != "--calendars") continue;
-    if (i + 1 >= args.size()) {
-      std::cerr << "--calendars: expected a directory\n";
-      return nullptr;
-    }
-    auto loaded = load_calendar_directory(args[i + 1]);
-    args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
-    if (!loaded) {
+    if (!calendars.empty()) {
+      auto loaded = load_calendar_directory(calendars);
+      if (loaded) return (*loaded)->with_working_hours(config.working_hours);
       std::cerr << loaded.error().message << "\n";
       return nullptr;
     }
-    return (*loaded)->with_working_hours(config.working_hours);
+    return shipped_calendar()->with_working_hours(config.working_hours);
   }
-  return shipped_calendar()->with_working_hours(config.working_hours);
+};
+
+// An option holding a date, YYYY-MM-DD, refused naming the option otherwise.
+CLI::Option* add_date_option(CLI::App& app, const std::string& name, std::optional<sys_days>& day,
+                             const std::string& what) {
+  return app
+      .add_option_function<std::string>(
+          name,
+          [&day, name](const std::string& text) {
+            day = date_arg(text);
+            if (!day) throw CLI::ValidationError(name, "expected a date like 2026-02-13, but got '" + text + "'");
+          },
+          what)
+      ->option_text("DATE")
+      ->required();
 }
 
-int days_command(std::vector<std::string> args, const Config& config, std::ostream& out) {
-  const auto calendar = calendar_from(args, config);
-  if (!calendar) return 1;
-  std::optional<sys_days> from, to;
-  bool json = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--json") {
-      json = true;
-    } else if ((args[i] == "--from" || args[i] == "--to") && i + 1 < args.size()) {
-      const auto day = date_arg(args[i + 1]);
-      if (!day) {
-        std::cerr << args[i] << ": expected a date like 2026-02-13, but got '" << args[i + 1] << "'\n";
-        return 2;
-      }
-      (args[i] == "--from" ? from : to) = day;
-      ++i;
-    } else {
-      std::cerr << "calendar days: unexpected '" << args[i] << "'\n\n" << kHelp;
-      return 2;
-    }
-  }
-  if (!from || !to) {
-    std::cerr << "calendar days: --from and --to are required\n\n" << kHelp;
-    return 2;
-  }
-  if (*to < *from || *to - *from > days{3660}) {
+int days_command(const std::shared_ptr<const OfficialCalendar>& calendar, sys_days from, sys_days to, bool json,
+                 std::ostream& out) {
+  if (to < from || to - from > days{3660}) {
     std::cerr << "calendar days: --to must be on or after --from, and at most 3660 days later\n";
     return 2;
   }
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (sys_days d = *from; d <= *to; d += days{1}) {
+  for (sys_days d = from; d <= to; d += days{1}) {
     const CalendarDay day = calendar->day(d);
     if (json) {
       list.push_back({{"date", iso(d)}, {"workday", day.working}, {"name", day.name}, {"provisional", day.provisional}});
@@ -128,56 +118,17 @@ int days_command(std::vector<std::string> args, const Config& config, std::ostre
   return 0;
 }
 
-int add_command(std::vector<std::string> args, const Config& config, std::ostream& out) {
-  const auto calendar = calendar_from(args, config);
-  if (!calendar) return 1;
-  std::optional<Timestamp> from;
-  std::optional<Duration> duration;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    static const std::vector<std::pair<std::string, Duration::Unit>> kUnits{
-        {"--working-days", Duration::Unit::kWorkingDays},
-        {"--working-hours", Duration::Unit::kWorkingHours},
-        {"--days", Duration::Unit::kDays},
-        {"--hours", Duration::Unit::kHours}};
-    const auto unit = std::find_if(kUnits.begin(), kUnits.end(), [&](const auto& u) { return u.first == args[i]; });
-    if (unit != kUnits.end()) {
-      if (duration || i + 1 >= args.size() || args[i + 1].empty() ||
-          args[i + 1].find_first_not_of("0123456789") != std::string::npos || args[i + 1].size() > 6) {
-        std::cerr << "calendar add: give one duration, a whole number like --working-days 3\n";
-        return 2;
-      }
-      duration = Duration{std::stoll(args[i + 1]), unit->second};
-      ++i;
-    } else if (!from) {
-      auto t = parse_time(args[i]);
-      if (!t) {
-        std::cerr << "calendar add: " << t.error().message << "\n";
-        return 2;
-      }
-      from = *t;
-    } else {
-      std::cerr << "calendar add: unexpected '" << args[i] << "'\n\n" << kHelp;
-      return 2;
-    }
-  }
-  if (!from || !duration) {
-    std::cerr << "calendar add: a TIME and a duration are required\n\n" << kHelp;
-    return 2;
-  }
-  const Timestamp due = calendar->deadline(*from, *duration);
+int add_command(const OfficialCalendar& calendar, Timestamp from, Duration duration, std::ostream& out) {
+  const Timestamp due = calendar.deadline(from, duration);
   if (due == Timestamp::max()) {
     out << "never\n";
     return 0;
   }
-  out << format_time(due) << (calendar->provisional(*from, due) ? " provisional" : "") << "\n";
+  out << format_time(due) << (calendar.provisional(from, due) ? " provisional" : "") << "\n";
   return 0;
 }
 
 int check_files(const std::vector<std::string>& args, std::ostream& out) {
-  if (args.empty()) {
-    std::cerr << kHelp;
-    return 2;
-  }
   std::vector<CalendarYear> years;
   int problems = 0;
   const auto report = [&](const std::string& source, Result<CalendarYear> year) {
@@ -217,24 +168,81 @@ int check_files(const std::vector<std::string>& args, std::ostream& out) {
 }  // namespace
 
 int calendar_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
-  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    out << kHelp;
-    return args.empty() ? 2 : 0;
+  auto app = command_app("escalator calendar", kCalendarWhat, "Exits 2 on bad arguments.");
+  app->require_subcommand(1);
+
+  auto* days_app = app->add_subcommand("days", kDaysWhat);
+  CalendarSource days_source;
+  std::optional<sys_days> from_day, to_day;
+  bool json = false;
+  add_date_option(*days_app, "--from", from_day, "the first date");
+  add_date_option(*days_app, "--to", to_day, "the last date");
+  add_json_flag(*days_app, json)->description("print an array of {\"date\",\"workday\",\"name\",\"provisional\"}");
+  days_source.add_to(*days_app);
+
+  auto* add_app = app->add_subcommand("add", kAddWhat);
+  CalendarSource add_source;
+  std::optional<Timestamp> from_time;
+  std::optional<Duration> duration;
+  add_app->add_option_function<std::string>(
+             "TIME",
+             [&from_time](const std::string& text) {
+               auto t = parse_time(text);
+               if (!t) throw CLI::ValidationError("TIME", t.error().message);
+               from_time = *t;
+             },
+             "when counting starts (RFC 3339, e.g. 2025-11-11T16:00:00+08:00)")
+      ->required();
+  std::vector<CLI::Option*> units;
+  for (const auto& [flag, unit, what] :
+       {std::tuple{"--working-days", Duration::Unit::kWorkingDays, "working days"},
+        std::tuple{"--working-hours", Duration::Unit::kWorkingHours, "working hours"},
+        std::tuple{"--days", Duration::Unit::kDays, "calendar days"},
+        std::tuple{"--hours", Duration::Unit::kHours, "hours on the clock"}}) {
+    auto* option = add_app
+                       ->add_option_function<std::int64_t>(
+                           flag, [&duration, unit = unit](std::int64_t n) { duration = Duration{n, unit}; },
+                           std::string("the duration, in ") + what + " (give one of the four)")
+                       ->option_text("N")
+                       ->check(CLI::Range(std::int64_t{0}, std::int64_t{999999}));
+    for (auto* other : units) option->excludes(other);
+    units.push_back(option);
   }
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
-  for (const auto& a : rest) {
-    if (a == "--help" || a == "-h") {
-      out << kHelp;
-      return 0;
+  add_source.add_to(*add_app);
+  add_config_option(*add_app);
+
+  auto* check_app = app->add_subcommand("check", kCheckWhat);
+  std::vector<std::string> files;
+  check_app->add_option("FILE_OR_DIR", files, "calendar files, or directories of them")->required();
+
+  auto* import_app = app->add_subcommand("import", kImportWhat);
+  std::filesystem::path import_file;
+  std::filesystem::path data;
+  import_app->add_option("FILE", import_file, "a notice file (docs/calendar.md)")->required();
+  add_data_option(*import_app, data, config);
+  add_config_option(*import_app);
+
+  auto* imports_app = app->add_subcommand("imports", kImportsWhat);
+  add_data_option(*imports_app, data, config);
+  add_config_option(*imports_app);
+
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  if (days_app->parsed()) {
+    const auto calendar = days_source.calendar(config);
+    return calendar ? days_command(calendar, *from_day, *to_day, json, out) : 1;
+  }
+  if (add_app->parsed()) {
+    if (!duration) {
+      std::cerr << "escalator calendar add: give the duration: --working-days, --working-hours, --days or --hours N\n"
+                   "Run 'escalator calendar add --help' for what it takes.\n";
+      return 2;
     }
+    const auto calendar = add_source.calendar(config);
+    return calendar ? add_command(*calendar, *from_time, *duration, out) : 1;
   }
-  if (args[0] == "days") return days_command(rest, config, out);
-  if (args[0] == "add") return add_command(rest, config, out);
-  if (args[0] == "check") return check_files(rest, out);
-  if (args[0] == "import") return calendar_import_command(rest, config, out);
-  if (args[0] == "imports") return calendar_imports_command(rest, config, out);
-  std::cerr << "calendar: unknown subcommand '" << args[0] << "'\n\n" << kHelp;
-  return 2;
+  if (check_app->parsed()) return check_files(files, out);
+  if (import_app->parsed()) return calendar_import_command(import_file, data, config, out);
+  return calendar_imports_command(data, out);
 }
 
 }  // namespace escalator::tools

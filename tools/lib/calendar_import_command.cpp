@@ -6,21 +6,11 @@
 
 #include "escalator/engine/engine.hpp"
 #include "escalator/store/store.hpp"
+#include "command_line.hpp"
 #include "new_store.hpp"
 
 namespace escalator::tools {
 namespace {
-
-// The value after `flag` in args, removed with it; empty when absent.
-std::string take(std::vector<std::string>& args, const std::string& flag) {
-  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] != flag) continue;
-    std::string value = args[i + 1];
-    args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
-    return value;
-  }
-  return "";
-}
 
 std::string notices_of(const CalendarYear& year) {
   std::string text;
@@ -46,15 +36,8 @@ Result<std::shared_ptr<const OfficialCalendar>> calendar_of_store(const std::fil
   return calendar_with_imports(*shipped, *imports, imports->size());
 }
 
-int calendar_import_command(const std::vector<std::string>& given, const Config& config, std::ostream& out) {
-  std::vector<std::string> args = given;
-  std::string data = take(args, "--data");
-  if (data.empty()) data = config.data_dir.string();
-  if (args.size() != 1 || args[0].starts_with("--")) {
-    std::cerr << "calendar import: expected one notice file and --data DIR\n";
-    return 2;
-  }
-  const std::filesystem::path file = args[0];
+int calendar_import_command(const std::filesystem::path& file, const std::filesystem::path& data, const Config& config,
+                            std::ostream& out) {
   std::ifstream in(file, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
@@ -104,22 +87,15 @@ int calendar_import_command(const std::vector<std::string>& given, const Config&
   out << "in force: " << (*engine)->calendar()->version() << "\n";
   const auto& recount = (*engine)->calendar_recount();
   if (!recount) return 0;
-  out << "running deadlines: " << recount->cases_checked << " cases checked, " << recount->cases_moved
-      << " moved (a DeadlinesRecomputed event each)\n";
+  out << "running deadlines: " << count_of(recount->cases_checked, "case", "cases") << " checked, "
+      << recount->cases_moved << " moved (a DeadlinesRecomputed event each)\n";
   for (const auto& problem : recount->problems) out << "not recomputed: " << problem << "\n";
   if (recount->problems.empty()) return 0;
   out << "the import is stored; the cases above are recomputed when the store next opens\n";
   return 1;
 }
 
-int calendar_imports_command(const std::vector<std::string>& given, const Config& config, std::ostream& out) {
-  std::vector<std::string> args = given;
-  std::string data = take(args, "--data");
-  if (data.empty()) data = config.data_dir.string();
-  if (!args.empty()) {
-    std::cerr << "calendar imports: unexpected '" << args[0] << "'\n";
-    return 2;
-  }
+int calendar_imports_command(const std::filesystem::path& data, std::ostream& out) {
   auto store = open_existing_store(data);
   if (!store) {
     out << store.error().message << "\n";

@@ -10,6 +10,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "command_line.hpp"
 #include "demo_plan.hpp"
 #include "escalator/calendar/official_calendar.hpp"
 
@@ -18,27 +19,17 @@ namespace {
 
 using namespace demo_parts;
 
-constexpr const char* kHelp = R"(Usage: escalator demo [--config FILE] [--data DIR] [--seed N] [--cases N] [--quiet]
+constexpr const char* kDemoWhat = R"(Runs a month of sample cases (2025-11-03 to 2025-12-02) through one engine on a manual
+clock: workflow "property-first", the official working-day calendar (the State Council's
+notices, in the configuration's working hours) and the sample directory of district 370811
+(compounds yangguang-garden, heping-li, xingfu-court). Cases are opened at working hours
+through the hotline, WeChat, walk-ins and other channels; some are answered on the spot,
+some escalate when a holder lets a deadline pass, some are reopened, withdrawn, merged,
+returned, suspended, extended or urged. Deadlines fire through the engine's own timers.
 
-Runs a month of sample cases (2025-11-03 to 2025-12-02) through one engine on a manual
-clock, with the built-in stand-ins: workflow "property-first", a Monday-Friday calendar
-and the sample directory of district 370811 (compounds yangguang-garden, heping-li,
-xingfu-court). Cases are opened at working hours through the hotline, WeChat, walk-ins
-and other channels; some are answered on the spot, some escalate when a holder lets a
-deadline pass, some are reopened, withdrawn, merged, returned, suspended, extended or
-urged. Deadlines fire through the engine's own timers.
-
-Prints each case's timeline (unless --quiet) and a summary: received, closed, resolved
-on the spot and at each level, escalated by timeout, overdue, reopened, withdrawn,
-merged, satisfaction. The same seed gives the same month.
-
-  --data DIR  keep the month's cases in a new durable store at DIR (RocksDB); a DIR that
-              exists is refused. Without it, cases are kept in memory.
-  --seed N    the month's random seed (default 1)
-  --cases N   how many cases to open (default 60)
-  --quiet     print only the summary
-Exits 1 if the engine refused any command the demo submitted (a bug in one or the other).
-)";
+Prints each case's timeline (unless --quiet) and a summary: received, closed, resolved on
+the spot and at each level, escalated by timeout, overdue, reopened, withdrawn, merged,
+satisfaction. The same seed gives the same month.)";
 
 // The month the demo runs: the clock stops at the end of 2025-12-02.
 constexpr const char* kStart = "2025-11-03T08:00:00+08:00";
@@ -50,44 +41,6 @@ struct Options {
   int cases = 60;
   bool quiet = false;
 };
-
-// Parses the arguments; nothing when they are wrong (the error is printed).
-std::optional<Options> parse(const std::vector<std::string>& args) {
-  Options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--quiet") {
-      o.quiet = true;
-      continue;
-    }
-    if (a == "--data" && i + 1 < args.size()) {
-      o.data = args[++i];
-      continue;
-    }
-    if ((a == "--seed" || a == "--cases") && i + 1 < args.size()) {
-      try {
-        std::size_t used = 0;
-        const long n = std::stol(args[i + 1], &used);
-        if (used == args[i + 1].size() && n >= 0 && n <= (a == "--seed" ? 0xFFFFFFFFL : 5000L)) {
-          if (a == "--seed") o.seed = static_cast<std::uint32_t>(n);
-          else o.cases = static_cast<int>(n);
-          ++i;
-          continue;
-        }
-      } catch (const std::exception&) {
-      }
-    }
-    const bool numeric = a == "--seed" || a == "--cases";
-    if (a == "--data") {
-      std::cerr << "escalator demo: --data expects a directory\n\n" << kHelp;
-      return std::nullopt;
-    }
-    std::cerr << "escalator demo: " << (numeric ? a + " expects a number (--cases at most 5000)" : "unexpected '" + a + "'")
-              << "\n\n" << kHelp;
-    return std::nullopt;
-  }
-  return o;
-}
 
 class Month {
  public:
@@ -227,21 +180,28 @@ class Month {
 }  // namespace
 
 int demo(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
-  for (const auto& a : args) {
-    if (a == "--help" || a == "-h") {
-      out << kHelp;
-      return 0;
-    }
-  }
-  const auto options = parse(args);
-  if (!options) return 2;
-  Month month(config, *options);
+  auto app = command_app("escalator demo", kDemoWhat,
+                         "Exits 1 if the engine refused any command the demo submitted (a bug in one or the other).");
+  Options options;
+  app->add_option("--data", options.data,
+                  "keep the month's cases in a new durable store (RocksDB) at DIR; a DIR that exists is refused. "
+                  "Without it, cases are kept in memory")
+      ->option_text("DIR");
+  add_config_option(*app);
+  app->add_option("--seed", options.seed, "the month's random seed")->option_text("N")->capture_default_str();
+  app->add_option("--cases", options.cases, "how many cases to open")
+      ->option_text("N")
+      ->check(CLI::Range(0, 5000))
+      ->capture_default_str();
+  app->add_flag("--quiet", options.quiet, "print only the summary");
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  Month month(config, options);
   if (!month.error().empty()) {
     std::cerr << "escalator demo: " << month.error() << "\n";
     return 1;
   }
   month.run();
-  month.print(options->quiet, out);
+  month.print(options.quiet, out);
   return month.clean() ? 0 : 1;
 }
 

@@ -7,6 +7,7 @@
 
 #include "appliers.hpp"
 #include "cell_scenarios.hpp"
+#include "command_line.hpp"
 #include "scenario_commands.hpp"
 #include "escalator/calendar/official_calendar.hpp"
 #include "escalator/engine/engine.hpp"
@@ -240,23 +241,23 @@ int update_file(const std::string& path, std::ostream& out) {
   return 0;
 }
 
-int lifecycle_command(const std::vector<std::string>& args, std::ostream& out) {
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") {
-      out << "Usage: escalator lifecycle [--update FILE] [--scenarios DIR]\n\n"
-             "Prints the lifecycle table as markdown: the transition table as written, which state\n"
-             "takes which command, and every state x command cell decided on a sample case.\n"
-             "docs/lifecycle.md holds this text between its generated-table markers;\n"
-             "--update FILE replaces the text between those markers in FILE.\n"
-             "--scenarios DIR writes one scenario per state into DIR, trying every command on a\n"
-             "case in that state and expecting what the engine answers now.\n";
-      return 0;
-    }
-    if (args[i] == "--update" && i + 1 < args.size()) return update_file(args[i + 1], out);
-    if (args[i] == "--scenarios" && i + 1 < args.size()) {
-      return write_cell_scenarios(args[i + 1], out) > 0 ? 0 : 1;
-    }
-  }
+int lifecycle_command(const std::vector<std::string>& args, const Config&, std::ostream& out) {
+  auto app = command_app("escalator lifecycle",
+                         "Prints the lifecycle table as markdown: the transition table as written, which state\n"
+                         "takes which command, and every state x command cell decided on a sample case.\n"
+                         "docs/lifecycle.md holds this text between its generated-table markers.");
+  std::string update;
+  std::string scenarios;
+  auto* update_option =
+      app->add_option("--update", update, "replace the text between those markers in FILE")->option_text("FILE");
+  app->add_option("--scenarios", scenarios,
+                  "write one scenario per state into DIR, trying every command on a case in that state and "
+                  "expecting what the engine answers now")
+      ->option_text("DIR")
+      ->excludes(update_option);
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  if (!update.empty()) return update_file(update, out);
+  if (!scenarios.empty()) return write_cell_scenarios(scenarios, out) > 0 ? 0 : 1;
   out << lifecycle_markdown();
   return 0;
 }

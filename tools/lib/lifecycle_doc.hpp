@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "escalator/engine/config.hpp"
+
 namespace escalator::tools {
 
 inline constexpr const char* kBeginMarker = "<!-- BEGIN GENERATED: escalator lifecycle -->\n";
@@ -16,6 +18,6 @@ inline constexpr const char* kEndMarker = "<!-- END GENERATED -->";
 std::string lifecycle_markdown();
 
 // `escalator lifecycle [--markdown]`.
-int lifecycle_command(const std::vector<std::string>& args, std::ostream& out);
+int lifecycle_command(const std::vector<std::string>& args, const Config& config, std::ostream& out);
 
 }  // namespace escalator::tools

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <memory>
 
-#include "cli_options.hpp"
+#include "command_line.hpp"
 #include "escalator/org/address.hpp"
 #include "escalator/org/org_directory.hpp"
 #include "escalator/org/routing.hpp"
@@ -18,41 +18,35 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kHelp = R"(Usage: escalator org show ID [WHICH] [--at TIME]
-       escalator org route (--location ID | --address TEXT) --workflow ID [WHICH] [--workflows DIR]
-                           [--at TIME]
-       escalator org check FILE...
-       escalator org versions [--data DIR]
-       escalator org export [WHICH] [--format json|csv]
-WHICH: --org FILE | --data DIR [--version N]
-
-The org directory (docs/directory.md): places from district to building, the roles units
+constexpr const char* kOrgWhat = R"(The org directory (docs/directory.md): places from district to building, the roles units
 play, the units and the people who hold posts in them. By default the sample directory
 compiled into this escalator (org/sample-district.json); --org FILE reads another (JSON,
-or CSV for a name ending in .csv), and --data DIR takes the newest version the store keeps,
-or version N.
-Records are effective-dated: show and route answer as the directory is at --at TIME
-("2027-01-05T09:00"; default now), and mark records with dates by when they hold.
+or CSV for a name ending in .csv), and --data DIR takes the newest version a store keeps,
+or version N. Records are effective-dated: show and route answer as the directory is at
+--at TIME (default now), and mark records with dates by when they hold.)";
 
-  show   a unit, a place or a person by id. A unit: its role, its place and the places above,
-         and the people with posts in it (and their other posts). A place: the places above and
-         below it, the units there, and for a compound or building who acts for each of its
-         level's roles, fallbacks included. A person: their posts.
-  route  whom each step of the workflow goes to for a case at the building or compound ID, or
-         at the place the address table gives for TEXT (docs/directory.md, "Addresses"):
-         the lead unit and how it was found (plays the role, the directory's fallback, or the
-         workflow's fallback_roles) and the co-handling units, as the engine decides them.
-         Workflows are read from --workflows DIR (default ./workflows) and checked against
-         the directory. Exits 1 when a step reaches nobody.
-  check  reads org directory files and prints what each holds, or every problem as
-         FILE:LINE: POINTER: reason. Exits 1 on any problem.
-  versions  the versions the store keeps: number, when imported, from which file, the
-         directory's name, records added (+), changed (~) and removed (-), and the digest.
-         `escalator import org FILE` adds one.
-  export the directory as a file: JSON (the default), or with --format csv the spreadsheet
-         form (docs/directory.md, "The CSV file"), UTF-8 with a byte-order mark so that Excel
-         opens it, ready to edit and import again.
-)";
+constexpr const char* kShowWhat = R"(A unit, a place or a person by id. A unit: its role, its place and the places above, and
+the people with posts in it (and their other posts). A place: the places above and below
+it, the units there, and for a compound or building who acts for each of its level's roles,
+fallbacks included. A person: their posts. Exits 1 for an id the directory does not hold.)";
+
+constexpr const char* kRouteWhat = R"(Whom each step of the workflow goes to for a case at the building or compound ID, or at the
+place the address table gives for TEXT (docs/directory.md, "Addresses"): the lead unit and
+how it was found (plays the role, the directory's fallback, or the workflow's
+fallback_roles) and the co-handling units, as the engine decides them. The workflows are
+the shipped ones, compiled in, or those of --workflows DIR, checked against the directory.
+Exits 1 when a step reaches nobody.)";
+
+constexpr const char* kCheckWhat = R"(Reads org directory files and prints what each holds, or every problem as
+FILE:LINE: POINTER: reason. Exits 1 on any problem.)";
+
+constexpr const char* kVersionsWhat = R"(The versions the store keeps: number, when imported, from which file, the directory's
+name, records added (+), changed (~) and removed (-), and the digest. `escalator import org
+FILE` adds one.)";
+
+constexpr const char* kExportWhat = R"(The directory as a file: JSON (the default), or with --format csv the spreadsheet form
+(docs/directory.md, "The CSV file"), UTF-8 with a byte-order mark so that Excel opens it,
+ready to edit and import again.)";
 
 std::string named(const OrgPlace& place) { return place.id + " " + place.name; }
 
@@ -185,53 +179,54 @@ std::string how_found(const OrgChart& chart, const WorkflowStep& step, const Org
   return "the workflow's fallback_roles: " + lead.role + there;
 }
 
-int route(const OrgChart& chart, const std::map<std::string, std::string>& options, Timestamp at,
-          std::ostream& out) {
-  const auto location = options.find("--location");
-  const auto address = options.find("--address");
-  const auto workflow_id = options.find("--workflow");
-  if ((location == options.end()) == (address == options.end()) || workflow_id == options.end()) {
-    std::cerr << "org route: expected --location ID or --address TEXT, and --workflow ID\n\n"
-              << kHelp;
-    return 2;
-  }
-  if (address != options.end()) {
+// What `org route` is asked: a place (or an address), a workflow, and where
+// the workflows come from.
+struct RouteQuestion {
+  std::string location;
+  std::string address;
+  std::string workflow;
+  std::string workflows_dir;  // empty: the shipped workflows, compiled in
+};
+
+int route(const OrgChart& chart, const RouteQuestion& question, Timestamp at, std::ostream& out) {
+  if (!question.address.empty()) {
     // As a case placed only by its address is: the longest entry of the address table it begins
     // with.
-    const OrgPlace* named = chart.place_of_address(address->second, at);
+    const OrgPlace* named = chart.place_of_address(question.address, at);
     if (named == nullptr) {
       std::cerr << "--address: matches no entry of the address table of " << chart.name() << "\n";
       return 1;
     }
-    out << "address  " << address->second << " → " << named->id << " ("
-        << normalise_address(address->second) << ")\n";
-    std::map<std::string, std::string> by_place = options;
-    by_place.erase("--address");
-    by_place["--location"] = named->id;
+    out << "address  " << question.address << " → " << named->id << " ("
+        << normalise_address(question.address) << ")\n";
+    RouteQuestion by_place = question;
+    by_place.address.clear();
+    by_place.location = named->id;
     return route(chart, by_place, at, out);
   }
-  const OrgPlace* place = chart.place(location->second, at);
+  const OrgPlace* place = chart.place(question.location, at);
   if (place == nullptr || (place->level != Level::kCompound && place->level != Level::kBuilding)) {
     std::cerr << "--location: expected a compound or building id of " << chart.name() << ", but "
               << (place == nullptr
-                      ? "there is no place '" + location->second + "'"
+                      ? "there is no place '" + question.location + "'"
                       : "'" + place->id + "' is a " + std::string(to_string(place->level)))
               << "\n";
     return 2;
   }
-  const auto dir = options.find("--workflows");
-  const fs::path workflows_dir =
-      dir == options.end() ? fs::path("workflows") : fs::path(dir->second);
   WorkflowRegistry registry;
-  const auto problems = registry.load_directory(workflows_dir, chart);
+  const auto problems = question.workflows_dir.empty() ? registry.load_shipped(chart)
+                                                       : registry.load_directory(question.workflows_dir, chart);
   for (const auto& p : problems) std::cerr << p.text() << "\n";
   if (!problems.empty()) return 1;
   const auto latest = registry.latest();
   const auto found = std::find_if(latest.begin(), latest.end(),
-                                  [&](const Workflow* w) { return w->id == workflow_id->second; });
+                                  [&](const Workflow* w) { return w->id == question.workflow; });
   if (found == latest.end()) {
-    std::cerr << "--workflow: no workflow '" << workflow_id->second << "' in "
-              << workflows_dir.string() << "\n";
+    std::string known;
+    for (const Workflow* w : latest) known += (known.empty() ? "" : ", ") + w->id;
+    std::cerr << "--workflow: no workflow '" << question.workflow << "' in "
+              << (question.workflows_dir.empty() ? "the shipped workflows" : question.workflows_dir)
+              << "; there are " << known << "\n";
     return 2;
   }
   const Workflow& workflow = **found;
@@ -262,10 +257,6 @@ int route(const OrgChart& chart, const std::map<std::string, std::string>& optio
 }
 
 int check(const std::vector<std::string>& files, std::ostream& out) {
-  if (files.empty()) {
-    std::cerr << "org check: expected a file\n\n" << kHelp;
-    return 2;
-  }
   int failed = 0;
   for (const std::string& file : files) {
     const OrgFile read = load_org_directory_file(file);
@@ -287,72 +278,89 @@ int check(const std::vector<std::string>& files, std::ostream& out) {
 
 }  // namespace
 
-std::shared_ptr<const OrgChart> org_chart_from(const std::map<std::string, std::string>& options) {
-  const auto file = options.find("--org");
-  if (const auto data = options.find("--data"); data != options.end()) {
-    std::uint64_t version = 0;
-    if (const auto v = options.find("--version"); v != options.end()) {
-      const auto parsed = version_number(v->second);
-      if (!parsed) return nullptr;
-      version = *parsed;
-    }
-    auto stored = stored_chart(data->second, version);
+void DirectoryChoice::add_to(CLI::App& app) {
+  auto* file = app.add_option("--org", org, "read this org directory file (JSON, or CSV by its name)")
+                   ->option_text("FILE");
+  auto* store = app.add_option("--data", data, "take the directory a store keeps")->option_text("DIR");
+  app.add_option("--version", version, "that version of the store's directory (default: the newest)")
+      ->option_text("N")
+      ->check(CLI::PositiveNumber)
+      ->needs(store);
+  file->excludes(store);
+}
+
+std::shared_ptr<const OrgChart> DirectoryChoice::chart() const {
+  if (!data.empty()) {
+    auto stored = stored_chart(data, version);
     if (!stored) std::cerr << stored.error().message << "\n";
     return stored ? *stored : nullptr;
   }
-  if (file == options.end()) return sample_directory();
-  OrgFile read = load_org_directory_file(file->second);
+  if (org.empty()) return sample_directory();
+  OrgFile read = load_org_directory_file(org);
   for (const auto& p : read.problems) std::cerr << p.text() << "\n";
   return read.directory;
 }
 
-
 int org_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
-  if (args.empty() || wants_help(args)) {
-    std::cout << kHelp;
-    return args.empty() ? 2 : 0;
-  }
-  const std::string sub = args.front();
-  std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (sub == "check") return check(rest, out);
-  std::vector<std::string> words;
-  const auto options = options_of(rest,
-                                  {"--org", "--data", "--version", "--location", "--address",
-                                   "--workflow", "--workflows", "--at", "--format"},
-                                  kHelp, &words);
-  if (!options) return 2;
-  if (sub == "versions") {
-    return org_versions_command(
-        options->contains("--data") ? options->at("--data") : config.data_dir.string(), out);
-  }
-  if (options->contains("--org") && options->contains("--data")) {
-    std::cerr << "org " << sub << ": --org FILE or --data DIR, not both\n";
+  auto app = command_app("escalator org", kOrgWhat, "Exits 2 on bad arguments.");
+  app->require_subcommand(1);
+  DirectoryChoice directory;
+  std::optional<Timestamp> at;
+  const auto add_moment = [&at](CLI::App& sub) {
+    add_time_option(sub, "--at", at, "answer as the directory is at TIME (default: now)");
+  };
+
+  auto* show_app = app->add_subcommand("show", kShowWhat);
+  std::string id;
+  show_app->add_option("ID", id, "a unit, place or person id")->required();
+  directory.add_to(*show_app);
+  add_moment(*show_app);
+
+  auto* route_app = app->add_subcommand("route", kRouteWhat);
+  RouteQuestion question;
+  auto* location = route_app->add_option("--location", question.location, "a building or compound id")
+                       ->option_text("ID");
+  auto* address = route_app->add_option("--address", question.address, "an address the address table places")
+                      ->option_text("TEXT");
+  location->excludes(address);
+  route_app->add_option("--workflow", question.workflow, "the workflow's id, e.g. property-first")
+      ->option_text("ID")
+      ->required();
+  route_app->add_option("--workflows", question.workflows_dir,
+                        "read the workflows of this directory (default: the shipped ones, compiled in)")
+      ->option_text("DIR");
+  directory.add_to(*route_app);
+  add_moment(*route_app);
+
+  auto* check_app = app->add_subcommand("check", kCheckWhat);
+  std::vector<std::string> files;
+  check_app->add_option("FILE", files, "org directory files")->required();
+
+  auto* versions_app = app->add_subcommand("versions", kVersionsWhat);
+  std::filesystem::path data;
+  add_data_option(*versions_app, data, config);
+  add_config_option(*versions_app);
+
+  auto* export_app = app->add_subcommand("export", kExportWhat);
+  std::string format = "json";
+  export_app->add_option("--format", format, "json, or csv for a spreadsheet")
+      ->check(CLI::IsMember({"json", "csv"}))
+      ->capture_default_str();
+  directory.add_to(*export_app);
+
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  if (check_app->parsed()) return check(files, out);
+  if (versions_app->parsed()) return org_versions_command(data.string(), out);
+  if (export_app->parsed()) return org_export_command(directory, format == "csv", out);
+  if (route_app->parsed() && question.location.empty() && question.address.empty()) {
+    std::cerr << "escalator org route: name the place, --location ID or --address TEXT\n"
+                 "Run 'escalator org route --help' for what it takes.\n";
     return 2;
   }
-  if (sub == "export" && words.empty()) return org_export_command(*options, out);
-  if (sub != "show" && sub != "route") {
-    std::cerr << "org: unknown command '" << sub << "'\n\n" << kHelp;
-    return 2;
-  }
-  if ((sub == "show") != (words.size() == 1) || (sub == "route" && !words.empty())) {
-    std::cerr << "org " << sub << ": "
-              << (sub == "show" ? "expected one id" : "unexpected '" + words.front() + "'")
-              << "\n\n"
-              << kHelp;
-    return 2;
-  }
-  Timestamp at = SystemClock().now();
-  if (const auto given = options->find("--at"); given != options->end()) {
-    const auto parsed = parse_time(given->second);
-    if (!parsed) {
-      std::cerr << "--at: " << parsed.error().message << "\n";
-      return 2;
-    }
-    at = *parsed;
-  }
-  const auto chart = org_chart_from(*options);
+  const auto chart = directory.chart();
   if (!chart) return 1;
-  return sub == "show" ? show(*chart, words.front(), at, out) : route(*chart, *options, at, out);
+  const Timestamp moment = at.value_or(SystemClock().now());
+  return show_app->parsed() ? show(*chart, id, moment, out) : route(*chart, question, moment, out);
 }
 
 }  // namespace escalator::tools

@@ -5,7 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "calendar_import_command.hpp"
-#include "cli_options.hpp"
+#include "command_line.hpp"
+#include "org_commands.hpp"
 #include "embedded.hpp"
 #include "json_file.hpp"
 #include "escalator/store/org_versions.hpp"
@@ -16,34 +17,21 @@
 namespace escalator::tools {
 namespace {
 
-constexpr const char* kHelp = R"(Usage: escalator import org FILE [--data DIR]
-       escalator import calendar FILE [--data DIR]
+constexpr const char* kImportWhat = R"(Stores a new version of the org directory, or a calendar notice, in a store.)";
 
-  org       reads an org directory file (docs/directory.md), JSON or, for a name ending in
-            .csv, a spreadsheet saved as CSV UTF-8, and, when it has no problem and
-            differs from the store's newest version, stores it as the next version: only the
-            records that changed are written. An engine routes by it from when it next opens.
-            A file with problems is refused whole, each problem as FILE:LINE: POINTER: reason
-            (for CSV, FILE:LINE: COLUMN: reason),
-            and the version in force stays. Exits 1 when refused.
-  calendar  the same as `escalator calendar import` (docs/calendar.md).
+constexpr const char* kImportOrgWhat = R"(Reads an org directory file (docs/directory.md), JSON or, for a name ending in .csv, a
+spreadsheet saved as CSV UTF-8, and, when it has no problem and differs from the store's
+newest version, stores it as the next version: only the records that changed are written.
+An engine routes by it from when it next opens. A file with problems is refused whole, each
+problem as FILE:LINE: POINTER: reason (for CSV, FILE:LINE: COLUMN: reason), and the version
+in force stays. Exits 1 when refused.)";
 
---data DIR is the store (default: the configuration's data_dir, ./data).
-)";
+constexpr const char* kImportCalendarWhat = R"(The same as `escalator calendar import` (docs/calendar.md).)";
 
-int import_org(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
-  std::vector<std::string> files;
-  const auto options = options_of(args, {"--data"}, kHelp, &files);
-  if (!options) return 2;
-  if (files.size() != 1) {
-    std::cerr << "import org: expected one file\n\n" << kHelp;
-    return 2;
-  }
-  const std::string data =
-      options->contains("--data") ? options->at("--data") : config.data_dir.string();
-  const auto text = read_text_file(files[0]);
+int import_org(const std::string& file, const std::filesystem::path& data, std::ostream& out) {
+  const auto text = read_text_file(file);
   if (!text) {
-    out << files[0] << ":1: cannot be read\nrefused: nothing was imported\n";
+    out << file << ":1: cannot be read\nrefused: nothing was imported\n";
     return 1;
   }
   auto store = open_existing_store(data);
@@ -51,9 +39,8 @@ int import_org(const std::vector<std::string>& args, const Config& config, std::
     out << store.error().message << "\nrefused: nothing was imported\n";
     return 1;
   }
-  const std::string source = std::filesystem::path(files[0]).filename().string();
-  auto imported = import_org_directory(**store, *text, files[0], SystemClock().now(),
-                                       org_file_format(files[0]));
+  const std::string source = std::filesystem::path(file).filename().string();
+  auto imported = import_org_directory(**store, *text, file, SystemClock().now(), org_file_format(file));
   if (!imported) {
     out << imported.error().message << "\nrefused: nothing was imported\n";
     return 1;
@@ -82,15 +69,20 @@ int import_org(const std::vector<std::string>& args, const Config& config, std::
 }  // namespace
 
 int import_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
-  if (args.empty() || wants_help(args)) {
-    std::cout << kHelp;
-    return args.empty() ? 2 : 0;
+  auto app = command_app("escalator import", kImportWhat, "Exits 1 when the file is refused.");
+  app->require_subcommand(1);
+  std::string file;
+  std::filesystem::path data;
+  auto* org_app = app->add_subcommand("org", kImportOrgWhat);
+  auto* calendar_app = app->add_subcommand("calendar", kImportCalendarWhat);
+  for (CLI::App* kind : {org_app, calendar_app}) {
+    kind->add_option("FILE", file, "the file to import")->required();
+    add_data_option(*kind, data, config);
+    add_config_option(*kind);
   }
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (args[0] == "org") return import_org(rest, config, out);
-  if (args[0] == "calendar") return calendar_import_command(rest, config, out);
-  std::cerr << "import: unknown kind '" << args[0] << "'\n\n" << kHelp;
-  return 2;
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  if (calendar_app->parsed()) return calendar_import_command(file, data, config, out);
+  return import_org(file, data, out);
 }
 
 int org_versions_command(const std::string& data, std::ostream& out) {
@@ -114,55 +106,33 @@ int org_versions_command(const std::string& data, std::ostream& out) {
   return 0;
 }
 
-int org_export_command(const std::map<std::string, std::string>& options, std::ostream& out) {
-  const auto format = options.find("--format");
-  if (format != options.end() && format->second != "json" && format->second != "csv") {
-    std::cerr << "--format: expected json or csv, but got '" << format->second << "'\n";
-    return 2;
-  }
+int org_export_command(const DirectoryChoice& directory, bool csv, std::ostream& out) {
   std::string json;
-  if (const auto data = options.find("--data"); data != options.end()) {
-    std::uint64_t version = 0;
-    if (const auto v = options.find("--version"); v != options.end()) {
-      const auto parsed = version_number(v->second);
-      if (!parsed) return 2;
-      version = *parsed;
-    }
-    auto store = open_existing_store(data->second);
-    auto file = store ? stored_org_directory_file(**store, version) : tl::unexpected(store.error());
+  if (!directory.data.empty()) {
+    auto store = open_existing_store(directory.data);
+    auto file = store ? stored_org_directory_file(**store, directory.version) : tl::unexpected(store.error());
     if (!file) {
       std::cerr << file.error().message << "\n";
       return 1;
     }
     json = std::move(*file);
-  } else if (const auto org = options.find("--org"); org != options.end()) {
-    const auto text = read_text_file(org->second);
+  } else if (!directory.org.empty()) {
+    const auto text = read_text_file(directory.org);
     const OrgFileRead read =
-        text ? read_org_file(*text, org->second, org_file_format(org->second))
-             : OrgFileRead{OrgFile{nullptr, {{org->second, 1, "", "cannot be read"}}}, ""};
+        text ? read_org_file(*text, directory.org, org_file_format(directory.org))
+             : OrgFileRead{OrgFile{nullptr, {{directory.org, 1, "", "cannot be read"}}}, ""};
     for (const auto& p : read.file.problems) std::cerr << p.text() << "\n";
     if (!read.file.directory) return 1;
     json = read.json;
   } else {
     json = embedded::sample_org_directory();
   }
-  if (format != options.end() && format->second == "csv") {
+  if (csv) {
     out << org_directory_as_csv(json);
   } else {
     out << nlohmann::ordered_json::parse(json).dump(2) << "\n";
   }
   return 0;
-}
-
-std::optional<std::uint64_t> version_number(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const std::uint64_t version = std::stoull(text, &used);
-    if (used == text.size() && version > 0) return version;
-  } catch (const std::exception&) {
-  }
-  std::cerr << "--version: expected a version number, but got '" << text << "'\n";
-  return std::nullopt;
 }
 
 Result<std::shared_ptr<const OrgChart>> stored_chart(const std::filesystem::path& data,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "escalator/engine/config.hpp"
+#include "org_commands.hpp"
 #include "escalator/org/org_directory.hpp"
 #include "escalator/util/result.hpp"
 
@@ -23,12 +24,9 @@ int import_command(const std::vector<std::string>& args, const Config& config, s
 // `escalator org versions [--data DIR]`: every version, oldest first.
 int org_versions_command(const std::string& data, std::ostream& out);
 
-// `escalator org export [--org FILE | --data DIR [--version N]] [--format json|csv]`:
-// the directory (by default the sample) as a file of either format, on `out`.
-int org_export_command(const std::map<std::string, std::string>& options, std::ostream& out);
-
-// A --version number (1 or more); none, with the reason on stderr, for anything else.
-std::optional<std::uint64_t> version_number(const std::string& text);
+// `escalator org export`: the directory chosen (by default the sample) as a
+// file, JSON or the spreadsheet's CSV, on `out`.
+int org_export_command(const DirectoryChoice& directory, bool csv, std::ostream& out);
 
 // Version `version` (0: the newest) of the directory the store at `data` keeps.
 Result<std::shared_ptr<const OrgChart>> stored_chart(const std::filesystem::path& data, std::uint64_t version);

@@ -2,34 +2,27 @@
 
 #include <iostream>
 
-#include "cli_options.hpp"
+#include "command_line.hpp"
 #include "escalator/store/store.hpp"
 #include "new_store.hpp"
 
 namespace escalator::tools {
 namespace {
 
-constexpr const char* kHelp = R"(Usage: escalator queue [--data DIR]
-
-The dispatcher queue (docs/directory.md, "The dispatcher queue"): every case of the store
+constexpr const char* kQueueWhat = R"(The dispatcher queue (docs/directory.md, "The dispatcher queue"): every case of the store
 that routing could not place or find a holder for, and that no dispatcher has sent on yet,
 oldest first: its id, when it was opened, its category, the compound or building it named
 (or -), and what routing said. A dispatcher sends one on with a dispatch that names the
-lead unit. Reads every case of the store.
-
---data DIR is the store (default: the configuration's data_dir, ./data).
-)";
+lead unit. Reads every case of the store.)";
 
 }  // namespace
 
 int queue_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
-  if (wants_help(args)) {
-    std::cout << kHelp;
-    return 0;
-  }
-  const auto options = options_of(args, {"--data"}, kHelp);
-  if (!options) return 2;
-  const std::string data = options->contains("--data") ? options->at("--data") : config.data_dir.string();
+  auto app = command_app("escalator queue", kQueueWhat, "Exits 1 when the store cannot be read.");
+  std::filesystem::path data;
+  add_data_option(*app, data, config);
+  add_config_option(*app);
+  if (auto done = parse_command_line(*app, args, out)) return *done;
   auto store = open_existing_store(data);
   if (!store) {
     std::cerr << store.error().message << "\n";

@@ -5,7 +5,7 @@
 
 #include <iostream>
 
-#include "cli_options.hpp"
+#include "command_line.hpp"
 #include "escalator/engine/engine.hpp"
 #include "escalator/engine/timer_driver.hpp"
 #include "escalator/http/service.hpp"
@@ -24,24 +24,16 @@ class ShiftedClock final : public Clock {
   Timestamp::duration shift_;
 };
 
-constexpr const char* kHelp =
-    "Usage: escalator serve [--config FILE] [--data DIR] [--address IP] [--port N] [--clock-from TIME]\n\n"
-    "Serves the engine over HTTP/1.1 with JSON (docs/http.md): cases opened, read and moved\n"
-    "through their lifecycle, each command acknowledged once it is on disk. Deadlines fire on\n"
-    "the system clock without anyone calling. The store is RocksDB under DIR (default: the\n"
-    "configuration's data_dir, ./data), created when missing; the shipped workflows, the\n"
-    "store's org directory (the sample one for a new store) and the official calendar.\n\n"
-    "  --config FILE  the configuration (docs/configuration.md); its \"http\" object sets the\n"
-    "                 address, port, threads and limits\n"
-    "  --data DIR     where the store is, in place of data_dir\n"
-    "  --address IP   where to listen, in place of http.address (loopback only)\n"
-    "  --port N       the port, in place of http.port; 0 takes a free one\n"
-    "  --clock-from TIME  the service's clock starts at TIME (RFC 3339) and runs on in real\n"
-    "                 time: for training and for trying the docs' examples, never for a city's\n"
-    "                 store (its events would carry invented times)\n\n"
-    "Prints the URL it listens on and a curl command that opens a case. SIGINT (Ctrl-C) or\n"
-    "SIGTERM stops it: no new requests are taken, those in flight are answered, and the store\n"
-    "is closed cleanly. Exits 1 when the store, the configuration or the port cannot be had.\n";
+constexpr const char* kServeWhat = R"(Serves the engine over HTTP/1.1 with JSON (docs/http.md): cases opened, read and moved
+through their lifecycle, each command acknowledged once it is on disk. Deadlines fire on
+the system clock without anyone calling. The store is RocksDB under DIR, created when
+missing; the shipped workflows, the store's org directory (the sample one for a new store)
+and the official calendar. The configuration's "http" object sets the address, port,
+threads and limits.
+
+Prints the URL it listens on and a curl command that opens a case. SIGINT (Ctrl-C) or
+SIGTERM stops it: no new requests are taken, those in flight are answered, and the store
+is closed cleanly.)";
 
 // The case the printed curl command opens: a leak reported by phone in a
 // compound of the sample directory.
@@ -55,21 +47,23 @@ constexpr const char* kTryBody =
 
 int serve_command(const std::vector<std::string>& args, const Config& config,
                   const std::optional<std::filesystem::path>& config_file, std::ostream& out) {
-  if (wants_help(args)) {
-    out << kHelp;
-    return 0;
-  }
-  const auto flags = options_of(args, {"--data", "--address", "--port", "--clock-from"}, kHelp);
-  if (!flags) return 2;
+  auto app = command_app("escalator serve", kServeWhat,
+                         "Exits 1 when the store, the configuration or the port cannot be had.");
+  std::filesystem::path data;
+  std::optional<std::string> address;
+  std::optional<std::uint16_t> port;
+  std::optional<Timestamp> clock_from;
+  add_data_option(*app, data, config);
+  add_config_option(*app);
+  app->add_option("--address", address, "where to listen, in place of http.address (loopback only)")
+      ->option_text("IP");
+  app->add_option("--port", port, "the port, in place of http.port; 0 takes a free one")->option_text("N");
+  add_time_option(*app, "--clock-from", clock_from,
+                  "the service's clock starts at TIME and runs on in real time: for training and for trying the "
+                  "docs' examples, never for a city's store (its events would carry invented times)");
+  if (auto done = parse_command_line(*app, args, out)) return *done;
   std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();
-  if (auto from = flags->find("--clock-from"); from != flags->end()) {
-    auto start = parse_time(from->second);
-    if (!start) {
-      std::cerr << "serve: --clock-from: " << start.error().message << "\n";
-      return 2;
-    }
-    clock = std::make_shared<ShiftedClock>(*start);
-  }
+  if (clock_from) clock = std::make_shared<ShiftedClock>(*clock_from);
   http::HttpOptions http_options;
   if (config_file) {
     auto read = http::http_options_from_config(*config_file);
@@ -79,17 +73,8 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
     }
     http_options = *read;
   }
-  if (auto a = flags->find("--address"); a != flags->end()) http_options.address = a->second;
-  if (auto p = flags->find("--port"); p != flags->end()) {
-    const auto& text = p->second;
-    char* end = nullptr;
-    const long port = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || port < 0 || port > 65535) {
-      std::cerr << "serve: --port: expected a number from 0 to 65535, but got '" << text << "'\n";
-      return 2;
-    }
-    http_options.port = static_cast<std::uint16_t>(port);
-  }
+  if (address) http_options.address = *address;
+  if (port) http_options.port = *port;
   if (auto checked = http::check_http_options(http_options); !checked) {
     std::cerr << "serve: " << checked.error().message << "\n";
     return 1;
@@ -104,7 +89,7 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   DurableStoreOptions store_options;
-  store_options.path = flags->contains("--data") ? std::filesystem::path(flags->at("--data")) : config.data_dir;
+  store_options.path = data;
   auto store = open_durable_store(store_options);
   if (!store) {
     std::cerr << "serve: " << store.error().message << "\n";

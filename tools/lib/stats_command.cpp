@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "escalator/store/calendar_in_force.hpp"
-#include "cli_options.hpp"
+#include "command_line.hpp"
 #include "escalator/calendar/official_calendar.hpp"
 #include "escalator/store/stats_report.hpp"
 #include "new_store.hpp"
@@ -16,15 +16,10 @@
 namespace escalator::tools {
 namespace {
 
-constexpr const char* kHelp = R"(Usage: escalator stats [--data DIR] --from DAY --to DAY [--by DIMENSION]
-                       [--figures NAME,NAME,...] [--json | --csv] [--recompute]
-       escalator stats [--data DIR] --from DAY --to DAY [--by DIMENSION] --list COUNT [--group NAME]
-
-The figures supervisors report (docs/stats.md), per group over the days from and to, both
-included (YYYY-MM-DD, China Standard Time), from the store's counters: a year's report reads
-a dozen cells per group. DIMENSION is all (the default), unit, level (the workflow step:
-property, branch, grid, community, street, district, council), category, channel,
-request-type, grid or street. The rates follow the configuration's "stats" formulas.
+constexpr const char* kStatsWhat = R"(The figures supervisors report (docs/stats.md), per group over the days from and to, both
+included (China Standard Time), from the store's counters: a year's report reads a dozen
+cells per group. Groups are made by --by; the rates follow the configuration's "stats"
+formulas.
 
 Text shows the main figures of each group and the total; --figures chooses them. --json and
 --csv give every figure: counts, rates as fractions, times in hours (null or empty when a
@@ -32,45 +27,67 @@ rate has no denominator or no time was counted).
 
 --recompute counts every stored case's events afresh and replaces the counters with the
 result (an engine also does this when it opens a store counted otherwise). --list COUNT
-prints the cases behind a count in the group (--group, "" by default) and their part in it,
-by counting every case's events afresh: any count, repeat_calls (with the configured window)
-and open_overdue (the cases late and open on the last day) among them.
-
---data DIR is the store (default: the configuration's data_dir, ./data).
-)";
+prints the cases behind a count in one group (--group; with --by all, the only group) and
+their part in it, by counting every case's events afresh: any count, repeat_calls (with the
+configured window) and open_overdue (the cases late and open on the last day) among them.)";
 
 constexpr std::string_view kMainFigures[] = {"received",           "handed",          "signed_in_time_rate",
                                              "closed",             "resolution_rate", "satisfaction_rate",
                                              "on_time_close_rate", "reopened",        "overdue",
                                              "open_overdue",       "share"};
 
-// The switches, taken out of args.
-bool take_switch(std::vector<std::string>& args, std::string_view name) {
-  auto at = std::find(args.begin(), args.end(), name);
-  if (at == args.end()) return false;
-  args.erase(at);
-  return true;
-}
-
-std::vector<stats::Figure> chosen_figures(const std::string& names, std::string& unknown) {
+// The figures named (the main ones when none is), each known: the parser
+// checked them against figure_names().
+std::vector<stats::Figure> chosen_figures(const std::vector<std::string>& names) {
   const auto& all = stats::figures();
   std::vector<std::string_view> wanted(std::begin(kMainFigures), std::end(kMainFigures));
-  std::vector<std::string> parts;
-  if (!names.empty()) {
-    std::stringstream list(names);
-    for (std::string part; std::getline(list, part, ',');) parts.push_back(part);
-    wanted.assign(parts.begin(), parts.end());
-  }
+  if (!names.empty()) wanted.assign(names.begin(), names.end());
   std::vector<stats::Figure> chosen;
   for (auto name : wanted) {
     auto found = std::find_if(all.begin(), all.end(), [&](const stats::Figure& f) { return f.name == name; });
-    if (found == all.end()) {
-      unknown = std::string(name);
-      return {};
-    }
-    chosen.push_back(*found);
+    if (found != all.end()) chosen.push_back(*found);
   }
   return chosen;
+}
+
+std::vector<std::string> figure_names() {
+  std::vector<std::string> names;
+  for (const auto& f : stats::figures()) names.emplace_back(f.name);
+  return names;
+}
+
+// The counts whose cases --list can name.
+std::vector<std::string> listable_counts() {
+  std::vector<std::string> names;
+  for (const auto& f : stats::figures()) {
+    const bool count = f.kind == stats::Figure::Kind::kCount || f.kind == stats::Figure::Kind::kDerivedCount;
+    if (count && f.name != "meetings") names.emplace_back(f.name);
+  }
+  return names;
+}
+
+std::vector<std::string> dimension_names() {
+  std::vector<std::string> names;
+  for (auto d : stats::kEveryDimension) {
+    if (d != stats::Dimension::kMeeting) names.emplace_back(to_string(d));
+  }
+  return names;
+}
+
+// An option holding a day, YYYY-MM-DD, refused naming the option otherwise.
+CLI::Option* add_day_option(CLI::App& app, const std::string& name, std::chrono::sys_days& day,
+                            const std::string& what) {
+  return app
+      .add_option_function<std::string>(
+          name,
+          [&day, name](const std::string& text) {
+            auto parsed = stats::parse_day(text);
+            if (!parsed) throw CLI::ValidationError(name, parsed.error().message);
+            day = *parsed;
+          },
+          what)
+      ->option_text("DAY")
+      ->required();
 }
 
 std::string shown(const stats::Figure& figure, std::optional<double> value) {
@@ -176,58 +193,63 @@ void print_csv(const stats::Report& report, const stats::Formulas& formulas, std
 
 }  // namespace
 
-int stats_command(const std::vector<std::string>& given, const Config& config, std::ostream& out) {
-  if (wants_help(given)) {
-    std::cout << kHelp;
-    return 0;
-  }
-  std::vector<std::string> args = given;
-  const bool json = take_switch(args, "--json");
-  const bool csv = take_switch(args, "--csv");
-  const bool recompute = take_switch(args, "--recompute");
-  const auto options =
-      options_of(args, {"--data", "--from", "--to", "--by", "--figures", "--list", "--group"}, kHelp);
-  if (!options) return 2;
+int stats_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
+  auto app = command_app("escalator stats", kStatsWhat,
+                         "Exits 1 when the store cannot give its figures, 2 on bad arguments.");
+  std::filesystem::path data;
+  stats::Query query;
+  std::string by = "all";
+  std::vector<std::string> figure_list;
+  bool json = false;
+  bool csv = false;
+  bool recompute = false;
+  std::string list;
+  std::optional<std::string> group;
+  add_data_option(*app, data, config);
+  add_config_option(*app);
+  add_day_option(*app, "--from", query.from, "the first day, YYYY-MM-DD");
+  add_day_option(*app, "--to", query.to, "the last day, YYYY-MM-DD");
+  app->add_option("--by", by, "what each row is")
+      ->option_text("DIMENSION")
+      ->check(CLI::IsMember(dimension_names()))
+      ->capture_default_str();
+  auto* figures_option = app->add_option("--figures", figure_list, "the figures text shows (default: the main ones)")
+                             ->option_text("NAME,...")
+                             ->delimiter(',')
+                             ->check(CLI::IsMember(figure_names()));
+  auto* json_flag = add_json_flag(*app, json)->description("every figure as JSON");
+  auto* csv_flag = app->add_flag("--csv", csv, "every figure as CSV for a spreadsheet");
+  json_flag->excludes(csv_flag);
+  auto* recompute_flag = app->add_flag("--recompute", recompute, "count every case's events afresh first");
+  auto* list_option = app->add_option("--list", list, "print the cases behind this count")
+                          ->option_text("COUNT")
+                          ->check(CLI::IsMember(listable_counts()));
+  app->add_option("--group", group, "the group whose cases --list prints, as the report names it")
+      ->option_text("NAME")
+      ->needs(list_option);
+  for (auto* output : {figures_option, json_flag, csv_flag, recompute_flag}) list_option->excludes(output);
+  if (auto done = parse_command_line(*app, args, out)) return *done;
   // A usage error is 2; a store that cannot give its figures, 1.
   auto refuse = [](const std::string& why) {
-    std::cerr << why << "\n";
+    std::cerr << "escalator stats: " << why << "\n";
     return 2;
   };
   auto failed = [](const std::string& why) {
     std::cerr << why << "\n";
     return 1;
   };
-  if (json && csv) return refuse("--json and --csv: choose one");
-  if (!options->contains("--from") || !options->contains("--to")) return refuse("--from and --to: both required");
-  stats::Query query;
-  for (const char* flag : {"--from", "--to"}) {
-    auto day = stats::parse_day(options->at(flag));
-    if (!day) return refuse(std::string(flag) + ": " + day.error().message);
-    (std::string_view(flag) == "--from" ? query.from : query.to) = *day;
-  }
-  if (options->contains("--by")) {
-    auto by = stats::parse_dimension(options->at("--by"));
-    if (!by) return refuse("--by: " + by.error().message);
-    query.by = *by;
-  }
+  query.by = *stats::parse_dimension(by);
   if (query.to < query.from) return refuse("--to: the period ends before it begins");
-  std::string unknown;
-  const auto figures = chosen_figures(options->contains("--figures") ? options->at("--figures") : "", unknown);
-  if (!unknown.empty()) return refuse("--figures: no figure '" + unknown + "'");
-
+  if (!list.empty() && query.by != stats::Dimension::kAll && !group) {
+    return refuse("--group: name the group of --by " + by + " whose cases --list " + list + " prints");
+  }
+  const auto figures = chosen_figures(figure_list);
   std::optional<stats::Figure> listed;
-  if (options->contains("--list")) {
+  if (!list.empty()) {
     const auto& all = stats::figures();
-    const auto& name = options->at("--list");
-    auto found = std::find_if(all.begin(), all.end(), [&](const stats::Figure& f) { return f.name == name; });
-    if (found == all.end() || found->name == "meetings" ||
-        (found->kind != stats::Figure::Kind::kCount && found->kind != stats::Figure::Kind::kDerivedCount)) {
-      return refuse("--list: '" + name + "' is not a count (docs/stats.md lists them)");
-    }
-    listed = *found;
+    listed = *std::find_if(all.begin(), all.end(), [&](const stats::Figure& f) { return f.name == list; });
   }
 
-  const std::string data = options->contains("--data") ? options->at("--data") : config.data_dir.string();
   auto store = open_existing_store(data);
   if (!store) return failed(store.error().message);
   auto calendars = calendars_in_force(shipped_calendar()->with_working_hours(config.working_hours), **store);
@@ -235,15 +257,14 @@ int stats_command(const std::vector<std::string>& given, const Config& config, s
   const Calendar& calendar = *calendars->current;
 
   if (listed) {
-    const std::string group = options->contains("--group") ? options->at("--group") : "";
-    auto shares = stats::cases_behind(**store, calendar, query, group, *listed, config.stats);
+    auto shares = stats::cases_behind(**store, calendar, query, group.value_or(""), *listed, config.stats);
     if (!shares) return failed(shares.error().message);
     std::int64_t total = 0;
     for (const auto& share : *shares) {
       out << share.case_id << "  " << share.count << "\n";
       total += share.count;
     }
-    out << listed->name << " = " << total << " from " << shares->size() << (shares->size() == 1 ? " case\n" : " cases\n");
+    out << listed->name << " = " << total << " from " << count_of(shares->size(), "case", "cases") << "\n";
     return 0;
   }
 

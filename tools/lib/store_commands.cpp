@@ -4,39 +4,29 @@
 #include <map>
 #include <optional>
 
-#include "cli_options.hpp"
+#include "command_line.hpp"
 #include "escalator/store/store.hpp"
 #include "new_store.hpp"
 
 namespace escalator::tools {
 namespace {
 
-constexpr const char* kBackupHelp = R"(Usage: escalator backup --data DIR --to BACKUPS
-       escalator backup --list BACKUPS
-
-Adds a backup of the store at DIR to the directory BACKUPS (made if missing), with RocksDB's
+constexpr const char* kBackupWhat = R"(Adds a backup of the store to the directory BACKUPS (made if missing), with RocksDB's
 backup engine: files an earlier backup holds are shared, not copied again, and the new backup
 is verified against its checksums before it is reported. The store must not be in use by a
-running engine. --list prints the backups BACKUPS holds. Exits 1 on any error.
-)";
+running engine. --list prints the backups a directory holds instead.)";
 
-constexpr const char* kRestoreHelp = R"(Usage: escalator restore --from BACKUPS --data DIR [--backup ID]
+constexpr const char* kRestoreWhat = R"(Restores the newest backup in BACKUPS (or backup ID) into the store's directory, which
+must not exist: a restore never overwrites a store. Then reads every case back, as
+`escalator check` does.)";
 
-Restores the newest backup in BACKUPS (or backup ID) into DIR, which must not exist: a restore
-never overwrites a store. Then reads every case back, as `escalator check` does. Exits 1 on any
-error or problem.
-)";
-
-constexpr const char* kCheckHelp = R"(Usage: escalator check --data DIR
-
-Opens the store at DIR and reads every case back: each event decodes, the events run 1..n,
-and the snapshot equals the replay of its events. Prints every problem, naming the case or
-the record, then what was checked. Exits 1 if there is any problem.
+constexpr const char* kCheckWhat = R"(Opens the store and reads every case back: each event decodes, the events run 1..n, and
+the snapshot equals the replay of its events. Prints every problem, naming the case or the
+record, then what was checked.
 
 This is the quick check, through the store's own loading path. It does not check the events'
 hashes and chains, the log, the personal records, the case lists, the timers or the report
-counters: `escalator audit verify` is the whole check (docs/history.md, "Audit").
-)";
+counters: `escalator audit verify` is the whole check (docs/history.md, "Audit").)";
 
 void print_backup(const BackupInfo& b, std::ostream& out) {
   out << "backup " << b.id << "  " << format_time(b.made_at) << "  " << b.files << " files, " << b.bytes
@@ -64,15 +54,21 @@ int check_at(const std::filesystem::path& data, std::ostream& out) {
 
 }  // namespace
 
-int backup_command(const std::vector<std::string>& args, std::ostream& out) {
-  if (wants_help(args)) {
-    out << kBackupHelp;
-    return 0;
-  }
-  auto o = options_of(args, {"--data", "--to", "--list"}, kBackupHelp);
-  if (!o) return 2;
-  if (o->contains("--list") && o->size() == 1) {
-    auto listed = list_backups(o->at("--list"));
+int backup_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
+  auto app = command_app("escalator backup", kBackupWhat, "Exits 1 on any error.");
+  std::filesystem::path data;
+  std::string to;
+  std::string list;
+  add_data_option(*app, data, config);
+  add_config_option(*app);
+  auto* to_option = app->add_option("--to", to, "the directory of backups to add this one to")->option_text("BACKUPS");
+  auto* list_option =
+      app->add_option("--list", list, "print the backups this directory holds")->option_text("BACKUPS");
+  list_option->excludes(to_option);
+  app->require_option(1, 3);
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  if (!list.empty()) {
+    auto listed = list_backups(list);
     if (!listed) {
       std::cerr << listed.error().message << "\n";
       return 1;
@@ -80,11 +76,11 @@ int backup_command(const std::vector<std::string>& args, std::ostream& out) {
     for (const auto& b : *listed) print_backup(b, out);
     return 0;
   }
-  if (!o->contains("--data") || !o->contains("--to") || o->size() != 2) {
-    std::cerr << "escalator backup: name the store (--data DIR) and the backups (--to BACKUPS)\n\n" << kBackupHelp;
+  if (to.empty()) {
+    std::cerr << "escalator backup: name the directory of backups (--to BACKUPS), or --list BACKUPS\n";
     return 2;
   }
-  auto made = backup_store(o->at("--data"), o->at("--to"));
+  auto made = backup_store(data, to);
   if (!made) {
     std::cerr << made.error().message << "\n";
     return 1;
@@ -93,52 +89,36 @@ int backup_command(const std::vector<std::string>& args, std::ostream& out) {
   return 0;
 }
 
-int restore_command(const std::vector<std::string>& args, std::ostream& out) {
-  if (wants_help(args)) {
-    out << kRestoreHelp;
-    return 0;
-  }
-  auto o = options_of(args, {"--from", "--data", "--backup"}, kRestoreHelp);
-  if (!o) return 2;
-  if (!o->contains("--from") || !o->contains("--data")) {
-    std::cerr << "escalator restore: name the backups (--from BACKUPS) and a new store (--data DIR)\n\n"
-              << kRestoreHelp;
-    return 2;
-  }
+int restore_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
+  auto app = command_app("escalator restore", kRestoreWhat, "Exits 1 on any error or problem.");
+  std::filesystem::path data;
+  std::string from;
   std::optional<std::uint32_t> id;
-  if (o->contains("--backup")) {
-    try {
-      std::size_t used = 0;
-      const auto n = std::stoul(o->at("--backup"), &used);
-      if (used != o->at("--backup").size() || n == 0 || n > 0xFFFFFFFFul) throw std::out_of_range("id");
-      id = static_cast<std::uint32_t>(n);
-    } catch (const std::exception&) {
-      std::cerr << "--backup: expected a backup id (a positive number), got '" << o->at("--backup") << "'\n";
-      return 2;
-    }
-  }
-  auto restored = restore_store(o->at("--from"), o->at("--data"), id);
+  add_data_option(*app, data, config)->description("the new store's directory, which must not exist (default: the "
+                                                   "configuration's data_dir, ./data)");
+  add_config_option(*app);
+  app->add_option("--from", from, "the directory of backups")->option_text("BACKUPS")->required();
+  app->add_option("--backup", id, "the backup to restore (default: the newest)")
+      ->option_text("ID")
+      ->check(CLI::Range(1u, 0xFFFFFFFFu));
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  auto restored = restore_store(from, data, id);
   if (!restored) {
     std::cerr << restored.error().message << "\n";
     return 1;
   }
   out << "restored ";
   print_backup(*restored, out);
-  return check_at(o->at("--data"), out);
+  return check_at(data, out);
 }
 
-int check_command(const std::vector<std::string>& args, std::ostream& out) {
-  if (wants_help(args)) {
-    out << kCheckHelp;
-    return 0;
-  }
-  auto o = options_of(args, {"--data"}, kCheckHelp);
-  if (!o) return 2;
-  if (!o->contains("--data")) {
-    std::cerr << "escalator check: name the store (--data DIR)\n\n" << kCheckHelp;
-    return 2;
-  }
-  return check_at(o->at("--data"), out);
+int check_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
+  auto app = command_app("escalator check", kCheckWhat, "Exits 1 if there is any problem.");
+  std::filesystem::path data;
+  add_data_option(*app, data, config);
+  add_config_option(*app);
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  return check_at(data, out);
 }
 
 }  // namespace escalator::tools

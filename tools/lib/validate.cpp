@@ -1,8 +1,11 @@
 #include "validate.hpp"
 
 #include <algorithm>
+#include <iostream>
 
+#include "command_line.hpp"
 #include "escalator/org/org_directory.hpp"
+#include "org_commands.hpp"
 
 namespace escalator::tools {
 
@@ -40,6 +43,51 @@ std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesyste
 
 std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesystem::path>& paths) {
   return validate_workflows(paths, *sample_directory());
+}
+
+namespace {
+
+constexpr const char* kValidateWhat = R"(Checks workflow files (a .json file, or every .json file in a directory) against
+schemas/workflow.schema.json and then for meaning: step ids, the ladder, roles the org
+directory holds, durations, and workflows that claim the same cases at one priority. Roles
+are looked for in the directory the workflows will route by: --org FILE (JSON or CSV), or
+the newest version a store holds (--data DIR, or version N of it); the sample directory
+when neither is given. Prints every problem as FILE:LINE: POINTER: reason.)";
+
+}  // namespace
+
+int validate_command(const std::vector<std::string>& args, const Config&, std::ostream& out) {
+  auto app = command_app("escalator validate", kValidateWhat, "Exits 1 if there is any problem.");
+  std::vector<std::string> named;
+  DirectoryChoice directory;
+  app->add_option("FILE_OR_DIR", named, "workflow files, or directories of them")->required();
+  directory.add_to(*app);
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  const auto chart = directory.chart();
+  if (!chart) return 1;
+  const std::vector<std::filesystem::path> paths(named.begin(), named.end());
+  const auto problems = validate_workflows(paths, *chart);
+  for (const auto& p : problems) out << p.text() << "\n";
+  out << count_of(problems.size(), "problem", "problems") << "\n";
+  return problems.empty() ? 0 : 1;
+}
+
+int config_command(const std::vector<std::string>& args, const Config&, std::ostream& out) {
+  auto app = command_app("escalator config", "The configuration file (docs/configuration.md).");
+  app->require_subcommand(1);
+  auto* check = app->add_subcommand(
+      "check", "Checks FILE against the configuration schema and prints every error, naming the key. Exits 1 if "
+               "there is any.");
+  std::string file;
+  check->add_option("FILE", file, "a configuration file")->required();
+  if (auto done = parse_command_line(*app, args, out)) return *done;
+  auto loaded = load_config(file);
+  if (!loaded) {
+    std::cerr << loaded.error().message << "\n";
+    return 1;
+  }
+  out << file << ": valid\n";
+  return 0;
 }
 
 }  // namespace escalator::tools

@@ -2,7 +2,11 @@
 #pragma once
 
 #include <filesystem>
+#include <ostream>
+#include <string>
 #include <vector>
+
+#include "escalator/engine/config.hpp"
 
 #include "escalator/org/org_directory.hpp"
 #include "escalator/workflow/workflow_files.hpp"
@@ -15,5 +19,11 @@ namespace escalator::tools {
 std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesystem::path>& paths,
                                                 const OrgDirectory& directory);
 std::vector<WorkflowProblem> validate_workflows(const std::vector<std::filesystem::path>& paths);
+
+// `escalator validate FILE_OR_DIR... [--org FILE | --data DIR [--version N]]`.
+int validate_command(const std::vector<std::string>& args, const Config& config, std::ostream& out);
+
+// `escalator config check FILE`.
+int config_command(const std::vector<std::string>& args, const Config& config, std::ostream& out);
 
 }  // namespace escalator::tools

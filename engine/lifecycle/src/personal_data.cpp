@@ -99,11 +99,13 @@ Result<void> join(std::string_view record, ev::CaseOpened& e) {
 bool names_resident(std::string_view record, std::string_view resident) {
   const auto json = nlohmann::json::parse(record, nullptr, false);
   if (json.is_discarded() || !json.is_object()) return false;
-  for (const char* field : {"reporter_phone", "reporter_account"}) {
+  const auto value_of = [&json](const char* field) {
     const auto it = json.find(field);
-    if (it != json.end() && it->is_object() && it->value("value", "") == resident) return true;
-  }
-  return false;
+    if (it == json.end() || !it->is_object()) return std::string();
+    const auto value = it->find("value");
+    return value != it->end() && value->is_string() ? value->get<std::string>() : std::string();
+  };
+  return names_reporter(Reporter{"", value_of("reporter_phone"), value_of("reporter_account")}, resident);
 }
 
 std::vector<std::string> mismatches(const ev::CaseOpened& e) {

@@ -36,7 +36,8 @@ std::string encode(const ev::CaseOpened& e);
 // record is malformed, holds a field the event has no commitment for, or a
 // value that does not match its commitment.
 [[nodiscard]] Result<void> join(std::string_view record, ev::CaseOpened& e);
-// Whether the record's reporter_phone or reporter_account is `resident`.
+// Whether `resident` names the record's reporter (names_reporter: a phone
+// however written, an account exactly).
 bool names_resident(std::string_view record, std::string_view resident);
 // Each field whose value and salt do not give its commitment, or that has a
 // value without one: "reporter_phone does not match its commitment".

@@ -279,8 +279,7 @@ Result<std::vector<std::string>> CaseStore::cases_of_resident(std::string_view r
   for (const auto& id : case_ids()) {
     auto stored = load(id);
     if (!stored) return tl::unexpected(stored.error());
-    const Reporter& r = (*stored)->snapshot.reporter;
-    if (r.phone == resident || r.account == resident) found.push_back(id);
+    if (names_reporter((*stored)->snapshot.reporter, resident)) found.push_back(id);
   }
   std::sort(found.begin(), found.end());
   return found;

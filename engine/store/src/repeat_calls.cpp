@@ -8,17 +8,6 @@
 namespace escalator::repeat_calls {
 namespace {
 
-// Digits only, and a mainland number without its country code, so that
-// "+86 138-0000-0000" and "13800000000" are one caller.
-std::string phone_digits(std::string_view phone) {
-  std::string digits;
-  for (char c : phone) {
-    if (c >= '0' && c <= '9') digits.push_back(c);
-  }
-  if (digits.size() == 13 && digits.starts_with("86")) digits.erase(0, 2);
-  return digits;
-}
-
 std::string digest(std::string_view kind, std::string_view identity, const Location& location,
                    std::string_view category) {
   Sha256 sha;
@@ -38,7 +27,7 @@ std::uint64_t seconds_of(Timestamp at) { return static_cast<std::uint64_t>(std::
 
 std::vector<std::string> digests_of(const Reporter& reporter, const Location& location, std::string_view category) {
   std::vector<std::string> digests;
-  if (auto phone = phone_digits(reporter.phone); !phone.empty()) {
+  if (auto phone = caller_phone(reporter.phone); !phone.empty()) {
     digests.push_back(digest("phone", phone, location, category));
   }
   if (!reporter.account.empty()) digests.push_back(digest("account", reporter.account, location, category));

@@ -242,6 +242,10 @@ Result<sys_days> parse_day(std::string_view text) {
   if (copy.size() == 10 && std::sscanf(copy.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) == 3) {
     const std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
     if (date.ok()) return sys_days{date};
+    if (m < 1 || m > 12) return fail(ErrorCode::kInvalidArgument, "'" + copy + "' has no month " + std::to_string(m));
+    const std::chrono::year_month_day_last last{std::chrono::year{y}, std::chrono::month_day_last{std::chrono::month{m}}};
+    return fail(ErrorCode::kInvalidArgument, "'" + copy + "' is not a day: " + copy.substr(0, 7) + " has " +
+                                                 std::to_string(unsigned(last.day())) + " days");
   }
   return fail(ErrorCode::kInvalidArgument, "Expected a day as YYYY-MM-DD, but got '" + copy + "'");
 }

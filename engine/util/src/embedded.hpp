@@ -19,5 +19,7 @@ struct EmbeddedFile {
   std::string_view text;
 };
 std::span<const EmbeddedFile> calendars();
+// workflows/*.json, the shipped workflows.
+std::span<const EmbeddedFile> workflows();
 
 }  // namespace escalator::embedded

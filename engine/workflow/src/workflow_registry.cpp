@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "embedded.hpp"
+
 namespace escalator {
 
 Result<WorkflowRef> WorkflowRegistry::publish(Workflow workflow) {
@@ -63,18 +65,32 @@ std::vector<WorkflowProblem> WorkflowRegistry::load_directory(const std::filesys
   }
   if (error) return {{dir.string(), 1, "", "cannot be read: " + error.message()}};
   std::sort(files.begin(), files.end());
+  std::vector<WorkflowFile> loaded;
+  for (const auto& file : files) loaded.push_back(load_workflow_file(file, directory));
+  return publish_read(std::move(loaded), dir.string());
+}
+
+std::vector<WorkflowProblem> WorkflowRegistry::load_shipped(const OrgDirectory& directory) {
+  std::vector<WorkflowFile> read;
+  for (const auto& file : embedded::workflows()) {
+    read.push_back(read_workflow(file.text, std::string(file.source), directory));
+  }
+  return publish_read(std::move(read), "workflows");
+}
+
+std::vector<WorkflowProblem> WorkflowRegistry::publish_read(std::vector<WorkflowFile> files,
+                                                            const std::string& where) {
   std::vector<WorkflowProblem> problems;
   std::vector<Workflow> read;
-  for (const auto& file : files) {
-    auto loaded = load_workflow_file(file, directory);
-    problems.insert(problems.end(), loaded.problems.begin(), loaded.problems.end());
-    if (loaded.workflow) read.push_back(std::move(*loaded.workflow));
+  for (auto& file : files) {
+    problems.insert(problems.end(), file.problems.begin(), file.problems.end());
+    if (file.workflow) read.push_back(std::move(*file.workflow));
   }
   const auto between = check_workflow_set(read);
   problems.insert(problems.end(), between.begin(), between.end());
   if (!problems.empty()) return problems;
   if (auto published = publish_all(std::move(read)); !published) {
-    problems.push_back({dir.string(), 1, "", published.error().message});
+    problems.push_back({where, 1, "", published.error().message});
   }
   return problems;
 }

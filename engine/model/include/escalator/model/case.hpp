@@ -143,6 +143,16 @@ struct Reporter {
   friend bool operator==(const Reporter&, const Reporter&) = default;
 };
 
+// A phone number as one caller: its digits only, and a mainland number
+// without its country code, so that "+86 138-0000-0000" and "13800000000"
+// are the same caller for repeat calls and for erasure. Empty when it holds
+// no digit.
+std::string caller_phone(std::string_view phone);
+
+// Whether `resident` names the reporter: their phone, however either is
+// written, or their channel account exactly as recorded.
+bool names_reporter(const Reporter& reporter, std::string_view resident);
+
 // One text for each piece of a case's personal data: the reporter's name,
 // phone and account, the address below building level (Location::address) and
 // the complaint's content. It holds either the commitments the history keeps

@@ -32,6 +32,9 @@ class WorkflowRegistry final : public WorkflowCatalog {
   // Reads every *.json file in `dir` and, when none has a problem, publishes
   // them as one set (publish_all). Returns every problem found.
   std::vector<WorkflowProblem> load_directory(const std::filesystem::path& dir, const OrgDirectory& directory);
+  // The same for the shipped workflows (workflows/*.json), compiled in, so
+  // that a tool run outside the repository knows them.
+  std::vector<WorkflowProblem> load_shipped(const OrgDirectory& directory);
 
   // The latest version of the highest-priority workflow that takes the case.
   // kNotFound naming the case's category, type and channel when none does.
@@ -41,6 +44,9 @@ class WorkflowRegistry final : public WorkflowCatalog {
   std::vector<const Workflow*> latest() const;
 
  private:
+  // Publishes the files read as one set when none has a problem.
+  std::vector<WorkflowProblem> publish_read(std::vector<WorkflowFile> files, const std::string& where);
+
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::vector<std::unique_ptr<const Workflow>>> versions_;
 };

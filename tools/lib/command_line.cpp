@@ -1,0 +1,130 @@
+#include "command_line.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/Error.hpp>
+
+namespace escalator::tools {
+namespace {
+
+// Usage first, as git and kubectl print it, then what the command does.
+class HouseFormatter : public CLI::Formatter {
+ public:
+  HouseFormatter() { column_width(32); }
+
+  std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override {
+    if (mode == CLI::AppFormatMode::Sub) return make_expanded(app);
+    std::ostringstream out;
+    out << make_usage(app, name);
+    if (const auto& what = app->get_description(); !what.empty()) out << "\n" << what << "\n";
+    out << make_positionals(app) << make_groups(app, mode) << make_subcommands(app, mode);
+    if (const auto& footer = app->get_footer(); !footer.empty()) out << "\n" << footer << "\n";
+    return out.str();
+  }
+
+  // "--by DIMENSION": the value's name only; what it may be goes into the
+  // description, and which options exclude which into the refusal.
+  std::string make_option_opts(const CLI::Option* option) const override {
+    if (option->get_type_size() == 0 || option->get_positional()) return "";
+    const std::string& text = option->get_option_text();
+    return " " + (text.empty() ? value_name(*option) : text);
+  }
+
+  // The description, then the names the value may be and its default.
+  std::string make_option_desc(const CLI::Option* option) const override {
+    std::string text = option->get_description();
+    const std::string type = option->get_type_name();
+    if (const auto open = type.find(":{"); open != std::string::npos) {
+      std::string names = type.substr(open + 2, type.find('}', open) - open - 2);
+      for (std::size_t comma = names.find(','); comma != std::string::npos; comma = names.find(',', comma + 2)) {
+        names.insert(comma + 1, " ");
+      }
+      text += "; one of: " + names;
+    }
+    if (const auto& fallback = option->get_default_str(); !fallback.empty()) text += " (default: " + fallback + ")";
+    return text;
+  }
+
+ private:
+  static std::string value_name(const CLI::Option& option) {
+    const std::string type = option.get_type_name();
+    return type.substr(0, type.find(':'));
+  }
+};
+
+std::string full_name(const CLI::App& app) {
+  std::string name = app.get_name();
+  for (const CLI::App* up = app.get_parent(); up != nullptr; up = up->get_parent()) name = up->get_name() + " " + name;
+  return name;
+}
+
+}  // namespace
+
+std::unique_ptr<CLI::App> command_app(const std::string& name, const std::string& what, const std::string& footer) {
+  auto app = std::make_unique<CLI::App>(what, name);
+  app->formatter(std::make_shared<HouseFormatter>());
+  app->set_help_flag("-h,--help", "print this help and exit");
+  app->footer(footer);
+  app->failure_message([](const CLI::App* failed, const CLI::Error& e) {
+    const std::string name = full_name(chosen_subcommand(*failed));
+    return name + ": " + e.what() + "\nRun '" + name + " --help' for what it takes.\n";
+  });
+  return app;
+}
+
+CLI::Option* add_data_option(CLI::App& app, std::filesystem::path& data, const Config& config) {
+  data = config.data_dir;
+  return app.add_option("--data", data, "the store's directory (default: the configuration's data_dir, ./data)")
+      ->option_text("DIR");
+}
+
+CLI::Option* add_config_option(CLI::App& app) {
+  return app.add_option("--config", "the configuration file (docs/configuration.md); default: built in")
+      ->option_text("FILE");
+}
+
+CLI::Option* add_json_flag(CLI::App& app, bool& json) {
+  return app.add_flag("--json", json, "print one JSON document (docs/cli.md gives its shape)");
+}
+
+CLI::Option* add_time_option(CLI::App& app, const std::string& name, std::optional<Timestamp>& time,
+                             const std::string& what) {
+  return app
+      .add_option_function<std::string>(
+          name,
+          [&time, name](const std::string& text) {
+            auto parsed = parse_time(text);
+            if (!parsed) throw CLI::ValidationError(name, parsed.error().message);
+            time = *parsed;
+          },
+          what)
+      ->option_text("TIME");
+}
+
+std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::string>& args, std::ostream& out) {
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    app.exit(e, out, std::cerr);
+    return 2;
+  }
+  return std::nullopt;
+}
+
+std::string count_of(std::size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+const CLI::App& chosen_subcommand(const CLI::App& app) {
+  const CLI::App* chosen = &app;
+  while (!chosen->get_subcommands().empty()) chosen = chosen->get_subcommands().front();
+  return *chosen;
+}
+
+}  // namespace escalator::tools
