@@ -2,23 +2,37 @@
 BUILD_DIR ?= build
 JOBS ?= 2
 
-.PHONY: run demo test build deps clean sanitize
+PREFIX ?= $(HOME)/.local
+
+.PHONY: run demo test build program configure deps install clean sanitize
 
 deps:
 	scripts/install-deps.sh $(BUILD_DIR)
 
-build: deps
+configure: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja
+
+# Everything, tests included.
+build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The escalator program alone: what run and demo need.
+program: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target escalator
+
 # The service on 127.0.0.1 with its store under ./data (docs/http.md); Ctrl-C stops it.
-run: build
+run: program
 	$(BUILD_DIR)/tools/escalator serve --config escalator.json
 
 # A month of sample cases, into a store of its own that is new on every run.
-demo: build
+demo: program
 	rm -rf demo-data
 	$(BUILD_DIR)/tools/escalator demo --config escalator.json --data demo-data
+
+# The program, escalator(1) and the bash completion under PREFIX (default ~/.local;
+# `make install PREFIX=/usr/local` as root for every user). docs/cli.md.
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

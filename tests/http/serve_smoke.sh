@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `escalator serve` as a user starts it: the curl command it prints is run as
 # printed, the case it opens is read back, SIGTERM stops the service cleanly,
-# and the store it leaves passes `audit verify`.
+# the shipped workflows are the ones served, and the store it leaves passes
+# `audit verify`.
 set -euo pipefail
 escalator="$1"
 source "$(dirname "$0")/serve_support.sh"
@@ -12,6 +13,10 @@ opened=$(eval "$try")
 echo "$opened"
 id=$(printf '%s' "$opened" | grep -o '"case_id":"[^"]*"' | head -1 | cut -d'"' -f4)
 [ -n "$id" ] || { echo "the printed curl command opened no case"; exit 1; }
+# The shipped workflows are served, not the built-in one alone: a hotline
+# case goes to the hotline's workflow.
+printf '%s' "$opened" | grep -q '"workflow":{"id":"hotline-12345"' ||
+  { echo "the hotline case did not take the shipped hotline-12345 workflow"; exit 1; }
 
 read_back=$(curl -s "$url/v1/cases/$id")
 printf '%s' "$read_back" | grep -q '"content":"楼上卫生间漏水"' || { echo "$read_back"; exit 1; }

@@ -4,11 +4,15 @@
 // found wrong, kept fixed.
 #include <doctest/doctest.h>
 
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli_support.hpp"
+#include "commands.hpp"
 #include "demo.hpp"
 #include "org_commands.hpp"
 #include "stats_command.hpp"
@@ -134,4 +138,33 @@ TEST_CASE("ValidateTakesTheDirectoryItChecksRolesAgainst") {
   CHECK_MESSAGE(ran.code == 0, ran.out);
   CHECK(ran.out == "0 problems\n");
   CHECK(testing::run(tools::validate_command, {}).code == 2);
+}
+
+TEST_CASE("DocsCliHoldsEveryCommandsHelpAsTheProgramPrintsIt") {
+  std::ifstream in(kSource / "docs/cli.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  const auto begin = doc.find(tools::kHelpBeginMarker);
+  const auto end = doc.find(tools::kHelpEndMarker);
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  const std::string documented =
+      doc.substr(begin + std::strlen(tools::kHelpBeginMarker), end - begin - std::strlen(tools::kHelpBeginMarker));
+  const std::string generated = tools::help_reference_markdown();
+  if (documented != generated) {
+    std::istringstream g(generated), d(documented);
+    std::string gl, dl;
+    int line = 1;
+    while (std::getline(g, gl) && std::getline(d, dl) && gl == dl) ++line;
+    FAIL_CHECK("docs/cli.md differs from the program's help at reference line "
+               << line << "\n  documented: " << dl << "\n  program:    " << gl
+               << "\nRegenerate with: build/tools/escalator help --update docs/cli.md");
+  }
+  // Every command the program lists has its section.
+  for (const auto& command : tools::subcommands()) {
+    if (std::string_view(command.name) == "help") continue;
+    CHECK_MESSAGE(documented.find("\n### escalator " + std::string(command.name) + "\n") != std::string::npos,
+                  command.name);
+  }
 }

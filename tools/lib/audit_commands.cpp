@@ -21,7 +21,9 @@
 namespace escalator::tools {
 namespace {
 
-constexpr const char* kAuditWhat = R"(Checks a store as stored, record by record: every case's hash chain (each event's
+constexpr const char* kAuditWhat = R"(Checks a store as stored, record by record.
+
+It checks every case's hash chain (each event's
 hash over its own bytes, each prev_hash the hash before it), that each event's bytes are
 the canonical form of what they hold, the log of every event in commit order (no gaps, the
 running log_hash, each entry naming the event at its position), every snapshot against

@@ -154,7 +154,10 @@ int bench(const std::vector<std::string>& args, const Config&, std::ostream& out
   count("--routing-buildings", routing_buildings, "buildings of the routing district (0 skips it)", 0);
   count("--year-cases", year_cases, "cases of the year of reports (0 skips it)", 0);
   count("--reads", reads, "with --http: reads per connection count", 1);
-  app->add_option("--dir", dir, "where the durable stores go")->option_text("DIR")->capture_default_str();
+  app->add_option("--dir", dir,
+                  "where the durable stores go, on the device being measured (default: escalator-bench in the "
+                  "system's temporary directory)")
+      ->option_text("DIR");
   app->add_option("--workflows", workflows, "the workflows of the year of reports")
       ->option_text("DIR")
       ->capture_default_str();

@@ -19,20 +19,28 @@ Council's notices, one file per year under calendars/ (docs/calendar.md). By def
 notices compiled into this escalator; --calendars DIR reads the *.json files of DIR instead,
 and --data DIR takes the calendar in force in a store (with its imports).)";
 
-constexpr const char* kDaysWhat = R"(One line per date from --from to --to (both included, at most 3660 days):
+constexpr const char* kDaysWhat = R"(Whether each day is a working day, and why.
+
+One line per date from --from to --to (both included, at most 3660 days):
 "YYYY-MM-DD workday" or "YYYY-MM-DD restday", then the holiday's name, "周末", or
 "春节调休上班" for a moved working day. A year without a notice is counted Monday to Friday
 and its days end in "provisional".)";
 
-constexpr const char* kAddWhat = R"(The deadline the engine would set for a duration counted from TIME (China Standard Time
+constexpr const char* kAddWhat = R"(The deadline a duration from TIME gives.
+
+The deadline the engine would set for a duration counted from TIME (China Standard Time
 unless TIME names its offset), by the counting rule of docs/calendar.md, in the working hours
 of the configuration (default 09:00-12:00, 13:30-17:30); then "provisional" when a day it
 counted over has no notice yet.)";
 
-constexpr const char* kCheckWhat = R"(Reads calendar files (or every *.json file of a directory) and prints what each holds, or
+constexpr const char* kCheckWhat = R"(Checks calendar notice files.
+
+Reads calendar files (or every *.json file of a directory) and prints what each holds, or
 every problem with its file, line and date. Exits 1 on any problem.)";
 
-constexpr const char* kImportWhat = R"(Adds a notice file to the store as its next calendar version, after checking it alone and
+constexpr const char* kImportWhat = R"(Adds a notice to a store and recomputes its running deadlines.
+
+Adds a notice file to the store as its next calendar version, after checking it alone and
 with the imports before it; a refused file changes nothing. Then recomputes the running
 deadlines of the store's cases on the new calendar, each case whose deadlines move getting a
 DeadlinesRecomputed event, and prints how many. The store must not be open elsewhere. Exits 1

@@ -47,6 +47,16 @@ class HouseFormatter : public CLI::Formatter {
     return text;
   }
 
+  // A subcommand in its parent's list: the first paragraph of what it does.
+  std::string make_subcommand(const CLI::App* sub) const override {
+    std::string what = sub->get_description();
+    what = what.substr(0, what.find("\n\n"));
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    std::ostringstream out;
+    CLI::detail::format_help(out, sub->get_name(), what, column_width_);
+    return out.str();
+  }
+
  private:
   static std::string value_name(const CLI::Option& option) {
     const std::string type = option.get_type_name();

@@ -105,6 +105,14 @@ class Month {
 
   bool clean() const { return refusals_.empty(); }
 
+  // The first case the month opened; empty when it opened none.
+  std::string first_case() const {
+    for (const auto& run : runs_) {
+      if (!run.id.empty()) return run.id;
+    }
+    return "";
+  }
+
  private:
   struct Scheduled {
     int index;
@@ -177,6 +185,19 @@ class Month {
   std::vector<Refusal> refusals_;
 };
 
+// Where the month's store is, and three commands an auditor or supervisor
+// would run on it, spelled with this program's own path so they paste as is.
+void print_what_to_try(const std::filesystem::path& data, const std::string& case_id, std::ostream& out) {
+  std::error_code error;
+  auto program = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) program = "escalator";
+  const std::string store = data.string();
+  out << "\nThe month's cases are in the store " << store << ". Try:\n"
+      << "  " << program.string() << " stats --data " << store << " --from 2025-11-03 --to 2025-12-02 --by level\n"
+      << "  " << program.string() << " audit verify --data " << store << "\n";
+  if (!case_id.empty()) out << "  " << program.string() << " replay --data " << store << " " << case_id << "\n";
+}
+
 }  // namespace
 
 int demo(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
@@ -202,6 +223,7 @@ int demo(const std::vector<std::string>& args, const Config& config, std::ostrea
   }
   month.run();
   month.print(options.quiet, out);
+  if (options.data) print_what_to_try(*options.data, month.first_case(), out);
   return month.clean() ? 0 : 1;
 }
 

@@ -8,6 +8,7 @@
 #include "appliers.hpp"
 #include "cell_scenarios.hpp"
 #include "command_line.hpp"
+#include "commands.hpp"
 #include "scenario_commands.hpp"
 #include "escalator/calendar/official_calendar.hpp"
 #include "escalator/engine/engine.hpp"
@@ -222,25 +223,6 @@ std::string lifecycle_markdown() {
   return md.str();
 }
 
-// Replaces the text between the markers of a markdown file with the table.
-int update_file(const std::string& path, std::ostream& out) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string doc = text.str();
-  const auto begin = doc.find(kBeginMarker);
-  const auto end = doc.find(kEndMarker);
-  if (!in || begin == std::string::npos || end == std::string::npos || end < begin) {
-    out << path << ": no generated-table markers to replace between\n";
-    return 1;
-  }
-  const auto from = begin + std::string_view(kBeginMarker).size();
-  doc.replace(from, end - from, lifecycle_markdown());
-  std::ofstream(path) << doc;
-  out << path << ": table updated\n";
-  return 0;
-}
-
 int lifecycle_command(const std::vector<std::string>& args, const Config&, std::ostream& out) {
   auto app = command_app("escalator lifecycle",
                          "Prints the lifecycle table as markdown: the transition table as written, which state\n"
@@ -256,7 +238,7 @@ int lifecycle_command(const std::vector<std::string>& args, const Config&, std::
       ->option_text("DIR")
       ->excludes(update_option);
   if (auto done = parse_command_line(*app, args, out)) return *done;
-  if (!update.empty()) return update_file(update, out);
+  if (!update.empty()) return replace_between_markers(update, kBeginMarker, kEndMarker, lifecycle_markdown(), out);
   if (!scenarios.empty()) return write_cell_scenarios(scenarios, out) > 0 ? 0 : 1;
   out << lifecycle_markdown();
   return 0;

@@ -25,26 +25,36 @@ or CSV for a name ending in .csv), and --data DIR takes the newest version a sto
 or version N. Records are effective-dated: show and route answer as the directory is at
 --at TIME (default now), and mark records with dates by when they hold.)";
 
-constexpr const char* kShowWhat = R"(A unit, a place or a person by id. A unit: its role, its place and the places above, and
+constexpr const char* kShowWhat = R"(A unit, a place or a person, by id.
+
+A unit: its role, its place and the places above, and
 the people with posts in it (and their other posts). A place: the places above and below
 it, the units there, and for a compound or building who acts for each of its level's roles,
 fallbacks included. A person: their posts. Exits 1 for an id the directory does not hold.)";
 
-constexpr const char* kRouteWhat = R"(Whom each step of the workflow goes to for a case at the building or compound ID, or at the
+constexpr const char* kRouteWhat = R"(Whom each step of a workflow goes to, for a case at a place.
+
+Whom each step of the workflow goes to for a case at the building or compound ID, or at the
 place the address table gives for TEXT (docs/directory.md, "Addresses"): the lead unit and
 how it was found (plays the role, the directory's fallback, or the workflow's
 fallback_roles) and the co-handling units, as the engine decides them. The workflows are
 the shipped ones, compiled in, or those of --workflows DIR, checked against the directory.
 Exits 1 when a step reaches nobody.)";
 
-constexpr const char* kCheckWhat = R"(Reads org directory files and prints what each holds, or every problem as
+constexpr const char* kCheckWhat = R"(Checks org directory files.
+
+Reads org directory files and prints what each holds, or every problem as
 FILE:LINE: POINTER: reason. Exits 1 on any problem.)";
 
-constexpr const char* kVersionsWhat = R"(The versions the store keeps: number, when imported, from which file, the directory's
+constexpr const char* kVersionsWhat = R"(The directory versions a store keeps.
+
+The versions the store keeps: number, when imported, from which file, the directory's
 name, records added (+), changed (~) and removed (-), and the digest. `escalator import org
 FILE` adds one.)";
 
-constexpr const char* kExportWhat = R"(The directory as a file: JSON (the default), or with --format csv the spreadsheet form
+constexpr const char* kExportWhat = R"(The directory as a JSON or CSV file, to edit and import again.
+
+The directory as a file: JSON (the default), or with --format csv the spreadsheet form
 (docs/directory.md, "The CSV file"), UTF-8 with a byte-order mark so that Excel opens it,
 ready to edit and import again.)";
 

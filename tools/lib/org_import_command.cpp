@@ -19,7 +19,9 @@ namespace {
 
 constexpr const char* kImportWhat = R"(Stores a new version of the org directory, or a calendar notice, in a store.)";
 
-constexpr const char* kImportOrgWhat = R"(Reads an org directory file (docs/directory.md), JSON or, for a name ending in .csv, a
+constexpr const char* kImportOrgWhat = R"(Stores an org directory file as the store's next version.
+
+Reads an org directory file (docs/directory.md), JSON or, for a name ending in .csv, a
 spreadsheet saved as CSV UTF-8, and, when it has no problem and differs from the store's
 newest version, stores it as the next version: only the records that changed are written.
 An engine routes by it from when it next opens. A file with problems is refused whole, each

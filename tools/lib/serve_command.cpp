@@ -9,7 +9,10 @@
 #include "escalator/engine/engine.hpp"
 #include "escalator/engine/timer_driver.hpp"
 #include "escalator/http/service.hpp"
+#include "escalator/store/org_versions.hpp"
 #include "escalator/store/store.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -95,8 +98,24 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
     std::cerr << "serve: " << store.error().message << "\n";
     return 1;
   }
+  // The shipped workflows, checked against the directory the store routes by
+  // (the sample, for a store that holds none yet).
+  auto imports = (*store)->org_imports();
+  auto directory = imports && imports->empty() ? Result<std::shared_ptr<const OrgChart>>(sample_directory())
+                                               : stored_org_directory(**store);
+  if (!imports || !directory) {
+    std::cerr << "serve: " << (imports ? directory.error().message : imports.error().message) << "\n";
+    return 1;
+  }
+  auto workflows = std::make_shared<WorkflowRegistry>();
+  if (const auto problems = workflows->load_shipped(**directory);
+      !problems.empty()) {
+    for (const auto& p : problems) std::cerr << "serve: " << p.text() << "\n";
+    return 1;
+  }
   auto logger = std::make_shared<JsonLinesLogger>(std::cerr, config.log_level);
   EngineOptions engine_options;
+  engine_options.workflows = workflows;
   engine_options.config = config;
   engine_options.clock = clock;
   engine_options.logger = logger;
