@@ -7,31 +7,13 @@
 
 #include "demo_plan.hpp"
 #include "escalator/workflow/workflow_registry.hpp"
-#include "utf8.hpp"
+#include "text_table.hpp"
 
 namespace escalator::tools::demo_parts {
 namespace {
 
 using namespace std::chrono;
 
-// Columns a terminal gives the text: CJK and full-width forms take two.
-int display_width(std::string_view s) {
-  int width = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const char32_t cp = next_code_point(s, i);
-    const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                      (cp >= 0xFFE0 && cp <= 0xFFE6);
-    width += wide ? 2 : 1;
-  }
-  return width;
-}
-
-std::string pad(std::string s, int width) {
-  for (int w = display_width(s); w < width; ++w) s += ' ';
-  return s;
-}
 
 // "10-08 周三 09:42" (or without the weekday), China Standard Time.
 std::string when(Timestamp t, bool with_weekday = true) {

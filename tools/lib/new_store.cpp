@@ -1,5 +1,7 @@
 #include "new_store.hpp"
 
+#include "escalator/store/org_versions.hpp"
+
 namespace escalator::tools {
 
 Result<std::shared_ptr<CaseStore>> open_new_store(const std::filesystem::path& path) {
@@ -18,6 +20,13 @@ Result<std::shared_ptr<CaseStore>> open_existing_store(const std::filesystem::pa
   options.path = path;
   options.create_if_missing = false;
   return open_durable_store(options);
+}
+
+Result<std::shared_ptr<const OrgChart>> directory_of_store(const CaseStore& store) {
+  auto imports = store.org_imports();
+  if (!imports) return tl::unexpected(imports.error());
+  if (imports->empty()) return sample_directory();
+  return stored_org_directory(store);
 }
 
 }  // namespace escalator::tools

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "escalator/org/org_directory.hpp"
 #include "escalator/store/store.hpp"
 
 namespace escalator::tools {
@@ -15,5 +16,9 @@ namespace escalator::tools {
 
 // The store at `path`, never created: a mistyped --data is an error, not a new empty store.
 [[nodiscard]] Result<std::shared_ptr<CaseStore>> open_existing_store(const std::filesystem::path& path);
+
+// The org directory the store routes by: its newest version, or the sample
+// for a store that holds none yet (an engine stores it when it first opens).
+[[nodiscard]] Result<std::shared_ptr<const OrgChart>> directory_of_store(const CaseStore& store);
 
 }  // namespace escalator::tools

@@ -5,6 +5,7 @@
 #include "command_line.hpp"
 #include "escalator/store/store.hpp"
 #include "new_store.hpp"
+#include "text_table.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -28,7 +29,14 @@ int queue_command(const std::vector<std::string>& args, const Config& config, st
     std::cerr << store.error().message << "\n";
     return 1;
   }
+  auto directory = directory_of_store(**store);
+  if (!directory) {
+    std::cerr << directory.error().message << "\n";
+    return 1;
+  }
   int waiting = 0;
+  TextTable table;
+  table.add_row({"case", "opened", "category", "place", "why it waits"});
   for (const std::string& id : (*store)->case_ids()) {
     auto stored = (*store)->load(id);
     if (!stored) {
@@ -37,12 +45,15 @@ int queue_command(const std::vector<std::string>& args, const Config& config, st
     }
     const CaseState& k = (*stored)->snapshot;
     if (k.state != LifecycleState::kNew || !k.waiting_for_dispatcher) continue;
-    const std::string& place = k.location.building.empty() ? k.location.compound : k.location.building;
-    out << k.id << "  " << format_time(k.opened_at) << "  " << (k.category.empty() ? "-" : k.category) << "  "
-        << (place.empty() ? "-" : place) << "  " << *k.waiting_for_dispatcher << "\n";
+    const std::string& place_id = k.location.building.empty() ? k.location.compound : k.location.building;
+    const OrgPlace* place = place_id.empty() ? nullptr : (*directory)->place(place_id, k.opened_at);
+    table.add_row({k.id, format_time(k.opened_at), k.category.empty() ? "-" : k.category,
+                   place_id.empty() ? "-" : place == nullptr ? place_id : place_id + " " + place->name,
+                   *k.waiting_for_dispatcher});
     ++waiting;
   }
-  out << waiting << (waiting == 1 ? " case waits" : " cases wait") << " for a dispatcher\n";
+  if (waiting > 0) table.print(out);
+  out << count_of(static_cast<std::size_t>(waiting), "case waits", "cases wait") << " for a dispatcher\n";
   return 0;
 }
 

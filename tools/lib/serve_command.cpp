@@ -9,7 +9,7 @@
 #include "escalator/engine/engine.hpp"
 #include "escalator/engine/timer_driver.hpp"
 #include "escalator/http/service.hpp"
-#include "escalator/store/org_versions.hpp"
+#include "new_store.hpp"
 #include "escalator/store/store.hpp"
 #include "escalator/org/org_directory.hpp"
 #include "escalator/workflow/workflow_registry.hpp"
@@ -100,11 +100,9 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   }
   // The shipped workflows, checked against the directory the store routes by
   // (the sample, for a store that holds none yet).
-  auto imports = (*store)->org_imports();
-  auto directory = imports && imports->empty() ? Result<std::shared_ptr<const OrgChart>>(sample_directory())
-                                               : stored_org_directory(**store);
-  if (!imports || !directory) {
-    std::cerr << "serve: " << (imports ? directory.error().message : imports.error().message) << "\n";
+  auto directory = directory_of_store(**store);
+  if (!directory) {
+    std::cerr << "serve: " << directory.error().message << "\n";
     return 1;
   }
   auto workflows = std::make_shared<WorkflowRegistry>();

@@ -12,6 +12,7 @@
 #include "escalator/calendar/official_calendar.hpp"
 #include "escalator/store/stats_report.hpp"
 #include "new_store.hpp"
+#include "text_table.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -128,26 +129,9 @@ void print_text(const stats::Report& report, const std::vector<stats::Figure>& f
     for (const auto& g : report.groups) row_of(group_label(g.name), g.tally);
   }
   row_of("合计", report.total);
-  // Columns on a terminal: a character of three UTF-8 bytes (Chinese) takes two.
-  auto width = [](const std::string& s) {
-    std::size_t columns = 0;
-    for (unsigned char c : s) {
-      if ((c & 0xc0) != 0x80) columns += (c & 0xf0) == 0xe0 ? 2 : 1;
-    }
-    return columns;
-  };
-  std::vector<std::size_t> widths(header.size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], width(row[i]));
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      const std::string pad(widths[i] - width(row[i]), ' ');
-      line += i == 0 ? row[i] + pad : "  " + pad + row[i];
-    }
-    out << line << "\n";
-  }
+  TextTable table;
+  for (auto& row : rows) table.add_row(std::move(row));
+  table.print(out);
 }
 
 void print_json(const stats::Report& report, const stats::Formulas& formulas, std::ostream& out) {
