@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "demo.hpp"
@@ -18,6 +20,10 @@
 #include "stats_command.hpp"
 #include "store_commands.hpp"
 #include "validate.hpp"
+#include "audit_commands.hpp"
+#include "calendar_commands.hpp"
+#include "lifecycle_doc.hpp"
+#include "queue_command.hpp"
 #include "escalator/store/store.hpp"
 
 namespace fs = std::filesystem;
@@ -167,4 +173,102 @@ TEST_CASE("DocsCliHoldsEveryCommandsHelpAsTheProgramPrintsIt") {
     CHECK_MESSAGE(documented.find("\n### escalator " + std::string(command.name) + "\n") != std::string::npos,
                   command.name);
   }
+}
+
+namespace {
+
+// A store of a few demo cases, made once for the tests that read one.
+fs::path demo_store(const ScratchDir& dir) {
+  const fs::path data = dir.path / "demo";
+  std::ostringstream out;
+  REQUIRE(tools::demo({"--quiet", "--cases", "6", "--seed", "3", "--data", data.string()}, Config{}, out) == 0);
+  return data;
+}
+
+nlohmann::json json_of(testing::Subcommand command, std::vector<std::string> args, int code = 0) {
+  args.emplace_back("--json");
+  const Ran ran = testing::run(command, args);
+  CHECK_MESSAGE(ran.code == code, ran.out);
+  auto parsed = nlohmann::json::parse(ran.out, nullptr, false);
+  REQUIRE_MESSAGE(!parsed.is_discarded(), ran.out);
+  return parsed;
+}
+
+}  // namespace
+
+TEST_CASE("EveryReadCommandAnswersInJsonForAnAuditorsScripts") {
+  ScratchDir dir;
+  const fs::path data = demo_store(dir);
+  const std::string store = data.string();
+
+  const auto checked = json_of(tools::check_command, {"--data", store});
+  CHECK(checked["whole"] == true);
+  CHECK(checked["cases"] == 6);
+  CHECK(checked["problems"].empty());
+
+  const auto audited = json_of(tools::audit_command, {"verify", "--data", store});
+  CHECK(audited["whole"] == true);
+  CHECK(audited["checked"]["cases"] == 6);
+  CHECK(audited["checked"]["events"] == checked["events"]);
+  CHECK(audited["log"]["position"] == checked["events"]);
+  CHECK(audited["log"]["log_hash"].get<std::string>().size() == 64);
+
+  const std::string case_id = "370811-20251103-000001";
+  const auto replayed = json_of(tools::replay_command, {"--data", store, case_id});
+  CHECK(replayed["case_id"] == case_id);
+  CHECK(replayed["events"][0]["type"] == "CaseOpened");
+  CHECK(replayed["events"][0]["seq"] == 1);
+  CHECK(replayed["events"][1]["prev_hash"] == replayed["events"][0]["hash"]);
+  CHECK(replayed["case"]["id"] == case_id);
+  CHECK(replayed["hash_chain"]["whole"] == true);
+  // Before its first event the case did not exist: said, and exit 1 as the text's.
+  const auto before =
+      json_of(tools::replay_command, {"--data", store, case_id, "--at", "2025-11-03T00:00:00+08:00"}, 1);
+  CHECK(before["events"].empty());
+  CHECK(before["case"].is_null());
+  CHECK_FALSE(before["error"].is_null());
+
+  CHECK(json_of(tools::queue_command, {"--data", store}).is_array());
+  const auto versions = json_of(tools::org_command, {"versions", "--data", store});
+  REQUIRE(versions.size() == 1);
+  CHECK(versions[0]["version"] == 1);
+  CHECK(versions[0]["digest"].get<std::string>().size() == 64);
+  CHECK(json_of(tools::calendar_command, {"imports", "--data", store}) == nlohmann::json::array());
+
+  const fs::path backups = dir.path / "backups";
+  REQUIRE(testing::run(tools::backup_command, {"--data", store, "--to", backups.string()}).code == 0);
+  const auto listed = json_of(tools::backup_command, {"--list", backups.string()});
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["id"] == 1);
+  CHECK(listed[0]["files"].get<int>() > 0);
+}
+
+TEST_CASE("TheDirectoryAndTheWorkflowsAnswerInJsonToo") {
+  const auto place = json_of(tools::org_command, {"show", "heping-li", "--at", "2026-06-01T09:00"});
+  CHECK(place["kind"] == "place");
+  CHECK(place["name"] == "和平里");
+  CHECK(place["above"][0]["id"] == "yangguang-1");
+  const auto unit = json_of(tools::org_command, {"show", "shuguang.office", "--at", "2026-06-01T09:00"});
+  CHECK(unit["kind"] == "unit");
+  CHECK(unit["people"][0]["other_posts"].size() == 2);
+
+  const auto routed = json_of(tools::org_command, {"route", "--location", "heping-li", "--workflow", "property-first",
+                                                   "--at", "2026-06-01T09:00"});
+  CHECK(routed["workflow"]["id"] == "property-first");
+  CHECK(routed["steps"][0]["lead"]["id"] == "heping-li.property");
+  CHECK(routed["steps"][0]["lead"]["how"] == "plays property_company at 和平里");
+
+  const auto valid = json_of(tools::validate_command, {(kSource / "workflows").string()});
+  CHECK(valid["problems"].empty());
+  ScratchDir dir;
+  const fs::path bad = dir.path / "bad.json";
+  std::ofstream(bad) << R"({"id": "x"})";
+  const auto problems = json_of(tools::validate_command, {bad.string()}, 1);
+  REQUIRE_FALSE(problems["problems"].empty());
+  CHECK(problems["problems"][0]["file"] == bad.string());
+
+  const auto lifecycle = json_of(tools::lifecycle_command, {});
+  CHECK(lifecycle["transitions"][0]["command"] == "open");
+  CHECK(lifecycle["cells"][0]["next"] == "new");
+  CHECK(lifecycle["cells"][1]["refused"]["code"] == "not_found");
 }

@@ -3,11 +3,14 @@
 #include <iostream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "command_line.hpp"
 #include "escalator/store/audit.hpp"
 #include "escalator/engine/engine.hpp"
 #include "escalator/lifecycle/history.hpp"
 #include "escalator/store/store.hpp"
+#include "event_json.hpp"
 #include "new_store.hpp"
 #include "appliers.hpp"
 #include "escalator/store/calendar_in_force.hpp"
@@ -55,7 +58,7 @@ std::string deadlines_of(const CaseState& k) {
 // ones known here; another's, in plain time).
 std::string paused_of(const CaseState& k, const Calendar& calendar) {
   std::string text;
-  for (const auto& p : paused_deadlines(k, *builtin_workflows(), calendar)) {
+  for (const auto& p : paused_deadlines(k, *shipped_workflow_catalog(), calendar)) {
     text += (text.empty() ? "" : "  ") + std::string(to_string(p.kind)) + "_by " + paused_words(p);
   }
   return text;
@@ -152,6 +155,95 @@ std::string check_counters(const std::shared_ptr<CaseStore>& store, std::vector<
   return "counters: every one agrees with a recount of the events\n";
 }
 
+// audit verify --json: what the text says, as one object (docs/cli.md).
+void print_audit_json(const AuditReport& report, const std::string& notes, std::ostream& out) {
+  nlohmann::ordered_json j;
+  j["whole"] = report.breaks.empty();
+  j["checked"] = {{"cases", report.cases},
+                  {"events", report.events},
+                  {"log_entries", report.log_entries},
+                  {"snapshots", report.snapshots},
+                  {"personal_records", report.personal_records},
+                  {"list_entries", report.list_entries},
+                  {"timers", report.timers}};
+  j["breaks"] = nlohmann::ordered_json::array();
+  for (const auto& b : report.breaks) {
+    j["breaks"].push_back({{"where", b.where}, {"case_id", b.case_id}, {"seq", b.seq}, {"what", b.what}});
+  }
+  j["notes"] = nlohmann::ordered_json::array();
+  std::istringstream lines(notes);
+  for (std::string line; std::getline(lines, line);) j["notes"].push_back(line);
+  j["log"] = report.log_position == 0
+                 ? nlohmann::ordered_json(nullptr)
+                 : nlohmann::ordered_json{{"position", report.log_position}, {"log_hash", report.log_hash}};
+  j["resealed_from_format_3"] =
+      report.resealed_log_position == 0
+          ? nlohmann::ordered_json(nullptr)
+          : nlohmann::ordered_json{{"position", report.resealed_log_position},
+                                   {"log_hash", report.resealed_log_hash}};
+  out << j.dump(2) << "\n";
+}
+
+nlohmann::ordered_json deadlines_json(const CaseState& k) {
+  auto list = nlohmann::ordered_json::array();
+  for (const auto& d : running_deadlines(k)) list.push_back({{"kind", to_string(d.kind)}, {"due", format_time(d.due)}});
+  return list;
+}
+
+// replay --json: the timeline and the case at the moment, as one object
+// (docs/cli.md). Exit code as the text's.
+int print_replay_json(const std::string& case_id, const std::vector<Event>& events, std::optional<Timestamp> at,
+                      const Calendar& calendar, std::ostream& out) {
+  nlohmann::ordered_json j;
+  j["case_id"] = case_id;
+  j["at"] = at ? nlohmann::ordered_json(format_time(*at)) : nlohmann::ordered_json(nullptr);
+  j["events"] = nlohmann::ordered_json::array();
+  CaseState k;
+  for (const auto& e : events) {
+    if (at && e.time > *at) break;
+    (void)apply(k, e);  // an event that does not apply is reported by the replay of them all
+    nlohmann::ordered_json entry{{"seq", e.seq},
+                                 {"position", e.position},
+                                 {"time", format_time(e.time)},
+                                 {"type", event_type_name(event_type(e.payload))},
+                                 {"actor", e.actor},
+                                 {"state", to_string(k.state)}};
+    entry["step"] = k.step >= 0 ? nlohmann::ordered_json(k.step_id) : nlohmann::ordered_json(nullptr);
+    entry["level"] = k.step >= 0 ? nlohmann::ordered_json(to_string(k.level)) : nlohmann::ordered_json(nullptr);
+    entry["holder"] = k.step >= 0 ? nlohmann::ordered_json(k.lead_unit) : nlohmann::ordered_json(nullptr);
+    entry["deadlines"] = deadlines_json(k);
+    entry["prev_hash"] = e.prev_hash;
+    entry["bytes"] = canonical_bytes(e).value_or("");
+    entry["hash"] = e.hash;
+    j["events"].push_back(std::move(entry));
+  }
+  auto then = at ? replay_until(events, *at) : replay(events);
+  if (then) {
+    auto moment = nlohmann::ordered_json::parse(case_json_text(*then));
+    auto paused = nlohmann::ordered_json::array();
+    for (const auto& p : paused_deadlines(*then, *shipped_workflow_catalog(), calendar)) {
+      paused.push_back({{"kind", to_string(p.kind)},
+                        {"was_due", format_time(p.was_due)},
+                        {"left_seconds", p.left.count()},
+                        {"working", p.working}});
+    }
+    j["case"] = std::move(moment);
+    j["running_deadlines"] = deadlines_json(*then);
+    j["paused_deadlines"] = std::move(paused);
+    j["error"] = nullptr;
+  } else {
+    j["case"] = nullptr;
+    j["running_deadlines"] = nlohmann::ordered_json::array();
+    j["paused_deadlines"] = nlohmann::ordered_json::array();
+    j["error"] = then.error().message;
+  }
+  const auto breaks = chain_breaks(case_id, events);
+  j["hash_chain"] = {{"whole", breaks.empty()}, {"breaks", nlohmann::ordered_json::array()}};
+  for (const auto& b : breaks) j["hash_chain"]["breaks"].push_back({{"seq", b.seq}, {"what", b.what}});
+  out << j.dump(2) << "\n";
+  return breaks.empty() && then ? 0 : 1;
+}
+
 }  // namespace
 
 int audit_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
@@ -160,8 +252,10 @@ int audit_command(const std::vector<std::string>& args, const Config& config, st
   app->require_subcommand(1);
   auto* verify = app->add_subcommand("verify", kAuditWhat);
   std::filesystem::path data;
+  bool json = false;
   add_data_option(*verify, data, config);
   add_config_option(*verify);
+  add_json_flag(*verify, json);
   if (auto done = parse_command_line(*app, args, out)) return *done;
   auto report = audit_store(data);
   if (!report) {
@@ -173,6 +267,10 @@ int audit_command(const std::vector<std::string>& args, const Config& config, st
     report->breaks.push_back({"store", "", 0, "cannot be opened to recount: " + store.error().message});
   } else {
     counters = check_org_versions(**store, report->breaks) + check_counters(*store, report->breaks);
+  }
+  if (json) {
+    print_audit_json(*report, counters, out);
+    return report->breaks.empty() ? 0 : 1;
   }
   for (const auto& b : report->breaks) out << "BREAK " << b.where << ": " << b.what << "\n";
   out << counters;
@@ -204,6 +302,8 @@ int replay_command(const std::vector<std::string>& args, const Config& config, s
   app->add_flag("--bytes", bytes,
                 "under each event, its prev_hash, the canonical bytes its hash is taken over and its hash: what an "
                 "auditor needs to recompute the chain in any language (docs/history.md)");
+  bool json = false;
+  add_json_flag(*app, json);
   if (auto done = parse_command_line(*app, args, out)) return *done;
   auto store = open_existing_store(data);
   if (!store) {
@@ -216,6 +316,10 @@ int replay_command(const std::vector<std::string>& args, const Config& config, s
     return 1;
   }
   const auto& events = (*loaded)->events;
+  if (json) {
+    const auto calendars = calendars_in_force(shipped_calendar(), **store);
+    return print_replay_json(case_id, events, at, calendars ? *calendars->current : *shipped_calendar(), out);
+  }
   out << "case " << case_id << ", " << events.size() << " events\n";
   CaseState k;
   for (const auto& e : events) {

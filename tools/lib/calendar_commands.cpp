@@ -231,8 +231,10 @@ int calendar_command(const std::vector<std::string>& args, const Config& config,
   add_config_option(*import_app);
 
   auto* imports_app = app->add_subcommand("imports", kImportsWhat);
+  bool imports_json = false;
   add_data_option(*imports_app, data, config);
   add_config_option(*imports_app);
+  add_json_flag(*imports_app, imports_json);
 
   if (auto done = parse_command_line(*app, args, out)) return *done;
   if (days_app->parsed()) {
@@ -250,7 +252,7 @@ int calendar_command(const std::vector<std::string>& args, const Config& config,
   }
   if (check_app->parsed()) return check_files(files, out);
   if (import_app->parsed()) return calendar_import_command(import_file, data, config, out);
-  return calendar_imports_command(data, out);
+  return calendar_imports_command(data, imports_json, out);
 }
 
 }  // namespace escalator::tools

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "escalator/engine/engine.hpp"
 #include "escalator/store/store.hpp"
 #include "command_line.hpp"
@@ -95,7 +97,7 @@ int calendar_import_command(const std::filesystem::path& file, const std::filesy
   return 1;
 }
 
-int calendar_imports_command(const std::filesystem::path& data, std::ostream& out) {
+int calendar_imports_command(const std::filesystem::path& data, bool json, std::ostream& out) {
   auto store = open_existing_store(data);
   if (!store) {
     out << store.error().message << "\n";
@@ -106,6 +108,24 @@ int calendar_imports_command(const std::filesystem::path& data, std::ostream& ou
   if (!imports || !applied) {
     out << (imports ? applied.error().message : imports.error().message) << "\n";
     return 1;
+  }
+  if (json) {
+    auto listed = nlohmann::ordered_json::array();
+    for (const auto& import : *imports) {
+      auto year = parse_calendar_year(import.text, import.source);
+      auto notices = nlohmann::ordered_json::array();
+      if (year) {
+        for (const auto& n : year->notices) notices.push_back(n.title);
+      }
+      listed.push_back({{"version", import.version},
+                        {"imported_at", format_time(import.imported_at)},
+                        {"source", import.source},
+                        {"year", year ? nlohmann::ordered_json(year->year) : nlohmann::ordered_json(nullptr)},
+                        {"notices", notices},
+                        {"deadlines_recomputed", import.version <= *applied}});
+    }
+    out << listed.dump(2) << "\n";
+    return 0;
   }
   for (const auto& import : *imports) {
     auto year = parse_calendar_year(import.text, import.source);

@@ -19,7 +19,7 @@ namespace escalator::tools {
 int calendar_import_command(const std::filesystem::path& file, const std::filesystem::path& data, const Config& config,
                             std::ostream& out);
 // Lists the calendar imports of the store at `data`.
-int calendar_imports_command(const std::filesystem::path& data, std::ostream& out);
+int calendar_imports_command(const std::filesystem::path& data, bool json, std::ostream& out);
 
 // The calendar in force in the store at `data`: the shipped one, in the
 // configured working hours, with the store's imports.

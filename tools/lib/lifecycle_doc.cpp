@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "appliers.hpp"
 #include "cell_scenarios.hpp"
 #include "command_line.hpp"
@@ -139,7 +141,31 @@ Fixtures make_fixtures() {
   return f;
 }
 
-std::string cell(const Fixtures& f, const std::optional<CaseState>& k, int kind) {
+// What the engine answers to a command on a case in a state: a refusal, or
+// the state it moves to (or stays in) and the events it records.
+struct Cell {
+  std::optional<Error> refused;
+  std::string not_applied;  // the events did not apply: a bug the table shows
+  bool stays = false;
+  LifecycleState next = LifecycleState::kNew;
+  std::vector<std::string> events;
+
+  std::string text() const {
+    if (refused) return "refused (" + std::string(to_string(refused->code)) + "): " + refused->message;
+    if (!not_applied.empty()) return "does not apply: " + not_applied;
+    std::string names;
+    for (const auto& e : events) names += (names.empty() ? "" : ", ") + e;
+    return (stays ? "stays " : "→ ") + title(next) + ": " + names;
+  }
+
+  nlohmann::ordered_json json() const {
+    if (refused) return {{"refused", {{"code", to_string(refused->code)}, {"message", refused->message}}}};
+    if (!not_applied.empty()) return {{"does_not_apply", not_applied}};
+    return {{"next", to_string(next)}, {"stays", stays}, {"events", events}};
+  }
+};
+
+Cell cell(const Fixtures& f, const std::optional<CaseState>& k, int kind) {
   const auto catalog = builtin_workflows();
   const Workflow* workflow = *catalog->find(WorkflowRef{"property-first", 1});
   const CaseState absent = [] {
@@ -155,20 +181,53 @@ std::string cell(const Fixtures& f, const std::optional<CaseState>& k, int kind)
   const auto directory = sample_directory();
   const lifecycle::Situation context{current, k.has_value(), *workflow, *calendar, *directory,
                                            now, "walk"};
+  Cell answer;
   auto decided = lifecycle::decide(context, command);
   if (!decided) {
-    return "refused (" + std::string(to_string(decided.error().code)) + "): " + decided.error().message;
+    answer.refused = decided.error();
+    return answer;
   }
   CaseState after = current;
-  std::string events;
   for (auto& payload : *decided) {
-    events += (events.empty() ? "" : ", ") + std::string(event_type_name(event_type(payload)));
+    answer.events.emplace_back(event_type_name(event_type(payload)));
     if (auto applied = apply(after, Event{after.version + 1, now, "walk", "walk", {}, std::move(payload)}); !applied) {
-      return "does not apply: " + applied.error().message;
+      answer.not_applied = applied.error().message;
+      return answer;
     }
   }
-  const bool stays = k && after.state == k->state && after.step == k->step;
-  return (stays ? "stays " : "→ ") + title(after.state) + ": " + events;
+  answer.stays = k && after.state == k->state && after.step == k->step;
+  answer.next = after.state;
+  return answer;
+}
+
+// lifecycle --json: the transition table and every cell, as one object.
+std::string lifecycle_json() {
+  nlohmann::ordered_json j;
+  const auto state_or_null = [](std::optional<LifecycleState> s) {
+    return s ? nlohmann::ordered_json(to_string(*s)) : nlohmann::ordered_json(nullptr);
+  };
+  j["transitions"] = nlohmann::ordered_json::array();
+  for (const auto& r : lifecycle::table()) {
+    j["transitions"].push_back({{"from", state_or_null(r.from)},
+                                {"command", command_name(r.command_kind)},
+                                {"to", state_or_null(r.to)},
+                                {"or_to", state_or_null(r.or_to)},
+                                {"action", r.action},
+                                {"guard", r.guard.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.guard)}});
+  }
+  j["cells"] = nlohmann::ordered_json::array();
+  const Fixtures f = make_fixtures();
+  for (int s = -1; s < kLifecycleStateCount; ++s) {
+    std::optional<CaseState> k;
+    if (s >= 0) k = f.by_state.at(s);
+    for (int kind = 0; kind < kCommandKindCount; ++kind) {
+      nlohmann::ordered_json entry{{"state", state_or_null(s < 0 ? std::nullopt : std::optional(LifecycleState(s)))},
+                                   {"command", command_name(kind)}};
+      entry.update(cell(f, k, kind).json());
+      j["cells"].push_back(std::move(entry));
+    }
+  }
+  return j.dump(2) + "\n";
 }
 
 }  // namespace
@@ -217,7 +276,7 @@ std::string lifecycle_markdown() {
     md << "\n#### " << title(s < 0 ? std::nullopt : std::optional<LifecycleState>(LifecycleState(s)))
        << "\n\n| Command | Result |\n|---|---|\n";
     for (int kind = 0; kind < kCommandKindCount; ++kind) {
-      md << "| " << command_name(kind) << " | " << cell(f, k, kind) << " |\n";
+      md << "| " << command_name(kind) << " | " << cell(f, k, kind).text() << " |\n";
     }
   }
   return md.str();
@@ -237,7 +296,13 @@ int lifecycle_command(const std::vector<std::string>& args, const Config&, std::
                   "expecting what the engine answers now")
       ->option_text("DIR")
       ->excludes(update_option);
+  bool json = false;
+  add_json_flag(*app, json)->excludes(update_option);
   if (auto done = parse_command_line(*app, args, out)) return *done;
+  if (json) {
+    out << lifecycle_json();
+    return 0;
+  }
   if (!update.empty()) return replace_between_markers(update, kBeginMarker, kEndMarker, lifecycle_markdown(), out);
   if (!scenarios.empty()) return write_cell_scenarios(scenarios, out) > 0 ? 0 : 1;
   out << lifecycle_markdown();

@@ -1,6 +1,7 @@
 #include "new_store.hpp"
 
 #include "escalator/store/org_versions.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 
 namespace escalator::tools {
 
@@ -27,6 +28,15 @@ Result<std::shared_ptr<const OrgChart>> directory_of_store(const CaseStore& stor
   if (!imports) return tl::unexpected(imports.error());
   if (imports->empty()) return sample_directory();
   return stored_org_directory(store);
+}
+
+std::shared_ptr<const WorkflowCatalog> shipped_workflow_catalog() {
+  static const std::shared_ptr<const WorkflowCatalog> kShipped = [] {
+    auto registry = std::make_shared<WorkflowRegistry>();
+    (void)registry->load_shipped(*sample_directory());  // checked by every build's tests
+    return registry;
+  }();
+  return kShipped;
 }
 
 }  // namespace escalator::tools

@@ -21,4 +21,9 @@ namespace escalator::tools {
 // for a store that holds none yet (an engine stores it when it first opens).
 [[nodiscard]] Result<std::shared_ptr<const OrgChart>> directory_of_store(const CaseStore& store);
 
+// The shipped workflows (workflows/*.json, compiled in), checked against the
+// sample directory: every workflow a case of a store served by
+// `escalator serve` may name, for reading its deadlines as it counts them.
+std::shared_ptr<const WorkflowCatalog> shipped_workflow_catalog();
+
 }  // namespace escalator::tools

@@ -12,6 +12,7 @@
 #include "escalator/org/org_directory.hpp"
 #include "escalator/workflow/workflow_registry.hpp"
 #include "org_import_command.hpp"
+#include "org_json.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -80,16 +81,6 @@ std::string places_above(const OrgChart& chart, const OrgPlace& place, Timestamp
 std::string role_words(const OrgChart& chart, const std::string& role_id) {
   const OrgRole* role = chart.role(role_id);
   return role == nullptr ? role_id : role_id + " " + role->name;
-}
-
-// Where the place lies, as a case there would name it.
-Location location_of(const OrgChart& chart, const OrgPlace& place, Timestamp at) {
-  Location where;
-  (place.level == Level::kBuilding ? where.building : where.compound) = place.id;
-  const OrgPlace* p = &place;
-  while (chart.place(p->parent, at) != nullptr) p = chart.place(p->parent, at);
-  where.district_code = p->id;
-  return where;
 }
 
 void show_unit(const OrgChart& chart, const OrgUnit& unit, Timestamp at, std::ostream& out) {
@@ -161,7 +152,16 @@ void show_person(const OrgChart& chart, const std::vector<OrgPost>& posts, Times
   }
 }
 
-int show(const OrgChart& chart, const std::string& id, Timestamp at, std::ostream& out) {
+int show(const OrgChart& chart, const std::string& id, Timestamp at, bool json, std::ostream& out) {
+  if (json) {
+    const auto shown = shown_json(chart, id, at);
+    if (shown.is_null()) {
+      std::cerr << "no unit, place or person '" << id << "' in " << chart.name() << "\n";
+      return 1;
+    }
+    out << shown.dump(2) << "\n";
+    return 0;
+  }
   if (const OrgUnit* unit = chart.unit(id)) {
     show_unit(chart, *unit, at, out);
   } else if (const OrgPlace* place = chart.place(id, at)) {
@@ -196,7 +196,51 @@ struct RouteQuestion {
   std::string address;
   std::string workflow;
   std::string workflows_dir;  // empty: the shipped workflows, compiled in
+  bool json = false;
+  std::string placed_by_address;  // the address `location` was found for
 };
+
+// route --json: the place, the workflow and each step's lead and co-handlers.
+int print_route_json(const OrgChart& chart, const RouteQuestion& question, const OrgPlace& place,
+                     const Workflow& workflow, Timestamp at, std::ostream& out) {
+  const Location where = location_of(chart, place, at);
+  nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+  int nobody = 0;
+  for (const WorkflowStep& step : workflow.steps) {
+    nlohmann::ordered_json entry{
+        {"id", step.id}, {"name", step.name}, {"level", to_string(step.level)}, {"role", step.role}};
+    const auto lead = lead_unit_for(chart, where, step, at);
+    if (!lead) {
+      entry["lead"] = nullptr;
+      entry["nobody"] = lead.error().message;
+      entry["co_handling"] = nlohmann::ordered_json::array();
+      ++nobody;
+    } else {
+      const OrgUnit& unit = *chart.unit(*lead);
+      entry["lead"] = {{"id", unit.id}, {"name", unit.name}, {"how", how_found(chart, step, unit, at)}};
+      entry["nobody"] = nullptr;
+      entry["co_handling"] = nlohmann::ordered_json::array();
+      for (const auto& co : co_handling_units_for(chart, where, step, *lead, at)) {
+        entry["co_handling"].push_back(unit_ref(chart, co));
+      }
+    }
+    steps.push_back(std::move(entry));
+  }
+  nlohmann::ordered_json j;
+  j["address"] = question.placed_by_address.empty()
+                     ? nlohmann::ordered_json(nullptr)
+                     : nlohmann::ordered_json{{"text", question.placed_by_address},
+                                              {"normalised", normalise_address(question.placed_by_address)}};
+  j["location"] = {{"id", place.id},
+                   {"name", place.name},
+                   {"level", to_string(place.level)},
+                   {"above", above_json(chart, place, at)}};
+  j["workflow"] = {{"id", workflow.id}, {"version", workflow.version}, {"name", workflow.name}};
+  j["at"] = format_time(at);
+  j["steps"] = std::move(steps);
+  out << j.dump(2) << "\n";
+  return nobody == 0 ? 0 : 1;
+}
 
 int route(const OrgChart& chart, const RouteQuestion& question, Timestamp at, std::ostream& out) {
   if (!question.address.empty()) {
@@ -207,9 +251,12 @@ int route(const OrgChart& chart, const RouteQuestion& question, Timestamp at, st
       std::cerr << "--address: matches no entry of the address table of " << chart.name() << "\n";
       return 1;
     }
-    out << "address  " << question.address << " → " << named->id << " ("
-        << normalise_address(question.address) << ")\n";
+    if (!question.json) {
+      out << "address  " << question.address << " → " << named->id << " (" << normalise_address(question.address)
+          << ")\n";
+    }
     RouteQuestion by_place = question;
+    by_place.placed_by_address = question.address;
     by_place.address.clear();
     by_place.location = named->id;
     return route(chart, by_place, at, out);
@@ -240,6 +287,7 @@ int route(const OrgChart& chart, const RouteQuestion& question, Timestamp at, st
     return 2;
   }
   const Workflow& workflow = **found;
+  if (question.json) return print_route_json(chart, question, *place, workflow, at, out);
   const Location where = location_of(chart, *place, at);
   out << "location " << named(*place) << " → " << places_above(chart, *place, at) << "\n"
       << "workflow " << workflow.id << " v" << workflow.version << " " << workflow.name << "\n";
@@ -322,9 +370,11 @@ int org_command(const std::vector<std::string>& args, const Config& config, std:
 
   auto* show_app = app->add_subcommand("show", kShowWhat);
   std::string id;
+  bool show_json = false;
   show_app->add_option("ID", id, "a unit, place or person id")->required();
   directory.add_to(*show_app);
   add_moment(*show_app);
+  add_json_flag(*show_app, show_json);
 
   auto* route_app = app->add_subcommand("route", kRouteWhat);
   RouteQuestion question;
@@ -341,6 +391,7 @@ int org_command(const std::vector<std::string>& args, const Config& config, std:
       ->option_text("DIR");
   directory.add_to(*route_app);
   add_moment(*route_app);
+  add_json_flag(*route_app, question.json);
 
   auto* check_app = app->add_subcommand("check", kCheckWhat);
   std::vector<std::string> files;
@@ -348,8 +399,10 @@ int org_command(const std::vector<std::string>& args, const Config& config, std:
 
   auto* versions_app = app->add_subcommand("versions", kVersionsWhat);
   std::filesystem::path data;
+  bool json = false;
   add_data_option(*versions_app, data, config);
   add_config_option(*versions_app);
+  add_json_flag(*versions_app, json);
 
   auto* export_app = app->add_subcommand("export", kExportWhat);
   std::string format = "json";
@@ -360,7 +413,7 @@ int org_command(const std::vector<std::string>& args, const Config& config, std:
 
   if (auto done = parse_command_line(*app, args, out)) return *done;
   if (check_app->parsed()) return check(files, out);
-  if (versions_app->parsed()) return org_versions_command(data.string(), out);
+  if (versions_app->parsed()) return org_versions_command(data.string(), json, out);
   if (export_app->parsed()) return org_export_command(directory, format == "csv", out);
   if (route_app->parsed() && question.location.empty() && question.address.empty()) {
     std::cerr << "escalator org route: name the place, --location ID or --address TEXT\n"
@@ -370,7 +423,7 @@ int org_command(const std::vector<std::string>& args, const Config& config, std:
   const auto chart = directory.chart();
   if (!chart) return 1;
   const Timestamp moment = at.value_or(SystemClock().now());
-  return show_app->parsed() ? show(*chart, id, moment, out) : route(*chart, question, moment, out);
+  return show_app->parsed() ? show(*chart, id, moment, show_json, out) : route(*chart, question, moment, out);
 }
 
 }  // namespace escalator::tools

@@ -87,7 +87,7 @@ int import_command(const std::vector<std::string>& args, const Config& config, s
   return import_org(file, data, out);
 }
 
-int org_versions_command(const std::string& data, std::ostream& out) {
+int org_versions_command(const std::string& data, bool json, std::ostream& out) {
   auto store = open_existing_store(data);
   if (!store) {
     std::cerr << store.error().message << "\n";
@@ -97,6 +97,21 @@ int org_versions_command(const std::string& data, std::ostream& out) {
   if (!imports) {
     std::cerr << imports.error().message << "\n";
     return 1;
+  }
+  if (json) {
+    auto listed = nlohmann::ordered_json::array();
+    for (const OrgImport& v : *imports) {
+      listed.push_back({{"version", v.version},
+                        {"imported_at", format_time(v.imported_at)},
+                        {"source", v.source},
+                        {"name", v.name},
+                        {"added", v.added},
+                        {"changed", v.changed},
+                        {"removed", v.removed},
+                        {"digest", v.digest}});
+    }
+    out << listed.dump(2) << "\n";
+    return 0;
   }
   if (imports->empty())
     out << "no org directory in " << data << " yet: an engine's first open stores the sample\n";

@@ -21,8 +21,8 @@ namespace escalator::tools {
 // `escalator import org|calendar FILE [--data DIR]`.
 int import_command(const std::vector<std::string>& args, const Config& config, std::ostream& out);
 
-// `escalator org versions [--data DIR]`: every version, oldest first.
-int org_versions_command(const std::string& data, std::ostream& out);
+// `escalator org versions [--data DIR] [--json]`: every version, oldest first.
+int org_versions_command(const std::string& data, bool json, std::ostream& out);
 
 // `escalator org export`: the directory chosen (by default the sample) as a
 // file, JSON or the spreadsheet's CSV, on `out`.

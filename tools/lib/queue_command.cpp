@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "command_line.hpp"
 #include "escalator/store/store.hpp"
 #include "new_store.hpp"
@@ -21,8 +23,10 @@ lead unit. Reads every case of the store.)";
 int queue_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
   auto app = command_app("escalator queue", kQueueWhat, "Exits 1 when the store cannot be read.");
   std::filesystem::path data;
+  bool json = false;
   add_data_option(*app, data, config);
   add_config_option(*app);
+  add_json_flag(*app, json);
   if (auto done = parse_command_line(*app, args, out)) return *done;
   auto store = open_existing_store(data);
   if (!store) {
@@ -35,6 +39,7 @@ int queue_command(const std::vector<std::string>& args, const Config& config, st
     return 1;
   }
   int waiting = 0;
+  auto listed = nlohmann::ordered_json::array();
   TextTable table;
   table.add_row({"case", "opened", "category", "place", "why it waits"});
   for (const std::string& id : (*store)->case_ids()) {
@@ -47,10 +52,21 @@ int queue_command(const std::vector<std::string>& args, const Config& config, st
     if (k.state != LifecycleState::kNew || !k.waiting_for_dispatcher) continue;
     const std::string& place_id = k.location.building.empty() ? k.location.compound : k.location.building;
     const OrgPlace* place = place_id.empty() ? nullptr : (*directory)->place(place_id, k.opened_at);
+    listed.push_back({{"case_id", k.id},
+                      {"opened_at", format_time(k.opened_at)},
+                      {"category", k.category},
+                      {"place", place_id.empty() ? nlohmann::ordered_json(nullptr)
+                                                 : nlohmann::ordered_json{{"id", place_id},
+                                                                          {"name", place ? place->name : ""}}},
+                      {"reason", *k.waiting_for_dispatcher}});
     table.add_row({k.id, format_time(k.opened_at), k.category.empty() ? "-" : k.category,
                    place_id.empty() ? "-" : place == nullptr ? place_id : place_id + " " + place->name,
                    *k.waiting_for_dispatcher});
     ++waiting;
+  }
+  if (json) {
+    out << listed.dump(2) << "\n";
+    return 0;
   }
   if (waiting > 0) table.print(out);
   out << count_of(static_cast<std::size_t>(waiting), "case waits", "cases wait") << " for a dispatcher\n";

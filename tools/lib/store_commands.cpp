@@ -4,6 +4,8 @@
 #include <map>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "command_line.hpp"
 #include "escalator/store/store.hpp"
 #include "new_store.hpp"
@@ -43,13 +45,28 @@ bool report(const StoreCheck& check, std::ostream& out) {
   return check.problems.empty();
 }
 
-int check_at(const std::filesystem::path& data, std::ostream& out) {
+// check --json: {"whole", "cases", "events", "problems": [...]}.
+bool report_json(const StoreCheck& check, std::ostream& out) {
+  nlohmann::ordered_json j{{"whole", check.problems.empty()},
+                           {"cases", check.cases},
+                           {"events", check.events},
+                           {"problems", check.problems}};
+  out << j.dump(2) << "\n";
+  return check.problems.empty();
+}
+
+int check_at(const std::filesystem::path& data, bool json, std::ostream& out) {
   auto store = open_existing_store(data);
   if (!store) {
     std::cerr << store.error().message << "\n";
     return 1;
   }
-  return report(check_store(**store), out) ? 0 : 1;
+  const StoreCheck check = check_store(**store);
+  return (json ? report_json(check, out) : report(check, out)) ? 0 : 1;
+}
+
+nlohmann::ordered_json backup_json(const BackupInfo& b) {
+  return {{"id", b.id}, {"made_at", format_time(b.made_at)}, {"files", b.files}, {"bytes", b.bytes}};
 }
 
 }  // namespace
@@ -65,13 +82,22 @@ int backup_command(const std::vector<std::string>& args, const Config& config, s
   auto* list_option =
       app->add_option("--list", list, "print the backups this directory holds")->option_text("BACKUPS");
   list_option->excludes(to_option);
-  app->require_option(1, 3);
+  bool json = false;
+  add_json_flag(*app, json)->description("with --list: the backups as a JSON array of {\"id\", \"made_at\", "
+                                         "\"files\", \"bytes\"}")->needs(list_option);
+  app->require_option(1, 4);
   if (auto done = parse_command_line(*app, args, out)) return *done;
   if (!list.empty()) {
     auto listed = list_backups(list);
     if (!listed) {
       std::cerr << listed.error().message << "\n";
       return 1;
+    }
+    if (json) {
+      auto j = nlohmann::ordered_json::array();
+      for (const auto& b : *listed) j.push_back(backup_json(b));
+      out << j.dump(2) << "\n";
+      return 0;
     }
     for (const auto& b : *listed) print_backup(b, out);
     return 0;
@@ -109,16 +135,18 @@ int restore_command(const std::vector<std::string>& args, const Config& config, 
   }
   out << "restored ";
   print_backup(*restored, out);
-  return check_at(data, out);
+  return check_at(data, false, out);
 }
 
 int check_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
   auto app = command_app("escalator check", kCheckWhat, "Exits 1 if there is any problem.");
   std::filesystem::path data;
+  bool json = false;
   add_data_option(*app, data, config);
   add_config_option(*app);
+  add_json_flag(*app, json);
   if (auto done = parse_command_line(*app, args, out)) return *done;
-  return check_at(data, out);
+  return check_at(data, json, out);
 }
 
 }  // namespace escalator::tools

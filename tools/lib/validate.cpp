@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "command_line.hpp"
 #include "escalator/org/org_directory.hpp"
 #include "org_commands.hpp"
@@ -60,13 +62,23 @@ int validate_command(const std::vector<std::string>& args, const Config&, std::o
   auto app = command_app("escalator validate", kValidateWhat, "Exits 1 if there is any problem.");
   std::vector<std::string> named;
   DirectoryChoice directory;
+  bool json = false;
   app->add_option("FILE_OR_DIR", named, "workflow files, or directories of them")->required();
   directory.add_to(*app);
+  add_json_flag(*app, json)->description("print {\"problems\": [{\"file\", \"line\", \"pointer\", \"reason\"}]}");
   if (auto done = parse_command_line(*app, args, out)) return *done;
   const auto chart = directory.chart();
   if (!chart) return 1;
   const std::vector<std::filesystem::path> paths(named.begin(), named.end());
   const auto problems = validate_workflows(paths, *chart);
+  if (json) {
+    auto listed = nlohmann::ordered_json::array();
+    for (const auto& p : problems) {
+      listed.push_back({{"file", p.file}, {"line", p.line}, {"pointer", p.pointer}, {"reason", p.reason}});
+    }
+    out << nlohmann::ordered_json{{"problems", listed}}.dump(2) << "\n";
+    return problems.empty() ? 0 : 1;
+  }
   for (const auto& p : problems) out << p.text() << "\n";
   out << count_of(problems.size(), "problem", "problems") << "\n";
   return problems.empty() ? 0 : 1;
