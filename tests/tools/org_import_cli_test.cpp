@@ -2,6 +2,7 @@
 // version stored only when the file is sound and says something new, from
 // JSON or from a spreadsheet saved as CSV, and written out as either.
 #include <doctest/doctest.h>
+#include <iconv.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -57,7 +58,50 @@ std::string text_of(const fs::path& file) {
   return text.str();
 }
 
+// `utf8` in GB18030, as a Chinese Excel saves "CSV" (iconv, the other way
+// round from the reader's).
+std::string in_gb18030(const std::string& utf8) {
+  const iconv_t to_gb = iconv_open("GB18030", "UTF-8");
+  REQUIRE(to_gb != reinterpret_cast<iconv_t>(-1));
+  std::string out(utf8.size() * 2, '\0');
+  char* in = const_cast<char*>(utf8.data());
+  std::size_t in_left = utf8.size();
+  char* to = out.data();
+  std::size_t to_left = out.size();
+  REQUIRE(iconv(to_gb, &in, &in_left, &to, &to_left) != static_cast<std::size_t>(-1));
+  iconv_close(to_gb);
+  out.resize(out.size() - to_left);
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("ASheetSavedAsGb18030IsReadAsTheSameDirectoryNotRefused") {
+  ScratchDir dir;
+  std::string sheet = text_of(kSource / "org/sample-district.csv");
+  sheet.erase(0, 3);  // a GB18030 file has no byte-order mark
+  const std::string gbk = in_gb18030(sheet);
+  REQUIRE(gbk != sheet);
+  const fs::path file = dir.path / "sample-gbk.csv";
+  std::ofstream(file, std::ios::binary) << gbk;
+  const Ran checked = run(tools::org_command, {"check", file.string()});
+  CHECK_MESSAGE(checked.code == 0, checked.out);
+  CHECK(checked.out.find("read as GB18030 (GBK)") != std::string::npos);
+
+  // The store already holds the sample: the converted sheet is the same directory.
+  const fs::path data = dir.path / "data";
+  store_opened_once(data);
+  const Ran imported = run(tools::import_command, {"org", file.string(), "--data", data.string()});
+  CHECK_MESSAGE(imported.code == 0, imported.out);
+  CHECK(imported.out.ends_with("sample-gbk.csv: the same as version 1, which stays in force\n"));
+
+  // Bytes that are neither are refused, naming the line.
+  const fs::path broken = dir.path / "broken.csv";
+  std::ofstream(broken, std::ios::binary) << gbk.substr(0, gbk.find('\n') + 1) << "\x81\x20\n";
+  const Ran refused = run(tools::org_command, {"check", broken.string()});
+  CHECK(refused.code == 1);
+  CHECK(refused.out.find(broken.string() + ":2: is neither UTF-8 nor GB18030 (GBK)") != std::string::npos);
+}
 
 TEST_CASE("TheShippedSampleSheetIsTheSampleDirectoryExportedAsCsv") {
   const Ran exported = run(tools::org_command, {"export", "--format", "csv"});

@@ -11,6 +11,8 @@
 #include "escalator/org/routing.hpp"
 #include "escalator/org/org_directory.hpp"
 #include "escalator/workflow/workflow_registry.hpp"
+#include "json_file.hpp"
+#include "org_csv.hpp"
 #include "org_import_command.hpp"
 #include "org_json.hpp"
 
@@ -317,7 +319,11 @@ int route(const OrgChart& chart, const RouteQuestion& question, Timestamp at, st
 int check(const std::vector<std::string>& files, std::ostream& out) {
   int failed = 0;
   for (const std::string& file : files) {
-    const OrgFile read = load_org_directory_file(file);
+    const auto text = read_text_file(file);
+    const OrgFileRead sheet = text ? read_org_file(*text, file, org_file_format(file))
+                                   : OrgFileRead{OrgFile{nullptr, {{file, 1, "", "cannot be read"}}}, ""};
+    const OrgFile& read = sheet.file;
+    if (sheet.converted_from_gb18030) out << file << ": not UTF-8; read as GB18030 (GBK)\n";
     for (const auto& p : read.problems) out << p.text() << "\n";
     if (!read.directory) {
       ++failed;

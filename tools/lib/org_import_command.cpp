@@ -22,8 +22,9 @@ constexpr const char* kImportWhat = R"(Stores a new version of the org directory
 constexpr const char* kImportOrgWhat = R"(Stores an org directory file as the store's next version.
 
 Reads an org directory file (docs/directory.md), JSON or, for a name ending in .csv, a
-spreadsheet saved as CSV UTF-8, and, when it has no problem and differs from the store's
-newest version, stores it as the next version: only the records that changed are written.
+spreadsheet saved as CSV (UTF-8, or GB18030/GBK as a Chinese Excel saves plain CSV, which is
+converted), and, when it has no problem and differs from the store's newest version, stores
+it as the next version: only the records that changed are written.
 An engine routes by it from when it next opens. A file with problems is refused whole, each
 problem as FILE:LINE: POINTER: reason (for CSV, FILE:LINE: COLUMN: reason), and the version
 in force stays. Exits 1 when refused.)";
@@ -47,6 +48,7 @@ int import_org(const std::string& file, const std::filesystem::path& data, std::
     out << imported.error().message << "\nrefused: nothing was imported\n";
     return 1;
   }
+  if (imported->converted_from_gb18030) out << file << ": not UTF-8; read as GB18030 (GBK)\n";
   for (const auto& p : imported->problems) out << p.text() << "\n";
   if (!imported->problems.empty()) {
     out << "refused: nothing was imported; "

@@ -43,6 +43,9 @@ class OrgCsvSheet {
 struct OrgFileRead {
   OrgFile file;
   std::string json;  // when file.directory
+  // A CSV that was not UTF-8 and was read as GB18030 (GBK): a sheet a Chinese
+  // Excel saved as plain CSV.
+  bool converted_from_gb18030 = false;
 };
 OrgFileRead read_org_file(std::string_view text, const std::string& file, OrgFileFormat format,
                           std::uint64_t version = 0);

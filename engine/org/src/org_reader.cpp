@@ -8,6 +8,8 @@
 #include "embedded.hpp"
 #include "escalator/org/address.hpp"
 #include "json_file.hpp"
+#include "gb18030.hpp"
+#include "json_text.hpp"
 #include "org_csv.hpp"
 #include "org_chart.hpp"
 
@@ -367,13 +369,34 @@ OrgFile read_org_directory(std::string_view text, const std::string& file, std::
 OrgFileRead read_org_file(std::string_view text, const std::string& file, OrgFileFormat format,
                           std::uint64_t version) {
   if (format == OrgFileFormat::kJson) return {read_org_directory(text, file, version), std::string(text)};
+  // A Chinese Excel saves "CSV" in GB18030 (GBK) unless told "CSV UTF-8": read
+  // it as that rather than refuse it, and refuse only what is neither. A sheet
+  // whose header (Chinese column names) is UTF-8 was saved as UTF-8, and a bad
+  // byte further down is told by its line rather than read as GB18030.
+  std::string converted;
+  const std::string_view header = text.substr(0, text.find('\n'));
+  const bool utf8_header =
+      is_utf8(header) && std::any_of(header.begin(), header.end(), [](char c) { return (c & 0x80) != 0; });
+  if (!utf8_header && !is_utf8(text)) {
+    auto utf8 = gb18030_to_utf8(text);
+    if (!utf8) {
+      const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(utf8.error()), '\n'));
+      return {OrgFile{nullptr,
+                      {{file, line, "",
+                        "is neither UTF-8 nor GB18030 (GBK) at byte " + std::to_string(utf8.error()) +
+                            ": save the sheet as CSV UTF-8 (逗号分隔)"}}},
+              ""};
+    }
+    converted = std::move(*utf8);
+    text = converted;
+  }
   const OrgCsvSheet sheet = OrgCsvSheet::read(text, file);
-  if (!sheet.problems().empty()) return {OrgFile{nullptr, sheet.problems()}, ""};
+  if (!sheet.problems().empty()) return {OrgFile{nullptr, sheet.problems()}, "", !converted.empty()};
   OrgFile read = read_org_directory(sheet.json(), file, version);
   for (FileProblem& problem : read.problems) problem = sheet.located(problem);
   std::stable_sort(read.problems.begin(), read.problems.end(),
                    [](const FileProblem& a, const FileProblem& b) { return a.line < b.line; });
-  return {std::move(read), sheet.json()};
+  return {std::move(read), sheet.json(), !converted.empty()};
 }
 
 OrgFile read_org_directory_csv(std::string_view text, const std::string& file, std::uint64_t version) {

@@ -95,7 +95,8 @@ Result<OrgImportResult> import_org_directory(ImportStore& store, std::string_vie
   auto imports = store.org_imports();
   if (!imports) return tl::unexpected(imports.error());
   result.in_force = imports->size();
-  const auto [read, json] = read_org_file(text, source, format);
+  const auto [read, json, converted] = read_org_file(text, source, format);
+  result.converted_from_gb18030 = converted;
   if (!read.directory) {
     result.problems = read.problems;
     return result;

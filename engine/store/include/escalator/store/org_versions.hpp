@@ -23,6 +23,7 @@ struct OrgImportResult {
   std::vector<FileProblem> problems;  // the file's; when there are any, nothing was stored
   std::optional<OrgImport> stored;    // the version stored; none when refused or when nothing changed
   std::uint64_t in_force = 0;         // the store's newest version afterwards
+  bool converted_from_gb18030 = false;  // a CSV that was not UTF-8, read as GB18030 (GBK)
 };
 
 // Reads `text` as an org directory file in `format` and, when it has no problem and
