@@ -12,6 +12,7 @@
 #include "escalator/store/store.hpp"
 #include "event_json.hpp"
 #include "new_store.hpp"
+#include "terminal_progress.hpp"
 #include "appliers.hpp"
 #include "escalator/store/calendar_in_force.hpp"
 #include "escalator/lifecycle/paused.hpp"
@@ -113,7 +114,8 @@ std::string check_org_versions(const CaseStore& store, std::vector<AuditBreak>& 
          " versions rebuild what was imported\n";
 }
 
-std::string check_counters(const std::shared_ptr<CaseStore>& store, std::vector<AuditBreak>& breaks) {
+std::string check_counters(const std::shared_ptr<CaseStore>& store, std::vector<AuditBreak>& breaks,
+                           TerminalProgress& progress) {
   auto broken = [&](const std::string& what) {
     breaks.push_back({"stats", "", 0, what});
     return std::string();
@@ -145,7 +147,7 @@ std::string check_counters(const std::shared_ptr<CaseStore>& store, std::vector<
                   ", so they cannot be checked against a recount; an engine counts them again when it opens the "
                   "store, which also finishes a calendar import stopped before it recounted");
   }
-  auto differences = stats::counter_differences(*store, *calendars->current);
+  auto differences = stats::counter_differences(*store, *calendars->current, progress.callback());
   if (!differences) return broken("cannot recount: " + differences.error().message);
   for (const auto& line : *differences) {
     const auto colon = line.find(": ");
@@ -257,7 +259,8 @@ int audit_command(const std::vector<std::string>& args, const Config& config, st
   add_config_option(*verify);
   add_json_flag(*verify, json);
   if (auto done = parse_command_line(*app, args, out)) return *done;
-  auto report = audit_store(data);
+  TerminalProgress progress("audit");
+  auto report = audit_store(data, progress.callback());
   if (!report) {
     std::cerr << report.error().message << "\n";
     return 1;
@@ -266,7 +269,7 @@ int audit_command(const std::vector<std::string>& args, const Config& config, st
   if (auto store = open_existing_store(data); !store) {
     report->breaks.push_back({"store", "", 0, "cannot be opened to recount: " + store.error().message});
   } else {
-    counters = check_org_versions(**store, report->breaks) + check_counters(*store, report->breaks);
+    counters = check_org_versions(**store, report->breaks) + check_counters(*store, report->breaks, progress);
   }
   if (json) {
     print_audit_json(*report, counters, out);

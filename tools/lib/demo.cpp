@@ -12,6 +12,7 @@
 
 #include "command_line.hpp"
 #include "demo_plan.hpp"
+#include "terminal_progress.hpp"
 #include "escalator/calendar/official_calendar.hpp"
 
 namespace escalator::tools {
@@ -76,9 +77,15 @@ class Month {
 
   const std::string& error() const { return error_; }
 
-  void run() {
+  // Runs the month; `progress` hears how many of its days have passed.
+  void run(TerminalProgress& progress) {
+    const Timestamp start = *parse_time(kStart);
     const Timestamp end = *parse_time(kEnd);
+    const auto days_in = [&](Timestamp t) {
+      return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::days>(t - start).count());
+    };
     while (!queue_.empty() || engine_->next_timer()) {
+      progress.update("days of the month", days_in(clock_->now()), days_in(end));
       const auto timer = engine_->next_timer();
       const bool timer_first = timer && (queue_.empty() || *timer <= queue_.begin()->first.first);
       const Timestamp t = timer_first ? *timer : queue_.begin()->first.first;
@@ -221,7 +228,10 @@ int demo(const std::vector<std::string>& args, const Config& config, std::ostrea
     std::cerr << "escalator demo: " << month.error() << "\n";
     return 1;
   }
-  month.run();
+  {
+    TerminalProgress progress("demo");
+    month.run(progress);
+  }
   month.print(options.quiet, out);
   if (options.data) print_what_to_try(*options.data, month.first_case(), out);
   return month.clean() ? 0 : 1;

@@ -12,6 +12,7 @@
 #include "escalator/calendar/official_calendar.hpp"
 #include "escalator/store/stats_report.hpp"
 #include "new_store.hpp"
+#include "terminal_progress.hpp"
 #include "text_table.hpp"
 
 namespace escalator::tools {
@@ -253,7 +254,8 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
   }
 
   if (recompute) {
-    auto cells = stats::recount(**store, calendar);
+    TerminalProgress progress("recount");
+    auto cells = stats::recount(**store, calendar, progress.callback());
     if (!cells) return failed(cells.error().message);
     if (auto replaced = (*store)->replace_stats(*cells, stats::stamp_of(calendar)); !replaced) {
       return failed(replaced.error().message);

@@ -217,9 +217,12 @@ Result<void> add_meetings(const CounterStore& store, const Query& query, std::ma
 
 // Calls f(case id, marks) with what each stored case's events count, afresh.
 template <typename F>
-Result<void> each_case_counted(const CaseStore& store, const Calendar& calendar, F f) {
+Result<void> each_case_counted(const CaseStore& store, const Calendar& calendar, F f, const Progress& progress = {}) {
   Marks marks;  // one case's, its buffer reused
-  for (const auto& id : store.case_ids()) {
+  const auto ids = store.case_ids();
+  std::uint64_t done = 0;
+  for (const auto& id : ids) {
+    if (progress && ++done % kProgressEvery == 0) progress("cases", done, ids.size());
     auto stored = store.load(id);
     if (!stored) return tl::unexpected(stored.error());
     if (!*stored) continue;
@@ -311,17 +314,17 @@ std::optional<double> value_of(const Figure& figure, const Tally& group, const T
   return std::nullopt;
 }
 
-Result<Cells> recount(const CaseStore& store, const Calendar& calendar) {
+Result<Cells> recount(const CaseStore& store, const Calendar& calendar, const Progress& progress) {
   Cells cells;
-  auto counted = each_case_counted(store, calendar, [&cells](const std::string&, const Marks& marks) {
-    add_marks(cells, marks);
-  });
+  auto counted = each_case_counted(
+      store, calendar, [&cells](const std::string&, const Marks& marks) { add_marks(cells, marks); }, progress);
   if (!counted) return tl::unexpected(counted.error());
   return cells;
 }
 
-Result<std::vector<std::string>> counter_differences(const CaseStore& store, const Calendar& calendar) {
-  auto recounted = recount(store, calendar);
+Result<std::vector<std::string>> counter_differences(const CaseStore& store, const Calendar& calendar,
+                                                     const Progress& progress) {
+  auto recounted = recount(store, calendar, progress);
   if (!recounted) return tl::unexpected(recounted.error());
   auto kept = store.stats_cells(kCellsFrom, kCellsTo);
   if (!kept) return tl::unexpected(kept.error());

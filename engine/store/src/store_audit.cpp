@@ -123,8 +123,8 @@ class LogMatch {
 
 class Auditor {
  public:
-  Auditor(OpenedDb& opened, std::optional<LogMatch> sums)
-      : db_(*opened.db), handles_(opened.handles), sums_(std::move(sums)) {}
+  Auditor(OpenedDb& opened, std::optional<LogMatch> sums, const Progress& progress)
+      : db_(*opened.db), handles_(opened.handles), sums_(std::move(sums)), progress_(progress) {}
 
   // The report, or none when the sums found that events and log entries do not
   // all name each other: the store must then be read again by lookups.
@@ -166,11 +166,18 @@ class Auditor {
     return value;
   }
 
+  // Tells the caller how far a pass has got, every kProgressEvery records.
+  void read_one(std::string_view what, std::uint64_t& done) {
+    if (progress_ && ++done % kProgressEvery == 0) progress_(what, done, 0);
+  }
+
   void events_pass() {
     CaseRun run;
+    std::uint64_t read = 0;
     std::unique_ptr<rocksdb::Iterator> it(
         db_.NewIterator(rocksdb::ReadOptions(), family(layout::kEvents)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      read_one("events", read);
       const std::string key = it->key().ToString();
       const auto nul = key.find('\0');
       const auto seq =
@@ -492,6 +499,7 @@ class Auditor {
   rocksdb::DB& db_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;
   std::optional<LogMatch> sums_;          // none: each event and log entry is looked up
+  const Progress& progress_;
   std::unordered_set<std::string> seen_;  // cases with events
   Event event_;                           // the event being read, over the one before
   AuditReport report_;
@@ -499,7 +507,7 @@ class Auditor {
 
 }  // namespace
 
-Result<AuditReport> audit_store(const std::filesystem::path& data) {
+Result<AuditReport> audit_store(const std::filesystem::path& data, const Progress& progress) {
   DurableStoreOptions options;
   options.path = data;
   options.create_if_missing = false;
@@ -508,8 +516,8 @@ Result<AuditReport> audit_store(const std::filesystem::path& data) {
   if (auto current = store_format::bring_up_to_date(*opened->db, opened->handles, data); !current) {
     return tl::unexpected(current.error());
   }
-  if (auto report = Auditor(*opened, LogMatch::keyed()).run()) return std::move(*report);
-  return *Auditor(*opened, std::nullopt).run();
+  if (auto report = Auditor(*opened, LogMatch::keyed(), progress).run()) return std::move(*report);
+  return *Auditor(*opened, std::nullopt, progress).run();
 }
 
 }  // namespace escalator

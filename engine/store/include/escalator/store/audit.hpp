@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "escalator/util/progress.hpp"
 #include "escalator/util/result.hpp"
 
 namespace escalator {
@@ -44,6 +45,7 @@ struct AuditReport {
 // A store of an older format is upgraded first, as opening it would.
 // Errors: kNotFound (no store there), kUnavailable (in use, or unreadable),
 // kFailedPrecondition (a newer format). Breaks are findings, not errors.
-[[nodiscard]] Result<AuditReport> audit_store(const std::filesystem::path& data);
+// `progress`, when given, hears how many events have been read.
+[[nodiscard]] Result<AuditReport> audit_store(const std::filesystem::path& data, const Progress& progress = {});
 
 }  // namespace escalator

@@ -12,6 +12,7 @@
 #include "escalator/calendar/calendar.hpp"
 #include "escalator/stats/stats.hpp"
 #include "escalator/store/store.hpp"
+#include "escalator/util/progress.hpp"
 
 namespace escalator::stats {
 
@@ -60,7 +61,7 @@ std::optional<double> value_of(const Figure& figure, const Tally& group, const T
                                const Formulas& formulas);
 
 // Counts every stored case's events afresh with `calendar`'s working time.
-[[nodiscard]] Result<Cells> recount(const CaseStore& store, const Calendar& calendar);
+[[nodiscard]] Result<Cells> recount(const CaseStore& store, const Calendar& calendar, const Progress& progress = {});
 // What the engine counts with `calendar`.
 Stamp stamp_of(const Calendar& calendar);
 // Recounts and replaces the store's counters when they were counted with
@@ -70,7 +71,8 @@ Stamp stamp_of(const Calendar& calendar);
 // Where the stored counters differ from a recount of the events with
 // `calendar`, a line per cell: "unit/day/2025-10-30/yangguang-garden.property:
 // kept received=2, recounted received=3"; none when they agree.
-[[nodiscard]] Result<std::vector<std::string>> counter_differences(const CaseStore& store, const Calendar& calendar);
+[[nodiscard]] Result<std::vector<std::string>> counter_differences(const CaseStore& store, const Calendar& calendar,
+                                                                   const Progress& progress = {});
 
 // A case behind a figure (drill-down), and its part in it.
 struct CaseShare {
