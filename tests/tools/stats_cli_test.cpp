@@ -54,16 +54,22 @@ TEST_CASE("TheReportGivesEachUnitsFiguresAndTheTotal") {
   const fs::path data = store_of_the_scenario(dir);
   const Ran ran = stats_of({"--data", data.string(), "--from", "2025-10-01", "--to", "2025-11-30", "--by", "unit"});
   CHECK(ran.code == 0);
+  // In Chinese, each unit by its id and name, columns lined up on a terminal.
   CHECK(ran.out ==
-        "统计 2025-10-01 至 2025-11-30，按 unit\n"
-        "group                      received  handed  signed_in_time_rate  closed  resolution_rate  satisfaction_rate  "
-        "on_time_close_rate  reopened  overdue  open_overdue   share\n"
-        "yangguang-garden.branch           1       2               100.0%       1           100.0%              50.0%  "
-        "            100.0%         1        0             0   33.3%\n"
-        "yangguang-garden.property         3       3                33.3%       1           100.0%             100.0%  "
-        "            100.0%         0        0             0  100.0%\n"
-        "合计                              5       5                60.0%       2           100.0%              66.7%  "
-        "            100.0%         1        0             0  100.0%\n");
+        "统计 2025-10-01 至 2025-11-30，按单位\n"
+        "分组                                            受理  交办  按时签收率  办结  解决率  满意率  按时办结率  重启  逾期  逾期未办结    占比\n"
+        "yangguang-garden.branch 阳光花园小区党支部         1     2      100.0%     1  100.0%   50.0%      100.0%     1     0           0   33.3%\n"
+        "yangguang-garden.property 阳光花园物业服务中心     3     3       33.3%     1  100.0%  100.0%      100.0%     0     0           0  100.0%\n"
+        "合计                                               5     5       60.0%     2  100.0%   66.7%      100.0%     1     0           0  100.0%\n");
+
+  // For Excel: a byte-order mark, CRLF, every figure under its name.
+  const Ran sheet = stats_of({"--data", data.string(), "--from", "2025-10-01", "--to", "2025-11-30", "--by", "unit",
+                              "--csv"});
+  CHECK(sheet.code == 0);
+  CHECK(sheet.out.starts_with("\xEF\xBB\xBFgroup,received,handed,"));
+  CHECK(sheet.out.find("\r\nyangguang-garden.branch,1,2,") != std::string::npos);
+  CHECK(sheet.out.ends_with("\r\n"));
+  CHECK(sheet.out.find("\n") == sheet.out.find("\r\n") + 1);
 
   const auto by_level = json_report(data, "level");
   REQUIRE(by_level["groups"].size() == 2);

@@ -113,13 +113,41 @@ nlohmann::ordered_json json_value(std::optional<double> value, const stats::Figu
   return *value;
 }
 
-std::string group_label(const std::string& name) { return name.empty() ? "(无)" : name; }
+// What a report groups by, as a Chinese heading names it.
+std::string_view dimension_zh(stats::Dimension by) {
+  switch (by) {
+    case stats::Dimension::kAll: return "全部";
+    case stats::Dimension::kUnit: return "单位";
+    case stats::Dimension::kLevel: return "层级";
+    case stats::Dimension::kCategory: return "类别";
+    case stats::Dimension::kChannel: return "渠道";
+    case stats::Dimension::kRequestType: return "诉求类型";
+    case stats::Dimension::kGrid: return "网格";
+    case stats::Dimension::kStreet: return "街道";
+    case stats::Dimension::kMeeting: return "会议";
+  }
+  return "";
+}
+
+// A group as people read it: a unit's or a place's name after its id.
+std::string group_label(const std::string& name, stats::Dimension by, const OrgChart* directory) {
+  if (name.empty()) return "(无)";
+  if (directory == nullptr) return name;
+  if (by == stats::Dimension::kUnit) {
+    if (const OrgUnit* unit = directory->unit(name)) return name + " " + unit->name;
+  } else if (by == stats::Dimension::kGrid || by == stats::Dimension::kStreet) {
+    if (const OrgPlace* place = directory->place(name, SystemClock().now())) return name + " " + place->name;
+  }
+  return name;
+}
 
 void print_text(const stats::Report& report, const std::vector<stats::Figure>& figures,
-                const stats::Formulas& formulas, std::ostream& out) {
+                const stats::Formulas& formulas, const OrgChart* directory, std::ostream& out) {
+  out << "统计 " << stats::format_day(report.query.from) << " 至 " << stats::format_day(report.query.to) << "，按"
+      << dimension_zh(report.query.by) << "\n";
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> header{"group"};
-  for (const auto& f : figures) header.emplace_back(f.name);
+  std::vector<std::string> header{"分组"};
+  for (const auto& f : figures) header.emplace_back(f.zh);
   rows.push_back(header);
   auto row_of = [&](const std::string& name, const stats::Tally& tally) {
     std::vector<std::string> row{name};
@@ -127,7 +155,7 @@ void print_text(const stats::Report& report, const std::vector<stats::Figure>& f
     rows.push_back(std::move(row));
   };
   if (report.query.by != stats::Dimension::kAll) {
-    for (const auto& g : report.groups) row_of(group_label(g.name), g.tally);
+    for (const auto& g : report.groups) row_of(group_label(g.name, report.query.by, directory), g.tally);
   }
   row_of("合计", report.total);
   TextTable table;
@@ -153,10 +181,11 @@ void print_json(const stats::Report& report, const stats::Formulas& formulas, st
   out << j.dump(2) << "\n";
 }
 
+// For a spreadsheet: the byte-order mark Excel needs to read UTF-8, and CRLF.
 void print_csv(const stats::Report& report, const stats::Formulas& formulas, std::ostream& out) {
-  out << "group";
+  out << "\xEF\xBB\xBF" << "group";
   for (const auto& f : stats::figures()) out << "," << f.name;
-  out << "\n";
+  out << "\r\n";
   auto row_of = [&](const std::string& name, const stats::Tally& tally) {
     out << csv_cell(name);
     for (const auto& f : stats::figures()) {
@@ -168,7 +197,7 @@ void print_csv(const stats::Report& report, const stats::Formulas& formulas, std
         out << number.str();
       }
     }
-    out << "\n";
+    out << "\r\n";
   };
   if (report.query.by != stats::Dimension::kAll) {
     for (const auto& g : report.groups) row_of(g.name, g.tally);
@@ -273,9 +302,8 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
   } else if (csv) {
     print_csv(*report, config.stats, out);
   } else {
-    out << "统计 " << stats::format_day(query.from) << " 至 " << stats::format_day(query.to) << "，按 "
-        << to_string(query.by) << "\n";
-    print_text(*report, figures, config.stats, out);
+    auto directory = directory_of_store(**store);
+    print_text(*report, figures, config.stats, directory ? directory->get() : nullptr, out);
   }
   return 0;
 }
