@@ -65,16 +65,22 @@ std::string paused_of(const CaseState& k, const Calendar& calendar) {
   return text;
 }
 
-void print_moment(const CaseState& k, const Calendar& calendar, std::ostream& out) {
-  out << "  state        " << to_string(k.state) << " (" << label_zh(k.state) << ")\n";
+// A unit by its id and, when the directory holds it, its name.
+std::string unit_named(const std::string& id, const OrgChart* directory) {
+  const OrgUnit* unit = directory != nullptr ? directory->unit(id) : nullptr;
+  return unit != nullptr ? id + " " + unit->name : id;
+}
+
+void print_moment(const CaseState& k, const Calendar& calendar, const OrgChart* directory, std::ostream& out) {
+  out << "  state        " << to_string(k.state) << "\n";
   if (k.step >= 0) {
     out << "  step         " << k.step_id << " (" << k.step << ")\n"
-        << "  level        " << to_string(k.level) << " (" << label_zh(k.level) << ")\n"
-        << "  holder       " << k.lead_unit << "\n";
+        << "  level        " << to_string(k.level) << "\n"
+        << "  holder       " << unit_named(k.lead_unit, directory) << "\n";
   }
   if (!k.co_handlers.empty()) {
     out << "  co-handlers ";
-    for (const auto& unit : k.co_handlers) out << " " << unit;
+    for (const auto& unit : k.co_handlers) out << " " << unit_named(unit, directory) << ";";
     out << "\n";
   }
   const auto deadlines = deadlines_of(k);
@@ -345,7 +351,9 @@ int replay_command(const std::vector<std::string>& args, const Config& config, s
     out << (at ? "at " + format_time(*at) : std::string("after its last event")) << ", version " << then->version
         << ":\n";
     const auto calendars = calendars_in_force(shipped_calendar(), **store);
-    print_moment(*then, calendars ? *calendars->current : *shipped_calendar(), out);
+    const auto directory = directory_of_store(**store);
+    print_moment(*then, calendars ? *calendars->current : *shipped_calendar(), directory ? directory->get() : nullptr,
+                 out);
   }
   const auto breaks = chain_breaks(case_id, events);
   for (const auto& b : breaks) out << "BREAK #" << b.seq << ": " << b.what << "\n";

@@ -167,7 +167,7 @@ bool timeout_escalation(const Event& e) {
 }
 
 void row(std::ostream& out, const std::string& label, const std::string& value) {
-  out << "  " << pad(label, 30) << value << "\n";
+  out << "  " << pad(label, 20) << value << "\n";
 }
 
 std::string share(int part, int whole) {
@@ -248,44 +248,44 @@ void print_summary(const Engine& engine, const std::vector<CasePlan>& plans,
   }
 
   out << "== 汇总 2025-11-03 至 2025-12-02（" << plans.size() << " 件样例诉求）\n";
-  row(out, "受理 received", std::to_string(received));
-  row(out, "办结 closed", share(closed, received));
-  row(out, "  现场解决 on the spot", share(on_spot, closed));
+  row(out, "受理", std::to_string(received));
+  row(out, "办结", share(closed, received));
+  row(out, "  现场解决", share(on_spot, closed));
   const Workflow* workflow = nullptr;
   if (auto found = catalog->find({"property-first", 1})) workflow = *found;
   for (const auto& [step, count] : at_step) {
     std::string name = "第" + std::to_string(step + 1) + "级";
     if (workflow && step >= 0 && step < int(workflow->steps.size())) {
       const auto& s = workflow->steps[step];
-      name = std::string(label_zh(s.level)) + "·" + s.name + " " + s.id;
+      name = std::string(label_zh(s.level)) + "·" + s.name;
     }
     row(out, "  " + name, share(count, closed));
   }
-  row(out, "在办 still open", std::to_string(open));
-  row(out, "超时上报 escalated by timer", std::to_string(by_timeout));
-  row(out, "主动上报 escalated by hand", std::to_string(manual_up));
-  row(out, "预警 warned (yellow)", std::to_string(warned));
-  row(out, "逾期 overdue", std::to_string(overdue));
-  row(out, "重启 reopened", std::to_string(reopened));
-  row(out, "撤单 withdrawn", std::to_string(withdrawn));
-  row(out, "合并 merged", std::to_string(merged));
-  row(out, "退回 returned", std::to_string(returned));
-  row(out, "挂起 suspended", std::to_string(suspended));
-  row(out, "延期 extended", std::to_string(extended));
-  row(out, "催办 urged", std::to_string(urged));
+  row(out, "在办", std::to_string(open));
+  row(out, "超时上报", std::to_string(by_timeout));
+  row(out, "主动上报", std::to_string(manual_up));
+  row(out, "预警", std::to_string(warned));
+  row(out, "逾期", std::to_string(overdue));
+  row(out, "重启", std::to_string(reopened));
+  row(out, "撤单", std::to_string(withdrawn));
+  row(out, "合并", std::to_string(merged));
+  row(out, "退回", std::to_string(returned));
+  row(out, "挂起", std::to_string(suspended));
+  row(out, "延期", std::to_string(extended));
+  row(out, "催办", std::to_string(urged));
   const int happy = ratings[Rating::kSatisfied] + ratings[Rating::kBasicallySatisfied];
   const int answered = happy + ratings[Rating::kUnsatisfied];
   char rate[16];
   std::snprintf(rate, sizeof rate, "%.1f%%", answered ? 100.0 * happy / answered : 0.0);
   const auto count_of = [&](Rating r) { return std::to_string(ratings[r]) + " " + std::string(label_zh(r)); };
-  row(out, "满意率 satisfaction", std::string(rate) + " = (" + count_of(Rating::kSatisfied) + " + " +
+  row(out, "满意率", std::string(rate) + " = (" + count_of(Rating::kSatisfied) + " + " +
                                     count_of(Rating::kBasicallySatisfied) + ") / " + std::to_string(answered) +
                                     " 有效回访；" + count_of(Rating::kUnsatisfied) + "，" +
                                     count_of(Rating::kNoAnswer));
   std::string mix;
   for (const auto& [category, count] : categories) mix += (mix.empty() ? "" : "，") + category + " " + std::to_string(count);
-  row(out, "类别 categories", mix);
-  row(out, "被拒命令 refused commands", std::to_string(refusals.size()));
+  row(out, "类别", mix);
+  row(out, "被拒命令", std::to_string(refusals.size()));
   for (const auto& r : refusals) {
     out << "    " << when(r.at) << "  " << r.case_id << "  " << r.command << ": " << r.message << "\n";
   }
