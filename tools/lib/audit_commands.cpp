@@ -262,7 +262,6 @@ int audit_command(const std::vector<std::string>& args, const Config& config, st
   std::filesystem::path data;
   bool json = false;
   add_data_option(*verify, data, config);
-  add_config_option(*verify);
   add_json_flag(*verify, json);
   if (auto done = parse_command_line(*app, args, out)) return *done;
   TerminalProgress progress("audit");
@@ -305,7 +304,6 @@ int replay_command(const std::vector<std::string>& args, const Config& config, s
   std::optional<Timestamp> at;
   bool bytes = false;
   add_data_option(*app, data, config);
-  add_config_option(*app);
   app->add_option("CASE_ID", case_id, "the case, e.g. 370811-20251111-000001")->required();
   add_time_option(*app, "--at", at, "the moment to show the case at (RFC 3339, e.g. 2025-11-11T12:00:00+08:00)");
   app->add_flag("--bytes", bytes,

@@ -228,12 +228,10 @@ int calendar_command(const std::vector<std::string>& args, const Config& config,
   std::filesystem::path data;
   import_app->add_option("FILE", import_file, "a notice file (docs/calendar.md)")->required();
   add_data_option(*import_app, data, config);
-  add_config_option(*import_app);
 
   auto* imports_app = app->add_subcommand("imports", kImportsWhat);
   bool imports_json = false;
   add_data_option(*imports_app, data, config);
-  add_config_option(*imports_app);
   add_json_flag(*imports_app, imports_json);
 
   if (auto done = parse_command_line(*app, args, out)) return *done;

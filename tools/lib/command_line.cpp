@@ -86,8 +86,10 @@ std::unique_ptr<CLI::App> command_app(const std::string& name, const std::string
 
 CLI::Option* add_data_option(CLI::App& app, std::filesystem::path& data, const Config& config) {
   data = config.data_dir;
-  return app.add_option("--data", data, "the store's directory (default: the configuration's data_dir, ./data)")
-      ->option_text("DIR");
+  auto* option = app.add_option("--data", data, "the store's directory (default: the configuration's data_dir, ./data)")
+                     ->option_text("DIR");
+  add_config_option(app);
+  return option;
 }
 
 CLI::Option* add_config_option(CLI::App& app) {

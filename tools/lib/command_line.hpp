@@ -23,7 +23,7 @@ std::unique_ptr<CLI::App> command_app(const std::string& name, const std::string
                                       const std::string& footer = {});
 
 // --data DIR: every command that opens a store takes it, with one default,
-// the configuration's data_dir.
+// the configuration's data_dir; and so --config FILE too.
 CLI::Option* add_data_option(CLI::App& app, std::filesystem::path& data, const Config& config);
 
 // --config FILE. main() reads the file before the command runs, so that the

@@ -34,7 +34,6 @@ int erase_command(const std::vector<std::string>& args, const Config& config, st
   std::string reason = "保存期满";
   std::string actor = "erase";
   add_data_option(*app, data, config);
-  add_config_option(*app);
   auto* resident_option =
       app->add_option("--resident", resident, "the resident's phone or channel account")->option_text("PHONE_OR_ACCOUNT");
   auto* case_option = app->add_option("--case", case_id, "one case")->option_text("CASE_ID");

@@ -126,19 +126,15 @@ void show_place(const OrgChart& chart, const OrgPlace& place, Timestamp at, std:
   bool first = true;
   for (const OrgRole* role : chart.roles()) {
     if (role->level != place.level) continue;
-    WorkflowStep asked;
-    asked.level = place.level;
-    asked.role = role->id;
-    const auto held = chart.holder(location_of(chart, place, at), asked, at);
+    const OrgUnit* unit = acting_for(chart, place, *role, at);
     out << (first ? "acting   " : "         ") << role->id << " " << role->name << ": ";
     first = false;
-    if (!held) {
+    if (unit == nullptr) {
       out << "nobody\n";
       continue;
     }
-    const OrgUnit& unit = *chart.unit(*held);
-    out << named(unit);
-    if (unit.role != role->id) out << " (fallback: " << unit.role << ")";
+    out << named(*unit);
+    if (unit->role != role->id) out << " (fallback: " << unit->role << ")";
     out << "\n";
   }
 }
@@ -407,7 +403,6 @@ int org_command(const std::vector<std::string>& args, const Config& config, std:
   std::filesystem::path data;
   bool json = false;
   add_data_option(*versions_app, data, config);
-  add_config_option(*versions_app);
   add_json_flag(*versions_app, json);
 
   auto* export_app = app->add_subcommand("export", kExportWhat);

@@ -82,7 +82,6 @@ int import_command(const std::vector<std::string>& args, const Config& config, s
   for (CLI::App* kind : {org_app, calendar_app}) {
     kind->add_option("FILE", file, "the file to import")->required();
     add_data_option(*kind, data, config);
-    add_config_option(*kind);
   }
   if (auto done = parse_command_line(*app, args, out)) return *done;
   if (calendar_app->parsed()) return calendar_import_command(file, data, config, out);

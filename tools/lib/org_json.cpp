@@ -44,11 +44,7 @@ Json place_json(const OrgChart& chart, const OrgPlace& place, Timestamp at) {
   if (place.level == Level::kCompound || place.level == Level::kBuilding) {
     for (const OrgRole* role : chart.roles()) {
       if (role->level != place.level) continue;
-      WorkflowStep asked;
-      asked.level = place.level;
-      asked.role = role->id;
-      const auto held = chart.holder(location_of(chart, place, at), asked, at);
-      const OrgUnit* unit = held ? chart.unit(*held) : nullptr;
+      const OrgUnit* unit = acting_for(chart, place, *role, at);
       acting.push_back({{"role", {{"id", role->id}, {"name", role->name}}},
                         {"unit", unit ? unit_ref(chart, unit->id) : Json(nullptr)},
                         {"fallback", unit && unit->role != role->id ? Json(unit->role) : Json(nullptr)}});
@@ -102,6 +98,14 @@ Json above_json(const OrgChart& chart, const OrgPlace& place, Timestamp at) {
     above.push_back({{"id", p->id}, {"name", p->name}, {"level", to_string(p->level)}});
   }
   return above;
+}
+
+const OrgUnit* acting_for(const OrgChart& chart, const OrgPlace& place, const OrgRole& role, Timestamp at) {
+  WorkflowStep asked;
+  asked.level = place.level;
+  asked.role = role.id;
+  const auto held = chart.holder(location_of(chart, place, at), asked, at);
+  return held ? chart.unit(*held) : nullptr;
 }
 
 Location location_of(const OrgChart& chart, const OrgPlace& place, Timestamp at) {

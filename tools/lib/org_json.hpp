@@ -26,6 +26,10 @@ nlohmann::ordered_json in_force_json(const InForce& in_force);
 // The places above `place`, nearest first, as refs.
 nlohmann::ordered_json above_json(const OrgChart& chart, const OrgPlace& place, Timestamp at);
 
+// Who acts for `role` at the compound or building `place` as of `at`: the
+// unit that plays it there, or the directory's fallback; none when nobody does.
+const OrgUnit* acting_for(const OrgChart& chart, const OrgPlace& place, const OrgRole& role, Timestamp at);
+
 // Where a place lies, as a case there would name it.
 Location location_of(const OrgChart& chart, const OrgPlace& place, Timestamp at);
 

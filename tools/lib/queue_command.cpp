@@ -25,7 +25,6 @@ int queue_command(const std::vector<std::string>& args, const Config& config, st
   std::filesystem::path data;
   bool json = false;
   add_data_option(*app, data, config);
-  add_config_option(*app);
   add_json_flag(*app, json);
   if (auto done = parse_command_line(*app, args, out)) return *done;
   auto store = open_existing_store(data);

@@ -57,7 +57,6 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   std::optional<std::uint16_t> port;
   std::optional<Timestamp> clock_from;
   add_data_option(*app, data, config);
-  add_config_option(*app);
   app->add_option("--address", address, "where to listen, in place of http.address (loopback only)")
       ->option_text("IP");
   app->add_option("--port", port, "the port, in place of http.port; 0 takes a free one")->option_text("N");

@@ -220,7 +220,6 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
   std::string list;
   std::optional<std::string> group;
   add_data_option(*app, data, config);
-  add_config_option(*app);
   add_day_option(*app, "--from", query.from, "the first day, YYYY-MM-DD");
   add_day_option(*app, "--to", query.to, "the last day, YYYY-MM-DD");
   app->add_option("--by", by, "what each row is")

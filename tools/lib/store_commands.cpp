@@ -77,7 +77,6 @@ int backup_command(const std::vector<std::string>& args, const Config& config, s
   std::string to;
   std::string list;
   add_data_option(*app, data, config);
-  add_config_option(*app);
   auto* to_option = app->add_option("--to", to, "the directory of backups to add this one to")->option_text("BACKUPS");
   auto* list_option =
       app->add_option("--list", list, "print the backups this directory holds")->option_text("BACKUPS");
@@ -122,7 +121,6 @@ int restore_command(const std::vector<std::string>& args, const Config& config, 
   std::optional<std::uint32_t> id;
   add_data_option(*app, data, config)->description("the new store's directory, which must not exist (default: the "
                                                    "configuration's data_dir, ./data)");
-  add_config_option(*app);
   app->add_option("--from", from, "the directory of backups")->option_text("BACKUPS")->required();
   app->add_option("--backup", id, "the backup to restore (default: the newest)")
       ->option_text("ID")
@@ -143,7 +141,6 @@ int check_command(const std::vector<std::string>& args, const Config& config, st
   std::filesystem::path data;
   bool json = false;
   add_data_option(*app, data, config);
-  add_config_option(*app);
   add_json_flag(*app, json);
   if (auto done = parse_command_line(*app, args, out)) return *done;
   return check_at(data, json, out);
