@@ -2,7 +2,13 @@
 #include <doctest/doctest.h>
 
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "cli_support.hpp"
+#include "demo.hpp"
+#include "escalator/store/audit.hpp"
 #include "terminal_progress.hpp"
 
 using escalator::tools::grouped;
@@ -32,4 +38,21 @@ TEST_CASE("NoProgressWhenTheOutputIsNotATerminal") {
   CHECK(grouped(999) == "999");
   CHECK(grouped(1000) == "1,000");
   CHECK(grouped(12345678) == "12,345,678");
+}
+
+TEST_CASE("TheAuditTellsHowManyEventsItHasRead") {
+  escalator::testing::ScratchDir dir;
+  const auto data = dir.path / "demo";
+  std::ostringstream month;
+  // 600 cases make some 5,000 events: past the first report, at 4,096.
+  REQUIRE(escalator::tools::demo({"--quiet", "--cases", "600", "--data", data.string()}, escalator::Config{}, month) ==
+          0);
+  std::vector<std::pair<std::string, std::uint64_t>> heard;
+  const auto report = escalator::audit_store(data, [&heard](std::string_view what, std::uint64_t done, std::uint64_t) {
+    heard.emplace_back(std::string(what), done);
+  });
+  REQUIRE(report.has_value());
+  REQUIRE(report->events > escalator::kProgressEvery);
+  REQUIRE_FALSE(heard.empty());
+  CHECK(heard.front() == std::pair<std::string, std::uint64_t>{"events", escalator::kProgressEvery});
 }

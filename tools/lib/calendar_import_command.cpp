@@ -10,6 +10,7 @@
 #include "escalator/store/store.hpp"
 #include "command_line.hpp"
 #include "new_store.hpp"
+#include "terminal_progress.hpp"
 
 namespace escalator::tools {
 namespace {
@@ -81,7 +82,11 @@ int calendar_import_command(const std::filesystem::path& file, const std::filesy
   options.config = config;
   options.clock = std::make_shared<SystemClock>();
   options.store = *store;
-  auto engine = Engine::open(std::move(options));
+  auto engine = [&] {
+    TerminalProgress progress("calendar import: recomputing deadlines");
+    options.progress = progress.callback();
+    return Engine::open(std::move(options));
+  }();
   if (!engine) {
     out << engine.error().message << "\nthe import is stored; its deadlines are recomputed when the store opens\n";
     return 1;

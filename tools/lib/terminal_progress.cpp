@@ -19,8 +19,11 @@ std::string grouped(std::uint64_t n) {
 TerminalProgress::TerminalProgress(std::string label, bool shown, std::ostream* out)
     : label_(std::move(label)), shown_(shown), out_(out != nullptr ? *out : std::cerr) {}
 
-TerminalProgress::~TerminalProgress() {
+TerminalProgress::~TerminalProgress() { clear(); }
+
+void TerminalProgress::clear() {
   if (written_) out_ << "\r\x1b[K" << std::flush;  // the line cleared for what the command prints next
+  written_ = false;
 }
 
 void TerminalProgress::update(std::string_view what, std::uint64_t done, std::uint64_t total) {

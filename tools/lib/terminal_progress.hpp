@@ -24,6 +24,9 @@ class TerminalProgress {
 
   // "audit: 12,288 events", "stats: 4,096 of 60,000 cases (6%)".
   void update(std::string_view what, std::uint64_t done, std::uint64_t total);
+  // Takes the line away, so that the command can print a line of its own;
+  // the next update() writes it again.
+  void clear();
   // update() as the engine's Progress, for audit_store and recount.
   Progress callback();
 

@@ -80,7 +80,9 @@ CalendarRecount Engine::Impl::bring_deadlines_up_to(Engine& engine,
     }
     in_flight.clear();
   };
+  std::uint64_t done = 0;
   for (const auto& id : *cases) {
+    if (options.progress && ++done % kProgressEvery == 0) options.progress("cases", done, cases->size());
     auto k = engine.get(id);
     if (!k) {
       recount.problems.push_back(id + ": " + k.error().message);
@@ -143,7 +145,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   if (!calendars) return tl::unexpected(calendars.error());
   options.calendar = calendars->current;
   // Before any write: a write's counts add to counters of the same kind.
-  if (auto counted = stats::bring_counters_up_to_date(*options.store, *options.calendar);
+  if (auto counted = stats::bring_counters_up_to_date(*options.store, *options.calendar, options.progress);
       !counted) {
     return fail(counted.error().code,
                 "Counting the store's figures afresh: " + counted.error().message);

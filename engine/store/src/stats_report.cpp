@@ -393,12 +393,12 @@ Stamp stamp_of(const Calendar& calendar) {
   return Stamp{kDefinition, calendar.version(), format_working_hours(calendar.working_hours())};
 }
 
-Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calendar) {
+Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calendar, const Progress& progress) {
   auto stamp = store.stats_stamp();
   if (!stamp) return tl::unexpected(stamp.error());
   const Stamp wanted = stamp_of(calendar);
   if (*stamp == wanted) return false;
-  auto cells = recount(store, calendar);
+  auto cells = recount(store, calendar, progress);
   if (!cells) return tl::unexpected(cells.error());
   if (auto replaced = store.replace_stats(*cells, wanted); !replaced) return tl::unexpected(replaced.error());
   return true;

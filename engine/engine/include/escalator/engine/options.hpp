@@ -12,6 +12,7 @@
 #include "escalator/org/directory.hpp"
 #include "escalator/store/store.hpp"
 #include "escalator/util/logger.hpp"
+#include "escalator/util/progress.hpp"
 #include "escalator/util/time.hpp"
 
 namespace escalator {
@@ -29,6 +30,11 @@ struct EngineOptions {
   // (org_versions.hpp).
   std::shared_ptr<const OrgDirectory> directory;
   std::shared_ptr<CaseStore> store;                  // null: memory_store()
+  // How far the work Engine::open does before it returns has got, for a
+  // command line to show: recounting the report counters on a calendar they
+  // were not counted on, recomputing running deadlines on a new calendar
+  // (both as "cases"). Empty: not told.
+  Progress progress;
 };
 // Collaborators and the logger should not throw; if one does, the command it
 // was serving fails with kInternal and the exception goes no further.

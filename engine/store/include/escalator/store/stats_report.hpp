@@ -66,7 +66,8 @@ std::optional<double> value_of(const Figure& figure, const Tally& group, const T
 Stamp stamp_of(const Calendar& calendar);
 // Recounts and replaces the store's counters when they were counted with
 // another definition or calendar, or never: true when it did.
-[[nodiscard]] Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calendar);
+[[nodiscard]] Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calendar,
+                                                     const Progress& progress = {});
 
 // Where the stored counters differ from a recount of the events with
 // `calendar`, a line per cell: "unit/day/2025-10-30/yangguang-garden.property:
