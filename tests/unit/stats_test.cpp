@@ -175,3 +175,16 @@ TEST_CASE("ACallersDigestIgnoresHowThePhoneIsWrittenButNotThePlaceOrTheCategory"
   CHECK(entry < repeat_calls::bound(plain.front(), Timestamp{seconds{1'762'131'600}}));
   CHECK(repeat_calls::bound(plain.front(), Timestamp{seconds{1'762'131'599}}) < entry);
 }
+
+TEST_CASE("ADayOutsideTheCalendarIsRefusedSayingWhy") {
+  using escalator::stats::parse_day;
+  CHECK(parse_day("2025-11-30").has_value());
+  const auto november = parse_day("2025-11-31");
+  REQUIRE_FALSE(november.has_value());
+  CHECK(november.error().message == "'2025-11-31' is not a day: 2025-11 has 30 days");
+  const auto february = parse_day("2026-02-29");
+  REQUIRE_FALSE(february.has_value());
+  CHECK(february.error().message == "'2026-02-29' is not a day: 2026-02 has 28 days");
+  CHECK(parse_day("2025-13-01").error().message == "'2025-13-01' has no month 13");
+  CHECK(parse_day("2025/11/30").error().message == "Expected a day as YYYY-MM-DD, but got '2025/11/30'");
+}
