@@ -71,6 +71,31 @@ TEST_CASE("ARepeatedOrConflictingOptionIsAUsageError") {
   CHECK(testing::run(tools::org_command, {"show", "heping-li", "--bogus"}).code == 2);
   // --version N reads a store's version, so it needs the store.
   CHECK(testing::run(tools::org_command, {"show", "heping-li", "--version", "2"}).code == 2);
+  // A flag given twice, as an option given twice.
+  CHECK(testing::run(tools::check_command, {"--json", "--json"}).code == 2);
+  CHECK(testing::run(tools::demo, {"--quiet", "--quiet"}).code == 2);
+  // A subcommand that does not exist, a number that is not a whole one or is out of range.
+  CHECK(testing::run(tools::org_command, {"nosuchsub"}).code == 2);
+  CHECK(testing::run(tools::calendar_command, {"add", "2026-02-13T16:00", "--hours", "1.5"}).code == 2);
+  CHECK(testing::run(tools::org_command, {"show", "heping-li", "--data", "d", "--version", "0"}).code == 2);
+  CHECK(testing::run(tools::demo, {"--cases", "abc"}).code == 2);
+}
+
+TEST_CASE("AFailureIsSaidOnStandardErrorNotInTheOutputAScriptReads") {
+  ScratchDir dir;
+  const Ran missing = testing::run(tools::calendar_command, {"imports", "--data", (dir.path / "none").string(), "--json"});
+  CHECK(missing.code == 1);
+  CHECK(missing.out.empty());
+}
+
+TEST_CASE("AFieldWithNoValueIsNullInJson") {
+  const Ran days = testing::run(tools::calendar_command, {"days", "--from", "2026-02-16", "--to", "2026-02-17", "--json"});
+  REQUIRE(days.code == 0);
+  const auto listed = nlohmann::json::parse(days.out);
+  CHECK(listed[0]["name"] == "春节");
+  CHECK(listed[0]["workday"] == false);
+  const Ran ordinary = testing::run(tools::calendar_command, {"days", "--from", "2026-03-03", "--to", "2026-03-03", "--json"});
+  CHECK(nlohmann::json::parse(ordinary.out)[0]["name"].is_null());
 }
 
 TEST_CASE("HelpListsEveryOptionAndTheNamesAFlagAccepts") {

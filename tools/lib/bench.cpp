@@ -143,7 +143,7 @@ int bench(const std::vector<std::string>& args, const Config&, std::ostream& out
                          "Exits 1 if any command was refused or any lifecycle did not end Closed.");
   add_json_flag(*app, json)->description("print the figures as one JSON object");
   const auto count = [&app](const char* name, int& value, const char* what, int least) {
-    app->add_option(name, value, what)->option_text("N")->check(CLI::Range(least, 1 << 30))->capture_default_str();
+    app->add_option(name, value, what)->option_text("N")->check(whole_number(static_cast<std::uint64_t>(least), 1u << 30))->capture_default_str();
   };
   count("--cases", cases, "lifecycles per in-memory run", 1);
   count("--runs", runs, "runs; medians are reported", 1);

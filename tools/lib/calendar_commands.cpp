@@ -107,14 +107,18 @@ CLI::Option* add_date_option(CLI::App& app, const std::string& name, std::option
 int days_command(const std::shared_ptr<const OfficialCalendar>& calendar, sys_days from, sys_days to, bool json,
                  std::ostream& out) {
   if (to < from || to - from > days{3660}) {
-    std::cerr << "calendar days: --to must be on or after --from, and at most 3660 days later\n";
+    std::cerr << "escalator calendar days: --to must be on or after --from, and at most 3660 days later\n"
+                 "Run 'escalator calendar days --help' for what it takes.\n";
     return 2;
   }
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (sys_days d = from; d <= to; d += days{1}) {
     const CalendarDay day = calendar->day(d);
     if (json) {
-      list.push_back({{"date", iso(d)}, {"workday", day.working}, {"name", day.name}, {"provisional", day.provisional}});
+      list.push_back({{"date", iso(d)},
+                       {"workday", day.working},
+                       {"name", day.name.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(day.name)},
+                       {"provisional", day.provisional}});
       continue;
     }
     out << iso(d) << (day.working ? " workday" : " restday");
@@ -212,7 +216,7 @@ int calendar_command(const std::vector<std::string>& args, const Config& config,
                            flag, [&duration, unit = unit](std::int64_t n) { duration = Duration{n, unit}; },
                            std::string("the duration, in ") + what + " (give one of the four)")
                        ->option_text("N")
-                       ->check(CLI::Range(std::int64_t{0}, std::int64_t{999999}));
+                       ->check(whole_number(0, 999999));
     for (auto* other : units) option->excludes(other);
     units.push_back(option);
   }

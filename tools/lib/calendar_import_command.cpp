@@ -105,13 +105,13 @@ int calendar_import_command(const std::filesystem::path& file, const std::filesy
 int calendar_imports_command(const std::filesystem::path& data, bool json, std::ostream& out) {
   auto store = open_existing_store(data);
   if (!store) {
-    out << store.error().message << "\n";
+    std::cerr << store.error().message << "\n";
     return 1;
   }
   auto imports = (*store)->calendar_imports();
   auto applied = (*store)->calendar_applied();
   if (!imports || !applied) {
-    out << (imports ? applied.error().message : imports.error().message) << "\n";
+    std::cerr << (imports ? applied.error().message : imports.error().message) << "\n";
     return 1;
   }
   if (json) {

@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <iostream>
 #include <sstream>
 
@@ -70,6 +71,17 @@ std::string full_name(const CLI::App& app) {
   return name;
 }
 
+// CLI11's wording of the errors people meet most, in the house's.
+std::string plain_words(std::string what) {
+  if (const auto at = what.find(": At Most 1 required but received "); at != std::string::npos) {
+    return what.substr(0, at) + ": given more than once; give it once";
+  }
+  if (what.ends_with(" missing") && what.find(" required ") != std::string::npos) {
+    return what.substr(0, what.find(':')) + ": expects a value";
+  }
+  return what;
+}
+
 }  // namespace
 
 std::unique_ptr<CLI::App> command_app(const std::string& name, const std::string& what, const std::string& footer) {
@@ -79,9 +91,23 @@ std::unique_ptr<CLI::App> command_app(const std::string& name, const std::string
   app->footer(footer);
   app->failure_message([](const CLI::App* failed, const CLI::Error& e) {
     const std::string name = full_name(chosen_subcommand(*failed));
-    return name + ": " + e.what() + "\nRun '" + name + " --help' for what it takes.\n";
+    return name + ": " + plain_words(e.what()) + "\nRun '" + name + " --help' for what it takes.\n";
   });
   return app;
+}
+
+CLI::Validator whole_number(std::uint64_t least, std::uint64_t most) {
+  return CLI::Validator(
+      [least, most](std::string& text) -> std::string {
+        std::uint64_t n = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (text.empty() || error != std::errc() || end != text.data() + text.size() || n < least || n > most) {
+          return "expected a whole number from " + std::to_string(least) + " to " + std::to_string(most) +
+                 ", but got '" + text + "'";
+        }
+        return "";
+      },
+      "");
 }
 
 CLI::Option* add_data_option(CLI::App& app, std::filesystem::path& data, const Config& config) {
@@ -116,6 +142,36 @@ CLI::Option* add_time_option(CLI::App& app, const std::string& name, std::option
 }
 
 std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::string>& args, std::ostream& out) {
+  // A word where a subcommand goes that names none: said so, with the ones there are.
+  const auto subcommands = app.get_subcommands({});
+  const auto named = [&args](const CLI::App* sub) { return sub->check_name(args.front()); };
+  if (!subcommands.empty() && !args.empty() && !args.front().starts_with("-") &&
+      std::none_of(subcommands.begin(), subcommands.end(), named)) {
+    std::string names;
+    for (const CLI::App* sub : subcommands) names += (names.empty() ? "" : ", ") + sub->get_name();
+    std::cerr << app.get_name() << ": no subcommand '" << args.front() << "'; there are " << names << "\nRun '"
+              << app.get_name() << " --help' for what it takes.\n";
+    return 2;
+  }
+  // CLI11 takes a flag given twice as given once; refused here as an option given twice is.
+  std::vector<const CLI::Option*> flags;
+  const auto add_flags = [&flags](const CLI::App& of) {
+    for (const CLI::Option* option : of.get_options()) {
+      if (option->get_expected_max() == 0 && !option->get_positional()) flags.push_back(option);
+    }
+  };
+  add_flags(app);
+  for (const CLI::App* sub : subcommands) add_flags(*sub);
+  for (const CLI::Option* flag : flags) {
+    const auto given = std::count_if(args.begin(), args.end(), [flag](const std::string& a) {
+      return a.starts_with("--") && flag->check_lname(a.substr(2));
+    });
+    if (given > 1) {
+      std::cerr << app.get_name() << ": " << flag->get_name() << ": given more than once; give it once\nRun '"
+                << app.get_name() << " --help' for what it takes.\n";
+      return 2;
+    }
+  }
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
   try {
     app.parse(reversed);

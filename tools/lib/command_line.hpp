@@ -38,6 +38,10 @@ CLI::Option* add_json_flag(CLI::App& app, bool& json);
 CLI::Option* add_time_option(CLI::App& app, const std::string& name, std::optional<Timestamp>& time,
                              const std::string& what);
 
+// A check that the value is a whole number from `least` to `most`, refused
+// as "expected a whole number from 1 to 5000, but got '1.5'".
+CLI::Validator whole_number(std::uint64_t least, std::uint64_t most);
+
 // Reads `args` (the words after the command's name). nullopt: run the command.
 // Otherwise the command is done and this is its exit code: 0 when help was
 // asked for (printed to `out`), 2 for a usage error (on stderr, naming the

@@ -216,10 +216,13 @@ int demo(const std::vector<std::string>& args, const Config& config, std::ostrea
                   "Without it, cases are kept in memory")
       ->option_text("DIR");
   add_config_option(*app);
-  app->add_option("--seed", options.seed, "the month's random seed")->option_text("N")->capture_default_str();
+  app->add_option("--seed", options.seed, "the month's random seed")
+      ->option_text("N")
+      ->check(whole_number(0, 0xFFFFFFFFu))
+      ->capture_default_str();
   app->add_option("--cases", options.cases, "how many cases to open")
       ->option_text("N")
-      ->check(CLI::Range(0, 5000))
+      ->check(whole_number(0, 5000))
       ->capture_default_str();
   app->add_flag("--quiet", options.quiet, "print only the summary");
   if (auto done = parse_command_line(*app, args, out)) return *done;

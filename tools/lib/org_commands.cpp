@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "command_line.hpp"
@@ -344,7 +345,7 @@ void DirectoryChoice::add_to(CLI::App& app) {
   auto* store = app.add_option("--data", data, "take the directory a store keeps")->option_text("DIR");
   app.add_option("--version", version, "that version of the store's directory (default: the newest)")
       ->option_text("N")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number(1, std::numeric_limits<std::uint32_t>::max()))
       ->needs(store);
   file->excludes(store);
 }

@@ -59,7 +59,9 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   add_data_option(*app, data, config);
   app->add_option("--address", address, "where to listen, in place of http.address (loopback only)")
       ->option_text("IP");
-  app->add_option("--port", port, "the port, in place of http.port; 0 takes a free one")->option_text("N");
+  app->add_option("--port", port, "the port, in place of http.port; 0 takes a free one")
+      ->option_text("N")
+      ->check(whole_number(0, 65535));
   add_time_option(*app, "--clock-from", clock_from,
                   "the service's clock starts at TIME and runs on in real time: for training and for trying the "
                   "docs' examples, never for a city's store (its events would carry invented times)");

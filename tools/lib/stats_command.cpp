@@ -244,7 +244,7 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
   if (auto done = parse_command_line(*app, args, out)) return *done;
   // A usage error is 2; a store that cannot give its figures, 1.
   auto refuse = [](const std::string& why) {
-    std::cerr << "escalator stats: " << why << "\n";
+    std::cerr << "escalator stats: " << why << "\nRun 'escalator stats --help' for what it takes.\n";
     return 2;
   };
   auto failed = [](const std::string& why) {

@@ -124,7 +124,7 @@ int restore_command(const std::vector<std::string>& args, const Config& config, 
   app->add_option("--from", from, "the directory of backups")->option_text("BACKUPS")->required();
   app->add_option("--backup", id, "the backup to restore (default: the newest)")
       ->option_text("ID")
-      ->check(CLI::Range(1u, 0xFFFFFFFFu));
+      ->check(whole_number(1, 0xFFFFFFFFu));
   if (auto done = parse_command_line(*app, args, out)) return *done;
   auto restored = restore_store(from, data, id);
   if (!restored) {
