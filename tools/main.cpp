@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
   if (config_file) {
     auto loaded = load_config(*config_file);
     if (!loaded) {
-      std::cerr << "--config: " << loaded.error().message << "\n";
+      std::cerr << "escalator " << command << ": --config: " << loaded.error().message << "\nRun 'escalator "
+                << command << " --help' for what it takes.\n";
       return 2;
     }
     config = *loaded;

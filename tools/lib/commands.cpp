@@ -123,9 +123,10 @@ int help_command(const std::vector<std::string>& args, const Config&, std::ostre
   bool all = false;
   bool markdown = false;
   std::string update;
-  app->add_option("COMMAND", words, "a command, and one of its subcommands");
-  auto* all_flag = app->add_flag("--all", all, "every command's help, one after another");
-  auto* markdown_flag = app->add_flag("--markdown", markdown, "every command's help as the markdown docs/cli.md holds");
+  auto* named = app->add_option("COMMAND", words, "a command, and one of its subcommands");
+  auto* all_flag = app->add_flag("--all", all, "every command's help, one after another")->excludes(named);
+  auto* markdown_flag = app->add_flag("--markdown", markdown, "every command's help as the markdown docs/cli.md holds")
+                            ->excludes(named);
   app->add_option("--update", update, "replace that markdown in FILE, between its generated-reference markers")
       ->option_text("FILE")
       ->excludes(all_flag)

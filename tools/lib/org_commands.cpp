@@ -247,7 +247,8 @@ int route(const OrgChart& chart, const RouteQuestion& question, Timestamp at, st
     // with.
     const OrgPlace* named = chart.place_of_address(question.address, at);
     if (named == nullptr) {
-      std::cerr << "--address: matches no entry of the address table of " << chart.name() << "\n";
+      std::cerr << "escalator org route: --address: matches no entry of the address table of " << chart.name()
+                << "\n";
       return 1;
     }
     if (!question.json) {
@@ -262,11 +263,11 @@ int route(const OrgChart& chart, const RouteQuestion& question, Timestamp at, st
   }
   const OrgPlace* place = chart.place(question.location, at);
   if (place == nullptr || (place->level != Level::kCompound && place->level != Level::kBuilding)) {
-    std::cerr << "--location: expected a compound or building id of " << chart.name() << ", but "
+    std::cerr << "escalator org route: --location: expected a compound or building id of " << chart.name() << ", but "
               << (place == nullptr
                       ? "there is no place '" + question.location + "'"
                       : "'" + place->id + "' is a " + std::string(to_string(place->level)))
-              << "\n";
+              << "\nRun 'escalator org route --help' for what it takes.\n";
     return 2;
   }
   WorkflowRegistry registry;
@@ -280,9 +281,9 @@ int route(const OrgChart& chart, const RouteQuestion& question, Timestamp at, st
   if (found == latest.end()) {
     std::string known;
     for (const Workflow* w : latest) known += (known.empty() ? "" : ", ") + w->id;
-    std::cerr << "--workflow: no workflow '" << question.workflow << "' in "
+    std::cerr << "escalator org route: --workflow: no workflow '" << question.workflow << "' in "
               << (question.workflows_dir.empty() ? "the shipped workflows" : question.workflows_dir)
-              << "; there are " << known << "\n";
+              << "; there are " << known << "\nRun 'escalator org route --help' for what it takes.\n";
     return 2;
   }
   const Workflow& workflow = **found;
