@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "escalator/engine/config.hpp"
 #include "escalator/store/store.hpp"
@@ -66,9 +67,7 @@ int main(int argc, char** argv) {
   if (config_file) {
     auto loaded = load_config(*config_file);
     if (!loaded) {
-      std::cerr << "escalator " << command << ": --config: " << loaded.error().message << "\nRun 'escalator "
-                << command << " --help' for what it takes.\n";
-      return 2;
+      return tools::usage_error("escalator " + command, "--config: " + loaded.error().message);
     }
     config = *loaded;
   }

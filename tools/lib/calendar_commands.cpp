@@ -107,9 +107,7 @@ CLI::Option* add_date_option(CLI::App& app, const std::string& name, std::option
 int days_command(const std::shared_ptr<const OfficialCalendar>& calendar, sys_days from, sys_days to, bool json,
                  std::ostream& out) {
   if (to < from || to - from > days{3660}) {
-    std::cerr << "escalator calendar days: --to must be on or after --from, and at most 3660 days later\n"
-                 "Run 'escalator calendar days --help' for what it takes.\n";
-    return 2;
+    return usage_error("escalator calendar days", "--to must be on or after --from, and at most 3660 days later");
   }
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (sys_days d = from; d <= to; d += days{1}) {
@@ -245,9 +243,8 @@ int calendar_command(const std::vector<std::string>& args, const Config& config,
   }
   if (add_app->parsed()) {
     if (!duration) {
-      std::cerr << "escalator calendar add: give the duration: --working-days, --working-hours, --days or --hours N\n"
-                   "Run 'escalator calendar add --help' for what it takes.\n";
-      return 2;
+      return usage_error("escalator calendar add",
+                         "give the duration: --working-days, --working-hours, --days or --hours N");
     }
     const auto calendar = add_source.calendar(config);
     return calendar ? add_command(*calendar, *from_time, *duration, out) : 1;

@@ -82,7 +82,26 @@ std::string plain_words(std::string what) {
   return what;
 }
 
+void refuse_repeated_flags(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_expected_max() == 0 && !option->get_positional()) {
+      option->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands({})) refuse_repeated_flags(*sub);
+}
+
+std::string usage_text(std::string_view command, std::string_view why) {
+  return std::string(command) + ": " + std::string(why) + "\nRun '" + std::string(command) +
+         " --help' for what it takes.\n";
+}
+
 }  // namespace
+
+int usage_error(std::string_view command, std::string_view why) {
+  std::cerr << usage_text(command, why);
+  return 2;
+}
 
 std::unique_ptr<CLI::App> command_app(const std::string& name, const std::string& what, const std::string& footer) {
   auto app = std::make_unique<CLI::App>(what, name);
@@ -90,8 +109,7 @@ std::unique_ptr<CLI::App> command_app(const std::string& name, const std::string
   app->set_help_flag("-h,--help", "print this help and exit");
   app->footer(footer);
   app->failure_message([](const CLI::App* failed, const CLI::Error& e) {
-    const std::string name = full_name(chosen_subcommand(*failed));
-    return name + ": " + plain_words(e.what()) + "\nRun '" + name + " --help' for what it takes.\n";
+    return usage_text(full_name(chosen_subcommand(*failed)), plain_words(e.what()));
   });
   return app;
 }
@@ -149,29 +167,10 @@ std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::stri
       std::none_of(subcommands.begin(), subcommands.end(), named)) {
     std::string names;
     for (const CLI::App* sub : subcommands) names += (names.empty() ? "" : ", ") + sub->get_name();
-    std::cerr << app.get_name() << ": no subcommand '" << args.front() << "'; there are " << names << "\nRun '"
-              << app.get_name() << " --help' for what it takes.\n";
-    return 2;
+    return usage_error(app.get_name(), "no subcommand '" + args.front() + "'; there are " + names);
   }
-  // CLI11 takes a flag given twice as given once; refused here as an option given twice is.
-  std::vector<const CLI::Option*> flags;
-  const auto add_flags = [&flags](const CLI::App& of) {
-    for (const CLI::Option* option : of.get_options()) {
-      if (option->get_expected_max() == 0 && !option->get_positional()) flags.push_back(option);
-    }
-  };
-  add_flags(app);
-  for (const CLI::App* sub : subcommands) add_flags(*sub);
-  for (const CLI::Option* flag : flags) {
-    const auto given = std::count_if(args.begin(), args.end(), [flag](const std::string& a) {
-      return a.starts_with("--") && flag->check_lname(a.substr(2));
-    });
-    if (given > 1) {
-      std::cerr << app.get_name() << ": " << flag->get_name() << ": given more than once; give it once\nRun '"
-                << app.get_name() << " --help' for what it takes.\n";
-      return 2;
-    }
-  }
+  // CLI11 lets a flag's last occurrence win; refused instead, as an option given twice is.
+  refuse_repeated_flags(app);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
   try {
     app.parse(reversed);

@@ -48,6 +48,10 @@ CLI::Validator whole_number(std::uint64_t least, std::uint64_t most);
 // option and the reason).
 std::optional<int> parse_command_line(CLI::App& app, const std::vector<std::string>& args, std::ostream& out);
 
+// Says a usage error of `command` ("escalator org route") on stderr, with
+// where its help is, as the parser says its own; returns 2, the exit code.
+int usage_error(std::string_view command, std::string_view why);
+
 // "1 case", "2 cases": a count and its noun, for lines people read.
 std::string count_of(std::size_t n, std::string_view one, std::string_view many);
 

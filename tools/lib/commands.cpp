@@ -93,25 +93,29 @@ int run_subcommand(const Subcommand& command, const std::vector<std::string>& ar
   return command.run(args, config, out);
 }
 
-std::string help_reference_markdown() {
-  std::ostringstream md;
+// Every command's help, then each of its subcommands', as `take` wants it:
+// the command's name, the subcommand's (empty for the command) and the help.
+template <class Take>
+void each_help(Take take) {
   for (const auto& c : table()) {
     if (std::string_view(c.name) == "help") continue;
-    md << "\n### escalator " << c.name << "\n\n```\n" << help_of(c, nullptr) << "```\n";
-    for (const char* sub : c.subcommands) {
-      md << "\n#### escalator " << c.name << " " << sub << "\n\n```\n" << help_of(c, sub) << "```\n";
-    }
+    take(c.name, "", help_of(c, nullptr));
+    for (const char* sub : c.subcommands) take(c.name, sub, help_of(c, sub));
   }
+}
+
+std::string help_reference_markdown() {
+  std::ostringstream md;
+  each_help([&md](std::string_view command, std::string_view sub, const std::string& help) {
+    md << (sub.empty() ? "\n### escalator " : "\n#### escalator ") << command << (sub.empty() ? "" : " ") << sub
+       << "\n\n```\n" << help << "```\n";
+  });
   return md.str();
 }
 
 std::string help_reference_text() {
   std::ostringstream text;
-  for (const auto& c : table()) {
-    if (std::string_view(c.name) == "help") continue;
-    text << help_of(c, nullptr) << "\n";
-    for (const char* sub : c.subcommands) text << help_of(c, sub) << "\n";
-  }
+  each_help([&text](std::string_view, std::string_view, const std::string& help) { text << help << "\n"; });
   return text.str();
 }
 

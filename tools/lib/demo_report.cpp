@@ -261,18 +261,12 @@ void print_summary(const Engine& engine, const std::vector<CasePlan>& plans,
     }
     row(out, "  " + name, share(count, closed));
   }
-  row(out, "在办", std::to_string(open));
-  row(out, "超时上报", std::to_string(by_timeout));
-  row(out, "主动上报", std::to_string(manual_up));
-  row(out, "预警", std::to_string(warned));
-  row(out, "逾期", std::to_string(overdue));
-  row(out, "重启", std::to_string(reopened));
-  row(out, "撤单", std::to_string(withdrawn));
-  row(out, "合并", std::to_string(merged));
-  row(out, "退回", std::to_string(returned));
-  row(out, "挂起", std::to_string(suspended));
-  row(out, "延期", std::to_string(extended));
-  row(out, "催办", std::to_string(urged));
+  for (const auto& [label, count] : std::initializer_list<std::pair<const char*, int>>{
+           {"在办", open}, {"超时上报", by_timeout}, {"主动上报", manual_up}, {"预警", warned}, {"逾期", overdue},
+           {"重启", reopened}, {"撤单", withdrawn}, {"合并", merged}, {"退回", returned}, {"挂起", suspended},
+           {"延期", extended}, {"催办", urged}}) {
+    row(out, label, std::to_string(count));
+  }
   const int happy = ratings[Rating::kSatisfied] + ratings[Rating::kBasicallySatisfied];
   const int answered = happy + ratings[Rating::kUnsatisfied];
   char rate[16];

@@ -42,9 +42,7 @@ int erase_command(const std::vector<std::string>& args, const Config& config, st
   app->add_option("--actor", actor, "who erases, recorded in each event")->option_text("ID")->capture_default_str();
   if (auto done = parse_command_line(*app, args, out)) return *done;
   if (resident.empty() == case_id.empty()) {
-    std::cerr << "escalator erase: name the resident (--resident PHONE_OR_ACCOUNT) or the case (--case CASE_ID)\n"
-                 "Run 'escalator erase --help' for what it takes.\n";
-    return 2;
+    return usage_error("escalator erase", "name the resident (--resident PHONE_OR_ACCOUNT) or the case (--case CASE_ID)");
   }
   auto store = open_existing_store(data);
   if (!store) {

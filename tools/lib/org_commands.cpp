@@ -263,12 +263,10 @@ int route(const OrgChart& chart, const RouteQuestion& question, Timestamp at, st
   }
   const OrgPlace* place = chart.place(question.location, at);
   if (place == nullptr || (place->level != Level::kCompound && place->level != Level::kBuilding)) {
-    std::cerr << "escalator org route: --location: expected a compound or building id of " << chart.name() << ", but "
-              << (place == nullptr
-                      ? "there is no place '" + question.location + "'"
-                      : "'" + place->id + "' is a " + std::string(to_string(place->level)))
-              << "\nRun 'escalator org route --help' for what it takes.\n";
-    return 2;
+    return usage_error("escalator org route",
+                       "--location: expected a compound or building id of " + chart.name() + ", but " +
+                           (place == nullptr ? "there is no place '" + question.location + "'"
+                                             : "'" + place->id + "' is a " + std::string(to_string(place->level))));
   }
   WorkflowRegistry registry;
   const auto problems = question.workflows_dir.empty() ? registry.load_shipped(chart)
@@ -281,10 +279,10 @@ int route(const OrgChart& chart, const RouteQuestion& question, Timestamp at, st
   if (found == latest.end()) {
     std::string known;
     for (const Workflow* w : latest) known += (known.empty() ? "" : ", ") + w->id;
-    std::cerr << "escalator org route: --workflow: no workflow '" << question.workflow << "' in "
-              << (question.workflows_dir.empty() ? "the shipped workflows" : question.workflows_dir)
-              << "; there are " << known << "\nRun 'escalator org route --help' for what it takes.\n";
-    return 2;
+    return usage_error("escalator org route",
+                       "--workflow: no workflow '" + question.workflow + "' in " +
+                           (question.workflows_dir.empty() ? "the shipped workflows" : question.workflows_dir) +
+                           "; there are " + known);
   }
   const Workflow& workflow = **found;
   if (question.json) return print_route_json(chart, question, *place, workflow, at, out);
@@ -419,9 +417,7 @@ int org_command(const std::vector<std::string>& args, const Config& config, std:
   if (versions_app->parsed()) return org_versions_command(data.string(), json, out);
   if (export_app->parsed()) return org_export_command(directory, format == "csv", out);
   if (route_app->parsed() && question.location.empty() && question.address.empty()) {
-    std::cerr << "escalator org route: name the place, --location ID or --address TEXT\n"
-                 "Run 'escalator org route --help' for what it takes.\n";
-    return 2;
+    return usage_error("escalator org route", "name the place, --location ID or --address TEXT");
   }
   const auto chart = directory.chart();
   if (!chart) return 1;

@@ -72,10 +72,8 @@ int simulate_command(const std::vector<std::string>& args, const Config&, std::o
     }
   }
   if (files.empty()) {
-    std::cerr << "escalator simulate: no scenario to run: name .scn files or directories"
-              << (workflows ? ", or --scenario FILE after the workflow" : "")
-              << "\nRun 'escalator simulate --help' for what it takes.\n";
-    return 2;
+    return usage_error("escalator simulate", std::string("no scenario to run: name .scn files or directories") +
+                                                 (workflows ? ", or --scenario FILE after the workflow" : ""));
   }
   std::sort(files.begin(), files.end());
   int failed = 0;

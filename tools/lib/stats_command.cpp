@@ -243,10 +243,7 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
   for (auto* output : {figures_option, json_flag, csv_flag, recompute_flag}) list_option->excludes(output);
   if (auto done = parse_command_line(*app, args, out)) return *done;
   // A usage error is 2; a store that cannot give its figures, 1.
-  auto refuse = [](const std::string& why) {
-    std::cerr << "escalator stats: " << why << "\nRun 'escalator stats --help' for what it takes.\n";
-    return 2;
-  };
+  auto refuse = [](const std::string& why) { return usage_error("escalator stats", why); };
   auto failed = [](const std::string& why) {
     std::cerr << why << "\n";
     return 1;
