@@ -73,4 +73,20 @@ inline std::string header_of(const http::Response& response, const std::string& 
   return {};
 }
 
+// The problem's status, type slug and pointer, as a client reads them.
+struct Seen {
+  int status;
+  std::string slug;
+  std::string pointer;
+};
+inline Seen problem_of(const http::Response& r) {
+  auto body = json_of(r);
+  const std::string type = body.value("type", "");
+  CHECK(r.content_type == "application/problem+json");
+  CHECK(body.value("status", 0) == r.status);
+  CHECK(!body.value("title", "").empty());
+  CHECK(!body.value("detail", "").empty());
+  return {r.status, type.substr(type.rfind('/') + 1), body.value("pointer", "")};
+}
+
 }  // namespace escalator::testing

@@ -1,15 +1,13 @@
-#include "escalator/util/csv_cell.hpp"
 #include "stats_command.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "escalator/store/calendar_in_force.hpp"
 #include "command_line.hpp"
 #include "escalator/calendar/official_calendar.hpp"
+#include "escalator/store/report_formats.hpp"
 #include "escalator/store/stats_report.hpp"
 #include "new_store.hpp"
 #include "terminal_progress.hpp"
@@ -105,14 +103,6 @@ std::string shown(const stats::Figure& figure, std::optional<double> value) {
   return text;
 }
 
-nlohmann::ordered_json json_value(std::optional<double> value, const stats::Figure& figure) {
-  if (!value) return nullptr;
-  if (figure.kind == stats::Figure::Kind::kCount || figure.kind == stats::Figure::Kind::kDerivedCount) {
-    return static_cast<std::int64_t>(*value);
-  }
-  return *value;
-}
-
 // What a report groups by, as a Chinese heading names it.
 std::string_view dimension_zh(stats::Dimension by) {
   switch (by) {
@@ -161,48 +151,6 @@ void print_text(const stats::Report& report, const std::vector<stats::Figure>& f
   TextTable table;
   for (auto& row : rows) table.add_row(std::move(row));
   table.print(out);
-}
-
-void print_json(const stats::Report& report, const stats::Formulas& formulas, std::ostream& out) {
-  auto figures_of = [&](const stats::Tally& tally) {
-    nlohmann::ordered_json j = nlohmann::ordered_json::object();
-    for (const auto& f : stats::figures()) j[std::string(f.name)] = json_value(stats::value_of(f, tally, report.total, formulas), f);
-    return j;
-  };
-  nlohmann::ordered_json j;
-  j["from"] = stats::format_day(report.query.from);
-  j["to"] = stats::format_day(report.query.to);
-  j["by"] = std::string(to_string(report.query.by));
-  j["groups"] = nlohmann::ordered_json::array();
-  if (report.query.by != stats::Dimension::kAll) {
-    for (const auto& g : report.groups) j["groups"].push_back({{"group", g.name}, {"figures", figures_of(g.tally)}});
-  }
-  j["total"] = figures_of(report.total);
-  out << j.dump(2) << "\n";
-}
-
-// For a spreadsheet: the byte-order mark Excel needs to read UTF-8, and CRLF.
-void print_csv(const stats::Report& report, const stats::Formulas& formulas, std::ostream& out) {
-  out << "\xEF\xBB\xBF" << "group";
-  for (const auto& f : stats::figures()) out << "," << f.name;
-  out << "\r\n";
-  auto row_of = [&](const std::string& name, const stats::Tally& tally) {
-    out << csv_cell(name);
-    for (const auto& f : stats::figures()) {
-      out << ",";
-      if (auto value = stats::value_of(f, tally, report.total, formulas)) {
-        std::ostringstream number;
-        number.precision(10);
-        number << *value;
-        out << number.str();
-      }
-    }
-    out << "\r\n";
-  };
-  if (report.query.by != stats::Dimension::kAll) {
-    for (const auto& g : report.groups) row_of(g.name, g.tally);
-  }
-  row_of("合计", report.total);
 }
 
 }  // namespace
@@ -294,9 +242,9 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
   auto report = stats::read_report(**store, query);
   if (!report) return failed(report.error().message);
   if (json) {
-    print_json(*report, config.stats, out);
+    out << stats::report_json(*report, config.stats, 2) << "\n";
   } else if (csv) {
-    print_csv(*report, config.stats, out);
+    out << stats::report_csv(*report, config.stats);
   } else {
     auto directory = directory_of_store(**store);
     print_text(*report, figures, config.stats, directory ? directory->get() : nullptr, out);

@@ -114,6 +114,7 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   }
   if (s.size() == 2 && s[0] == "v1" && s[1] == "openapi.json") return "/v1/openapi.json";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "inbox") return "/v1/inbox";
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "stats") return "/v1/stats";
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases" || s.size() > 4) return "other";
   if (s.size() == 2) return "/v1/cases";
   if (s.size() == 3) return "/v1/cases/{id}";
@@ -183,6 +184,11 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
     if (!get) return respond(method_not_allowed("GET"));
     if (!taking({"unit", "cursor", "limit"})) return;
     return read_inbox(query, std::move(respond));
+  }
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "stats") {
+    if (!get) return respond(method_not_allowed("GET"));
+    if (!taking({"from", "to", "by", "format"})) return;
+    return read_stats(query, request, std::move(respond));
   }
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases")
     return answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});

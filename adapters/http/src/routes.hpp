@@ -42,6 +42,8 @@ class Routes {
   void open_case(const Request& request, Respond respond);
   void list_cases(const Query& query, Respond respond);
   void read_inbox(const Query& query, Respond respond);
+  // GET /v1/stats (report_routes.cpp): JSON, or CSV when asked for.
+  void read_stats(const Query& query, const Request& request, Respond respond);
   // A suspended case's deadlines as paused, with the time each had left; none otherwise.
   std::vector<PausedDeadline> paused_of(const CaseState& k) const;
   void read_case(const std::string& case_id, const Request& request, Respond respond);

@@ -289,6 +289,12 @@ Result<Engine::Counts> Engine::counts() const {
   return counts;
 }
 
+Result<stats::Report> Engine::report(const stats::Query& query) const {
+  return stats::read_report(*impl_->options.store, query);
+}
+
+const Config& Engine::config() const { return impl_->options.config; }
+
 std::shared_ptr<const Calendar> Engine::calendar() const { return impl_->options.calendar; }
 std::shared_ptr<const OrgDirectory> Engine::directory() const { return impl_->options.directory; }
 std::shared_ptr<const WorkflowCatalog> Engine::workflows() const { return impl_->options.workflows; }

@@ -32,6 +32,7 @@
 #include "escalator/model/command.hpp"
 #include "escalator/model/event.hpp"
 #include "escalator/org/directory.hpp"
+#include "escalator/store/stats_report.hpp"
 #include "escalator/util/result.hpp"
 #include "escalator/util/time.hpp"
 
@@ -118,6 +119,15 @@ class Engine final : public DueTimers {
     std::uint64_t timers_pending = 0;
   };
   [[nodiscard]] Result<Counts> counts() const;
+
+  // The figures of a period by group, read from the store's counters as
+  // `escalator stats` reads them (docs/stats.md): a year's report reads a
+  // dozen cells per group, never a case. kInvalidArgument when `to` is
+  // before `from`; kDataLoss naming a cell that cannot be read.
+  [[nodiscard]] Result<stats::Report> report(const stats::Query& query) const;
+  // The configuration the engine was opened with (its rates' formulas, its
+  // limits).
+  const Config& config() const;
 
   // The calendar deadlines are counted on: the options' (or the shipped one)
   // with the store's calendar imports.
