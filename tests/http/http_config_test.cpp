@@ -35,6 +35,7 @@ TEST_CASE("TheHttpObjectOfTheConfigurationSetsTheServiceAndItsLimits") {
   CHECK(every->port == 8345);
   CHECK(every->limits.request_timeout == std::chrono::milliseconds(30000));
   CHECK(every->limits.max_commands_in_flight == 4096);
+  CHECK(every->request_log);
 
   auto set = http::http_options_from_config(
       written(dir, R"({"http": {"port": 9000, "limits": {"max_body_bytes": 4096, "request_timeout_ms": 500}}})"));
@@ -43,6 +44,10 @@ TEST_CASE("TheHttpObjectOfTheConfigurationSetsTheServiceAndItsLimits") {
   CHECK(set->limits.max_body_bytes == 4096);
   CHECK(set->limits.request_timeout == std::chrono::milliseconds(500));
   CHECK(set->limits.max_connections == http::HttpLimits{}.max_connections);
+  CHECK(set->request_log);
+  auto quiet = http::http_options_from_config(written(dir, R"({"http": {"request_log": false}})"));
+  REQUIRE(quiet.has_value());
+  CHECK(!quiet->request_log);
 
   auto refused = http::http_options_from_config(written(dir, R"({"http": {"port": 70000}})"));
   REQUIRE(!refused.has_value());

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <future>
+#include <sstream>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -31,6 +33,9 @@ inline nlohmann::json leak_body() {
 
 struct RoutesHarness {
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:00:00+08:00"));
+  // The engine's lines and the request log, as serve writes them.
+  std::ostringstream log_text;
+  std::shared_ptr<Logger> log = std::make_shared<JsonLinesLogger>(log_text, LogLevel::kDebug);
   std::unique_ptr<Engine> engine;
   std::unique_ptr<http::Routes> routes;
 
@@ -38,8 +43,17 @@ struct RoutesHarness {
     EngineOptions options;
     options.clock = clock;
     options.store = std::move(store);
+    options.logger = log;
     engine = std::move(*Engine::open(std::move(options)));
-    routes = std::make_unique<http::Routes>(*engine, limits);
+    routes = std::make_unique<http::Routes>(*engine, limits, log);
+  }
+
+  // Every line logged so far, parsed.
+  std::vector<nlohmann::json> log_lines() const {
+    std::vector<nlohmann::json> lines;
+    std::istringstream in(log_text.str());
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    return lines;
   }
 
   http::Response call(std::string method, std::string target, std::string body = {},

@@ -2,7 +2,7 @@
 # `escalator serve` as a user starts it: the curl command it prints is run as
 # printed, the case it opens is read back, SIGTERM stops the service cleanly,
 # the shipped workflows are the ones served, and the store it leaves passes
-# `audit verify`.
+# `audit verify`. Each request is a line of the request log on stderr.
 set -euo pipefail
 escalator="$1"
 source "$(dirname "$0")/serve_support.sh"
@@ -20,10 +20,13 @@ printf '%s' "$opened" | grep -q '"workflow":{"id":"hotline-12345"' ||
 
 read_back=$(curl -s "$url/v1/cases/$id")
 printf '%s' "$read_back" | grep -q '"content":"楼上卫生间漏水"' || { echo "$read_back"; exit 1; }
-status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/v1/cases/$id/dispatch")
+status=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Request-Id: smoke-dispatch' -X POST "$url/v1/cases/$id/dispatch")
 [ "$status" = 200 ] || { echo "dispatch answered $status"; exit 1; }
 
 stop_serve
 grep -q '^escalator serve: stopped' "$work/out" || { cat "$work/out"; exit 1; }
+# The request log is on stderr, one JSON line per request, the id as sent.
+grep -q '"msg":"request".*"request_id":"smoke-dispatch","method":"POST","route":"/v1/cases/{id}/{command}","status":200' "$work/err" ||
+  { cat "$work/err"; echo "no request line for the dispatch"; exit 1; }
 "$escalator" audit verify --data "$work/data"
 echo "serve smoke: ok ($id)"

@@ -74,12 +74,13 @@ struct Served {
   RoutesHarness engine;  // its routes unused: the service makes its own
   std::unique_ptr<http::HttpService> service;
 
-  explicit Served(http::HttpLimits limits = {}, std::shared_ptr<CaseStore> store = nullptr)
+  explicit Served(http::HttpLimits limits = {}, std::shared_ptr<CaseStore> store = nullptr, bool request_log = true)
       : engine(limits, std::move(store)) {
     http::HttpOptions options;
     options.port = 0;
     options.limits = limits;
-    auto started = http::HttpService::start(*engine.engine, options);
+    options.request_log = request_log;
+    auto started = http::HttpService::start(*engine.engine, options, engine.log);
     REQUIRE(started.has_value());
     service = std::move(*started);
   }
@@ -194,11 +195,16 @@ TEST_CASE("ABodyOrHeadersOverTheirLimitsAreRefusedBeforeTheyAreRead") {
     auto refused = client.send(bhttp::verb::post, "/v1/cases", big.dump());
     CHECK(refused.result_int() == 413);
     CHECK(nlohmann::json::parse(refused.body())["type"] == "https://escalator.example/problems/body-too-large");
+    // Unread, yet answered with an id and logged under it.
+    const std::string id(refused["X-Request-Id"]);
+    CHECK(id.size() == 32);
+    CHECK(served.engine.log_text.str().find("\"request_id\":\"" + id + "\"") != std::string::npos);
   }
   {
     Client client(served.port());
     auto refused = client.send(bhttp::verb::get, "/healthz", {}, {{"X-Padding", std::string(2000, 'p')}});
     CHECK(refused.result_int() == 431);
+    CHECK(refused["X-Request-Id"].size() == 32);
   }
   {
     Client client(served.port());
@@ -277,4 +283,15 @@ TEST_CASE("TheServiceRefusesToListenBeyondLoopbackWithoutAccessControl") {
   options.address = "::1";
   auto v6 = http::HttpService::start(*h.engine, options);
   if (v6) CHECK((*v6)->port() != 0);  // where the machine has IPv6 loopback
+}
+
+TEST_CASE("TheRequestLogIsWrittenUnlessTheOptionsTurnItOff") {
+  for (const bool on : {true, false}) {
+    Served served({}, nullptr, on);
+    Client client(served.port());
+    auto answered = client.send(bhttp::verb::get, "/healthz", {}, {{"X-Request-Id", "probe-1"}});
+    CHECK(answered.result_int() == 200);
+    CHECK(answered["X-Request-Id"] == "probe-1");  // answered with the id either way
+    CHECK((served.engine.log_text.str().find("\"request_id\":\"probe-1\"") != std::string::npos) == on);
+  }
 }

@@ -112,7 +112,10 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
     for (const auto& p : problems) std::cerr << "serve: " << p.text() << "\n";
     return 1;
   }
-  auto logger = std::make_shared<JsonLinesLogger>(std::cerr, config.log_level);
+  // One writer for the engine's lines and the request log, so that no two
+  // lines interleave; the engine's are filtered by the configured level.
+  auto log_lines = std::make_shared<JsonLinesLogger>(std::cerr, LogLevel::kDebug);
+  auto logger = std::make_shared<LevelFilter>(log_lines, config.log_level);
   EngineOptions engine_options;
   engine_options.workflows = workflows;
   engine_options.config = config;
@@ -124,7 +127,7 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
     std::cerr << "serve: " << engine.error().message << "\n";
     return 1;
   }
-  auto service = http::HttpService::start(**engine, http_options);
+  auto service = http::HttpService::start(**engine, http_options, log_lines);
   if (!service) {
     std::cerr << "serve: " << service.error().message << "\n";
     return 1;

@@ -17,6 +17,9 @@ struct Request {
   std::string target;                         // "/v1/cases/370811-20251008-000001?at=..."
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
+  // Which request this is in the logs: X-Request-Id as the client sent it,
+  // or one Routes::handle makes (request_log.hpp).
+  std::string id{};
 
   // The header's value; empty when the request has none.
   std::string_view header(const std::string& lower_case_name) const {

@@ -23,6 +23,7 @@ Result<HttpOptions> http_options_from_config(const std::filesystem::path& config
   options.address = http.value("address", options.address);
   options.port = http.value("port", options.port);
   options.io_threads = http.value("io_threads", options.io_threads);
+  options.request_log = http.value("request_log", options.request_log);
   if (http.contains("limits")) {
     const auto& limits = http["limits"];
     auto& l = options.limits;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +12,7 @@
 #include "command_body.hpp"
 #include "openapi_document.hpp"
 #include "problem.hpp"
+#include "request_log.hpp"
 #include "request_target.hpp"
 
 namespace escalator::http {
@@ -33,16 +33,7 @@ Response json_response(int status, std::string body) {
 
 void answer(Respond& respond, Problem problem) { respond(problem_response(problem)); }
 
-std::string fresh_key() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string key = "http-";
-  for (int i = 0; i < 2; ++i) {
-    auto bits = random();
-    for (int j = 0; j < 16; ++j, bits >>= 4) key += kHex[bits & 15];
-  }
-  return key;
-}
+std::string fresh_key() { return "http-" + random_hex(); }
 
 // The key a retry repeats: the Idempotency-Key header, or a fresh one.
 std::optional<Problem> key_of(const Request& request, std::string& key) {
@@ -101,7 +92,8 @@ Response method_not_allowed(std::string_view allowed) {
 
 }  // namespace
 
-Routes::Routes(Engine& engine, const HttpLimits& limits) : engine_(engine), limits_(limits) {}
+Routes::Routes(Engine& engine, const HttpLimits& limits, std::shared_ptr<Logger> request_log)
+    : engine_(engine), limits_(limits), request_log_(std::move(request_log)) {}
 
 namespace {
 
@@ -121,6 +113,16 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   return s[3] == "history" ? "/v1/cases/{id}/history" : "/v1/cases/{id}/{command}";
 }
 
+// The case a request's line names: the one its path names, unless it does
+// not exist (the path could hold anything), or the one it opened.
+std::string_view case_named_by(const std::string& in_path, const Response& response) {
+  if (!in_path.empty()) return response.status == 404 || in_path.size() > 64 ? std::string_view() : in_path;
+  for (const auto& [name, value] : response.headers) {
+    if (name == "Location" && value.starts_with("/v1/cases/")) return std::string_view(value).substr(10);
+  }
+  return {};
+}
+
 std::string_view method_label(std::string_view method) {
   for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
     if (method == known) return known;
@@ -130,22 +132,36 @@ std::string_view method_label(std::string_view method) {
 
 }  // namespace
 
-void Routes::handle(const Request& request, Respond respond) {
+void Routes::handle(Request request, Respond respond) {
   const auto started = std::chrono::steady_clock::now();
+  request.id = request_id_of(request);
   const auto question = request.target.find('?');
   const std::string_view path = std::string_view(request.target).substr(0, question);
   const auto segments = segments_of(path);
   const auto label = route_template(segments);
   const auto method = method_label(request.method);
-  respond = [this, label, method, started, respond = std::move(respond)](Response response) {
+  std::string named_case;
+  if (segments && segments->size() >= 3 && (*segments)[0] == "v1" && (*segments)[1] == "cases") named_case = (*segments)[2];
+  respond = [this, label, method, started, id = request.id, named_case = std::move(named_case),
+             respond = std::move(respond)](Response response) {
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     metrics_.request(label, method, response.status, took.count());
+    response.headers.emplace_back("X-Request-Id", id);
+    log_request(request_log_.get(), {id, method, label, response.status, took.count(),
+                                     case_named_by(named_case, response)});
     respond(std::move(response));
   };
   if (!segments) return answer(respond, {ProblemKind::kRouteNotFound, "路径中的百分号编码不正确"});
   const std::string_view query_text =
       question == std::string::npos ? std::string_view() : std::string_view(request.target).substr(question + 1);
   route(request, path, *segments, query_text, std::move(respond));
+}
+
+Response Routes::unread(Response response) {
+  auto id = random_hex();
+  response.headers.emplace_back("X-Request-Id", id);
+  log_request(request_log_.get(), {id, "other", "other", response.status, 0.0, {}});
+  return response;
 }
 
 void Routes::route(const Request& request, std::string_view path, const std::vector<std::string>& s,
@@ -250,7 +266,8 @@ void Routes::open_case(const Request& request, Respond respond) {
   auto decoded = decode_command("open", *body);
   if (!decoded) return answer(respond, std::move(decoded.error()));
   Command command{"", std::move(decoded->external_id), std::nullopt,
-                  decoded->actor.empty() ? std::string(kDefaultActor) : decoded->actor, std::move(decoded->payload)};
+                  decoded->actor.empty() ? std::string(kDefaultActor) : decoded->actor, std::move(decoded->payload),
+                  request.id};
   // The channel's id of the report names the case; without one, the
   // Idempotency-Key does, and without that every request opens a case.
   if (command.idempotency_key.empty()) {
@@ -418,7 +435,7 @@ void Routes::command(const std::string& case_id, const std::string& name, const 
   auto decoded = decode_command(name, *body);
   if (!decoded) return answer(respond, std::move(decoded.error()));
   Command command{case_id, {}, std::nullopt, decoded->actor.empty() ? std::string(kDefaultActor) : decoded->actor,
-                  std::move(decoded->payload)};
+                  std::move(decoded->payload), request.id};
   if (auto problem = key_of(request, command.idempotency_key)) return answer(respond, std::move(*problem));
   bool never_matches = false;
   if (auto problem = expected_version_of(request, command.expected_version, never_matches))

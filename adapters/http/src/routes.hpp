@@ -21,11 +21,17 @@ namespace escalator::http {
 
 class Routes {
  public:
-  Routes(Engine& engine, const HttpLimits& limits);
+  // Each request's line goes to `request_log` (request_log.hpp); null: nowhere.
+  Routes(Engine& engine, const HttpLimits& limits, std::shared_ptr<Logger> request_log = nullptr);
 
   // Answers the request through `respond`, at once or once its command is
-  // decided and stored (on whatever thread the engine answers from).
-  void handle(const Request& request, Respond respond);
+  // decided and stored (on whatever thread the engine answers from), with
+  // its X-Request-Id, and logs it.
+  void handle(Request request, Respond respond);
+
+  // The answer to a request the server could not read (too large, too slow,
+  // not HTTP), given an id and logged as such requests are.
+  Response unread(Response response);
 
   // From now on /readyz answers 503: the service is stopping.
   void stopping() { ready_ = false; }
@@ -61,6 +67,7 @@ class Routes {
   std::atomic<int> in_flight_{0};
   std::atomic<int> connections_{0};
   Metrics metrics_;
+  std::shared_ptr<Logger> request_log_;
 };
 
 }  // namespace escalator::http

@@ -127,25 +127,25 @@ class Session : public std::enable_shared_from_this<Session> {
     if (timed_out_) {
       // Nothing read yet: an idle kept-alive connection, closed quietly.
       if (!parser_ || !parser_->got_some()) return close();
-      return send(problem_response({ProblemKind::kRequestTimeout,
+      return send(shared_.routes.unread(problem_response({ProblemKind::kRequestTimeout,
                                     "请求未在 " + std::to_string(shared_.limits.request_timeout.count()) +
-                                        " 毫秒内送达"}));
+                                        " 毫秒内送达"})));
     }
     if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
         ec == asio::error::connection_reset || ec == asio::error::eof) {
       return close();
     }
     if (ec == bhttp::error::body_limit) {
-      return send(problem_response({ProblemKind::kBodyTooLarge, "请求体超过上限 " +
+      return send(shared_.routes.unread(problem_response({ProblemKind::kBodyTooLarge, "请求体超过上限 " +
                                                                     std::to_string(shared_.limits.max_body_bytes) +
-                                                                    " 字节"}));
+                                                                    " 字节"})));
     }
     if (ec == bhttp::error::header_limit) {
-      return send(problem_response({ProblemKind::kHeaderTooLarge, "请求行与请求头超过上限 " +
+      return send(shared_.routes.unread(problem_response({ProblemKind::kHeaderTooLarge, "请求行与请求头超过上限 " +
                                                                       std::to_string(shared_.limits.max_header_bytes) +
-                                                                      " 字节"}));
+                                                                      " 字节"})));
     }
-    send(problem_response({ProblemKind::kBadRequest, "HTTP 请求格式不正确：" + ec.message()}));
+    send(shared_.routes.unread(problem_response({ProblemKind::kBadRequest, "HTTP 请求格式不正确：" + ec.message()})));
   }
 
   void handle() {
@@ -164,7 +164,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // The answer may come from the engine's threads; the work guard keeps
     // the I/O threads running until it is posted here.
     auto work = asio::make_work_guard(shared_.io);
-    shared_.routes.handle(request, [self = shared_from_this(), work = std::move(work)](Response response) mutable {
+    shared_.routes.handle(std::move(request), [self = shared_from_this(), work = std::move(work)](Response response) mutable {
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->send(std::move(response));
       });
@@ -216,9 +216,9 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct HttpService::Impl {
-  Impl(Engine& engine, HttpOptions o)
+  Impl(Engine& engine, HttpOptions o, std::shared_ptr<Logger> log)
       : options(std::move(o)),
-        routes(engine, options.limits),
+        routes(engine, options.limits, options.request_log ? std::move(log) : nullptr),
         io(options.io_threads),
         acceptor(asio::make_strand(io)),
         shared{routes, options.limits, io, {}, {}, false} {}
@@ -269,11 +269,12 @@ Result<void> check_http_options(const HttpOptions& options) {
   return {};
 }
 
-Result<std::unique_ptr<HttpService>> HttpService::start(Engine& engine, HttpOptions options) {
+Result<std::unique_ptr<HttpService>> HttpService::start(Engine& engine, HttpOptions options,
+                                                        std::shared_ptr<Logger> log) {
   if (auto checked = check_http_options(options); !checked) return tl::unexpected(checked.error());
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.address, ec);
-  auto impl = std::make_unique<Impl>(engine, std::move(options));
+  auto impl = std::make_unique<Impl>(engine, std::move(options), std::move(log));
   const tcp::endpoint endpoint(address, impl->options.port);
   auto& acceptor = impl->acceptor;
   acceptor.open(endpoint.protocol(), ec);

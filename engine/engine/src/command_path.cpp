@@ -14,11 +14,13 @@
 
 namespace escalator {
 
-void Engine::Impl::log(LogLevel level, std::string_view message, std::string_view case_id,
-                       std::string_view command, std::string_view detail_key,
-                       std::string_view detail) noexcept {
+void Engine::Impl::log(LogLevel level, std::string_view message, const Command& command,
+                       std::string_view detail_key, std::string_view detail) noexcept {
   log_or_lose(options.logger.get(), [&] {
-    return LogRecord{level, message, case_id, {{"command", command}, {detail_key, detail}}};
+    LogRecord record{level, message, command.case_id, {{"command", command_name(command.payload)}}};
+    if (!detail_key.empty()) record.fields.emplace_back(detail_key, detail);
+    if (!command.request_id.empty()) record.fields.emplace_back("request_id", command.request_id);
+    return record;
   });
 }
 
@@ -377,7 +379,7 @@ void Engine::Impl::finish(const std::shared_ptr<Submitted>& job,
                                        return {};
                                      });
   // An answer that throws must not keep the engine waiting for it on close.
-  if (!told) log(LogLevel::kError, told.error().message, job->command.case_id, command_name(job->command.payload), "", "");
+  if (!told) log(LogLevel::kError, told.error().message, job->command);
   std::lock_guard lock(outstanding_mutex);
   if (--outstanding == 0) all_answered.notify_all();
 }
@@ -393,13 +395,11 @@ Result<Decision> Engine::Impl::conclude(const Command& command, Result<Decision>
     return {};
   });
   if (!freed) decided = tl::unexpected(freed.error());
-  const auto name = command_name(command.payload);
   if (decided) {
-    log(LogLevel::kInfo, decided->duplicate ? "command repeated" : "command decided",
-        command.case_id, name, "state", to_string(decided->state));
+    log(LogLevel::kInfo, decided->duplicate ? "command repeated" : "command decided", command, "state",
+        to_string(decided->state));
   } else {
-    log(LogLevel::kInfo, "command refused", command.case_id, name, "code",
-        to_string(decided.error().code));
+    log(LogLevel::kInfo, "command refused", command, "code", to_string(decided.error().code));
   }
   return decided;
 }

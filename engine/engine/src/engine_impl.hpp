@@ -61,8 +61,9 @@ struct Engine::Impl {
   }
 
   // A logger that throws must not take a decided command down with it.
-  void log(LogLevel level, std::string_view message, std::string_view case_id,
-           std::string_view command, std::string_view detail_key, std::string_view detail) noexcept;
+  // A line about `command`: its case, its name, its request id, and one detail when `detail_key` is given.
+  void log(LogLevel level, std::string_view message, const Command& command, std::string_view detail_key = {},
+           std::string_view detail = {}) noexcept;
 
   // The case from the shard's cache, else from the store; null when neither has it.
   // The shard's mutex must be held.

@@ -1,6 +1,8 @@
 // JSON-lines logging. nlohmann::json does the escaping, so a case id or a field
 // value can never break a line or forge a key.
 #include <array>
+#include <cmath>
+#include <cstdint>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -48,6 +50,16 @@ void JsonLinesLogger::log(const LogRecord& record) {
     if (!record.case_id.empty()) line["case"] = record.case_id;
     for (const auto& [key, value] : record.fields) {
       line[reserved(key) ? "field." + std::string(key) : std::string(key)] = value;
+    }
+    for (const auto& [key, value] : record.numbers) {
+      auto& field = line[reserved(key) ? "field." + std::string(key) : std::string(key)];
+      // A whole number is written as one (200, not 200.0).
+      const bool whole = std::abs(value) < 1e15 && value == static_cast<double>(static_cast<std::int64_t>(value));
+      if (whole) {
+        field = static_cast<std::int64_t>(value);
+      } else {
+        field = value;
+      }
     }
     // `replace`: text cut in the middle of a UTF-8 character is logged with
     // U+FFFD rather than throwing.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "escalator/engine/engine.hpp"
+#include "escalator/util/logger.hpp"
 #include "escalator/util/result.hpp"
 
 namespace escalator::http {
@@ -45,6 +46,9 @@ struct HttpOptions {
   std::uint16_t port = 8345;  // 0: any free port (port() tells which)
   int io_threads = 2;         // threads reading, deciding and answering requests
   HttpLimits limits;
+  // One JSON line per request on the log the service is started with
+  // (docs/http.md, "The request log"), whatever the engine's log level.
+  bool request_log = true;
 
   friend bool operator==(const HttpOptions&, const HttpOptions&) = default;
 };
@@ -61,9 +65,11 @@ struct HttpOptions {
 
 class HttpService {
  public:
-  // Binds and starts listening. check_http_options' errors; kUnavailable
-  // when the port cannot be bound.
-  [[nodiscard]] static Result<std::unique_ptr<HttpService>> start(Engine& engine, HttpOptions options);
+  // Binds and starts listening. Request lines go to `log` when
+  // options.request_log (null: nowhere). check_http_options' errors;
+  // kUnavailable when the port cannot be bound.
+  [[nodiscard]] static Result<std::unique_ptr<HttpService>> start(Engine& engine, HttpOptions options,
+                                                                  std::shared_ptr<Logger> log = nullptr);
   ~HttpService();
   HttpService(const HttpService&) = delete;
   HttpService& operator=(const HttpService&) = delete;

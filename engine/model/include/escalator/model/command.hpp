@@ -199,6 +199,10 @@ struct Command {
   std::optional<std::uint64_t> expected_version;
   std::string actor;  // who asks: a staff, unit or system id, never personal data
   CommandPayload payload;
+  // What the engine's log lines about this command carry as "request_id", so
+  // that they can be joined to the request that asked (an HTTP request's
+  // X-Request-Id, an adapter's message id). Never stored, never decided on.
+  std::string request_id{};
 };
 
 // "open", "dispatch", "reply_on_spot", ..., "rating_timeout".

@@ -26,6 +26,8 @@ struct LogRecord {
   std::string_view message;  // what happened: "command decided", "command refused"
   std::string_view case_id;  // may be empty
   std::vector<std::pair<std::string_view, std::string_view>> fields;
+  // Written as JSON numbers: a status, a duration.
+  std::vector<std::pair<std::string_view, double>> numbers{};
 };
 
 // Implementations must be thread-safe: the engine logs from its worker threads.
@@ -50,6 +52,22 @@ class JsonLinesLogger final : public Logger {
  private:
   std::mutex mutex_;
   std::ostream& out_;
+  LogLevel threshold_;
+};
+
+// Passes on to `next` the records at or above `threshold`: loggers of
+// different thresholds that write one stream through one JsonLinesLogger, so
+// that their lines never interleave (a service's request log beside the
+// engine's own).
+class LevelFilter final : public Logger {
+ public:
+  LevelFilter(std::shared_ptr<Logger> next, LogLevel threshold) : next_(std::move(next)), threshold_(threshold) {}
+  void log(const LogRecord& record) override {
+    if (record.level >= threshold_) next_->log(record);
+  }
+
+ private:
+  std::shared_ptr<Logger> next_;
   LogLevel threshold_;
 };
 
