@@ -39,13 +39,17 @@ struct RoutesHarness {
   std::unique_ptr<Engine> engine;
   std::unique_ptr<http::Routes> routes;
 
-  explicit RoutesHarness(http::HttpLimits limits = {}, std::shared_ptr<CaseStore> store = nullptr) {
+  explicit RoutesHarness(http::HttpLimits limits = {}, std::shared_ptr<CaseStore> store = nullptr,
+                         std::filesystem::path backup_dir = "./data-backups") {
     EngineOptions options;
     options.clock = clock;
     options.store = std::move(store);
     options.logger = log;
     engine = std::move(*Engine::open(std::move(options)));
-    routes = std::make_unique<http::Routes>(*engine, limits, log);
+    http::HttpOptions http_options;
+    http_options.limits = limits;
+    http_options.backup_dir = backup_dir;
+    routes = std::make_unique<http::Routes>(*engine, http_options, log);
   }
 
   // Every line logged so far, parsed.

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "escalator/http/service.hpp"
+#include "escalator/store/audit.hpp"
 #include "http_support.hpp"
 #include "store_support.hpp"
 
@@ -74,12 +75,14 @@ struct Served {
   RoutesHarness engine;  // its routes unused: the service makes its own
   std::unique_ptr<http::HttpService> service;
 
-  explicit Served(http::HttpLimits limits = {}, std::shared_ptr<CaseStore> store = nullptr, bool request_log = true)
+  explicit Served(http::HttpLimits limits = {}, std::shared_ptr<CaseStore> store = nullptr, bool request_log = true,
+                  std::filesystem::path backup_dir = "./data-backups")
       : engine(limits, std::move(store)) {
     http::HttpOptions options;
     options.port = 0;
     options.limits = limits;
     options.request_log = request_log;
+    options.backup_dir = std::move(backup_dir);
     auto started = http::HttpService::start(*engine.engine, options, engine.log);
     REQUIRE(started.has_value());
     service = std::move(*started);
@@ -294,4 +297,96 @@ TEST_CASE("TheRequestLogIsWrittenUnlessTheOptionsTurnItOff") {
     CHECK(answered["X-Request-Id"] == "probe-1");  // answered with the id either way
     CHECK((served.engine.log_text.str().find("\"request_id\":\"probe-1\"") != std::string::npos) == on);
   }
+}
+
+TEST_CASE("ABackupTakenWhileClientsSendCommandsRestoresWholeWithEveryCommandAcknowledgedBeforeIt") {
+  TempDir dir;
+  const auto backups = dir.path() / "backups";
+  std::map<std::string, std::uint64_t> acknowledged;  // case -> version answered
+  std::mutex mutex;
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::map<std::string, std::uint64_t> before_backup;
+  {
+    Served served({}, open_durable_at(dir.path() / "data"), false, backups);
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 8; ++c) {
+      clients.emplace_back([&, c] {
+        Client client(served.port());
+        for (int i = 0; !done; ++i) {
+          auto body = leak_body();
+          body["external_id"] = "GD-" + std::to_string(c) + "-" + std::to_string(i);
+          auto opened = client.send(bhttp::verb::post, "/v1/cases", body.dump());
+          if (opened.result_int() != 201) {
+            ++failures;
+            return;
+          }
+          const auto id = nlohmann::json::parse(opened.body())["case_id"].get<std::string>();
+          for (const char* step : {"", "dispatch", "accept"}) {
+            std::uint64_t version = 1;
+            if (*step) {
+              auto moved = client.send(bhttp::verb::post, "/v1/cases/" + id + "/" + step);
+              if (moved.result_int() != 200) ++failures;
+              version = nlohmann::json::parse(moved.body()).value("version", 0u);
+            }
+            std::lock_guard lock(mutex);
+            acknowledged[id] = version;
+          }
+        }
+      });
+    }
+    const auto acknowledged_count = [&] {
+      std::lock_guard lock(mutex);
+      return acknowledged.size();
+    };
+    while (acknowledged_count() < 40) std::this_thread::yield();
+    {
+      std::lock_guard lock(mutex);
+      before_backup = acknowledged;
+    }
+    Client admin(served.port());
+    const auto made = admin.send(bhttp::verb::post, "/v1/admin/backups");
+    REQUIRE_MESSAGE(made.result_int() == 201, made.body());
+    const auto backup = nlohmann::json::parse(made.body());
+    CHECK(backup["id"] == 1);
+    CHECK(backup["files"].get<int>() > 0);
+    CHECK(backup["directory"] == backups.string());
+    // The commands went on meanwhile, and go on after it.
+    const auto at_backup = acknowledged_count();
+    while (acknowledged_count() < at_backup + 20) std::this_thread::yield();
+    done = true;
+    for (auto& t : clients) t.join();
+    CHECK(failures == 0);
+    const auto listed = nlohmann::json::parse(admin.send(bhttp::verb::get, "/v1/admin/backups").body());
+    REQUIRE(listed["backups"].size() == 1);
+    CHECK(listed["backups"][0]["id"] == 1);
+  }
+  // Restored, the backup is a whole store: every record reads back, the
+  // audit finds no break, and every command answered before the backup was
+  // asked for is in it.
+  const auto restored = dir.path() / "restored";
+  REQUIRE(restore_store(backups, restored).has_value());
+  auto audit = audit_store(restored);
+  REQUIRE(audit.has_value());
+  CHECK(audit->breaks.empty());
+  CHECK(audit->cases >= before_backup.size());
+  auto store = open_durable_at(restored);
+  CHECK(check_store(*store).problems.empty());
+  for (const auto& [id, version] : before_backup) {
+    auto stored = store->load(id);
+    REQUIRE(stored.has_value());
+    REQUIRE_MESSAGE(stored->has_value(), id);
+    CHECK((*stored)->snapshot.version >= version);
+  }
+}
+
+TEST_CASE("ABackupOfAStoreInMemoryIsRefusedAndTheListOfNoneIsEmpty") {
+  TempDir dir;
+  RoutesHarness h({}, nullptr, dir.path() / "backups");
+  const auto refused = h.call("POST", "/v1/admin/backups");
+  CHECK(problem_of(refused).slug == "unavailable");
+  const auto listed = json_of(h.call("GET", "/v1/admin/backups"));
+  CHECK(listed["backups"].empty());
+  CHECK(problem_of(h.call("POST", "/v1/admin/backups", "{}")).status == 422);
+  CHECK(h.call("DELETE", "/v1/admin/backups").status == 405);
 }

@@ -241,7 +241,8 @@ TEST_CASE("AStoreInUseCannotBeOpenedTwice") {
   auto second = open_durable_store(options);
   REQUIRE_FALSE(second.has_value());
   CHECK(second.error().code == ErrorCode::kUnavailable);
-  CHECK(second.error().message.starts_with("Cannot open the store at " + dir.path().string() + ": "));
+  CHECK(second.error().message.starts_with("The store at " + dir.path().string() + " is in use by another process"));
+  CHECK(in_use_elsewhere(second.error()));
 }
 
 TEST_CASE("DamagedRecordsAreReportedWithTheirKeyNotSkipped") {

@@ -97,18 +97,18 @@ TEST_CASE("UnknownKeyIsNamedWithTheKeysExpectedThere") {
         "/limits/shardz: unknown key (expected worker_threads, shards, max_text_bytes, "
         "max_co_handlers, cached_cases or timers_at_once)");
   CHECK(refusal(R"({"datadir": "x"})") ==
-        "/datadir: unknown key (expected data_dir, org_file, log_level, limits, calendar, secret_files, stats or http)");
+        "/datadir: unknown key (expected data_dir, backup_dir, org_file, log_level, limits, calendar, secret_files, stats or http)");
 }
 
 TEST_CASE("EveryUnknownKeyIsReportedNotJustTheFirst") {
   CHECK(refusal(R"({"a": 1, "b": 2})") ==
-        "/a: unknown key (expected data_dir, org_file, log_level, limits, calendar, secret_files, stats or http)\n"
-        "/b: unknown key (expected data_dir, org_file, log_level, limits, calendar, secret_files, stats or http)");
+        "/a: unknown key (expected data_dir, backup_dir, org_file, log_level, limits, calendar, secret_files, stats or http)\n"
+        "/b: unknown key (expected data_dir, backup_dir, org_file, log_level, limits, calendar, secret_files, stats or http)");
 }
 
 TEST_CASE("KeysAreEscapedInThePointer") {
   CHECK(refusal(R"({"a/b~c": 1})") ==
-        "/a~1b~0c: unknown key (expected data_dir, org_file, log_level, limits, calendar, secret_files, stats or http)");
+        "/a~1b~0c: unknown key (expected data_dir, backup_dir, org_file, log_level, limits, calendar, secret_files, stats or http)");
 }
 
 TEST_CASE("WrongTypeSaysWhatWasExpectedAndWhatWasFound") {

@@ -271,7 +271,7 @@ int audit_command(const std::vector<std::string>& args, const Config& config, st
     return 1;
   }
   std::string counters;
-  if (auto store = open_existing_store(data); !store) {
+  if (auto store = open_store_to_read(data); !store) {
     report->breaks.push_back({"store", "", 0, "cannot be opened to recount: " + store.error().message});
   } else {
     counters = check_org_versions(**store, report->breaks) + check_counters(*store, report->breaks, progress);
@@ -312,7 +312,7 @@ int replay_command(const std::vector<std::string>& args, const Config& config, s
   bool json = false;
   add_json_flag(*app, json);
   if (auto done = parse_command_line(*app, args, out)) return *done;
-  auto store = open_existing_store(data);
+  auto store = open_store_to_read(data);
   if (!store) {
     std::cerr << store.error().message << "\n";
     return 1;

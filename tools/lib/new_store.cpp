@@ -1,5 +1,7 @@
 #include "new_store.hpp"
 
+#include <iostream>
+
 #include "escalator/store/org_versions.hpp"
 #include "escalator/workflow/workflow_registry.hpp"
 
@@ -21,6 +23,21 @@ Result<std::shared_ptr<CaseStore>> open_existing_store(const std::filesystem::pa
   options.path = path;
   options.create_if_missing = false;
   return open_durable_store(options);
+}
+
+Result<std::shared_ptr<CaseStore>> open_store_to_read(const std::filesystem::path& path) {
+  auto store = open_existing_store(path);
+  if (store || !in_use_elsewhere(store.error())) return store;
+  DurableStoreOptions options;
+  options.path = path;
+  options.create_if_missing = false;
+  options.read_only = true;
+  auto beside = open_durable_store(options);
+  if (beside) {
+    std::cerr << "escalator: " << path.string()
+              << " is open in a running service; reading what it had written a moment ago\n";
+  }
+  return beside;
 }
 
 Result<std::shared_ptr<const OrgChart>> directory_of_store(const CaseStore& store) {

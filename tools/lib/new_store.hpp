@@ -17,6 +17,12 @@ namespace escalator::tools {
 // The store at `path`, never created: a mistyped --data is an error, not a new empty store.
 [[nodiscard]] Result<std::shared_ptr<CaseStore>> open_existing_store(const std::filesystem::path& path);
 
+// The store at `path` to read: as open_existing_store opens it, or, when a
+// running service has it open, as a reader beside it that sees what the
+// service had written when it opened (DurableStoreOptions::read_only), which
+// it says on stderr. Writes to it are refused.
+[[nodiscard]] Result<std::shared_ptr<CaseStore>> open_store_to_read(const std::filesystem::path& path);
+
 // The org directory the store routes by: its newest version, or the sample
 // for a store that holds none yet (an engine stores it when it first opens).
 [[nodiscard]] Result<std::shared_ptr<const OrgChart>> directory_of_store(const CaseStore& store);

@@ -27,7 +27,7 @@ int queue_command(const std::vector<std::string>& args, const Config& config, st
   add_data_option(*app, data, config);
   add_json_flag(*app, json);
   if (auto done = parse_command_line(*app, args, out)) return *done;
-  auto store = open_existing_store(data);
+  auto store = open_store_to_read(data);
   if (!store) {
     std::cerr << store.error().message << "\n";
     return 1;

@@ -46,6 +46,14 @@ constexpr const char* kTryBody =
     R"("reporter":{"name":"张三","phone":"13800000000"},"content":"楼上卫生间漏水",)"
     R"("first_contact":{"unit":"hotline.12345","person":"operator-07"}})";
 
+// Beside the store: "./data" keeps its backups in "./data-backups".
+std::filesystem::path default_backup_dir(const std::filesystem::path& data) {
+  auto store = data.lexically_normal();
+  if (!store.has_filename()) store = store.parent_path();  // "data/" names "data"
+  store += "-backups";
+  return store;
+}
+
 }  // namespace
 
 int serve_command(const std::vector<std::string>& args, const Config& config,
@@ -77,6 +85,7 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
     }
     http_options = *read;
   }
+  http_options.backup_dir = config.backup_dir.empty() ? default_backup_dir(data) : config.backup_dir;
   if (address) http_options.address = *address;
   if (port) http_options.port = *port;
   if (auto checked = http::check_http_options(http_options); !checked) {

@@ -208,7 +208,8 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
     listed = *std::find_if(all.begin(), all.end(), [&](const stats::Figure& f) { return f.name == list; });
   }
 
-  auto store = open_existing_store(data);
+  // Reading only, it reads beside a running service; a recount replaces the counters.
+  auto store = recompute ? open_existing_store(data) : open_store_to_read(data);
   if (!store) return failed(store.error().message);
   auto calendars = calendars_in_force(shipped_calendar()->with_working_hours(config.working_hours), **store);
   if (!calendars) return failed(calendars.error().message);

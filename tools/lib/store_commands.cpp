@@ -56,7 +56,7 @@ bool report_json(const StoreCheck& check, std::ostream& out) {
 }
 
 int check_at(const std::filesystem::path& data, bool json, std::ostream& out) {
-  auto store = open_existing_store(data);
+  auto store = open_store_to_read(data);
   if (!store) {
     std::cerr << store.error().message << "\n";
     return 1;
@@ -108,6 +108,11 @@ int backup_command(const std::vector<std::string>& args, const Config& config, s
   auto made = backup_store(data, to);
   if (!made) {
     std::cerr << made.error().message << "\n";
+    // The service backs up its own store, while it runs.
+    if (in_use_elsewhere(made.error())) {
+      std::cerr << "A running service takes the backup itself, without stopping: "
+                   "curl -X POST http://127.0.0.1:8345/v1/admin/backups (its port; docs/operations.md)\n";
+    }
     return 1;
   }
   print_backup(*made, out);

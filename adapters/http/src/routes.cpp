@@ -92,8 +92,11 @@ Response method_not_allowed(std::string_view allowed) {
 
 }  // namespace
 
-Routes::Routes(Engine& engine, const HttpLimits& limits, std::shared_ptr<Logger> request_log)
-    : engine_(engine), limits_(limits), request_log_(std::move(request_log)) {}
+Routes::Routes(Engine& engine, const HttpOptions& options, std::shared_ptr<Logger> request_log)
+    : engine_(engine),
+      limits_(options.limits),
+      backup_dir_(options.backup_dir),
+      request_log_(std::move(request_log)) {}
 
 namespace {
 
@@ -107,6 +110,7 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   if (s.size() == 2 && s[0] == "v1" && s[1] == "openapi.json") return "/v1/openapi.json";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "inbox") return "/v1/inbox";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "stats") return "/v1/stats";
+  if (s.size() == 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "backups") return "/v1/admin/backups";
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases" || s.size() > 4) return "other";
   if (s.size() == 2) return "/v1/cases";
   if (s.size() == 3) return "/v1/cases/{id}";
@@ -205,6 +209,13 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
     if (!get) return respond(method_not_allowed("GET"));
     if (!taking({"from", "to", "by", "format"})) return;
     return read_stats(query, request, std::move(respond));
+  }
+  if (s.size() == 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "backups") {
+    if (!taking({})) return;
+    if (get) return list_backups(std::move(respond));
+    if (method != "POST") return respond(method_not_allowed("GET, POST"));
+    if (!request.body.empty()) return answer(respond, {ProblemKind::kUnknownField, "备份请求不带请求体", "/"});
+    return take_backup(std::move(respond));
   }
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases")
     return answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});

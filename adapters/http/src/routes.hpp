@@ -8,7 +8,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "escalator/engine/engine.hpp"
 #include "escalator/lifecycle/paused.hpp"
@@ -22,7 +26,11 @@ namespace escalator::http {
 class Routes {
  public:
   // Each request's line goes to `request_log` (request_log.hpp); null: nowhere.
-  Routes(Engine& engine, const HttpLimits& limits, std::shared_ptr<Logger> request_log = nullptr);
+  Routes(Engine& engine, const HttpOptions& options, std::shared_ptr<Logger> request_log = nullptr);
+  // Waits for the administration's work in hand (admin_routes.cpp).
+  ~Routes();
+  Routes(const Routes&) = delete;
+  Routes& operator=(const Routes&) = delete;
 
   // Answers the request through `respond`, at once or once its command is
   // decided and stored (on whatever thread the engine answers from), with
@@ -32,6 +40,10 @@ class Routes {
   // The answer to a request the server could not read (too large, too slow,
   // not HTTP), given an id and logged as such requests are.
   Response unread(Response response);
+
+  // Waits for the administration's work in hand, a backup, to be answered:
+  // the service calls it once its I/O threads have ended.
+  void finish_admin_work();
 
   // From now on /readyz answers 503: the service is stopping.
   void stopping() { ready_ = false; }
@@ -50,6 +62,10 @@ class Routes {
   void read_inbox(const Query& query, Respond respond);
   // GET /v1/stats (report_routes.cpp): JSON, or CSV when asked for.
   void read_stats(const Query& query, const Request& request, Respond respond);
+  // POST /v1/admin/backups (admin_routes.cpp): taken on a thread of its own,
+  // answered when verified.
+  void take_backup(Respond respond);
+  void list_backups(Respond respond);
   // A suspended case's deadlines as paused, with the time each had left; none otherwise.
   std::vector<PausedDeadline> paused_of(const CaseState& k) const;
   void read_case(const std::string& case_id, const Request& request, Respond respond);
@@ -63,6 +79,9 @@ class Routes {
 
   Engine& engine_;
   HttpLimits limits_;
+  std::filesystem::path backup_dir_;
+  std::mutex admin_mutex_;
+  std::vector<std::thread> admin_threads_;  // guarded by admin_mutex_
   std::atomic<bool> ready_{true};
   std::atomic<int> in_flight_{0};
   std::atomic<int> connections_{0};

@@ -218,7 +218,7 @@ class Session : public std::enable_shared_from_this<Session> {
 struct HttpService::Impl {
   Impl(Engine& engine, HttpOptions o, std::shared_ptr<Logger> log)
       : options(std::move(o)),
-        routes(engine, options.limits, options.request_log ? std::move(log) : nullptr),
+        routes(engine, options, options.request_log ? std::move(log) : nullptr),
         io(options.io_threads),
         acceptor(asio::make_strand(io)),
         shared{routes, options.limits, io, {}, {}, false} {}
@@ -323,6 +323,7 @@ void HttpService::stop() {
     for (const auto& session : sessions) session->shut();
     // The threads return once no session and no answer awaited is left.
     for (auto& thread : impl.threads) thread.join();
+    impl.routes.finish_admin_work();
   });
 }
 

@@ -56,6 +56,7 @@ void read_formulas(const Json& stats, stats::Formulas& f) {
 Result<Config> to_config(const Json& doc) {
   Config config;
   if (doc.contains("data_dir")) config.data_dir = doc["data_dir"].get<std::string>();
+  if (doc.contains("backup_dir")) config.backup_dir = doc["backup_dir"].get<std::string>();
   if (doc.contains("log_level")) {
     const auto level = parse_log_level(doc["log_level"].get<std::string>());
     if (!level) return fail(ErrorCode::kInvalidArgument, "/log_level: " + level.error().message);
@@ -151,6 +152,7 @@ Result<Config> load_config(const std::filesystem::path& file) {
     };
     resolve(config->data_dir);
     if (!config->org_file.empty()) resolve(config->org_file);
+    if (!config->backup_dir.empty()) resolve(config->backup_dir);
     for (auto& [name, path] : config->secret_files) resolve(path);
     return config;
   } catch (const std::exception& e) {

@@ -293,6 +293,10 @@ Result<stats::Report> Engine::report(const stats::Query& query) const {
   return stats::read_report(*impl_->options.store, query);
 }
 
+Result<BackupInfo> Engine::backup(const std::filesystem::path& backups) {
+  return impl_->options.store->backup_to(backups);
+}
+
 const Config& Engine::config() const { return impl_->options.config; }
 
 std::shared_ptr<const Calendar> Engine::calendar() const { return impl_->options.calendar; }

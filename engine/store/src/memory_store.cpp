@@ -273,6 +273,10 @@ Result<void> EventStore::append(std::span<CaseWrite> writes) {
   return future.get();
 }
 
+Result<BackupInfo> CaseStore::backup_to(const std::filesystem::path&) {
+  return fail(ErrorCode::kFailedPrecondition, "A store in memory has nothing on disk to back up");
+}
+
 Result<std::vector<std::string>> CaseStore::cases_of_resident(std::string_view resident) const {
   std::vector<std::string> found;
   if (resident.empty()) return found;

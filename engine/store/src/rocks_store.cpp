@@ -9,8 +9,11 @@
 #include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -42,7 +45,8 @@ std::string event_where(std::string_view case_id, std::uint64_t seq) {
 class RocksStore final : public CaseStore {
  public:
   RocksStore(OpenedDb opened, const DurableStoreOptions& options)
-      : opened_(std::move(opened)),
+      : read_only_(options.read_only),
+        opened_(std::move(opened)),
         db_(*opened_.db),
         handles_(opened_.handles),
         statistics_(*opened_.statistics),
@@ -50,12 +54,13 @@ class RocksStore final : public CaseStore {
         calendar_imports_(db_, family(layout::kMeta)),
         org_versions_(db_, family(layout::kOrg)),
         stats_(db_, family(layout::kStats), family(layout::kMeta), options.fold_counts_after_groups,
-               options.fold_counts_every),
+               options.fold_counts_every, options.read_only),
         calls_(db_, family(layout::kIndex)) {}
 
   ~RocksStore() override {
     committer_.reset();  // writes what was handed over
     stats_.stop();
+    if (read_only_) return;
     // A clean shutdown leaves nothing for the next start to replay from the log.
     rocksdb::FlushOptions flush;
     std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin() + 1, handles_.end());
@@ -65,6 +70,8 @@ class RocksStore final : public CaseStore {
 
   // Reads the bookkeeping and starts the committer.
   Result<void> start(const std::filesystem::path& path) {
+    path_ = path;
+    if (read_only_) return start_reading(path);
     if (auto format = store_format::bring_up_to_date(db_, handles_, path); !format) return format;
     // An erasure whose files were not rewritten (the process was killed first): rewrite them now.
     std::string pending;
@@ -85,6 +92,8 @@ class RocksStore final : public CaseStore {
   }
 
   Result<std::optional<StoredCase>> load(const std::string& case_id) const override {
+    // A reader's view is one instant already (RocksDB's secondary takes no snapshot).
+    if (read_only_) return load_at(case_id, nullptr);
     // One snapshot for both reads: a commit between them cannot pair a
     // snapshot with events it does not belong to.
     const rocksdb::Snapshot* snapshot = db_.GetSnapshot();
@@ -93,7 +102,16 @@ class RocksStore final : public CaseStore {
     return loaded;
   }
 
-  void commit(std::span<CaseWrite> writes, Done done) override { committer_->commit(writes, std::move(done)); }
+  void commit(std::span<CaseWrite> writes, Done done) override {
+    if (read_only_) return done(fail(ErrorCode::kFailedPrecondition, "store at " + path_.string() + ": opened to read only"));
+    committer_->commit(writes, std::move(done));
+  }
+
+  Result<BackupInfo> backup_to(const std::filesystem::path& backups) override {
+    // RocksDB's backup engine takes one backup of a directory at a time.
+    std::lock_guard lock(backup_mutex_);
+    return backup_db(db_, backups, path_.string());
+  }
 
   Result<std::vector<std::pair<std::string, stats::Tally>>> stats_cells(std::string_view from,
                                                                        std::string_view to) const override {
@@ -227,6 +245,14 @@ class RocksStore final : public CaseStore {
     return {};
   }
 
+  // What start() reads, for a reader beside the writer: the format must be
+  // this release's, since a reader upgrades nothing.
+  Result<void> start_reading(const std::filesystem::path& path) {
+    if (auto format = store_format::check_current(db_, handles_, path); !format) return format;
+    if (auto loaded = timers_.load(); !loaded) return loaded;
+    return read_log_head();
+  }
+
   Result<std::uint64_t> read_counter(std::string_view key) const {
     std::string bytes;
     const auto status = db_.Get(rocksdb::ReadOptions(), family(layout::kMeta), key, &bytes);
@@ -300,6 +326,7 @@ class RocksStore final : public CaseStore {
     return {};
   }
 
+  const bool read_only_;
   OpenedDb opened_;
   rocksdb::DB& db_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;  // default first, then layout::Family order
@@ -314,6 +341,8 @@ class RocksStore final : public CaseStore {
   std::uint64_t log_position_ = 0;  // the last position given
   std::string log_hash_{kGenesisHash};  // the log_hash at it
   std::unique_ptr<Committer> committer_;  // after what it borrows: destroyed first
+  std::filesystem::path path_;
+  std::mutex backup_mutex_;
 };
 
 rocksdb::Options rocks_options(const DurableStoreOptions& o, rocksdb::Env* env) {
@@ -337,9 +366,23 @@ rocksdb::Options rocks_options(const DurableStoreOptions& o, rocksdb::Env* env) 
 }  // namespace
 
 OpenedDb::~OpenedDb() {
-  if (!db) return;
-  for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
-  db->Close();
+  if (db) {
+    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+    db->Close();
+    db.reset();
+  }
+  if (!secondary_dir.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(secondary_dir, ignored);
+  }
+}
+
+namespace {
+constexpr std::string_view kInUse = " is in use by another process";
+}  // namespace
+
+bool in_use_elsewhere(const Error& error) {
+  return error.code == ErrorCode::kUnavailable && error.message.find(kInUse) != std::string::npos;
 }
 
 Result<OpenedDb> open_rocks_db(const DurableStoreOptions& o, rocksdb::Env* env) {
@@ -364,9 +407,26 @@ Result<OpenedDb> open_rocks_db(const DurableStoreOptions& o, rocksdb::Env* env) 
   }
   OpenedDb opened;
   rocksdb::DB* raw = nullptr;
-  const auto status = rocksdb::DB::Open(options, path, families, &opened.handles, &raw);
+  rocksdb::Status status;
+  if (o.read_only) {
+    // A secondary keeps its info log and manifest copy in a directory of its own.
+    std::string dir = (std::filesystem::temp_directory_path() / "escalator-reader-XXXXXX").string();
+    if (::mkdtemp(dir.data()) == nullptr) return fail(ErrorCode::kUnavailable, "Cannot make a directory to read " + path + " beside its writer");
+    opened.secondary_dir = dir;
+    auto secondary = options;
+    secondary.max_open_files = -1;  // RocksDB requires it of a secondary
+    secondary.create_if_missing = false;
+    status = rocksdb::DB::OpenAsSecondary(secondary, path, dir, families, &opened.handles, &raw);
+    if (status.ok()) status = raw->TryCatchUpWithPrimary();
+  } else {
+    status = rocksdb::DB::Open(options, path, families, &opened.handles, &raw);
+  }
+  if (raw != nullptr) opened.db.reset(raw);
+  if (!status.ok() && status.IsIOError() && status.ToString().find("lock") != std::string::npos) {
+    return fail(ErrorCode::kUnavailable, "The store at " + path + std::string(kInUse) +
+                                             " (a running escalator serve?): " + status.ToString());
+  }
   if (!status.ok()) return tl::unexpected(status_error(status, "Cannot open the store at " + path));
-  opened.db.reset(raw);
   opened.statistics = options.statistics;
   return opened;
 }

@@ -4,6 +4,7 @@
 // open_durable_store() (store.hpp).
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -27,11 +28,18 @@ struct OpenedDb {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::shared_ptr<rocksdb::Statistics> statistics;
+  // A read-only (secondary) instance keeps its own few files here, removed on close.
+  std::filesystem::path secondary_dir;
 };
 
 // `env` null: RocksDB's default; otherwise not owned, and must outlive the DB.
 // Errors as open_durable_store's, without the format check.
 [[nodiscard]] Result<OpenedDb> open_rocks_db(const DurableStoreOptions& options, rocksdb::Env* env);
+
+// Adds a verified backup of `db`, open or live, to `backups`; `what` names
+// the store in errors.
+[[nodiscard]] Result<BackupInfo> backup_db(rocksdb::DB& db, const std::filesystem::path& backups,
+                                           const std::string& what);
 
 [[nodiscard]] Result<std::shared_ptr<CaseStore>> open_rocks_store(const DurableStoreOptions& options,
                                                                   rocksdb::Env* env);

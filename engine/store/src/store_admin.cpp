@@ -38,13 +38,22 @@ Result<BackupInfo> backup_store(const std::filesystem::path& data, const std::fi
   options.create_if_missing = false;
   auto opened = open_rocks_db(options, nullptr);
   if (!opened) return tl::unexpected(opened.error());
+  return backup_db(*opened->db, backups, data.string());
+}
+
+Result<BackupInfo> backup_db(rocksdb::DB& db, const std::filesystem::path& backups, const std::string& what) {
   auto engine = backup_engine(backups);
   if (!engine) return tl::unexpected(engine.error());
   rocksdb::BackupID id = 0;
   rocksdb::CreateBackupOptions create;
-  create.flush_before_backup = true;  // the backup then needs no WAL replay
-  auto status = (*engine)->CreateNewBackup(create, opened->db.get(), &id);
-  if (!status.ok()) return tl::unexpected(backup_error(status, "Backing up " + data.string()));
+  // The memtables are flushed so that a quiet store's backup needs no log
+  // replay. Writes go on meanwhile on a live one: RocksDB then copies the
+  // logs that hold what the flushed files of the eleven column families do
+  // not, so the backup restores to one instant (its checkpoint does this
+  // whenever there is more than one column family without atomic flush).
+  create.flush_before_backup = true;
+  auto status = (*engine)->CreateNewBackup(create, &db, &id);
+  if (!status.ok()) return tl::unexpected(backup_error(status, "Backing up " + what));
   status = (*engine)->VerifyBackup(id, /*verify_with_checksum=*/true);
   if (!status.ok()) return tl::unexpected(backup_error(status, "Verifying backup " + std::to_string(id)));
   rocksdb::BackupInfo made;

@@ -505,6 +505,12 @@ class Auditor {
   AuditReport report_;
 };
 
+// Audits a store's records as the opened instance sees them.
+Result<AuditReport> audit_opened(OpenedDb& opened, const Progress& progress) {
+  if (auto report = Auditor(opened, LogMatch::keyed(), progress).run()) return std::move(*report);
+  return *Auditor(opened, std::nullopt, progress).run();
+}
+
 }  // namespace
 
 Result<AuditReport> audit_store(const std::filesystem::path& data, const Progress& progress) {
@@ -512,12 +518,21 @@ Result<AuditReport> audit_store(const std::filesystem::path& data, const Progres
   options.path = data;
   options.create_if_missing = false;
   auto opened = open_rocks_db(options, nullptr);
+  if (!opened && in_use_elsewhere(opened.error())) {
+    // A running service has it: audit what it had written, beside it.
+    options.read_only = true;
+    auto beside = open_rocks_db(options, nullptr);
+    if (!beside) return tl::unexpected(beside.error());
+    if (auto current = store_format::check_current(*beside->db, beside->handles, data); !current) {
+      return tl::unexpected(current.error());
+    }
+    return audit_opened(*beside, progress);
+  }
   if (!opened) return tl::unexpected(opened.error());
   if (auto current = store_format::bring_up_to_date(*opened->db, opened->handles, data); !current) {
     return tl::unexpected(current.error());
   }
-  if (auto report = Auditor(*opened, LogMatch::keyed(), progress).run()) return std::move(*report);
-  return *Auditor(*opened, std::nullopt, progress).run();
+  return audit_opened(*opened, progress);
 }
 
 }  // namespace escalator

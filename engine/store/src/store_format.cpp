@@ -319,9 +319,11 @@ Result<void> compact_all(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamil
   return {};
 }
 
-Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
-                              const std::filesystem::path& path) {
-  Store store(db, handles);
+namespace {
+
+// The store's recorded format; none in a new store. kDataLoss when the record
+// is not a number, or missing from a store that holds events.
+Result<std::optional<int>> recorded_format(Store& store, rocksdb::DB& db, const std::filesystem::path& path) {
   std::string text;
   const std::string key(layout::kFormatVersionKey);
   auto status = db.Get(rocksdb::ReadOptions(), store.family(layout::kMeta), key, &text);
@@ -332,18 +334,43 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
       return fail(ErrorCode::kDataLoss,
                   "store at " + path.string() + ": meta/" + key + " is missing, but the store holds events");
     }
-    return store.put_meta(key, std::to_string(kStoreFormatVersion));
+    return std::optional<int>();
   }
   if (!status.ok()) return tl::unexpected(status_error(status, "store at " + path.string() + ": meta/" + key));
-  int version = 0;
   try {
     std::size_t used = 0;
-    version = std::stoi(text, &used);
+    const int version = std::stoi(text, &used);
     if (used != text.size()) throw std::invalid_argument(text);
+    return std::optional<int>(version);
   } catch (const std::exception&) {
     return fail(ErrorCode::kDataLoss,
                 "store at " + path.string() + ": meta/" + key + " should be a number, found '" + printable(text) + "'");
   }
+}
+
+}  // namespace
+
+Result<void> check_current(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+                           const std::filesystem::path& path) {
+  Store store(db, handles);
+  auto recorded = recorded_format(store, db, path);
+  if (!recorded) return tl::unexpected(recorded.error());
+  if (*recorded == kStoreFormatVersion) return {};
+  return fail(ErrorCode::kFailedPrecondition,
+              "store at " + path.string() + " has " +
+                  (*recorded ? "format " + std::to_string(**recorded) : std::string("no format recorded")) +
+                  ", and a reader beside its writer upgrades nothing: it reads format " +
+                  std::to_string(kStoreFormatVersion) + " only. Once the service (or any command that writes) has "
+                  "opened it, it is of this format");
+}
+
+Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+                              const std::filesystem::path& path) {
+  Store store(db, handles);
+  auto recorded = recorded_format(store, db, path);
+  if (!recorded) return tl::unexpected(recorded.error());
+  if (!*recorded) return store.put_meta(std::string(layout::kFormatVersionKey), std::to_string(kStoreFormatVersion));
+  const int version = **recorded;
   if (version > kStoreFormatVersion) {
     return fail(ErrorCode::kFailedPrecondition,
                 "store at " + path.string() + " has format " + std::to_string(version) +
@@ -381,7 +408,7 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     if (version < 10 && !store.has_meta(layout::kListsFromKey)) {
       if (auto marked = store.put_meta(layout::kListsFromKey, std::to_string(version)); !marked) return marked;
     }
-    if (auto upgraded = store.put_meta(key, std::to_string(kStoreFormatVersion)); !upgraded) return upgraded;
+    if (auto upgraded = store.put_meta(std::string(layout::kFormatVersionKey), std::to_string(kStoreFormatVersion)); !upgraded) return upgraded;
   }
   if (store.has_meta(layout::kSealingFromKey)) {
     if (auto sealed = seal_history(store); !sealed) {

@@ -22,6 +22,11 @@ namespace escalator::store_format {
 [[nodiscard]] Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
                                             const std::filesystem::path& path);
 
+// For a reader beside a running writer, which changes nothing: kFailedPrecondition
+// unless the store is of this release's format.
+[[nodiscard]] Result<void> check_current(rocksdb::DB& db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+                                         const std::filesystem::path& path);
+
 // Flushes every family and compacts it to the last level, so that no file of
 // the store keeps a value deleted or overwritten before, nor a write-ahead log
 // that holds one: what makes an erasure final (docs/storage.md).

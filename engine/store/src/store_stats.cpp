@@ -179,9 +179,11 @@ Result<std::vector<std::pair<std::string, stats::Tally>>> StoredStats::cells(std
   std::vector<std::pair<std::string, stats::Tally>> found;
   // The cells and the pending records from one snapshot: a fold between the
   // two reads would count its records twice, or not at all.
-  rocksdb::ManagedSnapshot snapshot(&db_);
+  // (A reader's view is one instant already: RocksDB's secondary takes no snapshot.)
+  std::optional<rocksdb::ManagedSnapshot> snapshot;
+  if (!read_only_) snapshot.emplace(&db_);
   rocksdb::ReadOptions at_snapshot;
-  at_snapshot.snapshot = snapshot.snapshot();
+  if (snapshot) at_snapshot.snapshot = snapshot->snapshot();
   rocksdb::ReadOptions read = at_snapshot;
   const rocksdb::Slice upper(to.data(), to.size());
   read.iterate_upper_bound = &upper;

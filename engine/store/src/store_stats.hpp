@@ -38,8 +38,8 @@ class StoredStats {
   // Folds when `fold_after` groups are pending or the oldest has waited
   // `fold_every` (0: never for that reason), and when it stops.
   StoredStats(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* stats, rocksdb::ColumnFamilyHandle* meta,
-              std::size_t fold_after, std::chrono::milliseconds fold_every)
-      : db_(db), stats_(stats), meta_(meta), fold_after_(fold_after), fold_every_(fold_every) {}
+              std::size_t fold_after, std::chrono::milliseconds fold_every, bool read_only = false)
+      : db_(db), stats_(stats), meta_(meta), fold_after_(fold_after), fold_every_(fold_every), read_only_(read_only) {}
   ~StoredStats() { stop(); }
   StoredStats(const StoredStats&) = delete;
   StoredStats& operator=(const StoredStats&) = delete;
@@ -78,6 +78,7 @@ class StoredStats {
   rocksdb::ColumnFamilyHandle* meta_;
   const std::size_t fold_after_;
   const std::chrono::milliseconds fold_every_;
+  const bool read_only_;  // a reader beside the writer: no snapshot, no folding
   std::uint64_t next_ = 0;  // the next pending record's number; the committer's after start()
 
   std::mutex fold_mutex_;  // one fold at a time, and none during replace()

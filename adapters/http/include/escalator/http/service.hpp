@@ -49,6 +49,8 @@ struct HttpOptions {
   // One JSON line per request on the log the service is started with
   // (docs/http.md, "The request log"), whatever the engine's log level.
   bool request_log = true;
+  // Where POST /v1/admin/backups adds the store's backups (docs/operations.md).
+  std::filesystem::path backup_dir = "./data-backups";
 
   friend bool operator==(const HttpOptions&, const HttpOptions&) = default;
 };

@@ -34,6 +34,9 @@ struct Limits {
 
 struct Config {
   std::filesystem::path data_dir = "./data";
+  // Where a running service adds its backups (POST /v1/admin/backups); empty:
+  // beside the store, its directory's name and "-backups" ("./data-backups").
+  std::filesystem::path backup_dir;
   LogLevel log_level = LogLevel::kInfo;
   Limits limits;
   // When working hours count on working days (calendar.working_hours).

@@ -125,6 +125,10 @@ class Engine final : public DueTimers {
   // dozen cells per group, never a case. kInvalidArgument when `to` is
   // before `from`; kDataLoss naming a cell that cannot be read.
   [[nodiscard]] Result<stats::Report> report(const stats::Query& query) const;
+  // Adds a verified backup of the store as it is now to `backups` while
+  // commands go on (CaseStore::backup_to): every command acknowledged before
+  // the call is in it. kFailedPrecondition for a store in memory.
+  [[nodiscard]] Result<BackupInfo> backup(const std::filesystem::path& backups);
   // The configuration the engine was opened with (its rates' formulas, its
   // limits).
   const Config& config() const;

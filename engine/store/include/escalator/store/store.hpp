@@ -34,6 +34,14 @@
 
 namespace escalator {
 
+// One backup in a backup directory.
+struct BackupInfo {
+  std::uint32_t id = 0;
+  Timestamp made_at{};
+  std::uint64_t bytes = 0;  // file payloads, some shared with other backups
+  std::uint32_t files = 0;
+};
+
 class CaseStore : public EventStore,
                   public TimerStore,
                   public ImportStore,
@@ -43,6 +51,12 @@ class CaseStore : public EventStore,
  public:
   // This default loads every case; the durable store reads only the personal records.
   [[nodiscard]] Result<std::vector<std::string>> cases_of_resident(std::string_view resident) const override;
+  // Adds a verified backup of the store as it is now to `backups` (made if
+  // missing), as backup_store() does, while the store goes on taking writes:
+  // every write acknowledged before the call is in it. One at a time; a second
+  // call waits for the first. This default: kFailedPrecondition, for a store
+  // with nothing on disk to back up (the memory store).
+  [[nodiscard]] virtual Result<BackupInfo> backup_to(const std::filesystem::path& backups);
 };
 
 // Cases in memory: gone when the process ends. Writes are done before
@@ -69,6 +83,12 @@ struct DurableStoreOptions {
   // closes, and on opening what an earlier run left.
   std::size_t fold_counts_after_groups = 256;
   std::chrono::milliseconds fold_counts_every{200};
+  // To read a store another process is writing (a running `escalator serve`):
+  // a RocksDB secondary instance that sees every write that process had made
+  // when it opened, and no later one. It changes nothing: a store of an older
+  // format is refused rather than upgraded (kFailedPrecondition), every write
+  // is refused (kFailedPrecondition), and no thread is started.
+  bool read_only = false;
 };
 
 // Opens (or creates) the store at options.path. Errors: kNotFound (no store
@@ -76,16 +96,11 @@ struct DurableStoreOptions {
 // kUnavailable (locked by another process, or the disk refused), kDataLoss
 // (a record of the store's own bookkeeping cannot be read).
 [[nodiscard]] Result<std::shared_ptr<CaseStore>> open_durable_store(const DurableStoreOptions& options);
+// Whether opening failed because another process has the store open for
+// writing; DurableStoreOptions::read_only then opens it to read.
+bool in_use_elsewhere(const Error& error);
 
 // ---- Looking after a durable store (docs/storage.md) ----------------------
-
-// One backup in a backup directory.
-struct BackupInfo {
-  std::uint32_t id = 0;
-  Timestamp made_at{};
-  std::uint64_t bytes = 0;  // file payloads, some shared with other backups
-  std::uint32_t files = 0;
-};
 
 // Adds a backup of the store at `data` to `backups` (made if missing) with
 // RocksDB's backup engine: files earlier backups hold are shared, not copied
