@@ -36,8 +36,11 @@ history holds (a record may be missing only after a PersonalDataErased), the cas
 every running deadline's stored timer, every org directory version against the digest of
 what was imported, and the report counters against a recount of the events. Prints every
 break it finds, naming the record and what differs, then what it checked and the log's
-last position and log_hash (and, for a store upgraded from format 3, the old log's). The
-store must not be in use.)";
+last position and log_hash (and, for a store upgraded from format 3, the old log's).
+
+A store a running service has open is audited beside it, as the service had written it when
+the audit began (a RocksDB secondary instance that changes nothing; it must be of this
+release's format). Otherwise a store of an older format is upgraded first.)";
 
 constexpr const char* kReplayWhat = R"(Prints the case's timeline from its stored events: each event's seq, log position, time,
 type and actor, and the case as that event left it (state, step, level, holder, running

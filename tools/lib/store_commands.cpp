@@ -15,8 +15,9 @@ namespace {
 
 constexpr const char* kBackupWhat = R"(Adds a backup of the store to the directory BACKUPS (made if missing), with RocksDB's
 backup engine: files an earlier backup holds are shared, not copied again, and the new backup
-is verified against its checksums before it is reported. The store must not be in use by a
-running engine. --list prints the backups a directory holds instead.)";
+is verified against its checksums before it is reported. A store a running service has open
+is backed up by the service itself, without stopping it: POST /v1/admin/backups
+(docs/operations.md). --list prints the backups a directory holds instead.)";
 
 constexpr const char* kRestoreWhat = R"(Restores the newest backup in BACKUPS (or backup ID) into the store's directory, which
 must not exist: a restore never overwrites a store. Then reads every case back, as
@@ -28,7 +29,10 @@ record, then what was checked.
 
 This is the quick check, through the store's own loading path. It does not check the events'
 hashes and chains, the log, the personal records, the case lists, the timers or the report
-counters: `escalator audit verify` is the whole check (docs/history.md, "Audit").)";
+counters: `escalator audit verify` is the whole check (docs/history.md, "Audit").
+
+A store a running service has open is read beside it, as the service had written it when
+the check began.)";
 
 void print_backup(const BackupInfo& b, std::ostream& out) {
   out << "backup " << b.id << "  " << format_time(b.made_at) << "  " << b.files << " files, " << b.bytes
