@@ -9,7 +9,7 @@
 
 #include "command_body.hpp"
 #include "http_support.hpp"
-#include "openapi_document.hpp"
+#include "escalator/http/openapi.hpp"
 
 using namespace escalator;
 using namespace escalator::testing;

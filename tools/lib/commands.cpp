@@ -8,6 +8,7 @@
 #include "audit_commands.hpp"
 #include "bench.hpp"
 #include "calendar_commands.hpp"
+#include "cases_command.hpp"
 #include "command_line.hpp"
 #include "demo.hpp"
 #include "erase_command.hpp"
@@ -51,6 +52,8 @@ const std::vector<Subcommand>& table() {
        {"show", "route", "check", "versions", "export"}},
       {"import", "store a new version of the org directory (or a calendar notice) in a store", import_command,
        {"org", "calendar"}},
+      {"cases", "a running service's cases: list, show, history, inbox, open, and every lifecycle command",
+       cases_command, cases_subcommands()},
       {"queue", "the cases waiting for a dispatcher: routing could not place them or find their holder",
        queue_command, {}},
       {"stats", "the figures supervisors report, per unit, level, category, channel, grid or street", stats_command, {}},

@@ -10,7 +10,7 @@
 #include "escalator/lifecycle/history.hpp"
 #include "case_view.hpp"
 #include "command_body.hpp"
-#include "openapi_document.hpp"
+#include "escalator/http/openapi.hpp"
 #include "problem.hpp"
 #include "request_log.hpp"
 #include "request_target.hpp"

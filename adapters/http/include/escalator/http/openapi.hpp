@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document of every route (docs/openapi.json), as served at
-// GET /v1/openapi.json. The tests hold the routes and it to each other.
+// GET /v1/openapi.json. The tests hold the routes and it to each other; the
+// command line's client (`escalator cases`) reads each command's fields from it.
 #pragma once
 
 #include <string_view>
