@@ -76,7 +76,7 @@ TEST_CASE("EveryOperationOfTheDocumentIsARouteOfTheService") {
       ++operations;
     }
   }
-  CHECK(operations == 12 + static_cast<int>(http::client_commands().size()));
+  CHECK(operations == 14 + static_cast<int>(http::client_commands().size()));
 }
 
 TEST_CASE("EveryRouteOfTheServiceIsInTheDocument") {
@@ -84,6 +84,7 @@ TEST_CASE("EveryRouteOfTheServiceIsInTheDocument") {
   std::set<std::pair<std::string, std::string>> served = {
       {"/v1/cases", "post"},  {"/v1/cases", "get"}, {"/v1/inbox", "get"}, {"/v1/cases/{id}", "get"},
       {"/v1/cases/{id}/history", "get"}, {"/v1/stats", "get"}, {"/v1/admin/backups", "get"}, {"/v1/admin/backups", "post"},
+      {"/v1/workflows", "get"}, {"/v1/workflows/{id}", "get"},
       {"/v1/openapi.json", "get"}, {"/metrics", "get"}, {"/healthz", "get"}, {"/readyz", "get"}};
   for (auto name : http::client_commands()) served.insert({"/v1/cases/{id}/" + std::string(name), "post"});
   for (const auto& [path, method] : served) {

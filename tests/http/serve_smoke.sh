@@ -18,6 +18,9 @@ id=$(printf '%s' "$opened" | grep -o '"case_id":"[^"]*"' | head -1 | cut -d'"' -
 printf '%s' "$opened" | grep -q '"workflow":{"id":"hotline-12345"' ||
   { echo "the hotline case did not take the shipped hotline-12345 workflow"; exit 1; }
 
+# The four shipped workflows are listed.
+[ "$(curl -s "$url/v1/workflows" | grep -o '"latest_version"' | wc -l)" = 4 ] ||
+  { curl -s "$url/v1/workflows"; echo "GET /v1/workflows does not list the four shipped workflows"; exit 1; }
 read_back=$(curl -s "$url/v1/cases/$id")
 printf '%s' "$read_back" | grep -q '"content":"楼上卫生间漏水"' || { echo "$read_back"; exit 1; }
 status=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Request-Id: smoke-dispatch' -X POST "$url/v1/cases/$id/dispatch")

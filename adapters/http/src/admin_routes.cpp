@@ -1,4 +1,6 @@
 // /v1/admin/…: what operators do to a running service (docs/operations.md).
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "problem.hpp"
@@ -63,6 +65,67 @@ void Routes::list_backups(Respond respond) {
     for (const auto& backup : *listed) body["backups"].push_back(backup_json(backup));
   }
   respond(json_answer(200, body));
+}
+
+namespace {
+
+nlohmann::ordered_json version_json(const Workflow& w) {
+  return {{"version", w.version}, {"content_hash", w.content_hash}, {"source", w.source}};
+}
+
+}  // namespace
+
+void Routes::list_workflows(Respond respond) {
+  nlohmann::ordered_json body{{"workflows", nlohmann::ordered_json::array()}};
+  const Workflow* previous = nullptr;
+  for (const Workflow* w : engine_.workflows()->every_version()) {
+    if (previous == nullptr || previous->id != w->id) {
+      body["workflows"].push_back({{"id", w->id}, {"versions", nlohmann::ordered_json::array()}});
+    }
+    // The latest version's names and priority: what new cases are opened on.
+    auto& entry = body["workflows"].back();
+    entry["name"] = w->name;
+    entry["priority"] = w->priority;
+    entry["latest_version"] = w->version;
+    entry["versions"].push_back(version_json(*w));
+    previous = w;
+  }
+  // Keys in a reader's order: id, name, priority, latest_version, versions.
+  for (auto& entry : body["workflows"]) {
+    auto versions = std::move(entry["versions"]);
+    entry.erase("versions");
+    entry["versions"] = std::move(versions);
+  }
+  respond(json_answer(200, body));
+}
+
+void Routes::read_workflow(const std::string& id, const Query& query, Respond respond) {
+  std::optional<int> version;
+  if (const auto asked = query.find("version"); asked != query.end()) {
+    const auto& text = asked->second;
+    const bool digits = !text.empty() && text.size() <= 6 &&
+                        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoi(text) < 1) {
+      return respond(problem_response({ProblemKind::kBadQuery, "查询参数 version：应为从 1 起的版本号，实际为 " + text}));
+    }
+    version = std::stoi(text);
+  }
+  const Workflow* found = nullptr;
+  for (const Workflow* w : engine_.workflows()->every_version()) {
+    if (w->id == id && (!version || w->version == *version)) found = w;  // the last: the latest
+  }
+  if (found == nullptr) {
+    return respond(problem_response(
+        {ProblemKind::kWorkflowNotFound,
+         "没有流程 " + id + (version ? " 的第 " + std::to_string(*version) + " 版" : std::string())}));
+  }
+  auto body = nlohmann::ordered_json{{"id", found->id}};
+  const auto version_fields = version_json(*found);
+  for (const auto& [key, value] : version_fields.items()) body[key] = value;
+  body["workflow"] = nlohmann::ordered_json::parse(found->document);
+  Response response = json_answer(200, body);
+  response.headers.emplace_back("ETag", "\"" + found->content_hash + "\"");
+  respond(std::move(response));
 }
 
 }  // namespace escalator::http

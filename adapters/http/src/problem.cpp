@@ -31,6 +31,7 @@ constexpr Row kRows[] = {
     {ProblemKind::kUnsupportedMediaType, 415, "unsupported-media-type", "请求体须为 application/json"},
     {ProblemKind::kRouteNotFound, 404, "route-not-found", "没有这个接口"},
     {ProblemKind::kCaseNotFound, 404, "case-not-found", "工单不存在"},
+    {ProblemKind::kWorkflowNotFound, 404, "workflow-not-found", "流程不存在"},
     {ProblemKind::kMethodNotAllowed, 405, "method-not-allowed", "该接口不支持此方法"},
     {ProblemKind::kRefusedTransition, 409, "refused-transition", "工单当前状态不允许此操作"},
     {ProblemKind::kStaleVersion, 412, "stale-version", "工单已被更新，版本不符"},

@@ -32,6 +32,7 @@ enum class ProblemKind {
   kUnsupportedMediaType,  // 415
   kRouteNotFound,         // 404: no such route
   kCaseNotFound,          // 404
+  kWorkflowNotFound,      // 404: no workflow of that id (or version)
   kMethodNotAllowed,      // 405
   kRefusedTransition,     // 409: the lifecycle table refuses the command in this state
   kStaleVersion,          // 412: If-Match names a version the case no longer has

@@ -111,6 +111,8 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   if (s.size() == 2 && s[0] == "v1" && s[1] == "inbox") return "/v1/inbox";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "stats") return "/v1/stats";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "backups") return "/v1/admin/backups";
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "workflows") return "/v1/workflows";
+  if (s.size() == 3 && s[0] == "v1" && s[1] == "workflows") return "/v1/workflows/{id}";
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases" || s.size() > 4) return "other";
   if (s.size() == 2) return "/v1/cases";
   if (s.size() == 3) return "/v1/cases/{id}";
@@ -216,6 +218,15 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
     if (method != "POST") return respond(method_not_allowed("GET, POST"));
     if (!request.body.empty()) return answer(respond, {ProblemKind::kUnknownField, "备份请求不带请求体", "/"});
     return take_backup(std::move(respond));
+  }
+  if (s.size() >= 2 && s.size() <= 3 && s[0] == "v1" && s[1] == "workflows") {
+    if (!get) return respond(method_not_allowed("GET"));
+    if (s.size() == 2) {
+      if (!taking({})) return;
+      return list_workflows(std::move(respond));
+    }
+    if (!taking({"version"})) return;
+    return read_workflow(s[2], query, std::move(respond));
   }
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases")
     return answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});

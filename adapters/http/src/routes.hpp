@@ -66,6 +66,9 @@ class Routes {
   // answered when verified.
   void take_backup(Respond respond);
   void list_backups(Respond respond);
+  // GET /v1/workflows and /v1/workflows/{id} (admin_routes.cpp).
+  void list_workflows(Respond respond);
+  void read_workflow(const std::string& id, const Query& query, Respond respond);
   // A suspended case's deadlines as paused, with the time each had left; none otherwise.
   std::vector<PausedDeadline> paused_of(const CaseState& k) const;
   void read_case(const std::string& case_id, const Request& request, Respond respond);

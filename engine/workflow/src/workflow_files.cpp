@@ -302,7 +302,8 @@ WorkflowFile read_workflow(std::string_view text, const std::string& file, const
   }
   w.warn_before = read_warnings(*doc, r, "/warn_before");
   check_warnings(r, w);
-  w.content_hash = to_hex(sha256(doc->dump()));
+  w.document = doc->dump();
+  w.content_hash = to_hex(sha256(w.document));
   w.source = file;
   result.problems = std::move(r.problems());
   if (result.problems.empty()) result.workflow = std::move(w);

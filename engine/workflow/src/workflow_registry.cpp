@@ -120,6 +120,15 @@ Result<const Workflow*> WorkflowRegistry::find(const WorkflowRef& ref) const {
   return fail(ErrorCode::kNotFound, "No workflow " + ref.id + " version " + std::to_string(ref.version));
 }
 
+std::vector<const Workflow*> WorkflowRegistry::every_version() const {
+  std::shared_lock lock(mutex_);
+  std::vector<const Workflow*> all;
+  for (const auto& [id, versions] : versions_) {
+    for (const auto& version : versions) all.push_back(version.get());
+  }
+  return all;
+}
+
 std::vector<const Workflow*> WorkflowRegistry::latest() const {
   std::shared_lock lock(mutex_);
   std::vector<const Workflow*> all;

@@ -95,6 +95,9 @@ struct Workflow {
   WorkflowTakes takes;
   std::string content_hash;  // SHA-256 of the file's canonical JSON: what makes a version
   std::string source;        // the file it was read from
+  // The file's JSON as one line with its keys sorted: what content_hash is
+  // the SHA-256 of, and what GET /v1/workflows/{id} answers with.
+  std::string document;
   std::vector<WorkflowStep> steps;  // in escalation order; never empty
   Duration reply_within;            // from receipt to the answer owed to the resident
   Duration rating_within;           // from the follow-up to the rating
@@ -130,6 +133,9 @@ class WorkflowCatalog {
   [[nodiscard]] virtual Result<const Workflow*> select(const CaseState& opened) const = 0;
   // kNotFound when that id and version were never published.
   [[nodiscard]] virtual Result<const Workflow*> find(const WorkflowRef& ref) const = 0;
+  // Every version published, by id and then version, for those who list
+  // them (GET /v1/workflows); this default: none known.
+  virtual std::vector<const Workflow*> every_version() const { return {}; }
 };
 
 }  // namespace escalator

@@ -42,6 +42,7 @@ class WorkflowRegistry final : public WorkflowCatalog {
   [[nodiscard]] Result<const Workflow*> find(const WorkflowRef& ref) const override;
   // The latest version of each workflow, by id.
   std::vector<const Workflow*> latest() const;
+  std::vector<const Workflow*> every_version() const override;
 
  private:
   // Publishes the files read as one set when none has a problem.
