@@ -122,6 +122,13 @@ TEST_CASE("ARefusedTransitionIs409WithTheLifecyclesReason") {
   CHECK(json_of(refused)["code"] == "failed_precondition");
   CHECK(json_of(refused)["detail"] == "工单 " + id + " 当前为「待派单」，不能「办结」");
   CHECK(json_of(refused)["engine_detail"].get<std::string>().find("New") != std::string::npos);
+  // The state takes a dispatch; its guard refuses a lead unit at another
+  // level, and the detail does not blame the state.
+  const auto guarded =
+      h.call("POST", "/v1/cases/" + id + "/dispatch", json{{"lead_unit", "yangguang-1.station"}}.dump());
+  CHECK(problem_of(guarded).slug == "refused-transition");
+  CHECK(json_of(guarded)["detail"] == "工单 " + id + " 的「派单」未获准：所给的条件不符合流程或名录的要求，原因见 engine_detail");
+  CHECK(json_of(guarded)["engine_detail"].get<std::string>().find("at level") != std::string::npos);
   CHECK(h.engine->get(id)->version == 1);
 }
 

@@ -113,6 +113,17 @@ std::string command_label(std::string_view command) {
   return std::string(command);
 }
 
+namespace {
+
+// Whether the lifecycle refused because of the case's state: its table has no
+// row for the command there (actions.cpp, no_row_refusal: "…, but it is
+// Dispatched"), or the case already exists. Otherwise a guard refused.
+bool refused_by_state(const std::string& message) {
+  return message.find(", but it is ") != std::string::npos || message.find(" already exists") != std::string::npos;
+}
+
+}  // namespace
+
 Problem engine_problem(const Error& error, const RefusalContext& context) {
   Problem problem{ProblemKind::kInternal, "服务内部错误", {}, std::string(to_string(error.code))};
   problem.engine_detail = error.message;
@@ -136,9 +147,16 @@ Problem engine_problem(const Error& error, const RefusalContext& context) {
     case ErrorCode::kAlreadyExists:
     case ErrorCode::kFailedPrecondition:
       problem.kind = ProblemKind::kRefusedTransition;
-      problem.detail = context.current ? the_case + " 当前为「" + std::string(label_zh(context.current->state)) +
-                                             "」，不能" + command
-                                       : the_case + " 当前的状态不允许" + command;
+      if (!refused_by_state(error.message)) {
+        // The state takes the command; one of its guards said no (a lead
+        // unit at another level, a step the workflow lacks): saying the
+        // state forbids it would send the caller the wrong way.
+        problem.detail = the_case + " 的" + command + "未获准：所给的条件不符合流程或名录的要求，原因见 engine_detail";
+      } else {
+        problem.detail = context.current ? the_case + " 当前为「" + std::string(label_zh(context.current->state)) +
+                                               "」，不能" + command
+                                         : the_case + " 当前的状态不允许" + command;
+      }
       break;
     case ErrorCode::kAborted:
       problem.kind = ProblemKind::kStaleVersion;
