@@ -1,11 +1,13 @@
 // libFuzzer target: bytes from the network as the service reads them. The
 // input is tried as a whole HTTP request (Beast's parser with the service's
-// limits, then its target's path and query), and as a request body (the
+// limits, then its target's path and query, and the request id its headers
+// give), and as a request body (the
 // strict JSON reader, then every command's decoder, then the problem it
 // answers with). Nothing may crash, hang or leak; refusals are fine.
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14,6 +16,7 @@
 #include "body_json.hpp"
 #include "command_body.hpp"
 #include "problem.hpp"
+#include "request_log.hpp"
 #include "request_target.hpp"
 
 namespace bhttp = boost::beast::http;
@@ -36,7 +39,17 @@ void as_request(std::string_view bytes) {
   parser.eager(true);
   boost::beast::error_code ec;
   parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
-  if (parser.is_header_done()) as_target(std::string_view(parser.get().target()));
+  if (!parser.is_header_done()) return;
+  as_target(std::string_view(parser.get().target()));
+  Request request;
+  for (const auto& field : parser.get()) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers[std::move(name)] = std::string(field.value());
+  }
+  const auto id = request_id_of(request);
+  // An id is never empty, and is what was sent only when that can be logged as it is.
+  if (id.empty() || id.size() > 200) __builtin_trap();
 }
 
 void as_body(std::string_view bytes) {
