@@ -45,10 +45,11 @@ TEST_CASE("EachRequestIsOneLogLineWithItsRouteStatusAndCaseButNoPersonalData") {
   REQUIRE(h.call("POST", "/v1/cases/" + id + "/dispatch", "", {{"x-request-id", "dispatch-1"}}).status == 200);
   h.call("GET", "/v1/cases?compound=yangguang-garden&category=%E7%89%A9%E4%B8%9A");
   h.call("GET", "/v1/cases/370811-20251111-999999");
+  h.call("GET", "/v1/cases/13800000000?at=yesterday");  // refused before the case is looked for
 
   const auto lines = h.log_lines();
   const auto requests = lines_with(lines, "request");
-  REQUIRE(requests.size() == 4);
+  REQUIRE(requests.size() == 5);
   CHECK(requests[0]["request_id"] == "open-1");
   CHECK(requests[0]["method"] == "POST");
   CHECK(requests[0]["route"] == "/v1/cases");
@@ -63,6 +64,8 @@ TEST_CASE("EachRequestIsOneLogLineWithItsRouteStatusAndCaseButNoPersonalData") {
   CHECK(!requests[2].contains("case"));
   CHECK(requests[3]["status"] == 404);
   CHECK(!requests[3].contains("case"));  // a case that does not exist is not named
+  CHECK(requests[4]["status"] == 400);
+  CHECK(!requests[4].contains("case"));  // nor what is not shaped like a case id
   // Nothing of what the resident said, nor the query, is in any line.
   const auto text = h.log_text.str();
   for (const std::string personal : {"张三", "13800000000", "漏水", "3号楼", "yangguang-garden", "compound="}) {

@@ -119,10 +119,22 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   return s[3] == "history" ? "/v1/cases/{id}/history" : "/v1/cases/{id}/{command}";
 }
 
-// The case a request's line names: the one its path names, unless it does
-// not exist (the path could hold anything), or the one it opened.
+// Whether `text` has a case id's shape, "370811-20251111-000001": a path may
+// hold anything a client put there, a phone number or a name among them.
+bool shaped_like_a_case_id(std::string_view text) {
+  if (text.size() != 22 || text[6] != '-' || text[15] != '-') return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i != 6 && i != 15 && (text[i] < '0' || text[i] > '9')) return false;
+  }
+  return true;
+}
+
+// The case a request's line names: the one its path names, when it is shaped
+// like a case id and exists, or the one the request opened.
 std::string_view case_named_by(const std::string& in_path, const Response& response) {
-  if (!in_path.empty()) return response.status == 404 || in_path.size() > 64 ? std::string_view() : in_path;
+  if (!in_path.empty()) {
+    return response.status == 404 || !shaped_like_a_case_id(in_path) ? std::string_view() : in_path;
+  }
   for (const auto& [name, value] : response.headers) {
     if (name == "Location" && value.starts_with("/v1/cases/")) return std::string_view(value).substr(10);
   }
