@@ -36,12 +36,14 @@ today=$(TZ=Asia/Shanghai date +%F)
 if "$escalator" backup --data "$work/data" --to "$work/elsewhere" 2>"$work/backup.err"; then
   echo "escalator backup opened a store the service has open"; exit 1
 fi
-grep -q 'POST http://127.0.0.1:8345/v1/admin/backups' "$work/backup.err" || { cat "$work/backup.err"; exit 1; }
+grep -q 'escalator backup --server http://127.0.0.1:8345' "$work/backup.err" || { cat "$work/backup.err"; exit 1; }
 made=$(curl -s -f -X POST "$url/v1/admin/backups")
 echo "$made"
 printf '%s' "$made" | grep -q '"id":1' || { echo "no backup 1"; exit 1; }
 printf '%s' "$made" | grep -q "\"directory\":\"$work/data-backups\"" || { echo "not beside the store"; exit 1; }
 curl -s -f "$url/v1/admin/backups" | grep -q '"backups":\[{"id":1' || { echo "the list does not hold it"; exit 1; }
+# The command line asks the service for the next one.
+"$escalator" backup --server "$url" | grep -q "^backup 2 .* in $work/data-backups\$" || { echo "backup --server made no backup 2"; exit 1; }
 
 kill "$load"; wait "$load" 2>/dev/null || true
 stop_serve

@@ -8,6 +8,7 @@
 
 #include "command_line.hpp"
 #include "escalator/store/store.hpp"
+#include "http_client.hpp"
 #include "new_store.hpp"
 
 namespace escalator::tools {
@@ -16,8 +17,8 @@ namespace {
 constexpr const char* kBackupWhat = R"(Adds a backup of the store to the directory BACKUPS (made if missing), with RocksDB's
 backup engine: files an earlier backup holds are shared, not copied again, and the new backup
 is verified against its checksums before it is reported. A store a running service has open
-is backed up by the service itself, without stopping it: POST /v1/admin/backups
-(docs/operations.md). --list prints the backups a directory holds instead.)";
+is backed up by the service itself, without stopping it: --server URL asks it to (POST
+/v1/admin/backups, into its backup_dir; docs/operations.md). --list prints the backups a directory holds instead.)";
 
 constexpr const char* kRestoreWhat = R"(Restores the newest backup in BACKUPS (or backup ID) into the store's directory, which
 must not exist: a restore never overwrites a store. Then reads every case back, as
@@ -73,6 +74,26 @@ nlohmann::ordered_json backup_json(const BackupInfo& b) {
   return {{"id", b.id}, {"made_at", format_time(b.made_at)}, {"files", b.files}, {"bytes", b.bytes}};
 }
 
+// POST /v1/admin/backups to the service at `url`, said as a backup made here is.
+int backup_through_service(const std::string& url, std::ostream& out) {
+  auto server = parse_server_url(url);
+  if (!server) return usage_error("escalator backup", server.error().message);
+  auto answer = http_exchange(*server, "POST", "/v1/admin/backups", "", {}, std::chrono::hours(6));
+  if (!answer) {
+    std::cerr << "escalator backup: " << answer.error().message << "\n";
+    return 1;
+  }
+  const auto made = nlohmann::json::parse(answer->body, nullptr, false);
+  if (answer->status != 201 || !made.is_object()) {
+    std::cerr << "escalator backup: the service answered " << answer->status << ": "
+              << (made.is_object() ? made.value("detail", answer->body) : answer->body) << "\n";
+    return 1;
+  }
+  out << "backup " << made.value("id", 0) << "  " << made.value("made_at", "") << "  " << made.value("files", 0)
+      << " files, " << made.value("bytes", 0) << " bytes, in " << made.value("directory", "") << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int backup_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
@@ -85,11 +106,19 @@ int backup_command(const std::vector<std::string>& args, const Config& config, s
   auto* list_option =
       app->add_option("--list", list, "print the backups this directory holds")->option_text("BACKUPS");
   list_option->excludes(to_option);
+  std::string server;
+  auto* server_option = app->add_option("--server", server,
+                                        "ask the running service at URL to back up its own store, into its "
+                                        "backup_dir, without stopping it (POST /v1/admin/backups)")
+                            ->option_text("URL");
+  server_option->excludes(to_option);
+  server_option->excludes(list_option);
   bool json = false;
   add_json_flag(*app, json)->description("with --list: the backups as a JSON array of {\"id\", \"made_at\", "
                                          "\"files\", \"bytes\"}")->needs(list_option);
   app->require_option(1, 4);
   if (auto done = parse_command_line(*app, args, out)) return *done;
+  if (!server.empty()) return backup_through_service(server, out);
   if (!list.empty()) {
     auto listed = list_backups(list);
     if (!listed) {
@@ -115,7 +144,7 @@ int backup_command(const std::vector<std::string>& args, const Config& config, s
     // The service backs up its own store, while it runs.
     if (in_use_elsewhere(made.error())) {
       std::cerr << "A running service takes the backup itself, without stopping: "
-                   "curl -X POST http://127.0.0.1:8345/v1/admin/backups (its port; docs/operations.md)\n";
+                   "escalator backup --server http://127.0.0.1:8345 (its port; docs/operations.md)\n";
     }
     return 1;
   }
