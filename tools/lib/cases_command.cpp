@@ -109,11 +109,9 @@ void add_body_options(CLI::App& sub, const Json& schema, Asked& asked, const std
           ->option_text("VALUE,...")
           ->delimiter(',');
     } else {
-      auto* option = sub.add_option(name, asked.fields[path], described.empty() ? field : described)
-                         ->option_text("TEXT")
-                         ->expected(1);
-      // Required unless the whole body comes from --body.
-      (void)option;
+      sub.add_option(name, asked.fields[path], described.empty() ? field : described)
+          ->option_text("TEXT")
+          ->expected(1);
     }
   }
 }

@@ -66,14 +66,6 @@ std::vector<std::string> listable_counts() {
   return names;
 }
 
-std::vector<std::string> dimension_names() {
-  std::vector<std::string> names;
-  for (auto d : stats::kEveryDimension) {
-    if (d != stats::Dimension::kMeeting) names.emplace_back(to_string(d));
-  }
-  return names;
-}
-
 // An option holding a day, YYYY-MM-DD, refused naming the option otherwise.
 CLI::Option* add_day_option(CLI::App& app, const std::string& name, std::chrono::sys_days& day,
                             const std::string& what) {
@@ -172,7 +164,7 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
   add_day_option(*app, "--to", query.to, "the last day, YYYY-MM-DD");
   app->add_option("--by", by, "what each row is")
       ->option_text("DIMENSION")
-      ->check(CLI::IsMember(dimension_names()))
+      ->check(CLI::IsMember(stats::report_dimension_names()))
       ->capture_default_str();
   auto* figures_option = app->add_option("--figures", figure_list, "the figures text shows (default: the main ones)")
                              ->option_text("NAME,...")

@@ -77,24 +77,19 @@ nlohmann::ordered_json version_json(const Workflow& w) {
 
 void Routes::list_workflows(Respond respond) {
   nlohmann::ordered_json body{{"workflows", nlohmann::ordered_json::array()}};
-  const Workflow* previous = nullptr;
-  for (const Workflow* w : engine_.workflows()->every_version()) {
-    if (previous == nullptr || previous->id != w->id) {
-      body["workflows"].push_back({{"id", w->id}, {"versions", nlohmann::ordered_json::array()}});
-    }
-    // The latest version's names and priority: what new cases are opened on.
-    auto& entry = body["workflows"].back();
-    entry["name"] = w->name;
-    entry["priority"] = w->priority;
-    entry["latest_version"] = w->version;
-    entry["versions"].push_back(version_json(*w));
-    previous = w;
-  }
-  // Keys in a reader's order: id, name, priority, latest_version, versions.
-  for (auto& entry : body["workflows"]) {
-    auto versions = std::move(entry["versions"]);
-    entry.erase("versions");
-    entry["versions"] = std::move(versions);
+  const auto all = engine_.workflows()->every_version();  // by id, then version
+  for (std::size_t first = 0; first < all.size();) {
+    std::size_t end = first;
+    auto versions = nlohmann::ordered_json::array();
+    for (; end < all.size() && all[end]->id == all[first]->id; ++end) versions.push_back(version_json(*all[end]));
+    // The latest version's name and priority: what new cases are opened on.
+    const Workflow& latest = *all[end - 1];
+    body["workflows"].push_back({{"id", latest.id},
+                                 {"name", latest.name},
+                                 {"priority", latest.priority},
+                                 {"latest_version", latest.version},
+                                 {"versions", std::move(versions)}});
+    first = end;
   }
   respond(json_answer(200, body));
 }

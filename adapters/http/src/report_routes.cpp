@@ -15,13 +15,9 @@ Problem bad_parameter(const std::string& name, const std::string& why, const std
   return problem;
 }
 
-// The dimensions a report is grouped by, as `escalator stats --by` takes them.
 std::string dimension_names() {
   std::string names;
-  for (auto d : stats::kEveryDimension) {
-    if (d == stats::Dimension::kMeeting) continue;
-    names += (names.empty() ? "" : ", ") + std::string(to_string(d));
-  }
+  for (const auto& name : stats::report_dimension_names()) names += (names.empty() ? "" : ", ") + name;
   return names;
 }
 
@@ -54,11 +50,11 @@ void Routes::read_stats(const Query& query, const Request& request, Respond resp
   if (auto problem = day_of(query, "to", asked.to)) return respond(problem_response(*problem));
   if (asked.to < asked.from) return respond(problem_response(bad_parameter("to", "统计期的最后一天早于第一天")));
   if (const auto by = query.find("by"); by != query.end()) {
-    auto dimension = stats::parse_dimension(by->second);
-    if (!dimension || *dimension == stats::Dimension::kMeeting) {
+    const auto names = stats::report_dimension_names();
+    if (std::find(names.begin(), names.end(), by->second) == names.end()) {
       return respond(problem_response(bad_parameter("by", "应为 " + dimension_names() + " 之一，实际为 " + by->second)));
     }
-    asked.by = *dimension;
+    asked.by = *stats::parse_dimension(by->second);
   }
   if (const auto format = query.find("format"); format != query.end() && format->second != "csv" && format->second != "json") {
     return respond(problem_response(bad_parameter("format", "应为 json 或 csv，实际为 " + format->second)));

@@ -237,6 +237,14 @@ Result<void> each_case_counted(const CaseStore& store, const Calendar& calendar,
 
 }  // namespace
 
+std::vector<std::string> report_dimension_names() {
+  std::vector<std::string> names;
+  for (auto d : kEveryDimension) {
+    if (d != Dimension::kMeeting) names.emplace_back(to_string(d));
+  }
+  return names;
+}
+
 Result<sys_days> parse_day(std::string_view text) {
   int y = 0;
   unsigned m = 0, d = 0;

@@ -20,6 +20,11 @@ namespace escalator::stats {
 [[nodiscard]] Result<std::chrono::sys_days> parse_day(std::string_view text);
 std::string format_day(std::chrono::sys_days day);
 
+// What a report may be grouped by, as `escalator stats --by` and GET
+// /v1/stats take it: every dimension but the meetings', which counts meetings
+// rather than cases.
+std::vector<std::string> report_dimension_names();
+
 // The days from and to, both included (China Standard Time), grouped by.
 struct Query {
   std::chrono::sys_days from{};
