@@ -141,6 +141,16 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     if (!in_force) return tl::unexpected(in_force.error());
     options.directory = std::move(*in_force);
   }
+  std::shared_ptr<WorkflowRegistry> registry;
+  if (!options.workflows->every_version().empty()) {
+    auto workflows = workflows_in_force(*options.store, *options.workflows, options.clock->now());
+    if (!workflows) return fail(workflows.error().code, "Reading the store's workflows: " + workflows.error().message);
+    for (const auto& note : workflows->notes) {
+      if (options.logger) options.logger->log({LogLevel::kWarn, "given workflow not taken", "", {{"why", note}}});
+    }
+    registry = workflows->registry;
+    options.workflows = registry;
+  }
   auto calendars = calendars_in_force(options.calendar, *options.store);
   if (!calendars) return tl::unexpected(calendars.error());
   options.calendar = calendars->current;
@@ -153,6 +163,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
 
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
+  impl->workflow_registry = std::move(registry);
   const auto& kept = impl->options.config.limits;
   impl->cache_per_shard =
       std::max<std::size_t>(1, static_cast<std::size_t>(kept.cached_cases / kept.shards));

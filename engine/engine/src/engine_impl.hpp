@@ -39,6 +39,10 @@ struct Engine::Impl {
       [this](std::string_view prefix) { return options.store->last_case_id(prefix); }};
 
   std::mutex intake_mutex;  // guards case_by_external_id
+  // The workflows as changes leave them: options.workflows, unless that
+  // catalog lists no versions (then null, and nothing changes them).
+  std::shared_ptr<WorkflowRegistry> workflow_registry;
+  std::mutex workflow_changes_mutex;  // one change to the workflows at a time
   std::unordered_map<std::string, std::string> case_by_external_id;
 
   // Commands submitted and not yet answered; the destructor waits for none,

@@ -95,6 +95,20 @@ class MemoryStore final : public CaseStore {
     calendar_applied_ = version;
     return {};
   }
+  Result<std::vector<WorkflowChange>> workflow_changes() const override {
+    std::shared_lock lock(mutex_);
+    return workflow_changes_;
+  }
+  Result<void> add_workflow_change(const WorkflowChange& change) override {
+    std::unique_lock lock(mutex_);
+    if (change.number != workflow_changes_.size() + 1) {
+      return fail(ErrorCode::kFailedPrecondition, "workflow change " + std::to_string(change.number) +
+                                                      ": the next number is " +
+                                                      std::to_string(workflow_changes_.size() + 1));
+    }
+    workflow_changes_.push_back(change);
+    return {};
+  }
 
  private:
   // All the writes or none: each is checked against its case as stored, or
@@ -251,6 +265,7 @@ class MemoryStore final : public CaseStore {
   std::vector<CalendarImport> calendar_imports_;
   std::uint64_t calendar_applied_ = 0;
   std::vector<OrgImport> org_imports_;
+  std::vector<WorkflowChange> workflow_changes_;
   std::map<std::pair<std::string, std::uint64_t>, StoredOrgRecord> org_records_;  // by key, then since
   std::uint64_t writes_ = 0;
   std::uint64_t last_position_ = 0;  // of the log of every case's events, in commit order

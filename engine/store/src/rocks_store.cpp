@@ -28,6 +28,7 @@
 #include "store_org.hpp"
 #include "store_stats.hpp"
 #include "store_timers.hpp"
+#include "store_workflows.hpp"
 #include "store_format.hpp"
 #include "store_layout.hpp"
 
@@ -53,6 +54,7 @@ class RocksStore final : public CaseStore {
         timers_(db_, family(layout::kTimers), family(layout::kMeta)),
         calendar_imports_(db_, family(layout::kMeta)),
         org_versions_(db_, family(layout::kOrg)),
+        workflow_changes_(db_, family(layout::kWorkflows)),
         stats_(db_, family(layout::kStats), family(layout::kMeta), options.fold_counts_after_groups,
                options.fold_counts_every, options.read_only),
         calls_(db_, family(layout::kIndex)) {}
@@ -201,6 +203,11 @@ class RocksStore final : public CaseStore {
     return org_versions_.add(import, records);
   }
   Result<void> set_calendar_applied(std::uint64_t version) override { return calendar_imports_.set_applied(version); }
+  Result<std::vector<WorkflowChange>> workflow_changes() const override { return workflow_changes_.list(); }
+  Result<void> add_workflow_change(const WorkflowChange& change) override {
+    if (read_only_) return fail(ErrorCode::kFailedPrecondition, "store at " + path_.string() + ": opened to read only");
+    return workflow_changes_.add(change);
+  }
 
   Result<std::vector<std::string>> cases_of_resident(std::string_view resident) const override {
     std::vector<std::string> found;
@@ -334,6 +341,7 @@ class RocksStore final : public CaseStore {
   TimerIndex timers_;
   StoredCalendarImports calendar_imports_;
   StoredOrgVersions org_versions_;
+  StoredWorkflowChanges workflow_changes_;
   StoredStats stats_;
   StoredCalls calls_;
 

@@ -1,6 +1,7 @@
 // Records the durable store keeps one per version, versions 1, 2, … without
 // gaps, each under a prefix and its version (8 bytes, big-endian): calendar
-// imports (meta/calendar_import/) and org directory versions (org/import/).
+// imports (meta/calendar_import/), org directory versions (org/import/) and
+// workflow changes (workflows/change/).
 #pragma once
 
 #include <rocksdb/db.h>
@@ -46,8 +47,19 @@ inline Timestamp time_at(const nlohmann::json& j, const char* key) {
   return *time;
 }
 
+// A record's number among its kind's: its `version`, or its `number` for
+// records that are not versions of one thing (workflow changes).
+template <class Record>
+std::uint64_t number_of(const Record& record) {
+  if constexpr (requires { record.version; }) {
+    return record.version;
+  } else {
+    return record.number;
+  }
+}
+
 // Every record under `prefix` of `family`, oldest first. `read(value, where)`
-// turns a value into a Record (with a `version` member) or a kDataLoss naming
+// turns a value into a Record (with a `version` or `number` member) or a kDataLoss naming
 // `where`, "<place>/<version>". kDataLoss also for a key that is not the
 // prefix and 8 bytes, a record whose version is not its key's, and a gap.
 template <class Record, class Read>
@@ -65,8 +77,8 @@ template <class Record, class Read>
     const std::string where = place + "/" + std::to_string(*version);
     Result<Record> record = read(it->value().ToString(), where);
     if (!record) return tl::unexpected(record.error());
-    if (record->version != *version) {
-      return fail(ErrorCode::kDataLoss, where + ": the record says version " + std::to_string(record->version));
+    if (number_of(*record) != *version) {
+      return fail(ErrorCode::kDataLoss, where + ": the record says " + std::to_string(number_of(*record)));
     }
     if (*version != records.size() + 1) {
       return fail(ErrorCode::kDataLoss, where + ": follows version " + std::to_string(records.size()) +

@@ -193,7 +193,9 @@ std::vector<std::string> compounds_reaching_nobody(const OrgDirectory& directory
   return nobody;
 }
 
-void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workflow& w) {
+// `directory` null: a workflow published before, whose steps were checked
+// against the directory of its day and are not checked again.
+void read_steps(const Json& doc, Reader& r, const OrgDirectory* directory, Workflow& w) {
   const Json& steps = doc["steps"];
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Json& s = steps[i];
@@ -205,11 +207,11 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
     step.role = s["role"].get<std::string>();
     if (s.contains("fallback_roles")) {
       step.fallback_roles = s["fallback_roles"].get<std::vector<std::string>>();
-      for (std::size_t j = 0; j < step.fallback_roles.size(); ++j) {
+      for (std::size_t j = 0; directory && j < step.fallback_roles.size(); ++j) {
         const std::string& role = step.fallback_roles[j];
         bool held = false;
         for (int level = static_cast<int>(step.level); !held && level <= static_cast<int>(Level::kDistrict); ++level) {
-          held = directory.has_role(static_cast<Level>(level), role);
+          held = directory->has_role(static_cast<Level>(level), role);
         }
         if (!held) {
           r.problem(at + "/fallback_roles/" + std::to_string(j),
@@ -233,7 +235,7 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
           const Json& role = co["roles"][j];
           const Level level = *parse_level(role["level"].get<std::string>());
           const std::string name = role["role"].get<std::string>();
-          if (!directory.has_role(level, name)) {
+          if (directory && !directory->has_role(level, name)) {
             r.problem(at + "/co_handling/roles/" + std::to_string(j) + "/role",
                       "no unit at level " + std::string(to_string(level)) + " holds role '" + name +
                           "' in the org directory, nor a fallback for it");
@@ -251,10 +253,12 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
                                    prev.id + "' (" + std::string(to_string(prev.level)) +
                                    "): escalation climbs the ladder, from the compound to the district");
     }
-    if (!directory.has_role(step.level, step.role)) {
+    if (!directory) {
+      // checked when it was published
+    } else if (!directory->has_role(step.level, step.role)) {
       r.problem(at + "/role", "no unit at level " + std::string(to_string(step.level)) + " holds role '" + step.role +
                                   "' in the org directory, nor a fallback for it");
-    } else if (const auto nobody = compounds_reaching_nobody(directory, step); !nobody.empty()) {
+    } else if (const auto nobody = compounds_reaching_nobody(*directory, step); !nobody.empty()) {
       std::string places;
       for (std::size_t i = 0; i < nobody.size() && i < 10; ++i) places += (i == 0 ? "" : ", ") + nobody[i];
       if (nobody.size() > 10) places += " and " + std::to_string(nobody.size() - 10) + " more";
@@ -269,7 +273,9 @@ void read_steps(const Json& doc, Reader& r, const OrgDirectory& directory, Workf
 
 }  // namespace
 
-WorkflowFile read_workflow(std::string_view text, const std::string& file, const OrgDirectory& directory) {
+namespace {
+
+WorkflowFile read_workflow_against(std::string_view text, const std::string& file, const OrgDirectory* directory) {
   WorkflowFile result;
   Reader r(text, file, schema());
   if (r.doc() == nullptr) {
@@ -308,6 +314,16 @@ WorkflowFile read_workflow(std::string_view text, const std::string& file, const
   result.problems = std::move(r.problems());
   if (result.problems.empty()) result.workflow = std::move(w);
   return result;
+}
+
+}  // namespace
+
+WorkflowFile read_workflow(std::string_view text, const std::string& file, const OrgDirectory& directory) {
+  return read_workflow_against(text, file, &directory);
+}
+
+WorkflowFile read_published_workflow(std::string_view document, const std::string& source) {
+  return read_workflow_against(document, source, nullptr);
 }
 
 WorkflowFile load_workflow_file(const std::filesystem::path& file, const OrgDirectory& directory) {

@@ -99,6 +99,7 @@ Result<const Workflow*> WorkflowRegistry::select(const CaseState& opened) const 
   std::shared_lock lock(mutex_);
   const Workflow* best = nullptr;
   for (const auto& [id, versions] : versions_) {
+    if (retired_.contains(id)) continue;
     const Workflow* latest = versions.back().get();
     if (latest->takes.takes(opened) && (!best || latest->priority > best->priority)) best = latest;
   }
@@ -108,6 +109,52 @@ Result<const Workflow*> WorkflowRegistry::select(const CaseState& opened) const 
                                           std::string(to_string(opened.channel)));
   }
   return best;
+}
+
+Result<void> WorkflowRegistry::restore(Workflow workflow) {
+  std::unique_lock lock(mutex_);
+  auto& versions = versions_[workflow.id];
+  if (!versions.empty() && versions.back()->version >= workflow.version) {
+    return fail(ErrorCode::kInvalidArgument, "workflow " + workflow.id + " version " +
+                                                 std::to_string(workflow.version) + " comes after version " +
+                                                 std::to_string(versions.back()->version));
+  }
+  versions.push_back(std::make_unique<const Workflow>(std::move(workflow)));
+  return {};
+}
+
+void WorkflowRegistry::set_retired(const std::string& id, bool retired) {
+  std::unique_lock lock(mutex_);
+  if (retired) {
+    retired_.insert(id);
+  } else {
+    retired_.erase(id);
+  }
+}
+
+bool WorkflowRegistry::retired(const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  return retired_.contains(id);
+}
+
+std::optional<std::string> WorkflowRegistry::conflict_of(const Workflow& workflow) const {
+  std::shared_lock lock(mutex_);
+  for (const auto& [id, versions] : versions_) {
+    if (id == workflow.id || retired_.contains(id)) continue;
+    const Workflow& other = *versions.back();
+    if (other.priority == workflow.priority && other.takes.overlaps(workflow.takes)) {
+      return "takes cases that workflow " + other.id + " (version " + std::to_string(other.version) +
+             ") takes too, at the same priority " + std::to_string(other.priority) +
+             ": give one of them a higher priority, or retire " + other.id;
+    }
+  }
+  return std::nullopt;
+}
+
+const Workflow* WorkflowRegistry::latest_of(const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  auto it = versions_.find(id);
+  return it == versions_.end() || it->second.empty() ? nullptr : it->second.back().get();
 }
 
 Result<const Workflow*> WorkflowRegistry::find(const WorkflowRef& ref) const {

@@ -33,6 +33,7 @@
 #include "escalator/model/event.hpp"
 #include "escalator/org/directory.hpp"
 #include "escalator/store/stats_report.hpp"
+#include "escalator/store/workflows_in_force.hpp"
 #include "escalator/util/result.hpp"
 #include "escalator/util/time.hpp"
 
@@ -138,8 +139,29 @@ class Engine final : public DueTimers {
   std::shared_ptr<const Calendar> calendar() const;
   // The org directory cases are routed by: the options', or the store's.
   std::shared_ptr<const OrgDirectory> directory() const;
-  // The workflows cases are opened on and decided by: the options', or the built-in ones.
+  // The workflows cases are opened on and decided by: every version the
+  // store's workflow changes hold, with the options' (or the built-in ones)
+  // taken in as workflows_in_force() says. An options' catalog that lists no
+  // versions (every_version() empty) is used as it is, and takes no changes.
   std::shared_ptr<const WorkflowCatalog> workflows() const;
+
+  // ---- Changing the workflows while cases run (docs/workflows.md, "Versions")
+  // One change at a time; commands go on meanwhile, and a case opened after
+  // a change returns is opened on what it made.
+  //
+  // Publishes `text` as the next version of its workflow when it differs from
+  // the latest (upload_workflow), checked against the directory cases are
+  // routed by now; the text's problems are the result's, and nothing changes
+  // when there are any. kFailedPrecondition when the workflows take no
+  // changes (above) or the store keeps none; the store's errors.
+  [[nodiscard]] Result<WorkflowUpload> publish_workflow(std::string_view text, const std::string& source);
+  // Retires a workflow (it takes no new cases; its cases go on by it) or
+  // reinstates it: set_workflow_retired(). Errors as publish_workflow's,
+  // and that function's.
+  [[nodiscard]] Result<bool> set_workflow_retired(const std::string& id, bool retired);
+  bool workflow_retired(const std::string& id) const;
+  // Every change made to the workflows, oldest first: the store's errors.
+  [[nodiscard]] Result<std::vector<WorkflowChange>> workflow_changes() const;
   // What open did for a calendar import not yet applied; none when there was none.
   const std::optional<CalendarRecount>& calendar_recount() const;
 

@@ -1,5 +1,6 @@
-// What administrators import into a store: calendar notices and versions of
-// the org directory, each kept in the order imported, durably. A store that
+// What administrators import into a store: calendar notices, versions of the
+// org directory and changes to the workflows, each kept in the order made,
+// durably. A store that
 // keeps none says so: these defaults hold nothing and refuse additions.
 // Thread safety: implementations must be safe for concurrent use.
 #pragma once
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "escalator/calendar/official_calendar.hpp"
@@ -46,6 +48,30 @@ struct StoredOrgRecord {
   friend bool operator==(const StoredOrgRecord&, const StoredOrgRecord&) = default;
 };
 
+// One change to the workflows cases are opened on (docs/workflows.md,
+// "Versions"): a version published, or a workflow retired or reinstated.
+// Changes are numbered 1, 2, … in the order made and never rewritten, so the
+// catalog of any moment can be rebuilt and every version a case names stays
+// readable.
+struct WorkflowChange {
+  enum class Kind : std::uint8_t { kPublished, kRetired, kReinstated };
+  std::uint64_t number = 0;
+  Kind kind = Kind::kPublished;
+  Timestamp at{};
+  std::string workflow_id;
+  // kPublished: the version it made; otherwise the latest version then.
+  int workflow_version = 0;
+  // kPublished: "shipped" for a workflow the release carries, recorded the
+  // first time an engine opened the store with it; "uploaded" for one an
+  // administrator sent (POST /v1/workflows).
+  std::string origin;
+  std::string source;    // kPublished: the file or upload it was read from
+  std::string document;  // kPublished: the workflow's JSON, keys sorted (Workflow::document)
+
+  friend bool operator==(const WorkflowChange&, const WorkflowChange&) = default;
+};
+std::string_view to_string(WorkflowChange::Kind kind);
+
 class ImportStore {
  public:
   virtual ~ImportStore() = default;
@@ -75,6 +101,16 @@ class ImportStore {
   // its version is not the last one's plus one, or the store cannot keep imports.
   [[nodiscard]] virtual Result<void> add_org_import(const OrgImport&, std::span<const StoredOrgRecord>) {
     return fail(ErrorCode::kFailedPrecondition, "this store cannot keep org directory imports");
+  }
+
+  // Changes to the workflows, oldest first.
+  [[nodiscard]] virtual Result<std::vector<WorkflowChange>> workflow_changes() const {
+    return std::vector<WorkflowChange>{};
+  }
+  // Adds a change, durably. kFailedPrecondition when its number is not the
+  // last one's plus one, or the store cannot keep workflow changes.
+  [[nodiscard]] virtual Result<void> add_workflow_change(const WorkflowChange&) {
+    return fail(ErrorCode::kFailedPrecondition, "this store cannot keep workflow changes");
   }
 };
 

@@ -29,6 +29,11 @@ struct WorkflowFile {
 // directory, durations that parse. Version 1 and the content hash are set; a
 // registry assigns the real version.
 WorkflowFile read_workflow(std::string_view text, const std::string& file, const OrgDirectory& directory);
+// A workflow published before (a store's WorkflowChange), read as it was
+// checked then: everything but its steps' roles, which were checked against
+// the directory of its day. A case opened on it must stay decidable after
+// the directory changes.
+WorkflowFile read_published_workflow(std::string_view document, const std::string& source);
 WorkflowFile load_workflow_file(const std::filesystem::path& file, const OrgDirectory& directory);
 
 // What is wrong between workflows loaded together: two with one id, or two

@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
+#include <string>
 #include <shared_mutex>
 #include <vector>
 
@@ -36,8 +39,23 @@ class WorkflowRegistry final : public WorkflowCatalog {
   // that a tool run outside the repository knows them.
   std::vector<WorkflowProblem> load_shipped(const OrgDirectory& directory);
 
-  // The latest version of the highest-priority workflow that takes the case.
-  // kNotFound naming the case's category, type and channel when none does.
+  // Adds a version as it was numbered when first published (a store's
+  // changes, replayed): kInvalidArgument unless its version is above every
+  // version of its id the registry holds. Overlaps are not judged again.
+  [[nodiscard]] Result<void> restore(Workflow workflow);
+  // A retired workflow takes no new cases; the cases on it go on by it.
+  void set_retired(const std::string& id, bool retired);
+  bool retired(const std::string& id) const;
+  // What keeps `workflow` from being published as the latest of its id: a
+  // workflow of another id, not retired, at the same priority, that takes
+  // some of the same cases (the message names it). Empty when nothing does.
+  std::optional<std::string> conflict_of(const Workflow& workflow) const;
+  // The latest version of `id`; null when none was published.
+  const Workflow* latest_of(const std::string& id) const;
+
+  // The latest version of the highest-priority workflow, not retired, that
+  // takes the case. kNotFound naming the case's category, type and channel
+  // when none does.
   [[nodiscard]] Result<const Workflow*> select(const CaseState& opened) const override;
   [[nodiscard]] Result<const Workflow*> find(const WorkflowRef& ref) const override;
   // The latest version of each workflow, by id.
@@ -50,6 +68,7 @@ class WorkflowRegistry final : public WorkflowCatalog {
 
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::vector<std::unique_ptr<const Workflow>>> versions_;
+  std::set<std::string> retired_;
 };
 
 // The shipped workflow, workflows/property-first.json compiled in, checked
