@@ -26,6 +26,7 @@ constexpr Row kRows[] = {
     {ProblemKind::kMissingField, 422, "missing-field", "缺少必填字段"},
     {ProblemKind::kInvalidField, 422, "invalid-field", "字段取值不被接受"},
     {ProblemKind::kUnknownReference, 422, "unknown-reference", "所指的单位、环节或流程不存在"},
+    {ProblemKind::kInvalidWorkflow, 422, "invalid-workflow", "流程文件未通过校验"},
     {ProblemKind::kBodyTooLarge, 413, "body-too-large", "请求体超过上限"},
     {ProblemKind::kHeaderTooLarge, 431, "header-too-large", "请求头超过上限"},
     {ProblemKind::kUnsupportedMediaType, 415, "unsupported-media-type", "请求体须为 application/json"},
@@ -34,6 +35,7 @@ constexpr Row kRows[] = {
     {ProblemKind::kWorkflowNotFound, 404, "workflow-not-found", "流程不存在"},
     {ProblemKind::kMethodNotAllowed, 405, "method-not-allowed", "该接口不支持此方法"},
     {ProblemKind::kRefusedTransition, 409, "refused-transition", "工单当前状态不允许此操作"},
+    {ProblemKind::kWorkflowConflict, 409, "workflow-conflict", "与其他流程受理的工单重叠"},
     {ProblemKind::kStaleVersion, 412, "stale-version", "工单已被更新，版本不符"},
     {ProblemKind::kRequestTimeout, 408, "request-timeout", "请求未在时限内送达"},
     {ProblemKind::kOverloaded, 503, "overloaded", "服务繁忙，请稍后重试"},
@@ -86,6 +88,12 @@ Response problem_response(const Problem& problem) {
   if (!problem.pointer.empty()) body["pointer"] = problem.pointer;
   if (!problem.code.empty()) body["code"] = problem.code;
   if (!problem.engine_detail.empty()) body["engine_detail"] = problem.engine_detail;
+  if (!problem.errors.empty()) {
+    auto& errors = body["errors"] = nlohmann::ordered_json::array();
+    for (const FileProblem& fault : problem.errors) {
+      errors.push_back({{"detail", fault.reason}, {"pointer", fault.pointer}, {"line", fault.line}});
+    }
+  }
   Response response;
   response.status = status_of(problem.kind);
   response.content_type = "application/problem+json";

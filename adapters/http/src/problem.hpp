@@ -7,8 +7,10 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "escalator/model/case.hpp"
+#include "escalator/util/file_problem.hpp"
 #include "escalator/util/result.hpp"
 #include "exchange.hpp"
 
@@ -27,6 +29,7 @@ enum class ProblemKind {
   kMissingField,          // 422: a required field is absent
   kInvalidField,          // 422: a value the engine refuses (kInvalidArgument)
   kUnknownReference,      // 422: a unit, step or workflow the command names does not exist
+  kInvalidWorkflow,       // 422: an uploaded workflow `escalator validate` would refuse; `errors` lists why
   kBodyTooLarge,          // 413
   kHeaderTooLarge,        // 431
   kUnsupportedMediaType,  // 415
@@ -35,6 +38,7 @@ enum class ProblemKind {
   kWorkflowNotFound,      // 404: no workflow of that id (or version)
   kMethodNotAllowed,      // 405
   kRefusedTransition,     // 409: the lifecycle table refuses the command in this state
+  kWorkflowConflict,      // 409: reinstating a workflow would take another's cases
   kStaleVersion,          // 412: If-Match names a version the case no longer has
   kRequestTimeout,        // 408: the request did not arrive in time
   kOverloaded,            // 503 + Retry-After: too many commands in flight, or connections
@@ -53,6 +57,9 @@ struct Problem {
   std::string pointer;  // RFC 6901, "/location/compound"; empty when no field is at fault
   std::string code;     // the engine's ErrorCode name, when the engine refused
   std::string engine_detail;  // the engine's own words, when the engine refused
+  // Each fault of a file a body carries (an uploaded workflow), written as
+  // the problem's `errors` member: [{"detail","pointer","line"}].
+  std::vector<FileProblem> errors{};
 };
 
 // What the service knows about a refused request, so that the problem's

@@ -113,6 +113,9 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   if (s.size() == 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "backups") return "/v1/admin/backups";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "workflows") return "/v1/workflows";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "workflows") return "/v1/workflows/{id}";
+  if (s.size() == 4 && s[0] == "v1" && s[1] == "workflows" && (s[3] == "retire" || s[3] == "reinstate")) {
+    return s[3] == "retire" ? "/v1/workflows/{id}/retire" : "/v1/workflows/{id}/reinstate";
+  }
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases" || s.size() > 4) return "other";
   if (s.size() == 2) return "/v1/cases";
   if (s.size() == 3) return "/v1/cases/{id}";
@@ -231,14 +234,27 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
     if (!request.body.empty()) return answer(respond, {ProblemKind::kUnknownField, "备份请求不带请求体", "/"});
     return take_backup(std::move(respond));
   }
-  if (s.size() >= 2 && s.size() <= 3 && s[0] == "v1" && s[1] == "workflows") {
-    if (!get) return respond(method_not_allowed("GET"));
+  if (s.size() >= 2 && s.size() <= 4 && s[0] == "v1" && s[1] == "workflows") {
     if (s.size() == 2) {
       if (!taking({})) return;
-      return list_workflows(std::move(respond));
+      if (get) return list_workflows(std::move(respond));
+      if (method != "POST") return respond(method_not_allowed("GET, POST"));
+      if (auto problem = body_media_type(request)) return answer(respond, std::move(*problem));
+      if (request.body.empty()) return answer(respond, {ProblemKind::kMissingField, "请求体应为流程文件（JSON），实际为空", "/"});
+      if (auto body = parse_body(request.body); !body) return answer(respond, std::move(body.error()));
+      return upload_workflow(request.body, std::move(respond));
     }
-    if (!taking({"version"})) return;
-    return read_workflow(s[2], query, std::move(respond));
+    if (s.size() == 3) {
+      if (!get) return respond(method_not_allowed("GET"));
+      if (!taking({"version"})) return;
+      return read_workflow(s[2], query, std::move(respond));
+    }
+    if (s[3] != "retire" && s[3] != "reinstate")
+      return answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});
+    if (method != "POST") return respond(method_not_allowed("POST"));
+    if (!taking({})) return;
+    if (!request.body.empty()) return answer(respond, {ProblemKind::kUnknownField, "停用、恢复流程的请求不带请求体", "/"});
+    return retire_workflow(s[2], s[3] == "retire", std::move(respond));
   }
   if (s.size() < 2 || s[0] != "v1" || s[1] != "cases")
     return answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -69,6 +71,14 @@ class Routes {
   // GET /v1/workflows and /v1/workflows/{id} (admin_routes.cpp).
   void list_workflows(Respond respond);
   void read_workflow(const std::string& id, const Query& query, Respond respond);
+  // A workflow as GET /v1/workflows lists it; null when there is none of that id.
+  nlohmann::ordered_json workflow_json(const std::string& id) const;
+  // POST /v1/workflows, /v1/workflows/{id}/retire and …/reinstate
+  // (admin_routes.cpp): each on an administration thread.
+  void upload_workflow(std::string text, Respond respond);
+  void retire_workflow(const std::string& id, bool retired, Respond respond);
+  // Runs `work` on a thread of its own, which finish_admin_work() waits for.
+  void on_admin_thread(std::function<void()> work);
   // A suspended case's deadlines as paused, with the time each had left; none otherwise.
   std::vector<PausedDeadline> paused_of(const CaseState& k) const;
   void read_case(const std::string& case_id, const Request& request, Respond respond);
@@ -84,7 +94,11 @@ class Routes {
   HttpLimits limits_;
   std::filesystem::path backup_dir_;
   std::mutex admin_mutex_;
-  std::vector<std::thread> admin_threads_;  // guarded by admin_mutex_
+  struct AdminThread {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;  // set as its work ends
+  };
+  std::vector<AdminThread> admin_threads_;  // guarded by admin_mutex_
   std::atomic<bool> ready_{true};
   std::atomic<int> in_flight_{0};
   std::atomic<int> connections_{0};
