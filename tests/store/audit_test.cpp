@@ -9,6 +9,8 @@
 #include "escalator/engine/engine.hpp"
 #include "escalator/calendar/official_calendar.hpp"
 #include "escalator/store/stats_report.hpp"
+#include "escalator/org/org_directory.hpp"
+#include "escalator/workflow/workflow_registry.hpp"
 #include "event_record.hpp"
 #include "rocks_store.hpp"
 #include "store_layout.hpp"
@@ -663,4 +665,38 @@ TEST_CASE("AStoreOfFormatSevenIsCountedWhenAnEngineFirstOpensIt") {
   REQUIRE(figures.has_value());
   CHECK(figures->total.get(stats::Count::kReceived) == 1);
   CHECK(figures->total.get(stats::Count::kEscalated) == 2);
+}
+
+TEST_CASE("TheStoreOfFormatThirteenKeepsTheUploadedVersionAndTheRetirement") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-13", dir);
+  const auto report = clean_fixture_audit(copy, 4, 2);
+  // Printed by `escalator audit verify` when the fixture was made.
+  CHECK(report.log_hash == "679cbb5608303067c113eceebee778bf435681d3cef5349f7db4c51d555ee286");
+  auto shipped = std::make_shared<WorkflowRegistry>();
+  REQUIRE(shipped->load_shipped(*sample_directory()).empty());
+  EngineOptions options;
+  options.config.limits.worker_threads = 0;
+  options.clock = std::make_shared<ManualClock>(*parse_time("2025-11-11T09:30:00+08:00"));
+  options.store = open_durable_at(copy);
+  options.workflows = shipped;
+  auto engine = Engine::open(std::move(options));
+  REQUIRE_MESSAGE(engine.has_value(), engine.error().message);
+  auto& e = **engine;
+  const auto changes = e.workflow_changes();
+  REQUIRE(changes.has_value());
+  REQUIRE(changes->size() == 6);  // nothing recorded again: the shipped workflows are the store's versions 1
+  CHECK((*changes)[4].origin == "uploaded");
+  CHECK((*changes)[4].workflow_id == "property-first");
+  CHECK((*changes)[5].kind == WorkflowChange::Kind::kRetired);
+  CHECK((*changes)[5].workflow_id == "collective-council");
+  CHECK(e.workflow_retired("collective-council"));
+  CHECK(e.get("370811-20251111-000001")->workflow == WorkflowRef{"property-first", 1});
+  CHECK(e.get("370811-20251111-000002")->workflow == WorkflowRef{"property-first", 2});
+  CHECK(e.get("370811-20251111-000002")->accept_by == *parse_time("2025-11-11T11:00:03+08:00"));
+  auto wechat = leak_report();
+  wechat.channel = Channel::kWeChat;
+  const auto opened = e.submit(command("", "GD-13", wechat)).get();
+  REQUIRE(opened.has_value());
+  CHECK(e.get(opened->case_id)->workflow == WorkflowRef{"property-first", 2});
 }

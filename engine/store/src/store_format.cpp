@@ -398,7 +398,8 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     // would not read a CaseDiscussed, nor count a group's pending counts,
     // format 9 would not keep the case lists, format 10 would read neither a
     // CaseReturnedToOwner nor the state it leaves, nor a CoHandlersAdded,
-    // format 11 would not read an AnswerRelayed.
+    // format 11 would not read an AnswerRelayed, format 12 would renumber the
+    // workflows and lose the versions uploaded into the `workflows` family.
     if (version < 4 && !store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
     }
