@@ -58,11 +58,11 @@ std::string deadlines_of(const CaseState& k) {
 }
 
 // A suspended case's deadlines as paused, with the time each had left on the
-// store's calendar, counted as the case's workflow counts them (the built-in
-// ones known here; another's, in plain time).
-std::string paused_of(const CaseState& k, const Calendar& calendar) {
+// store's calendar, counted as the case's workflow counts them (one the store
+// does not know, in plain time).
+std::string paused_of(const CaseState& k, const Calendar& calendar, const WorkflowCatalog& workflows) {
   std::string text;
-  for (const auto& p : paused_deadlines(k, *shipped_workflow_catalog(), calendar)) {
+  for (const auto& p : paused_deadlines(k, workflows, calendar)) {
     text += (text.empty() ? "" : "  ") + std::string(to_string(p.kind)) + "_by " + paused_words(p);
   }
   return text;
@@ -74,7 +74,8 @@ std::string unit_named(const std::string& id, const OrgChart* directory) {
   return unit != nullptr ? id + " " + unit->name : id;
 }
 
-void print_moment(const CaseState& k, const Calendar& calendar, const OrgChart* directory, std::ostream& out) {
+void print_moment(const CaseState& k, const Calendar& calendar, const WorkflowCatalog& workflows,
+                  const OrgChart* directory, std::ostream& out) {
   out << "  state        " << to_string(k.state) << "\n";
   if (k.step >= 0) {
     out << "  step         " << k.step_id << " (" << k.step << ")\n"
@@ -87,7 +88,7 @@ void print_moment(const CaseState& k, const Calendar& calendar, const OrgChart* 
     out << "\n";
   }
   const auto deadlines = deadlines_of(k);
-  const auto paused = paused_of(k, calendar);
+  const auto paused = paused_of(k, calendar, workflows);
   out << "  deadlines    " << (!paused.empty() ? paused : deadlines.empty() ? "none running" : deadlines) << "\n";
   if (!k.overdue.empty()) {
     out << "  overdue     ";
@@ -204,7 +205,7 @@ nlohmann::ordered_json deadlines_json(const CaseState& k) {
 // replay --json: the timeline and the case at the moment, as one object
 // (docs/cli.md). Exit code as the text's.
 int print_replay_json(const std::string& case_id, const std::vector<Event>& events, std::optional<Timestamp> at,
-                      const Calendar& calendar, std::ostream& out) {
+                      const Calendar& calendar, const WorkflowCatalog& workflows, std::ostream& out) {
   nlohmann::ordered_json j;
   j["case_id"] = case_id;
   j["at"] = at ? nlohmann::ordered_json(format_time(*at)) : nlohmann::ordered_json(nullptr);
@@ -232,7 +233,7 @@ int print_replay_json(const std::string& case_id, const std::vector<Event>& even
   if (then) {
     auto moment = nlohmann::ordered_json::parse(case_json_text(*then));
     auto paused = nlohmann::ordered_json::array();
-    for (const auto& p : paused_deadlines(*then, *shipped_workflow_catalog(), calendar)) {
+    for (const auto& p : paused_deadlines(*then, workflows, calendar)) {
       paused.push_back({{"kind", to_string(p.kind)},
                         {"was_due", format_time(p.was_due)},
                         {"left_seconds", p.left.count()},
@@ -328,7 +329,8 @@ int replay_command(const std::vector<std::string>& args, const Config& config, s
   const auto& events = (*loaded)->events;
   if (json) {
     const auto calendars = calendars_in_force(shipped_calendar(), **store);
-    return print_replay_json(case_id, events, at, calendars ? *calendars->current : *shipped_calendar(), out);
+    return print_replay_json(case_id, events, at, calendars ? *calendars->current : *shipped_calendar(),
+                             *workflows_of_store(**store), out);
   }
   out << "case " << case_id << ", " << events.size() << " events\n";
   CaseState k;
@@ -353,8 +355,8 @@ int replay_command(const std::vector<std::string>& args, const Config& config, s
         << ":\n";
     const auto calendars = calendars_in_force(shipped_calendar(), **store);
     const auto directory = directory_of_store(**store);
-    print_moment(*then, calendars ? *calendars->current : *shipped_calendar(), directory ? directory->get() : nullptr,
-                 out);
+    print_moment(*then, calendars ? *calendars->current : *shipped_calendar(), *workflows_of_store(**store),
+                 directory ? directory->get() : nullptr, out);
   }
   const auto breaks = chain_breaks(case_id, events);
   for (const auto& b : breaks) out << "BREAK #" << b.seq << ": " << b.what << "\n";

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "escalator/store/org_versions.hpp"
+#include "escalator/store/workflows_in_force.hpp"
 #include "escalator/workflow/workflow_registry.hpp"
 
 namespace escalator::tools {
@@ -54,6 +55,13 @@ std::shared_ptr<const WorkflowCatalog> shipped_workflow_catalog() {
     return registry;
   }();
   return kShipped;
+}
+
+std::shared_ptr<const WorkflowCatalog> workflows_of_store(CaseStore& store) {
+  const auto now = std::chrono::time_point_cast<Timestamp::duration>(std::chrono::system_clock::now());
+  auto in_force = workflows_in_force(store, *shipped_workflow_catalog(), now, /*record=*/false);
+  if (!in_force) return shipped_workflow_catalog();
+  return in_force->registry;
 }
 
 }  // namespace escalator::tools

@@ -31,5 +31,9 @@ namespace escalator::tools {
 // sample directory: every workflow a case of a store served by
 // `escalator serve` may name, for reading its deadlines as it counts them.
 std::shared_ptr<const WorkflowCatalog> shipped_workflow_catalog();
+// Every workflow version the store's cases may name: its workflow changes
+// with the shipped workflows taken in, nothing written (workflows_in_force).
+// The shipped ones alone when the store's changes cannot be read.
+std::shared_ptr<const WorkflowCatalog> workflows_of_store(CaseStore& store);
 
 }  // namespace escalator::tools
