@@ -30,6 +30,7 @@ enum class ProblemKind {
   kInvalidField,          // 422: a value the engine refuses (kInvalidArgument)
   kUnknownReference,      // 422: a unit, step or workflow the command names does not exist
   kInvalidWorkflow,       // 422: an uploaded workflow `escalator validate` would refuse; `errors` lists why
+  kInvalidDirectory,      // 422: an org directory `escalator import org` would refuse; `errors` lists why
   kBodyTooLarge,          // 413
   kHeaderTooLarge,        // 431
   kUnsupportedMediaType,  // 415
@@ -39,6 +40,7 @@ enum class ProblemKind {
   kMethodNotAllowed,      // 405
   kRefusedTransition,     // 409: the lifecycle table refuses the command in this state
   kWorkflowConflict,      // 409: reinstating a workflow would take another's cases
+  kImportRefused,         // 409: the engine takes no import of this (an embedder's own directory)
   kStaleVersion,          // 412: If-Match names a version the case no longer has
   kRequestTimeout,        // 408: the request did not arrive in time
   kOverloaded,            // 503 + Retry-After: too many commands in flight, or connections

@@ -111,6 +111,7 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   if (s.size() == 2 && s[0] == "v1" && s[1] == "inbox") return "/v1/inbox";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "stats") return "/v1/stats";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "backups") return "/v1/admin/backups";
+  if (s.size() == 3 && s[0] == "v1" && s[1] == "directory" && s[2] == "versions") return "/v1/directory/versions";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "workflows") return "/v1/workflows";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "workflows") return "/v1/workflows/{id}";
   if (s.size() == 4 && s[0] == "v1" && s[1] == "workflows" && (s[3] == "retire" || s[3] == "reinstate")) {
@@ -233,6 +234,12 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
     if (method != "POST") return respond(method_not_allowed("GET, POST"));
     if (!request.body.empty()) return answer(respond, {ProblemKind::kUnknownField, "备份请求不带请求体", "/"});
     return take_backup(std::move(respond));
+  }
+  if (s.size() == 3 && s[0] == "v1" && s[1] == "directory" && s[2] == "versions") {
+    if (!taking({})) return;
+    if (get) return list_directory_versions(std::move(respond));
+    if (method != "POST") return respond(method_not_allowed("GET, POST"));
+    return import_directory(request, std::move(respond));
   }
   if (s.size() >= 2 && s.size() <= 4 && s[0] == "v1" && s[1] == "workflows") {
     if (s.size() == 2) {

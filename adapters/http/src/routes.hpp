@@ -77,6 +77,10 @@ class Routes {
   // (admin_routes.cpp): each on an administration thread.
   void upload_workflow(std::string text, Respond respond);
   void retire_workflow(const std::string& id, bool retired, Respond respond);
+  // GET and POST /v1/directory/versions (import_routes.cpp): the import on
+  // an administration thread.
+  void list_directory_versions(Respond respond);
+  void import_directory(const Request& request, Respond respond);
   // Runs `work` on a thread of its own, which finish_admin_work() waits for.
   void on_admin_thread(std::function<void()> work);
   // A suspended case's deadlines as paused, with the time each had left; none otherwise.

@@ -156,7 +156,8 @@ Result<InboxPage> Engine::inbox(const std::string& unit, const std::string& curs
     after = std::move(*position);
   }
   const Timestamp now = impl_->options.clock->now();
-  const auto& calendar = *impl_->options.calendar;
+  const auto in_force = impl_->calendar_now();
+  const auto& calendar = *in_force;
   InboxPage page;
   auto resume = walk(*impl_->options.store, "inbox", unit, after, [&](const std::string& id) -> Result<bool> {
     auto k = get(id);

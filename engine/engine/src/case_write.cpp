@@ -18,8 +18,8 @@ namespace {
 // the case was decided by: the catalog numbers versions as it publishes them,
 // and one loaded from other files may give the number to other content.
 // Deciding on it would apply rules the case never had.
-Result<const Workflow*> workflow_of(const CaseState& current, const EngineOptions& options) {
-  auto workflow = options.workflows->find(current.workflow);
+Result<const Workflow*> workflow_of(const CaseState& current, const DecidingWith& with) {
+  auto workflow = with.workflows.find(current.workflow);
   if (!workflow) return tl::unexpected(workflow.error());
   if (!current.workflow_hash.empty() && current.workflow_hash != (*workflow)->content_hash) {
     return fail(ErrorCode::kFailedPrecondition,
@@ -55,18 +55,18 @@ Result<void> note_earlier_call(std::vector<EventPayload>& payloads, const CaseSt
 // and applied: the case's write.
 Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, std::vector<EventPayload> payloads,
                            const Command& command, const Workflow& workflow,
-                           const EngineOptions& options, Timestamp now) {
+                           const DecidingWith& with, Timestamp now) {
   CaseState next = current;
   std::vector<Event> events;
   stats::Marks counted;
-  stats::CaseCounter counter(*options.calendar, record ? std::span<const Event>(record->events) : std::span<const Event>(),
+  stats::CaseCounter counter(*with.calendar, record ? std::span<const Event>(record->events) : std::span<const Event>(),
                              counted);
   const WorkflowRef ref{workflow.id, workflow.version};
   std::string prev_hash(record && !record->events.empty() ? record->events.back().hash : kGenesisHash);
   std::vector<std::string> canonical;
   for (auto& payload : payloads) {
     events.push_back(Event{next.version + 1, now, command.actor, command.idempotency_key, ref, std::move(payload)});
-    events.back().provisional = counted_provisionally(*options.calendar, events.back());
+    events.back().provisional = counted_provisionally(*with.calendar, events.back());
     auto sealed = seal(events.back(), prev_hash);
     if (!sealed) return fail(ErrorCode::kInternal, "Sealing a decided event failed: " + sealed.error().message);
     canonical.push_back(std::move(*sealed));
@@ -77,7 +77,7 @@ Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, s
     }
     counter.count(before, events.back(), next);
   }
-  auto timers = pending_timers(next, &workflow, *options.calendar);
+  auto timers = pending_timers(next, &workflow, *with.calendar);
   CaseWrite write{current.id, std::move(events), std::move(next), std::move(timers), std::move(counted),
                   std::move(canonical)};
   if (record != nullptr) write.lists_before = case_list_entries(record->state);
@@ -142,24 +142,24 @@ Result<void> instants_are_writable(const std::string& case_id, const std::vector
 }  // namespace
 
 Result<Unwritten> decide_write(const CaseRecord* record, const Command& command, bool opening,
-                              const EngineOptions& options, Timestamp now, const Workflow* chosen,
+                              const DecidingWith& with, Timestamp now, const Workflow* chosen,
                               std::vector<EventPayload> then) {
   const CaseState current = record ? record->state : provisional_case(command);
-  auto workflow = !opening ? workflow_of(current, options)
+  auto workflow = !opening ? workflow_of(current, with)
                   : chosen  ? Result<const Workflow*>(chosen)
-                            : options.workflows->select(current);
+                            : with.workflows.select(current);
   if (!workflow) return tl::unexpected(workflow.error());
-  const lifecycle::Situation context{current, !opening, **workflow, *options.calendar,
-                                           *options.directory, now, command.idempotency_key};
+  const lifecycle::Situation context{current, !opening, **workflow, *with.calendar,
+                                           *with.directory, now, command.idempotency_key};
   const lifecycle::TableRow* row = nullptr;
   auto payloads = lifecycle::decide(context, command.payload, &row);
   if (!payloads) return tl::unexpected(payloads.error());
   for (auto& payload : then) payloads->push_back(std::move(payload));
   if (auto writable = instants_are_writable(current.id, *payloads); !writable) return tl::unexpected(writable.error());
   if (opening) {
-    if (auto noted = note_earlier_call(*payloads, *options.store, now); !noted) return tl::unexpected(noted.error());
+    if (auto noted = note_earlier_call(*payloads, with.store, now); !noted) return tl::unexpected(noted.error());
   }
-  auto write = write_of(record, current, std::move(*payloads), command, **workflow, options, now);
+  auto write = write_of(record, current, std::move(*payloads), command, **workflow, with, now);
   if (!write) return tl::unexpected(write.error());
   // The table says where a command leaves the case; the appliers put it
   // there. Were they ever to differ, nothing is written.
@@ -178,24 +178,24 @@ Result<Unwritten> decide_write(const CaseRecord* record, const Command& command,
   return unwritten;
 }
 
-Result<CaseWrite> take_in_duplicate(const CaseRecord& primary, const Command& merge, const EngineOptions& options,
+Result<CaseWrite> take_in_duplicate(const CaseRecord& primary, const Command& merge, const DecidingWith& with,
                                     Timestamp now) {
-  auto workflow = workflow_of(primary.state, options);
+  auto workflow = workflow_of(primary.state, with);
   if (!workflow) return tl::unexpected(workflow.error());
-  const lifecycle::Situation context{primary.state, true, **workflow, *options.calendar,
-                                           *options.directory, now, merge.idempotency_key};
+  const lifecycle::Situation context{primary.state, true, **workflow, *with.calendar,
+                                           *with.directory, now, merge.idempotency_key};
   auto payloads = lifecycle::take_in_duplicate(context, merge.case_id);
   if (!payloads) return tl::unexpected(payloads.error());
-  return write_of(&primary, primary.state, std::move(*payloads), merge, **workflow, options, now);
+  return write_of(&primary, primary.state, std::move(*payloads), merge, **workflow, with, now);
 }
 
 Result<CaseWrite> tell_answer(const CaseRecord& duplicate, const ev::AnswerRelayed& answer, const Command& command,
-                              const EngineOptions& options, Timestamp now) {
-  auto workflow = workflow_of(duplicate.state, options);
+                              const DecidingWith& with, Timestamp now) {
+  auto workflow = workflow_of(duplicate.state, with);
   if (!workflow) return tl::unexpected(workflow.error());
   auto payloads = lifecycle::relay_answer(duplicate.state, answer);
   if (!payloads) return tl::unexpected(payloads.error());
-  return write_of(&duplicate, duplicate.state, std::move(*payloads), command, **workflow, options, now);
+  return write_of(&duplicate, duplicate.state, std::move(*payloads), command, **workflow, with, now);
 }
 
 }  // namespace escalator

@@ -3,6 +3,7 @@
 // store. For a merge, also the primary's half (docs/history.md, "Merging").
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,16 @@
 #include "escalator/model/command.hpp"
 
 namespace escalator {
+
+// What one command is decided with: the engine's collaborators, and the
+// calendar and directory in force read once as its decision starts, so that
+// an import applies to the next command whole and never to half of one.
+struct DecidingWith {
+  const WorkflowCatalog& workflows;
+  CaseStore& store;
+  std::shared_ptr<const Calendar> calendar;
+  std::shared_ptr<const OrgDirectory> directory;
+};
 
 // A decision whose events the store has yet to make durable.
 struct Unwritten {
@@ -24,27 +35,27 @@ struct Unwritten {
 // will record it.
 CaseState provisional_case(const Command& open);
 
-// Decides `command` on `record` (null when `opening`) with the engine's
-// collaborators at `now`. Refusals are the lifecycle's (lifecycle.hpp), and
+// Decides `command` on `record` (null when `opening`) with `with` at `now`.
+// Refusals are the lifecycle's (lifecycle.hpp), and
 // kFailedPrecondition when the catalog's workflow has other content than the
 // case was decided by.
 // `chosen`: an open's workflow, chosen at intake; null: chosen here.
 // `then`: events the engine adds after the command's own on the same case
 // (a duplicate told, as it is merged, the answer its primary gave).
 [[nodiscard]] Result<Unwritten> decide_write(const CaseRecord* record, const Command& command, bool opening,
-                                            const EngineOptions& options, Timestamp now,
+                                            const DecidingWith& with, Timestamp now,
                                             const Workflow* chosen = nullptr,
                                             std::vector<EventPayload> then = {});
 
 // The primary's half of `merge`, decided on `primary` at `now`: a
 // DuplicateMergedIn, or the refusal of a primary no longer being answered.
 [[nodiscard]] Result<CaseWrite> take_in_duplicate(const CaseRecord& primary, const Command& merge,
-                                                  const EngineOptions& options, Timestamp now);
+                                                  const DecidingWith& with, Timestamp now);
 
 // A duplicate's half of a command that brings it an answer (a reply on the
 // case it was merged into, or a merge into an answered case): its
 // AnswerRelayed, or the refusal of a case that is not Merged.
 [[nodiscard]] Result<CaseWrite> tell_answer(const CaseRecord& duplicate, const ev::AnswerRelayed& answer,
-                                            const Command& command, const EngineOptions& options, Timestamp now);
+                                            const Command& command, const DecidingWith& with, Timestamp now);
 
 }  // namespace escalator

@@ -69,6 +69,7 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
                                          ", but it is at version " + std::to_string(version));
   }
   const Timestamp now = options.clock->now();
+  const DecidingWith with = deciding_with();
   // The primary first: when it is closed or gone, that is the refusal.
   std::optional<CaseWrite> primary;
   std::optional<ev::AnswerRelayed> told;  // the answer a merge brings the duplicate
@@ -76,7 +77,7 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
     auto target = find(shard_of(*into), *into);
     if (!target) return tl::unexpected(target.error());
     if (!*target) return fail(ErrorCode::kNotFound, "into: no case " + *into);
-    auto taken = take_in_duplicate(**target, command, options, now);
+    auto taken = take_in_duplicate(**target, command, with, now);
     if (!taken) return tl::unexpected(taken.error());
     primary = std::move(*taken);
     primary->stored_timers = std::exchange((*target)->stored_timers, std::nullopt);
@@ -84,7 +85,7 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
   }
   std::vector<EventPayload> then;
   if (told) then.push_back(*told);
-  auto decided = decide_write(record, command, opening, options, now, chosen, std::move(then));
+  auto decided = decide_write(record, command, opening, with, now, chosen, std::move(then));
   if (!decided) return tl::unexpected(decided.error());
   // What the store holds goes with the write rather than being copied: the
   // store answers with it again (keep()); should the write fail, the store
@@ -99,12 +100,13 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
   });
   if (!told && replied) told = lifecycle::answer_of(own.snapshot);
   if (told && record != nullptr && !record->state.duplicates.empty()) {
-    if (auto relayed = relay_answer(*told, command, now, *decided); !relayed) return tl::unexpected(relayed.error());
+    if (auto relayed = relay_answer(*told, command, with, now, *decided); !relayed) return tl::unexpected(relayed.error());
   }
   return std::move(*decided);
 }
 
-Result<void> Engine::Impl::relay_answer(const ev::AnswerRelayed& answer, const Command& command, Timestamp now,
+Result<void> Engine::Impl::relay_answer(const ev::AnswerRelayed& answer, const Command& command,
+                                        const DecidingWith& with, Timestamp now,
                                         Unwritten& decided) {
   const auto below = merged_below(command.case_id, [&](const std::string& id) {
     auto found = find(shard_of(id), id);
@@ -114,7 +116,7 @@ Result<void> Engine::Impl::relay_answer(const ev::AnswerRelayed& answer, const C
     auto found = find(shard_of(id), id);
     if (!found) return tl::unexpected(found.error());
     if (!*found) return fail(ErrorCode::kDataLoss, "Case " + id + ", merged below " + command.case_id + ", is missing");
-    auto told = tell_answer(**found, answer, command, options, now);
+    auto told = tell_answer(**found, answer, command, with, now);
     if (!told) return tl::unexpected(told.error());
     told->stored_timers = std::exchange((*found)->stored_timers, std::nullopt);
     decided.writes.push_back(std::move(*told));

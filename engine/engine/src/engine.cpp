@@ -42,7 +42,7 @@ Result<const Workflow*> Engine::Impl::prepare_open(Command& command) {
   }
   const auto& open = std::get<cmd::Open>(command.payload);
   // A place the directory does not know opens a case that waits for a dispatcher.
-  auto where = options.directory->complete(open.location, options.clock->now());
+  auto where = directory_now()->complete(open.location, options.clock->now());
   if (!where && where.error().code != ErrorCode::kNotFound) return tl::unexpected(where.error());
   auto workflow = options.workflows->select(provisional_case(command));
   if (!workflow) return tl::unexpected(workflow.error());
@@ -135,6 +135,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   if (!options.calendar)
     options.calendar = shipped_calendar()->with_working_hours(options.config.working_hours);
   if (!options.store) options.store = memory_store();
+  const bool directory_from_store = !options.directory;
   if (!options.directory) {
     auto in_force =
         directory_in_force(*options.store, options.clock->now(), options.config.org_file);
@@ -164,6 +165,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->workflow_registry = std::move(registry);
+  impl->directory_from_store = directory_from_store;
   const auto& kept = impl->options.config.limits;
   impl->cache_per_shard =
       std::max<std::size_t>(1, static_cast<std::size_t>(kept.cached_cases / kept.shards));
@@ -310,8 +312,8 @@ Result<BackupInfo> Engine::backup(const std::filesystem::path& backups) {
 
 const Config& Engine::config() const { return impl_->options.config; }
 
-std::shared_ptr<const Calendar> Engine::calendar() const { return impl_->options.calendar; }
-std::shared_ptr<const OrgDirectory> Engine::directory() const { return impl_->options.directory; }
+std::shared_ptr<const Calendar> Engine::calendar() const { return impl_->calendar_now(); }
+std::shared_ptr<const OrgDirectory> Engine::directory() const { return impl_->directory_now(); }
 std::shared_ptr<const WorkflowCatalog> Engine::workflows() const { return impl_->options.workflows; }
 
 const std::optional<CalendarRecount>& Engine::calendar_recount() const { return impl_->recount; }

@@ -39,6 +39,25 @@ struct Engine::Impl {
       [this](std::string_view prefix) { return options.store->last_case_id(prefix); }};
 
   std::mutex intake_mutex;  // guards case_by_external_id
+
+  // options.directory and options.calendar are replaced whole, under
+  // in_force_mutex, by an import while commands run: read them through these.
+  std::shared_ptr<const OrgDirectory> directory_now() const {
+    std::lock_guard lock(in_force_mutex);
+    return options.directory;
+  }
+  std::shared_ptr<const Calendar> calendar_now() const {
+    std::lock_guard lock(in_force_mutex);
+    return options.calendar;
+  }
+  DecidingWith deciding_with() const {
+    std::lock_guard lock(in_force_mutex);
+    return DecidingWith{*options.workflows, *options.store, options.calendar, options.directory};
+  }
+  mutable std::mutex in_force_mutex;
+  // Whether options.directory is the store's newest version, which an import replaces.
+  bool directory_from_store = false;
+  std::mutex directory_import_mutex;  // one directory import at a time
   // The workflows as changes leave them: options.workflows, unless that
   // catalog lists no versions (then null, and nothing changes them).
   std::shared_ptr<WorkflowRegistry> workflow_registry;
@@ -119,8 +138,8 @@ struct Engine::Impl {
   // What `command` adds to `decided` when it brings an answer to the cases
   // merged below its own: an AnswerRelayed on each, the same commit. Their
   // shards' mutexes must be held.
-  Result<void> relay_answer(const ev::AnswerRelayed& answer, const Command& command, Timestamp now,
-                            Unwritten& decided);
+  Result<void> relay_answer(const ev::AnswerRelayed& answer, const Command& command, const DecidingWith& with,
+                            Timestamp now, Unwritten& decided);
 
   // A written case into its shard's cache, whose mutex must be held. A reader
   // may have loaded the case from the store since it was written.

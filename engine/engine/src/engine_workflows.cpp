@@ -17,7 +17,7 @@ Result<WorkflowUpload> Engine::publish_workflow(std::string_view text, const std
   auto& registry = impl_->workflow_registry;
   if (auto taken = takes_changes(registry); !taken) return tl::unexpected(taken.error());
   std::lock_guard lock(impl_->workflow_changes_mutex);
-  return upload_workflow(*impl_->options.store, *registry, text, source, *impl_->options.directory,
+  return upload_workflow(*impl_->options.store, *registry, text, source, *impl_->directory_now(),
                          impl_->options.clock->now());
 }
 

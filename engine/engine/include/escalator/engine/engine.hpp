@@ -32,6 +32,7 @@
 #include "escalator/model/command.hpp"
 #include "escalator/model/event.hpp"
 #include "escalator/org/directory.hpp"
+#include "escalator/store/org_versions.hpp"
 #include "escalator/store/stats_report.hpp"
 #include "escalator/store/workflows_in_force.hpp"
 #include "escalator/util/result.hpp"
@@ -144,6 +145,20 @@ class Engine final : public DueTimers {
   // taken in as workflows_in_force() says. An options' catalog that lists no
   // versions (every_version() empty) is used as it is, and takes no changes.
   std::shared_ptr<const WorkflowCatalog> workflows() const;
+
+  // ---- Importing the org directory while cases run (docs/directory.md, "Versions")
+  // Stores `text` as the store's next directory version when it has no
+  // problem and differs from the newest (import_org_directory,
+  // org_versions.hpp), then puts it in force: every command decided after
+  // this returns routes by it, and none is decided on part of it (each reads
+  // the directory once, as its decision starts). The file's problems are the
+  // result's, and nothing changes when there are any. kFailedPrecondition
+  // when the embedder gave the directory (EngineOptions::directory); the
+  // store's errors. One import at a time.
+  [[nodiscard]] Result<OrgImportResult> import_directory(std::string_view text, const std::string& source,
+                                                         OrgFileFormat format = OrgFileFormat::kJson);
+  // The store's directory versions, oldest first: the store's errors.
+  [[nodiscard]] Result<std::vector<OrgImport>> directory_imports() const;
 
   // ---- Changing the workflows while cases run (docs/workflows.md, "Versions")
   // One change at a time; commands go on meanwhile, and a case opened after

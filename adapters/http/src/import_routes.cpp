@@ -1,0 +1,96 @@
+// /v1/directory/versions: the org directory imported while the service runs
+// (docs/http.md, "Directory"), as `escalator import org` imports it.
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "body_json.hpp"
+#include "problem.hpp"
+#include "routes.hpp"
+
+namespace escalator::http {
+namespace {
+
+nlohmann::ordered_json import_json(const OrgImport& v) {
+  return {{"version", v.version}, {"imported_at", format_time(v.imported_at)},
+          {"source", v.source},   {"name", v.name},
+          {"added", v.added},     {"changed", v.changed},
+          {"removed", v.removed}, {"digest", v.digest}};
+}
+
+Response json_answer(int status, const nlohmann::ordered_json& body) {
+  Response response;
+  response.status = status;
+  response.body = body.dump();
+  return response;
+}
+
+// The media type of the body without its parameters, lower case.
+std::string media_type_of(const Request& request) {
+  auto type = std::string(request.header("content-type"));
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  return type;
+}
+
+}  // namespace
+
+void Routes::list_directory_versions(Respond respond) {
+  auto imports = engine_.directory_imports();
+  if (!imports) return respond(problem_response(engine_problem(imports.error())));
+  nlohmann::ordered_json body{{"in_force", imports->empty() ? 0 : imports->back().version},
+                              {"versions", nlohmann::ordered_json::array()}};
+  for (const auto& v : *imports) body["versions"].push_back(import_json(v));
+  respond(json_answer(200, body));
+}
+
+void Routes::import_directory(const Request& request, Respond respond) {
+  const std::string type = media_type_of(request);
+  if (type != "application/json" && type != "text/csv") {
+    return respond(problem_response({ProblemKind::kUnsupportedMediaType,
+                                     "目录文件的 Content-Type 应为 application/json 或 text/csv，实际为 " +
+                                         (type.empty() ? std::string("空") : type)}));
+  }
+  if (request.body.empty()) {
+    return respond(problem_response({ProblemKind::kMissingField, "请求体应为组织目录文件，实际为空", "/"}));
+  }
+  const OrgFileFormat format = type == "text/csv" ? OrgFileFormat::kCsv : OrgFileFormat::kJson;
+  if (format == OrgFileFormat::kJson) {
+    if (auto body = parse_body(request.body); !body) return respond(problem_response(body.error()));
+  }
+  // A city's directory is thousands of records, each checked, and the
+  // version is written synced: not on an I/O thread.
+  on_admin_thread([this, text = request.body, format, respond = std::move(respond)]() mutable {
+    auto imported = engine_.import_directory(text, "POST /v1/directory/versions", format);
+    if (!imported) {
+      const auto& error = imported.error();
+      if (error.code != ErrorCode::kFailedPrecondition) return respond(problem_response(engine_problem(error)));
+      Problem problem{ProblemKind::kImportRefused, "未能导入组织目录：" + error.message, "", "failed_precondition"};
+      problem.engine_detail = error.message;
+      return respond(problem_response(problem));
+    }
+    if (!imported->problems.empty()) {
+      const auto& first = imported->problems.front();
+      Problem problem{ProblemKind::kInvalidDirectory,
+                      "组织目录未导入，共 " + std::to_string(imported->problems.size()) + " 处问题；第一处在第 " +
+                          std::to_string(first.line) + " 行 " + first.pointer + "：" + first.reason +
+                          "；第 " + std::to_string(imported->in_force) + " 版仍然有效",
+                      format == OrgFileFormat::kJson ? first.pointer : std::string()};
+      problem.errors = std::move(imported->problems);
+      return respond(problem_response(problem));
+    }
+    auto imports = engine_.directory_imports();
+    if (!imports) return respond(problem_response(engine_problem(imports.error())));
+    const OrgImport& in_force = imports->back();
+    auto body = import_json(in_force);
+    body["stored"] = imported->stored.has_value();
+    body["converted_from_gb18030"] = imported->converted_from_gb18030;
+    Response response = json_answer(imported->stored ? 201 : 200, body);
+    response.headers.emplace_back("Location", "/v1/directory/versions");
+    respond(std::move(response));
+  });
+}
+
+}  // namespace escalator::http
