@@ -2,8 +2,9 @@
 # Operating a running service without stopping it: while clients send
 # commands, `audit verify`, `check`, `replay`, `stats` and `queue` read its
 # store beside it, a backup is taken through POST /v1/admin/backups, and the
-# backup restores to a store that verifies. `escalator backup` of the live
-# store says to ask the service instead.
+# backup restores to a store that verifies, and a directory is imported
+# through it. `escalator backup` and `import org` of the live store say to ask
+# the service instead.
 set -euo pipefail
 escalator="$1"
 source "$(dirname "$0")/serve_support.sh"
@@ -44,6 +45,25 @@ printf '%s' "$made" | grep -q "\"directory\":\"$work/data-backups\"" || { echo "
 curl -s -f "$url/v1/admin/backups" | grep -q '"backups":\[{"id":1' || { echo "the list does not hold it"; exit 1; }
 # The command line asks the service for the next one.
 "$escalator" backup --server "$url" | grep -q "^backup 2 .* in $work/data-backups\$" || { echo "backup --server made no backup 2"; exit 1; }
+
+# A new directory version goes into the running service, and routes the next dispatch.
+sed 's/yangguang-garden\.property/yangguang-garden.new-property/g' \
+  "$(dirname "$0")/../../org/sample-district.json" >"$work/district.json"
+if "$escalator" import org "$work/district.json" --data "$work/data" >"$work/import.txt" 2>&1; then
+  echo "escalator import org opened a store the service has open"; exit 1
+fi
+grep -q 'import org FILE --server URL' "$work/import.txt" || { cat "$work/import.txt"; exit 1; }
+"$escalator" import org "$work/district.json" --server "$url" | tee "$work/import.txt"
+grep -q '^org directory version 2: ' "$work/import.txt" || { echo "import org --server stored no version 2"; exit 1; }
+"$escalator" import org "$work/district.json" --server "$url" | grep -q 'the same as version 2, which stays in force'
+# By WeChat: property-first, whose first step is the compound's property company.
+routed=$(curl -s -f -X POST "$url/v1/cases" -H 'Content-Type: application/json' -d '{
+    "request_type":"complaint","channel":"wechat","category":"物业/漏水",
+    "location":{"district_code":"370811","compound":"yangguang-garden"},"content":"楼道灯不亮",
+    "first_contact":{"unit":"yangguang-garden.new-property"}}' | grep -o '"case_id":"[^"]*"' | head -1 | cut -d'"' -f4)
+curl -s -f -o /dev/null -X POST "$url/v1/cases/$routed/dispatch"
+curl -s -f "$url/v1/cases/$routed" | grep -q '"lead_unit":"yangguang-garden.new-property"' ||
+  { echo "the dispatch after the import did not route by it"; exit 1; }
 
 kill "$load"; wait "$load" 2>/dev/null || true
 stop_serve

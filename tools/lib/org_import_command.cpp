@@ -11,6 +11,7 @@
 #include "json_file.hpp"
 #include "escalator/store/org_versions.hpp"
 #include "escalator/store/store.hpp"
+#include "http_client.hpp"
 #include "new_store.hpp"
 #include "org_csv.hpp"
 
@@ -25,7 +26,8 @@ Reads an org directory file (docs/directory.md), JSON or, for a name ending in .
 spreadsheet saved as CSV (UTF-8, or GB18030/GBK as a Chinese Excel saves plain CSV, which is
 converted), and, when it has no problem and differs from the store's newest version, stores
 it as the next version: only the records that changed are written.
-An engine routes by it from when it next opens. A file with problems is refused whole, each
+An engine routes by it from when it next opens; a running service, given --server, from
+its next command. A file with problems is refused whole, each
 problem as FILE:LINE: POINTER: reason (for CSV, FILE:LINE: COLUMN: reason), and the version
 in force stays. Exits 1 when refused.)";
 
@@ -39,7 +41,10 @@ int import_org(const std::string& file, const std::filesystem::path& data, std::
   }
   auto store = open_existing_store(data);
   if (!store) {
-    out << store.error().message << "\nrefused: nothing was imported\n";
+    out << store.error().message << "\nrefused: nothing was imported"
+        << (in_use_elsewhere(store.error()) ? "; while the service runs, import into it: escalator import org FILE --server URL"
+                                            : "")
+        << "\n";
     return 1;
   }
   const std::string source = std::filesystem::path(file).filename().string();
@@ -70,6 +75,49 @@ int import_org(const std::string& file, const std::filesystem::path& data, std::
   return 0;
 }
 
+// POST /v1/directory/versions to the service at `url`: the file imported
+// into its running engine, said as an import here is.
+int import_org_through_service(const std::string& file, const std::string& url, std::ostream& out) {
+  auto server = parse_server_url(url);
+  if (!server) return usage_error("escalator import org", server.error().message);
+  const auto text = read_text_file(file);
+  if (!text) {
+    out << file << ":1: cannot be read\nrefused: nothing was imported\n";
+    return 1;
+  }
+  const bool csv = org_file_format(file) == OrgFileFormat::kCsv;
+  auto answer = http_exchange(*server, "POST", "/v1/directory/versions", *text,
+                              {{"Content-Type", csv ? "text/csv" : "application/json"}}, std::chrono::minutes(10));
+  if (!answer) {
+    out << "escalator import org: " << answer.error().message << "\nrefused: nothing was imported\n";
+    return 1;
+  }
+  const auto body = nlohmann::json::parse(answer->body, nullptr, false);
+  if ((answer->status != 200 && answer->status != 201) || !body.is_object()) {
+    if (body.is_object() && body.contains("errors")) {
+      for (const auto& e : body["errors"]) {
+        const std::string where = e.value("pointer", "");
+        out << file << ":" << e.value("line", 1) << ": " << (where.empty() ? "" : where + ": ")
+            << e.value("detail", "") << "\n";
+      }
+    }
+    out << "refused by the service (" << answer->status << "): "
+        << (body.is_object() ? body.value("detail", answer->body) : answer->body) << "\n";
+    return 1;
+  }
+  if (body.value("converted_from_gb18030", false)) out << file << ": not UTF-8; read as GB18030 (GBK)\n";
+  if (!body.value("stored", false)) {
+    out << file << ": the same as version " << body.value("version", 0) << ", which stays in force\n";
+    return 0;
+  }
+  out << "org directory version " << body.value("version", 0) << ": " << body.value("name", "") << ", from "
+      << file << "\n"
+      << "records: " << body.value("added", 0) << " added, " << body.value("changed", 0) << " changed, "
+      << body.value("removed", 0) << " removed\n"
+      << "in force in the service at " << url << " from its next command\n";
+  return 0;
+}
+
 }  // namespace
 
 int import_command(const std::vector<std::string>& args, const Config& config, std::ostream& out) {
@@ -83,8 +131,16 @@ int import_command(const std::vector<std::string>& args, const Config& config, s
     kind->add_option("FILE", file, "the file to import")->required();
     add_data_option(*kind, data, config);
   }
+  std::string server;
+  auto* server_option =
+      org_app->add_option("--server", server,
+                          "import into the running service at URL instead, in force from its next command, "
+                          "without stopping it (POST /v1/directory/versions)")
+          ->option_text("URL");
+  org_app->get_option("--data")->excludes(server_option);
   if (auto done = parse_command_line(*app, args, out)) return *done;
   if (calendar_app->parsed()) return calendar_import_command(file, data, config, out);
+  if (!server.empty()) return import_org_through_service(file, server, out);
   return import_org(file, data, out);
 }
 
