@@ -211,21 +211,6 @@ void print_history(const Json& history, std::ostream& out) {
   table.print(out);
 }
 
-// The service's refusal, as people read it.
-int refused(const std::string& command, const HttpAnswer& answer) {
-  const auto problem = Json::parse(answer.body, nullptr, false);
-  std::cerr << command << ": " << answer.status;
-  if (problem.is_object()) {
-    std::cerr << " " << problem.value("title", "") << ": " << problem.value("detail", "");
-    if (!problem.value("pointer", "").empty()) std::cerr << " (at " << problem["pointer"].get<std::string>() << ")";
-    if (!problem.value("engine_detail", "").empty()) std::cerr << "\n  engine: " << problem["engine_detail"].get<std::string>();
-  } else {
-    std::cerr << " " << answer.body;
-  }
-  std::cerr << "\n";
-  return 1;
-}
-
 }  // namespace
 
 std::vector<const char*> cases_subcommands() {
@@ -327,7 +312,7 @@ int cases_command(const std::vector<std::string>& args, const Config&, std::ostr
     std::cerr << label << ": " << answer.error().message << "\n";
     return 1;
   }
-  if (answer->status >= 400) return refused(label, *answer);
+  if (answer->status >= 400) return print_refusal(label, *answer);
   const auto got = Json::parse(answer->body, nullptr, false);
   if (got.is_discarded()) {
     std::cerr << label << ": the service answered " << answer->status << " with a body that is not JSON\n";

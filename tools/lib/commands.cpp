@@ -9,6 +9,7 @@
 #include "bench.hpp"
 #include "calendar_commands.hpp"
 #include "cases_command.hpp"
+#include "workflows_command.hpp"
 #include "command_line.hpp"
 #include "demo.hpp"
 #include "erase_command.hpp"
@@ -54,6 +55,8 @@ const std::vector<Subcommand>& table() {
        {"org", "calendar"}},
       {"cases", "a running service's cases: list, show, history, inbox, open, and every lifecycle command",
        cases_command, cases_subcommands()},
+      {"workflows", "a running service's workflows: list, show, publish a new version, retire, reinstate",
+       workflows_command, {"list", "show", "publish", "retire", "reinstate"}},
       {"queue", "the cases waiting for a dispatcher: routing could not place them or find their holder",
        queue_command, {}},
       {"stats", "the figures supervisors report, per unit, level, category, channel, grid or street", stats_command, {}},

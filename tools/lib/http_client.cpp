@@ -6,7 +6,9 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <iostream>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 namespace escalator::tools {
 
@@ -106,6 +108,28 @@ std::string percent_encoded(std::string_view text) {
     }
   }
   return out;
+}
+
+int print_refusal(const std::string& command, const HttpAnswer& answer) {
+  const auto problem = nlohmann::json::parse(answer.body, nullptr, false);
+  std::cerr << command << ": " << answer.status;
+  if (problem.is_object()) {
+    std::cerr << " " << problem.value("title", "") << ": " << problem.value("detail", "");
+    if (!problem.value("pointer", "").empty()) std::cerr << " (at " << problem["pointer"].get<std::string>() << ")";
+    if (!problem.value("engine_detail", "").empty()) std::cerr << "\n  engine: " << problem["engine_detail"].get<std::string>();
+    if (problem.contains("errors") && problem["errors"].is_array()) {
+      for (const auto& fault : problem["errors"]) {
+        if (!fault.is_object()) continue;
+        const std::string pointer = fault.value("pointer", "");
+        std::cerr << "\n  line " << fault.value("line", 1) << ": " << (pointer.empty() ? "" : pointer + ": ")
+                  << fault.value("detail", "");
+      }
+    }
+  } else {
+    std::cerr << " " << answer.body;
+  }
+  std::cerr << "\n";
+  return 1;
 }
 
 }  // namespace escalator::tools

@@ -37,6 +37,11 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
                                                const HttpHeaders& headers,
                                                std::chrono::seconds timeout = std::chrono::seconds(60));
 
+// The service's refusal (an RFC 9457 problem) as people read it, on stderr:
+// its status, title, detail, the field at fault, the engine's words, and
+// each fault of a file it lists (`errors`). Returns 1, the exit code.
+int print_refusal(const std::string& command, const HttpAnswer& answer);
+
 // "a b/c" as "a%20b%2Fc": a value put in a path or a query.
 std::string percent_encoded(std::string_view text);
 
