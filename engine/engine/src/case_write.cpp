@@ -55,7 +55,8 @@ Result<void> note_earlier_call(std::vector<EventPayload>& payloads, const CaseSt
 // and applied: the case's write.
 Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, std::vector<EventPayload> payloads,
                            const Command& command, const Workflow& workflow,
-                           const DecidingWith& with, Timestamp now) {
+                           const DecidingWith& with, Timestamp now,
+                           std::optional<std::size_t> carry_at = std::nullopt) {
   CaseState next = current;
   std::vector<Event> events;
   stats::Marks counted;
@@ -64,8 +65,11 @@ Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, s
   const WorkflowRef ref{workflow.id, workflow.version};
   std::string prev_hash(record && !record->events.empty() ? record->events.back().hash : kGenesisHash);
   std::vector<std::string> canonical;
-  for (auto& payload : payloads) {
-    events.push_back(Event{next.version + 1, now, command.actor, command.idempotency_key, ref, std::move(payload)});
+  const std::string carry_key = "calendar/v" + std::to_string(with.carry_import);
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    const bool carry = carry_at && *carry_at == i;
+    events.push_back(Event{next.version + 1, now, carry ? std::string("calendar") : command.actor,
+                           carry ? carry_key : command.idempotency_key, ref, std::move(payloads[i])});
     events.back().provisional = counted_provisionally(*with.calendar, events.back());
     auto sealed = seal(events.back(), prev_hash);
     if (!sealed) return fail(ErrorCode::kInternal, "Sealing a decided event failed: " + sealed.error().message);
@@ -139,6 +143,48 @@ Result<void> instants_are_writable(const std::string& case_id, const std::vector
   return {};
 }
 
+// What a calendar import being brought in adds to a command's write
+// (DecidingWith::carry_from): the carry of the case's running deadlines, the
+// case as carried for the command to be decided on, and whether the command
+// is the recount's own, which the carry answers alone.
+struct Carry {
+  std::optional<EventPayload> event;
+  CaseState decided_on;
+  bool alone = false;
+};
+
+Result<Carry> carry_of(const CaseState& current, bool opening, const Workflow& workflow, const Command& command,
+                       const DecidingWith& with, Timestamp now) {
+  Carry carry{std::nullopt, current, false};
+  if (!with.carry_from) return carry;
+  ev::DeadlinesRecomputed recomputed{with.calendar->version(), {}};
+  if (!opening) {
+    if (auto moved = recompute_deadlines_command(current, workflow, *with.carry_from, *with.calendar,
+                                                 with.carry_import, now)) {
+      recomputed.moved = std::get<cmd::RecomputeDeadlines>(moved->payload).moved;
+    }
+  }
+  const auto* recount = std::get_if<cmd::RecomputeDeadlines>(&command.payload);
+  carry.alone = recount != nullptr && recount->calendar == with.calendar->version() &&
+                command.idempotency_key == "calendar/v" + std::to_string(with.carry_import);
+  const bool moves = recomputed.moved.accept_by || recomputed.moved.resolve_by || recomputed.moved.reply_by ||
+                     recomputed.moved.rating_by || recomputed.moved.follow_up_by;
+  if (carry.alone && !moves) {
+    // As the lifecycle refuses a recomputation that moves nothing: nothing is written.
+    return fail(ErrorCode::kFailedPrecondition, "Expected a running deadline of case " + current.id +
+                                                    " to move on calendar " + with.calendar->version() +
+                                                    ", but none does");
+  }
+  if (!opening) {
+    const Event carried{current.version + 1, now, "calendar", command.idempotency_key, current.workflow, recomputed};
+    if (auto applied = apply(carry.decided_on, carried); !applied) {
+      return fail(ErrorCode::kInternal, "Applying a calendar's carry failed: " + applied.error().message);
+    }
+  }
+  carry.event = std::move(recomputed);
+  return carry;
+}
+
 }  // namespace
 
 Result<Unwritten> decide_write(const CaseRecord* record, const Command& command, bool opening,
@@ -149,17 +195,28 @@ Result<Unwritten> decide_write(const CaseRecord* record, const Command& command,
                   : chosen  ? Result<const Workflow*>(chosen)
                             : with.workflows.select(current);
   if (!workflow) return tl::unexpected(workflow.error());
-  const lifecycle::Situation context{current, !opening, **workflow, *with.calendar,
-                                           *with.directory, now, command.idempotency_key};
+  auto carry = carry_of(current, opening, **workflow, command, with, now);
+  if (!carry) return tl::unexpected(carry.error());
   const lifecycle::TableRow* row = nullptr;
-  auto payloads = lifecycle::decide(context, command.payload, &row);
-  if (!payloads) return tl::unexpected(payloads.error());
+  Result<std::vector<EventPayload>> payloads = std::vector<EventPayload>{};
+  if (!carry->alone) {
+    const lifecycle::Situation context{carry->decided_on, !opening, **workflow, *with.calendar,
+                                       *with.directory, now, command.idempotency_key};
+    payloads = lifecycle::decide(context, command.payload, &row);
+    if (!payloads) return tl::unexpected(payloads.error());
+  }
   for (auto& payload : then) payloads->push_back(std::move(payload));
+  std::optional<std::size_t> carry_at;
+  if (carry->event) {
+    // Before the command's events on a case that exists; after them on one it opens.
+    carry_at = opening ? payloads->size() : 0;
+    payloads->insert(payloads->begin() + static_cast<std::ptrdiff_t>(*carry_at), std::move(*carry->event));
+  }
   if (auto writable = instants_are_writable(current.id, *payloads); !writable) return tl::unexpected(writable.error());
   if (opening) {
     if (auto noted = note_earlier_call(*payloads, with.store, now); !noted) return tl::unexpected(noted.error());
   }
-  auto write = write_of(record, current, std::move(*payloads), command, **workflow, with, now);
+  auto write = write_of(record, current, std::move(*payloads), command, **workflow, with, now, carry_at);
   if (!write) return tl::unexpected(write.error());
   // The table says where a command leaves the case; the appliers put it
   // there. Were they ever to differ, nothing is written.
@@ -171,9 +228,11 @@ Result<Unwritten> decide_write(const CaseRecord* record, const Command& command,
                                           " by the row of action " + row->action + ", but its events leave it " +
                                           std::string(to_string(write->snapshot.state)));
   }
-  const CaseRecord::Seen seen{current.version + 1, write->snapshot.version, command.payload.index(),
-                              write->snapshot.state};
-  Unwritten unwritten{{}, seen};
+  // The command's own events, without the carry before or after them.
+  const std::uint64_t first = current.version + 1 + (carry_at && *carry_at == 0 && !carry->alone ? 1 : 0);
+  const std::uint64_t last = write->snapshot.version - (carry_at && opening ? 1 : 0);
+  const CaseRecord::Seen seen{first, last, command.payload.index(), write->snapshot.state};
+  Unwritten unwritten{{}, seen, carry_at.has_value()};
   unwritten.writes.push_back(std::move(*write));
   return unwritten;
 }

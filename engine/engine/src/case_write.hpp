@@ -3,6 +3,7 @@
 // store. For a merge, also the primary's half (docs/history.md, "Merging").
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,14 @@ struct DecidingWith {
   CaseStore& store;
   std::shared_ptr<const Calendar> calendar;
   std::shared_ptr<const OrgDirectory> directory;
+  // While a calendar import is brought into force (Engine::import_calendar):
+  // the calendar the case's running deadlines are still counted on. The
+  // write then begins with their carry to `calendar`, a DeadlinesRecomputed
+  // by "calendar" under "calendar/v<carry_import>" (empty when nothing moves,
+  // so that the case is known to be counted on the new calendar), and the
+  // command is decided on the case as carried. Null: nothing to carry.
+  std::shared_ptr<const Calendar> carry_from{};
+  std::uint64_t carry_import = 0;
 };
 
 // A decision whose events the store has yet to make durable.
@@ -29,6 +38,7 @@ struct Unwritten {
   // duplicate goes into, committed together.
   std::vector<CaseWrite> writes;
   CaseRecord::Seen seen;  // of the case's write
+  bool carried = false;   // the case's write begins with its carry to the calendar in force
 };
 
 // What a workflow selects by, before the case exists: the case as opening

@@ -69,7 +69,7 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
                                          ", but it is at version " + std::to_string(version));
   }
   const Timestamp now = options.clock->now();
-  const DecidingWith with = deciding_with();
+  const DecidingWith with = deciding_with(command.case_id);
   // The primary first: when it is closed or gone, that is the refusal.
   std::optional<CaseWrite> primary;
   std::optional<ev::AnswerRelayed> told;  // the answer a merge brings the duplicate
@@ -77,7 +77,10 @@ Result<Engine::Impl::Decided> Engine::Impl::decide_locked(Shard& shard, const Co
     auto target = find(shard_of(*into), *into);
     if (!target) return tl::unexpected(target.error());
     if (!*target) return fail(ErrorCode::kNotFound, "into: no case " + *into);
-    auto taken = take_in_duplicate(**target, command, with, now);
+    // The primary is counted on its own calendar: the old one until its own carry.
+    DecidingWith primary_with = deciding_with(*into);
+    if (primary_with.carry_from) primary_with.calendar = std::exchange(primary_with.carry_from, nullptr);
+    auto taken = take_in_duplicate(**target, command, primary_with, now);
     if (!taken) return tl::unexpected(taken.error());
     primary = std::move(*taken);
     primary->stored_timers = std::exchange((*target)->stored_timers, std::nullopt);
@@ -185,7 +188,20 @@ Decision Engine::Impl::remember(Shard& shard, const std::string& key, Unwritten 
     Shard& also_shard = shard_of(also.case_id);
     keep(also_shard, std::move(also)).keys.try_emplace(key, seen);
   }
+  // The engine's own events in the write (a calendar's carry, first) are
+  // known by their keys too, as a load from the store would know them; the
+  // case's state after a carry is the one before, which a carry keeps.
+  std::vector<std::pair<std::string, CaseRecord::Seen>> own_keys;
+  const auto& write = written.writes.front();
+  for (const Event& e : write.events) {
+    if (e.idempotency_key == key) continue;
+    const auto cached = shard.cases.find(write.case_id);
+    const LifecycleState before = cached != shard.cases.end() ? cached->second.state.state : write.snapshot.state;
+    own_keys.emplace_back(e.idempotency_key, CaseRecord::Seen{e.seq, e.seq, CaseRecord::kAnyKind, before});
+  }
+  if (written.carried) carried(write.case_id);
   CaseRecord& record = keep(shard, std::move(written.writes.front()));
+  for (auto& [own, seen] : own_keys) record.keys.try_emplace(own, seen);
   record.keys.emplace(key, written.seen);
   return record.decision(written.seen, false);
 }

@@ -154,7 +154,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   }
   auto calendars = calendars_in_force(options.calendar, *options.store);
   if (!calendars) return tl::unexpected(calendars.error());
-  options.calendar = calendars->current;
+  auto base_calendar = std::exchange(options.calendar, calendars->current);
   // Before any write: a write's counts add to counters of the same kind.
   if (auto counted = stats::bring_counters_up_to_date(*options.store, *options.calendar, options.progress);
       !counted) {
@@ -166,6 +166,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   impl->options = std::move(options);
   impl->workflow_registry = std::move(registry);
   impl->directory_from_store = directory_from_store;
+  impl->base_calendar = std::move(base_calendar);
   const auto& kept = impl->options.config.limits;
   impl->cache_per_shard =
       std::max<std::size_t>(1, static_cast<std::size_t>(kept.cached_cases / kept.shards));
@@ -260,6 +261,9 @@ std::vector<std::string> Engine::case_ids() const { return impl_->options.store-
 std::optional<Timestamp> Engine::next_timer() const { return impl_->options.store->next_timer(); }
 
 std::vector<Result<Decision>> Engine::fire_due_timers() {
+  // Not while a calendar import is carried over: a timer set on the old
+  // calendar fires at the time the new one gives it.
+  std::lock_guard importing(impl_->calendar_import_mutex);
   CaseStore& store = *impl_->options.store;
   const Timestamp now = impl_->options.clock->now();
   const auto chunk = static_cast<std::size_t>(impl_->options.config.limits.timers_at_once);

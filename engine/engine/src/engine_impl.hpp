@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -50,11 +51,37 @@ struct Engine::Impl {
     std::lock_guard lock(in_force_mutex);
     return options.calendar;
   }
-  DecidingWith deciding_with() const {
+  // What a command on `case_id` is decided with; while a calendar import is
+  // brought into force, the carry of the case's deadlines unless done.
+  DecidingWith deciding_with(const std::string& case_id) const {
     std::lock_guard lock(in_force_mutex);
-    return DecidingWith{*options.workflows, *options.store, options.calendar, options.directory};
+    DecidingWith with{*options.workflows, *options.store, options.calendar, options.directory};
+    if (cutover && !cutover->carried.contains(case_id)) {
+      with.carry_from = cutover->previous;
+      with.carry_import = cutover->version;
+    }
+    return with;
+  }
+  // The case's deadlines are counted on the calendar in force from now on;
+  // called with its shard's mutex held, once its carry is decided.
+  void carried(const std::string& case_id) {
+    std::lock_guard lock(in_force_mutex);
+    if (cutover) cutover->carried.insert(case_id);
   }
   mutable std::mutex in_force_mutex;
+  // A calendar import being brought into force while commands run
+  // (engine_imports.cpp): each case is carried from `previous` at its first
+  // command, or by the recount, whichever comes first.
+  struct CalendarCutover {
+    std::shared_ptr<const Calendar> previous;
+    std::uint64_t version = 0;
+    std::unordered_set<std::string> carried;
+  };
+  std::optional<CalendarCutover> cutover;  // guarded by in_force_mutex
+  // The options' calendar before the store's imports: what an import is laid on.
+  std::shared_ptr<const Calendar> base_calendar;
+  // One calendar import at a time; timer rounds wait while one is brought in.
+  std::mutex calendar_import_mutex;
   // Whether options.directory is the store's newest version, which an import replaces.
   bool directory_from_store = false;
   std::mutex directory_import_mutex;  // one directory import at a time

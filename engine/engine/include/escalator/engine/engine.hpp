@@ -160,6 +160,30 @@ class Engine final : public DueTimers {
   // The store's directory versions, oldest first: the store's errors.
   [[nodiscard]] Result<std::vector<OrgImport>> directory_imports() const;
 
+  // ---- Importing a calendar notice while cases run (docs/calendar.md, "Importing a notice")
+  struct CalendarImportResult {
+    // The import stored; none when the text is the same as the import of its
+    // year in force (`same_as`), and nothing changed.
+    std::optional<CalendarImport> stored;
+    std::uint64_t same_as = 0;
+    int year = 0;
+    std::string calendar;      // Calendar::version() in force afterwards
+    CalendarRecount recount;   // the running deadlines carried, when stored
+  };
+  // Checks `text` as `escalator calendar import` checks a notice, stores it
+  // as the next import, puts the new calendar in force and carries every
+  // running deadline over to it while commands go on (docs/calendar.md,
+  // "While the service runs", says in what order): each case is carried by
+  // its first command after the import, in that command's write, or by the
+  // recount this runs, whichever comes first, so no command is decided on a
+  // case counted on one calendar by another. Timer rounds wait until the
+  // recount is done. kInvalidArgument naming the date for a notice that does
+  // not read or clashes with another year; kFailedPrecondition when the
+  // embedder's calendar is not an OfficialCalendar; the store's errors.
+  [[nodiscard]] Result<CalendarImportResult> import_calendar(std::string_view text, const std::string& source);
+  // The store's calendar imports, oldest first, and the newest applied.
+  [[nodiscard]] Result<std::vector<CalendarImport>> calendar_imports() const;
+
   // ---- Changing the workflows while cases run (docs/workflows.md, "Versions")
   // One change at a time; commands go on meanwhile, and a case opened after
   // a change returns is opened on what it made.

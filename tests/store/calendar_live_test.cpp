@@ -1,0 +1,175 @@
+// A calendar notice imported while commands run (Engine::import_calendar,
+// docs/calendar.md, "While the service runs"): every running deadline ends
+// where a restart on the import would have put it, whatever commands were
+// decided meanwhile, and no command is decided on a case counted on one
+// calendar by another.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "escalator/store/store.hpp"
+#include "store_support.hpp"
+
+using namespace escalator;
+using namespace escalator::testing;
+
+namespace {
+
+// tests/fixtures/calendar-import: the 2026 Spring Festival made to run to 25 February.
+std::string extended_spring_festival() {
+  std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) +
+                   "/tests/fixtures/calendar-import/2026-spring-festival-extended.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Timestamp at(const char* text) { return *parse_time(text); }
+
+struct Side {
+  std::shared_ptr<CaseStore> store = memory_store();
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(at("2026-02-12T10:00:00+08:00"));
+  std::unique_ptr<Engine> engine;
+
+  explicit Side(int workers) { open(workers); }
+  void open(int workers) {
+    engine.reset();
+    EngineOptions options;
+    options.config.limits.worker_threads = workers;
+    options.clock = clock;
+    options.store = store;
+    auto opened = Engine::open(std::move(options));
+    REQUIRE(opened.has_value());
+    engine = std::move(*opened);
+  }
+  std::string open_case(const std::string& key) {
+    auto opened = engine->submit(command("", key, leak_report())).get();
+    REQUIRE(opened.has_value());
+    return opened->case_id;
+  }
+  void send(const std::string& id, const std::string& key, CommandPayload payload) {
+    const auto decided = engine->submit(command(id, key, std::move(payload))).get();
+    REQUIRE_MESSAGE(decided.has_value(), decided.error().message);
+  }
+  Deadlines deadlines_of(const std::string& id) const {
+    const auto k = engine->get(id);
+    REQUIRE(k.has_value());
+    return Deadlines{k->accept_by, k->resolve_by, k->reply_by, k->rating_by, k->follow_up_by};
+  }
+};
+
+bool same(const Deadlines& a, const Deadlines& b) {
+  return a.accept_by == b.accept_by && a.resolve_by == b.resolve_by && a.reply_by == b.reply_by &&
+         a.rating_by == b.rating_by && a.follow_up_by == b.follow_up_by;
+}
+
+// Cases opened, dispatched and accepted on 12 February: resolve deadlines in
+// the Spring Festival's working days, as docs/calendar.md's example.
+std::vector<std::string> accepted_cases(Side& side, int count) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < count; ++i) {
+    const auto id = side.open_case("GD-" + std::to_string(i));
+    side.send(id, "d-" + std::to_string(i), cmd::Dispatch{});
+    side.send(id, "a-" + std::to_string(i), cmd::Accept{});
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("ACalendarImportedLiveMovesRunningDeadlinesAsARestartOnItWould") {
+  Side live(2), restarted(2);
+  const auto ids = accepted_cases(live, 8);
+  REQUIRE(accepted_cases(restarted, 8) == ids);
+  live.clock->set(at("2026-02-16T10:00:00+08:00"));
+  restarted.clock->set(at("2026-02-16T10:00:00+08:00"));
+
+  const auto imported = live.engine->import_calendar(extended_spring_festival(), "2026-spring-festival-extended.json");
+  REQUIRE_MESSAGE(imported.has_value(), imported.error().message);
+  REQUIRE(imported->stored.has_value());
+  CHECK(imported->stored->version == 1);
+  CHECK(imported->recount.problems.empty());
+  CHECK(imported->recount.cases_checked == 8);
+  CHECK(imported->recount.cases_moved == 8);
+  CHECK(*live.store->calendar_applied() == 1);
+  CHECK(live.engine->calendar()->version() == imported->calendar);
+
+  REQUIRE(restarted.store->add_calendar_import(*imported->stored));
+  restarted.open(2);
+  REQUIRE(restarted.engine->calendar_recount().has_value());
+  for (const auto& id : ids) {
+    CAPTURE(id);
+    CHECK(same(live.deadlines_of(id), restarted.deadlines_of(id)));
+    // The worked example of docs/calendar.md: one working day left before the 24th is the 26th.
+    CHECK(live.deadlines_of(id).resolve_by == at("2026-02-27T00:00:00+08:00"));
+  }
+  // The same notice again changes nothing.
+  const auto again = live.engine->import_calendar(extended_spring_festival(), "again.json");
+  REQUIRE(again.has_value());
+  CHECK_FALSE(again->stored.has_value());
+  CHECK(again->same_as == 1);
+}
+
+TEST_CASE("CommandsDecidedWhileACalendarIsImportedEndWhereTheyWouldAfterARestart") {
+  Side live(4), restarted(2);
+  const auto ids = accepted_cases(live, 24);
+  REQUIRE(accepted_cases(restarted, 24) == ids);
+  // Cases dispatched, not accepted: their accepts go on during the import.
+  std::vector<std::string> waiting;
+  for (int i = 0; i < 24; ++i) {
+    const auto id = live.open_case("W-" + std::to_string(i));
+    live.send(id, "wd-" + std::to_string(i), cmd::Dispatch{});
+    REQUIRE(restarted.open_case("W-" + std::to_string(i)) == id);
+    restarted.send(id, "wd-" + std::to_string(i), cmd::Dispatch{});
+    waiting.push_back(id);
+  }
+  live.clock->set(at("2026-02-16T10:00:00+08:00"));
+  restarted.clock->set(at("2026-02-16T10:00:00+08:00"));
+
+  std::vector<std::thread> clients;
+  std::atomic<int> refused{0};
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c] {
+      for (std::size_t i = c; i < waiting.size(); i += 4) {
+        if (!live.engine->submit(command(waiting[i], "wa-" + std::to_string(i), cmd::Accept{})).get()) ++refused;
+      }
+    });
+  }
+  const auto imported = live.engine->import_calendar(extended_spring_festival(), "2026-spring-festival-extended.json");
+  for (auto& client : clients) client.join();
+  REQUIRE_MESSAGE(imported.has_value(), imported.error().message);
+  CHECK(imported->recount.problems.empty());
+  CHECK(refused == 0);
+
+  REQUIRE(restarted.store->add_calendar_import(*imported->stored));
+  restarted.open(2);
+  for (std::size_t i = 0; i < waiting.size(); ++i) restarted.send(waiting[i], "wa-" + std::to_string(i), cmd::Accept{});
+  for (const auto& list : {ids, waiting}) {
+    for (const auto& id : list) {
+      CAPTURE(id);
+      CHECK(same(live.deadlines_of(id), restarted.deadlines_of(id)));
+    }
+  }
+  // Each carried case says so once, by the calendar's key, whether its own
+  // command or the recount carried it.
+  for (const auto& id : waiting) {
+    const auto history = live.engine->history(id);
+    REQUIRE(history.has_value());
+    int carries = 0;
+    for (const auto& e : *history) {
+      if (std::holds_alternative<ev::DeadlinesRecomputed>(e.payload)) {
+        ++carries;
+        CHECK(e.idempotency_key == "calendar/v1");
+        CHECK(e.actor == "calendar");
+      }
+    }
+    CHECK(carries <= 1);
+  }
+  // A restart after the import carries nothing again.
+  live.open(2);
+  CHECK_FALSE(live.engine->calendar_recount().has_value());
+  for (const auto& id : ids) CHECK(same(live.deadlines_of(id), restarted.deadlines_of(id)));
+}
