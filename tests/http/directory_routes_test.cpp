@@ -155,3 +155,50 @@ TEST_CASE("ADirectoryImportedWhile32ClientsSendCommandsLosesNothing") {
   REQUIRE(h.call("POST", "/v1/cases/" + now + "/dispatch", "{}").status == 200);
   CHECK(lead_of(h, now) == "yangguang-garden.new-property");
 }
+
+namespace {
+
+std::string extended_spring_festival() {
+  std::ifstream in(ESCALATOR_SOURCE_DIR "/tests/fixtures/calendar-import/2026-spring-festival-extended.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("ACalendarNoticeIsImportedThroughTheServiceAndListed") {
+  RoutesHarness h;
+  const auto id = h.open();
+  REQUIRE(h.call("POST", "/v1/cases/" + id + "/dispatch", "{}").status == 200);
+  const auto imported = h.call("POST", "/v1/calendar/imports", extended_spring_festival());
+  REQUIRE(imported.status == 201);
+  const auto body = json_of(imported);
+  CHECK(body["stored"] == true);
+  CHECK(body["version"] == 1);
+  CHECK(body["year"] == 2026);
+  CHECK(body["cases_checked"] == 1);
+  CHECK(body["cases_moved"] == 0);  // its deadlines, in November 2025, are before the change
+  CHECK(body["not_recomputed"].empty());
+  CHECK(body["calendar"].get<std::string>().ends_with("+ import 1"));
+
+  const auto listed = json_of(h.call("GET", "/v1/calendar/imports"));
+  CHECK(listed["calendar"] == body["calendar"]);
+  REQUIRE(listed["imports"].size() == 1);
+  CHECK(listed["imports"][0]["year"] == 2026);
+  CHECK(listed["imports"][0]["source"] == "POST /v1/calendar/imports");
+
+  const auto again = h.call("POST", "/v1/calendar/imports", extended_spring_festival());
+  CHECK(again.status == 200);
+  CHECK(json_of(again)["stored"] == false);
+  CHECK(json_of(again)["version"] == 1);
+
+  auto clash = json::parse(extended_spring_festival());
+  clash["holidays"][0]["to"] = "2025-12-30";  // before it starts
+  const auto refused = h.call("POST", "/v1/calendar/imports", clash.dump());
+  CHECK(problem_of(refused).slug == "invalid-calendar");
+  CHECK(json_of(h.call("GET", "/v1/calendar/imports"))["imports"].size() == 1);
+  CHECK(problem_of(h.call("POST", "/v1/calendar/imports", "{}", {{"content-type", "text/csv"}})).slug ==
+        "unsupported-media-type");
+  CHECK(problem_of(h.call("POST", "/v1/calendar/imports", "")).slug == "missing-field");
+}

@@ -2,9 +2,9 @@
 # Operating a running service without stopping it: while clients send
 # commands, `audit verify`, `check`, `replay`, `stats` and `queue` read its
 # store beside it, a backup is taken through POST /v1/admin/backups, and the
-# backup restores to a store that verifies, and a directory is imported
-# through it. `escalator backup` and `import org` of the live store say to ask
-# the service instead.
+# backup restores to a store that verifies, and a directory and a calendar
+# notice are imported through it. `escalator backup`, `import org` and
+# `calendar import` of the live store say to ask the service instead.
 set -euo pipefail
 escalator="$1"
 source "$(dirname "$0")/serve_support.sh"
@@ -64,6 +64,18 @@ routed=$(curl -s -f -X POST "$url/v1/cases" -H 'Content-Type: application/json' 
 curl -s -f -o /dev/null -X POST "$url/v1/cases/$routed/dispatch"
 curl -s -f "$url/v1/cases/$routed" | grep -q '"lead_unit":"yangguang-garden.new-property"' ||
   { echo "the dispatch after the import did not route by it"; exit 1; }
+
+# A calendar notice too, carried over while the load goes on.
+notice="$(dirname "$0")/../fixtures/calendar-import/2026-spring-festival-extended.json"
+if "$escalator" calendar import "$notice" --data "$work/data" >"$work/calendar.txt" 2>&1; then
+  echo "escalator calendar import opened a store the service has open"; exit 1
+fi
+grep -q 'calendar import FILE --server URL' "$work/calendar.txt" || { cat "$work/calendar.txt"; exit 1; }
+"$escalator" calendar import "$notice" --server "$url" | tee "$work/calendar.txt"
+grep -q '^calendar import 1: .*the year 2026' "$work/calendar.txt" || { echo "calendar import --server stored nothing"; exit 1; }
+grep -q '^in force: .*+ import 1' "$work/calendar.txt" || { echo "the import is not in force"; exit 1; }
+"$escalator" import calendar "$notice" --server "$url" | grep -q 'the same as calendar import 1'
+curl -s -f "$url/v1/calendar/imports" | grep -q '"imports":\[{"version":1' || { echo "GET lists no import"; exit 1; }
 
 kill "$load"; wait "$load" 2>/dev/null || true
 stop_serve

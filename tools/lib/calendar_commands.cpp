@@ -43,8 +43,9 @@ constexpr const char* kImportWhat = R"(Adds a notice to a store and recomputes i
 Adds a notice file to the store as its next calendar version, after checking it alone and
 with the imports before it; a refused file changes nothing. Then recomputes the running
 deadlines of the store's cases on the new calendar, each case whose deadlines move getting a
-DeadlinesRecomputed event, and prints how many. The store must not be open elsewhere. Exits 1
-when the file is refused or a case was not recomputed.)";
+DeadlinesRecomputed event, and prints how many. The store must not be open elsewhere; a
+running service takes the notice with --server, and carries the deadlines over while it goes
+on. Exits 1 when the file is refused or a case was not recomputed.)";
 
 constexpr const char* kImportsWhat = R"(Lists the store's calendar imports: version, when, file, year and notices.)";
 
@@ -229,7 +230,14 @@ int calendar_command(const std::vector<std::string>& args, const Config& config,
   std::filesystem::path import_file;
   std::filesystem::path data;
   import_app->add_option("FILE", import_file, "a notice file (docs/calendar.md)")->required();
-  add_data_option(*import_app, data, config);
+  auto* import_data = add_data_option(*import_app, data, config);
+  std::string server;
+  import_app
+      ->add_option("--server", server,
+                   "import into the running service at URL instead, which carries the running deadlines over "
+                   "while it goes on taking commands (POST /v1/calendar/imports)")
+      ->option_text("URL")
+      ->excludes(import_data);
 
   auto* imports_app = app->add_subcommand("imports", kImportsWhat);
   bool imports_json = false;
@@ -250,7 +258,10 @@ int calendar_command(const std::vector<std::string>& args, const Config& config,
     return calendar ? add_command(*calendar, *from_time, *duration, out) : 1;
   }
   if (check_app->parsed()) return check_files(files, out);
-  if (import_app->parsed()) return calendar_import_command(import_file, data, config, out);
+  if (import_app->parsed()) {
+    if (!server.empty()) return calendar_import_through_service(import_file, server, out);
+    return calendar_import_command(import_file, data, config, out);
+  }
   return calendar_imports_command(data, imports_json, out);
 }
 

@@ -9,6 +9,7 @@
 #include "escalator/engine/engine.hpp"
 #include "escalator/store/store.hpp"
 #include "command_line.hpp"
+#include "http_client.hpp"
 #include "new_store.hpp"
 #include "terminal_progress.hpp"
 
@@ -52,6 +53,12 @@ int calendar_import_command(const std::filesystem::path& file, const std::filesy
   auto year = parse_calendar_year(text.str(), file.string());
   if (!year) return refuse(year.error());
   auto store = open_existing_store(data);
+  if (!store && in_use_elsewhere(store.error())) {
+    out << store.error().message
+        << "\nrefused: nothing was imported; while the service runs, import into it: escalator calendar import FILE "
+           "--server URL\n";
+    return 1;
+  }
   if (!store) return refuse(store.error());
   auto imports = (*store)->calendar_imports();
   if (!imports) return refuse(imports.error());
@@ -100,6 +107,41 @@ int calendar_import_command(const std::filesystem::path& file, const std::filesy
   if (recount->problems.empty()) return 0;
   out << "the import is stored; the cases above are recomputed when the store next opens\n";
   return 1;
+}
+
+int calendar_import_through_service(const std::filesystem::path& file, const std::string& url, std::ostream& out) {
+  auto server = parse_server_url(url);
+  if (!server) return usage_error("escalator calendar import", server.error().message);
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return refuse_unread(file, out);
+  // The recount carries every running deadline before the service answers.
+  auto answer = http_exchange(*server, "POST", "/v1/calendar/imports", text.str(),
+                              {{"Content-Type", "application/json"}}, std::chrono::hours(1));
+  if (!answer) {
+    out << "escalator calendar import: " << answer.error().message << "\nrefused: nothing was imported\n";
+    return 1;
+  }
+  const auto body = nlohmann::json::parse(answer->body, nullptr, false);
+  if ((answer->status != 200 && answer->status != 201) || !body.is_object()) {
+    out << "refused by the service (" << answer->status
+        << "): " << (body.is_object() ? body.value("detail", answer->body) : answer->body) << "\n";
+    return 1;
+  }
+  if (!body.value("stored", false)) {
+    out << file.filename().string() << ": the same as calendar import " << body.value("version", 0)
+        << ", which stays in force\n";
+    return 0;
+  }
+  out << "calendar import " << body.value("version", 0) << ": " << file.filename().string() << ", the year "
+      << body.value("year", 0) << "\n"
+      << "in force: " << body.value("calendar", "") << "\n"
+      << "running deadlines: " << count_of(body.value("cases_checked", 0), "case", "cases") << " checked, "
+      << body.value("cases_moved", 0) << " moved by the recount (a DeadlinesRecomputed event each)\n";
+  const auto missed = body.value("not_recomputed", nlohmann::json::array());
+  for (const auto& problem : missed) out << "not recomputed: " << problem.get<std::string>() << "\n";
+  return missed.empty() ? 0 : 1;
 }
 
 int calendar_imports_command(const std::filesystem::path& data, bool json, std::ostream& out) {

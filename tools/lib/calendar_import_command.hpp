@@ -19,6 +19,9 @@ namespace escalator::tools {
 int calendar_import_command(const std::filesystem::path& file, const std::filesystem::path& data, const Config& config,
                             std::ostream& out);
 // Lists the calendar imports of the store at `data`.
+// The same through a running service (POST /v1/calendar/imports), which
+// carries every running deadline over while it goes on taking commands.
+int calendar_import_through_service(const std::filesystem::path& file, const std::string& url, std::ostream& out);
 int calendar_imports_command(const std::filesystem::path& data, bool json, std::ostream& out);
 
 // The calendar in force in the store at `data`: the shipped one, in the

@@ -138,8 +138,16 @@ int import_command(const std::vector<std::string>& args, const Config& config, s
                           "without stopping it (POST /v1/directory/versions)")
           ->option_text("URL");
   org_app->get_option("--data")->excludes(server_option);
+  calendar_app
+      ->add_option("--server", server,
+                   "import into the running service at URL instead (POST /v1/calendar/imports)")
+      ->option_text("URL")
+      ->excludes(calendar_app->get_option("--data"));
   if (auto done = parse_command_line(*app, args, out)) return *done;
-  if (calendar_app->parsed()) return calendar_import_command(file, data, config, out);
+  if (calendar_app->parsed()) {
+    if (!server.empty()) return calendar_import_through_service(file, server, out);
+    return calendar_import_command(file, data, config, out);
+  }
   if (!server.empty()) return import_org_through_service(file, server, out);
   return import_org(file, data, out);
 }

@@ -1,11 +1,13 @@
-// /v1/directory/versions: the org directory imported while the service runs
-// (docs/http.md, "Directory"), as `escalator import org` imports it.
+// /v1/directory/versions and /v1/calendar/imports: the org directory and a
+// calendar notice imported while the service runs (docs/http.md, "Directory"
+// and "Calendar"), as `escalator import org` and `calendar import` do.
 #include <algorithm>
 #include <cctype>
 
 #include <nlohmann/json.hpp>
 
 #include "body_json.hpp"
+#include "escalator/calendar/official_calendar.hpp"
 #include "problem.hpp"
 #include "routes.hpp"
 
@@ -89,6 +91,60 @@ void Routes::import_directory(const Request& request, Respond respond) {
     body["converted_from_gb18030"] = imported->converted_from_gb18030;
     Response response = json_answer(imported->stored ? 201 : 200, body);
     response.headers.emplace_back("Location", "/v1/directory/versions");
+    respond(std::move(response));
+  });
+}
+
+}  // namespace escalator::http
+
+namespace escalator::http {
+
+void Routes::list_calendar_imports(Respond respond) {
+  auto imports = engine_.calendar_imports();
+  if (!imports) return respond(problem_response(engine_problem(imports.error())));
+  nlohmann::ordered_json body{{"calendar", engine_.calendar()->version()},
+                              {"imports", nlohmann::ordered_json::array()}};
+  for (const auto& import : *imports) {
+    const auto year = parse_calendar_year(import.text, import.source);
+    body["imports"].push_back({{"version", import.version},
+                               {"imported_at", format_time(import.imported_at)},
+                               {"source", import.source},
+                               {"year", year ? year->year : 0}});
+  }
+  respond(json_answer(200, body));
+}
+
+void Routes::import_calendar(const Request& request, Respond respond) {
+  if (request.body.empty()) {
+    return respond(problem_response({ProblemKind::kMissingField, "请求体应为日历通知文件（JSON），实际为空", "/"}));
+  }
+  if (auto body = parse_body(request.body); !body) return respond(problem_response(body.error()));
+  // Every case with a running deadline is carried over before the answer.
+  on_admin_thread([this, text = request.body, respond = std::move(respond)]() mutable {
+    auto imported = engine_.import_calendar(text, "POST /v1/calendar/imports");
+    if (!imported) {
+      const auto& error = imported.error();
+      Problem problem{error.code == ErrorCode::kInvalidArgument ? ProblemKind::kInvalidCalendar
+                      : error.code == ErrorCode::kFailedPrecondition ? ProblemKind::kImportRefused
+                                                                     : engine_problem(error).kind,
+                      "日历通知未导入：" + error.message, "", std::string(to_string(error.code))};
+      problem.engine_detail = error.message;
+      return respond(problem_response(problem));
+    }
+    nlohmann::ordered_json body;
+    body["stored"] = imported->stored.has_value();
+    body["version"] = imported->stored ? imported->stored->version : imported->same_as;
+    body["year"] = imported->year;
+    body["calendar"] = imported->calendar;
+    if (imported->stored) {
+      const auto& recount = imported->recount;
+      body["imported_at"] = format_time(imported->stored->imported_at);
+      body["cases_checked"] = recount.cases_checked;
+      body["cases_moved"] = recount.cases_moved;
+      body["not_recomputed"] = recount.problems;
+    }
+    Response response = json_answer(imported->stored ? 201 : 200, body);
+    response.headers.emplace_back("Location", "/v1/calendar/imports");
     respond(std::move(response));
   });
 }

@@ -28,6 +28,7 @@ constexpr Row kRows[] = {
     {ProblemKind::kUnknownReference, 422, "unknown-reference", "所指的单位、环节或流程不存在"},
     {ProblemKind::kInvalidWorkflow, 422, "invalid-workflow", "流程文件未通过校验"},
     {ProblemKind::kInvalidDirectory, 422, "invalid-directory", "组织目录文件未通过校验"},
+    {ProblemKind::kInvalidCalendar, 422, "invalid-calendar", "日历通知文件未通过校验"},
     {ProblemKind::kBodyTooLarge, 413, "body-too-large", "请求体超过上限"},
     {ProblemKind::kHeaderTooLarge, 431, "header-too-large", "请求头超过上限"},
     {ProblemKind::kUnsupportedMediaType, 415, "unsupported-media-type", "请求体须为 application/json"},

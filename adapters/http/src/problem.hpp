@@ -31,6 +31,7 @@ enum class ProblemKind {
   kUnknownReference,      // 422: a unit, step or workflow the command names does not exist
   kInvalidWorkflow,       // 422: an uploaded workflow `escalator validate` would refuse; `errors` lists why
   kInvalidDirectory,      // 422: an org directory `escalator import org` would refuse; `errors` lists why
+  kInvalidCalendar,       // 422: a calendar notice `escalator calendar import` would refuse
   kBodyTooLarge,          // 413
   kHeaderTooLarge,        // 431
   kUnsupportedMediaType,  // 415

@@ -112,6 +112,7 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   if (s.size() == 2 && s[0] == "v1" && s[1] == "stats") return "/v1/stats";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "backups") return "/v1/admin/backups";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "directory" && s[2] == "versions") return "/v1/directory/versions";
+  if (s.size() == 3 && s[0] == "v1" && s[1] == "calendar" && s[2] == "imports") return "/v1/calendar/imports";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "workflows") return "/v1/workflows";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "workflows") return "/v1/workflows/{id}";
   if (s.size() == 4 && s[0] == "v1" && s[1] == "workflows" && (s[3] == "retire" || s[3] == "reinstate")) {
@@ -234,6 +235,13 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
     if (method != "POST") return respond(method_not_allowed("GET, POST"));
     if (!request.body.empty()) return answer(respond, {ProblemKind::kUnknownField, "备份请求不带请求体", "/"});
     return take_backup(std::move(respond));
+  }
+  if (s.size() == 3 && s[0] == "v1" && s[1] == "calendar" && s[2] == "imports") {
+    if (!taking({})) return;
+    if (get) return list_calendar_imports(std::move(respond));
+    if (method != "POST") return respond(method_not_allowed("GET, POST"));
+    if (auto problem = body_media_type(request)) return answer(respond, std::move(*problem));
+    return import_calendar(request, std::move(respond));
   }
   if (s.size() == 3 && s[0] == "v1" && s[1] == "directory" && s[2] == "versions") {
     if (!taking({})) return;

@@ -81,6 +81,10 @@ class Routes {
   // an administration thread.
   void list_directory_versions(Respond respond);
   void import_directory(const Request& request, Respond respond);
+  // GET and POST /v1/calendar/imports (import_routes.cpp): the import, with
+  // its carry of every running deadline, on an administration thread.
+  void list_calendar_imports(Respond respond);
+  void import_calendar(const Request& request, Respond respond);
   // Runs `work` on a thread of its own, which finish_admin_work() waits for.
   void on_admin_thread(std::function<void()> work);
   // A suspended case's deadlines as paused, with the time each had left; none otherwise.
