@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "http_support.hpp"
+#include "store_support.hpp"
 
 using namespace escalator;
 using namespace escalator::testing;
@@ -156,22 +157,11 @@ TEST_CASE("ADirectoryImportedWhile32ClientsSendCommandsLosesNothing") {
   CHECK(lead_of(h, now) == "yangguang-garden.new-property");
 }
 
-namespace {
-
-std::string extended_spring_festival() {
-  std::ifstream in(ESCALATOR_SOURCE_DIR "/tests/fixtures/calendar-import/2026-spring-festival-extended.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
-
 TEST_CASE("ACalendarNoticeIsImportedThroughTheServiceAndListed") {
   RoutesHarness h;
   const auto id = h.open();
   REQUIRE(h.call("POST", "/v1/cases/" + id + "/dispatch", "{}").status == 200);
-  const auto imported = h.call("POST", "/v1/calendar/imports", extended_spring_festival());
+  const auto imported = h.call("POST", "/v1/calendar/imports", extended_spring_festival_notice());
   REQUIRE(imported.status == 201);
   const auto body = json_of(imported);
   CHECK(body["stored"] == true);
@@ -188,12 +178,12 @@ TEST_CASE("ACalendarNoticeIsImportedThroughTheServiceAndListed") {
   CHECK(listed["imports"][0]["year"] == 2026);
   CHECK(listed["imports"][0]["source"] == "POST /v1/calendar/imports");
 
-  const auto again = h.call("POST", "/v1/calendar/imports", extended_spring_festival());
+  const auto again = h.call("POST", "/v1/calendar/imports", extended_spring_festival_notice());
   CHECK(again.status == 200);
   CHECK(json_of(again)["stored"] == false);
   CHECK(json_of(again)["version"] == 1);
 
-  auto clash = json::parse(extended_spring_festival());
+  auto clash = json::parse(extended_spring_festival_notice());
   clash["holidays"][0]["to"] = "2025-12-30";  // before it starts
   const auto refused = h.call("POST", "/v1/calendar/imports", clash.dump());
   CHECK(problem_of(refused).slug == "invalid-calendar");

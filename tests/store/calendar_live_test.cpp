@@ -5,8 +5,6 @@
 // calendar by another.
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "escalator/store/store.hpp"
@@ -16,15 +14,6 @@ using namespace escalator;
 using namespace escalator::testing;
 
 namespace {
-
-// tests/fixtures/calendar-import: the 2026 Spring Festival made to run to 25 February.
-std::string extended_spring_festival() {
-  std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) +
-                   "/tests/fixtures/calendar-import/2026-spring-festival-extended.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 Timestamp at(const char* text) { return *parse_time(text); }
 
@@ -87,7 +76,7 @@ TEST_CASE("ACalendarImportedLiveMovesRunningDeadlinesAsARestartOnItWould") {
   live.clock->set(at("2026-02-16T10:00:00+08:00"));
   restarted.clock->set(at("2026-02-16T10:00:00+08:00"));
 
-  const auto imported = live.engine->import_calendar(extended_spring_festival(), "2026-spring-festival-extended.json");
+  const auto imported = live.engine->import_calendar(extended_spring_festival_notice(), "2026-spring-festival-extended.json");
   REQUIRE_MESSAGE(imported.has_value(), imported.error().message);
   REQUIRE(imported->stored.has_value());
   CHECK(imported->stored->version == 1);
@@ -107,7 +96,7 @@ TEST_CASE("ACalendarImportedLiveMovesRunningDeadlinesAsARestartOnItWould") {
     CHECK(live.deadlines_of(id).resolve_by == at("2026-02-27T00:00:00+08:00"));
   }
   // The same notice again changes nothing.
-  const auto again = live.engine->import_calendar(extended_spring_festival(), "again.json");
+  const auto again = live.engine->import_calendar(extended_spring_festival_notice(), "again.json");
   REQUIRE(again.has_value());
   CHECK_FALSE(again->stored.has_value());
   CHECK(again->same_as == 1);
@@ -138,7 +127,7 @@ TEST_CASE("CommandsDecidedWhileACalendarIsImportedEndWhereTheyWouldAfterARestart
       }
     });
   }
-  const auto imported = live.engine->import_calendar(extended_spring_festival(), "2026-spring-festival-extended.json");
+  const auto imported = live.engine->import_calendar(extended_spring_festival_notice(), "2026-spring-festival-extended.json");
   for (auto& client : clients) client.join();
   REQUIRE_MESSAGE(imported.has_value(), imported.error().message);
   CHECK(imported->recount.problems.empty());

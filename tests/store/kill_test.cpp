@@ -233,14 +233,6 @@ TEST_CASE("TimersFallingDueAcrossKillsFireOnceEachInDueOrder") {
 
 namespace {
 
-std::string extended_spring_festival() {
-  std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) +
-                   "/tests/fixtures/calendar-import/2026-spring-festival-extended.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Cases accepted on Thursday 12 February 2026, and a notice extending the
 // Spring Festival imported, not yet applied.
 void accepted_cases_and_an_import(const std::filesystem::path& data, int cases) {
@@ -259,7 +251,7 @@ void accepted_cases_and_an_import(const std::filesystem::path& data, int cases) 
     REQUIRE(engine->submit(Command{opened->case_id, key + "/a", std::nullopt, "test", cmd::Accept{}}).get());
   }
   REQUIRE(store->add_calendar_import(
-      CalendarImport{1, *parse_time("2026-02-16T09:00:00+08:00"), "extended.json", extended_spring_festival()}));
+      CalendarImport{1, *parse_time("2026-02-16T09:00:00+08:00"), "extended.json", extended_spring_festival_notice()}));
 }
 
 }  // namespace

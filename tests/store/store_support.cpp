@@ -1,5 +1,8 @@
 #include "store_support.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -20,6 +23,14 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+std::string extended_spring_festival_notice() {
+  std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) +
+                   "/tests/fixtures/calendar-import/2026-spring-festival-extended.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 cmd::Open leak_report() {

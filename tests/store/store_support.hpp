@@ -31,6 +31,9 @@ class TempDir {
 };
 
 cmd::Open leak_report();
+// tests/fixtures/calendar-import/2026-spring-festival-extended.json: the 2026
+// Spring Festival made to run to 25 February, a notice to import.
+std::string extended_spring_festival_notice();
 // After Open: the commands that take a case to Closed.
 std::vector<CommandPayload> to_closure();
 

@@ -18,13 +18,6 @@ namespace {
 
 Timestamp at(const char* text) { return *parse_time(text); }
 
-std::string extended_spring_festival() {
-  std::ifstream in(std::string(ESCALATOR_SOURCE_DIR) + "/tests/fixtures/calendar-import/2026-spring-festival-extended.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 struct Site {
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(at("2026-02-12T10:00:00+08:00"));
   std::shared_ptr<CaseStore> store = memory_store();
@@ -44,7 +37,7 @@ struct Site {
   }
   void import_extension() {
     REQUIRE(store->add_calendar_import(CalendarImport{1, clock->now(), "2026-spring-festival-extended.json",
-                                                      extended_spring_festival()}));
+                                                      escalator::testing::extended_spring_festival_notice()}));
   }
 };
 
@@ -155,7 +148,7 @@ TEST_CASE("ImportsNeedTheOfficialCalendar") {
 
 TEST_CASE("ImportsAreNumberedInOrder") {
   Site site;
-  const CalendarImport skipping{2, site.clock->now(), "x.json", extended_spring_festival()};
+  const CalendarImport skipping{2, site.clock->now(), "x.json", escalator::testing::extended_spring_festival_notice()};
   const auto refused = site.store->add_calendar_import(skipping);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().message == "calendar import 2: the next version is 1");
