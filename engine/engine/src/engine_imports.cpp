@@ -90,8 +90,17 @@ Result<Engine::CalendarImportResult> Engine::import_calendar(std::string_view te
     impl.options.calendar = calendars->current;
   }
   auto& recount = result.recount;
+  // The cases to carry: those whose writes decided before the swap are
+  // still on their way to the store (each shard's mutex, taken once, waits
+  // out a decision in progress), then every case the store holds timers for.
+  std::set<std::string> to_carry;
+  for (const auto& shard : impl.shards) {
+    std::lock_guard lock(shard->mutex);
+    for (const auto& entry : shard->busy) to_carry.insert(entry.first);
+  }
   auto cases = cases_with_timers(store);
   if (!cases) recount.problems.push_back(cases.error().message);
+  if (cases) to_carry.insert(cases->begin(), cases->end());
   const std::string key = "calendar/v" + std::to_string(import.version);
   std::vector<std::pair<std::string, std::future<Result<Decision>>>> in_flight;
   const auto settle = [&] {
@@ -108,7 +117,7 @@ Result<Engine::CalendarImportResult> Engine::import_calendar(std::string_view te
     }
     in_flight.clear();
   };
-  for (const auto& id : cases ? *cases : std::set<std::string>{}) {
+  for (const auto& id : to_carry) {
     in_flight.emplace_back(id, submit(Command{id, key, std::nullopt, "calendar",
                                               cmd::RecomputeDeadlines{result.calendar, {}}}));
     if (in_flight.size() >= kCarriesInFlight) settle();
