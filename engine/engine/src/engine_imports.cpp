@@ -52,6 +52,16 @@ Result<Engine::CalendarImportResult> Engine::import_calendar(std::string_view te
                 "this engine counts on a calendar its embedder gave, which takes no imported notice");
   }
   std::lock_guard importing(impl.calendar_import_mutex);  // and timer rounds wait
+  {
+    // A case an earlier import could not carry would miss that carry.
+    std::lock_guard in_force(impl.in_force_mutex);
+    if (impl.cutover) {
+      return fail(ErrorCode::kFailedPrecondition,
+                  "calendar import " + std::to_string(impl.cutover->version) +
+                      " has cases it could not carry over yet; they are carried at their next command and when the "
+                      "store next opens, and another import waits until then");
+    }
+  }
   auto& store = *impl.options.store;
   auto year = parse_calendar_year(text, source);
   if (!year) return tl::unexpected(year.error());

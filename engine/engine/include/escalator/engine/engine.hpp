@@ -179,7 +179,8 @@ class Engine final : public DueTimers {
   // case counted on one calendar by another. Timer rounds wait until the
   // recount is done. kInvalidArgument naming the date for a notice that does
   // not read or clashes with another year; kFailedPrecondition when the
-  // embedder's calendar is not an OfficialCalendar; the store's errors.
+  // embedder's calendar is not an OfficialCalendar, or an earlier import has
+  // cases it could not carry yet (until the store next opens); the store's errors.
   [[nodiscard]] Result<CalendarImportResult> import_calendar(std::string_view text, const std::string& source);
   // The store's calendar imports, oldest first, and the newest applied.
   [[nodiscard]] Result<std::vector<CalendarImport>> calendar_imports() const;
