@@ -14,13 +14,6 @@ nlohmann::ordered_json backup_json(const BackupInfo& backup) {
   return {{"id", backup.id}, {"made_at", format_time(backup.made_at)}, {"bytes", backup.bytes}, {"files", backup.files}};
 }
 
-Response json_answer(int status, const nlohmann::ordered_json& body) {
-  Response response;
-  response.status = status;
-  response.body = body.dump();
-  return response;
-}
-
 }  // namespace
 
 Routes::~Routes() { finish_admin_work(); }
@@ -47,7 +40,7 @@ void Routes::take_backup(Respond respond) {
     }
     auto body = backup_json(*made);
     body["directory"] = backup_dir_.string();
-    Response response = json_answer(201, body);
+    Response response = json_response(201, body.dump());
     response.headers.emplace_back("Location", "/v1/admin/backups");
     respond(std::move(response));
   });
@@ -64,7 +57,7 @@ void Routes::list_backups(Respond respond) {
   if (listed) {
     for (const auto& backup : *listed) body["backups"].push_back(backup_json(backup));
   }
-  respond(json_answer(200, body));
+  respond(json_response(200, body.dump()));
 }
 
 namespace {
@@ -137,7 +130,7 @@ nlohmann::ordered_json Routes::workflow_json(const std::string& id) const {
 void Routes::list_workflows(Respond respond) {
   nlohmann::ordered_json body{{"workflows", nlohmann::ordered_json::array()}};
   for (const auto& entry : versions_by_id(*engine_.workflows())) body["workflows"].push_back(workflow_json(entry.first));
-  respond(json_answer(200, body));
+  respond(json_response(200, body.dump()));
 }
 
 void Routes::on_admin_thread(std::function<void()> work) {
@@ -176,7 +169,7 @@ void Routes::upload_workflow(std::string text, Respond respond) {
     auto body = workflow_json(w.id);
     body["published_version"] = w.version;
     body["changed"] = upload->changed;
-    Response response = json_answer(upload->changed ? 201 : 200, body);
+    Response response = json_response(upload->changed ? 201 : 200, body.dump());
     response.headers.emplace_back("Location", "/v1/workflows/" + w.id + "?version=" + std::to_string(w.version));
     respond(std::move(response));
   });
@@ -188,7 +181,7 @@ void Routes::retire_workflow(const std::string& id, bool retired, Respond respon
     if (!changed) return respond(problem_response(change_refused(changed.error())));
     auto body = workflow_json(id);
     body["changed"] = *changed;
-    respond(json_answer(200, body));
+    respond(json_response(200, body.dump()));
   });
 }
 
@@ -218,7 +211,7 @@ void Routes::read_workflow(const std::string& id, const Query& query, Respond re
   const auto version_fields = version_json(*found, published);
   for (const auto& [key, value] : version_fields.items()) body[key] = value;
   body["workflow"] = nlohmann::ordered_json::parse(found->document);
-  Response response = json_answer(200, body);
+  Response response = json_response(200, body.dump());
   response.headers.emplace_back("ETag", "\"" + found->content_hash + "\"");
   respond(std::move(response));
 }

@@ -26,6 +26,15 @@ struct Request {
     const auto found = headers.find(lower_case_name);
     return found == headers.end() ? std::string_view() : std::string_view(found->second);
   }
+  // The body's media type, lower case, without its parameters: "text/csv"
+  // for "Text/CSV; charset=utf-8"; empty when there is no Content-Type.
+  std::string media_type() const {
+    std::string type(header("content-type"));
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && type.back() == ' ') type.pop_back();
+    for (char& c : type) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return type;
+  }
 };
 
 struct Response {
@@ -34,6 +43,14 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type and Content-Length
   std::string body;
 };
+
+// A JSON answer with `status`.
+inline Response json_response(int status, std::string body) {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
 
 // How a route answers: at once, or later from another thread (a command is
 // answered once it is decided and stored). Called exactly once.

@@ -1,8 +1,6 @@
 // /v1/directory/versions and /v1/calendar/imports: the org directory and a
 // calendar notice imported while the service runs (docs/http.md, "Directory"
 // and "Calendar"), as `escalator import org` and `calendar import` do.
-#include <algorithm>
-#include <cctype>
 
 #include <nlohmann/json.hpp>
 
@@ -21,21 +19,6 @@ nlohmann::ordered_json import_json(const OrgImport& v) {
           {"removed", v.removed}, {"digest", v.digest}};
 }
 
-Response json_answer(int status, const nlohmann::ordered_json& body) {
-  Response response;
-  response.status = status;
-  response.body = body.dump();
-  return response;
-}
-
-// The media type of the body without its parameters, lower case.
-std::string media_type_of(const Request& request) {
-  auto type = std::string(request.header("content-type"));
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-  return type;
-}
 
 }  // namespace
 
@@ -45,11 +28,11 @@ void Routes::list_directory_versions(Respond respond) {
   nlohmann::ordered_json body{{"in_force", imports->empty() ? 0 : imports->back().version},
                               {"versions", nlohmann::ordered_json::array()}};
   for (const auto& v : *imports) body["versions"].push_back(import_json(v));
-  respond(json_answer(200, body));
+  respond(json_response(200, body.dump()));
 }
 
 void Routes::import_directory(const Request& request, Respond respond) {
-  const std::string type = media_type_of(request);
+  const std::string type = request.media_type();
   if (type != "application/json" && type != "text/csv") {
     return respond(problem_response({ProblemKind::kUnsupportedMediaType,
                                      "目录文件的 Content-Type 应为 application/json 或 text/csv，实际为 " +
@@ -89,7 +72,7 @@ void Routes::import_directory(const Request& request, Respond respond) {
     auto body = import_json(in_force);
     body["stored"] = imported->stored.has_value();
     body["converted_from_gb18030"] = imported->converted_from_gb18030;
-    Response response = json_answer(imported->stored ? 201 : 200, body);
+    Response response = json_response(imported->stored ? 201 : 200, body.dump());
     response.headers.emplace_back("Location", "/v1/directory/versions");
     respond(std::move(response));
   });
@@ -111,7 +94,7 @@ void Routes::list_calendar_imports(Respond respond) {
                                {"source", import.source},
                                {"year", year ? year->year : 0}});
   }
-  respond(json_answer(200, body));
+  respond(json_response(200, body.dump()));
 }
 
 void Routes::import_calendar(const Request& request, Respond respond) {
@@ -143,7 +126,7 @@ void Routes::import_calendar(const Request& request, Respond respond) {
       body["cases_moved"] = recount.cases_moved;
       body["not_recomputed"] = recount.problems;
     }
-    Response response = json_answer(imported->stored ? 201 : 200, body);
+    Response response = json_response(imported->stored ? 201 : 200, body.dump());
     response.headers.emplace_back("Location", "/v1/calendar/imports");
     respond(std::move(response));
   });

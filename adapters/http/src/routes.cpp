@@ -24,13 +24,6 @@ constexpr std::string_view kDefaultActor = "http";
 // The engine's limit on idempotency keys (command_check.cpp).
 constexpr std::size_t kMaxKeyBytes = 200;
 
-Response json_response(int status, std::string body) {
-  Response response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
-}
-
 void answer(Respond& respond, Problem problem) { respond(problem_response(problem)); }
 
 std::string fresh_key() { return "http-" + random_hex(); }
@@ -74,10 +67,7 @@ std::optional<Problem> expected_version_of(const Request& request, std::optional
 
 std::optional<Problem> body_media_type(const Request& request) {
   if (request.body.empty()) return std::nullopt;
-  auto type = std::string(request.header("content-type"));
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  const auto type = request.media_type();
   if (type == "application/json") return std::nullopt;
   return Problem{ProblemKind::kUnsupportedMediaType,
                  "请求体的 Content-Type 应为 application/json，实际为 " +
