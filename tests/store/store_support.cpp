@@ -33,6 +33,21 @@ std::string extended_spring_festival_notice() {
   return text.str();
 }
 
+const std::string& leaks_workflow() {
+  static const std::string kText = R"({
+  "id": "leaks",
+  "name": "漏水",
+  "takes": {"categories": ["物业/漏水"]},
+  "priority": 5,
+  "steps": [
+    {"id": "property", "name": "物业公司", "level": "compound", "role": "property_company", "fallback_roles": ["community_office"],
+     "accept_within": "2h", "resolve_within": "1 working-day"}
+  ],
+  "reply_within": "3 working-days"
+})";;
+  return kText;
+}
+
 cmd::Open leak_report() {
   cmd::Open o;
   o.request_type = RequestType::kComplaint;

@@ -31,6 +31,10 @@ class TempDir {
 };
 
 cmd::Open leak_report();
+// A one-step workflow "leaks" taking 物业/漏水 at priority 5, held by the
+// sample directory's property company (community office behind it): 2h to
+// accept, a working day to resolve.
+const std::string& leaks_workflow();
 // tests/fixtures/calendar-import/2026-spring-festival-extended.json: the 2026
 // Spring Festival made to run to 25 February, a notice to import.
 std::string extended_spring_festival_notice();

@@ -19,17 +19,7 @@ using namespace escalator::testing;
 
 namespace {
 
-const std::string kLeaks = R"({
-  "id": "leaks",
-  "name": "漏水",
-  "takes": {"categories": ["物业/漏水"]},
-  "priority": 5,
-  "steps": [
-    {"id": "property", "name": "物业公司", "level": "compound", "role": "property_company", "fallback_roles": ["community_office"],
-     "accept_within": "2h", "resolve_within": "1 working-day"}
-  ],
-  "reply_within": "3 working-days"
-})";
+const std::string kLeaks = leaks_workflow();
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   text.replace(text.find(from), from.size(), to);

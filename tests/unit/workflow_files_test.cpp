@@ -8,22 +8,13 @@
 #include "escalator/org/org_directory.hpp"
 #include "escalator/workflow/workflow_registry.hpp"
 #include "json_lines.hpp"
+#include "store_support.hpp"
 
 using namespace escalator;
 
 namespace {
 
-const char* kLeak = R"({
-  "id": "leaks",
-  "name": "漏水",
-  "takes": {"categories": ["物业/漏水"]},
-  "priority": 5,
-  "steps": [
-    {"id": "property", "name": "物业公司", "level": "compound", "role": "property_company", "fallback_roles": ["community_office"],
-     "accept_within": "2h", "resolve_within": "1 working-day"}
-  ],
-  "reply_within": "3 working-days"
-})";
+const std::string kLeak = escalator::testing::leaks_workflow();
 
 Workflow read(const std::string& text) {
   auto file = read_workflow(text, "leaks.json", *sample_directory());
