@@ -14,6 +14,7 @@ namespace escalator::testing {
 namespace {
 
 constexpr std::string_view kPendingPrefix{"\xffpending", 8};
+constexpr std::string_view kBehindPrefix{"\xff" "behind/", 8};
 
 std::string pending_key(std::uint64_t number) {
   std::string key(kPendingPrefix);
@@ -39,10 +40,12 @@ std::map<std::string, stats::Tally> counters_of(const CaseStore& store) {
   return {cells->begin(), cells->end()};
 }
 
-// The stats family as RocksDB holds it: cells, and pending records apart.
+// The stats family as RocksDB holds it: cells, and pending records and the
+// index of the cases behind the counts apart.
 struct StatsFamily {
   std::map<std::string, stats::Tally> cells;
   std::vector<std::string> pending;
+  std::map<std::string, stats::Tally> behind;
 };
 StatsFamily stats_family_of(const std::filesystem::path& path) {
   RawStore raw(path);
@@ -50,6 +53,10 @@ StatsFamily stats_family_of(const std::filesystem::path& path) {
   for (auto& [key, value] : raw.all("stats")) {
     if (key.starts_with(kPendingPrefix)) {
       family.pending.push_back(key);
+    } else if (key.starts_with(kBehindPrefix)) {
+      auto tally = stats::Tally::decode(value);
+      REQUIRE(tally.has_value());
+      family.behind.emplace(key, *tally);
     } else {
       auto tally = stats::Tally::decode(value);
       REQUIRE(tally.has_value());
@@ -125,7 +132,7 @@ TEST_CASE("ReplacingTheCountersDropsThePendingOnes") {
   close_two_cases(store);
   stats::Cells replaced;
   replaced[stats::CellKey{}.encode()].add(stats::index_of(stats::Count::kReceived), 5);
-  REQUIRE(store->replace_stats(replaced, stats::Stamp{stats::kDefinition, "test", "test"}).has_value());
+  REQUIRE(replace_counters(*store, replaced, stats::Stamp{stats::kDefinition, "test", "test"}).has_value());
   CHECK(counters_of(*store) == std::map<std::string, stats::Tally>(replaced.begin(), replaced.end()));
   store.reset();
   const auto family = stats_family_of(dir.path());
@@ -146,6 +153,97 @@ TEST_CASE("ADamagedPendingRecordIsDataLossNamingIt") {
   REQUIRE_FALSE(store.has_value());
   CHECK(store.error().code == ErrorCode::kDataLoss);
   CHECK(store.error().message.find("not a pending count") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace escalator::testing
+
+namespace escalator::testing {
+namespace {
+
+// The cases behind `count` in the whole store's group on every day.
+stats::CasesCounted counted_in_all(const CaseStore& store, stats::Count count) {
+  const auto index = stats::index_of(count);
+  auto counted = store.cases_counted({stats::Dimension::kAll, "", index, index, 0, 1000000});
+  REQUIRE_MESSAGE(counted.has_value(), (counted ? "" : counted.error().message));
+  return *counted;
+}
+
+// Every day cell's count, summed from the cases behind it, equals the cell:
+// the index holds each count of a case once, whether pending or folded.
+void each_day_cell_is_its_cases(const CaseStore& store) {
+  auto cells = store.stats_cells(stats::kCellsFrom, stats::kCellsTo);
+  REQUIRE(cells.has_value());
+  int checked = 0;
+  for (const auto& [key, tally] : *cells) {
+    const auto cell = stats::CellKey::decode(key);
+    REQUIRE(cell.has_value());
+    if (cell->period != stats::Period::kDay || cell->dimension == stats::Dimension::kMeeting) continue;
+    for (const auto& [index, value] : tally.values()) {
+      if (!stats::kept_behind(index)) continue;
+      auto counted = store.cases_counted({cell->dimension, cell->group, index, index, cell->number, cell->number});
+      REQUIRE(counted.has_value());
+      std::int64_t sum = 0;
+      for (const auto& [case_id, of_case] : *counted) sum += of_case.get(index);
+      const std::string where = cell->name() + " index " + std::to_string(index);
+      CHECK_MESSAGE(sum == value, where);
+      ++checked;
+    }
+  }
+  CHECK(checked > 20);
+}
+
+TEST_CASE("TheCasesBehindACountAreReadFromTheIndexPendingOrFoldedAndAfterARecount") {
+  TempDir dir;
+  auto store = unfolding_store_at(dir.path());
+  close_two_cases(store);
+  // Pending: the records name each count's case.
+  const auto received = counted_in_all(*store, stats::Count::kReceived);
+  REQUIRE(received.size() == 2);
+  for (const auto& [case_id, tally] : received) {
+    CHECK(case_id.starts_with("370811-"));
+    CHECK(tally.get(stats::Count::kReceived) == 1);
+  }
+  CHECK(counted_in_all(*store, stats::Count::kClosed).size() == 2);
+  CHECK(counted_in_all(*store, stats::Count::kWithdrawn).empty());
+  each_day_cell_is_its_cases(*store);
+  store.reset();  // closing folds
+
+  const auto family = stats_family_of(dir.path());
+  CHECK(family.pending.empty());
+  CHECK(family.behind.size() > 20);
+  store = unfolding_store_at(dir.path());
+  CHECK(counted_in_all(*store, stats::Count::kReceived) == received);
+  each_day_cell_is_its_cases(*store);
+
+  // A recount writes the same entries again.
+  REQUIRE(stats::recount_into(*store, *shipped_calendar()).has_value());
+  CHECK(counted_in_all(*store, stats::Count::kReceived) == received);
+  each_day_cell_is_its_cases(*store);
+  store.reset();
+  CHECK(stats_family_of(dir.path()).behind == family.behind);
+
+  // Counters set by hand have no case behind them.
+  store = unfolding_store_at(dir.path());
+  stats::Cells by_hand;
+  by_hand[stats::CellKey{}.encode()].add(stats::index_of(stats::Count::kReceived), 5);
+  REQUIRE(replace_counters(*store, by_hand, stats::Stamp{stats::kDefinition, "test", "test"}).has_value());
+  CHECK(counted_in_all(*store, stats::Count::kReceived).empty());
+}
+
+TEST_CASE("TheMemoryStoreKeepsTheSameCasesBehindTheCountsAsTheDurableOne") {
+  TempDir dir;
+  auto durable = unfolding_store_at(dir.path());
+  auto memory = memory_store();
+  close_two_cases(durable);
+  close_two_cases(memory);
+  for (auto count : {stats::Count::kReceived, stats::Count::kHanded, stats::Count::kSigned, stats::Count::kReplied,
+                     stats::Count::kClosedOnTime, stats::Count::kRatedSatisfied}) {
+    const auto kept = counted_in_all(*durable, count);
+    CHECK(!kept.empty());
+    CHECK(counted_in_all(*memory, count) == kept);
+  }
+  each_day_cell_is_its_cases(*memory);
 }
 
 }  // namespace

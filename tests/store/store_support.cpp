@@ -87,6 +87,19 @@ std::unique_ptr<Engine> engine_on(std::shared_ptr<CaseStore> store, int workers)
   return std::move(*engine);
 }
 
+Result<void> replace_counters(CounterStore& store, const stats::Cells& cells, const stats::Stamp& stamp) {
+  stats::Marks marks;
+  for (const auto& [key, tally] : cells) {
+    for (const auto& [index, value] : tally.values()) {
+      for (std::int64_t i = 0; i < value; ++i) marks.add(key, index);
+    }
+  }
+  return store.replace_stats([&](const CounterStore::CaseMarksSink& sink) -> Result<void> {
+    sink("", marks);
+    return {};
+  }, stamp);
+}
+
 Command command(const std::string& case_id, const std::string& key, CommandPayload payload) {
   return Command{case_id, key, std::nullopt, "test", std::move(payload)};
 }

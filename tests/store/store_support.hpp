@@ -49,6 +49,9 @@ std::shared_ptr<CaseStore> open_durable_at(const std::filesystem::path& path,
 // An engine over `store` with `workers` threads (none: each command is decided
 // on the caller's), its clock stopped at 2025-11-11 09:00 China Standard Time.
 std::unique_ptr<Engine> engine_on(std::shared_ptr<CaseStore> store, int workers = 2);
+// Replaces the store's counters with `cells` set by hand, no case behind
+// them; every value must be 0 or more.
+Result<void> replace_counters(CounterStore& store, const stats::Cells& cells, const stats::Stamp& stamp);
 // A command by actor "test".
 Command command(const std::string& case_id, const std::string& key, CommandPayload payload);
 // A case's first write, as little as the store needs.
@@ -109,8 +112,11 @@ struct ForwardingStore : CaseStore {
   Result<std::optional<Call>> previous_call(std::span<const std::string> digests, Timestamp at) const override {
     return real->previous_call(digests, at);
   }
-  Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) override {
-    return real->replace_stats(cells, stamp);
+  Result<stats::CasesCounted> cases_counted(const stats::BehindQuery& query) const override {
+    return real->cases_counted(query);
+  }
+  Result<void> replace_stats(const EveryCaseCounted& count, const stats::Stamp& stamp) override {
+    return real->replace_stats(count, stamp);
   }
   Result<std::uint64_t> count_list(std::string_view list, std::string_view value) const override {
     return real->count_list(list, value);

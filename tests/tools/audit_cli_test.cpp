@@ -60,7 +60,7 @@ void edit_counters(const fs::path& data, int definition) {
   }
   stats::Stamp claimed = **stamp;
   claimed.definition = definition;
-  REQUIRE((*store)->replace_stats(edited, claimed).has_value());
+  REQUIRE(testing::replace_counters(**store, edited, claimed).has_value());
 }
 
 }  // namespace

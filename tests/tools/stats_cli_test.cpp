@@ -11,6 +11,7 @@
 #include "escalator/store/stats_report.hpp"
 #include "scenario.hpp"
 #include "stats_command.hpp"
+#include "store_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace escalator;
@@ -122,7 +123,7 @@ TEST_CASE("RecomputingGivesBackTheCountersAndTheCasesBehindACountAreListed") {
     auto stamp = (*store)->stats_stamp();
     REQUIRE(stamp.has_value());
     REQUIRE(stamp->has_value());
-    REQUIRE((*store)->replace_stats({}, **stamp).has_value());
+    REQUIRE(testing::replace_counters(**store, {}, **stamp).has_value());
   }
   CHECK(json_report(data, "category")["total"]["received"] == 0);
   const Ran recomputed = stats_of({"--data", data.string(), "--from", "2025-10-01", "--to", "2025-11-30", "--by",
@@ -199,7 +200,7 @@ TEST_CASE("AuditVerifyFindsACounterThatDiffersFromTheEvents") {
                                   stats::month_number(std::chrono::sys_days{std::chrono::year{2025} / 11 / 1}), ""};
     REQUIRE(edited.contains(november.encode()));
     edited[november.encode()].add(stats::index_of(stats::Count::kReceived), 1);
-    REQUIRE((*store)->replace_stats(edited, **(*store)->stats_stamp()).has_value());
+    REQUIRE(testing::replace_counters(**store, edited, **(*store)->stats_stamp()).has_value());
   }
   std::ostringstream found;
   CHECK(tools::audit_command({"verify", "--data", data.string()}, Config{}, found) == 1);

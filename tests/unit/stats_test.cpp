@@ -2,10 +2,12 @@
 // the percentiles read from them, and a cell's key.
 #include <doctest/doctest.h>
 
+#include "escalator/stats/cases_behind.hpp"
 #include "escalator/stats/stats.hpp"
 #include "escalator/store/stats_report.hpp"
 #include "escalator/store/store.hpp"
 #include "repeat_calls.hpp"
+#include "store_support.hpp"
 
 using namespace escalator;
 using namespace escalator::stats;
@@ -90,7 +92,7 @@ TEST_CASE("AReportReadsWholeYearsThenWholeMonthsThenDays") {
   const sys_days jan1{year{2025} / 1 / 1}, dec31{year{2025} / 12 / 31}, nov30{year{2025} / 11 / 30};
   Cells cells{cell(Period::kYear, year_number(jan1), 1000), cell(Period::kDay, day_number(dec31), 3)};
   for (unsigned m = 1; m <= 12; ++m) cells.insert(cell(Period::kMonth, month_number(sys_days{year{2025} / m / 1}), 10));
-  REQUIRE(store->replace_stats(cells, Stamp{kDefinition, "test", "09:00-17:00"}).has_value());
+  REQUIRE(testing::replace_counters(*store, cells, Stamp{kDefinition, "test", "09:00-17:00"}).has_value());
   const auto received = [&](sys_days from, sys_days to) {
     return read_report(*store, {from, to, Dimension::kAll})->total.get(Count::kReceived);
   };
@@ -187,4 +189,61 @@ TEST_CASE("ADayOutsideTheCalendarIsRefusedSayingWhy") {
   CHECK(february.error().message == "'2026-02-29' is not a day: 2026-02 has 28 days");
   CHECK(parse_day("2025-13-01").error().message == "'2025-13-01' has no month 13");
   CHECK(parse_day("2025/11/30").error().message == "Expected a day as YYYY-MM-DD, but got '2025/11/30'");
+}
+
+// A group write's marks name each count's case, and only the day cells'
+// counts (not their month and year, nor a histogram's buckets) are entries.
+TEST_CASE("AGroupsMarksNameTheCaseOfEachCountAndTheIndexKeepsTheDayCellsCounts") {
+  const std::uint32_t day = 20403, month = 670, year = 55;
+  const auto key_of = [&](Dimension d, std::string group) { return CellKey{d, Period::kDay, day, group}.encode(); };
+  Marks first, second;
+  first.add_day_month_year(key_of(Dimension::kUnit, "yangguang-garden.property"), month, year, index_of(Count::kHanded));
+  first.add(key_of(Dimension::kAll, ""), index_of(Histogram::kAcceptCalendar, 3));
+  second.add_day_month_year(key_of(Dimension::kUnit, "yangguang-garden.property"), month, year, index_of(Count::kHanded));
+  second.add(key_of(Dimension::kMeeting, "council/x"), kMeetingDayBase + 1);
+  Marks group;
+  group.add_of_case("370811-20251111-000001", first);
+  group.add_of_case("370811-20251111-000002", second);
+  group.add_of_case("370811-20251111-000003", Marks{});
+
+  // The cells see no case mark: the sum is the two cases' marks.
+  Cells both = first.summed();
+  add_cells(both, second.summed());
+  CHECK(group.summed() == both);
+  std::vector<std::string> whose;
+  group.each_of_case([&](std::string_view case_id, std::string_view, std::uint16_t) { whose.emplace_back(case_id); });
+  CHECK(whose == std::vector<std::string>{"370811-20251111-000001", "370811-20251111-000001", "370811-20251111-000001",
+                                          "370811-20251111-000001", "370811-20251111-000002", "370811-20251111-000002",
+                                          "370811-20251111-000002", "370811-20251111-000002"});
+  REQUIRE(Marks::decode(group.bytes()).has_value());
+  CHECK(*Marks::decode(group.bytes()) == group);
+
+  Behind behind;
+  add_behind(behind, group);
+  REQUIRE(behind.size() == 2);
+  const auto entry = BehindKey::decode(behind.begin()->first);
+  REQUIRE(entry.has_value());
+  CHECK(*entry == BehindKey{Dimension::kUnit, "yangguang-garden.property", index_of(Count::kHanded), day,
+                            "370811-20251111-000001"});
+  CHECK(entry->encode() == behind.begin()->first);
+  // Marks of no case are no entries.
+  Behind none;
+  add_behind(none, first);
+  CHECK(none.empty());
+  Behind one;
+  add_behind(one, "370811-20251111-000002", second);
+  CHECK(one.size() == 1);
+
+  // A query reads the same from the marks as from the entries.
+  const BehindQuery query{Dimension::kUnit, "yangguang-garden.property", index_of(Count::kHanded),
+                          index_of(Count::kHanded), day, day};
+  CasesCounted from_marks, from_entries;
+  add_counted(from_marks, query, group);
+  add_counted(from_entries, query, behind);
+  CHECK(from_marks.size() == 2);
+  CHECK(from_marks == from_entries);
+  CasesCounted the_day_after;
+  add_counted(the_day_after, BehindQuery{query.dimension, query.group, query.first_index, query.last_index, day + 1, day + 5},
+              behind);
+  CHECK(the_day_after.empty());
 }

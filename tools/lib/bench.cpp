@@ -116,7 +116,7 @@ void print_year(std::ostream& out, const YearLoad& year, int runs, bool ok) {
                 "\nreports: a year of one district, %d cases (%d units), run in %.0f s: %ld commands (%ld by "
                 "timers, %.0f/s), %ld events, %ld counter cells\n"
                 "  full-year report, medians of %d runs: by unit (%d rows) %.1f ms, by category (%d rows) %.1f ms  %s\n"
-                "  recount of every case's events %.1f s (%.0f events/s), %s the counters; replacing them %.1f s\n",
+                "  recount of every case's events %.1f s (%.0f events/s), %s the counters; recounting into the store (counters and the cases behind them) %.1f s\n",
                 year.cases, year.units, year.load_seconds, year.commands, year.timer_commands,
                 year.load_seconds > 0 ? double(year.commands) / year.load_seconds : 0.0, year.events, year.cells,
                 runs, year.unit_groups, year.report_by_unit_ms, year.category_groups, year.report_by_category_ms,

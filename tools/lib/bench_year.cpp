@@ -404,7 +404,7 @@ YearLoad year_run(const std::filesystem::path& dir, const std::filesystem::path&
   load.recount_agrees = std::equal(kept->begin(), kept->end(), recounted->begin(), recounted->end(),
                                    [](const auto& a, const auto& b) { return a.first == b.first && a.second == b.second; });
   const auto t1 = BenchClock::now();
-  if (auto replaced = (*store)->replace_stats(*recounted, stats::stamp_of(*calendar)); !replaced) {
+  if (auto replaced = stats::recount_into(**store, *calendar); !replaced) {
     load.error = replaced.error().message;
   }
   load.replace_seconds = seconds_since(t1);

@@ -23,7 +23,7 @@ struct YearLoad {
   double report_by_unit_ms = 0;  // a full-year report by unit: counters read, every figure of every row; median
   double report_by_category_ms = 0;
   double recount_seconds = 0;    // every stored case's events counted again
-  double replace_seconds = 0;    // and the kept counters replaced by the recount (what --recompute does)
+  double replace_seconds = 0;    // a recount again, replacing the counters and the cases behind them (what --recompute does)
   bool recount_agrees = false;   // the recount equals the counters kept as the year ran
   long cells = 0;                // counter cells kept
   std::string error;

@@ -208,7 +208,7 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
   const Calendar& calendar = *calendars->current;
 
   if (listed) {
-    auto shares = stats::cases_behind(**store, calendar, query, group.value_or(""), *listed, config.stats);
+    auto shares = stats::cases_behind(**store, query, group.value_or(""), *listed, config.stats);
     if (!shares) return failed(shares.error().message);
     std::int64_t total = 0;
     for (const auto& share : *shares) {
@@ -221,9 +221,7 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
 
   if (recompute) {
     TerminalProgress progress("recount");
-    auto cells = stats::recount(**store, calendar, progress.callback());
-    if (!cells) return failed(cells.error().message);
-    if (auto replaced = (*store)->replace_stats(*cells, stats::stamp_of(calendar)); !replaced) {
+    if (auto replaced = stats::recount_into(**store, calendar, progress.callback()); !replaced) {
       return failed(replaced.error().message);
     }
     std::cerr << "counters recounted from the events of " << (*store)->case_ids().size() << " cases\n";

@@ -292,6 +292,14 @@ void Marks::add_day_month_year(std::string_view day_key, std::uint32_t month, st
   }
 }
 
+void Marks::add_of_case(std::string_view case_id, const Marks& of_case) {
+  if (of_case.empty()) return;
+  std::string key(kCaseMark);
+  key += case_id;
+  add(key, 0);
+  add(of_case);
+}
+
 std::optional<Marks> Marks::decode(std::string_view bytes) {
   Marks marks;
   marks.bytes_ = bytes;

@@ -135,6 +135,7 @@ class MemoryStore final : public CaseStore {
   void put(CaseWrite& write) {
     const std::string& case_id = write.case_id;
     stats::add_marks(stats_, write.stats);
+    stats::add_behind(behind_, case_id, write.stats);
     auto [it, created] = cases_.try_emplace(case_id);
     StoredCase& stored = it->second;
     ++writes_;
@@ -250,9 +251,25 @@ class MemoryStore final : public CaseStore {
     return stats_stamp_;
   }
 
-  Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) override {
+  Result<stats::CasesCounted> cases_counted(const stats::BehindQuery& query) const override {
+    std::shared_lock lock(mutex_);
+    stats::CasesCounted counted;
+    stats::add_counted(counted, query, behind_);
+    return counted;
+  }
+
+  Result<void> replace_stats(const EveryCaseCounted& count, const stats::Stamp& stamp) override {
+    stats::Cells cells;
+    stats::Behind behind;
+    auto counted = count([&](std::string_view case_id, const stats::Marks& marks) {
+      stats::add_marks(cells, marks);
+      stats::add_behind(behind, case_id, marks);
+    });
     std::unique_lock lock(mutex_);
-    stats_ = cells;
+    stats_stamp_.reset();
+    if (!counted) return counted;
+    stats_ = std::move(cells);
+    behind_ = std::move(behind);
     stats_stamp_ = stamp;
     return {};
   }
@@ -272,6 +289,7 @@ class MemoryStore final : public CaseStore {
   std::set<PendingTimer> timers_;
   std::unordered_map<std::string, std::vector<PendingTimer>> timers_of_case_;
   stats::Cells stats_;
+  stats::Behind behind_;  // the cases behind the counts
   std::optional<stats::Stamp> stats_stamp_;
   std::set<std::string> calls_;  // repeat_calls.hpp's entries
   std::set<std::string> lists_;  // case list entries, keyed as the durable store keys them

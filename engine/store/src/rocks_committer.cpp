@@ -224,7 +224,7 @@ struct Committer::Impl {
     }
     batch.Put(family(layout::kOutbox), layout::outbox_key(group.outbox++), p.outbox_record);
     replace_timers(batch, p, group.timers);
-    group.stats.add(p.stats);
+    group.stats.add_of_case(p.case_id, p.stats);
     group.last_seq[p.case_id] = p.last_seq;
     ++group.accepted;
   }

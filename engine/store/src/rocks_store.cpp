@@ -120,8 +120,11 @@ class RocksStore final : public CaseStore {
     return stats_.cells(from, to);
   }
   Result<std::optional<stats::Stamp>> stats_stamp() const override { return stats_.stamp(); }
-  Result<void> replace_stats(const stats::Cells& cells, const stats::Stamp& stamp) override {
-    return stats_.replace(cells, stamp);
+  Result<stats::CasesCounted> cases_counted(const stats::BehindQuery& query) const override {
+    return stats_.cases_counted(query);
+  }
+  Result<void> replace_stats(const EveryCaseCounted& count, const stats::Stamp& stamp) override {
+    return stats_.replace(count, stamp);
   }
 
   std::optional<std::string> case_of_external_id(const std::string& external_id) const override {

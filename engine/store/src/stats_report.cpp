@@ -322,6 +322,13 @@ std::optional<double> value_of(const Figure& figure, const Tally& group, const T
   return std::nullopt;
 }
 
+Result<void> recount_into(CaseStore& store, const Calendar& calendar, const Progress& progress) {
+  return store.replace_stats([&](const CounterStore::CaseMarksSink& sink) {
+    return each_case_counted(store, calendar, [&sink](const std::string& id, const Marks& marks) { sink(id, marks); },
+                             progress);
+  }, stamp_of(calendar));
+}
+
 Result<Cells> recount(const CaseStore& store, const Calendar& calendar, const Progress& progress) {
   Cells cells;
   auto counted = each_case_counted(
@@ -366,34 +373,35 @@ Result<std::vector<std::string>> counter_differences(const CaseStore& store, con
   return lines;
 }
 
-Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calendar& calendar, const Query& query,
-                                            std::string_view group, const Figure& figure, const Formulas& formulas) {
-  if ((figure.kind != Figure::Kind::kCount && figure.kind != Figure::Kind::kDerivedCount) ||
-      (figure.kind == Figure::Kind::kDerivedCount && figure.code == kMeetings)) {
+Result<std::vector<CaseShare>> cases_behind(const CounterStore& store, const Query& query, std::string_view group,
+                                            const Figure& figure, const Formulas& formulas) {
+  const bool derived = figure.kind == Figure::Kind::kDerivedCount;
+  if ((figure.kind != Figure::Kind::kCount && !derived) || (derived && figure.code == kMeetings)) {
     return fail(ErrorCode::kInvalidArgument, std::string(figure.name) + " is not a count of cases");
   }
-  const auto ranges = ranges_of(query);
-  const auto earlier = ranges_before(query);
-  std::vector<CaseShare> shares;
-  auto counted = each_case_counted(store, calendar, [&](const std::string& id, const Marks& marks) {
-    const Cells cells = marks.summed();
-    // The case's own report row: its counts in the group, as read_report reads them.
-    Tally row;
-    auto each_in_group = [&](const auto& in_ranges, auto add) {
-      for (const auto& [from, to] : in_ranges) {
-        for (auto at = cells.lower_bound(from); at != cells.end() && at->first < to; ++at) {
-          if (CellKey::group_in(at->first) == group) add(at->second);
-        }
-      }
-    };
-    each_in_group(ranges, [&](const Tally& t) { row.add(t); });
-    each_in_group(earlier, [&](const Tally& t) {
-      row.add(kOpenOverdueAtStart, t.get(Count::kOpenOverdueJoined) - t.get(Count::kOpenOverdueLeft));
-    });
-    const auto part = value_of(figure, row, row, formulas);
-    if (part && *part != 0) shares.push_back({id, static_cast<std::int64_t>(std::llround(*part))});
-  });
+  BehindQuery asked{query.by, std::string(group), 0, 0, day_number(query.from), day_number(query.to)};
+  if (!derived) {
+    asked.first_index = asked.last_index = index_of(Count(figure.code));
+  } else if (figure.code == kRepeatCalls) {
+    const int days = std::clamp(formulas.repeat_window_days, 0, kRepeatDays);
+    if (days == 0) return std::vector<CaseShare>{};
+    asked.first_index = index_of_repeat(0);
+    asked.last_index = index_of_repeat(days - 1);
+  } else {
+    // Late and open on the last day: joined less left, over every day up to it.
+    static_assert(index_of(Count::kOpenOverdueLeft) == index_of(Count::kOpenOverdueJoined) + 1);
+    asked.first_index = index_of(Count::kOpenOverdueJoined);
+    asked.last_index = index_of(Count::kOpenOverdueLeft);
+    asked.from_day = 0;
+  }
+  auto counted = store.cases_counted(asked);
   if (!counted) return tl::unexpected(counted.error());
+  std::vector<CaseShare> shares;
+  for (const auto& [case_id, tally] : *counted) {
+    std::int64_t part = 0;
+    for (const auto& [index, value] : tally.values()) part += index == index_of(Count::kOpenOverdueLeft) && derived ? -value : value;
+    if (part != 0) shares.push_back({case_id, part});
+  }
   return shares;
 }
 
@@ -406,9 +414,7 @@ Result<bool> bring_counters_up_to_date(CaseStore& store, const Calendar& calenda
   if (!stamp) return tl::unexpected(stamp.error());
   const Stamp wanted = stamp_of(calendar);
   if (*stamp == wanted) return false;
-  auto cells = recount(store, calendar, progress);
-  if (!cells) return tl::unexpected(cells.error());
-  if (auto replaced = store.replace_stats(*cells, wanted); !replaced) return tl::unexpected(replaced.error());
+  if (auto replaced = recount_into(store, calendar, progress); !replaced) return tl::unexpected(replaced.error());
   return true;
 }
 

@@ -399,7 +399,9 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     // format 9 would not keep the case lists, format 10 would read neither a
     // CaseReturnedToOwner nor the state it leaves, nor a CoHandlersAdded,
     // format 11 would not read an AnswerRelayed, format 12 would renumber the
-    // workflows and lose the versions uploaded into the `workflows` family.
+    // workflows and lose the versions uploaded into the `workflows` family,
+    // format 13 would neither read a pending count that names its cases nor
+    // keep the cases behind the counts.
     if (version < 4 && !store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
     }
@@ -408,6 +410,11 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     }
     if (version < 10 && !store.has_meta(layout::kListsFromKey)) {
       if (auto marked = store.put_meta(layout::kListsFromKey, std::to_string(version)); !marked) return marked;
+    }
+    // Before format 14 no case was kept behind the counts: with no stamp,
+    // the engine recounts when it opens the store, and the recount keeps them.
+    if (version < 14) {
+      if (auto unstamped = store.delete_meta(layout::kStatsStampKey); !unstamped) return unstamped;
     }
     if (auto upgraded = store.put_meta(std::string(layout::kFormatVersionKey), std::to_string(kStoreFormatVersion)); !upgraded) return upgraded;
   }

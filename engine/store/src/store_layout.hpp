@@ -158,6 +158,9 @@ inline constexpr std::string_view kFormatVersionKey = "format_version";  // deci
 inline constexpr std::string_view kCasesOpenedKey = "cases_opened";      // 8 bytes, big-endian
 inline constexpr std::string_view kOutboxNextKey = "outbox_next";        // 8 bytes, big-endian
 inline constexpr std::string_view kTimersLowWaterKey = "timers_low_water";  // put_instant(): no timer below it
+// What the report counters were counted with (store_stats.hpp): none until
+// they are, and none while a recount replaces them.
+inline constexpr std::string_view kStatsStampKey = "stats_stamp";
 // Present while an upgrade seals the history written before format 4 (and
 // moves its personal data out): the format it started from, as decimal text.
 // Opening the store finishes it.

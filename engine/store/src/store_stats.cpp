@@ -16,11 +16,28 @@
 namespace escalator {
 namespace {
 
-constexpr std::string_view kStampKey = "stats_stamp";
+constexpr std::string_view kStampKey = store_layout::kStatsStampKey;
 // Pending records lie past every cell key ([kCellsFrom, kCellsTo)), all of
 // them in [pending_key(0), kPendingEnd).
 constexpr std::string_view kPendingPrefix{"\xffpending", 8};
 constexpr std::string_view kPendingEnd{"\xffpendinh", 8};
+
+// The index of the cases behind the counts lies between the cells and the
+// pending records.
+constexpr std::string_view kBehindPrefix{"\xff" "behind/", 8};
+constexpr std::string_view kBehindEnd{"\xff" "behind0", 8};
+
+std::string behind_key(std::string_view entry) {
+  std::string key(kBehindPrefix);
+  key += entry;
+  return key;
+}
+// An entry's value: the case's count there, under index 0.
+std::string behind_value(std::int64_t count) {
+  stats::Tally tally;
+  tally.add(0, count);
+  return tally.encode();
+}
 
 std::string pending_key(std::uint64_t number) {
   std::string key(kPendingPrefix);
@@ -164,6 +181,9 @@ bool StoredStats::fold() {
     batch.Delete(stats_, pending_key(pending.number));
   }
   for (const auto& [key, tally] : all.summed()) batch.Merge(stats_, key, tally.encode());
+  stats::Behind behind;
+  stats::add_behind(behind, all);
+  for (const auto& [entry, count] : behind) batch.Merge(stats_, behind_key(entry), behind_value(count));
   // Not synced: the pending records are on disk until a fold is, and a fold
   // is all or nothing, so a fold lost in a crash is done again.
   if (db_.Write(rocksdb::WriteOptions(), &batch).ok()) return true;
@@ -209,6 +229,41 @@ Result<std::vector<std::pair<std::string, stats::Tally>>> StoredStats::cells(std
   return found;
 }
 
+Result<stats::CasesCounted> StoredStats::cases_counted(const stats::BehindQuery& query) const {
+  stats::CasesCounted counted;
+  // The entries and the pending records from one snapshot, as cells() reads them.
+  std::optional<rocksdb::ManagedSnapshot> snapshot;
+  if (!read_only_) snapshot.emplace(&db_);
+  rocksdb::ReadOptions at_snapshot;
+  if (snapshot) at_snapshot.snapshot = snapshot->snapshot();
+  for (std::uint32_t index = query.first_index; index <= query.last_index; ++index) {
+    const auto from =
+        behind_key(stats::BehindKey::prefix(query.dimension, query.group, static_cast<std::uint16_t>(index), query.from_day));
+    const std::string_view head = std::string_view(from).substr(0, from.size() - 4);  // without the day
+    rocksdb::ReadOptions read = at_snapshot;
+    std::string upper(head);
+    upper.append(4, '\xff');
+    upper.push_back('\xff');
+    const rocksdb::Slice bound(upper);
+    read.iterate_upper_bound = &bound;
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, stats_));
+    for (it->Seek(from); it->Valid(); it->Next()) {
+      const auto key = it->key().ToStringView();
+      const auto entry = stats::BehindKey::decode(key.substr(kBehindPrefix.size()));
+      const auto value = stats::Tally::decode(it->value().ToStringView());
+      if (!entry || !value) return fail(ErrorCode::kDataLoss, "stats/" + printable(key) + ": not an entry of a case");
+      if (entry->day > query.to_day) break;
+      counted[entry->case_id].add(static_cast<std::uint16_t>(index), value->get(0));
+    }
+    if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "stats: reading the cases behind the counts"));
+  }
+  auto pending_read = each_pending(db_, stats_, at_snapshot, [&](std::uint64_t, const stats::Marks& marks) {
+    stats::add_counted(counted, query, marks);
+  });
+  if (!pending_read) return tl::unexpected(pending_read.error());
+  return counted;
+}
+
 Result<std::optional<stats::Stamp>> StoredStats::stamp() const {
   std::string text;
   const auto status = db_.Get(rocksdb::ReadOptions(), meta_, kStampKey, &text);
@@ -224,30 +279,57 @@ Result<std::optional<stats::Stamp>> StoredStats::stamp() const {
                                                   j["working_hours"].get<std::string>()});
 }
 
-Result<void> StoredStats::replace(const stats::Cells& cells, const stats::Stamp& stamp) {
+Result<void> StoredStats::replace(const CounterStore::EveryCaseCounted& count, const stats::Stamp& stamp) {
   std::lock_guard folding(fold_mutex_);
   std::vector<Pending> dropped;
   {
     std::lock_guard lock(pending_mutex_);
     dropped.swap(unfolded_);
   }
-  rocksdb::WriteBatch batch;
-  batch.DeleteRange(stats_, rocksdb::Slice(stats::kCellsFrom.data(), stats::kCellsFrom.size()),
-                    rocksdb::Slice(stats::kCellsTo.data(), stats::kCellsTo.size()));
-  batch.DeleteRange(stats_, rocksdb::Slice(kPendingPrefix.data(), kPendingPrefix.size()),
-                    rocksdb::Slice(kPendingEnd.data(), kPendingEnd.size()));
-  for (const auto& [key, tally] : cells) batch.Put(stats_, key, tally.encode());
-  const nlohmann::json j = {
-      {"calendar", stamp.calendar}, {"definition", stamp.definition}, {"working_hours", stamp.working_hours}};
-  batch.Put(meta_, kStampKey, j.dump());
+  const auto range = [](std::string_view from, std::string_view to) {
+    return std::pair{rocksdb::Slice(from.data(), from.size()), rocksdb::Slice(to.data(), to.size())};
+  };
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  const auto status = db_.Write(sync, &batch);
+  // The stamp goes first: a recount cut short leaves none, and the next
+  // opening recounts again.
+  rocksdb::WriteBatch batch;
+  batch.Delete(meta_, kStampKey);
+  for (const auto& [from, to] : {range(stats::kCellsFrom, stats::kCellsTo), range(kBehindPrefix, kBehindEnd),
+                                 range(kPendingPrefix, kPendingEnd)}) {
+    batch.DeleteRange(stats_, from, to);
+  }
+  auto status = db_.Write(sync, &batch);
   if (!status.ok()) {
     std::lock_guard lock(pending_mutex_);
     unfolded_.swap(dropped);
     return tl::unexpected(status_error(status, "stats: replacing the counters"));
   }
+  stats::Cells cells;
+  {
+    batch.Clear();
+    // A case's entries are its own keys: put, a batch of many cases at a time.
+    stats::Behind of_case;
+    auto counted = count([&](std::string_view case_id, const stats::Marks& marks) {
+      stats::add_marks(cells, marks);
+      of_case.clear();
+      stats::add_behind(of_case, case_id, marks);
+      for (const auto& [entry, n] : of_case) batch.Put(stats_, behind_key(entry), behind_value(n));
+      if (batch.Count() >= 10000 && status.ok()) {
+        status = db_.Write(rocksdb::WriteOptions(), &batch);
+        batch.Clear();
+      }
+    });
+    if (!counted) return counted;
+  }
+  if (status.ok()) {
+    for (const auto& [key, tally] : cells) batch.Put(stats_, key, tally.encode());
+    const nlohmann::json j = {
+        {"calendar", stamp.calendar}, {"definition", stamp.definition}, {"working_hours", stamp.working_hours}};
+    batch.Put(meta_, kStampKey, j.dump());
+    status = db_.Write(sync, &batch);
+  }
+  if (!status.ok()) return tl::unexpected(status_error(status, "stats: replacing the counters"));
   return {};
 }
 

@@ -9,6 +9,11 @@
 // merge operator and deletes them, in one batch, off the write path; a reader
 // takes the cells and the pending records from one snapshot, so every count a
 // group's write made is read exactly once, before folding or after.
+//
+// The index of the cases behind the counts (stats/cases_behind.hpp) lies in
+// the same family, each entry under "\xffbehind/" and its BehindKey, its value
+// a Tally of its one index. A pending record says whose each count is
+// (Marks::add_of_case), and the folder adds the entries with the cells.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -26,7 +31,9 @@
 #include <utility>
 #include <vector>
 
+#include "escalator/stats/cases_behind.hpp"
 #include "escalator/stats/stats.hpp"
+#include "escalator/store/counter_store.hpp"
 
 namespace escalator {
 
@@ -59,9 +66,11 @@ class StoredStats {
 
   [[nodiscard]] Result<std::vector<std::pair<std::string, stats::Tally>>> cells(std::string_view from,
                                                                                 std::string_view to) const;
+  [[nodiscard]] Result<stats::CasesCounted> cases_counted(const stats::BehindQuery& query) const;
   [[nodiscard]] Result<std::optional<stats::Stamp>> stamp() const;
-  // Replaces every cell, pending records included. No write may be in flight.
-  [[nodiscard]] Result<void> replace(const stats::Cells& cells, const stats::Stamp& stamp);
+  // Replaces every cell and entry, pending records included, with what
+  // `count` gives. No write may be in flight.
+  [[nodiscard]] Result<void> replace(const CounterStore::EveryCaseCounted& count, const stats::Stamp& stamp);
 
  private:
   struct Pending {

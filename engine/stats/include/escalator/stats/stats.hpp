@@ -117,7 +117,7 @@ inline constexpr std::uint16_t kMeetingsHeld = 1901;
 // A cell's meetings are its indexes in use.
 inline constexpr std::uint16_t kMeetingDayBase = 2400;
 inline constexpr int kMeetingDays = 367;
-inline std::uint16_t index_of(Count c) { return static_cast<std::uint16_t>(c); }
+constexpr std::uint16_t index_of(Count c) { return static_cast<std::uint16_t>(c); }
 inline std::uint16_t index_of(Histogram h, int bucket) {
   return static_cast<std::uint16_t>(kHistogramBase + static_cast<int>(h) * kBucketCount + bucket);
 }
@@ -187,14 +187,30 @@ class Marks {
   // month and its year (`key` being a day's: CellKey::repoint).
   void add_day_month_year(std::string_view day_key, std::uint32_t month, std::uint32_t year, std::uint16_t index);
   void add(const Marks& other) { bytes_ += other.bytes_; }
+  // Adds a case's marks after a mark of its id: a group write's marks say
+  // whose each count is, for the index of the cases behind the counts
+  // (cases_behind.hpp).
+  void add_of_case(std::string_view case_id, const Marks& of_case);
   bool empty() const { return bytes_.empty(); }
   void clear() { bytes_.clear(); }
-  // Calls visit(key, index) for each mark, in the order made.
+  // Calls visit(key, index) for each mark of a cell, in the order made.
   template <class Visit>
   void each(Visit&& visit) const {
+    each_of_case([&visit](std::string_view, std::string_view key, std::uint16_t index) { visit(key, index); });
+  }
+  // Calls visit(case id, key, index) for each mark of a cell, in the order
+  // made, with the id add_of_case() put before it ("" for none).
+  template <class Visit>
+  void each_of_case(Visit&& visit) const {
+    std::string_view case_id;
     for (std::size_t at = 0; at < bytes_.size();) {
       const std::size_t size = read(at, 4);
-      visit(std::string_view(bytes_).substr(at + 4, size), static_cast<std::uint16_t>(read(at + 4 + size, 2)));
+      const auto key = std::string_view(bytes_).substr(at + 4, size);
+      if (key.starts_with(kCaseMark)) {
+        case_id = key.substr(kCaseMark.size());
+      } else {
+        visit(case_id, key, static_cast<std::uint16_t>(read(at + 4 + size, 2)));
+      }
       at += 6 + size;
     }
   }
@@ -213,6 +229,9 @@ class Marks {
     for (int i = bytes - 1; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(bytes_[at + i]);
     return value;
   }
+  // The key of a mark that names the case the marks after it are of: no
+  // cell key begins with it (each begins with its dimension's number).
+  static constexpr std::string_view kCaseMark{"\xfe", 1};
   std::string bytes_;  // each mark: its key's size (4 bytes), the key, the index (2 bytes)
 };
 void add_marks(Cells& into, const Marks& marks);

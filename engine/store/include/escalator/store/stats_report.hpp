@@ -65,6 +65,10 @@ const std::vector<Figure>& figures();
 std::optional<double> value_of(const Figure& figure, const Tally& group, const Tally& total,
                                const Formulas& formulas);
 
+// Counts every stored case's events afresh with `calendar`'s working time,
+// and replaces the store's counters and the index of the cases behind them
+// with what it counted, stamped stamp_of(calendar).
+[[nodiscard]] Result<void> recount_into(CaseStore& store, const Calendar& calendar, const Progress& progress = {});
 // Counts every stored case's events afresh with `calendar`'s working time.
 [[nodiscard]] Result<Cells> recount(const CaseStore& store, const Calendar& calendar, const Progress& progress = {});
 // What the engine counts with `calendar`.
@@ -86,10 +90,11 @@ struct CaseShare {
   std::int64_t count = 0;
 };
 // The cases behind a count (a Count or a derived count) in `group` over the
-// query's days, each with its part, by counting each stored case's events
-// afresh: every case, read once. kInvalidArgument for a rate or a time.
-[[nodiscard]] Result<std::vector<CaseShare>> cases_behind(const CaseStore& store, const Calendar& calendar,
-                                                          const Query& query, std::string_view group,
-                                                          const Figure& figure, const Formulas& formulas);
+// query's days, each with its part, by case id: read from the store's index
+// of them (cases_behind.hpp), never from the cases. kInvalidArgument for a
+// rate, a time or the meetings.
+[[nodiscard]] Result<std::vector<CaseShare>> cases_behind(const CounterStore& store, const Query& query,
+                                                          std::string_view group, const Figure& figure,
+                                                          const Formulas& formulas);
 
 }  // namespace escalator::stats

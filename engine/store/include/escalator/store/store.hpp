@@ -66,7 +66,7 @@ std::shared_ptr<CaseStore> memory_store();
 // The format this release writes. A store records its format when created; a
 // store of a newer format is refused, and an older one is upgraded when opened
 // (docs/storage.md, "Formats and versions").
-inline constexpr int kStoreFormatVersion = 13;
+inline constexpr int kStoreFormatVersion = 14;
 
 // RocksDB's settings that a deployment may want to change; docs/storage.md
 // says why each default is what it is.
