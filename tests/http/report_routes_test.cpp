@@ -96,3 +96,83 @@ TEST_CASE("AReportsParametersAreCheckedEachNamedInItsProblem") {
   refused("?from=2025-11-01&to=2025-11-30&colour=red", "colour");
   CHECK(h.call("POST", "/v1/stats?from=2025-11-01&to=2025-11-30").status == 405);
 }
+
+TEST_CASE("TheCasesBehindACountAreListedAPageAtATimeAndAddUpToTheReport") {
+  RoutesHarness h;
+  three_cases(h);
+  const std::string period = "from=2025-11-01&to=2025-11-30";
+  const auto report = json_of(h.call("GET", "/v1/stats?" + period + "&by=channel"));
+  const auto hotline = h.call("GET", "/v1/stats/cases?count=received&" + period + "&by=channel&group=hotline");
+  REQUIRE(hotline.status == 200);
+  const auto listed = json_of(hotline);
+  CHECK(listed["count"] == "received");
+  CHECK(listed["zh"] == "受理");
+  CHECK(listed["by"] == "channel");
+  CHECK(listed["group"] == "hotline");
+  CHECK(listed["total"] == report["groups"][0]["figures"]["received"]);
+  CHECK(listed["cases_total"] == 2);
+  REQUIRE(listed["cases"].size() == 2);
+  CHECK(listed["cases"][0]["case_id"] < listed["cases"][1]["case_id"]);
+  for (const auto& row : listed["cases"]) {
+    CHECK(row["count"] == 1);
+    CHECK(row["channel"] == "hotline");
+    CHECK(row["category"] == "物业/漏水");
+    CHECK(row["opened_at"] == "2025-11-11T09:00:00+08:00");
+  }
+  CHECK(listed["next_cursor"].is_null());
+
+  // One page of one: the cursor carries on where it stopped.
+  const auto first = json_of(h.call("GET", "/v1/stats/cases?count=received&" + period + "&by=channel&group=hotline&limit=1"));
+  REQUIRE(first["cases"].size() == 1);
+  CHECK(first["cases"][0] == listed["cases"][0]);
+  CHECK(first["next_cursor"] == listed["cases"][0]["case_id"]);
+  const auto second = json_of(h.call("GET", "/v1/stats/cases?count=received&" + period +
+                                                "&by=channel&group=hotline&limit=1&cursor=" +
+                                                first["next_cursor"].get<std::string>()));
+  REQUIRE(second["cases"].size() == 1);
+  CHECK(second["cases"][0] == listed["cases"][1]);
+  CHECK(second["next_cursor"].is_null());
+  CHECK(second["cases_total"] == 2);
+
+  // The dispatched case is the one handed to the property company, and the
+  // whole store's group is the default.
+  const auto handed = json_of(h.call("GET", "/v1/stats/cases?count=handed&" + period));
+  REQUIRE(handed["cases"].size() == 1);
+  CHECK(handed["group"] == "");
+  CHECK(handed["cases"][0]["state"] == "dispatched");
+  const auto unit = handed["cases"][0]["lead_unit"].get<std::string>();
+  const auto of_unit = json_of(h.call("GET", "/v1/stats/cases?count=handed&" + period + "&by=unit&group=" + unit));
+  CHECK(of_unit["cases"] == handed["cases"]);
+  // October counted nothing.
+  CHECK(json_of(h.call("GET", "/v1/stats/cases?count=received&from=2025-10-01&to=2025-10-31"))["cases"].empty());
+
+  const auto csv = h.call("GET", "/v1/stats/cases?count=received&" + period + "&by=channel&group=hotline&limit=1&format=csv");
+  REQUIRE(csv.status == 200);
+  CHECK(csv.content_type == "text/csv; charset=utf-8");
+  CHECK(csv.body.starts_with("\xEF\xBB\xBF" "case_id,count,state,category,channel,step,lead_unit,opened_at\r\n" +
+                             listed["cases"][0]["case_id"].get<std::string>() + ",1,"));
+  CHECK(header_of(csv, "X-Next-Cursor") == first["next_cursor"]);
+  CHECK(header_of(csv, "Content-Disposition") ==
+        "attachment; filename=\"cases-received-2025-11-01-2025-11-30-channel.csv\"");
+}
+
+TEST_CASE("TheParametersOfTheCasesBehindACountAreCheckedEachNamedInItsProblem") {
+  RoutesHarness h;
+  const auto refused = [&](const std::string& query, const std::string& named) {
+    const auto answer = h.call("GET", "/v1/stats/cases?from=2025-11-01&to=2025-11-30" + query);
+    CHECK(problem_of(answer).slug == "bad-query");
+    CHECK_MESSAGE(json_of(answer)["detail"].get<std::string>().find(named) != std::string::npos, answer.body);
+  };
+  refused("", "count");
+  refused("&count=received_rate", "count");
+  refused("&count=meetings", "count");            // a unit's meetings, not cases
+  refused("&count=satisfaction_rate", "count");   // a rate
+  refused("&count=received&by=unit", "group");    // which unit's
+  refused("&count=received&group=hotline", "group");  // by=all has one group
+  refused("&count=received&limit=0", "limit");
+  refused("&count=received&limit=1001", "limit");
+  refused("&count=received&by=weather&group=x", "by");
+  refused("&count=received&sort=asc", "sort");
+  CHECK(problem_of(h.call("GET", "/v1/stats/cases?count=received&to=2025-11-30")).slug == "bad-query");
+  CHECK(h.call("POST", "/v1/stats/cases?count=received&from=2025-11-01&to=2025-11-30").status == 405);
+}

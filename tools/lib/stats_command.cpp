@@ -57,15 +57,6 @@ std::vector<std::string> figure_names() {
 }
 
 // The counts whose cases --list can name.
-std::vector<std::string> listable_counts() {
-  std::vector<std::string> names;
-  for (const auto& f : stats::figures()) {
-    const bool count = f.kind == stats::Figure::Kind::kCount || f.kind == stats::Figure::Kind::kDerivedCount;
-    if (count && f.name != "meetings") names.emplace_back(f.name);
-  }
-  return names;
-}
-
 // An option holding a day, YYYY-MM-DD, refused naming the option otherwise.
 CLI::Option* add_day_option(CLI::App& app, const std::string& name, std::chrono::sys_days& day,
                             const std::string& what) {
@@ -176,7 +167,7 @@ int stats_command(const std::vector<std::string>& args, const Config& config, st
   auto* recompute_flag = app->add_flag("--recompute", recompute, "count every case's events afresh first");
   auto* list_option = app->add_option("--list", list, "print the cases behind this count")
                           ->option_text("COUNT")
-                          ->check(CLI::IsMember(listable_counts()));
+                          ->check(CLI::IsMember(stats::listed_count_names()));
   app->add_option("--group", group, "the group whose cases --list prints, as the report names it")
       ->option_text("NAME")
       ->needs(list_option);

@@ -100,6 +100,7 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   if (s.size() == 2 && s[0] == "v1" && s[1] == "openapi.json") return "/v1/openapi.json";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "inbox") return "/v1/inbox";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "stats") return "/v1/stats";
+  if (s.size() == 3 && s[0] == "v1" && s[1] == "stats" && s[2] == "cases") return "/v1/stats/cases";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "backups") return "/v1/admin/backups";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "directory" && s[2] == "versions") return "/v1/directory/versions";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "calendar" && s[2] == "imports") return "/v1/calendar/imports";
@@ -218,6 +219,11 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
     if (!get) return respond(method_not_allowed("GET"));
     if (!taking({"from", "to", "by", "format"})) return;
     return read_stats(query, request, std::move(respond));
+  }
+  if (s.size() == 3 && s[0] == "v1" && s[1] == "stats" && s[2] == "cases") {
+    if (!get) return respond(method_not_allowed("GET"));
+    if (!taking({"count", "from", "to", "by", "group", "cursor", "limit", "format"})) return;
+    return read_cases_behind(query, request, std::move(respond));
   }
   if (s.size() == 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "backups") {
     if (!taking({})) return;

@@ -64,6 +64,9 @@ class Routes {
   void read_inbox(const Query& query, Respond respond);
   // GET /v1/stats (report_routes.cpp): JSON, or CSV when asked for.
   void read_stats(const Query& query, const Request& request, Respond respond);
+  // GET /v1/stats/cases (report_routes.cpp): the cases behind a count, a page
+  // at a time, as JSON or CSV.
+  void read_cases_behind(const Query& query, const Request& request, Respond respond);
   // POST /v1/admin/backups (admin_routes.cpp): taken on a thread of its own,
   // answered when verified.
   void take_backup(Respond respond);

@@ -310,6 +310,11 @@ Result<stats::Report> Engine::report(const stats::Query& query) const {
   return stats::read_report(*impl_->options.store, query);
 }
 
+Result<std::vector<stats::CaseShare>> Engine::cases_behind(const stats::Query& query, std::string_view group,
+                                                           const stats::Figure& figure) const {
+  return stats::cases_behind(*impl_->options.store, query, group, figure, config().stats);
+}
+
 Result<BackupInfo> Engine::backup(const std::filesystem::path& backups) {
   return impl_->options.store->backup_to(backups);
 }

@@ -373,6 +373,15 @@ Result<std::vector<std::string>> counter_differences(const CaseStore& store, con
   return lines;
 }
 
+std::vector<std::string> listed_count_names() {
+  std::vector<std::string> names;
+  for (const auto& f : figures()) {
+    const bool count = f.kind == Figure::Kind::kCount || f.kind == Figure::Kind::kDerivedCount;
+    if (count && !(f.kind == Figure::Kind::kDerivedCount && f.code == kMeetings)) names.emplace_back(f.name);
+  }
+  return names;
+}
+
 Result<std::vector<CaseShare>> cases_behind(const CounterStore& store, const Query& query, std::string_view group,
                                             const Figure& figure, const Formulas& formulas) {
   const bool derived = figure.kind == Figure::Kind::kDerivedCount;

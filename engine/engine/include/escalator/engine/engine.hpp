@@ -127,6 +127,12 @@ class Engine final : public DueTimers {
   // dozen cells per group, never a case. kInvalidArgument when `to` is
   // before `from`; kDataLoss naming a cell that cannot be read.
   [[nodiscard]] Result<stats::Report> report(const stats::Query& query) const;
+  // The cases behind a count of `group` over the query's days, by case id,
+  // each with its part, by the configuration's formulas (stats::cases_behind):
+  // read from the store's index of them, never by reading the cases.
+  // kInvalidArgument for a figure that is not a count of cases.
+  [[nodiscard]] Result<std::vector<stats::CaseShare>> cases_behind(const stats::Query& query, std::string_view group,
+                                                                   const stats::Figure& figure) const;
   // Adds a verified backup of the store as it is now to `backups` while
   // commands go on (CaseStore::backup_to): every command acknowledged before
   // the call is in it. kFailedPrecondition for a store in memory.

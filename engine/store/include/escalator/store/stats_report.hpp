@@ -89,6 +89,9 @@ struct CaseShare {
   std::string case_id;
   std::int64_t count = 0;
 };
+// The figures whose cases cases_behind() lists: every count of cases, the
+// derived ones (repeat_calls, open_overdue) among them; not the meetings.
+std::vector<std::string> listed_count_names();
 // The cases behind a count (a Count or a derived count) in `group` over the
 // query's days, each with its part, by case id: read from the store's index
 // of them (cases_behind.hpp), never from the cases. kInvalidArgument for a
