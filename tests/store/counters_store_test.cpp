@@ -231,6 +231,50 @@ TEST_CASE("TheCasesBehindACountAreReadFromTheIndexPendingOrFoldedAndAfterARecoun
   CHECK(counted_in_all(*store, stats::Count::kReceived).empty());
 }
 
+// The audit recounts the index with the counters: an entry lost names its
+// cell, and a count moved to another case is found though every sum agrees.
+TEST_CASE("AnIndexOfTheCasesBehindTheCountsThatDiffersFromARecountIsFoundByTheAudit") {
+  TempDir dir;
+  close_two_cases(unfolding_store_at(dir.path()));
+  {
+    auto store = unfolding_store_at(dir.path());
+    const auto clean = stats::counter_differences(*store, *shipped_calendar());
+    REQUIRE(clean.has_value());
+    CHECK(clean->empty());
+  }
+  const auto family = stats_family_of(dir.path());
+  // The whole store's received on the day, of the first case.
+  const auto received = std::find_if(family.behind.begin(), family.behind.end(), [](const auto& entry) {
+    const auto key = stats::BehindKey::decode(std::string_view(entry.first).substr(kBehindPrefix.size()));
+    return key && key->dimension == stats::Dimension::kAll && key->index == stats::index_of(stats::Count::kReceived);
+  });
+  REQUIRE(received != family.behind.end());
+  auto moved = *stats::BehindKey::decode(std::string_view(received->first).substr(kBehindPrefix.size()));
+  {
+    RawStore raw(dir.path());
+    REQUIRE(raw.db().Delete(rocksdb::WriteOptions(), raw.family("stats"), received->first).ok());
+  }
+  const auto day = stats::CellKey{stats::Dimension::kAll, stats::Period::kDay, moved.day, ""}.name();
+  {
+    auto store = unfolding_store_at(dir.path());
+    const auto lost = stats::counter_differences(*store, *shipped_calendar());
+    REQUIRE(lost.has_value());
+    REQUIRE(lost->size() == 1);
+    CHECK(lost->front() == "behind/" + day + ": kept cases' received=1, recounted received=2");
+  }
+  {
+    RawStore raw(dir.path());
+    moved.case_id = "370811-20251111-999999";
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("stats"), std::string(kBehindPrefix) + moved.encode(),
+                         received->second.encode()).ok());
+  }
+  auto store = unfolding_store_at(dir.path());
+  const auto elsewhere = stats::counter_differences(*store, *shipped_calendar());
+  REQUIRE(elsewhere.has_value());
+  CHECK(*elsewhere ==
+        std::vector<std::string>{"behind: the index holds the counts a recount finds, but behind other cases"});
+}
+
 TEST_CASE("TheMemoryStoreKeepsTheSameCasesBehindTheCountsAsTheDurableOne") {
   TempDir dir;
   auto durable = unfolding_store_at(dir.path());

@@ -115,6 +115,7 @@ struct ForwardingStore : CaseStore {
   Result<stats::CasesCounted> cases_counted(const stats::BehindQuery& query) const override {
     return real->cases_counted(query);
   }
+  Result<void> each_case_counted(const BehindVisit& visit) const override { return real->each_case_counted(visit); }
   Result<void> replace_stats(const EveryCaseCounted& count, const stats::Stamp& stamp) override {
     return real->replace_stats(count, stamp);
   }

@@ -258,6 +258,12 @@ class MemoryStore final : public CaseStore {
     return counted;
   }
 
+  Result<void> each_case_counted(const BehindVisit& visit) const override {
+    std::shared_lock lock(mutex_);
+    for (const auto& [entry, count] : behind_) visit(entry, count);
+    return {};
+  }
+
   Result<void> replace_stats(const EveryCaseCounted& count, const stats::Stamp& stamp) override {
     stats::Cells cells;
     stats::Behind behind;

@@ -123,6 +123,7 @@ class RocksStore final : public CaseStore {
   Result<stats::CasesCounted> cases_counted(const stats::BehindQuery& query) const override {
     return stats_.cases_counted(query);
   }
+  Result<void> each_case_counted(const BehindVisit& visit) const override { return stats_.each_case_counted(visit); }
   Result<void> replace_stats(const EveryCaseCounted& count, const stats::Stamp& stamp) override {
     return stats_.replace(count, stamp);
   }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "escalator/stats/cases_behind.hpp"
 #include "stats_count.hpp"
 
 namespace escalator::stats {
@@ -217,7 +218,7 @@ Result<void> add_meetings(const CounterStore& store, const Query& query, std::ma
 
 // Calls f(case id, marks) with what each stored case's events count, afresh.
 template <typename F>
-Result<void> each_case_counted(const CaseStore& store, const Calendar& calendar, F f, const Progress& progress = {}) {
+Result<void> count_every_case(const CaseStore& store, const Calendar& calendar, F f, const Progress& progress = {}) {
   Marks marks;  // one case's, its buffer reused
   const auto ids = store.case_ids();
   std::uint64_t done = 0;
@@ -233,6 +234,50 @@ Result<void> each_case_counted(const CaseStore& store, const Calendar& calendar,
     f(id, marks);
   }
   return {};
+}
+
+// The index of the cases behind the counts in a store's worth of memory,
+// so that the store's and a recount's can be set side by side: a sum of a
+// hash of each entry, the same for the same entries in any order, and each
+// day cell's count under each index summed over its cases.
+struct BehindSummary {
+  std::uint64_t digest = 0;
+  std::map<std::string, std::int64_t> by_cell;  // an entry's key up to its case id
+
+  void add(std::string_view entry, std::int64_t count) {
+    std::uint64_t hash = 14695981039346656037ull;  // FNV-1a of the entry, then its count
+    const auto mix = [&hash](unsigned char byte) { hash = (hash ^ byte) * 1099511628211ull; };
+    for (unsigned char c : entry) mix(c);
+    for (int shift = 0; shift < 64; shift += 8) mix(static_cast<unsigned char>(static_cast<std::uint64_t>(count) >> shift));
+    digest += hash;
+    const auto key = BehindKey::decode(entry);
+    const auto cell = key ? entry.substr(0, entry.size() - key->case_id.size()) : entry;
+    by_cell[std::string(cell)] += count;
+  }
+};
+
+// "unit/day/2025-11-03/yangguang-garden.property: kept received=2, recounted received=3"
+// for each day cell whose cases in the index do not add up to a recount's,
+// or one line when they do but name other cases.
+std::vector<std::string> behind_differences(const BehindSummary& kept, const BehindSummary& recounted) {
+  std::vector<std::string> lines;
+  if (kept.digest == recounted.digest && kept.by_cell == recounted.by_cell) return lines;
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> both;  // kept, recounted
+  for (const auto& [cell, count] : kept.by_cell) both[cell].first = count;
+  for (const auto& [cell, count] : recounted.by_cell) both[cell].second = count;
+  for (const auto& [cell, counts] : both) {
+    if (counts.first == counts.second) continue;
+    auto key = BehindKey::decode(cell + "?");  // any case id, to read the rest
+    const std::string name = key ? std::string(CellKey{key->dimension, Period::kDay, key->day, key->group}.name()) : "?";
+    const std::string index = !key ? "?" : key->index < kCountCount ? std::string(to_string(Count(key->index)))
+                                                               : "repeat_day_" + std::to_string(key->index - kRepeatBase);
+    lines.push_back("behind/" + name + ": kept cases' " + index + "=" + std::to_string(counts.first) +
+                    ", recounted " + index + "=" + std::to_string(counts.second));
+  }
+  if (lines.empty()) {
+    lines.push_back("behind: the index holds the counts a recount finds, but behind other cases");
+  }
+  return lines;
 }
 
 }  // namespace
@@ -324,14 +369,14 @@ std::optional<double> value_of(const Figure& figure, const Tally& group, const T
 
 Result<void> recount_into(CaseStore& store, const Calendar& calendar, const Progress& progress) {
   return store.replace_stats([&](const CounterStore::CaseMarksSink& sink) {
-    return each_case_counted(store, calendar, [&sink](const std::string& id, const Marks& marks) { sink(id, marks); },
+    return count_every_case(store, calendar, [&sink](const std::string& id, const Marks& marks) { sink(id, marks); },
                              progress);
   }, stamp_of(calendar));
 }
 
 Result<Cells> recount(const CaseStore& store, const Calendar& calendar, const Progress& progress) {
   Cells cells;
-  auto counted = each_case_counted(
+  auto counted = count_every_case(
       store, calendar, [&cells](const std::string&, const Marks& marks) { add_marks(cells, marks); }, progress);
   if (!counted) return tl::unexpected(counted.error());
   return cells;
@@ -339,8 +384,20 @@ Result<Cells> recount(const CaseStore& store, const Calendar& calendar, const Pr
 
 Result<std::vector<std::string>> counter_differences(const CaseStore& store, const Calendar& calendar,
                                                      const Progress& progress) {
-  auto recounted = recount(store, calendar, progress);
-  if (!recounted) return tl::unexpected(recounted.error());
+  Cells cells;
+  BehindSummary expected;
+  Behind of_case;
+  auto counted = count_every_case(store, calendar, [&](const std::string& id, const Marks& marks) {
+    add_marks(cells, marks);
+    of_case.clear();
+    add_behind(of_case, id, marks);
+    for (const auto& [entry, count] : of_case) expected.add(entry, count);
+  }, progress);
+  if (!counted) return tl::unexpected(counted.error());
+  const Cells* recounted = &cells;
+  BehindSummary kept_behind;
+  auto read = store.each_case_counted([&](std::string_view entry, std::int64_t count) { kept_behind.add(entry, count); });
+  if (!read) return tl::unexpected(read.error());
   auto kept = store.stats_cells(kCellsFrom, kCellsTo);
   if (!kept) return tl::unexpected(kept.error());
   // What the one has that the other has not: the recount less what is kept.
@@ -370,6 +427,7 @@ Result<std::vector<std::string>> counter_differences(const CaseStore& store, con
                     described(k == kept_cells.end() ? nullptr : &k->second, differing) + ", recounted " +
                     described(r == recounted->end() ? nullptr : &r->second, differing));
   }
+  for (auto& line : behind_differences(kept_behind, expected)) lines.push_back(std::move(line));
   return lines;
 }
 

@@ -264,6 +264,39 @@ Result<stats::CasesCounted> StoredStats::cases_counted(const stats::BehindQuery&
   return counted;
 }
 
+Result<void> StoredStats::each_case_counted(const CounterStore::BehindVisit& visit) const {
+  std::optional<rocksdb::ManagedSnapshot> snapshot;
+  if (!read_only_) snapshot.emplace(&db_);
+  rocksdb::ReadOptions at_snapshot;
+  if (snapshot) at_snapshot.snapshot = snapshot->snapshot();
+  // The pending counts, few, merged into the folded entries as both are read in key order.
+  stats::Behind pending;
+  auto pending_read = each_pending(db_, stats_, at_snapshot, [&](std::uint64_t, const stats::Marks& marks) {
+    stats::add_behind(pending, marks);
+  });
+  if (!pending_read) return pending_read;
+  auto next_pending = pending.begin();
+  rocksdb::ReadOptions read = at_snapshot;
+  const rocksdb::Slice upper(kBehindEnd.data(), kBehindEnd.size());
+  read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, stats_));
+  for (it->Seek(rocksdb::Slice(kBehindPrefix.data(), kBehindPrefix.size())); it->Valid(); it->Next()) {
+    const auto key = it->key().ToStringView();
+    const auto entry = key.substr(kBehindPrefix.size());
+    const auto value = stats::Tally::decode(it->value().ToStringView());
+    if (!value) return fail(ErrorCode::kDataLoss, "stats/" + printable(key) + ": not an entry of a case");
+    for (; next_pending != pending.end() && next_pending->first < entry; ++next_pending) {
+      visit(next_pending->first, next_pending->second);
+    }
+    std::int64_t count = value->get(0);
+    if (next_pending != pending.end() && next_pending->first == entry) count += (next_pending++)->second;
+    visit(entry, count);
+  }
+  if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "stats: reading the cases behind the counts"));
+  for (; next_pending != pending.end(); ++next_pending) visit(next_pending->first, next_pending->second);
+  return {};
+}
+
 Result<std::optional<stats::Stamp>> StoredStats::stamp() const {
   std::string text;
   const auto status = db_.Get(rocksdb::ReadOptions(), meta_, kStampKey, &text);

@@ -67,6 +67,7 @@ class StoredStats {
   [[nodiscard]] Result<std::vector<std::pair<std::string, stats::Tally>>> cells(std::string_view from,
                                                                                 std::string_view to) const;
   [[nodiscard]] Result<stats::CasesCounted> cases_counted(const stats::BehindQuery& query) const;
+  [[nodiscard]] Result<void> each_case_counted(const CounterStore::BehindVisit& visit) const;
   [[nodiscard]] Result<std::optional<stats::Stamp>> stamp() const;
   // Replaces every cell and entry, pending records included, with what
   // `count` gives. No write may be in flight.

@@ -33,6 +33,12 @@ class CounterStore {
   // the cases. kDataLoss naming an entry that cannot be read.
   [[nodiscard]] virtual Result<stats::CasesCounted> cases_counted(const stats::BehindQuery& query) const = 0;
 
+  // Calls visit(entry, count) for every entry of the index, in key order,
+  // every acknowledged write's included. kDataLoss naming an entry that
+  // cannot be read.
+  using BehindVisit = std::function<void(std::string_view entry, std::int64_t count)>;
+  [[nodiscard]] virtual Result<void> each_case_counted(const BehindVisit& visit) const = 0;
+
   // Takes a case's marks, as a recount makes them.
   using CaseMarksSink = std::function<void(std::string_view case_id, const stats::Marks& marks)>;
   // Gives every stored case's marks to the sink, once per case.
