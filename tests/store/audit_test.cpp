@@ -2,6 +2,8 @@
 // `audit verify` and named (docs/history.md, "Audit").
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include <algorithm>
 
 #include "escalator/store/audit.hpp"
@@ -711,4 +713,46 @@ TEST_CASE("TheStoreOfFormatThirteenKeepsTheUploadedVersionAndTheRetirement") {
   const auto opened = e.submit(command("", "GD-13", wechat)).get();
   REQUIRE(opened.has_value());
   CHECK(e.get(opened->case_id)->workflow == WorkflowRef{"property-first", 2});
+}
+
+// tests/fixtures/store-format-14: killed right after a reply was acknowledged,
+// before its counts were folded: a pending record names its case, and the
+// cases behind the counts are read from it and from the index alike.
+TEST_CASE("TheStoreOfFormatFourteenListsTheCasesBehindItsCountsPendingAndFolded") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-14", dir);
+  {
+    RawStore raw(copy);
+    std::set<std::string> named;
+    for (const auto& [key, value] : raw.all("stats")) {
+      if (!key.starts_with(std::string_view("\xffpending", 8))) continue;
+      const auto marks = stats::Marks::decode(value);
+      REQUIRE(marks.has_value());
+      marks->each_of_case([&](std::string_view case_id, std::string_view, std::uint16_t) { named.emplace(case_id); });
+    }
+    CHECK(named == std::set<std::string>{"370811-20251111-000001"});
+  }
+  const auto report = clean_fixture_audit(copy, 6, 2);
+  // Printed by `escalator audit verify` when the fixture was made.
+  CHECK(report.log_hash == "cc8fb16ec830e7143e48d75bd6e216af366fcdabe0edd322b998058d510ccf7e");
+  const auto store = open_durable_at(copy);
+  REQUIRE(store->stats_stamp()->has_value());
+  CHECK((*store->stats_stamp())->definition == stats::kDefinition);
+  const auto& all = stats::figures();
+  const auto listed = [&](std::string_view count) {
+    const auto figure = std::find_if(all.begin(), all.end(), [&](const auto& f) { return f.name == count; });
+    const auto day = *stats::parse_day("2025-11-11");
+    auto shares = stats::cases_behind(*store, {day, day}, "", *figure, stats::Formulas{});
+    REQUIRE(shares.has_value());
+    std::vector<std::string> ids;
+    for (const auto& share : *shares) ids.push_back(share.case_id);
+    return ids;
+  };
+  CHECK(listed("received") == std::vector<std::string>{"370811-20251111-000001", "370811-20251111-000002"});
+  CHECK(listed("handed") == std::vector<std::string>{"370811-20251111-000001", "370811-20251111-000002"});
+  CHECK(listed("signed") == std::vector<std::string>{"370811-20251111-000001"});
+  CHECK(listed("replied") == std::vector<std::string>{"370811-20251111-000001"});
+  const auto differences = stats::counter_differences(*store, *shipped_calendar());
+  REQUIRE(differences.has_value());
+  CHECK(differences->empty());
 }
