@@ -98,7 +98,8 @@ drawn from a hotline's mix: late signing, returns, urgings, unresolved and partl
 resolved answers, send-backs, unsatisfied ratings and reopens, no answer, withdrawals,
 duplicates; every case has a caller's phone (one per building, so repeat calls occur), and
 the council takes each collective matter up at a meeting. Then the full-year report by unit and by category is read from the
-counters (every figure of every row computed), medians of the runs; and, once, the
+counters (every figure of every row computed), and the cases behind two counts from their
+index (the busiest unit's handed over the year, November's overdue), medians of the runs; and, once, the
 events of every case are counted again and checked against the counters, and the
 counters replaced by the recount, as `escalator stats --recompute` does.
 
@@ -111,16 +112,19 @@ instead: see below.
 )" /* the HTTP bench's own text follows */;
 
 void print_year(std::ostream& out, const YearLoad& year, int runs, bool ok) {
-  char text[800];
+  char text[1200];
   std::snprintf(text, sizeof text,
                 "\nreports: a year of one district, %d cases (%d units), run in %.0f s: %ld commands (%ld by "
                 "timers, %.0f/s), %ld events, %ld counter cells\n"
                 "  full-year report, medians of %d runs: by unit (%d rows) %.1f ms, by category (%d rows) %.1f ms  %s\n"
+                "  the cases behind a count, medians of %d runs: the busiest unit's handed over the year (%ld cases) %.1f ms, "
+                "November's overdue (%ld cases) %.1f ms\n"
                 "  recount of every case's events %.1f s (%.0f events/s), %s the counters; recounting into the store (counters and the cases behind them) %.1f s\n",
                 year.cases, year.units, year.load_seconds, year.commands, year.timer_commands,
                 year.load_seconds > 0 ? double(year.commands) / year.load_seconds : 0.0, year.events, year.cells,
                 runs, year.unit_groups, year.report_by_unit_ms, year.category_groups, year.report_by_category_ms,
-                ok ? "PASS" : "MISS (< 50 ms, recount equal)", year.recount_seconds,
+                ok ? "PASS" : "MISS (< 50 ms, recount equal)", runs, year.unit_handed_cases, year.unit_handed_ms,
+                year.november_overdue_cases, year.november_overdue_ms, year.recount_seconds,
                 year.recount_seconds > 0 ? double(year.events) / year.recount_seconds : 0.0,
                 year.recount_agrees ? "equal to" : "DIFFERENT from", year.replace_seconds);
   out << text;
@@ -340,6 +344,10 @@ int bench(const std::vector<std::string>& args, const Config&, std::ostream& out
           {"report_by_unit_ms_median", year.report_by_unit_ms},
           {"report_by_category_ms_median", year.report_by_category_ms},
           {"cells", year.cells},
+          {"unit_handed_cases", year.unit_handed_cases},
+          {"unit_handed_ms_median", year.unit_handed_ms},
+          {"november_overdue_cases", year.november_overdue_cases},
+          {"november_overdue_ms_median", year.november_overdue_ms},
           {"recount_seconds", year.recount_seconds},
           {"replace_seconds", year.replace_seconds},
           {"recount_agrees", year.recount_agrees},

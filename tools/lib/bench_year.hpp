@@ -22,6 +22,13 @@ struct YearLoad {
   int category_groups = 0;       // rows of the report by category
   double report_by_unit_ms = 0;  // a full-year report by unit: counters read, every figure of every row; median
   double report_by_category_ms = 0;
+  // The cases behind a count, read from the index (stats::cases_behind), medians:
+  // the unit handed the most cases, its handed over the year; and every
+  // case overdue in November.
+  long unit_handed_cases = 0;
+  double unit_handed_ms = 0;
+  long november_overdue_cases = 0;
+  double november_overdue_ms = 0;
   double recount_seconds = 0;    // every stored case's events counted again
   double replace_seconds = 0;    // a recount again, replacing the counters and the cases behind them (what --recompute does)
   bool recount_agrees = false;   // the recount equals the counters kept as the year ran
@@ -36,7 +43,7 @@ struct YearLoad {
 // replies, send-backs, unsatisfied ratings and reopens, no answer, withdrawals
 // and duplicates. The clock is manual and steps an hour at a time; due timers
 // fire every hour. Then `runs` timed reads of the full-year report by unit and
-// by category, and one recount.
+// by category and of the cases behind two counts, and one recount.
 YearLoad year_run(const std::filesystem::path& dir, const std::filesystem::path& workflows, int cases, int runs,
                   Tally& tally);
 

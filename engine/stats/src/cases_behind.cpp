@@ -96,16 +96,4 @@ void add_counted(CasesCounted& into, const BehindQuery& query, const Marks& mark
   });
 }
 
-void add_counted(CasesCounted& into, const BehindQuery& query, const Behind& behind) {
-  for (std::uint32_t index = query.first_index; index <= query.last_index; ++index) {
-    const auto head = head_of(query.dimension, query.group, static_cast<std::uint16_t>(index));
-    const auto from = BehindKey::prefix(query.dimension, query.group, static_cast<std::uint16_t>(index), query.from_day);
-    for (auto at = behind.lower_bound(from); at != behind.end() && at->first.starts_with(head); ++at) {
-      const std::string_view key = at->first;
-      if (read_big_endian(key.substr(head.size(), 4)) > query.to_day) break;
-      into[std::string(key.substr(head.size() + 4))].add(static_cast<std::uint16_t>(index), at->second);
-    }
-  }
-}
-
 }  // namespace escalator::stats

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "escalator/store/store.hpp"
+#include "memory_behind.hpp"
 #include "personal_data.hpp"
 #include "repeat_calls.hpp"
 #include "store_layout.hpp"
@@ -135,8 +136,8 @@ class MemoryStore final : public CaseStore {
   void put(CaseWrite& write) {
     const std::string& case_id = write.case_id;
     stats::add_marks(stats_, write.stats);
-    stats::add_behind(behind_, case_id, write.stats);
     auto [it, created] = cases_.try_emplace(case_id);
+    if (!write.stats.empty()) behind_.add(number_of(case_id), write.stats);
     StoredCase& stored = it->second;
     ++writes_;
     for (auto& event : write.events) {
@@ -253,29 +254,30 @@ class MemoryStore final : public CaseStore {
 
   Result<stats::CasesCounted> cases_counted(const stats::BehindQuery& query) const override {
     std::shared_lock lock(mutex_);
-    stats::CasesCounted counted;
-    stats::add_counted(counted, query, behind_);
-    return counted;
+    return behind_.counted(query, numbered_cases_);
   }
 
   Result<void> each_case_counted(const BehindVisit& visit) const override {
     std::shared_lock lock(mutex_);
-    for (const auto& [entry, count] : behind_) visit(entry, count);
+    for (const auto& [entry, count] : behind_.entries(numbered_cases_)) visit(entry, count);
     return {};
   }
 
   Result<void> replace_stats(const EveryCaseCounted& count, const stats::Stamp& stamp) override {
     stats::Cells cells;
-    stats::Behind behind;
+    std::vector<std::pair<std::string, stats::Marks>> counted_cases;
     auto counted = count([&](std::string_view case_id, const stats::Marks& marks) {
       stats::add_marks(cells, marks);
-      stats::add_behind(behind, case_id, marks);
+      counted_cases.emplace_back(case_id, marks);
     });
     std::unique_lock lock(mutex_);
     stats_stamp_.reset();
     if (!counted) return counted;
     stats_ = std::move(cells);
-    behind_ = std::move(behind);
+    behind_.clear();
+    for (const auto& [case_id, marks] : counted_cases) {
+      if (!case_id.empty()) behind_.add(number_of(case_id), marks);
+    }
     stats_stamp_ = stamp;
     return {};
   }
@@ -294,8 +296,18 @@ class MemoryStore final : public CaseStore {
   std::uint64_t last_position_ = 0;  // of the log of every case's events, in commit order
   std::set<PendingTimer> timers_;
   std::unordered_map<std::string, std::vector<PendingTimer>> timers_of_case_;
+  // The number a case has in the index of the cases behind the counts,
+  // which names it by its place in numbered_cases_.
+  std::uint32_t number_of(const std::string& case_id) {
+    auto [at, added] = case_numbers_.try_emplace(case_id, static_cast<std::uint32_t>(numbered_cases_.size()));
+    if (added) numbered_cases_.push_back(case_id);
+    return at->second;
+  }
+
   stats::Cells stats_;
-  stats::Behind behind_;  // the cases behind the counts
+  MemoryBehind behind_;  // the cases behind the counts
+  std::unordered_map<std::string, std::uint32_t> case_numbers_;
+  std::vector<std::string> numbered_cases_;
   std::optional<stats::Stamp> stats_stamp_;
   std::set<std::string> calls_;  // repeat_calls.hpp's entries
   std::set<std::string> lists_;  // case list entries, keyed as the durable store keys them

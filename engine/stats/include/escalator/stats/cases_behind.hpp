@@ -58,7 +58,5 @@ struct BehindQuery {
 using CasesCounted = std::map<std::string, Tally, std::less<>>;
 // Adds the entries of `marks` (as add_behind() reads them) that `query` holds.
 void add_counted(CasesCounted& into, const BehindQuery& query, const Marks& marks);
-// Adds the entries of `behind` that `query` holds, reading only their ranges.
-void add_counted(CasesCounted& into, const BehindQuery& query, const Behind& behind);
 
 }  // namespace escalator::stats
