@@ -14,7 +14,6 @@ namespace escalator::testing {
 namespace {
 
 constexpr std::string_view kPendingPrefix{"\xffpending", 8};
-constexpr std::string_view kBehindPrefix{"\xff" "behind/", 8};
 
 std::string pending_key(std::uint64_t number) {
   std::string key(kPendingPrefix);
@@ -40,8 +39,8 @@ std::map<std::string, stats::Tally> counters_of(const CaseStore& store) {
   return {cells->begin(), cells->end()};
 }
 
-// The stats family as RocksDB holds it: cells, and pending records and the
-// index of the cases behind the counts apart.
+// The stats family as RocksDB holds it, cells and pending records apart, and
+// the behind family: the index of the cases behind the counts.
 struct StatsFamily {
   std::map<std::string, stats::Tally> cells;
   std::vector<std::string> pending;
@@ -53,15 +52,16 @@ StatsFamily stats_family_of(const std::filesystem::path& path) {
   for (auto& [key, value] : raw.all("stats")) {
     if (key.starts_with(kPendingPrefix)) {
       family.pending.push_back(key);
-    } else if (key.starts_with(kBehindPrefix)) {
-      auto tally = stats::Tally::decode(value);
-      REQUIRE(tally.has_value());
-      family.behind.emplace(key, *tally);
     } else {
       auto tally = stats::Tally::decode(value);
       REQUIRE(tally.has_value());
       family.cells.emplace(key, *tally);
     }
+  }
+  for (auto& [key, value] : raw.all("behind")) {
+    auto tally = stats::Tally::decode(value);
+    REQUIRE(tally.has_value());
+    family.behind.emplace(key, *tally);
   }
   return family;
 }
@@ -245,14 +245,14 @@ TEST_CASE("AnIndexOfTheCasesBehindTheCountsThatDiffersFromARecountIsFoundByTheAu
   const auto family = stats_family_of(dir.path());
   // The whole store's received on the day, of the first case.
   const auto received = std::find_if(family.behind.begin(), family.behind.end(), [](const auto& entry) {
-    const auto key = stats::BehindKey::decode(std::string_view(entry.first).substr(kBehindPrefix.size()));
+    const auto key = stats::BehindKey::decode(entry.first);
     return key && key->dimension == stats::Dimension::kAll && key->index == stats::index_of(stats::Count::kReceived);
   });
   REQUIRE(received != family.behind.end());
-  auto moved = *stats::BehindKey::decode(std::string_view(received->first).substr(kBehindPrefix.size()));
+  auto moved = *stats::BehindKey::decode(received->first);
   {
     RawStore raw(dir.path());
-    REQUIRE(raw.db().Delete(rocksdb::WriteOptions(), raw.family("stats"), received->first).ok());
+    REQUIRE(raw.db().Delete(rocksdb::WriteOptions(), raw.family("behind"), received->first).ok());
   }
   const auto day = stats::CellKey{stats::Dimension::kAll, stats::Period::kDay, moved.day, ""}.name();
   {
@@ -265,8 +265,7 @@ TEST_CASE("AnIndexOfTheCasesBehindTheCountsThatDiffersFromARecountIsFoundByTheAu
   {
     RawStore raw(dir.path());
     moved.case_id = "370811-20251111-999999";
-    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("stats"), std::string(kBehindPrefix) + moved.encode(),
-                         received->second.encode()).ok());
+    REQUIRE(raw.db().Put(rocksdb::WriteOptions(), raw.family("behind"), moved.encode(), received->second.encode()).ok());
   }
   auto store = unfolding_store_at(dir.path());
   const auto elsewhere = stats::counter_differences(*store, *shipped_calendar());

@@ -134,7 +134,7 @@ RawStore::RawStore(const std::filesystem::path& path) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const auto& name : names_) families.emplace_back(name, options);
   for (auto& family : families) {
-    if (family.name == "stats") family.options.merge_operator = tally_merge_operator();
+    if (family.name == "stats" || family.name == "behind") family.options.merge_operator = tally_merge_operator();
   }
   rocksdb::DB* raw = nullptr;
   const auto status = rocksdb::DB::Open(options, path.string(), families, &handles_, &raw);

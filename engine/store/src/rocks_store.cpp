@@ -55,7 +55,7 @@ class RocksStore final : public CaseStore {
         calendar_imports_(db_, family(layout::kMeta)),
         org_versions_(db_, family(layout::kOrg)),
         workflow_changes_(db_, family(layout::kWorkflows)),
-        stats_(db_, family(layout::kStats), family(layout::kMeta), options.fold_counts_after_groups,
+        stats_(db_, family(layout::kStats), family(layout::kBehind), family(layout::kMeta), options.fold_counts_after_groups,
                options.fold_counts_every, options.read_only),
         calls_(db_, family(layout::kIndex)) {}
 
@@ -412,6 +412,7 @@ Result<OpenedDb> open_rocks_db(const DurableStoreOptions& o, rocksdb::Env* env) 
   // checked by searching the files for the erased text (docs/storage.md).
   families[1 + layout::kPersonal].options.compression = rocksdb::kNoCompression;
   families[1 + layout::kStats].options.merge_operator = tally_merge_operator();
+  families[1 + layout::kBehind].options.merge_operator = tally_merge_operator();
   for (const auto& name : names) {
     const bool known = std::any_of(families.begin(), families.end(),
                                    [&](const auto& f) { return f.name == name; });
@@ -428,6 +429,33 @@ Result<OpenedDb> open_rocks_db(const DurableStoreOptions& o, rocksdb::Env* env) 
     auto secondary = options;
     secondary.max_open_files = -1;  // RocksDB requires it of a secondary
     secondary.create_if_missing = false;
+    // A family a later format added is missing from an older store, and a
+    // secondary creates none: read its format with the families it has, to
+    // refuse it as check_current() does.
+    const auto missing = std::find_if(families.begin(), families.end(), [&](const auto& f) {
+      return std::find(names.begin(), names.end(), f.name) == names.end();
+    });
+    if (missing != families.end()) {
+      std::vector<rocksdb::ColumnFamilyDescriptor> present;
+      std::vector<rocksdb::ColumnFamilyHandle*> by_layout(families.size(), nullptr);
+      std::vector<std::size_t> places;
+      for (std::size_t i = 0; i < families.size(); ++i) {
+        if (std::find(names.begin(), names.end(), families[i].name) == names.end()) continue;
+        present.push_back(families[i]);
+        places.push_back(i);
+      }
+      status = rocksdb::DB::OpenAsSecondary(secondary, path, dir, present, &opened.handles, &raw);
+      if (raw != nullptr) opened.db.reset(raw);
+      if (!status.ok()) return tl::unexpected(status_error(status, "Cannot open the store at " + path));
+      for (std::size_t i = 0; i < places.size(); ++i) by_layout[places[i]] = opened.handles[i];
+      if (by_layout[1 + layout::kMeta] != nullptr) {
+        if (auto current = store_format::check_current(*opened.db, by_layout, o.path); !current) {
+          return tl::unexpected(current.error());
+        }
+      }
+      return fail(ErrorCode::kFailedPrecondition,
+                  "store at " + path + " has no family '" + missing->name + "': a writer has not opened it since an upgrade");
+    }
     status = rocksdb::DB::OpenAsSecondary(secondary, path, dir, families, &opened.handles, &raw);
     if (status.ok()) status = raw->TryCatchUpWithPrimary();
   } else {

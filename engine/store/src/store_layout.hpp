@@ -17,10 +17,10 @@ namespace escalator::store_layout {
 // Column families, in the order the store opens them (after RocksDB's default).
 // A family a format adds goes last, so that the handles of the others keep their places.
 enum Family : int {
-  kEvents, kCases, kTimers, kIndex, kWorkflows, kOrg, kOutbox, kMeta, kLog, kPersonal, kStats, kFamilyCount
+  kEvents, kCases, kTimers, kIndex, kWorkflows, kOrg, kOutbox, kMeta, kLog, kPersonal, kStats, kBehind, kFamilyCount
 };
 inline constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
-    "events", "cases", "timers", "index", "workflows", "org", "outbox", "meta", "log", "personal", "stats"};
+    "events", "cases", "timers", "index", "workflows", "org", "outbox", "meta", "log", "personal", "stats", "behind"};
 
 inline void put_big_endian(std::string& out, std::uint64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));

@@ -22,16 +22,9 @@ constexpr std::string_view kStampKey = store_layout::kStatsStampKey;
 constexpr std::string_view kPendingPrefix{"\xffpending", 8};
 constexpr std::string_view kPendingEnd{"\xffpendinh", 8};
 
-// The index of the cases behind the counts lies between the cells and the
-// pending records.
-constexpr std::string_view kBehindPrefix{"\xff" "behind/", 8};
-constexpr std::string_view kBehindEnd{"\xff" "behind0", 8};
-
-std::string behind_key(std::string_view entry) {
-  std::string key(kBehindPrefix);
-  key += entry;
-  return key;
-}
+// Every entry of the `behind` family begins with its dimension's number.
+constexpr std::string_view kBehindFrom = stats::kCellsFrom;
+constexpr std::string_view kBehindTo = stats::kCellsTo;
 // An entry's value: the case's count there, under index 0.
 std::string behind_value(std::int64_t count) {
   stats::Tally tally;
@@ -183,7 +176,7 @@ bool StoredStats::fold() {
   for (const auto& [key, tally] : all.summed()) batch.Merge(stats_, key, tally.encode());
   stats::Behind behind;
   stats::add_behind(behind, all);
-  for (const auto& [entry, count] : behind) batch.Merge(stats_, behind_key(entry), behind_value(count));
+  for (const auto& [entry, count] : behind) batch.Merge(behind_, entry, behind_value(count));
   // Not synced: the pending records are on disk until a fold is, and a fold
   // is all or nothing, so a fold lost in a crash is done again.
   if (db_.Write(rocksdb::WriteOptions(), &batch).ok()) return true;
@@ -238,7 +231,7 @@ Result<stats::CasesCounted> StoredStats::cases_counted(const stats::BehindQuery&
   if (snapshot) at_snapshot.snapshot = snapshot->snapshot();
   for (std::uint32_t index = query.first_index; index <= query.last_index; ++index) {
     const auto from =
-        behind_key(stats::BehindKey::prefix(query.dimension, query.group, static_cast<std::uint16_t>(index), query.from_day));
+        stats::BehindKey::prefix(query.dimension, query.group, static_cast<std::uint16_t>(index), query.from_day);
     const std::string_view head = std::string_view(from).substr(0, from.size() - 4);  // without the day
     rocksdb::ReadOptions read = at_snapshot;
     std::string upper(head);
@@ -246,12 +239,12 @@ Result<stats::CasesCounted> StoredStats::cases_counted(const stats::BehindQuery&
     upper.push_back('\xff');
     const rocksdb::Slice bound(upper);
     read.iterate_upper_bound = &bound;
-    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, stats_));
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, behind_));
     for (it->Seek(from); it->Valid(); it->Next()) {
       const auto key = it->key().ToStringView();
-      const auto entry = stats::BehindKey::decode(key.substr(kBehindPrefix.size()));
+      const auto entry = stats::BehindKey::decode(key);
       const auto value = stats::Tally::decode(it->value().ToStringView());
-      if (!entry || !value) return fail(ErrorCode::kDataLoss, "stats/" + printable(key) + ": not an entry of a case");
+      if (!entry || !value) return fail(ErrorCode::kDataLoss, "behind/" + printable(key) + ": not an entry of a case");
       if (entry->day > query.to_day) break;
       counted[entry->case_id].add(static_cast<std::uint16_t>(index), value->get(0));
     }
@@ -277,14 +270,11 @@ Result<void> StoredStats::each_case_counted(const CounterStore::BehindVisit& vis
   if (!pending_read) return pending_read;
   auto next_pending = pending.begin();
   rocksdb::ReadOptions read = at_snapshot;
-  const rocksdb::Slice upper(kBehindEnd.data(), kBehindEnd.size());
-  read.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, stats_));
-  for (it->Seek(rocksdb::Slice(kBehindPrefix.data(), kBehindPrefix.size())); it->Valid(); it->Next()) {
-    const auto key = it->key().ToStringView();
-    const auto entry = key.substr(kBehindPrefix.size());
+  std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, behind_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto entry = it->key().ToStringView();
     const auto value = stats::Tally::decode(it->value().ToStringView());
-    if (!value) return fail(ErrorCode::kDataLoss, "stats/" + printable(key) + ": not an entry of a case");
+    if (!value) return fail(ErrorCode::kDataLoss, "behind/" + printable(entry) + ": not an entry of a case");
     for (; next_pending != pending.end() && next_pending->first < entry; ++next_pending) {
       visit(next_pending->first, next_pending->second);
     }
@@ -328,10 +318,11 @@ Result<void> StoredStats::replace(const CounterStore::EveryCaseCounted& count, c
   // opening recounts again.
   rocksdb::WriteBatch batch;
   batch.Delete(meta_, kStampKey);
-  for (const auto& [from, to] : {range(stats::kCellsFrom, stats::kCellsTo), range(kBehindPrefix, kBehindEnd),
-                                 range(kPendingPrefix, kPendingEnd)}) {
+  for (const auto& [from, to] : {range(stats::kCellsFrom, stats::kCellsTo), range(kPendingPrefix, kPendingEnd)}) {
     batch.DeleteRange(stats_, from, to);
   }
+  const auto [from, to] = range(kBehindFrom, kBehindTo);
+  batch.DeleteRange(behind_, from, to);
   auto status = db_.Write(sync, &batch);
   if (!status.ok()) {
     std::lock_guard lock(pending_mutex_);
@@ -347,7 +338,7 @@ Result<void> StoredStats::replace(const CounterStore::EveryCaseCounted& count, c
       stats::add_marks(cells, marks);
       of_case.clear();
       stats::add_behind(of_case, case_id, marks);
-      for (const auto& [entry, n] : of_case) batch.Put(stats_, behind_key(entry), behind_value(n));
+      for (const auto& [entry, n] : of_case) batch.Put(behind_, entry, behind_value(n));
       if (batch.Count() >= 10000 && status.ok()) {
         status = db_.Write(rocksdb::WriteOptions(), &batch);
         batch.Clear();

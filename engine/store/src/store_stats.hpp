@@ -10,10 +10,12 @@
 // takes the cells and the pending records from one snapshot, so every count a
 // group's write made is read exactly once, before folding or after.
 //
-// The index of the cases behind the counts (stats/cases_behind.hpp) lies in
-// the same family, each entry under "\xffbehind/" and its BehindKey, its value
-// a Tally of its one index. A pending record says whose each count is
-// (Marks::add_of_case), and the folder adds the entries with the cells.
+// The index of the cases behind the counts (stats/cases_behind.hpp) is the
+// family `behind`: an encoded BehindKey -> the case's count there, a Tally
+// under index 0. A family of its own, so that a report's cells stay as few
+// files and cache blocks as they were. A pending record says whose each
+// count is (Marks::add_of_case), and the folder adds the entries in the
+// batch that adds the cells.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -44,9 +46,11 @@ class StoredStats {
  public:
   // Folds when `fold_after` groups are pending or the oldest has waited
   // `fold_every` (0: never for that reason), and when it stops.
-  StoredStats(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* stats, rocksdb::ColumnFamilyHandle* meta,
-              std::size_t fold_after, std::chrono::milliseconds fold_every, bool read_only = false)
-      : db_(db), stats_(stats), meta_(meta), fold_after_(fold_after), fold_every_(fold_every), read_only_(read_only) {}
+  StoredStats(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* stats, rocksdb::ColumnFamilyHandle* behind,
+              rocksdb::ColumnFamilyHandle* meta, std::size_t fold_after, std::chrono::milliseconds fold_every,
+              bool read_only = false)
+      : db_(db), stats_(stats), behind_(behind), meta_(meta), fold_after_(fold_after), fold_every_(fold_every),
+        read_only_(read_only) {}
   ~StoredStats() { stop(); }
   StoredStats(const StoredStats&) = delete;
   StoredStats& operator=(const StoredStats&) = delete;
@@ -85,6 +89,7 @@ class StoredStats {
 
   rocksdb::DB& db_;
   rocksdb::ColumnFamilyHandle* stats_;
+  rocksdb::ColumnFamilyHandle* behind_;
   rocksdb::ColumnFamilyHandle* meta_;
   const std::size_t fold_after_;
   const std::chrono::milliseconds fold_every_;
