@@ -1,4 +1,5 @@
-// GET /v1/stats: the report `escalator stats` gives, as JSON and as CSV.
+// GET /v1/stats: the report `escalator stats` gives, as JSON and as CSV; and
+// GET /v1/stats/cases: the cases behind one of its counts.
 #include <doctest/doctest.h>
 
 #include "escalator/store/report_formats.hpp"
@@ -18,6 +19,13 @@ void three_cases(RoutesHarness& h) {
   chat["channel"] = "wechat";
   h.open(chat);
   REQUIRE(h.call("POST", "/v1/cases/" + first + "/dispatch").status == 200);
+}
+
+// A GET of `target` is 400 bad-query, its detail naming `named`.
+void refused_naming(RoutesHarness& h, const std::string& target, const std::string& named) {
+  const auto answer = h.call("GET", target);
+  CHECK(problem_of(answer).slug == "bad-query");
+  CHECK_MESSAGE(json_of(answer)["detail"].get<std::string>().find(named) != std::string::npos, answer.body);
 }
 
 }  // namespace
@@ -82,9 +90,7 @@ TEST_CASE("AReportIsCsvForASpreadsheetWhenAskedByFormatOrAccept") {
 TEST_CASE("AReportsParametersAreCheckedEachNamedInItsProblem") {
   RoutesHarness h;
   const auto refused = [&](const std::string& query, const std::string& named) {
-    const auto answer = h.call("GET", "/v1/stats" + query);
-    CHECK(problem_of(answer).slug == "bad-query");
-    CHECK_MESSAGE(json_of(answer)["detail"].get<std::string>().find(named) != std::string::npos, answer.body);
+    refused_naming(h, "/v1/stats" + query, named);
   };
   refused("", "from");
   refused("?from=2025-11-01", "to");
@@ -159,9 +165,7 @@ TEST_CASE("TheCasesBehindACountAreListedAPageAtATimeAndAddUpToTheReport") {
 TEST_CASE("TheParametersOfTheCasesBehindACountAreCheckedEachNamedInItsProblem") {
   RoutesHarness h;
   const auto refused = [&](const std::string& query, const std::string& named) {
-    const auto answer = h.call("GET", "/v1/stats/cases?from=2025-11-01&to=2025-11-30" + query);
-    CHECK(problem_of(answer).slug == "bad-query");
-    CHECK_MESSAGE(json_of(answer)["detail"].get<std::string>().find(named) != std::string::npos, answer.body);
+    refused_naming(h, "/v1/stats/cases?from=2025-11-01&to=2025-11-30" + query, named);
   };
   refused("", "count");
   refused("&count=received_rate", "count");
