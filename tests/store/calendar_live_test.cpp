@@ -162,3 +162,65 @@ TEST_CASE("CommandsDecidedWhileACalendarIsImportedEndWhereTheyWouldAfterARestart
   CHECK_FALSE(live.engine->calendar_recount().has_value());
   for (const auto& id : ids) CHECK(same(live.deadlines_of(id), restarted.deadlines_of(id)));
 }
+
+namespace {
+
+// A store that refuses to write one case's carry-over, as a failing disk
+// would: the import's recount cannot carry it.
+struct RefusingOneCarry : ForwardingStore {
+  std::string refused_case;
+  using CaseStore::commit;
+  void commit(std::span<CaseWrite> writes, Done done) override {
+    for (const auto& write : writes) {
+      const bool carry = std::any_of(write.events.begin(), write.events.end(),
+                                     [](const Event& e) { return e.idempotency_key.starts_with("calendar/"); });
+      if (write.case_id == refused_case && carry) {
+        return done(tl::unexpected(Error{ErrorCode::kUnavailable, "store: the disk refused the write"}));
+      }
+    }
+    real->commit(writes, std::move(done));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("ACaseTheImportCouldNotCarryIsCarriedByItsNextCommandAndNoOtherImportIsTakenMeanwhile") {
+  Side side(2);
+  auto refusing = std::make_shared<RefusingOneCarry>();
+  side.store = refusing;
+  side.open(2);
+  const auto ids = accepted_cases(side, 3);
+  side.clock->set(at("2026-02-16T10:00:00+08:00"));
+  refusing->refused_case = ids[1];
+
+  const auto imported = side.engine->import_calendar(extended_spring_festival_notice(), "extended.json");
+  REQUIRE_MESSAGE(imported.has_value(), imported.error().message);
+  REQUIRE(imported->recount.problems.size() == 1);
+  CHECK(imported->recount.problems[0].starts_with(ids[1] + ": "));
+  CHECK(imported->recount.cases_moved == 2);
+  const auto carried = side.deadlines_of(ids[0]);
+  CHECK_FALSE(same(side.deadlines_of(ids[1]), carried));  // still on the old calendar, as stored
+
+  // Another import would leave the uncarried case behind it: refused, naming the first.
+  const auto again = side.engine->import_calendar(extended_spring_festival_notice(), "extended.json");
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == ErrorCode::kFailedPrecondition);
+  CHECK(again.error().message.find("calendar import 1 has cases it could not carry") != std::string::npos);
+
+  // The case's next command carries it first, in the same write.
+  refusing->refused_case.clear();
+  side.send(ids[1], "urge-1", cmd::Urge{"请尽快处理"});
+  CHECK(same(side.deadlines_of(ids[1]), carried));
+  const auto history = side.store->load(ids[1]);
+  REQUIRE(history.has_value());
+  const auto& events = (*history)->events;
+  REQUIRE(events.size() >= 2);
+  CHECK(std::holds_alternative<ev::DeadlinesRecomputed>(events[events.size() - 2].payload));
+  CHECK(events[events.size() - 2].idempotency_key == "calendar/v1");
+
+  // Imports are taken again once the store next opens.
+  side.open(2);
+  const auto after = side.engine->import_calendar(extended_spring_festival_notice(), "extended.json");
+  REQUIRE_MESSAGE(after.has_value(), after.error().message);
+  CHECK(after->same_as == 1);
+}

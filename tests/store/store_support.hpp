@@ -99,6 +99,10 @@ struct ForwardingStore : CaseStore {
   }
   Result<void> begin_timer_round(Timestamp now) override { return real->begin_timer_round(now); }
   std::optional<Timestamp> next_timer() const override { return real->next_timer(); }
+  Result<std::vector<CalendarImport>> calendar_imports() const override { return real->calendar_imports(); }
+  Result<void> add_calendar_import(const CalendarImport& i) override { return real->add_calendar_import(i); }
+  Result<std::uint64_t> calendar_applied() const override { return real->calendar_applied(); }
+  Result<void> set_calendar_applied(std::uint64_t version) override { return real->set_calendar_applied(version); }
   Result<std::vector<OrgImport>> org_imports() const override { return real->org_imports(); }
   Result<std::vector<StoredOrgRecord>> org_records() const override { return real->org_records(); }
   Result<void> add_org_import(const OrgImport& i, std::span<const StoredOrgRecord> r) override {
