@@ -413,6 +413,14 @@ Result<OpenedDb> open_rocks_db(const DurableStoreOptions& o, rocksdb::Env* env) 
   families[1 + layout::kPersonal].options.compression = rocksdb::kNoCompression;
   families[1 + layout::kStats].options.merge_operator = tally_merge_operator();
   families[1 + layout::kBehind].options.merge_operator = tally_merge_operator();
+  // The entries are only ever read as ranges: a bloom filter of every key
+  // would be built at each flush and compaction and never asked.
+  {
+    const auto* shared = options.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
+    rocksdb::BlockBasedTableOptions ranges_only = *shared;
+    ranges_only.filter_policy.reset();
+    families[1 + layout::kBehind].options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(ranges_only));
+  }
   for (const auto& name : names) {
     const bool known = std::any_of(families.begin(), families.end(),
                                    [&](const auto& f) { return f.name == name; });
