@@ -65,11 +65,13 @@ Result<CaseWrite> write_of(const CaseRecord* record, const CaseState& current, s
   const WorkflowRef ref{workflow.id, workflow.version};
   std::string prev_hash(record && !record->events.empty() ? record->events.back().hash : kGenesisHash);
   std::vector<std::string> canonical;
-  const std::string carry_key = "calendar/v" + std::to_string(with.carry_import);
   for (std::size_t i = 0; i < payloads.size(); ++i) {
-    const bool carry = carry_at && *carry_at == i;
-    events.push_back(Event{next.version + 1, now, carry ? std::string("calendar") : command.actor,
-                           carry ? carry_key : command.idempotency_key, ref, std::move(payloads[i])});
+    if (carry_at && *carry_at == i) {
+      events.push_back(Event{next.version + 1, now, "calendar", calendar_carry_key(with.carry_import), ref,
+                             std::move(payloads[i])});
+    } else {
+      events.push_back(Event{next.version + 1, now, command.actor, command.idempotency_key, ref, std::move(payloads[i])});
+    }
     events.back().provisional = counted_provisionally(*with.calendar, events.back());
     auto sealed = seal(events.back(), prev_hash);
     if (!sealed) return fail(ErrorCode::kInternal, "Sealing a decided event failed: " + sealed.error().message);
@@ -166,7 +168,7 @@ Result<Carry> carry_of(const CaseState& current, bool opening, const Workflow& w
   }
   const auto* recount = std::get_if<cmd::RecomputeDeadlines>(&command.payload);
   carry.alone = recount != nullptr && recount->calendar == with.calendar->version() &&
-                command.idempotency_key == "calendar/v" + std::to_string(with.carry_import);
+                command.idempotency_key == calendar_carry_key(with.carry_import);
   const bool moves = recomputed.moved.accept_by || recomputed.moved.resolve_by || recomputed.moved.reply_by ||
                      recomputed.moved.rating_by || recomputed.moved.follow_up_by;
   if (carry.alone && !moves) {

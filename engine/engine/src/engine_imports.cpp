@@ -5,6 +5,7 @@
 
 #include "engine_impl.hpp"
 #include "escalator/calendar/official_calendar.hpp"
+#include "timers.hpp"
 
 namespace escalator {
 
@@ -34,9 +35,6 @@ Result<OrgImportResult> Engine::import_directory(std::string_view text, const st
 
 Result<std::vector<OrgImport>> Engine::directory_imports() const { return impl_->options.store->org_imports(); }
 
-}  // namespace escalator
-
-namespace escalator {
 namespace {
 
 // How many carries the recount has in flight at once.
@@ -111,7 +109,7 @@ Result<Engine::CalendarImportResult> Engine::import_calendar(std::string_view te
   auto cases = cases_with_timers(store);
   if (!cases) recount.problems.push_back(cases.error().message);
   if (cases) to_carry.insert(cases->begin(), cases->end());
-  const std::string key = "calendar/v" + std::to_string(import.version);
+  const std::string key = calendar_carry_key(import.version);
   std::vector<std::pair<std::string, std::future<Result<Decision>>>> in_flight;
   const auto settle = [&] {
     for (auto& [id, decided] : in_flight) {

@@ -157,9 +157,10 @@ std::optional<Command> recompute_deadlines_command(const CaseState& state, const
     recompute.moved.of(deadline.kind) = moved;
   }
   if (!moves) return std::nullopt;
-  return Command{state.id, "calendar/v" + std::to_string(import_version), state.version, "calendar",
-                 std::move(recompute)};
+  return Command{state.id, calendar_carry_key(import_version), state.version, "calendar", std::move(recompute)};
 }
+
+std::string calendar_carry_key(std::uint64_t import_version) { return "calendar/v" + std::to_string(import_version); }
 
 Command timer_command(const PendingTimer& timer) {
   const RunningDeadline& d = timer.deadline;

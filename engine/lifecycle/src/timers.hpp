@@ -39,6 +39,11 @@ Command timer_command(const PendingTimer& timer);
 // deadline has come too says nothing the timeout does not, and has none.
 std::vector<Command> due_timer_commands(const std::vector<PendingTimer>& due, Timestamp now);
 
+// The key of the engine's carry of a case's running deadlines to calendar
+// import `import_version`: "calendar/v<import_version>", the same whoever
+// carries it (the recount, or the case's next command).
+std::string calendar_carry_key(std::uint64_t import_version);
+
 // The command that carries the case's running deadlines over from the
 // `previous` calendar to the `current` one at `now`: each keeps the time it
 // had left (carry_deadline). Keyed "calendar/v<import_version>", so that a
