@@ -236,6 +236,12 @@ Result<void> count_every_case(const CaseStore& store, const Calendar& calendar, 
   return {};
 }
 
+// Whether the figure counts cases, which cases_behind() can list: a count,
+// or a derived one but the meetings (a unit's, not a case's).
+bool counts_cases(const Figure& f) {
+  return f.kind == Figure::Kind::kCount || (f.kind == Figure::Kind::kDerivedCount && f.code != kMeetings);
+}
+
 // The index of the cases behind the counts in a store's worth of memory,
 // so that the store's and a recount's can be set side by side: a sum of a
 // hash of each entry, the same for the same entries in any order, and each
@@ -384,24 +390,23 @@ Result<Cells> recount(const CaseStore& store, const Calendar& calendar, const Pr
 
 Result<std::vector<std::string>> counter_differences(const CaseStore& store, const Calendar& calendar,
                                                      const Progress& progress) {
-  Cells cells;
+  Cells recounted;
   BehindSummary expected;
   Behind of_case;
   auto counted = count_every_case(store, calendar, [&](const std::string& id, const Marks& marks) {
-    add_marks(cells, marks);
+    add_marks(recounted, marks);
     of_case.clear();
     add_behind(of_case, id, marks);
     for (const auto& [entry, count] : of_case) expected.add(entry, count);
   }, progress);
   if (!counted) return tl::unexpected(counted.error());
-  const Cells* recounted = &cells;
   BehindSummary kept_behind;
   auto read = store.each_case_counted([&](std::string_view entry, std::int64_t count) { kept_behind.add(entry, count); });
   if (!read) return tl::unexpected(read.error());
   auto kept = store.stats_cells(kCellsFrom, kCellsTo);
   if (!kept) return tl::unexpected(kept.error());
   // What the one has that the other has not: the recount less what is kept.
-  Cells difference = *recounted;
+  Cells difference = recounted;
   for (const auto& [key, tally] : *kept) {
     Tally negated;
     for (const auto& [index, value] : tally.values()) negated.add(index, -value);
@@ -422,10 +427,10 @@ Result<std::vector<std::string>> counter_differences(const CaseStore& store, con
   for (const auto& [key, differing] : difference) {
     const auto cell = CellKey::decode(key);
     const auto k = kept_cells.find(key);
-    const auto r = recounted->find(key);
+    const auto r = recounted.find(key);
     lines.push_back((cell ? cell->name() : "?") + ": kept " +
                     described(k == kept_cells.end() ? nullptr : &k->second, differing) + ", recounted " +
-                    described(r == recounted->end() ? nullptr : &r->second, differing));
+                    described(r == recounted.end() ? nullptr : &r->second, differing));
   }
   for (auto& line : behind_differences(kept_behind, expected)) lines.push_back(std::move(line));
   return lines;
@@ -434,18 +439,17 @@ Result<std::vector<std::string>> counter_differences(const CaseStore& store, con
 std::vector<std::string> listed_count_names() {
   std::vector<std::string> names;
   for (const auto& f : figures()) {
-    const bool count = f.kind == Figure::Kind::kCount || f.kind == Figure::Kind::kDerivedCount;
-    if (count && !(f.kind == Figure::Kind::kDerivedCount && f.code == kMeetings)) names.emplace_back(f.name);
+    if (counts_cases(f)) names.emplace_back(f.name);
   }
   return names;
 }
 
 Result<std::vector<CaseShare>> cases_behind(const CounterStore& store, const Query& query, std::string_view group,
                                             const Figure& figure, const Formulas& formulas) {
-  const bool derived = figure.kind == Figure::Kind::kDerivedCount;
-  if ((figure.kind != Figure::Kind::kCount && !derived) || (derived && figure.code == kMeetings)) {
+  if (!counts_cases(figure)) {
     return fail(ErrorCode::kInvalidArgument, std::string(figure.name) + " is not a count of cases");
   }
+  const bool derived = figure.kind == Figure::Kind::kDerivedCount;
   BehindQuery asked{query.by, std::string(group), 0, 0, day_number(query.from), day_number(query.to)};
   if (!derived) {
     asked.first_index = asked.last_index = index_of(Count(figure.code));

@@ -230,13 +230,11 @@ Result<stats::CasesCounted> StoredStats::cases_counted(const stats::BehindQuery&
   rocksdb::ReadOptions at_snapshot;
   if (snapshot) at_snapshot.snapshot = snapshot->snapshot();
   for (std::uint32_t index = query.first_index; index <= query.last_index; ++index) {
-    const auto from =
-        stats::BehindKey::prefix(query.dimension, query.group, static_cast<std::uint16_t>(index), query.from_day);
-    const std::string_view head = std::string_view(from).substr(0, from.size() - 4);  // without the day
+    const auto as_index = static_cast<std::uint16_t>(index);
+    const auto from = stats::BehindKey::prefix(query.dimension, query.group, as_index, query.from_day);
+    // Past every case of the last day: no case id holds the byte 0xFF, which UTF-8 never uses.
+    const auto upper = stats::BehindKey::prefix(query.dimension, query.group, as_index, query.to_day) + '\xff';
     rocksdb::ReadOptions read = at_snapshot;
-    std::string upper(head);
-    upper.append(4, '\xff');
-    upper.push_back('\xff');
     const rocksdb::Slice bound(upper);
     read.iterate_upper_bound = &bound;
     std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(read, behind_));
@@ -245,8 +243,7 @@ Result<stats::CasesCounted> StoredStats::cases_counted(const stats::BehindQuery&
       const auto entry = stats::BehindKey::decode(key);
       const auto value = stats::Tally::decode(it->value().ToStringView());
       if (!entry || !value) return fail(ErrorCode::kDataLoss, "behind/" + printable(key) + ": not an entry of a case");
-      if (entry->day > query.to_day) break;
-      counted[entry->case_id].add(static_cast<std::uint16_t>(index), value->get(0));
+      counted[entry->case_id].add(as_index, value->get(0));
     }
     if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "stats: reading the cases behind the counts"));
   }
