@@ -36,6 +36,7 @@ TEST_CASE("TheHttpObjectOfTheConfigurationSetsTheServiceAndItsLimits") {
   CHECK(every->limits.request_timeout == std::chrono::milliseconds(30000));
   CHECK(every->limits.max_commands_in_flight == 4096);
   CHECK(every->request_log);
+  CHECK(every->keys_file == dir.path() / "keys.json");
 
   auto set = http::http_options_from_config(
       written(dir, R"({"http": {"port": 9000, "limits": {"max_body_bytes": 4096, "request_timeout_ms": 500}}})"));
@@ -55,4 +56,17 @@ TEST_CASE("TheHttpObjectOfTheConfigurationSetsTheServiceAndItsLimits") {
   refused = http::http_options_from_config(written(dir, R"({"http": {"limits": {"max_body": 1}}})"));
   REQUIRE(!refused.has_value());
   CHECK(refused.error().message.find("/http/limits/max_body") != std::string::npos);
+}
+
+TEST_CASE("TheKeysFileIsTheConfigurationFilesNeighbourUnlessItIsAbsolute") {
+  testing::TempDir dir;
+  auto relative = http::http_options_from_config(written(dir, R"({"http": {"keys_file": "keys.json"}})"));
+  REQUIRE(relative.has_value());
+  CHECK(relative->keys_file == dir.path() / "keys.json");
+  auto absolute = http::http_options_from_config(written(dir, R"({"http": {"keys_file": "/etc/escalator/keys.json"}})"));
+  REQUIRE(absolute.has_value());
+  CHECK(absolute->keys_file == "/etc/escalator/keys.json");
+  auto empty = http::http_options_from_config(written(dir, R"({"http": {"keys_file": ""}})"));
+  REQUIRE(!empty.has_value());
+  CHECK(empty.error().message.find("/http/keys_file") != std::string::npos);
 }

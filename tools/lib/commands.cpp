@@ -13,6 +13,7 @@
 #include "command_line.hpp"
 #include "demo.hpp"
 #include "erase_command.hpp"
+#include "keys_command.hpp"
 #include "lifecycle_doc.hpp"
 #include "org_commands.hpp"
 #include "org_import_command.hpp"
@@ -47,6 +48,8 @@ const std::vector<Subcommand>& table() {
        {"verify"}},
       {"replay", "print a stored case's timeline and the case at any past moment", replay_command, {}},
       {"erase", "erase residents' personal data from a durable store once their cases are over", erase_command, {}},
+      {"keys", "the API keys a service checks callers against: add (shown once), list, revoke", keys_command,
+       {"add", "list", "revoke"}},
       {"calendar", "the official working-day calendar: days, deadlines, notice files, imports", calendar_command,
        {"days", "add", "check", "import", "imports"}},
       {"org", "the org directory: show, route, check, versions, export", org_command,

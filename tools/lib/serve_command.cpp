@@ -34,6 +34,9 @@ missing; the shipped workflows, the store's org directory (the sample one for a 
 and the official calendar. The configuration's "http" object sets the address, port,
 threads and limits.
 
+With a keys file (--keys, or http.keys_file) every caller presents an API key and sees
+what its role and jurisdiction allow (docs/access.md); SIGHUP reads the file again.
+
 Prints the URL it listens on and a curl command that opens a case. SIGINT (Ctrl-C) or
 SIGTERM stops it: no new requests are taken, those in flight are answered, and the store
 is closed cleanly.)";
@@ -64,9 +67,12 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   std::optional<std::string> address;
   std::optional<std::uint16_t> port;
   std::optional<Timestamp> clock_from;
+  std::optional<std::filesystem::path> keys_file;
   add_data_option(*app, data, config);
   app->add_option("--address", address, "where to listen, in place of http.address (loopback only)")
       ->option_text("IP");
+  app->add_option("--keys", keys_file, "the API keys callers must present, in place of http.keys_file (docs/access.md)")
+      ->option_text("FILE");
   app->add_option("--port", port, "the port, in place of http.port; 0 takes a free one")
       ->option_text("N")
       ->check(whole_number(0, 65535));
@@ -87,6 +93,7 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   }
   http_options.backup_dir = config.backup_dir.empty() ? default_backup_dir(data) : config.backup_dir;
   if (address) http_options.address = *address;
+  if (keys_file) http_options.keys_file = *keys_file;
   if (port) http_options.port = *port;
   if (auto checked = http::check_http_options(http_options); !checked) {
     std::cerr << "serve: " << checked.error().message << "\n";
@@ -99,6 +106,7 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   DurableStoreOptions store_options;
@@ -158,12 +166,27 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   out << "escalator serve: listening on " << url << " (store " << store_options.path.string() << ")\n"
       << "Open a case:\n"
       << "  curl -s " << url << "/v1/cases -H 'Content-Type: application/json' -d '" << kTryBody << "'\n"
-      << "Read it back: curl -s " << url << "/v1/cases/CASE_ID\n"
-      << "Ctrl-C stops the service.\n";
+      << "Read it back: curl -s " << url << "/v1/cases/CASE_ID\n";
+  if (!http_options.keys_file.empty()) {
+    out << "Every request but /healthz, /readyz and /v1/openapi.json needs -H 'Authorization: Bearer KEY', a key of "
+        << http_options.keys_file.string() << " (escalator keys add); SIGHUP reads the file again.\n";
+  }
+  out << "Ctrl-C stops the service.\n";
   out.flush();
 
   int received = 0;
-  sigwait(&stop_signals, &received);
+  for (;;) {
+    sigwait(&stop_signals, &received);
+    if (received != SIGHUP) break;
+    // A revoked key stops working once the file is read again; a file that
+    // fails leaves the keys in force as they were.
+    if (auto reloaded = (*service)->reload_keys()) {
+      out << "escalator serve: SIGHUP: " << *reloaded << " keys in force from " << http_options.keys_file.string() << "\n";
+    } else {
+      out << "escalator serve: SIGHUP: keys unchanged: " << reloaded.error().message << "\n";
+    }
+    out.flush();
+  }
   out << "escalator serve: " << (received == SIGINT ? "SIGINT" : "SIGTERM")
       << ": answering the requests in flight, then closing the store\n";
   out.flush();

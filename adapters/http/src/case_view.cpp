@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "escalator/access/masking.hpp"
 #include "event_json.hpp"
 
 namespace escalator::http {
@@ -23,21 +24,24 @@ std::string event_array(const std::vector<Event>& events) {
 
 }  // namespace
 
-std::string case_json(const CaseState& state, const std::vector<PausedDeadline>& paused) {
+std::string case_json(const CaseState& state, const std::vector<PausedDeadline>& paused, bool masked) {
   // The snapshot's fields in its order, with the resident's values where the
   // snapshot keeps only the commitments to them.
   Json snapshot = case_to_json(state);
   Json json;
   for (auto& [key, value] : snapshot.items()) {
     if (key == "personal") {
-      json["reporter"] = {{"name", state.reporter.name},
-                          {"phone", state.reporter.phone},
-                          {"account", state.reporter.account}};
-      json["content"] = state.content;
+      const auto& r = state.reporter;
+      json["reporter"] = {{"name", masked ? access::mask_name(r.name) : r.name},
+                          {"phone", masked ? access::mask_phone(r.phone) : r.phone},
+                          {"account", masked ? access::mask_account(r.account) : r.account}};
+      json["content"] = masked ? access::mask_text(state.content) : state.content;
       continue;
     }
     json[key] = std::move(value);
-    if (key == "location") json[key]["address"] = state.location.address;
+    if (key == "location") {
+      json[key]["address"] = masked ? access::mask_address(state.location.address) : state.location.address;
+    }
   }
   if (!paused.empty()) {
     Json held = Json::array();

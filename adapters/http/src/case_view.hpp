@@ -16,8 +16,9 @@ namespace escalator::http {
 // words and contact included (docs/http.md, "A case"); the commitments the
 // history keeps in their place are left out.
 // A suspended case's deadlines read as `paused` (their time left), not as the
-// instants they stood at: pass paused_deadlines() of it.
-std::string case_json(const CaseState& state, const std::vector<PausedDeadline>& paused = {});
+// instants they stood at: pass paused_deadlines() of it. `masked`: the
+// resident's name, phone, account, door and words as docs/access.md masks them.
+std::string case_json(const CaseState& state, const std::vector<PausedDeadline>& paused = {}, bool masked = false);
 // {"case_id", "version", "state", "duplicate", "events": [...]}: the events
 // the command added, as the history holds them.
 std::string decision_json(const Decision& decision);

@@ -24,6 +24,11 @@ Result<HttpOptions> http_options_from_config(const std::filesystem::path& config
   options.port = http.value("port", options.port);
   options.io_threads = http.value("io_threads", options.io_threads);
   options.request_log = http.value("request_log", options.request_log);
+  // A relative path is the configuration file's neighbour, as data_dir is.
+  if (http.contains("keys_file")) {
+    const std::filesystem::path keys = http["keys_file"].get<std::string>();
+    options.keys_file = keys.is_absolute() ? keys : config_file.parent_path() / keys;
+  }
   if (http.contains("limits")) {
     const auto& limits = http["limits"];
     auto& l = options.limits;

@@ -32,6 +32,8 @@ constexpr Row kRows[] = {
     {ProblemKind::kBodyTooLarge, 413, "body-too-large", "请求体超过上限"},
     {ProblemKind::kHeaderTooLarge, 431, "header-too-large", "请求头超过上限"},
     {ProblemKind::kUnsupportedMediaType, 415, "unsupported-media-type", "请求体须为 application/json"},
+    {ProblemKind::kUnauthenticated, 401, "unauthenticated", "未提供有效的 API 密钥"},
+    {ProblemKind::kForbidden, 403, "forbidden", "无权执行此操作"},
     {ProblemKind::kRouteNotFound, 404, "route-not-found", "没有这个接口"},
     {ProblemKind::kCaseNotFound, 404, "case-not-found", "工单不存在"},
     {ProblemKind::kWorkflowNotFound, 404, "workflow-not-found", "流程不存在"},
@@ -104,6 +106,8 @@ Response problem_response(const Problem& problem) {
   response.body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   if (problem.kind == ProblemKind::kOverloaded || problem.kind == ProblemKind::kUnavailable)
     response.headers.emplace_back("Retry-After", "1");
+  if (problem.kind == ProblemKind::kUnauthenticated)
+    response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"escalator\"");
   return response;
 }
 

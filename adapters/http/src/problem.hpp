@@ -35,6 +35,8 @@ enum class ProblemKind {
   kBodyTooLarge,          // 413
   kHeaderTooLarge,        // 431
   kUnsupportedMediaType,  // 415
+  kUnauthenticated,       // 401 + WWW-Authenticate: no key, or not a key the service holds
+  kForbidden,             // 403: the key's role may not do this, or its unit does not hold the case
   kRouteNotFound,         // 404: no such route
   kCaseNotFound,          // 404
   kWorkflowNotFound,      // 404: no workflow of that id (or version)

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "escalator/access/jurisdiction.hpp"
 #include "escalator/store/report_formats.hpp"
 #include "escalator/util/csv_cell.hpp"
 #include "problem.hpp"
@@ -64,6 +65,23 @@ std::optional<Problem> period_of(const Query& query, stats::Query& asked) {
   return std::nullopt;
 }
 
+// For a key bounded to a place (docs/access.md, "Reports"): whether the
+// report's groups can be told in or out of its jurisdiction (by street, grid
+// or unit), and the problem naming `by` when they cannot.
+std::optional<Problem> bounded_grouping(stats::Dimension by) {
+  if (by == stats::Dimension::kStreet || by == stats::Dimension::kGrid || by == stats::Dimension::kUnit) return std::nullopt;
+  Problem problem{ProblemKind::kForbidden, "查询参数 by：按 " + std::string(to_string(by)) +
+                                               " 分组的报表含本密钥辖区外的案件；辖区内的报表按 street、grid 或 unit 分组"};
+  return problem;
+}
+
+// Whether the group `name` of a report by `by` lies within `place`.
+bool group_within(const OrgDirectory& directory, stats::Dimension by, const std::string& name, const std::string& place,
+                  Timestamp now) {
+  if (by == stats::Dimension::kUnit) return access::unit_lies_within(directory, name, place, now);
+  return access::place_lies_within(directory, name, place, now);
+}
+
 constexpr std::size_t kCasesPerPage = 100, kMostCasesPerPage = 1000;
 
 // What a listed case is, beside its part in the count: enough to tell the
@@ -103,9 +121,19 @@ std::string listed_csv_row(const ListedCase& listed) {
 
 }  // namespace
 
-void Routes::read_cases_behind(const Query& query, const Request& request, Respond respond) {
+void Routes::read_cases_behind(const Query& query, const Request& request, const Caller& caller, Respond respond) {
   stats::Query asked;
   if (auto problem = period_of(query, asked)) return respond(problem_response(*problem));
+  const auto now = engine_.clock().now();
+  const auto directory = engine_.directory();
+  const auto bound = caller.key ? access::report_place(*caller.key, *directory, now) : std::nullopt;
+  if (bound) {
+    if (auto problem = bounded_grouping(asked.by)) return respond(problem_response(*problem));
+    const auto group = query.find("group");
+    if (group != query.end() && !group_within(*directory, asked.by, group->second, *bound, now)) {
+      return respond(problem_response({ProblemKind::kForbidden, "查询参数 group：" + group->second + " 不在本密钥的辖区内"}));
+    }
+  }
   const auto count = query.find("count");
   const auto names = stats::listed_count_names();
   if (count == query.end() || std::find(names.begin(), names.end(), count->second) == names.end()) {
@@ -186,11 +214,23 @@ void Routes::read_cases_behind(const Query& query, const Request& request, Respo
   respond(std::move(response));
 }
 
-void Routes::read_stats(const Query& query, const Request& request, Respond respond) {
+void Routes::read_stats(const Query& query, const Request& request, const Caller& caller, Respond respond) {
   stats::Query asked;
   if (auto problem = period_of(query, asked)) return respond(problem_response(*problem));
+  const auto now = engine_.clock().now();
+  const auto directory = engine_.directory();
+  const auto bound = caller.key ? access::report_place(*caller.key, *directory, now) : std::nullopt;
+  if (bound) {
+    if (auto problem = bounded_grouping(asked.by)) return respond(problem_response(*problem));
+  }
   auto report = engine_.report(asked);
   if (!report) return respond(problem_response(engine_problem(report.error())));
+  if (bound) {
+    // Only the groups within the jurisdiction, and their sum as the total.
+    std::erase_if(report->groups, [&](const stats::Group& g) { return !group_within(*directory, asked.by, g.name, *bound, now); });
+    report->total = {};
+    for (const auto& g : report->groups) report->total.add(g.tally);
+  }
   const auto& formulas = engine_.config().stats;
   Response response;
   if (wants_csv(query, request)) {

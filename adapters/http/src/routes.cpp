@@ -18,9 +18,6 @@
 namespace escalator::http {
 namespace {
 
-// Who asks, when the body names nobody: until access control names callers,
-// the service itself.
-constexpr std::string_view kDefaultActor = "http";
 // The engine's limit on idempotency keys (command_check.cpp).
 constexpr std::size_t kMaxKeyBytes = 200;
 
@@ -115,6 +112,14 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   return s[3] == "history" ? "/v1/cases/{id}/history" : "/v1/cases/{id}/{command}";
 }
 
+// The path of the operation a request asks for, as the OpenAPI document and
+// access/permissions.hpp write it: its route's template, a command's name in
+// place of {command}.
+std::string operation_path(std::string_view route, const std::vector<std::string>& s) {
+  if (route == "/v1/cases/{id}/{command}") return "/v1/cases/{id}/" + s[3];
+  return std::string(route);
+}
+
 // Whether `text` has a case id's shape, "370811-20251111-000001": a path may
 // hold anything a client put there, a phone number or a name among them.
 bool shaped_like_a_case_id(std::string_view text) {
@@ -166,9 +171,57 @@ void Routes::handle(Request request, Respond respond) {
     respond(std::move(response));
   };
   if (!segments) return answer(respond, {ProblemKind::kRouteNotFound, "路径中的百分号编码不正确"});
+  Caller caller;
+  if (auto problem = admit(request, *segments, label, caller)) return answer(respond, std::move(*problem));
   const std::string_view query_text =
       question == std::string::npos ? std::string_view() : std::string_view(request.target).substr(question + 1);
-  route(request, path, *segments, query_text, std::move(respond));
+  route(request, path, *segments, query_text, caller, std::move(respond));
+}
+
+std::optional<Problem> Routes::admit(const Request& request, const std::vector<std::string>& segments,
+                                     std::string_view route, Caller& caller) const {
+  auto ring = keys_.load();
+  if (!ring) return std::nullopt;
+  const access::Operation* operation = access::operation_at(request.method, operation_path(route, segments));
+  if (operation != nullptr && operation->open) return std::nullopt;
+  caller.key = ring->authenticate(request.header("authorization"));
+  if (caller.key == nullptr) {
+    return Problem{ProblemKind::kUnauthenticated,
+                   "请求须带 Authorization: Bearer <API 密钥>；未带密钥，或密钥无效、已吊销"};
+  }
+  caller.ring = std::move(ring);
+  if (operation == nullptr) return std::nullopt;  // the route answers 404 or 405
+  const auto role = caller.key->role;
+  const auto grant = operation->of(role);
+  if (grant == access::Grant::kNone) {
+    return Problem{ProblemKind::kForbidden,
+                   "角色 " + std::string(access::to_string(role)) + " 不能调用 " + std::string(operation->id)};
+  }
+  if (!operation->on_a_case) return std::nullopt;
+  // A case outside the key's jurisdiction does not exist for it: answered as
+  // a case of no such id is, before anything else about the request.
+  const std::string& case_id = segments[2];
+  const auto command = route == "/v1/cases/{id}/{command}" ? segments[3] : std::string();
+  auto state = engine_.get(case_id);
+  const auto now = engine_.clock().now();
+  if (!state && state.error().code != ErrorCode::kNotFound) return std::nullopt;
+  if (!state || !caller.sees(*state, *engine_.directory(), now)) {
+    return engine_problem(Error{ErrorCode::kNotFound, "No case " + case_id}, {case_id, command, std::nullopt});
+  }
+  if (grant == access::Grant::kHeld && !access::holds(*caller.key, *state)) {
+    return Problem{ProblemKind::kForbidden, "工单 " + case_id + " 不由本单位（" + caller.key->jurisdiction.id +
+                                                "）承办或协办，不能" + command_label(command)};
+  }
+  return std::nullopt;
+}
+
+Result<std::size_t> Routes::load_keys(const std::filesystem::path& file) {
+  auto keys = access::read_keys_file(file);
+  if (!keys) return tl::unexpected(keys.error());
+  std::size_t working = 0;
+  for (const auto& key : *keys) working += key.revoked() ? 0 : 1;
+  keys_.store(std::make_shared<const access::KeyRing>(std::move(*keys)));
+  return working;
 }
 
 Response Routes::unread(Response response) {
@@ -179,7 +232,7 @@ Response Routes::unread(Response response) {
 }
 
 void Routes::route(const Request& request, std::string_view path, const std::vector<std::string>& s,
-                   std::string_view query_text, Respond respond) {
+                   std::string_view query_text, const Caller& caller, Respond respond) {
   const auto& method = request.method;
   const bool get = method == "GET" || method == "HEAD";
   Query query;
@@ -213,17 +266,17 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
   if (s.size() == 2 && s[0] == "v1" && s[1] == "inbox") {
     if (!get) return respond(method_not_allowed("GET"));
     if (!taking({"unit", "cursor", "limit"})) return;
-    return read_inbox(query, std::move(respond));
+    return read_inbox(query, caller, std::move(respond));
   }
   if (s.size() == 2 && s[0] == "v1" && s[1] == "stats") {
     if (!get) return respond(method_not_allowed("GET"));
     if (!taking({"from", "to", "by", "format"})) return;
-    return read_stats(query, request, std::move(respond));
+    return read_stats(query, request, caller, std::move(respond));
   }
   if (s.size() == 3 && s[0] == "v1" && s[1] == "stats" && s[2] == "cases") {
     if (!get) return respond(method_not_allowed("GET"));
     if (!taking({"count", "from", "to", "by", "group", "cursor", "limit", "format"})) return;
-    return read_cases_behind(query, request, std::move(respond));
+    return read_cases_behind(query, request, caller, std::move(respond));
   }
   if (s.size() == 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "backups") {
     if (!taking({})) return;
@@ -275,17 +328,17 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
       if (!taking({"state", "step", "level", "unit", "street", "community", "grid", "compound", "category", "channel",
                    "colour", "overdue", "opened_from", "opened_before", "cursor", "limit"}))
         return;
-      return list_cases(query, std::move(respond));
+      return list_cases(query, caller, std::move(respond));
     }
     if (method != "POST") return respond(method_not_allowed("GET, POST"));
     if (!taking({})) return;
-    return open_case(request, std::move(respond));
+    return open_case(request, caller, std::move(respond));
   }
   if (s.size() == 3) {
     if (!get) return respond(method_not_allowed("GET"));
     if (!taking({"at"})) return;
-    if (const auto at = query.find("at"); at != query.end()) return read_case_at(s[2], at->second, std::move(respond));
-    return read_case(s[2], request, std::move(respond));
+    if (const auto at = query.find("at"); at != query.end()) return read_case_at(s[2], at->second, caller, std::move(respond));
+    return read_case(s[2], request, caller, std::move(respond));
   }
   if (s.size() == 4 && s[3] == "history") {
     if (!get) return respond(method_not_allowed("GET"));
@@ -298,7 +351,7 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
       return answer(respond, {ProblemKind::kRouteNotFound, "没有命令 " + s[3]});
     if (method != "POST") return respond(method_not_allowed("POST"));
     if (!taking({})) return;
-    return command(s[2], s[3], request, std::move(respond));
+    return command(s[2], s[3], request, caller, std::move(respond));
   }
   answer(respond, {ProblemKind::kRouteNotFound, "没有接口 " + std::string(path)});
 }
@@ -320,14 +373,28 @@ void Routes::submit(Command command, std::function<void(Result<Decision>)> then,
   });
 }
 
-void Routes::open_case(const Request& request, Respond respond) {
+void Routes::open_case(const Request& request, const Caller& caller, Respond respond) {
   if (auto problem = body_media_type(request)) return answer(respond, std::move(*problem));
   auto body = parse_body(request.body);
   if (!body) return answer(respond, std::move(body.error()));
+  // An intake key opens cases for its own channel: the one it names when the
+  // body names none, and no other.
+  if (caller.key != nullptr && caller.key->channel && body->is_object() && !body->contains("channel")) {
+    (*body)["channel"] = std::string(to_string(*caller.key->channel));
+  }
   auto decoded = decode_command("open", *body);
   if (!decoded) return answer(respond, std::move(decoded.error()));
+  if (caller.key != nullptr && caller.key->channel) {
+    const auto* opened = std::get_if<cmd::Open>(&decoded->payload);
+    if (opened != nullptr && opened->channel != *caller.key->channel) {
+      return answer(respond, {ProblemKind::kForbidden,
+                              "此密钥只受理 " + std::string(to_string(*caller.key->channel)) + " 渠道的诉求，请求为 " +
+                                  std::string(to_string(opened->channel)),
+                              "/channel"});
+    }
+  }
   Command command{"", std::move(decoded->external_id), std::nullopt,
-                  decoded->actor.empty() ? std::string(kDefaultActor) : decoded->actor, std::move(decoded->payload),
+                  decoded->actor.empty() ? caller.default_actor() : decoded->actor, std::move(decoded->payload),
                   request.id};
   // The channel's id of the report names the case; without one, the
   // Idempotency-Key does, and without that every request opens a case.
@@ -348,7 +415,7 @@ std::vector<PausedDeadline> Routes::paused_of(const CaseState& k) const {
   return paused_deadlines(k, *engine_.workflows(), *engine_.calendar());
 }
 
-void Routes::read_case(const std::string& case_id, const Request& request, Respond respond) {
+void Routes::read_case(const std::string& case_id, const Request& request, const Caller& caller, Respond respond) {
   auto state = engine_.get(case_id);
   if (!state) return answer(respond, engine_problem(state.error(), {case_id, {}, {}}));
   const auto etag = etag_of(state->version);
@@ -359,7 +426,7 @@ void Routes::read_case(const std::string& case_id, const Request& request, Respo
     response.headers.emplace_back("ETag", etag);
     return respond(std::move(response));
   }
-  Response response = json_response(200, case_json(*state, paused_of(*state)));
+  Response response = json_response(200, case_json(*state, paused_of(*state), caller.masked()));
   response.headers.emplace_back("ETag", etag);
   respond(std::move(response));
 }
@@ -399,13 +466,18 @@ std::string text_of(const Query& query, const char* name) {
   return found == query.end() ? std::string() : found->second;
 }
 
+// The pages of a search a bounded key's request reads at most: a key that
+// sees few cases of many gets a short page in bounded time, and its
+// next_cursor goes on from where the reading stopped.
+constexpr int kPagesReadForAKey = 20;
+
 std::string next_cursor_json(const std::string& cursor) {
   return cursor.empty() ? "null" : nlohmann::json(cursor).dump();
 }
 
 }  // namespace
 
-void Routes::list_cases(const Query& query, Respond respond) {
+void Routes::list_cases(const Query& query, const Caller& caller, Respond respond) {
   CaseQuery q;
   std::optional<std::size_t> limit;
   std::optional<Problem> problem;
@@ -427,24 +499,53 @@ void Routes::list_cases(const Query& query, Respond respond) {
   q.category = text_of(query, "category");
   q.cursor = text_of(query, "cursor");
   if (limit) q.limit = *limit;
-  auto page = engine_.find_cases(q);
-  if (!page) return answer(respond, bad_query_or(page.error()));
+  const std::size_t wanted = q.limit;
+  const auto now = engine_.clock().now();
+  const auto directory = engine_.directory();
+  std::vector<CaseState> shown;
+  std::string next;
+  for (int read = 0;; ++read) {
+    auto page = engine_.find_cases(q);
+    if (!page) return answer(respond, bad_query_or(page.error()));
+    for (auto& k : page->cases) {
+      if (caller.sees(k, *directory, now)) shown.push_back(std::move(k));
+    }
+    next = std::move(page->next_cursor);
+    if (caller.key == nullptr || shown.size() >= wanted || next.empty() || read + 1 >= kPagesReadForAKey) break;
+    q.cursor = next;
+    q.limit = wanted - shown.size();
+  }
   std::string body = "{\"cases\":[";
-  for (std::size_t i = 0; i < page->cases.size(); ++i) body += (i ? "," : "") + case_json(page->cases[i], paused_of(page->cases[i]));
-  body += "],\"next_cursor\":" + next_cursor_json(page->next_cursor) + "}";
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    body += (i ? "," : "") + case_json(shown[i], paused_of(shown[i]), caller.masked());
+  }
+  body += "],\"next_cursor\":" + next_cursor_json(next) + "}";
   respond(json_response(200, std::move(body)));
 }
 
-void Routes::read_inbox(const Query& query, Respond respond) {
+void Routes::read_inbox(const Query& query, const Caller& caller, Respond respond) {
   std::optional<std::size_t> limit;
   if (auto problem = parsed(query, "limit", limit, &parse_limit)) return answer(respond, std::move(*problem));
   const auto unit = text_of(query, "unit");
   if (unit.empty()) return answer(respond, {ProblemKind::kBadQuery, "unit: 必填：要看哪个单位的待办"});
-  auto page = engine_.inbox(unit, text_of(query, "cursor"), limit.value_or(50));
-  if (!page) return answer(respond, bad_query_or(page.error()));
+  const std::size_t wanted = limit.value_or(50);
+  const auto now = engine_.clock().now();
+  const auto directory = engine_.directory();
+  std::vector<InboxEntry> shown;
+  std::string cursor = text_of(query, "cursor"), next;
+  for (int read = 0;; ++read) {
+    auto page = engine_.inbox(unit, cursor, wanted - shown.size());
+    if (!page) return answer(respond, bad_query_or(page.error()));
+    for (auto& e : page->entries) {
+      if (caller.sees(e.state, *directory, now)) shown.push_back(std::move(e));
+    }
+    next = std::move(page->next_cursor);
+    if (caller.key == nullptr || shown.size() >= wanted || next.empty() || read + 1 >= kPagesReadForAKey) break;
+    cursor = next;
+  }
   std::string body = "{\"unit\":" + nlohmann::json(unit).dump() + ",\"entries\":[";
-  for (std::size_t i = 0; i < page->entries.size(); ++i) {
-    const auto& e = page->entries[i];
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const auto& e = shown[i];
     nlohmann::ordered_json head;
     if (e.deadline) {
       head["deadline"] = {{"kind", std::string(to_string(e.deadline->kind))}, {"due", format_time(e.deadline->due)}};
@@ -457,13 +558,14 @@ void Routes::read_inbox(const Query& query, Respond respond) {
     head["colour"] = std::string(to_string(e.colour));
     std::string entry = head.dump();
     entry.pop_back();
-    body += (i ? "," : "") + entry + ",\"case\":" + case_json(e.state, paused_of(e.state)) + "}";
+    body += (i ? "," : "") + entry + ",\"case\":" + case_json(e.state, paused_of(e.state), caller.masked()) + "}";
   }
-  body += "],\"next_cursor\":" + next_cursor_json(page->next_cursor) + "}";
+  body += "],\"next_cursor\":" + next_cursor_json(next) + "}";
   respond(json_response(200, std::move(body)));
 }
 
-void Routes::read_case_at(const std::string& case_id, const std::string& at_text, Respond respond) {
+void Routes::read_case_at(const std::string& case_id, const std::string& at_text, const Caller& caller,
+                          Respond respond) {
   const auto at = parse_time(at_text);
   if (!at) {
     Problem problem{ProblemKind::kBadQuery, "查询参数 at 应为带时区的 RFC 3339 时刻，如 2025-11-11T12:00:00+08:00"};
@@ -479,7 +581,7 @@ void Routes::read_case_at(const std::string& case_id, const std::string& at_text
     if (then.error().code == ErrorCode::kNotFound) problem.detail = "工单 " + case_id + " 在 " + at_text + " 尚未受理";
     return answer(respond, std::move(problem));
   }
-  respond(json_response(200, case_json(*then, paused_of(*then))));
+  respond(json_response(200, case_json(*then, paused_of(*then), caller.masked())));
 }
 
 void Routes::read_history(const std::string& case_id, Respond respond) {
@@ -489,13 +591,13 @@ void Routes::read_history(const std::string& case_id, Respond respond) {
 }
 
 void Routes::command(const std::string& case_id, const std::string& name, const Request& request,
-                     Respond respond) {
+                     const Caller& caller, Respond respond) {
   if (auto problem = body_media_type(request)) return answer(respond, std::move(*problem));
   auto body = parse_body(request.body);
   if (!body) return answer(respond, std::move(body.error()));
   auto decoded = decode_command(name, *body);
   if (!decoded) return answer(respond, std::move(decoded.error()));
-  Command command{case_id, {}, std::nullopt, decoded->actor.empty() ? std::string(kDefaultActor) : decoded->actor,
+  Command command{case_id, {}, std::nullopt, decoded->actor.empty() ? caller.default_actor() : decoded->actor,
                   std::move(decoded->payload), request.id};
   if (auto problem = key_of(request, command.idempotency_key)) return answer(respond, std::move(*problem));
   bool never_matches = false;

@@ -19,8 +19,10 @@
 #include "escalator/engine/engine.hpp"
 #include "escalator/lifecycle/paused.hpp"
 #include "escalator/http/service.hpp"
+#include "caller.hpp"
 #include "exchange.hpp"
 #include "metrics.hpp"
+#include "problem.hpp"
 #include "request_target.hpp"
 
 namespace escalator::http {
@@ -47,6 +49,12 @@ class Routes {
   // the service calls it once its I/O threads have ended.
   void finish_admin_work();
 
+  // Checks callers against the keys of `file` (docs/access.md) from now on,
+  // in place of the keys checked before; the number of keys that work.
+  // Before the first call no key is checked. On an error (the file's,
+  // naming the key and member at fault) the keys checked before stay.
+  [[nodiscard]] Result<std::size_t> load_keys(const std::filesystem::path& file);
+
   // From now on /readyz answers 503: the service is stopping.
   void stopping() { ready_ = false; }
   // Commands submitted and not yet answered.
@@ -58,15 +66,20 @@ class Routes {
  private:
   // The route the path's segments name, after handle() has parsed them.
   void route(const Request& request, std::string_view path, const std::vector<std::string>& segments,
-             std::string_view query_text, Respond respond);
-  void open_case(const Request& request, Respond respond);
-  void list_cases(const Query& query, Respond respond);
-  void read_inbox(const Query& query, Respond respond);
+             std::string_view query_text, const Caller& caller, Respond respond);
+  // Who asks, when keys are checked, and whether the role and jurisdiction
+  // let it ask this at all (docs/access.md): 401, 403, or a case that does
+  // not exist for it. Sets `caller`.
+  std::optional<Problem> admit(const Request& request, const std::vector<std::string>& segments,
+                               std::string_view route, Caller& caller) const;
+  void open_case(const Request& request, const Caller& caller, Respond respond);
+  void list_cases(const Query& query, const Caller& caller, Respond respond);
+  void read_inbox(const Query& query, const Caller& caller, Respond respond);
   // GET /v1/stats (report_routes.cpp): JSON, or CSV when asked for.
-  void read_stats(const Query& query, const Request& request, Respond respond);
+  void read_stats(const Query& query, const Request& request, const Caller& caller, Respond respond);
   // GET /v1/stats/cases (report_routes.cpp): the cases behind a count, a page
   // at a time, as JSON or CSV.
-  void read_cases_behind(const Query& query, const Request& request, Respond respond);
+  void read_cases_behind(const Query& query, const Request& request, const Caller& caller, Respond respond);
   // POST /v1/admin/backups (admin_routes.cpp): taken on a thread of its own,
   // answered when verified.
   void take_backup(Respond respond);
@@ -92,12 +105,13 @@ class Routes {
   void on_admin_thread(std::function<void()> work);
   // A suspended case's deadlines as paused, with the time each had left; none otherwise.
   std::vector<PausedDeadline> paused_of(const CaseState& k) const;
-  void read_case(const std::string& case_id, const Request& request, Respond respond);
+  void read_case(const std::string& case_id, const Request& request, const Caller& caller, Respond respond);
   // The case as it stood at `at`, replayed from its history; no ETag, since
   // no command can be conditional on a past version.
-  void read_case_at(const std::string& case_id, const std::string& at, Respond respond);
+  void read_case_at(const std::string& case_id, const std::string& at, const Caller& caller, Respond respond);
   void read_history(const std::string& case_id, Respond respond);
-  void command(const std::string& case_id, const std::string& name, const Request& request, Respond respond);
+  void command(const std::string& case_id, const std::string& name, const Request& request, const Caller& caller,
+               Respond respond);
   // Submits the command, counting it in flight, and answers with `answer`.
   void submit(Command command, std::function<void(Result<Decision>)> answer, Respond& respond);
 
@@ -115,6 +129,8 @@ class Routes {
   std::atomic<int> connections_{0};
   Metrics metrics_;
   std::shared_ptr<Logger> request_log_;
+  // The keys callers are checked against; null: none are (docs/access.md).
+  std::atomic<std::shared_ptr<const access::KeyRing>> keys_;
 };
 
 }  // namespace escalator::http

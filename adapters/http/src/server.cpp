@@ -259,11 +259,14 @@ Result<void> check_http_options(const HttpOptions& options) {
     return fail(ErrorCode::kInvalidArgument,
                 "http.address: expected an IP address such as 127.0.0.1, but got '" + options.address + "'");
   }
+  // Keys alone do not make a service fit for a network: until it limits
+  // each key's rate and serves TLS itself, a reverse proxy on the same host
+  // faces the network (docs/access.md, "Behind a reverse proxy").
   if (!address.is_loopback()) {
     return fail(ErrorCode::kInvalidArgument,
                 "http.address: " + options.address +
-                    " is not a loopback address; the service has no access control yet, so it listens on "
-                    "loopback only (127.0.0.1 or ::1)");
+                    " is not a loopback address; the service listens on loopback only (127.0.0.1 or ::1), "
+                    "behind a reverse proxy on the same host for callers elsewhere");
   }
   if (options.io_threads < 1) return fail(ErrorCode::kInvalidArgument, "http.io_threads: must be at least 1");
   return {};
@@ -275,6 +278,9 @@ Result<std::unique_ptr<HttpService>> HttpService::start(Engine& engine, HttpOpti
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.address, ec);
   auto impl = std::make_unique<Impl>(engine, std::move(options), std::move(log));
+  if (!impl->options.keys_file.empty()) {
+    if (auto keys = impl->routes.load_keys(impl->options.keys_file); !keys) return tl::unexpected(keys.error());
+  }
   const tcp::endpoint endpoint(address, impl->options.port);
   auto& acceptor = impl->acceptor;
   acceptor.open(endpoint.protocol(), ec);
@@ -301,6 +307,13 @@ HttpService::HttpService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpService::~HttpService() { stop(); }
 
 std::uint16_t HttpService::port() const { return impl_->port; }
+
+Result<std::size_t> HttpService::reload_keys() {
+  if (impl_->options.keys_file.empty()) {
+    return fail(ErrorCode::kFailedPrecondition, "http.keys_file: the service was started without a keys file");
+  }
+  return impl_->routes.load_keys(impl_->options.keys_file);
+}
 
 void HttpService::timer_round(const std::vector<Result<Decision>>& decided) {
   impl_->routes.metrics().timer_round(decided);

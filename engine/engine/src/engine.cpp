@@ -320,6 +320,7 @@ Result<BackupInfo> Engine::backup(const std::filesystem::path& backups) {
 }
 
 const Config& Engine::config() const { return impl_->options.config; }
+const Clock& Engine::clock() const { return *impl_->options.clock; }
 
 std::shared_ptr<const Calendar> Engine::calendar() const { return impl_->calendar_now(); }
 std::shared_ptr<const OrgDirectory> Engine::directory() const { return impl_->directory_now(); }

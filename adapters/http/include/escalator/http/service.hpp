@@ -40,8 +40,8 @@ struct HttpLimits {
 };
 
 struct HttpOptions {
-  // Where to listen. Only a loopback address is accepted until access
-  // control exists: the service has no credentials to check.
+  // Where to listen: a loopback address only, with a reverse proxy on the
+  // same host for callers elsewhere (docs/access.md).
   std::string address = "127.0.0.1";
   std::uint16_t port = 8345;  // 0: any free port (port() tells which)
   int io_threads = 2;         // threads reading, deciding and answering requests
@@ -51,6 +51,9 @@ struct HttpOptions {
   bool request_log = true;
   // Where POST /v1/admin/backups adds the store's backups (docs/operations.md).
   std::filesystem::path backup_dir = "./data-backups";
+  // The API keys callers must present (docs/access.md); empty: no key is
+  // checked, and the service listens on loopback only.
+  std::filesystem::path keys_file;
 
   friend bool operator==(const HttpOptions&, const HttpOptions&) = default;
 };
@@ -78,6 +81,11 @@ class HttpService {
 
   // The port listened on (the one chosen when options.port was 0).
   std::uint16_t port() const;
+  // Reads the keys file again and checks callers against what it holds from
+  // now on (SIGHUP in `escalator serve`): the number of keys that work. On an
+  // error, naming the key and member at fault, the keys checked before stay.
+  // kFailedPrecondition when the service was started without a keys file.
+  [[nodiscard]] Result<std::size_t> reload_keys();
   // Counts a round of the timer driver's commands in /metrics
   // (TimerDriverOptions::after_round).
   void timer_round(const std::vector<Result<Decision>>& decided);

@@ -140,6 +140,9 @@ class Engine final : public DueTimers {
   // The configuration the engine was opened with (its rates' formulas, its
   // limits).
   const Config& config() const;
+  // The clock the engine decides by: an adapter asks it what "now" is, so
+  // that what it answers agrees with what the engine decides.
+  const Clock& clock() const;
 
   // The calendar deadlines are counted on: the options' (or the shipped one)
   // with the store's calendar imports.

@@ -1,0 +1,30 @@
+// Who asks (docs/access.md): the key a request carries, or nobody when the
+// service runs without a keys file (and so on loopback only, open to every
+// local caller as before access control).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "escalator/access/jurisdiction.hpp"
+#include "escalator/access/keys.hpp"
+#include "escalator/access/permissions.hpp"
+
+namespace escalator::http {
+
+struct Caller {
+  std::shared_ptr<const access::KeyRing> ring;  // keeps `key` alive
+  const access::ApiKey* key = nullptr;          // null: the service checks no keys
+
+  // Whether the case exists for this caller; every case when no key is checked.
+  bool sees(const CaseState& state, const OrgDirectory& directory, Timestamp now) const {
+    return key == nullptr || access::sees(*key, state, directory, now);
+  }
+  // Whether the resident's personal data reaches this caller masked.
+  bool masked() const { return key != nullptr && access::sight_of(key->role) == access::Sight::kMasked; }
+  // Who a command records as its actor when its body names nobody: the key,
+  // or the service itself when no key is checked.
+  std::string default_actor() const { return key == nullptr ? std::string("http") : "key:" + key->id; }
+};
+
+}  // namespace escalator::http
