@@ -200,6 +200,62 @@ TEST_CASE("personal data reaches the roles that contact the resident in clear, a
   CHECK(Json::parse(then.body)["reporter"]["phone"] == "138****0000");
 }
 
+TEST_CASE("every read of personal data in clear is in the access log, chained, before it is answered") {
+  KeyedHarness h;
+  const auto id = h.dispatched_case();
+  const auto records = [&]() {
+    const auto response = h.as("auditor", "GET", "/v1/access-log");
+    REQUIRE(response.status == 200);
+    return Json::parse(response.body)["records"];
+  };
+  CHECK(records().empty());  // the set-up's dispatcher read no case
+  // A supervisor reads masked: nothing to record.
+  REQUIRE(h.as("supervisor/inside", "GET", "/v1/cases/" + id).status == 200);
+  CHECK(records().empty());
+  // The property company reads in clear, saying why.
+  std::map<std::string, std::string> headers{{"authorization", "Bearer " + h.keys.text.at("handler/inside")},
+                                             {"x-access-purpose", "回电核实漏水位置"},
+                                             {"x-request-id", "req-leak-1"}};
+  REQUIRE(h.call("GET", "/v1/cases/" + id, "", headers).status == 200);
+  auto log = records();
+  REQUIRE(log.size() == 1);
+  CHECK(log[0]["position"] == 1);
+  CHECK(log[0]["key"] == h.keys.ids.at("handler/inside"));
+  CHECK(log[0]["holder"] == "handler/inside");
+  CHECK(log[0]["role"] == "handler");
+  CHECK(log[0]["operation"] == "readCase");
+  CHECK(log[0]["case_id"] == id);
+  CHECK(log[0]["fields"] == Json::parse(R"(["reporter.name","reporter.phone","location.address","content"])"));
+  CHECK(log[0]["purpose"] == "回电核实漏水位置");
+  CHECK(log[0]["request_id"] == "req-leak-1");
+  CHECK(log[0]["prev_hash"] == std::string(kAccessGenesisHash));
+  // No value of the resident is in the log.
+  CHECK(log.dump().find("13800000000") == std::string::npos);
+  // A list in clear records each case it shows; the chain goes on.
+  const auto second = h.dispatched_case();
+  REQUIRE(h.as("dispatcher/inside", "GET", "/v1/cases").status == 200);
+  log = records();
+  REQUIRE(log.size() == 3);
+  CHECK(log[1]["operation"] == "listCases");
+  CHECK(log[2]["case_id"] == second);
+  CHECK(log[1]["prev_hash"] == log[0]["hash"]);
+  CHECK(log[2]["prev_hash"] == log[1]["hash"]);
+  // Paged from a position.
+  const auto page = Json::parse(h.as("auditor", "GET", "/v1/access-log?from=2&limit=1").body);
+  CHECK(page["records"][0]["position"] == 2);
+  CHECK(page["next_from"] == 3);
+  CHECK(h.as("auditor", "GET", "/v1/access-log?limit=0").status == 400);
+  // A reason that is too long is refused before anything is read.
+  headers["x-access-purpose"] = std::string(201, 'x');
+  CHECK(h.call("GET", "/v1/cases/" + id, "", headers).status == 400);
+  // Once the resident's data is erased there is nothing to read, and nothing is recorded;
+  // what was recorded stays.
+  REQUIRE(h.as("setup", "POST", "/v1/cases/" + id + "/withdraw", R"({"reason":"居民撤诉"})").status == 200);
+  REQUIRE(h.as("setup", "POST", "/v1/cases/" + id + "/erase_personal_data", R"({"reason":"居民要求删除"})").status == 200);
+  REQUIRE(h.as("handler/inside", "GET", "/v1/cases/" + id).status == 200);
+  CHECK(records().size() == 3);
+}
+
 TEST_CASE("lists and the inbox hold only the cases the key may see, a full page at a time") {
   KeyedHarness h;
   auto elsewhere = leak_body();  // 运河人家, in 古槐街道

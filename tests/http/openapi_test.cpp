@@ -76,7 +76,7 @@ TEST_CASE("EveryOperationOfTheDocumentIsARouteOfTheService") {
       ++operations;
     }
   }
-  CHECK(operations == 22 + static_cast<int>(http::client_commands().size()));
+  CHECK(operations == 23 + static_cast<int>(http::client_commands().size()));
 }
 
 TEST_CASE("EveryRouteOfTheServiceIsInTheDocument") {
@@ -88,7 +88,7 @@ TEST_CASE("EveryRouteOfTheServiceIsInTheDocument") {
       {"/v1/calendar/imports", "get"}, {"/v1/calendar/imports", "post"},
       {"/v1/workflows", "get"}, {"/v1/workflows", "post"}, {"/v1/workflows/{id}", "get"},
       {"/v1/workflows/{id}/retire", "post"}, {"/v1/workflows/{id}/reinstate", "post"},
-      {"/v1/openapi.json", "get"}, {"/metrics", "get"}, {"/healthz", "get"}, {"/readyz", "get"}};
+      {"/v1/openapi.json", "get"}, {"/v1/access-log", "get"}, {"/metrics", "get"}, {"/healthz", "get"}, {"/readyz", "get"}};
   for (auto name : http::client_commands()) served.insert({"/v1/cases/{id}/" + std::string(name), "post"});
   for (const auto& [path, method] : served) {
     INFO(method << " " << path);

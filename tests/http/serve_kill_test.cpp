@@ -17,10 +17,12 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "escalator/access/keys.hpp"
 #include "escalator/store/audit.hpp"
 #include "http_support.hpp"
 #include "store_support.hpp"
@@ -39,7 +41,7 @@ struct Server {
   pid_t pid = 0;
   std::uint16_t port = 0;
 
-  Server(const std::filesystem::path& data, const std::filesystem::path& log) {
+  Server(const std::filesystem::path& data, const std::filesystem::path& log, std::vector<std::string> extra = {}) {
     int out[2];
     REQUIRE(pipe(out) == 0);
     posix_spawn_file_actions_t actions;
@@ -49,8 +51,10 @@ struct Server {
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     std::string program = ESCALATOR_BINARY, serve = "serve", data_flag = "--data", where = data.string(),
                 port_flag = "--port", any = "0";
-    char* argv[] = {program.data(), serve.data(), data_flag.data(), where.data(), port_flag.data(), any.data(), nullptr};
-    REQUIRE(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ) == 0);
+    std::vector<char*> argv = {program.data(), serve.data(), data_flag.data(), where.data(), port_flag.data(), any.data()};
+    for (auto& word : extra) argv.push_back(word.data());
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) == 0);
     posix_spawn_file_actions_destroy(&actions);
     close(out[1]);
     std::string printed;
@@ -176,4 +180,75 @@ TEST_CASE("EveryCommandAnswered2xxSurvivesASigkillOfTheServer") {
   REQUIRE_MESSAGE(audited.has_value(), audited.error().message);
   CHECK(audited->breaks.empty());
   MESSAGE(kKills << " kills, " << versions.size() << " cases acknowledged");
+}
+
+// Reads in clear with a key, SIGKILLed at random: every read answered 200 is
+// in the access log after the restart (its X-Request-Id names it), and the
+// log's chain audits clean.
+TEST_CASE("EveryReadInClearAnswered200IsInTheAccessLogAfterASigkill") {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  const auto keys = dir.path() / "keys.json";
+  auto dispatcher = access::make_key("派单中心", access::Role::kDispatcher, {}, std::nullopt, "2025-11-11T09:00:00+08:00");
+  REQUIRE(dispatcher.has_value());
+  REQUIRE(access::write_keys_file(keys, {dispatcher->entry}));
+  std::mt19937 random(20261208);
+  std::set<std::string> answered;  // the request ids of reads answered 200
+  for (int round = 0; round < 10; ++round) {
+    Server server(data, dir.path() / "serve.log", {"--keys", keys.string()});
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port));
+    beast::flat_buffer buffer;
+    const auto exchange = [&](bhttp::verb verb, const std::string& target, const std::string& body,
+                              const std::string& request_id, beast::error_code& ec) {
+      bhttp::request<bhttp::string_body> request{verb, target, 11};
+      request.set(bhttp::field::host, "127.0.0.1");
+      request.set(bhttp::field::authorization, "Bearer " + dispatcher->text);
+      request.set("X-Request-Id", request_id);
+      if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
+      request.body() = body;
+      request.prepare_payload();
+      bhttp::response<bhttp::string_body> reply;
+      bhttp::write(stream, request, ec);
+      if (!ec) bhttp::read(stream, buffer, reply, ec);
+      return reply;
+    };
+    beast::error_code ec;
+    auto body = leak_body();
+    body["external_id"] = "R-" + std::to_string(round);
+    const auto opened = exchange(bhttp::verb::post, "/v1/cases", body.dump(), "open-" + std::to_string(round), ec);
+    REQUIRE(!ec);
+    REQUIRE(opened.result_int() == 201);
+    const auto id = nlohmann::json::parse(opened.body())["case_id"].get<std::string>();
+    // The kill comes from another thread once a random number of reads were
+    // answered, with the next one on its way: mid-read as likely as not.
+    std::atomic<int> reads{0};
+    std::thread killer([&server, &reads, after = std::uniform_int_distribution<int>(1, 50)(random)] {
+      while (reads.load() < after) std::this_thread::yield();
+      server.kill_now();
+    });
+    for (int i = 0;; ++i) {
+      const auto request_id = "read-" + std::to_string(round) + "-" + std::to_string(i);
+      const auto read = exchange(bhttp::verb::get, "/v1/cases/" + id, "", request_id, ec);
+      if (ec) break;
+      REQUIRE(read.result_int() == 200);
+      answered.insert(request_id);
+      ++reads;
+    }
+    killer.join();
+  }
+  REQUIRE(answered.size() > 10);
+  auto store = open_durable_at(data);
+  auto records = store->access_records(1, 1000000);
+  REQUIRE(records.has_value());
+  std::set<std::string> recorded;
+  for (const auto& record : *records) recorded.insert(record.request_id);
+  for (const auto& request_id : answered) CHECK_MESSAGE(recorded.contains(request_id), request_id << " was answered and is not in the access log");
+  store.reset();
+  auto audited = audit_store(data);
+  REQUIRE_MESSAGE(audited.has_value(), audited.error().message);
+  CHECK(audited->breaks.empty());
+  CHECK(audited->access_records == records->size());
+  MESSAGE(answered.size() << " reads answered, " << records->size() << " recorded");
 }

@@ -760,3 +760,35 @@ TEST_CASE("TheStoreOfFormatFourteenListsTheCasesBehindItsCountsPendingAndFolded"
   REQUIRE(differences.has_value());
   CHECK(differences->empty());
 }
+
+// tests/fixtures/store-format-15: a service with keys, killed right after a
+// handler's read in clear was answered: the read's record is on disk, chained
+// after the dispatcher's list before it.
+TEST_CASE("TheStoreOfFormatFifteenKeepsItsAccessLogChainedAndWhole") {
+  TempDir dir;
+  const auto copy = fixture_copy("store-format-15", dir);
+  const auto report = clean_fixture_audit(copy, 2, 1);
+  // Printed by `escalator audit verify` when the fixture was made.
+  CHECK(report.log_hash == "739238fb3bc3078e3a6bbe77eaf1faa9ac2a1dd37831c5fed8bfeafeacc8e68f");
+  CHECK(report.access_records == 2);
+  CHECK(report.access_hash == "49fa3b3e4cfe8e98d2dcf4d48f7de81a51e9429e57f482283dcd7f61940eb0f3");
+  const auto store = open_durable_at(copy);
+  const auto records = store->access_records(1, 10);
+  REQUIRE(records.has_value());
+  REQUIRE(records->size() == 2);
+  CHECK((*records)[0].key == "b909deaefbc6");
+  CHECK((*records)[0].role == "dispatcher");
+  CHECK((*records)[0].operation == "listCases");
+  CHECK((*records)[0].purpose == "派单前核对诉求");
+  CHECK((*records)[1].key == "ee8756ffcd08");
+  CHECK((*records)[1].holder == "阳光花园物业服务中心");
+  CHECK((*records)[1].operation == "readCase");
+  CHECK((*records)[1].case_id == "370811-20251111-000001");
+  CHECK((*records)[1].purpose == "回电核实漏水位置");
+  CHECK((*records)[1].fields == std::vector<std::string>{"reporter.name", "reporter.phone", "location.address", "content"});
+  // The chain goes on from the fixture's last record.
+  auto next = store->append_access({(*records)[1]});
+  REQUIRE(next.has_value());
+  CHECK((*next)[0].position == 3);
+  CHECK((*next)[0].prev_hash == report.access_hash);
+}

@@ -177,7 +177,8 @@ void print_audit_json(const AuditReport& report, const std::string& notes, std::
                   {"snapshots", report.snapshots},
                   {"personal_records", report.personal_records},
                   {"list_entries", report.list_entries},
-                  {"timers", report.timers}};
+                  {"timers", report.timers},
+                  {"access_records", report.access_records}};
   j["breaks"] = nlohmann::ordered_json::array();
   for (const auto& b : report.breaks) {
     j["breaks"].push_back({{"where", b.where}, {"case_id", b.case_id}, {"seq", b.seq}, {"what", b.what}});
@@ -289,10 +290,13 @@ int audit_command(const std::vector<std::string>& args, const Config& config, st
   out << "checked " << report->cases << " cases, " << report->events << " events, " << report->log_entries
       << " log entries, " << report->snapshots << " snapshots, " << report->personal_records
       << " personal records, " << report->list_entries << " list entries, " << report->timers
-      << " running deadlines' timers; " << report->breaks.size()
+      << " running deadlines' timers, " << report->access_records << " access records; " << report->breaks.size()
       << (report->breaks.size() == 1 ? " break\n" : " breaks\n");
   if (report->log_position > 0) {
     out << "log: position " << report->log_position << ", log_hash " << report->log_hash << "\n";
+  }
+  if (report->access_position > 0) {
+    out << "access log: position " << report->access_position << ", hash " << report->access_hash << "\n";
   }
   if (report->resealed_log_position > 0) {
     out << "sealed again for format 4 from a verified format 3 log that ended at position "

@@ -57,6 +57,7 @@ constexpr std::array kOperations{
     Operation{"retireWorkflow", "POST", "/v1/workflows/{id}/retire", false, false, N, N, N, N, A, N},
     Operation{"reinstateWorkflow", "POST", "/v1/workflows/{id}/reinstate", false, false, N, N, N, N, A, N},
     Operation{"readOpenApi", "GET", "/v1/openapi.json", false, true,  A, A, A, A, A, A},
+    Operation{"readAccessLog", "GET", "/v1/access-log", false, false, N, N, N, N, N, A},
     Operation{"readMetrics", "GET", "/metrics", false, false, N, N, N, N, A, A},
     Operation{"readHealth", "GET", "/healthz", false, true,  A, A, A, A, A, A},
     Operation{"readReadiness", "GET", "/readyz", false, true,  A, A, A, A, A, A},

@@ -20,6 +20,17 @@ namespace {
 
 // The engine's limit on idempotency keys (command_check.cpp).
 constexpr std::size_t kMaxKeyBytes = 200;
+// The longest reason for a read the access log keeps.
+constexpr std::size_t kMaxPurposeBytes = 200;
+
+bool valid_utf8(std::string_view text) {
+  try {
+    (void)nlohmann::json(std::string(text)).dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
 
 void answer(Respond& respond, Problem problem) { respond(problem_response(problem)); }
 
@@ -96,6 +107,7 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   }
   if (s.size() == 2 && s[0] == "v1" && s[1] == "openapi.json") return "/v1/openapi.json";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "inbox") return "/v1/inbox";
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "access-log") return "/v1/access-log";
   if (s.size() == 2 && s[0] == "v1" && s[1] == "stats") return "/v1/stats";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "stats" && s[2] == "cases") return "/v1/stats/cases";
   if (s.size() == 3 && s[0] == "v1" && s[1] == "admin" && s[2] == "backups") return "/v1/admin/backups";
@@ -190,6 +202,13 @@ std::optional<Problem> Routes::admit(const Request& request, const std::vector<s
                    "请求须带 Authorization: Bearer <API 密钥>；未带密钥，或密钥无效、已吊销"};
   }
   caller.ring = std::move(ring);
+  caller.request_id = request.id;
+  const auto purpose = request.header("x-access-purpose");
+  if (purpose.size() > kMaxPurposeBytes || !valid_utf8(purpose)) {
+    return Problem{ProblemKind::kBadHeader, "X-Access-Purpose 应为至多 " + std::to_string(kMaxPurposeBytes) +
+                                                " 字节的 UTF-8 文字（查阅个人信息的事由）"};
+  }
+  caller.purpose = std::string(purpose);
   if (operation == nullptr) return std::nullopt;  // the route answers 404 or 405
   const auto role = caller.key->role;
   const auto grant = operation->of(role);
@@ -262,6 +281,11 @@ void Routes::route(const Request& request, std::string_view path, const std::vec
     if (!get) return respond(method_not_allowed("GET"));
     if (!taking({})) return;
     return respond(json_response(200, std::string(openapi_document())));
+  }
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "access-log") {
+    if (!get) return respond(method_not_allowed("GET"));
+    if (!taking({"from", "limit"})) return;
+    return read_access_log(query, caller, std::move(respond));
   }
   if (s.size() == 2 && s[0] == "v1" && s[1] == "inbox") {
     if (!get) return respond(method_not_allowed("GET"));
@@ -426,6 +450,7 @@ void Routes::read_case(const std::string& case_id, const Request& request, const
     response.headers.emplace_back("ETag", etag);
     return respond(std::move(response));
   }
+  if (auto unrecorded = record_clear_reads(caller, "readCase", {&*state})) return answer(respond, std::move(*unrecorded));
   Response response = json_response(200, case_json(*state, paused_of(*state), caller.masked()));
   response.headers.emplace_back("ETag", etag);
   respond(std::move(response));
@@ -515,6 +540,9 @@ void Routes::list_cases(const Query& query, const Caller& caller, Respond respon
     q.cursor = next;
     q.limit = wanted - shown.size();
   }
+  std::vector<const CaseState*> read;
+  for (const auto& k : shown) read.push_back(&k);
+  if (auto unrecorded = record_clear_reads(caller, "listCases", read)) return answer(respond, std::move(*unrecorded));
   std::string body = "{\"cases\":[";
   for (std::size_t i = 0; i < shown.size(); ++i) {
     body += (i ? "," : "") + case_json(shown[i], paused_of(shown[i]), caller.masked());
@@ -543,6 +571,9 @@ void Routes::read_inbox(const Query& query, const Caller& caller, Respond respon
     if (caller.key == nullptr || shown.size() >= wanted || next.empty() || read + 1 >= kPagesReadForAKey) break;
     cursor = next;
   }
+  std::vector<const CaseState*> read;
+  for (const auto& e : shown) read.push_back(&e.state);
+  if (auto unrecorded = record_clear_reads(caller, "readInbox", read)) return answer(respond, std::move(*unrecorded));
   std::string body = "{\"unit\":" + nlohmann::json(unit).dump() + ",\"entries\":[";
   for (std::size_t i = 0; i < shown.size(); ++i) {
     const auto& e = shown[i];
@@ -581,6 +612,7 @@ void Routes::read_case_at(const std::string& case_id, const std::string& at_text
     if (then.error().code == ErrorCode::kNotFound) problem.detail = "工单 " + case_id + " 在 " + at_text + " 尚未受理";
     return answer(respond, std::move(problem));
   }
+  if (auto unrecorded = record_clear_reads(caller, "readCase", {&*then})) return answer(respond, std::move(*unrecorded));
   respond(json_response(200, case_json(*then, paused_of(*then), caller.masked())));
 }
 

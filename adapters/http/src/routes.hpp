@@ -72,6 +72,13 @@ class Routes {
   // not exist for it. Sets `caller`.
   std::optional<Problem> admit(const Request& request, const std::vector<std::string>& segments,
                                std::string_view route, Caller& caller) const;
+  // Records in the access log each case of `read` whose personal data the
+  // caller is about to read in clear (access_routes.cpp), durably, before it
+  // is answered; the problem to answer instead when it cannot be recorded.
+  std::optional<Problem> record_clear_reads(const Caller& caller, std::string_view operation,
+                                            const std::vector<const CaseState*>& read);
+  // GET /v1/access-log (access_routes.cpp): the records from a position on.
+  void read_access_log(const Query& query, const Caller& caller, Respond respond);
   void open_case(const Request& request, const Caller& caller, Respond respond);
   void list_cases(const Query& query, const Caller& caller, Respond respond);
   void read_inbox(const Query& query, const Caller& caller, Respond respond);

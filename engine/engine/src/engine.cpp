@@ -319,6 +319,13 @@ Result<BackupInfo> Engine::backup(const std::filesystem::path& backups) {
   return impl_->options.store->backup_to(backups);
 }
 
+Result<std::vector<AccessRecord>> Engine::record_access(std::vector<AccessRecord> records) {
+  return impl_->options.store->append_access(std::move(records));
+}
+Result<std::vector<AccessRecord>> Engine::access_records(std::uint64_t from, std::size_t limit) const {
+  return impl_->options.store->access_records(from, limit);
+}
+
 const Config& Engine::config() const { return impl_->options.config; }
 const Clock& Engine::clock() const { return *impl_->options.clock; }
 

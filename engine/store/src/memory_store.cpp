@@ -110,6 +110,24 @@ class MemoryStore final : public CaseStore {
     workflow_changes_.push_back(change);
     return {};
   }
+  Result<std::vector<AccessRecord>> append_access(std::vector<AccessRecord> records) override {
+    std::unique_lock lock(mutex_);
+    for (auto& record : records) {
+      record.position = access_log_.size() + 1;
+      record.prev_hash = access_log_.empty() ? std::string(kAccessGenesisHash) : access_log_.back().hash;
+      record.hash = access_record_hash(record);
+      access_log_.push_back(record);
+    }
+    return records;
+  }
+  Result<std::vector<AccessRecord>> access_records(std::uint64_t from, std::size_t limit) const override {
+    std::shared_lock lock(mutex_);
+    std::vector<AccessRecord> records;
+    for (std::uint64_t p = std::max<std::uint64_t>(from, 1); p <= access_log_.size() && records.size() < limit; ++p) {
+      records.push_back(access_log_[p - 1]);
+    }
+    return records;
+  }
 
  private:
   // All the writes or none: each is checked against its case as stored, or
@@ -291,6 +309,7 @@ class MemoryStore final : public CaseStore {
   std::uint64_t calendar_applied_ = 0;
   std::vector<OrgImport> org_imports_;
   std::vector<WorkflowChange> workflow_changes_;
+  std::vector<AccessRecord> access_log_;  // position p at p - 1
   std::map<std::pair<std::string, std::uint64_t>, StoredOrgRecord> org_records_;  // by key, then since
   std::uint64_t writes_ = 0;
   std::uint64_t last_position_ = 0;  // of the log of every case's events, in commit order

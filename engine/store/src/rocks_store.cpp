@@ -28,6 +28,7 @@
 #include "store_org.hpp"
 #include "store_stats.hpp"
 #include "store_timers.hpp"
+#include "store_access.hpp"
 #include "store_workflows.hpp"
 #include "store_format.hpp"
 #include "store_layout.hpp"
@@ -55,6 +56,7 @@ class RocksStore final : public CaseStore {
         calendar_imports_(db_, family(layout::kMeta)),
         org_versions_(db_, family(layout::kOrg)),
         workflow_changes_(db_, family(layout::kWorkflows)),
+        access_log_(db_, family(layout::kAccess)),
         stats_(db_, family(layout::kStats), family(layout::kBehind), family(layout::kMeta), options.fold_counts_after_groups,
                options.fold_counts_every, options.read_only),
         calls_(db_, family(layout::kIndex)) {}
@@ -213,6 +215,14 @@ class RocksStore final : public CaseStore {
     return workflow_changes_.add(change);
   }
 
+  Result<std::vector<AccessRecord>> append_access(std::vector<AccessRecord> records) override {
+    if (read_only_) return fail(ErrorCode::kFailedPrecondition, "store at " + path_.string() + ": opened to read only");
+    return access_log_.append(std::move(records));
+  }
+  Result<std::vector<AccessRecord>> access_records(std::uint64_t from, std::size_t limit) const override {
+    return access_log_.read(from, limit);
+  }
+
   Result<std::vector<std::string>> cases_of_resident(std::string_view resident) const override {
     std::vector<std::string> found;
     std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kPersonal)));
@@ -346,6 +356,7 @@ class RocksStore final : public CaseStore {
   StoredCalendarImports calendar_imports_;
   StoredOrgVersions org_versions_;
   StoredWorkflowChanges workflow_changes_;
+  StoredAccessLog access_log_;
   StoredStats stats_;
   StoredCalls calls_;
 

@@ -11,6 +11,7 @@
 // what differs.
 // Every break is reported and the audit goes on (LevelDB's log reader reports
 // corruption the same way), so one damaged record does not hide the next.
+#include "escalator/store/access_log.hpp"
 #include "escalator/store/audit.hpp"
 
 #include <rocksdb/db.h>
@@ -134,6 +135,7 @@ class Auditor {
     snapshots_pass();
     lists_pass();
     log_pass();
+    access_pass();
     if (sums_ && !sums_->holds()) return std::nullopt;
     return std::move(report_);
   }
@@ -439,6 +441,49 @@ class Auditor {
     }
     if (!personal->status().ok())
       broke("personal", "", 0, "cannot be read: " + personal->status().ToString());
+  }
+
+  // The access log: positions from 1 without a gap, each record's hash over
+  // its bytes, and each record's prev_hash the hash of the one before.
+  void access_pass() {
+    std::uint64_t expected = 1;
+    std::string before(kAccessGenesisHash);
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kAccess)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const auto position = layout::read_big_endian(it->key().ToStringView());
+      const std::string where = "access/" + (position ? std::to_string(*position) : printable(it->key().ToStringView()));
+      if (!position) {
+        broke(where, "", 0, "not an access log key");
+        continue;
+      }
+      ++report_.access_records;
+      if (*position != expected) {
+        broke(where, "", 0, "positions " + std::to_string(expected) + " to " + std::to_string(*position - 1) +
+                                " before it are missing");
+      }
+      expected = *position + 1;
+      auto record = parse_access_record(it->value().ToStringView());
+      if (!record) {
+        broke(where, "", 0, record.error().message);
+        before.clear();
+        continue;
+      }
+      if (record->position != *position) {
+        broke(where, record->case_id, 0, "says it is at position " + std::to_string(record->position));
+      }
+      if (record->prev_hash != before) {
+        broke(where, record->case_id, 0,
+              "prev_hash " + short_hash(record->prev_hash) + " is not the hash of the record before it");
+      }
+      if (const auto hash = access_record_hash(*record); hash != record->hash) {
+        broke(where, record->case_id, 0,
+              "hash " + short_hash(record->hash) + " does not match its bytes, which hash to " + short_hash(hash));
+      }
+      before = record->hash;
+      report_.access_position = *position;
+      report_.access_hash = record->hash;
+    }
+    if (!it->status().ok()) broke("access", "", 0, "cannot be read: " + it->status().ToString());
   }
 
   void log_pass() {

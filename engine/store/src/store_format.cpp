@@ -401,7 +401,8 @@ Result<void> bring_up_to_date(rocksdb::DB& db, const std::vector<rocksdb::Column
     // format 11 would not read an AnswerRelayed, format 12 would renumber the
     // workflows and lose the versions uploaded into the `workflows` family,
     // format 13 would neither read a pending count that names its cases nor
-    // keep the cases behind the counts.
+    // keep the cases behind the counts, format 14 would not open the
+    // `access` family, and so not keep the access log.
     if (version < 4 && !store.has_meta(layout::kSealingFromKey)) {
       if (auto marked = store.put_meta(layout::kSealingFromKey, std::to_string(version)); !marked) return marked;
     }

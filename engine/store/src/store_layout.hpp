@@ -17,10 +17,12 @@ namespace escalator::store_layout {
 // Column families, in the order the store opens them (after RocksDB's default).
 // A family a format adds goes last, so that the handles of the others keep their places.
 enum Family : int {
-  kEvents, kCases, kTimers, kIndex, kWorkflows, kOrg, kOutbox, kMeta, kLog, kPersonal, kStats, kBehind, kFamilyCount
+  kEvents, kCases, kTimers, kIndex, kWorkflows, kOrg, kOutbox, kMeta, kLog, kPersonal, kStats, kBehind, kAccess,
+  kFamilyCount
 };
 inline constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
-    "events", "cases", "timers", "index", "workflows", "org", "outbox", "meta", "log", "personal", "stats", "behind"};
+    "events", "cases", "timers", "index", "workflows", "org", "outbox", "meta", "log", "personal", "stats", "behind",
+    "access"};
 
 inline void put_big_endian(std::string& out, std::uint64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
@@ -145,6 +147,14 @@ inline std::string outbox_key(std::uint64_t position) {
 
 // log: position in commit order (8 bytes) -> the event there (event_record.hpp).
 inline std::string log_key(std::uint64_t position) {
+  std::string key;
+  put_big_endian(key, position);
+  return key;
+}
+
+// access: position in the order recorded (8 bytes) -> the access record
+// (access_log.hpp).
+inline std::string access_key(std::uint64_t position) {
   std::string key;
   put_big_endian(key, position);
   return key;

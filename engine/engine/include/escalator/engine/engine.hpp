@@ -137,6 +137,12 @@ class Engine final : public DueTimers {
   // commands go on (CaseStore::backup_to): every command acknowledged before
   // the call is in it. kFailedPrecondition for a store in memory.
   [[nodiscard]] Result<BackupInfo> backup(const std::filesystem::path& backups);
+
+  // The store's access log (AccessLog, access_log.hpp): appends the records
+  // of reads of personal data in clear, durably, before they are answered;
+  // and reads them back from a position.
+  [[nodiscard]] Result<std::vector<AccessRecord>> record_access(std::vector<AccessRecord> records);
+  [[nodiscard]] Result<std::vector<AccessRecord>> access_records(std::uint64_t from, std::size_t limit) const;
   // The configuration the engine was opened with (its rates' formulas, its
   // limits).
   const Config& config() const;

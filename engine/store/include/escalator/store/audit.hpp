@@ -31,6 +31,9 @@ struct AuditReport {
   std::uint64_t personal_records = 0;  // personal records checked against their commitments
   std::uint64_t list_entries = 0;      // case list entries found as the snapshots put them
   std::uint64_t timers = 0;            // running deadlines whose timeout was found stored
+  std::uint64_t access_records = 0;    // access log records whose chain was checked
+  std::uint64_t access_position = 0;   // the access log's last record and its hash: like log_hash,
+  std::string access_hash;             // one value that commits to every record before it
   std::uint64_t log_position = 0;  // the last entry's position, and its log_hash: one value that
   std::string log_hash;            // commits to every event, for the auditor to write down
   // When an upgrade sealed a format 3 history again for format 4 (it verified

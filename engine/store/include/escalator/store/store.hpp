@@ -1,4 +1,4 @@
-// Where the engine keeps cases: all that a store holds, as six narrow
+// Where the engine keeps cases: all that a store holds, as seven narrow
 // interfaces an implementation offers together. Each part of the engine asks
 // for the one it uses:
 //   EventStore    cases and their events (event_store.hpp)
@@ -7,6 +7,7 @@
 //   CallerIndex   who called about what, and erasing it (caller_index.hpp)
 //   CounterStore  the report counters (counter_store.hpp)
 //   CaseLists     which cases have which state, holder, place, ... (case_lists.hpp)
+//   AccessLog     who read residents' personal data in clear (access_log.hpp)
 //
 // Two stores ship: memory_store(), gone with the process, and
 // open_durable_store(), RocksDB on disk (docs/storage.md). Implementations
@@ -24,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "escalator/store/access_log.hpp"
 #include "escalator/store/caller_index.hpp"
 #include "escalator/store/case_lists.hpp"
 #include "escalator/store/counter_store.hpp"
@@ -47,7 +49,8 @@ class CaseStore : public EventStore,
                   public ImportStore,
                   public CallerIndex,
                   public CounterStore,
-                  public CaseLists {
+                  public CaseLists,
+                  public AccessLog {
  public:
   // This default loads every case; the durable store reads only the personal records.
   [[nodiscard]] Result<std::vector<std::string>> cases_of_resident(std::string_view resident) const override;
@@ -66,7 +69,7 @@ std::shared_ptr<CaseStore> memory_store();
 // The format this release writes. A store records its format when created; a
 // store of a newer format is refused, and an older one is upgraded when opened
 // (docs/storage.md, "Formats and versions").
-inline constexpr int kStoreFormatVersion = 14;
+inline constexpr int kStoreFormatVersion = 15;
 
 // RocksDB's settings that a deployment may want to change; docs/storage.md
 // says why each default is what it is.
