@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <future>
 
 #include "escalator/access/keys.hpp"
 #include "escalator/access/permissions.hpp"
@@ -36,13 +37,22 @@ struct Keys {
   }
 };
 
+// Options whose rate limits no test but the limits' own reaches.
+http::HttpOptions unhurried() {
+  http::HttpOptions options;
+  options.limits.requests_per_key_per_second = 1e6;
+  options.limits.requests_per_key_burst = 1e6;
+  return options;
+}
+
 // A service whose keys are a file, as `escalator serve --keys` runs it.
 struct KeyedHarness : RoutesHarness {
   testing::TempDir dir;
   std::filesystem::path file = dir.path() / "keys.json";
   Keys keys;
 
-  KeyedHarness() {
+  explicit KeyedHarness(const http::HttpOptions& options = unhurried()) {
+    routes = std::make_unique<http::Routes>(*engine, options, log);
     keys.add("setup", Role::kDispatcher, "*");
     keys.add("auditor", Role::kAuditor, "*");
     keys.add("admin", Role::kAdministrator, "*");
@@ -66,6 +76,16 @@ struct KeyedHarness : RoutesHarness {
     std::map<std::string, std::string> headers;
     if (!key.empty()) headers["authorization"] = "Bearer " + keys.text.at(key);
     return call(std::move(method), std::move(target), std::move(body), std::move(headers));
+  }
+  // A request from the connection's other end `peer`, as the server hands it over.
+  http::Response from(const std::string& peer, const std::string& key, std::map<std::string, std::string> headers = {}) {
+    if (!key.empty()) headers["authorization"] = "Bearer " + keys.text.at(key);
+    http::Request request{"GET", "/v1/workflows", std::move(headers), ""};
+    request.peer = peer;
+    auto answered = std::make_shared<std::promise<http::Response>>();
+    auto response = answered->get_future();
+    routes->handle(request, [answered](http::Response r) { answered->set_value(std::move(r)); });
+    return response.get();
   }
   // A case at 阳光花园 dispatched to its property company.
   std::string dispatched_case(Json body = leak_body()) {
@@ -285,6 +305,65 @@ TEST_CASE("lists and the inbox hold only the cases the key may see, a full page 
   REQUIRE(inbox.status == 200);
   CHECK(Json::parse(inbox.body)["entries"].empty());
   CHECK(Json::parse(h.as("supervisor/inside", "GET", "/v1/inbox?unit=yangguang-garden.property").body)["entries"].size() == 3);
+}
+
+std::string header_of(const http::Response& response, const std::string& name) {
+  for (const auto& [n, v] : response.headers) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
+TEST_CASE("a key over its rate is refused with 429 and Retry-After; other keys go on") {
+  http::HttpOptions options;
+  options.limits.requests_per_key_per_second = 0.5;  // one every two seconds
+  options.limits.requests_per_key_burst = 3;
+  KeyedHarness h(options);
+  for (int i = 0; i < 3; ++i) CHECK(h.as("auditor", "GET", "/v1/workflows").status == 200);
+  const auto refused = h.as("auditor", "GET", "/v1/workflows");
+  CHECK(refused.status == 429);
+  CHECK(type_of(refused).ends_with("/too-many-requests"));
+  CHECK(header_of(refused, "Retry-After") == "2");
+  CHECK(h.as("supervisor/inside", "GET", "/v1/workflows").status == 200);
+  // Health and the document take no key, and so no token.
+  CHECK(h.call("GET", "/healthz").status == 200);
+}
+
+TEST_CASE("an address that sends bad keys is slowed; X-Forwarded-For counts only from a trusted proxy") {
+  http::HttpOptions options;
+  options.limits.bad_keys_per_address_per_minute = 2;
+  options.trusted_proxies = {"127.0.0.1"};
+  KeyedHarness h(options);
+  const std::map<std::string, std::string> wrong{{"authorization", "Bearer esk_000000000000_guess"}};
+  CHECK(h.from("198.51.100.9", "", wrong).status == 401);
+  CHECK(h.from("198.51.100.9", "", wrong).status == 401);
+  // Past the limit every request of the address waits, a good key's too:
+  // its key is not even read, so guessing goes no faster.
+  const auto slowed = h.from("198.51.100.9", "auditor");
+  CHECK(slowed.status == 429);
+  CHECK(header_of(slowed, "Retry-After") == "30");
+  CHECK(h.from("198.51.100.10", "auditor").status == 200);
+  // Behind the trusted proxy each client is counted by the address the proxy saw.
+  auto via = [&](const std::string& client, const std::string& key, std::map<std::string, std::string> headers = {}) {
+    headers["x-forwarded-for"] = client;
+    return h.from("127.0.0.1", key, headers);
+  };
+  auto wrong_via = wrong;
+  CHECK(via("203.0.113.7", "", wrong_via).status == 401);
+  CHECK(via("203.0.113.7", "", wrong_via).status == 401);
+  CHECK(via("203.0.113.7", "auditor").status == 429);
+  CHECK(via("203.0.113.8", "auditor").status == 200);
+  CHECK(h.from("127.0.0.1", "auditor").status == 200);  // the proxy itself is not slowed
+  // From a peer that is not a proxy, X-Forwarded-For is a claim: a client
+  // naming a slowed address is not slowed, nor does it slow that address.
+  std::map<std::string, std::string> spoofed{{"x-forwarded-for", "203.0.113.7"}};
+  CHECK(h.from("192.0.2.50", "auditor", spoofed).status == 200);
+  // The request log names the client as the service took it.
+  bool logged = false;
+  for (const auto& line : h.log_lines()) {
+    if (line.value("client", "") == "192.0.2.50") logged = line.value("key", "") == h.keys.ids.at("auditor");
+  }
+  CHECK(logged);
 }
 
 TEST_CASE("a handler acts on the cases its unit holds; seeing a case is not holding it") {

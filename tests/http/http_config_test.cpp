@@ -37,6 +37,9 @@ TEST_CASE("TheHttpObjectOfTheConfigurationSetsTheServiceAndItsLimits") {
   CHECK(every->limits.max_commands_in_flight == 4096);
   CHECK(every->request_log);
   CHECK(every->keys_file == dir.path() / "keys.json");
+  CHECK(every->trusted_proxies == std::vector<std::string>{"127.0.0.1"});
+  CHECK(every->limits.requests_per_key_burst == 100);
+  CHECK(every->limits.bad_keys_per_address_per_minute == 10);
 
   auto set = http::http_options_from_config(
       written(dir, R"({"http": {"port": 9000, "limits": {"max_body_bytes": 4096, "request_timeout_ms": 500}}})"));
@@ -69,4 +72,15 @@ TEST_CASE("TheKeysFileIsTheConfigurationFilesNeighbourUnlessItIsAbsolute") {
   auto empty = http::http_options_from_config(written(dir, R"({"http": {"keys_file": ""}})"));
   REQUIRE(!empty.has_value());
   CHECK(empty.error().message.find("/http/keys_file") != std::string::npos);
+}
+
+TEST_CASE("ATrustedProxyThatIsNoAddressIsRefusedAtStart") {
+  http::HttpOptions options;
+  options.trusted_proxies = {"127.0.0.1", "proxy.internal"};
+  auto refused = http::check_http_options(options);
+  REQUIRE(!refused);
+  CHECK(refused.error().message ==
+        "http.trusted_proxies: expected an IP address or a network such as 10.0.0.0/8, but got 'proxy.internal'");
+  options.trusted_proxies = {"10.0.0.0/8", "::1"};
+  CHECK(http::check_http_options(options));
 }

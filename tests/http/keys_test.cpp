@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "escalator/access/abuse.hpp"
 #include "escalator/access/jurisdiction.hpp"
 #include "escalator/access/keys.hpp"
 #include "escalator/access/masking.hpp"
@@ -150,6 +151,65 @@ TEST_CASE("a case lies in a place or a unit's jurisdiction by the directory in f
   auto stale = garden;
   stale.location.grid = "yangguang-2";
   CHECK_FALSE(sees("place:yangguang-2", stale));
+}
+
+}  // namespace
+}  // namespace escalator
+
+namespace escalator {
+namespace {
+
+TEST_CASE("addresses and networks are matched for IPv4 and IPv6") {
+  const auto set = access::AddressSet::parse({"127.0.0.1", "10.0.0.0/8", "192.168.1.0/25", "::1", "fd00::/8"});
+  REQUIRE(set);
+  CHECK(set->contains("127.0.0.1"));
+  CHECK_FALSE(set->contains("127.0.0.2"));
+  CHECK(set->contains("10.200.3.4"));
+  CHECK_FALSE(set->contains("11.0.0.1"));
+  CHECK(set->contains("192.168.1.127"));
+  CHECK_FALSE(set->contains("192.168.1.128"));
+  CHECK(set->contains("::1"));
+  CHECK(set->contains("fd12:3456::7"));
+  CHECK_FALSE(set->contains("fe80::1"));
+  CHECK_FALSE(set->contains("not an address"));
+  const auto bad = access::AddressSet::parse({"10.0.0.0/33"});
+  REQUIRE(!bad);
+  CHECK(bad.error().message == "expected an IP address or a network such as 10.0.0.0/8, but got '10.0.0.0/33'");
+  CHECK(!access::AddressSet::parse({"proxy.example"}));
+}
+
+TEST_CASE("X-Forwarded-For names the client only when a trusted proxy sent it") {
+  const auto proxies = *access::AddressSet::parse({"127.0.0.1", "10.0.0.0/8"});
+  // From a trusted proxy: the nearest address that is not one of ours.
+  CHECK(access::client_address("127.0.0.1", "203.0.113.7", proxies) == "203.0.113.7");
+  CHECK(access::client_address("127.0.0.1", "198.51.100.1, 203.0.113.7, 10.1.2.3", proxies) == "203.0.113.7");
+  // Every hop ours: the first of them.
+  CHECK(access::client_address("127.0.0.1", "10.9.9.9, 10.1.2.3", proxies) == "10.9.9.9");
+  // From anyone else the header is a claim, and ignored.
+  CHECK(access::client_address("198.51.100.9", "203.0.113.7", proxies) == "198.51.100.9");
+  // A header that cannot be read is trusted in none of it.
+  CHECK(access::client_address("127.0.0.1", "203.0.113.7, unknown", proxies) == "127.0.0.1");
+  CHECK(access::client_address("127.0.0.1", "", proxies) == "127.0.0.1");
+}
+
+TEST_CASE("a token bucket lets a burst through, then one request per interval") {
+  access::Buckets buckets(2.0, 3.0);  // two a second, three at once
+  const auto t0 = access::Buckets::Clock::time_point{} + std::chrono::hours(1);
+  CHECK(!buckets.take("k", t0));
+  CHECK(!buckets.take("k", t0));
+  CHECK(!buckets.take("k", t0));
+  const auto wait = buckets.take("k", t0);
+  REQUIRE(wait);
+  CHECK(*wait == std::chrono::milliseconds(500));
+  CHECK(!buckets.take("other", t0));  // each name has its own bucket
+  CHECK(buckets.empty_for("k", t0 + std::chrono::milliseconds(499)));
+  CHECK(!buckets.take("k", t0 + std::chrono::milliseconds(500)));
+  CHECK(buckets.take("k", t0 + std::chrono::milliseconds(500)));
+  // Refilled to the burst and no further.
+  CHECK(!buckets.empty_for("k", t0 + std::chrono::hours(1)));
+  for (int i = 0; i < 3; ++i) CHECK(!buckets.take("k", t0 + std::chrono::hours(1)));
+  CHECK(buckets.take("k", t0 + std::chrono::hours(1)));
+  CHECK(!buckets.empty_for("never-seen", t0));
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Request-Id: smoke-dispatch
 stop_serve
 grep -q '^escalator serve: stopped' "$work/out" || { cat "$work/out"; exit 1; }
 # The request log is on stderr, one JSON line per request, the id as sent.
-grep -q '"msg":"request".*"request_id":"smoke-dispatch","method":"POST","route":"/v1/cases/{id}/{command}","status":200' "$work/err" ||
+grep -qE '"msg":"request".*"request_id":"smoke-dispatch","method":"POST","route":"/v1/cases/\{id\}/\{command\}","client":"127.0.0.1","status":200' "$work/err" ||
   { cat "$work/err"; echo "no request line for the dispatch"; exit 1; }
 "$escalator" audit verify --data "$work/data"
 echo "serve smoke: ok ($id)"

@@ -17,6 +17,7 @@ struct Caller {
   const access::ApiKey* key = nullptr;          // null: the service checks no keys
   std::string purpose;     // X-Access-Purpose: why the caller reads, for the access log
   std::string request_id;  // the request's, for the access log
+  std::string client;      // the client's address (its proxies' X-Forwarded-For when they are trusted)
 
   // Whether the case exists for this caller; every case when no key is checked.
   bool sees(const CaseState& state, const OrgDirectory& directory, Timestamp now) const {

@@ -20,6 +20,8 @@ struct Request {
   // Which request this is in the logs: X-Request-Id as the client sent it,
   // or one Routes::handle makes (request_log.hpp).
   std::string id{};
+  // The address of the connection's other end: the client, or a proxy.
+  std::string peer{};
 
   // The header's value; empty when the request has none.
   std::string_view header(const std::string& lower_case_name) const {

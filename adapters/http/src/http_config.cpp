@@ -25,6 +25,7 @@ Result<HttpOptions> http_options_from_config(const std::filesystem::path& config
   options.io_threads = http.value("io_threads", options.io_threads);
   options.request_log = http.value("request_log", options.request_log);
   // A relative path is the configuration file's neighbour, as data_dir is.
+  if (http.contains("trusted_proxies")) options.trusted_proxies = http["trusted_proxies"].get<std::vector<std::string>>();
   if (http.contains("keys_file")) {
     const std::filesystem::path keys = http["keys_file"].get<std::string>();
     options.keys_file = keys.is_absolute() ? keys : config_file.parent_path() / keys;
@@ -37,6 +38,9 @@ Result<HttpOptions> http_options_from_config(const std::filesystem::path& config
     l.max_connections = limits.value("max_connections", l.max_connections);
     l.request_timeout = std::chrono::milliseconds(limits.value("request_timeout_ms", l.request_timeout.count()));
     l.max_commands_in_flight = limits.value("max_commands_in_flight", l.max_commands_in_flight);
+    l.requests_per_key_per_second = limits.value("requests_per_key_per_second", l.requests_per_key_per_second);
+    l.requests_per_key_burst = limits.value("requests_per_key_burst", l.requests_per_key_burst);
+    l.bad_keys_per_address_per_minute = limits.value("bad_keys_per_address_per_minute", l.bad_keys_per_address_per_minute);
   }
   return options;
 }

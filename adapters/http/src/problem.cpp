@@ -1,5 +1,7 @@
 #include "problem.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace escalator::http {
@@ -34,6 +36,7 @@ constexpr Row kRows[] = {
     {ProblemKind::kUnsupportedMediaType, 415, "unsupported-media-type", "请求体须为 application/json"},
     {ProblemKind::kUnauthenticated, 401, "unauthenticated", "未提供有效的 API 密钥"},
     {ProblemKind::kForbidden, 403, "forbidden", "无权执行此操作"},
+    {ProblemKind::kTooManyRequests, 429, "too-many-requests", "请求过于频繁，请稍后重试"},
     {ProblemKind::kRouteNotFound, 404, "route-not-found", "没有这个接口"},
     {ProblemKind::kCaseNotFound, 404, "case-not-found", "工单不存在"},
     {ProblemKind::kWorkflowNotFound, 404, "workflow-not-found", "流程不存在"},
@@ -104,8 +107,9 @@ Response problem_response(const Problem& problem) {
   response.content_type = "application/problem+json";
   // Foreign bytes in a detail (a field's value quoted back) must not make the answer fail.
   response.body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  if (problem.kind == ProblemKind::kOverloaded || problem.kind == ProblemKind::kUnavailable)
-    response.headers.emplace_back("Retry-After", "1");
+  if (problem.kind == ProblemKind::kOverloaded || problem.kind == ProblemKind::kUnavailable ||
+      problem.kind == ProblemKind::kTooManyRequests)
+    response.headers.emplace_back("Retry-After", std::to_string(std::max(1, problem.retry_after_seconds)));
   if (problem.kind == ProblemKind::kUnauthenticated)
     response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"escalator\"");
   return response;

@@ -37,6 +37,7 @@ enum class ProblemKind {
   kUnsupportedMediaType,  // 415
   kUnauthenticated,       // 401 + WWW-Authenticate: no key, or not a key the service holds
   kForbidden,             // 403: the key's role may not do this, or its unit does not hold the case
+  kTooManyRequests,       // 429 + Retry-After: the key's rate, or the address's bad keys
   kRouteNotFound,         // 404: no such route
   kCaseNotFound,          // 404
   kWorkflowNotFound,      // 404: no workflow of that id (or version)
@@ -65,6 +66,8 @@ struct Problem {
   // Each fault of a file a body carries (an uploaded workflow), written as
   // the problem's `errors` member: [{"detail","pointer","line"}].
   std::vector<FileProblem> errors{};
+  // Retry-After, in whole seconds, where more than the 1 a 503 says.
+  int retry_after_seconds = 0;
 };
 
 // What the service knows about a refused request, so that the problem's

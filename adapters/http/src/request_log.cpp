@@ -38,6 +38,8 @@ void log_request(Logger* log, const RequestLine& line) noexcept {
     LogRecord record{LogLevel::kInfo, "request", line.case_id,
                      {{"request_id", line.id}, {"method", line.method}, {"route", line.route}},
                      {{"status", static_cast<double>(line.status)}, {"duration_ms", millis}}};
+    if (!line.client.empty()) record.fields.emplace_back("client", line.client);
+    if (!line.key.empty()) record.fields.emplace_back("key", line.key);
     log->log(record);
   } catch (...) {
   }

@@ -28,6 +28,8 @@ struct RequestLine {
   int status = 0;
   double seconds = 0;
   std::string_view case_id;  // the case the request named or opened; empty when none
+  std::string_view client{};  // the client's address; empty when unknown
+  std::string_view key{};     // the id of the key that was accepted; empty when none was
 };
 
 // Writes the line to `log` (at info), when there is one.

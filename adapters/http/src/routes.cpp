@@ -94,7 +94,11 @@ Routes::Routes(Engine& engine, const HttpOptions& options, std::shared_ptr<Logge
     : engine_(engine),
       limits_(options.limits),
       backup_dir_(options.backup_dir),
-      request_log_(std::move(request_log)) {}
+      request_log_(std::move(request_log)),
+      // check_http_options has refused a list that does not parse.
+      trusted_proxies_(access::AddressSet::parse(options.trusted_proxies).value_or(access::AddressSet{})),
+      key_requests_(options.limits.requests_per_key_per_second, options.limits.requests_per_key_burst),
+      bad_keys_(options.limits.bad_keys_per_address_per_minute / 60.0, options.limits.bad_keys_per_address_per_minute) {}
 
 namespace {
 
@@ -173,33 +177,53 @@ void Routes::handle(Request request, Respond respond) {
   const auto method = method_label(request.method);
   std::string named_case;
   if (segments && segments->size() >= 3 && (*segments)[0] == "v1" && (*segments)[1] == "cases") named_case = (*segments)[2];
-  respond = [this, label, method, started, id = request.id, named_case = std::move(named_case),
-             respond = std::move(respond)](Response response) {
+  Caller caller;
+  caller.client = access::client_address(request.peer, request.header("x-forwarded-for"), trusted_proxies_);
+  // The key's id, once admit() has found it, for the request's line.
+  auto key_id = std::make_shared<std::string>();
+  respond = [this, label, method, started, id = request.id, named_case = std::move(named_case), client = caller.client,
+             key_id, respond = std::move(respond)](Response response) {
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     metrics_.request(label, method, response.status, took.count());
     response.headers.emplace_back("X-Request-Id", id);
     log_request(request_log_.get(), {id, method, label, response.status, took.count(),
-                                     case_named_by(named_case, response)});
+                                     case_named_by(named_case, response), client, *key_id});
     respond(std::move(response));
   };
   if (!segments) return answer(respond, {ProblemKind::kRouteNotFound, "路径中的百分号编码不正确"});
-  Caller caller;
-  if (auto problem = admit(request, *segments, label, caller)) return answer(respond, std::move(*problem));
+  auto problem = admit(request, *segments, label, caller);
+  if (caller.key != nullptr) *key_id = caller.key->id;
+  if (problem) return answer(respond, std::move(*problem));
   const std::string_view query_text =
       question == std::string::npos ? std::string_view() : std::string_view(request.target).substr(question + 1);
   route(request, path, *segments, query_text, caller, std::move(respond));
 }
 
 std::optional<Problem> Routes::admit(const Request& request, const std::vector<std::string>& segments,
-                                     std::string_view route, Caller& caller) const {
+                                     std::string_view route, Caller& caller) {
   auto ring = keys_.load();
   if (!ring) return std::nullopt;
   const access::Operation* operation = access::operation_at(request.method, operation_path(route, segments));
   if (operation != nullptr && operation->open) return std::nullopt;
+  const auto ticks = std::chrono::steady_clock::now();
+  const auto too_many = [](std::chrono::milliseconds wait, std::string why) {
+    Problem problem{ProblemKind::kTooManyRequests, std::move(why)};
+    problem.retry_after_seconds = static_cast<int>((wait.count() + 999) / 1000);
+    return problem;
+  };
+  // An address that sent too many bad keys is answered without its key
+  // being read, so that guessing goes no faster than the limit.
+  if (auto wait = bad_keys_.empty_for(caller.client, ticks)) {
+    return too_many(*wait, "此地址的无效密钥过多，请稍后重试");
+  }
   caller.key = ring->authenticate(request.header("authorization"));
   if (caller.key == nullptr) {
+    (void)bad_keys_.take(caller.client, ticks);  // an empty bucket is answered at the next request
     return Problem{ProblemKind::kUnauthenticated,
                    "请求须带 Authorization: Bearer <API 密钥>；未带密钥，或密钥无效、已吊销"};
+  }
+  if (auto wait = key_requests_.take(caller.key->id, ticks)) {
+    return too_many(*wait, "此密钥的请求超过每秒 " + std::to_string(static_cast<int>(limits_.requests_per_key_per_second)) + " 次的限额");
   }
   caller.ring = std::move(ring);
   caller.request_id = request.id;

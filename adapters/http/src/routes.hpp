@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "escalator/access/abuse.hpp"
 #include "escalator/engine/engine.hpp"
 #include "escalator/lifecycle/paused.hpp"
 #include "escalator/http/service.hpp"
@@ -71,7 +72,7 @@ class Routes {
   // let it ask this at all (docs/access.md): 401, 403, or a case that does
   // not exist for it. Sets `caller`.
   std::optional<Problem> admit(const Request& request, const std::vector<std::string>& segments,
-                               std::string_view route, Caller& caller) const;
+                               std::string_view route, Caller& caller);
   // Records in the access log each case of `read` whose personal data the
   // caller is about to read in clear (access_routes.cpp), durably, before it
   // is answered; the problem to answer instead when it cannot be recorded.
@@ -138,6 +139,9 @@ class Routes {
   std::shared_ptr<Logger> request_log_;
   // The keys callers are checked against; null: none are (docs/access.md).
   std::atomic<std::shared_ptr<const access::KeyRing>> keys_;
+  access::AddressSet trusted_proxies_;
+  access::Buckets key_requests_;     // by key id
+  access::Buckets bad_keys_;         // by client address
 };
 
 }  // namespace escalator::http

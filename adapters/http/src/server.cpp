@@ -158,8 +158,13 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : message) {
       std::string name(field.name_string());
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      request.headers[std::move(name)] = std::string(field.value());
+      // A field given twice reads as one list (RFC 9110, 5.3): an
+      // X-Forwarded-For split over two lines keeps both.
+      auto [at, added] = request.headers.try_emplace(std::move(name), field.value());
+      if (!added) at->second += ", " + std::string(field.value());
     }
+    beast::error_code ignored;
+    request.peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored).address().to_string(ignored);
     request.body = std::move(parser_->get().body());
     // The answer may come from the engine's threads; the work guard keeps
     // the I/O threads running until it is posted here.
@@ -269,6 +274,15 @@ Result<void> check_http_options(const HttpOptions& options) {
                     "behind a reverse proxy on the same host for callers elsewhere");
   }
   if (options.io_threads < 1) return fail(ErrorCode::kInvalidArgument, "http.io_threads: must be at least 1");
+  if (auto proxies = access::AddressSet::parse(options.trusted_proxies); !proxies) {
+    return fail(ErrorCode::kInvalidArgument, "http.trusted_proxies: " + proxies.error().message);
+  }
+  const auto& l = options.limits;
+  if (!(l.requests_per_key_per_second > 0) || !(l.requests_per_key_burst >= 1) || !(l.bad_keys_per_address_per_minute >= 1)) {
+    return fail(ErrorCode::kInvalidArgument,
+                "http.limits: requests_per_key_per_second must be above 0, requests_per_key_burst and "
+                "bad_keys_per_address_per_minute at least 1");
+  }
   return {};
 }
 

@@ -35,6 +35,14 @@ struct HttpLimits {
   // Commands submitted and not yet answered; more are refused with 503 and
   // Retry-After, so a burst waits at the client rather than in memory.
   int max_commands_in_flight = 4096;
+  // With keys: each key's requests, a token bucket of this many a second and
+  // this burst; more are refused with 429 and Retry-After.
+  double requests_per_key_per_second = 50;
+  double requests_per_key_burst = 100;
+  // Bad keys from one client address: this many a minute (and at once);
+  // past that, every request of the address that needs a key is refused
+  // with 429 until the minute allows another, its key not even read.
+  double bad_keys_per_address_per_minute = 10;
 
   friend bool operator==(const HttpLimits&, const HttpLimits&) = default;
 };
@@ -54,6 +62,9 @@ struct HttpOptions {
   // The API keys callers must present (docs/access.md); empty: no key is
   // checked, and the service listens on loopback only.
   std::filesystem::path keys_file;
+  // Proxies whose X-Forwarded-For names the client (addresses or networks:
+  // "127.0.0.1", "10.0.0.0/8"); from any other peer the header is ignored.
+  std::vector<std::string> trusted_proxies;
 
   friend bool operator==(const HttpOptions&, const HttpOptions&) = default;
 };
