@@ -18,6 +18,7 @@ packages=(
   libsimdjson-dev         # stored events read back at the speed of hashing them (replay, audit)
   clang libclang-rt-14-dev  # libFuzzer and the sanitizers, for the fuzz targets make test runs
   curl                    # the tests run the curl commands the service and docs print
+  openssl                 # the TLS test makes its certificate with the openssl command
   libcli11-dev            # the command line's parser
   help2man                # the man page, made from --help
 )

@@ -1,6 +1,7 @@
 # Fuzz targets for every reader of foreign text (docs/testing.md, "Fuzzing"):
 # workflows, org directories in JSON and CSV, calendar notices, the
-# configuration, scenarios, and the records the store reads back. The modules
+# configuration, scenarios, the records the store reads back, and what access
+# control reads (keys files, Authorization, X-Forwarded-For). The modules
 # that hold the readers are compiled again by clang, with the fuzzer's coverage
 # and AddressSanitizer and UndefinedBehaviorSanitizer, into one archive beside
 # the GCC build (docs/decisions.md, "Fuzzing with clang beside GCC"); each
@@ -15,14 +16,18 @@ get_property(fuzz_reader_includes GLOBAL PROPERTY ESCALATOR_PUBLIC_INCLUDES)
 foreach(module IN LISTS fuzz_modules)
   list(APPEND fuzz_reader_includes "${PROJECT_SOURCE_DIR}/engine/${module}/src")
 endforeach()
-list(APPEND fuzz_reader_includes "${PROJECT_SOURCE_DIR}/engine/engine/include" "${PROJECT_SOURCE_DIR}/tools/lib")
+list(APPEND fuzz_reader_includes "${PROJECT_SOURCE_DIR}/engine/engine/include" "${PROJECT_SOURCE_DIR}/tools/lib"
+  "${PROJECT_SOURCE_DIR}/adapters/access/include")
 list(TRANSFORM fuzz_reader_includes PREPEND "-I")
 list(APPEND fuzz_reader_includes "-isystem" "${ESCALATOR_VALIJSON_INCLUDE}")
 
 set(fuzz_reader_sources
   "${PROJECT_SOURCE_DIR}/engine/engine/src/config.cpp"
   "${CMAKE_BINARY_DIR}/engine/engine/config_schema.cpp"
-  "${PROJECT_SOURCE_DIR}/tools/lib/scenario_parse.cpp")
+  "${PROJECT_SOURCE_DIR}/tools/lib/scenario_parse.cpp"
+  "${PROJECT_SOURCE_DIR}/adapters/access/src/abuse.cpp"
+  "${PROJECT_SOURCE_DIR}/adapters/access/src/keys.cpp"
+  "${PROJECT_SOURCE_DIR}/adapters/access/src/masking.cpp")
 foreach(module IN LISTS fuzz_modules)
   get_target_property(sources escalator_${module} SOURCES)
   get_target_property(source_dir escalator_${module} SOURCE_DIR)
@@ -87,5 +92,6 @@ escalator_reader_fuzz(org_csv "${PROJECT_SOURCE_DIR}/org")
 escalator_reader_fuzz(calendar "${PROJECT_SOURCE_DIR}/calendars" "${CMAKE_CURRENT_SOURCE_DIR}/fixtures/calendar-import")
 escalator_reader_fuzz(config "${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/config")
 escalator_reader_fuzz(scenario "${CMAKE_CURRENT_SOURCE_DIR}/scenarios/rules" "${CMAKE_CURRENT_SOURCE_DIR}/scenarios/stats")
+escalator_reader_fuzz(access "${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/access")
 escalator_reader_fuzz(stored_record "${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/stored_record")
 add_custom_target(escalator_reader_fuzz_targets ALL DEPENDS ${fuzz_reader_targets})

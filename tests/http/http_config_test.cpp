@@ -84,3 +84,35 @@ TEST_CASE("ATrustedProxyThatIsNoAddressIsRefusedAtStart") {
   options.trusted_proxies = {"10.0.0.0/8", "::1"};
   CHECK(http::check_http_options(options));
 }
+
+TEST_CASE("BeyondLoopbackTheServiceNeedsBothKeysAndTls") {
+  http::HttpOptions options;
+  options.address = "0.0.0.0";
+  auto refused = http::check_http_options(options);
+  REQUIRE(!refused);
+  CHECK(refused.error().message.find("only with a keys file (http.keys_file) and TLS (http.tls)") != std::string::npos);
+  options.keys_file = "keys.json";
+  CHECK(!http::check_http_options(options));
+  options.tls_certificate = "cert.pem";
+  auto half = http::check_http_options(options);
+  REQUIRE(!half);
+  CHECK(half.error().message == "http.tls: give both the certificate and the private key, or neither");
+  options.tls_private_key = "key.pem";
+  CHECK(http::check_http_options(options));
+  options.keys_file.clear();
+  CHECK(!http::check_http_options(options));
+  options.address = "127.0.0.1";
+  CHECK(http::check_http_options(options));  // TLS on loopback, without keys, is the operator's choice
+}
+
+TEST_CASE("TheTlsPairIsTheConfigurationFilesNeighbour") {
+  testing::TempDir dir;
+  auto set = http::http_options_from_config(
+      written(dir, R"({"http": {"tls": {"certificate": "tls/cert.pem", "private_key": "/etc/escalator/key.pem"}}})"));
+  REQUIRE(set.has_value());
+  CHECK(set->tls_certificate == dir.path() / "tls/cert.pem");
+  CHECK(set->tls_private_key == "/etc/escalator/key.pem");
+  auto half = http::http_options_from_config(written(dir, R"({"http": {"tls": {"certificate": "cert.pem"}}})"));
+  REQUIRE(!half.has_value());
+  CHECK(half.error().message.find("/http/tls") != std::string::npos);
+}

@@ -69,10 +69,17 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   std::optional<Timestamp> clock_from;
   std::optional<std::filesystem::path> keys_file;
   add_data_option(*app, data, config);
-  app->add_option("--address", address, "where to listen, in place of http.address (loopback only)")
+  app->add_option("--address", address, "where to listen, in place of http.address (beyond loopback only with keys and TLS)")
       ->option_text("IP");
   app->add_option("--keys", keys_file, "the API keys callers must present, in place of http.keys_file (docs/access.md)")
       ->option_text("FILE");
+  std::optional<std::filesystem::path> tls_certificate, tls_private_key;
+  auto* certificate_option =
+      app->add_option("--tls-cert", tls_certificate, "end TLS with this PEM certificate chain, in place of http.tls")
+          ->option_text("FILE");
+  auto* key_option = app->add_option("--tls-key", tls_private_key, "the certificate's PEM private key")->option_text("FILE");
+  certificate_option->needs(key_option);
+  key_option->needs(certificate_option);
   app->add_option("--port", port, "the port, in place of http.port; 0 takes a free one")
       ->option_text("N")
       ->check(whole_number(0, 65535));
@@ -94,6 +101,10 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   http_options.backup_dir = config.backup_dir.empty() ? default_backup_dir(data) : config.backup_dir;
   if (address) http_options.address = *address;
   if (keys_file) http_options.keys_file = *keys_file;
+  if (tls_certificate) {
+    http_options.tls_certificate = *tls_certificate;
+    http_options.tls_private_key = *tls_private_key;
+  }
   if (port) http_options.port = *port;
   if (auto checked = http::check_http_options(http_options); !checked) {
     std::cerr << "serve: " << checked.error().message << "\n";
@@ -162,7 +173,7 @@ int serve_command(const std::vector<std::string>& args, const Config& config,
   }
   const std::string host = http_options.address.find(':') == std::string::npos ? http_options.address
                                                                                 : "[" + http_options.address + "]";
-  const std::string url = "http://" + host + ":" + std::to_string((*service)->port());
+  const std::string url = std::string(http_options.tls_certificate.empty() ? "http" : "https") + "://" + host + ":" + std::to_string((*service)->port());
   out << "escalator serve: listening on " << url << " (store " << store_options.path.string() << ")\n"
       << "Open a case:\n"
       << "  curl -s " << url << "/v1/cases -H 'Content-Type: application/json' -d '" << kTryBody << "'\n"

@@ -25,6 +25,14 @@ Result<HttpOptions> http_options_from_config(const std::filesystem::path& config
   options.io_threads = http.value("io_threads", options.io_threads);
   options.request_log = http.value("request_log", options.request_log);
   // A relative path is the configuration file's neighbour, as data_dir is.
+  const auto beside_config = [&](const std::string& path) {
+    const std::filesystem::path file = path;
+    return file.is_absolute() ? file : config_file.parent_path() / file;
+  };
+  if (http.contains("tls")) {
+    options.tls_certificate = beside_config(http["tls"].value("certificate", std::string()));
+    options.tls_private_key = beside_config(http["tls"].value("private_key", std::string()));
+  }
   if (http.contains("trusted_proxies")) options.trusted_proxies = http["trusted_proxies"].get<std::vector<std::string>>();
   if (http.contains("keys_file")) {
     const std::filesystem::path keys = http["keys_file"].get<std::string>();

@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -31,7 +32,13 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-class Session;
+// What a stop asks of every session, whatever stream it reads.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Stops after the request in hand, if any, is answered.
+  virtual void shut() = 0;
+};
 
 // What every session shares with the service: the routes, the limits and
 // the set of sessions a stop must close.
@@ -40,54 +47,76 @@ struct Shared {
   const HttpLimits& limits;
   asio::io_context& io;
   std::mutex mutex;
-  std::set<std::shared_ptr<Session>> sessions;
+  std::set<std::shared_ptr<Connection>> sessions;
   bool stopping = false;  // guarded by mutex
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection, over plain TCP (beast::tcp_stream) or TLS (TlsStream): the
+// same reading, timing and answering either way, a TLS handshake first and
+// its close_notify last.
+template <class Stream>
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, Shared& shared, bool over_limit)
-      : stream_(std::move(socket)), request_timer_(stream_.get_executor()), shared_(shared), over_limit_(over_limit) {}
+  Session(Stream stream, Shared& shared, bool over_limit)
+      : stream_(std::move(stream)), request_timer_(stream_.get_executor()), shared_(shared), over_limit_(over_limit) {}
 
   void start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->over_limit_) {
-        self->closing_ = true;
-        self->shared_.routes.metrics().connection_refused();
-        return self->send(problem_response(
-            {ProblemKind::kOverloaded,
-             "同时打开的连接已达上限 " + std::to_string(self->shared_.limits.max_connections)}));
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (std::is_same_v<Stream, TlsStream>) {
+        // A client that never finishes its handshake holds its connection
+        // only as long as it would hold an unfinished request.
+        beast::get_lowest_layer(self->stream_).expires_after(self->shared_.limits.request_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->drop();
+          self->begin();
+        });
+      } else {
+        self->begin();
       }
-      self->read_header();
     });
   }
 
-  // Stops after the request in hand, if any, is answered.
-  void shut() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+  void shut() override {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       self->closing_ = true;
       if (!self->handling_) self->close();
     });
   }
 
  private:
+  tcp::socket& socket() { return beast::get_lowest_layer(stream_).socket(); }
+
+  void begin() {
+    {
+      if (over_limit_) {
+        closing_ = true;
+        shared_.routes.metrics().connection_refused();
+        return send(problem_response(
+            {ProblemKind::kOverloaded, "同时打开的连接已达上限 " + std::to_string(shared_.limits.max_connections)}));
+      }
+      read_header();
+    }
+  }
+
   void read_header() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(shared_.limits.max_header_bytes, UINT32_MAX)));
     parser_->body_limit(shared_.limits.max_body_bytes);
     // Not the stream's own expiry, which closes the socket: the client is
     // told 408 when it has begun a request.
-    stream_.expires_never();
+    beast::get_lowest_layer(stream_).expires_never();
     timed_out_ = false;
     request_timer_.expires_after(shared_.limits.request_timeout);
-    request_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    request_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec) return;  // the request arrived, or the session ended
       self->timed_out_ = true;
       beast::error_code ignored;
-      self->stream_.socket().cancel(ignored);
+      self->socket().cancel(ignored);
     });
     bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                                self->on_header(ec);
                              });
   }
@@ -102,7 +131,7 @@ class Session : public std::enable_shared_from_this<Session> {
         return refuse_read(bhttp::error::body_limit);
       auto continue_response = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
       return bhttp::async_write(stream_, *continue_response,
-                                [self = shared_from_this(), continue_response](beast::error_code ec, std::size_t) {
+                                [self = this->shared_from_this(), continue_response](beast::error_code ec, std::size_t) {
                                   if (ec) return self->close();
                                   self->read_body();
                                 });
@@ -111,7 +140,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->refuse_read(ec);
       self->request_timer_.cancel();
       self->handle();
@@ -169,7 +198,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // The answer may come from the engine's threads; the work guard keeps
     // the I/O threads running until it is posted here.
     auto work = asio::make_work_guard(shared_.io);
-    shared_.routes.handle(std::move(request), [self = shared_from_this(), work = std::move(work)](Response response) mutable {
+    shared_.routes.handle(std::move(request), [self = this->shared_from_this(), work = std::move(work)](Response response) mutable {
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->send(std::move(response));
       });
@@ -187,8 +216,8 @@ class Session : public std::enable_shared_from_this<Session> {
     message->body() = std::move(response.body);
     message->prepare_payload();
     if (head_) message->body().clear();  // the length stays that of the GET
-    stream_.expires_after(shared_.limits.request_timeout);
-    bhttp::async_write(stream_, *message, [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
+    beast::get_lowest_layer(stream_).expires_after(shared_.limits.request_timeout);
+    bhttp::async_write(stream_, *message, [self = this->shared_from_this(), message](beast::error_code ec, std::size_t) {
       self->handling_ = false;
       if (ec || !message->keep_alive() || self->closing_) return self->close();
       self->read_header();
@@ -197,16 +226,33 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void close() {
     request_timer_.cancel();
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      // close_notify, so that the client knows the answer was whole; a
+      // client that does not answer it is not waited for long.
+      if (!shutting_down_) {
+        shutting_down_ = true;
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
+        return stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->drop(); });
+      }
+      return;
+    }
+    drop();
+  }
+
+  // Closes the socket at once and forgets the session.
+  void drop() {
+    request_timer_.cancel();
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
     std::lock_guard lock(shared_.mutex);
-    shared_.sessions.erase(shared_from_this());
+    shared_.sessions.erase(this->shared_from_this());
     shared_.routes.connections_open(static_cast<int>(shared_.sessions.size()));
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   asio::steady_timer request_timer_;
+  bool shutting_down_ = false;  // TLS: close_notify sent
   bool timed_out_ = false;
   Shared& shared_;
   beast::flat_buffer buffer_;
@@ -232,16 +278,19 @@ struct HttpService::Impl {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
       if (!ec) {
-        std::shared_ptr<Session> session;
-        {
-          std::lock_guard lock(shared.mutex);
-          if (shared.stopping) return;
-          const bool over = static_cast<int>(shared.sessions.size()) >= options.limits.max_connections;
-          session = std::make_shared<Session>(std::move(socket), shared, over);
+        std::lock_guard lock(shared.mutex);
+        if (shared.stopping) return;
+        const bool over = static_cast<int>(shared.sessions.size()) >= options.limits.max_connections;
+        const auto begin = [&](auto session) {
           shared.sessions.insert(session);
           routes.connections_open(static_cast<int>(shared.sessions.size()));
+          session->start();  // dispatched to the session's strand
+        };
+        if (tls) {
+          begin(std::make_shared<Session<TlsStream>>(TlsStream(beast::tcp_stream(std::move(socket)), *tls), shared, over));
+        } else {
+          begin(std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), shared, over));
         }
-        session->start();
       }
       accept();
     });
@@ -249,6 +298,7 @@ struct HttpService::Impl {
 
   HttpOptions options;
   Routes routes;
+  std::optional<asio::ssl::context> tls;  // when the service ends TLS itself
   asio::io_context io;
   tcp::acceptor acceptor;
   Shared shared;
@@ -264,14 +314,18 @@ Result<void> check_http_options(const HttpOptions& options) {
     return fail(ErrorCode::kInvalidArgument,
                 "http.address: expected an IP address such as 127.0.0.1, but got '" + options.address + "'");
   }
-  // Keys alone do not make a service fit for a network: until it limits
-  // each key's rate and serves TLS itself, a reverse proxy on the same host
-  // faces the network (docs/access.md, "Behind a reverse proxy").
-  if (!address.is_loopback()) {
+  if (options.tls_certificate.empty() != options.tls_private_key.empty()) {
+    return fail(ErrorCode::kInvalidArgument,
+                "http.tls: give both the certificate and the private key, or neither");
+  }
+  // Beyond loopback a caller must prove who it is, and its key must not
+  // cross the network in clear (docs/access.md, "Beyond loopback").
+  if (!address.is_loopback() && (options.keys_file.empty() || options.tls_certificate.empty())) {
     return fail(ErrorCode::kInvalidArgument,
                 "http.address: " + options.address +
-                    " is not a loopback address; the service listens on loopback only (127.0.0.1 or ::1), "
-                    "behind a reverse proxy on the same host for callers elsewhere");
+                    " is not a loopback address; the service listens beyond loopback only with a keys file "
+                    "(http.keys_file) and TLS (http.tls), and otherwise on 127.0.0.1 or ::1 behind a reverse "
+                    "proxy on the same host");
   }
   if (options.io_threads < 1) return fail(ErrorCode::kInvalidArgument, "http.io_threads: must be at least 1");
   if (auto proxies = access::AddressSet::parse(options.trusted_proxies); !proxies) {
@@ -294,6 +348,24 @@ Result<std::unique_ptr<HttpService>> HttpService::start(Engine& engine, HttpOpti
   auto impl = std::make_unique<Impl>(engine, std::move(options), std::move(log));
   if (!impl->options.keys_file.empty()) {
     if (auto keys = impl->routes.load_keys(impl->options.keys_file); !keys) return tl::unexpected(keys.error());
+  }
+  if (!impl->options.tls_certificate.empty()) {
+    // TLS 1.2 and 1.3 only, with OpenSSL's default ciphers for them.
+    auto& tls = impl->tls.emplace(asio::ssl::context::tls_server);
+    tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                    asio::ssl::context::single_dh_use, ec);
+    tls.use_certificate_chain_file(impl->options.tls_certificate.string(), ec);
+    if (ec) {
+      return fail(ErrorCode::kInvalidArgument, "http.tls.certificate: " + impl->options.tls_certificate.string() +
+                                                   ": not a PEM certificate chain OpenSSL can read: " + ec.message());
+    }
+    tls.use_private_key_file(impl->options.tls_private_key.string(), asio::ssl::context::pem, ec);
+    if (ec) {
+      return fail(ErrorCode::kInvalidArgument, "http.tls.private_key: " + impl->options.tls_private_key.string() +
+                                                   ": not a PEM private key OpenSSL can read, or not the certificate's: " +
+                                                   ec.message());
+    }
   }
   const tcp::endpoint endpoint(address, impl->options.port);
   auto& acceptor = impl->acceptor;
@@ -341,7 +413,7 @@ void HttpService::stop() {
       beast::error_code ignored;
       impl.acceptor.close(ignored);
     });
-    std::set<std::shared_ptr<Session>> sessions;
+    std::set<std::shared_ptr<Connection>> sessions;
     {
       std::lock_guard lock(impl.shared.mutex);
       impl.shared.stopping = true;

@@ -48,8 +48,8 @@ struct HttpLimits {
 };
 
 struct HttpOptions {
-  // Where to listen: a loopback address only, with a reverse proxy on the
-  // same host for callers elsewhere (docs/access.md).
+  // Where to listen: a loopback address, or any with both a keys file and
+  // TLS (docs/access.md, "Beyond loopback").
   std::string address = "127.0.0.1";
   std::uint16_t port = 8345;  // 0: any free port (port() tells which)
   int io_threads = 2;         // threads reading, deciding and answering requests
@@ -65,6 +65,10 @@ struct HttpOptions {
   // Proxies whose X-Forwarded-For names the client (addresses or networks:
   // "127.0.0.1", "10.0.0.0/8"); from any other peer the header is ignored.
   std::vector<std::string> trusted_proxies;
+  // The service ends TLS itself (1.2 and 1.3) with this certificate chain and
+  // private key, both PEM; empty: plain HTTP, TLS ending at a proxy in front.
+  std::filesystem::path tls_certificate;
+  std::filesystem::path tls_private_key;
 
   friend bool operator==(const HttpOptions&, const HttpOptions&) = default;
 };
