@@ -175,12 +175,24 @@ TEST_CASE("no key, a wrong key or a revoked key is 401; health, readiness and th
   for (auto& key : h.keys.entries) {
     if (key.name == "auditor") key.revoked_at = "2025-11-11T10:00:00+08:00";
   }
-  h.save();
+  // Written as `escalator keys revoke` writes it, and not read by anyone:
+  // the next request finds the file changed and reads it.
+  REQUIRE(access::write_keys_file(h.file, h.keys.entries));
   CHECK(h.as("auditor", "GET", "/v1/cases").status == 401);
   CHECK(h.as("supervisor/inside", "GET", "/v1/cases").status == 200);
 
-  // A file that cannot be read leaves the keys in force.
+  // A file that cannot be read leaves the keys in force, and says so once.
   std::ofstream(h.file) << "{\"keys\": [{\"id\": \"x\"}]}";
+  CHECK(h.as("supervisor/inside", "GET", "/v1/cases").status == 200);
+  CHECK(h.as("supervisor/inside", "GET", "/v1/cases").status == 200);
+  int said = 0;
+  for (const auto& line : h.log_lines()) {
+    if (line.value("msg", "").starts_with("keys file changed and not read")) {
+      ++said;
+      CHECK(line.value("error", "").find("/keys/0/id") != std::string::npos);
+    }
+  }
+  CHECK(said == 1);
   auto refused = h.routes->load_keys(h.file);
   REQUIRE(!refused);
   CHECK(refused.error().message.find("/keys/0/id") != std::string::npos);

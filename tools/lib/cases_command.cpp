@@ -24,7 +24,8 @@ constexpr const char* kCasesWhat = R"(A running service's cases (docs/http.md), 
 one, its history or a unit's inbox, open one, and move it through its lifecycle with one
 subcommand per command, its fields as options (`escalator cases dispatch CASE_ID
 --lead-unit yangguang-garden.property`). Each subcommand is one request to the service at
---server (default: $ESCALATOR_SERVER, else http://127.0.0.1:8345).
+--server (default: $ESCALATOR_SERVER, else http://127.0.0.1:8345), with the API key in
+$ESCALATOR_API_KEY when the service checks keys (docs/access.md).
 
 Text for people, or --json for the service's answer as it is. A refusal prints the
 service's problem (its status, title, detail and the field at fault) on stderr.)";

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iostream>
 #include <cctype>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 namespace escalator::tools {
@@ -71,6 +72,11 @@ Result<HttpAnswer> http_exchange(const ServerUrl& server, std::string_view metho
     request.set(bhttp::field::host, server.host);
     request.set(bhttp::field::user_agent, "escalator-cli");
     request.set(bhttp::field::accept, "application/json");
+    // A service with keys (docs/access.md) is asked with the key the
+    // environment holds, so that it never stands on a command line.
+    if (const char* key = std::getenv("ESCALATOR_API_KEY"); key != nullptr && *key != '\0') {
+      request.set(bhttp::field::authorization, std::string("Bearer ") + key);
+    }
     for (const auto& [name, value] : headers) request.set(name, value);
     if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
     request.body() = body;

@@ -14,8 +14,8 @@ namespace {
 
 constexpr const char* kKeysWhat = R"(The API keys a service checks callers against (docs/access.md). The file holds each key's
 salted SHA-256 hash, never the key: a key is shown once, when it is added, and cannot be
-shown again. A running service reads the file again on SIGHUP, so a key added or revoked
-here works, or stops working, from then on.)";
+shown again. A running service sees the file change at its next request (and reads it on
+SIGHUP too), so a key added or revoked here works, or stops working, from then on.)";
 
 constexpr const char* kAddWhat = R"(Adds a key and prints it once. The role says what the key may do and the jurisdiction
 where: * (everywhere), place:<id of a district, street, community, grid or compound> or
@@ -23,7 +23,7 @@ unit:<unit id> (the unit's place, and the cases the unit holds). A handler acts 
 unit; an intake key opens cases for one channel.)";
 
 constexpr const char* kListWhat = "Lists the keys: id, holder, role, jurisdiction, channel, when made and when revoked.";
-constexpr const char* kRevokeWhat = "Revokes a key: it stops working once the service reads the file again (SIGHUP).";
+constexpr const char* kRevokeWhat = "Revokes a key: a running service refuses it from its next request.";
 
 std::vector<access::ApiKey> keys_or_none(const std::filesystem::path& file, bool& failed) {
   failed = false;
@@ -94,7 +94,7 @@ int keys_command(const std::vector<std::string>& args, const Config&, std::ostre
     }
     out << "added key " << made->entry.id << " (" << role_text << ", " << jurisdiction->text() << ") to "
         << file.string() << ".\nThe key, shown this once:\n" << made->text
-        << "\nA running service takes it once it reads the file again (kill -HUP its process).\n";
+        << "\nA running service takes it from its next request.\n";
     return 0;
   }
   if (revoke_app->parsed()) {
@@ -109,7 +109,7 @@ int keys_command(const std::vector<std::string>& args, const Config&, std::ostre
       return 1;
     }
     out << "revoked key " << revoked_id << " (" << found->name << ") at " << found->revoked_at
-        << ".\nA running service refuses it once it reads the file again (kill -HUP its process).\n";
+        << ".\nA running service refuses it from its next request.\n";
     return 0;
   }
   if (json) {

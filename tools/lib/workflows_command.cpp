@@ -20,7 +20,8 @@ constexpr const char* kWorkflowsWhat = R"(A running service's workflows (docs/wo
 routes (docs/http.md, "Workflows"): list them with their versions, show one as its file
 reads, publish a file as the next version for the cases opened after it, retire a
 workflow so that it takes no new cases, or reinstate it. The service is the one at
---server (default: $ESCALATOR_SERVER, else http://127.0.0.1:8345).
+--server (default: $ESCALATOR_SERVER, else http://127.0.0.1:8345), with the API key in
+$ESCALATOR_API_KEY when the service checks keys (docs/access.md).
 
 A file the service refuses is printed as `escalator validate` prints it, each problem
 with its line and JSON pointer, and nothing changes.)";

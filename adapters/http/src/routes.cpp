@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
 #include "body_json.hpp"
@@ -35,6 +37,17 @@ bool valid_utf8(std::string_view text) {
 void answer(Respond& respond, Problem problem) { respond(problem_response(problem)); }
 
 std::string fresh_key() { return "http-" + random_hex(); }
+
+}  // namespace
+
+FileVersion file_version_of(const std::filesystem::path& file) {
+  struct stat seen {};
+  if (::stat(file.c_str(), &seen) != 0) return {};
+  return {static_cast<std::uint64_t>(seen.st_ino), static_cast<std::uint64_t>(seen.st_size),
+          seen.st_mtim.tv_sec * 1'000'000'000 + seen.st_mtim.tv_nsec};
+}
+
+namespace {
 
 // The key a retry repeats: the Idempotency-Key header, or a fresh one.
 std::optional<Problem> key_of(const Request& request, std::string& key) {
@@ -201,6 +214,7 @@ void Routes::handle(Request request, Respond respond) {
 
 std::optional<Problem> Routes::admit(const Request& request, const std::vector<std::string>& segments,
                                      std::string_view route, Caller& caller) {
+  reload_changed_keys();
   auto ring = keys_.load();
   if (!ring) return std::nullopt;
   const access::Operation* operation = access::operation_at(request.method, operation_path(route, segments));
@@ -259,12 +273,31 @@ std::optional<Problem> Routes::admit(const Request& request, const std::vector<s
 }
 
 Result<std::size_t> Routes::load_keys(const std::filesystem::path& file) {
+  const auto written = file_version_of(file);
   auto keys = access::read_keys_file(file);
+  {
+    std::lock_guard lock(keys_file_mutex_);
+    keys_file_ = file;
+    keys_written_ = written;  // a file that fails is read again once it changes
+  }
   if (!keys) return tl::unexpected(keys.error());
   std::size_t working = 0;
   for (const auto& key : *keys) working += key.revoked() ? 0 : 1;
   keys_.store(std::make_shared<const access::KeyRing>(std::move(*keys)));
   return working;
+}
+
+void Routes::reload_changed_keys() {
+  std::unique_lock lock(keys_file_mutex_, std::try_to_lock);
+  if (!lock || keys_file_.empty()) return;  // another request is looking already
+  const auto written = file_version_of(keys_file_);
+  if (written == keys_written_) return;
+  const auto file = keys_file_;
+  lock.unlock();
+  if (auto loaded = load_keys(file); !loaded && request_log_) {
+    request_log_->log({LogLevel::kWarn, "keys file changed and not read; the keys in force stay", "",
+                       {{"file", file.string()}, {"error", loaded.error().message}}});
+  }
 }
 
 Response Routes::unread(Response response) {

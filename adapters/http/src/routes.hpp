@@ -28,6 +28,15 @@
 
 namespace escalator::http {
 
+// Which file is at a path now: a file replaced by a rename (as `escalator
+// keys` writes the keys file) is another inode, whatever its timestamps say.
+struct FileVersion {
+  std::uint64_t inode = 0, size = 0;
+  std::int64_t written_ns = 0;
+  friend bool operator==(const FileVersion&, const FileVersion&) = default;
+};
+FileVersion file_version_of(const std::filesystem::path& file);
+
 class Routes {
  public:
   // Each request's line goes to `request_log` (request_log.hpp); null: nowhere.
@@ -71,6 +80,9 @@ class Routes {
   // Who asks, when keys are checked, and whether the role and jurisdiction
   // let it ask this at all (docs/access.md): 401, 403, or a case that does
   // not exist for it. Sets `caller`.
+  // Reads the keys file again when it was written since it was last read,
+  // so that `escalator keys revoke` takes effect at the next request.
+  void reload_changed_keys();
   std::optional<Problem> admit(const Request& request, const std::vector<std::string>& segments,
                                std::string_view route, Caller& caller);
   // Records in the access log each case of `read` whose personal data the
@@ -139,6 +151,11 @@ class Routes {
   std::shared_ptr<Logger> request_log_;
   // The keys callers are checked against; null: none are (docs/access.md).
   std::atomic<std::shared_ptr<const access::KeyRing>> keys_;
+  // The file they were read from and when it was last written: a request
+  // that finds it written since reads it again (reload_changed_keys).
+  std::mutex keys_file_mutex_;
+  std::filesystem::path keys_file_;                  // guarded by keys_file_mutex_
+  FileVersion keys_written_{};                       // guarded by keys_file_mutex_
   access::AddressSet trusted_proxies_;
   access::Buckets key_requests_;     // by key id
   access::Buckets bad_keys_;         // by client address
