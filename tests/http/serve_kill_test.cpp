@@ -97,6 +97,23 @@ struct Acknowledged {
   }
 };
 
+// One request on an open connection, and its answer; `ec` says why there was none.
+bhttp::response<bhttp::string_body> exchange(beast::tcp_stream& stream, beast::flat_buffer& buffer, bhttp::verb verb,
+                                             const std::string& target, const std::string& body,
+                                             const std::vector<std::pair<std::string, std::string>>& headers,
+                                             beast::error_code& ec) {
+  bhttp::request<bhttp::string_body> request{verb, target, 11};
+  request.set(bhttp::field::host, "127.0.0.1");
+  for (const auto& [name, value] : headers) request.set(name, value);
+  if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
+  request.body() = body;
+  request.prepare_payload();
+  bhttp::response<bhttp::string_body> reply;
+  bhttp::write(stream, request, ec);
+  if (!ec) bhttp::read(stream, buffer, reply, ec);
+  return reply;
+}
+
 // One client's cases, each taken from open to closed, one command at a time.
 // Records the version of every 2xx answer; stops at the first failed connection.
 void drive(std::uint16_t port, const std::string& prefix, Acknowledged& acknowledged) {
@@ -107,15 +124,7 @@ void drive(std::uint16_t port, const std::string& prefix, Acknowledged& acknowle
   if (ec) return;
   beast::flat_buffer buffer;
   const auto send = [&](const std::string& target, const std::string& body, const std::string& key) {
-    bhttp::request<bhttp::string_body> request{bhttp::verb::post, target, 11};
-    request.set(bhttp::field::host, "127.0.0.1");
-    request.set("Idempotency-Key", key);
-    if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
-    request.body() = body;
-    request.prepare_payload();
-    bhttp::response<bhttp::string_body> reply;
-    bhttp::write(stream, request, ec);
-    if (!ec) bhttp::read(stream, buffer, reply, ec);
+    const auto reply = exchange(stream, buffer, bhttp::verb::post, target, body, {{"Idempotency-Key", key}}, ec);
     return ec ? std::optional<nlohmann::json>() : std::optional(nlohmann::json::parse(reply.body(), nullptr, false));
   };
   const std::vector<std::pair<std::string, std::string>> steps = {
@@ -200,24 +209,15 @@ TEST_CASE("EveryReadInClearAnswered200IsInTheAccessLogAfterASigkill") {
     beast::tcp_stream stream(io);
     stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port));
     beast::flat_buffer buffer;
-    const auto exchange = [&](bhttp::verb verb, const std::string& target, const std::string& body,
-                              const std::string& request_id, beast::error_code& ec) {
-      bhttp::request<bhttp::string_body> request{verb, target, 11};
-      request.set(bhttp::field::host, "127.0.0.1");
-      request.set(bhttp::field::authorization, "Bearer " + dispatcher->text);
-      request.set("X-Request-Id", request_id);
-      if (!body.empty()) request.set(bhttp::field::content_type, "application/json");
-      request.body() = body;
-      request.prepare_payload();
-      bhttp::response<bhttp::string_body> reply;
-      bhttp::write(stream, request, ec);
-      if (!ec) bhttp::read(stream, buffer, reply, ec);
-      return reply;
+    const auto keyed = [&](bhttp::verb verb, const std::string& target, const std::string& body,
+                           const std::string& request_id, beast::error_code& ec) {
+      return exchange(stream, buffer, verb, target, body,
+                      {{"Authorization", "Bearer " + dispatcher->text}, {"X-Request-Id", request_id}}, ec);
     };
     beast::error_code ec;
     auto body = leak_body();
     body["external_id"] = "R-" + std::to_string(round);
-    const auto opened = exchange(bhttp::verb::post, "/v1/cases", body.dump(), "open-" + std::to_string(round), ec);
+    const auto opened = keyed(bhttp::verb::post, "/v1/cases", body.dump(), "open-" + std::to_string(round), ec);
     REQUIRE(!ec);
     REQUIRE(opened.result_int() == 201);
     const auto id = nlohmann::json::parse(opened.body())["case_id"].get<std::string>();
@@ -230,7 +230,7 @@ TEST_CASE("EveryReadInClearAnswered200IsInTheAccessLogAfterASigkill") {
     });
     for (int i = 0;; ++i) {
       const auto request_id = "read-" + std::to_string(round) + "-" + std::to_string(i);
-      const auto read = exchange(bhttp::verb::get, "/v1/cases/" + id, "", request_id, ec);
+      const auto read = keyed(bhttp::verb::get, "/v1/cases/" + id, "", request_id, ec);
       if (ec) break;
       REQUIRE(read.result_int() == 200);
       answered.insert(request_id);
