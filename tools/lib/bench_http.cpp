@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_durable.hpp"
+#include "escalator/access/keys.hpp"
 #include "escalator/engine/engine.hpp"
 #include "escalator/http/service.hpp"
 
@@ -122,6 +123,11 @@ Throughput summarised(std::vector<double> latencies, double wall) {
 struct HttpRun {
   Throughput commands;
   Throughput reads;
+  // The same reads through a service with keys (docs/access.md): by a
+  // supervisor, masked, and by a dispatcher, in clear and so each recorded
+  // in the access log before it is answered.
+  Throughput masked_reads;
+  Throughput clear_reads;
 };
 
 // A new durable store served on a free port; `connections` clients each take
@@ -148,7 +154,7 @@ HttpRun http_run(const std::filesystem::path& dir, int run, int connections, int
     tally.refuse(service.error());
     return {};
   }
-  const tcp::endpoint at(asio::ip::make_address("127.0.0.1"), (*service)->port());
+  tcp::endpoint at(asio::ip::make_address("127.0.0.1"), (*service)->port());
   std::vector<std::string> opened;
   HttpRun result;
 
@@ -198,12 +204,13 @@ HttpRun http_run(const std::filesystem::path& dir, int run, int connections, int
         }
         return true;
       });
-  if (!opened.empty()) {
-    result.reads = drive(
+  const auto read_all = [&](const std::string& authorization) {
+    return drive(
         [&](Connection& c, auto& request) {
           if (c.reads >= reads) return false;
           request.method(bhttp::verb::get);
           request.target("/v1/cases/" + opened[static_cast<std::size_t>(c.lifecycle + c.reads) % opened.size()]);
+          if (!authorization.empty()) request.set(bhttp::field::authorization, authorization);
           ++c.reads;
           return true;
         },
@@ -214,8 +221,32 @@ HttpRun http_run(const std::filesystem::path& dir, int run, int connections, int
           }
           return true;
         });
-  }
+  };
+  if (!opened.empty()) result.reads = read_all("");
   (*service)->stop();
+  if (opened.empty()) return result;
+
+  // The same engine served again, now with keys and rates no reader reaches.
+  const auto made = [](access::Role role) {
+    return *access::make_key("bench", role, {}, std::nullopt, "2025-10-08T09:00:00+08:00");
+  };
+  const auto supervisor = made(access::Role::kSupervisor), dispatcher = made(access::Role::kDispatcher);
+  http_options.keys_file = dir / "bench-keys.json";
+  http_options.limits.requests_per_key_per_second = 1e9;
+  http_options.limits.requests_per_key_burst = 1e9;
+  if (auto written = access::write_keys_file(http_options.keys_file, {supervisor.entry, dispatcher.entry}); !written) {
+    tally.refuse(written.error());
+    return result;
+  }
+  auto keyed = http::HttpService::start(*engine, http_options);
+  if (!keyed) {
+    tally.refuse(keyed.error());
+    return result;
+  }
+  at.port((*keyed)->port());
+  result.masked_reads = read_all("Bearer " + supervisor.text);
+  result.clear_reads = read_all("Bearer " + dispatcher.text);
+  (*keyed)->stop();
   return result;
 }
 
@@ -226,7 +257,9 @@ same runs. For 1, 8 and 64 connections kept alive: a new durable store under --d
 127.0.0.1, each connection taking cases from open to closed (open, dispatch, accept, reply,
 rate, close; about --durable-commands commands per connection count), each command
 acknowledged on disk before the next is sent; then GET /v1/cases/{id} of the cases opened,
---reads per connection. In the same run, the same lifecycles through Engine::submit from as
+--reads per connection, then the same reads through the service started again with keys, by
+a supervisor (masked) and by a dispatcher (in clear, each read recorded in the access log
+before it is answered). In the same run, the same lifecycles through Engine::submit from as
 many threads on a store of their own (the in-process figure). One client thread drives every
 connection. Reports requests/s, p50 and p99 of each, medians of --runs runs. Targets:
 durable commands over HTTP >= 0.7x in-process at 64 connections; a read <= 100 us p50 on one
@@ -240,7 +273,7 @@ int http_bench(const HttpBenchOptions& options, std::ostream& out) {
 
   Tally tally;
   struct Side {
-    std::vector<Throughput> http, in_process, reads;
+    std::vector<Throughput> http, in_process, reads, masked_reads, clear_reads;
   };
   std::map<int, Side> sides;
   for (int run = 0; run < runs; ++run) {
@@ -249,6 +282,8 @@ int http_bench(const HttpBenchOptions& options, std::ostream& out) {
       auto over_http = http_run(dir, 100 + run, connections, lifecycles, reads, tally);
       sides[connections].http.push_back(over_http.commands);
       sides[connections].reads.push_back(over_http.reads);
+      sides[connections].masked_reads.push_back(over_http.masked_reads);
+      sides[connections].clear_reads.push_back(over_http.clear_reads);
       sides[connections].in_process.push_back(durable_engine_run(dir, run, connections, lifecycles, tally));
     }
   }
@@ -275,11 +310,14 @@ int http_bench(const HttpBenchOptions& options, std::ostream& out) {
                        {"http_commands", side(s.http)},
                        {"in_process_commands", side(s.in_process)},
                        {"http_over_in_process", ratio},
-                       {"http_reads", side(s.reads)}});
+                       {"http_reads", side(s.reads)},
+                       {"http_reads_with_keys_masked", side(s.masked_reads)},
+                       {"http_reads_with_keys_clear_logged", side(s.clear_reads)}});
   }
   std::error_code ignored;
   for (int connections : kConnectionCounts) {
     std::filesystem::remove_all(dir / ("http-" + std::to_string(connections)), ignored);
+    std::filesystem::remove(dir / "bench-keys.json", ignored);
     std::filesystem::remove_all(dir / ("engine-" + std::to_string(connections)), ignored);
   }
   if (json) {
@@ -307,6 +345,21 @@ int http_bench(const HttpBenchOptions& options, std::ostream& out) {
                     p["p50_us_median"].get<double>(), p["p99_us_median"].get<double>(),
                     f["http_over_in_process"].get<double>(), r["per_second_median"].get<double>(),
                     r["p50_us_median"].get<double>(), r["p99_us_median"].get<double>());
+      out << text;
+    }
+    out << "\n  reads with keys (docs/access.md): masked, and in clear, each recorded in the access log first\n"
+           "  conns   no key reads/s  p50 us  p99 us   masked reads/s  p50 us  p99 us   clear+logged reads/s  p50 us  p99 us\n";
+    for (const auto& f : figures) {
+      char text[240];
+      const auto& r = f["http_reads"];
+      const auto& m = f["http_reads_with_keys_masked"];
+      const auto& c = f["http_reads_with_keys_clear_logged"];
+      std::snprintf(text, sizeof text, "  %5d %16.0f %7.0f %7.0f %16.0f %7.0f %7.0f %22.0f %7.0f %7.0f\n",
+                    f["connections"].get<int>(), r["per_second_median"].get<double>(), r["p50_us_median"].get<double>(),
+                    r["p99_us_median"].get<double>(), m["per_second_median"].get<double>(),
+                    m["p50_us_median"].get<double>(), m["p99_us_median"].get<double>(),
+                    c["per_second_median"].get<double>(), c["p50_us_median"].get<double>(),
+                    c["p99_us_median"].get<double>());
       out << text;
     }
     out << "\n  targets: http/in-process >= 0.7x at 64 connections; read p50 <= 100 us on one connection: " << (ok ? "PASS" : "MISS")

@@ -1,6 +1,12 @@
 // The access log through the service (docs/access.md, "The access log"):
 // recording a key's reads of personal data in clear, and GET /v1/access-log.
+#include <pthread.h>
+
 #include <algorithm>
+#include <condition_variable>
+#include <iterator>
+#include <mutex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -25,9 +31,45 @@ constexpr std::size_t kRecordsPerPage = 100, kMostRecordsPerPage = 1000;
 
 }  // namespace
 
-std::optional<Problem> Routes::record_clear_reads(const Caller& caller, std::string_view operation,
-                                                  const std::vector<const CaseState*>& read) {
-  if (!caller.accountable()) return std::nullopt;
+AccessRecorder::AccessRecorder(Engine& engine) : engine_(engine), thread_([this] { run(); }) {}
+
+AccessRecorder::~AccessRecorder() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  queued_.notify_one();
+  thread_.join();
+}
+
+void AccessRecorder::record(std::vector<AccessRecord> records, std::function<void(bool)> then) {
+  {
+    std::lock_guard lock(mutex_);
+    waiting_.push_back({std::move(records), std::move(then)});
+  }
+  queued_.notify_one();
+}
+
+void AccessRecorder::run() {
+  pthread_setname_np(pthread_self(), "esc-access");
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    queued_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+    if (waiting_.empty()) return;  // stopping, and nothing left to write
+    std::vector<Waiting> group;
+    group.swap(waiting_);
+    lock.unlock();
+    std::vector<AccessRecord> all;
+    for (auto& w : group) std::move(w.records.begin(), w.records.end(), std::back_inserter(all));
+    const bool recorded = engine_.record_access(std::move(all)).has_value();
+    for (auto& w : group) w.then(recorded);
+    lock.lock();
+  }
+}
+
+void Routes::answer_once_recorded(const Caller& caller, std::string_view operation,
+                                  const std::vector<const CaseState*>& read, Response response, Respond respond) {
+  if (!caller.accountable()) return respond(std::move(response));
   std::vector<AccessRecord> records;
   const auto now = engine_.clock().now();
   for (const CaseState* k : read) {
@@ -45,13 +87,16 @@ std::optional<Problem> Routes::record_clear_reads(const Caller& caller, std::str
     record.request_id = caller.request_id;
     records.push_back(std::move(record));
   }
-  if (records.empty()) return std::nullopt;
-  auto recorded = engine_.record_access(std::move(records));
-  if (recorded) return std::nullopt;
-  // Personal data is never shown without the record of its showing.
-  Problem problem{ProblemKind::kUnavailable, "查阅记录未能写入访问日志，个人信息不予返回"};
-  problem.engine_detail = recorded.error().message;
-  return problem;
+  if (records.empty()) return respond(std::move(response));
+  {
+    std::lock_guard lock(recorder_mutex_);
+    if (!recorder_) recorder_ = std::make_unique<AccessRecorder>(engine_);
+  }
+  recorder_->record(std::move(records), [response = std::move(response), respond = std::move(respond)](bool recorded) mutable {
+    // Personal data is never shown without the record of its showing.
+    if (recorded) return respond(std::move(response));
+    respond(problem_response({ProblemKind::kUnavailable, "查阅记录未能写入访问日志，个人信息不予返回"}));
+  });
 }
 
 void Routes::read_access_log(const Query& query, const Caller& caller, Respond respond) {

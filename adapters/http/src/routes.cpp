@@ -507,10 +507,9 @@ void Routes::read_case(const std::string& case_id, const Request& request, const
     response.headers.emplace_back("ETag", etag);
     return respond(std::move(response));
   }
-  if (auto unrecorded = record_clear_reads(caller, "readCase", {&*state})) return answer(respond, std::move(*unrecorded));
   Response response = json_response(200, case_json(*state, paused_of(*state), caller.masked()));
   response.headers.emplace_back("ETag", etag);
-  respond(std::move(response));
+  answer_once_recorded(caller, "readCase", {&*state}, std::move(response), std::move(respond));
 }
 
 namespace {
@@ -599,13 +598,12 @@ void Routes::list_cases(const Query& query, const Caller& caller, Respond respon
   }
   std::vector<const CaseState*> read;
   for (const auto& k : shown) read.push_back(&k);
-  if (auto unrecorded = record_clear_reads(caller, "listCases", read)) return answer(respond, std::move(*unrecorded));
   std::string body = "{\"cases\":[";
   for (std::size_t i = 0; i < shown.size(); ++i) {
     body += (i ? "," : "") + case_json(shown[i], paused_of(shown[i]), caller.masked());
   }
   body += "],\"next_cursor\":" + next_cursor_json(next) + "}";
-  respond(json_response(200, std::move(body)));
+  answer_once_recorded(caller, "listCases", read, json_response(200, std::move(body)), std::move(respond));
 }
 
 void Routes::read_inbox(const Query& query, const Caller& caller, Respond respond) {
@@ -630,7 +628,6 @@ void Routes::read_inbox(const Query& query, const Caller& caller, Respond respon
   }
   std::vector<const CaseState*> read;
   for (const auto& e : shown) read.push_back(&e.state);
-  if (auto unrecorded = record_clear_reads(caller, "readInbox", read)) return answer(respond, std::move(*unrecorded));
   std::string body = "{\"unit\":" + nlohmann::json(unit).dump() + ",\"entries\":[";
   for (std::size_t i = 0; i < shown.size(); ++i) {
     const auto& e = shown[i];
@@ -649,7 +646,7 @@ void Routes::read_inbox(const Query& query, const Caller& caller, Respond respon
     body += (i ? "," : "") + entry + ",\"case\":" + case_json(e.state, paused_of(e.state), caller.masked()) + "}";
   }
   body += "],\"next_cursor\":" + next_cursor_json(next) + "}";
-  respond(json_response(200, std::move(body)));
+  answer_once_recorded(caller, "readInbox", read, json_response(200, std::move(body)), std::move(respond));
 }
 
 void Routes::read_case_at(const std::string& case_id, const std::string& at_text, const Caller& caller,
@@ -669,8 +666,8 @@ void Routes::read_case_at(const std::string& case_id, const std::string& at_text
     if (then.error().code == ErrorCode::kNotFound) problem.detail = "工单 " + case_id + " 在 " + at_text + " 尚未受理";
     return answer(respond, std::move(problem));
   }
-  if (auto unrecorded = record_clear_reads(caller, "readCase", {&*then})) return answer(respond, std::move(*unrecorded));
-  respond(json_response(200, case_json(*then, paused_of(*then), caller.masked())));
+  answer_once_recorded(caller, "readCase", {&*then}, json_response(200, case_json(*then, paused_of(*then), caller.masked())),
+                       std::move(respond));
 }
 
 void Routes::read_history(const std::string& case_id, Respond respond) {

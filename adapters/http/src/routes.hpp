@@ -20,6 +20,7 @@
 #include "escalator/engine/engine.hpp"
 #include "escalator/lifecycle/paused.hpp"
 #include "escalator/http/service.hpp"
+#include "access_recorder.hpp"
 #include "caller.hpp"
 #include "exchange.hpp"
 #include "metrics.hpp"
@@ -85,11 +86,12 @@ class Routes {
   void reload_changed_keys();
   std::optional<Problem> admit(const Request& request, const std::vector<std::string>& segments,
                                std::string_view route, Caller& caller);
-  // Records in the access log each case of `read` whose personal data the
-  // caller is about to read in clear (access_routes.cpp), durably, before it
-  // is answered; the problem to answer instead when it cannot be recorded.
-  std::optional<Problem> record_clear_reads(const Caller& caller, std::string_view operation,
-                                            const std::vector<const CaseState*>& read);
+  // Answers `response` once each case of `read` whose personal data it
+  // shows in clear is recorded in the access log, durably
+  // (access_routes.cpp): at once when there is nothing to record, otherwise
+  // from the recorder's thread; 503 instead when it cannot be recorded.
+  void answer_once_recorded(const Caller& caller, std::string_view operation, const std::vector<const CaseState*>& read,
+                            Response response, Respond respond);
   // GET /v1/access-log (access_routes.cpp): the records from a position on.
   void read_access_log(const Query& query, const Caller& caller, Respond respond);
   void open_case(const Request& request, const Caller& caller, Respond respond);
@@ -149,6 +151,9 @@ class Routes {
   std::atomic<int> connections_{0};
   Metrics metrics_;
   std::shared_ptr<Logger> request_log_;
+  // Made at the first read to record; never replaced after.
+  std::mutex recorder_mutex_;
+  std::unique_ptr<AccessRecorder> recorder_;  // guarded by recorder_mutex_ until made
   // The keys callers are checked against; null: none are (docs/access.md).
   std::atomic<std::shared_ptr<const access::KeyRing>> keys_;
   // The file they were read from and when it was last written: a request
