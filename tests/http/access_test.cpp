@@ -437,6 +437,20 @@ TEST_CASE("a bounded key's report holds the groups within its jurisdiction and c
   CHECK(Json::parse(by_category.body)["detail"].get<std::string>().starts_with("查询参数 by"));
 }
 
+TEST_CASE("a key whose jurisdiction names nothing in the directory is logged when the keys are read") {
+  KeyedHarness h;
+  h.keys.add("typo", Role::kSupervisor, "place:jiyangg");
+  h.save();
+  int warned = 0;
+  for (const auto& line : h.log_lines()) {
+    if (line.value("msg", "") != "a key's jurisdiction names nothing in the directory in force") continue;
+    ++warned;
+    CHECK(line["key"] == h.keys.ids.at("typo"));
+    CHECK(line["jurisdiction"] == "place:jiyangg");
+  }
+  CHECK(warned == 1);
+}
+
 TEST_CASE("a re-drawn grid moves what a key sees as soon as the directory is imported") {
   KeyedHarness h;
   h.keys.add("grid-2", Role::kSupervisor, "place:yangguang-2");

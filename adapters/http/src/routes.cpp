@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "body_json.hpp"
+#include "escalator/org/org_directory.hpp"
 #include "escalator/lifecycle/history.hpp"
 #include "case_view.hpp"
 #include "command_body.hpp"
@@ -283,8 +284,26 @@ Result<std::size_t> Routes::load_keys(const std::filesystem::path& file) {
   if (!keys) return tl::unexpected(keys.error());
   std::size_t working = 0;
   for (const auto& key : *keys) working += key.revoked() ? 0 : 1;
+  warn_of_unknown_jurisdictions(*keys);
   keys_.store(std::make_shared<const access::KeyRing>(std::move(*keys)));
   return working;
+}
+
+void Routes::warn_of_unknown_jurisdictions(const std::vector<access::ApiKey>& keys) const {
+  const auto directory = engine_.directory();
+  const auto* chart = dynamic_cast<const OrgChart*>(directory.get());
+  if (chart == nullptr || !request_log_) return;
+  const auto now = engine_.clock().now();
+  for (const auto& key : keys) {
+    const auto& j = key.jurisdiction;
+    const bool known = j.kind == access::Jurisdiction::Kind::kEverywhere ||
+                       (j.kind == access::Jurisdiction::Kind::kPlace && chart->place(j.id, now) != nullptr) ||
+                       (j.kind == access::Jurisdiction::Kind::kUnit && chart->unit(j.id) != nullptr);
+    if (known || key.revoked()) continue;
+    // Such a key sees no case: most likely a mistyped id.
+    request_log_->log({LogLevel::kWarn, "a key's jurisdiction names nothing in the directory in force", "",
+                       {{"key", key.id}, {"jurisdiction", j.text()}}});
+  }
 }
 
 void Routes::reload_changed_keys() {

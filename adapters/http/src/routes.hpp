@@ -81,6 +81,8 @@ class Routes {
   // Who asks, when keys are checked, and whether the role and jurisdiction
   // let it ask this at all (docs/access.md): 401, 403, or a case that does
   // not exist for it. Sets `caller`.
+  // Logs each key whose place or unit the directory in force does not know.
+  void warn_of_unknown_jurisdictions(const std::vector<access::ApiKey>& keys) const;
   // Reads the keys file again when it was written since it was last read,
   // so that `escalator keys revoke` takes effect at the next request.
   void reload_changed_keys();
