@@ -69,3 +69,11 @@ if [ ! -x "$node_root/node_modules/.bin/redocly" ]; then
   echo "install-deps: installing @redocly/cli into $node_root"
   npm install --prefix "$node_root" --no-audit --no-fund --loglevel=error @redocly/cli@2.77.0
 fi
+
+# Independent implementations the webhook tests check signatures and events
+# against: Standard Webhooks' own library and the CloudEvents SDK.
+if [ ! -f "$node_root/node_modules/standardwebhooks/package.json" ] || [ ! -f "$node_root/node_modules/cloudevents/package.json" ]; then
+  command -v npm >/dev/null || { echo "install-deps: npm (Node 20) is needed for the webhook oracles" >&2; exit 1; }
+  echo "install-deps: installing standardwebhooks and cloudevents into $node_root"
+  npm install --prefix "$node_root" --no-audit --no-fund --loglevel=error standardwebhooks@1.3.0 cloudevents@10.0.0
+fi
