@@ -325,6 +325,9 @@ Result<std::vector<AccessRecord>> Engine::record_access(std::vector<AccessRecord
 Result<std::vector<AccessRecord>> Engine::access_records(std::uint64_t from, std::size_t limit) const {
   return impl_->options.store->access_records(from, limit);
 }
+Result<std::vector<OutboxRecord>> Engine::outbox_records(std::uint64_t from, std::size_t limit) const {
+  return impl_->options.store->outbox_records(from, limit);
+}
 
 const Config& Engine::config() const { return impl_->options.config; }
 const Clock& Engine::clock() const { return *impl_->options.clock; }

@@ -120,6 +120,12 @@ class MemoryStore final : public CaseStore {
     }
     return records;
   }
+  Result<std::vector<OutboxRecord>> outbox_records(std::uint64_t from, std::size_t limit) const override {
+    std::shared_lock lock(mutex_);
+    std::vector<OutboxRecord> records;
+    for (auto p = from; p < outbox_.size() && records.size() < limit; ++p) records.push_back(outbox_[p]);
+    return records;
+  }
   Result<std::vector<AccessRecord>> access_records(std::uint64_t from, std::size_t limit) const override {
     std::shared_lock lock(mutex_);
     std::vector<AccessRecord> records;
@@ -158,10 +164,14 @@ class MemoryStore final : public CaseStore {
     if (!write.stats.empty()) behind_.add(number_of(case_id), write.stats);
     StoredCase& stored = it->second;
     ++writes_;
+    OutboxRecord told{outbox_.size(), case_id, write.events.empty() ? 0 : write.events.front().seq,
+                      write.events.empty() ? 0 : write.events.back().seq, {}};
     for (auto& event : write.events) {
       event.position = ++last_position_;
       stored.events.push_back(event);
+      told.types.emplace_back(event_type_name(event_type(event.payload)));
     }
+    outbox_.push_back(std::move(told));
     personal_data::forget_if_erased(stored.events);
     for (auto& entry : repeat_calls::entries_of(write)) {
       calls_of_case_[case_id].push_back(entry);
@@ -310,6 +320,7 @@ class MemoryStore final : public CaseStore {
   std::vector<OrgImport> org_imports_;
   std::vector<WorkflowChange> workflow_changes_;
   std::vector<AccessRecord> access_log_;  // position p at p - 1
+  std::vector<OutboxRecord> outbox_;      // position p at p
   std::map<std::pair<std::string, std::uint64_t>, StoredOrgRecord> org_records_;  // by key, then since
   std::uint64_t writes_ = 0;
   std::uint64_t last_position_ = 0;  // of the log of every case's events, in commit order

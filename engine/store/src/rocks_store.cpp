@@ -29,6 +29,7 @@
 #include "store_stats.hpp"
 #include "store_timers.hpp"
 #include "store_access.hpp"
+#include "store_records.hpp"
 #include "store_workflows.hpp"
 #include "store_format.hpp"
 #include "store_layout.hpp"
@@ -218,6 +219,20 @@ class RocksStore final : public CaseStore {
   Result<std::vector<AccessRecord>> append_access(std::vector<AccessRecord> records) override {
     if (read_only_) return fail(ErrorCode::kFailedPrecondition, "store at " + path_.string() + ": opened to read only");
     return access_log_.append(std::move(records));
+  }
+  Result<std::vector<OutboxRecord>> outbox_records(std::uint64_t from, std::size_t limit) const override {
+    std::vector<OutboxRecord> records;
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), family(layout::kOutbox)));
+    for (it->Seek(layout::outbox_key(from)); it->Valid() && records.size() < limit; it->Next()) {
+      const auto position = layout::read_big_endian(it->key().ToStringView());
+      if (!position) return fail(ErrorCode::kDataLoss, "outbox/" + it->key().ToString(true) + ": not an outbox key");
+      auto record = store_records::outbox_from_json(it->value().ToStringView(), "outbox/" + std::to_string(*position));
+      if (!record) return tl::unexpected(record.error());
+      record->position = *position;
+      records.push_back(std::move(*record));
+    }
+    if (!it->status().ok()) return tl::unexpected(status_error(it->status(), "outbox"));
+    return records;
   }
   Result<std::vector<AccessRecord>> access_records(std::uint64_t from, std::size_t limit) const override {
     return access_log_.read(from, limit);

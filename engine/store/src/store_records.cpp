@@ -58,6 +58,21 @@ std::string outbox(const std::string& case_id, const std::vector<Event>& events)
   return out;
 }
 
+Result<OutboxRecord> outbox_from_json(std::string_view text, const std::string& where) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  try {
+    if (!j.is_object()) return fail(ErrorCode::kDataLoss, where + ": an outbox record should be a JSON object");
+    OutboxRecord record;
+    record.case_id = j.at("case_id").get<std::string>();
+    record.first_seq = j.at("first_seq").get<std::uint64_t>();
+    record.last_seq = j.at("last_seq").get<std::uint64_t>();
+    record.types = j.at("types").get<std::vector<std::string>>();
+    return record;
+  } catch (const nlohmann::json::exception& e) {
+    return fail(ErrorCode::kDataLoss, where + ": not an outbox record: " + e.what());
+  }
+}
+
 Result<PendingTimer> timer_from_json(const nlohmann::json& j, const std::string& where) {
   const auto bad = [&where](const std::string& why) { return fail(ErrorCode::kDataLoss, where + ": " + why); };
   if (!j.is_object()) return bad("a timer should be a JSON object");

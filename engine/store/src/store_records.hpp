@@ -11,6 +11,7 @@
 #include "escalator/model/event.hpp"
 #include "escalator/util/result.hpp"
 #include "escalator/model/timer.hpp"
+#include "escalator/store/outbox.hpp"
 
 namespace escalator::store_records {
 
@@ -20,6 +21,9 @@ std::string timer(const PendingTimer& t);
 std::string timers(const std::vector<PendingTimer>& list);
 // {"case_id":"…","first_seq":2,"last_seq":2,"types":["CaseDispatched"]}
 std::string outbox(const std::string& case_id, const std::vector<Event>& events);
+// Reads an outbox() object (its position is the key's); kDataLoss starting
+// with `where` when it cannot.
+[[nodiscard]] Result<OutboxRecord> outbox_from_json(std::string_view text, const std::string& where);
 
 // Reads a timer() object; kDataLoss starting with `where` when it cannot.
 [[nodiscard]] Result<PendingTimer> timer_from_json(const nlohmann::json& j, const std::string& where);

@@ -143,6 +143,9 @@ class Engine final : public DueTimers {
   // and reads them back from a position.
   [[nodiscard]] Result<std::vector<AccessRecord>> record_access(std::vector<AccessRecord> records);
   [[nodiscard]] Result<std::vector<AccessRecord>> access_records(std::uint64_t from, std::size_t limit) const;
+  // The store's outbox (Outbox, outbox.hpp): what each acknowledged command
+  // added, in commit order, from a position.
+  [[nodiscard]] Result<std::vector<OutboxRecord>> outbox_records(std::uint64_t from, std::size_t limit) const;
   // The configuration the engine was opened with (its rates' formulas, its
   // limits).
   const Config& config() const;

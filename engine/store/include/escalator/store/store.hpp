@@ -1,4 +1,4 @@
-// Where the engine keeps cases: all that a store holds, as seven narrow
+// Where the engine keeps cases: all that a store holds, as eight narrow
 // interfaces an implementation offers together. Each part of the engine asks
 // for the one it uses:
 //   EventStore    cases and their events (event_store.hpp)
@@ -8,6 +8,7 @@
 //   CounterStore  the report counters (counter_store.hpp)
 //   CaseLists     which cases have which state, holder, place, ... (case_lists.hpp)
 //   AccessLog     who read residents' personal data in clear (access_log.hpp)
+//   Outbox        what each acknowledged command added, in commit order (outbox.hpp)
 //
 // Two stores ship: memory_store(), gone with the process, and
 // open_durable_store(), RocksDB on disk (docs/storage.md). Implementations
@@ -31,6 +32,7 @@
 #include "escalator/store/counter_store.hpp"
 #include "escalator/store/event_store.hpp"
 #include "escalator/store/import_store.hpp"
+#include "escalator/store/outbox.hpp"
 #include "escalator/store/timer_store.hpp"
 #include "escalator/util/result.hpp"
 
@@ -50,7 +52,8 @@ class CaseStore : public EventStore,
                   public CallerIndex,
                   public CounterStore,
                   public CaseLists,
-                  public AccessLog {
+                  public AccessLog,
+                  public Outbox {
  public:
   // This default loads every case; the durable store reads only the personal records.
   [[nodiscard]] Result<std::vector<std::string>> cases_of_resident(std::string_view resident) const override;
