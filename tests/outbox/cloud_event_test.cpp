@@ -2,13 +2,13 @@
 // stable id, and the CloudEvents SDK as an oracle over a case's history.
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "escalator/engine/engine.hpp"
 #include "escalator/outbox/cloud_event.hpp"
+#include "node_oracle.hpp"
 #include "store_support.hpp"
 
 namespace escalator {
@@ -67,15 +67,9 @@ TEST_CASE("the CloudEvents SDK reads every event of a history as the envelope sa
   testing::TempDir dir;
   const auto file = dir.path() / "events.json";
   std::ofstream(file) << deliveries.dump();
-  const std::string command = "NODE_PATH=" ESCALATOR_NODE_MODULES " node " ESCALATOR_SOURCE_DIR
-                              "/tests/outbox/cloudevents_oracle.cjs " + file.string() + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string said;
-  char buffer[512];
-  while (fgets(buffer, sizeof buffer, pipe) != nullptr) said += buffer;
-  CHECK_MESSAGE(pclose(pipe) == 0, said);
-  CHECK(said.find(std::to_string(events.size()) + " events read, 0 failures") != std::string::npos);
+  const auto said = testing::run_node_oracle("cloudevents_oracle.cjs", file);
+  CHECK_MESSAGE(said.status == 0, said.text);
+  CHECK(said.text.find(std::to_string(events.size()) + " events read, 0 failures") != std::string::npos);
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 // specification's authors as an oracle over random deliveries.
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <random>
@@ -11,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "escalator/outbox/webhook_signature.hpp"
+#include "node_oracle.hpp"
 #include "store_support.hpp"
 
 namespace escalator {
@@ -74,16 +74,9 @@ TEST_CASE("Standard Webhooks' own library makes the same signatures and accepts 
   }
   const auto file = dir.path() / "deliveries.json";
   std::ofstream(file) << deliveries.dump();
-  const std::string command = "NODE_PATH=" ESCALATOR_NODE_MODULES " node " ESCALATOR_SOURCE_DIR
-                              "/tests/outbox/standardwebhooks_oracle.cjs " + file.string() + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string said;
-  char buffer[512];
-  while (fgets(buffer, sizeof buffer, pipe) != nullptr) said += buffer;
-  const int status = pclose(pipe);
-  CHECK_MESSAGE(status == 0, said);
-  CHECK(said.find("200 deliveries checked, 0 failures") != std::string::npos);
+  const auto said = testing::run_node_oracle("standardwebhooks_oracle.cjs", file);
+  CHECK_MESSAGE(said.status == 0, said.text);
+  CHECK(said.text.find("200 deliveries checked, 0 failures") != std::string::npos);
 }
 
 }  // namespace
