@@ -47,8 +47,7 @@ curl -s -f "$url/v1/cases/$id" -H "Authorization: Bearer $intake" | grep -q '"ph
 supervisor=$(key_of "$work/supervisor.txt")
 [ "$(status "$url/v1/cases/$id" -H "Authorization: Bearer $supervisor")" = 200 ] || { echo "a new key was refused"; exit 1; }
 kill -HUP "$pid"
-for _ in $(seq 100); do grep -q 'SIGHUP: 3 keys in force' "$work/out" && break; sleep 0.05; done
-grep -q 'SIGHUP: 3 keys in force' "$work/out" || { cat "$work/out"; echo "no reload said"; exit 1; }
+wait_for_output 'SIGHUP: 3 keys in force' || { cat "$work/out"; echo "no reload said"; exit 1; }
 [ "$(status "$url/v1/cases/$id" -H "Authorization: Bearer $supervisor")" = 200 ]
 
 # The command line's client sends the key the environment holds.
@@ -69,8 +68,7 @@ auditor_id=${auditor:4:12}
 # A broken file: the keys in force stay, and the service says why.
 echo '{"keys": [{"id": "nothex"}]}' >"$keys"
 kill -HUP "$pid"
-for _ in $(seq 100); do grep -q 'keys unchanged' "$work/out" && break; sleep 0.05; done
-grep -q 'keys unchanged: .*/keys/0/id' "$work/out" || { cat "$work/out"; echo "a broken file was not reported"; exit 1; }
+wait_for_output 'keys unchanged: .*/keys/0/id' || { cat "$work/out"; echo "a broken file was not reported"; exit 1; }
 [ "$(status "$url/v1/cases/$id" -H "Authorization: Bearer $supervisor")" = 200 ]
 # Nothing of any key reached the logs.
 if grep -q "${supervisor:17}\|${intake:17}" "$work/out" "$work/err"; then echo "a key reached the log"; exit 1; fi

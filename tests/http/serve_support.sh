@@ -38,3 +38,9 @@ stop_serve() {
   wait "$drain"
   return "$status"
 }
+
+# wait_for_output PATTERN: returns once serve has printed a line matching
+# PATTERN (tail follows the file as it grows), or fails after 10 seconds.
+wait_for_output() {
+  grep -q -m1 -- "$1" <(timeout 10 tail -n +1 -f "$work/out")
+}

@@ -1,20 +1,15 @@
 #include "escalator/access/masking.hpp"
 
+#include <algorithm>
+
+#include "utf8.hpp"
+
 namespace escalator::access {
 namespace {
 
-// The byte length of the UTF-8 character that begins with `lead`.
-std::size_t character_bytes(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xE) return 3;
-  if ((lead >> 3) == 0x1E) return 4;
-  return 1;
-}
-
 std::size_t characters(std::string_view text) {
   std::size_t n = 0;
-  for (std::size_t i = 0; i < text.size(); i += character_bytes(static_cast<unsigned char>(text[i]))) ++n;
+  for (std::size_t at = 0; at < text.size(); ++n) next_code_point(text, at);
   return n;
 }
 
@@ -29,7 +24,9 @@ std::string mask_phone(std::string_view phone) {
 
 std::string mask_name(std::string_view name) {
   if (name.empty()) return {};
-  const std::size_t first = std::min(name.size(), character_bytes(static_cast<unsigned char>(name[0])));
+  std::size_t first = 0;
+  next_code_point(name, first);
+  first = std::min(first, name.size());
   return std::string(name.substr(0, first)) + std::string(std::max<std::size_t>(1, characters(name) - 1), '*');
 }
 

@@ -4,12 +4,9 @@
 #include <chrono>
 #include <cmath>
 
-#include <sys/stat.h>
-
 #include <nlohmann/json.hpp>
 
 #include "body_json.hpp"
-#include "escalator/org/org_directory.hpp"
 #include "escalator/lifecycle/history.hpp"
 #include "case_view.hpp"
 #include "command_body.hpp"
@@ -23,32 +20,9 @@ namespace {
 
 // The engine's limit on idempotency keys (command_check.cpp).
 constexpr std::size_t kMaxKeyBytes = 200;
-// The longest reason for a read the access log keeps.
-constexpr std::size_t kMaxPurposeBytes = 200;
-
-bool valid_utf8(std::string_view text) {
-  try {
-    (void)nlohmann::json(std::string(text)).dump();
-    return true;
-  } catch (const nlohmann::json::type_error&) {
-    return false;
-  }
-}
-
 void answer(Respond& respond, Problem problem) { respond(problem_response(problem)); }
 
 std::string fresh_key() { return "http-" + random_hex(); }
-
-}  // namespace
-
-FileVersion file_version_of(const std::filesystem::path& file) {
-  struct stat seen {};
-  if (::stat(file.c_str(), &seen) != 0) return {};
-  return {static_cast<std::uint64_t>(seen.st_ino), static_cast<std::uint64_t>(seen.st_size),
-          seen.st_mtim.tv_sec * 1'000'000'000 + seen.st_mtim.tv_nsec};
-}
-
-namespace {
 
 // The key a retry repeats: the Idempotency-Key header, or a fresh one.
 std::optional<Problem> key_of(const Request& request, std::string& key) {
@@ -142,14 +116,6 @@ std::string_view route_template(const std::optional<std::vector<std::string>>& s
   return s[3] == "history" ? "/v1/cases/{id}/history" : "/v1/cases/{id}/{command}";
 }
 
-// The path of the operation a request asks for, as the OpenAPI document and
-// access/permissions.hpp write it: its route's template, a command's name in
-// place of {command}.
-std::string operation_path(std::string_view route, const std::vector<std::string>& s) {
-  if (route == "/v1/cases/{id}/{command}") return "/v1/cases/{id}/" + s[3];
-  return std::string(route);
-}
-
 // Whether `text` has a case id's shape, "370811-20251111-000001": a path may
 // hold anything a client put there, a phone number or a name among them.
 bool shaped_like_a_case_id(std::string_view text) {
@@ -211,112 +177,6 @@ void Routes::handle(Request request, Respond respond) {
   const std::string_view query_text =
       question == std::string::npos ? std::string_view() : std::string_view(request.target).substr(question + 1);
   route(request, path, *segments, query_text, caller, std::move(respond));
-}
-
-std::optional<Problem> Routes::admit(const Request& request, const std::vector<std::string>& segments,
-                                     std::string_view route, Caller& caller) {
-  reload_changed_keys();
-  auto ring = keys_.load();
-  if (!ring) return std::nullopt;
-  const access::Operation* operation = access::operation_at(request.method, operation_path(route, segments));
-  if (operation != nullptr && operation->open) return std::nullopt;
-  const auto ticks = std::chrono::steady_clock::now();
-  const auto too_many = [](std::chrono::milliseconds wait, std::string why) {
-    Problem problem{ProblemKind::kTooManyRequests, std::move(why)};
-    problem.retry_after_seconds = static_cast<int>((wait.count() + 999) / 1000);
-    return problem;
-  };
-  // An address that sent too many bad keys is answered without its key
-  // being read, so that guessing goes no faster than the limit.
-  if (auto wait = bad_keys_.empty_for(caller.client, ticks)) {
-    return too_many(*wait, "此地址的无效密钥过多，请稍后重试");
-  }
-  caller.key = ring->authenticate(request.header("authorization"));
-  if (caller.key == nullptr) {
-    (void)bad_keys_.take(caller.client, ticks);  // an empty bucket is answered at the next request
-    return Problem{ProblemKind::kUnauthenticated,
-                   "请求须带 Authorization: Bearer <API 密钥>；未带密钥，或密钥无效、已吊销"};
-  }
-  if (auto wait = key_requests_.take(caller.key->id, ticks)) {
-    return too_many(*wait, "此密钥的请求超过每秒 " + std::to_string(static_cast<int>(limits_.requests_per_key_per_second)) + " 次的限额");
-  }
-  caller.ring = std::move(ring);
-  caller.request_id = request.id;
-  const auto purpose = request.header("x-access-purpose");
-  if (purpose.size() > kMaxPurposeBytes || !valid_utf8(purpose)) {
-    return Problem{ProblemKind::kBadHeader, "X-Access-Purpose 应为至多 " + std::to_string(kMaxPurposeBytes) +
-                                                " 字节的 UTF-8 文字（查阅个人信息的事由）"};
-  }
-  caller.purpose = std::string(purpose);
-  if (operation == nullptr) return std::nullopt;  // the route answers 404 or 405
-  const auto role = caller.key->role;
-  const auto grant = operation->of(role);
-  if (grant == access::Grant::kNone) {
-    return Problem{ProblemKind::kForbidden,
-                   "角色 " + std::string(access::to_string(role)) + " 不能调用 " + std::string(operation->id)};
-  }
-  if (!operation->on_a_case) return std::nullopt;
-  // A case outside the key's jurisdiction does not exist for it: answered as
-  // a case of no such id is, before anything else about the request.
-  const std::string& case_id = segments[2];
-  const auto command = route == "/v1/cases/{id}/{command}" ? segments[3] : std::string();
-  auto state = engine_.get(case_id);
-  const auto now = engine_.clock().now();
-  if (!state && state.error().code != ErrorCode::kNotFound) return std::nullopt;
-  if (!state || !caller.sees(*state, *engine_.directory(), now)) {
-    return engine_problem(Error{ErrorCode::kNotFound, "No case " + case_id}, {case_id, command, std::nullopt});
-  }
-  if (grant == access::Grant::kHeld && !access::holds(*caller.key, *state)) {
-    return Problem{ProblemKind::kForbidden, "工单 " + case_id + " 不由本单位（" + caller.key->jurisdiction.id +
-                                                "）承办或协办，不能" + command_label(command)};
-  }
-  return std::nullopt;
-}
-
-Result<std::size_t> Routes::load_keys(const std::filesystem::path& file) {
-  const auto written = file_version_of(file);
-  auto keys = access::read_keys_file(file);
-  {
-    std::lock_guard lock(keys_file_mutex_);
-    keys_file_ = file;
-    keys_written_ = written;  // a file that fails is read again once it changes
-  }
-  if (!keys) return tl::unexpected(keys.error());
-  std::size_t working = 0;
-  for (const auto& key : *keys) working += key.revoked() ? 0 : 1;
-  warn_of_unknown_jurisdictions(*keys);
-  keys_.store(std::make_shared<const access::KeyRing>(std::move(*keys)));
-  return working;
-}
-
-void Routes::warn_of_unknown_jurisdictions(const std::vector<access::ApiKey>& keys) const {
-  const auto directory = engine_.directory();
-  const auto* chart = dynamic_cast<const OrgChart*>(directory.get());
-  if (chart == nullptr || !request_log_) return;
-  const auto now = engine_.clock().now();
-  for (const auto& key : keys) {
-    const auto& j = key.jurisdiction;
-    const bool known = j.kind == access::Jurisdiction::Kind::kEverywhere ||
-                       (j.kind == access::Jurisdiction::Kind::kPlace && chart->place(j.id, now) != nullptr) ||
-                       (j.kind == access::Jurisdiction::Kind::kUnit && chart->unit(j.id) != nullptr);
-    if (known || key.revoked()) continue;
-    // Such a key sees no case: most likely a mistyped id.
-    request_log_->log({LogLevel::kWarn, "a key's jurisdiction names nothing in the directory in force", "",
-                       {{"key", key.id}, {"jurisdiction", j.text()}}});
-  }
-}
-
-void Routes::reload_changed_keys() {
-  std::unique_lock lock(keys_file_mutex_, std::try_to_lock);
-  if (!lock || keys_file_.empty()) return;  // another request is looking already
-  const auto written = file_version_of(keys_file_);
-  if (written == keys_written_) return;
-  const auto file = keys_file_;
-  lock.unlock();
-  if (auto loaded = load_keys(file); !loaded && request_log_) {
-    request_log_->log({LogLevel::kWarn, "keys file changed and not read; the keys in force stay", "",
-                       {{"file", file.string()}, {"error", loaded.error().message}}});
-  }
 }
 
 Response Routes::unread(Response response) {
@@ -529,143 +389,6 @@ void Routes::read_case(const std::string& case_id, const Request& request, const
   Response response = json_response(200, case_json(*state, paused_of(*state), caller.masked()));
   response.headers.emplace_back("ETag", etag);
   answer_once_recorded(caller, "readCase", {&*state}, std::move(response), std::move(respond));
-}
-
-namespace {
-
-// A query parameter read as what it names; the problem names the parameter.
-template <class T>
-std::optional<Problem> parsed(const Query& query, const char* name, std::optional<T>& out,
-                              Result<T> (*parse)(std::string_view)) {
-  const auto found = query.find(name);
-  if (found == query.end()) return std::nullopt;
-  auto value = parse(found->second);
-  if (!value) {
-    Problem problem{ProblemKind::kBadQuery, "查询参数 " + std::string(name) + " 不被接受"};
-    problem.engine_detail = std::string(name) + ": " + value.error().message;
-    return problem;
-  }
-  out = *value;
-  return std::nullopt;
-}
-
-Result<bool> parse_yes_no(std::string_view text) {
-  if (text == "true") return true;
-  if (text == "false") return false;
-  return fail(ErrorCode::kInvalidArgument, "expected true or false, but got '" + std::string(text) + "'");
-}
-
-Result<std::size_t> parse_limit(std::string_view text) {
-  if (text.empty() || text.size() > 4 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return fail(ErrorCode::kInvalidArgument, "expected a number from 1 to " + std::to_string(kMaxPage) + ", but got '" + std::string(text) + "'");
-  return static_cast<std::size_t>(std::stoul(std::string(text)));
-}
-
-std::string text_of(const Query& query, const char* name) {
-  const auto found = query.find(name);
-  return found == query.end() ? std::string() : found->second;
-}
-
-// The pages of a search a bounded key's request reads at most: a key that
-// sees few cases of many gets a short page in bounded time, and its
-// next_cursor goes on from where the reading stopped.
-constexpr int kPagesReadForAKey = 20;
-
-std::string next_cursor_json(const std::string& cursor) {
-  return cursor.empty() ? "null" : nlohmann::json(cursor).dump();
-}
-
-}  // namespace
-
-void Routes::list_cases(const Query& query, const Caller& caller, Respond respond) {
-  CaseQuery q;
-  std::optional<std::size_t> limit;
-  std::optional<Problem> problem;
-  if (!problem) problem = parsed(query, "state", q.state, &parse_lifecycle_state);
-  if (!problem) problem = parsed(query, "level", q.level, &parse_level);
-  if (!problem) problem = parsed(query, "channel", q.channel, &parse_channel);
-  if (!problem) problem = parsed(query, "colour", q.colour, &parse_warning_colour);
-  if (!problem) problem = parsed(query, "overdue", q.overdue, &parse_yes_no);
-  if (!problem) problem = parsed(query, "opened_from", q.opened_from, &parse_time);
-  if (!problem) problem = parsed(query, "opened_before", q.opened_before, &parse_time);
-  if (!problem) problem = parsed(query, "limit", limit, &parse_limit);
-  if (problem) return answer(respond, std::move(*problem));
-  q.step = text_of(query, "step");
-  q.unit = text_of(query, "unit");
-  q.street = text_of(query, "street");
-  q.community = text_of(query, "community");
-  q.grid = text_of(query, "grid");
-  q.compound = text_of(query, "compound");
-  q.category = text_of(query, "category");
-  q.cursor = text_of(query, "cursor");
-  if (limit) q.limit = *limit;
-  const std::size_t wanted = q.limit;
-  const auto now = engine_.clock().now();
-  const auto directory = engine_.directory();
-  std::vector<CaseState> shown;
-  std::string next;
-  for (int read = 0;; ++read) {
-    auto page = engine_.find_cases(q);
-    if (!page) return answer(respond, bad_query_or(page.error()));
-    for (auto& k : page->cases) {
-      if (caller.sees(k, *directory, now)) shown.push_back(std::move(k));
-    }
-    next = std::move(page->next_cursor);
-    if (caller.key == nullptr || shown.size() >= wanted || next.empty() || read + 1 >= kPagesReadForAKey) break;
-    q.cursor = next;
-    q.limit = wanted - shown.size();
-  }
-  std::vector<const CaseState*> read;
-  for (const auto& k : shown) read.push_back(&k);
-  std::string body = "{\"cases\":[";
-  for (std::size_t i = 0; i < shown.size(); ++i) {
-    body += (i ? "," : "") + case_json(shown[i], paused_of(shown[i]), caller.masked());
-  }
-  body += "],\"next_cursor\":" + next_cursor_json(next) + "}";
-  answer_once_recorded(caller, "listCases", read, json_response(200, std::move(body)), std::move(respond));
-}
-
-void Routes::read_inbox(const Query& query, const Caller& caller, Respond respond) {
-  std::optional<std::size_t> limit;
-  if (auto problem = parsed(query, "limit", limit, &parse_limit)) return answer(respond, std::move(*problem));
-  const auto unit = text_of(query, "unit");
-  if (unit.empty()) return answer(respond, {ProblemKind::kBadQuery, "unit: 必填：要看哪个单位的待办"});
-  const std::size_t wanted = limit.value_or(50);
-  const auto now = engine_.clock().now();
-  const auto directory = engine_.directory();
-  std::vector<InboxEntry> shown;
-  std::string cursor = text_of(query, "cursor"), next;
-  for (int read = 0;; ++read) {
-    auto page = engine_.inbox(unit, cursor, wanted - shown.size());
-    if (!page) return answer(respond, bad_query_or(page.error()));
-    for (auto& e : page->entries) {
-      if (caller.sees(e.state, *directory, now)) shown.push_back(std::move(e));
-    }
-    next = std::move(page->next_cursor);
-    if (caller.key == nullptr || shown.size() >= wanted || next.empty() || read + 1 >= kPagesReadForAKey) break;
-    cursor = next;
-  }
-  std::vector<const CaseState*> read;
-  for (const auto& e : shown) read.push_back(&e.state);
-  std::string body = "{\"unit\":" + nlohmann::json(unit).dump() + ",\"entries\":[";
-  for (std::size_t i = 0; i < shown.size(); ++i) {
-    const auto& e = shown[i];
-    nlohmann::ordered_json head;
-    if (e.deadline) {
-      head["deadline"] = {{"kind", std::string(to_string(e.deadline->kind))}, {"due", format_time(e.deadline->due)}};
-    } else {
-      head["deadline"] = nullptr;
-    }
-    head["working_seconds_left"] = e.working_time_left.count();
-    // Working hours to one decimal, as a worker reads a deadline: 3.5 小时.
-    head["working_hours_left"] = static_cast<double>(std::lround(static_cast<double>(e.working_time_left.count()) / 360.0)) / 10.0;
-    head["colour"] = std::string(to_string(e.colour));
-    std::string entry = head.dump();
-    entry.pop_back();
-    body += (i ? "," : "") + entry + ",\"case\":" + case_json(e.state, paused_of(e.state), caller.masked()) + "}";
-  }
-  body += "],\"next_cursor\":" + next_cursor_json(next) + "}";
-  answer_once_recorded(caller, "readInbox", read, json_response(200, std::move(body)), std::move(respond));
 }
 
 void Routes::read_case_at(const std::string& case_id, const std::string& at_text, const Caller& caller,

@@ -24,30 +24,7 @@ Result<std::vector<AccessRecord>> StoredAccessLog::read(std::uint64_t from, std:
 }
 
 Result<std::vector<AccessRecord>> StoredAccessLog::append(std::vector<AccessRecord> records) {
-  Waiting me{&records};
-  std::unique_lock lock(mutex_);
-  queue_.push_back(&me);
-  written_.wait(lock, [&] { return me.done || !writing_; });
-  if (!me.done) {
-    // The writer now: everything queued goes in one synced batch.
-    writing_ = true;
-    std::vector<Waiting*> group;
-    group.swap(queue_);
-    lock.unlock();
-    const auto outcome = write_group(group);
-    lock.lock();
-    for (Waiting* w : group) {
-      w->outcome = outcome;
-      w->done = true;
-    }
-    writing_ = false;
-    written_.notify_all();
-  }
-  if (!me.outcome) return tl::unexpected(me.outcome.error());
-  return records;
-}
-
-Result<void> StoredAccessLog::write_group(const std::vector<Waiting*>& group) {
+  std::lock_guard lock(appending_);
   if (!tail_read_) {
     std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions(), access_));
     it->SeekToLast();
@@ -65,20 +42,18 @@ Result<void> StoredAccessLog::write_group(const std::vector<Waiting*>& group) {
   rocksdb::WriteBatch batch;
   std::uint64_t position = last_position_;
   std::string hash = last_hash_;
-  for (Waiting* w : group) {
-    for (auto& record : *w->records) {
-      record.position = ++position;
-      record.prev_hash = hash;
-      record.hash = hash = access_record_hash(record);
-      batch.Put(access_, layout::access_key(record.position), access_record_json(record));
-    }
+  for (auto& record : records) {
+    record.position = ++position;
+    record.prev_hash = hash;
+    record.hash = hash = access_record_hash(record);
+    batch.Put(access_, layout::access_key(record.position), access_record_json(record));
   }
   rocksdb::WriteOptions sync;
   sync.sync = true;
   if (const auto status = db_.Write(sync, &batch); !status.ok()) return tl::unexpected(status_error(status, "access"));
   last_position_ = position;
   last_hash_ = hash;
-  return {};
+  return records;
 }
 
 }  // namespace escalator
